@@ -1,0 +1,287 @@
+//! [`Dropdock`]: the one entry point the desktop shell and the CLI share.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension};
+
+use crate::db::Db;
+use crate::error::{CoreError, Result};
+use crate::fulfillment::{self, ShipResult};
+use crate::model::{OrderStatus, SyncWindowDays};
+use crate::secrets::{self, SecretStore};
+use crate::stores::shopify::ShopifyClient;
+use crate::stores::StoreConnector;
+use crate::suppliers::CjClient;
+use crate::sync::{self, SyncSummary};
+use crate::tracking::{self, TrackReport};
+use crate::views::{self, OrderDetail, OrderRow, StatusCount, StoreView, SupplierView};
+
+/// Timeout for every remote call; a write that hits it becomes `ambiguous`, never blindly resent.
+pub const REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The application: database, keychain and one HTTP client, plus cached API clients (which keep
+/// rate-limit state and access tokens in memory between calls).
+pub struct Dropdock {
+    pub db: Db,
+    secrets: Arc<dyn SecretStore>,
+    http: reqwest::Client,
+    stores: Mutex<HashMap<i64, Arc<ShopifyClient>>>,
+    suppliers: Mutex<HashMap<i64, Arc<CjClient>>>,
+}
+
+/// The one HTTP client: rustls, timeouts on connect and on the whole call.
+pub fn http_client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(timeout)
+        .user_agent(concat!("Dropdock/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the TLS backend initialises")
+}
+
+/// Checks a base URL given by the merchant: absolute http(s), no credentials in it.
+pub fn validate_base_url(url: &str) -> Result<String> {
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| CoreError::InvalidInput(format!("'{url}' is not a URL (expected e.g. https://my-shop.myshopify.com)")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(CoreError::InvalidInput(format!("'{url}' must be an http or https URL")));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(CoreError::InvalidInput("put credentials in --token or --api-key, not in the URL".into()));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        return Err(CoreError::InvalidInput("a name must be 1 to 80 printable characters".into()));
+    }
+    Ok(name.to_owned())
+}
+
+impl Dropdock {
+    /// Opens the data directory. `secrets_for` receives the database's install id and returns
+    /// the secret store to use (the OS keychain in the app and CLI).
+    pub fn open(data_dir: &Path, secrets_for: impl FnOnce(&str) -> Arc<dyn SecretStore>) -> Result<Self> {
+        let db = Db::open_dir(data_dir)?;
+        let install_id = db.install_id()?;
+        Ok(Self::new(db, secrets_for(&install_id), http_client(REMOTE_TIMEOUT)))
+    }
+
+    pub fn new(db: Db, secrets: Arc<dyn SecretStore>, http: reqwest::Client) -> Self {
+        Self { db, secrets, http, stores: Mutex::default(), suppliers: Mutex::default() }
+    }
+
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
+    // ---- stores -------------------------------------------------------------------------
+
+    /// Connects a Shopify store: checks the URL and that the token is accepted (`shop { name }`),
+    /// then stores the row and puts the token in the keychain (both or neither).
+    /// A store of the same name that `is_sandbox` is updated in place (the sandbox's port changes).
+    pub async fn connect_shopify(&self, name: &str, base_url: &str, token: &str, is_sandbox: bool) -> Result<StoreView> {
+        let name = validate_name(name)?;
+        let base_url = validate_base_url(base_url)?;
+        if token.trim().is_empty() {
+            return Err(CoreError::InvalidInput("the access token is empty".into()));
+        }
+        let probe = ShopifyClient::new(self.http.clone(), &base_url, token.trim().to_owned());
+        probe.graphql("query DropdockShop { shop { name } }", serde_json::json!({}), 1).await?;
+        let id = self.db.write(|tx| {
+            let existing: Option<(i64, bool)> = tx.query_row("SELECT id, is_sandbox FROM store WHERE name = ?1", [&name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let id = match existing {
+                Some((id, true)) if is_sandbox => {
+                    tx.execute("UPDATE store SET base_url = ?2 WHERE id = ?1", params![id, base_url])?;
+                    id
+                }
+                Some(_) => return Err(CoreError::InvalidInput(format!("a store named {name} is already connected"))),
+                None => {
+                    tx.execute(
+                        "INSERT INTO store (name, platform, base_url, is_sandbox, created_at) VALUES (?1, 'shopify', ?2, ?3, ?4)",
+                        params![name, base_url, is_sandbox, Utc::now()],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            self.secrets.set(&secrets::store_token_key(id), token.trim())?;
+            Ok(id)
+        })?;
+        self.stores.lock().expect("stores lock").remove(&id);
+        self.store(id)
+    }
+
+    pub fn stores(&self) -> Result<Vec<StoreView>> {
+        self.db.read(views::list_stores)
+    }
+
+    pub fn store(&self, id: i64) -> Result<StoreView> {
+        self.stores()?.into_iter().find(|s| s.id == id).ok_or_else(|| CoreError::NotFound(format!("store {id} not found")))
+    }
+
+    /// Finds a store by its name (case-insensitive).
+    pub fn store_by_name(&self, name: &str) -> Result<StoreView> {
+        let stores = self.stores()?;
+        let known = stores.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
+        stores
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+            .cloned()
+            .ok_or_else(|| CoreError::NotFound(format!("no store named '{name}' (connected: {})", if known.is_empty() { "none" } else { &known })))
+    }
+
+    /// The connector of a store, cached so its rate-limit state carries over between calls.
+    pub fn store_connector(&self, store_id: i64) -> Result<Arc<dyn StoreConnector>> {
+        if let Some(c) = self.stores.lock().expect("stores lock").get(&store_id) {
+            return Ok(c.clone());
+        }
+        let store = self.store(store_id)?;
+        let token = secrets::require(self.secrets.as_ref(), &secrets::store_token_key(store_id), &format!("access token for store {}", store.name))?;
+        let client = Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, token));
+        self.stores.lock().expect("stores lock").insert(store_id, client.clone());
+        Ok(client)
+    }
+
+    // ---- suppliers ----------------------------------------------------------------------
+
+    /// Connects a CJdropshipping account: checks the API key (`getAccessToken`), then stores the
+    /// row and the key in the keychain. A sandbox supplier of the same name is updated in place.
+    pub async fn connect_cj(&self, name: &str, base_url: &str, api_key: &str, is_sandbox: bool) -> Result<SupplierView> {
+        let name = validate_name(name)?;
+        let base_url = validate_base_url(base_url)?;
+        if api_key.trim().is_empty() {
+            return Err(CoreError::InvalidInput("the API key is empty".into()));
+        }
+        // A throwaway secret store: the probe's token must not land under someone else's id.
+        let probe_secrets: Arc<dyn SecretStore> = Arc::new(secrets::MemorySecrets::default());
+        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets).verify().await?;
+        let id = self.db.write(|tx| {
+            let existing: Option<(i64, bool)> = tx.query_row("SELECT id, is_sandbox FROM supplier WHERE name = ?1", [&name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let id = match existing {
+                Some((id, true)) if is_sandbox => {
+                    tx.execute("UPDATE supplier SET base_url = ?2 WHERE id = ?1", params![id, base_url])?;
+                    id
+                }
+                Some(_) => return Err(CoreError::InvalidInput(format!("a supplier named {name} is already connected"))),
+                None => {
+                    tx.execute(
+                        "INSERT INTO supplier (name, kind, base_url, is_sandbox, created_at) VALUES (?1, 'cj', ?2, ?3, ?4)",
+                        params![name, base_url, is_sandbox, Utc::now()],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            self.secrets.set(&secrets::supplier_api_key_key(id), api_key.trim())?;
+            self.secrets.delete(&secrets::supplier_token_key(id))?;
+            Ok(id)
+        })?;
+        self.suppliers.lock().expect("suppliers lock").remove(&id);
+        self.suppliers()?.into_iter().find(|s| s.id == id).ok_or_else(|| CoreError::NotFound("supplier vanished".into()))
+    }
+
+    pub fn suppliers(&self) -> Result<Vec<SupplierView>> {
+        self.db.read(views::list_suppliers)
+    }
+
+    /// Finds a supplier by name (case-insensitive).
+    pub fn supplier_by_name(&self, name: &str) -> Result<SupplierView> {
+        self.suppliers()?
+            .into_iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| CoreError::NotFound(format!("no supplier named '{name}'")))
+    }
+
+    /// The API client of a supplier, cached with its access token.
+    pub fn supplier_client(&self, supplier_id: i64) -> Result<Arc<CjClient>> {
+        if let Some(c) = self.suppliers.lock().expect("suppliers lock").get(&supplier_id) {
+            return Ok(c.clone());
+        }
+        let supplier = self.suppliers()?.into_iter().find(|s| s.id == supplier_id).ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))?;
+        let key = secrets::require(self.secrets.as_ref(), &secrets::supplier_api_key_key(supplier_id), &format!("API key for supplier {}", supplier.name))?;
+        let client = Arc::new(CjClient::new(self.http.clone(), &supplier.base_url, key, supplier_id, self.secrets.clone()));
+        self.suppliers.lock().expect("suppliers lock").insert(supplier_id, client.clone());
+        Ok(client)
+    }
+
+    /// Maps a store SKU to a supplier variant and its cost (US cents).
+    pub fn map_sku(&self, sku: &str, supplier_id: i64, variant_id: &str, cost_minor: i64) -> Result<()> {
+        if sku.trim().is_empty() || variant_id.trim().is_empty() {
+            return Err(CoreError::InvalidInput("SKU and variant id must not be empty".into()));
+        }
+        self.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO product_mapping (sku, supplier_id, variant_id, cost_minor, currency) VALUES (?1, ?2, ?3, ?4, 'USD')
+                 ON CONFLICT(sku) DO UPDATE SET supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
+                params![sku.trim(), supplier_id, variant_id.trim(), cost_minor],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Refreshes every supplier's wallet balance (`getBalance`) and returns the suppliers.
+    pub async fn refresh_wallet(&self) -> Result<Vec<SupplierView>> {
+        for supplier in self.suppliers()? {
+            let balance = self.supplier_client(supplier.id)?.balance().await?;
+            self.db.write(|tx| {
+                tx.execute("UPDATE supplier SET balance_minor=?2, balance_checked_at=?3 WHERE id=?1", params![supplier.id, balance, Utc::now()])?;
+                Ok(())
+            })?;
+        }
+        self.suppliers()
+    }
+
+    // ---- the job ------------------------------------------------------------------------
+
+    /// "Sync Order": one store, a window of 7, 14, 30 or 60 days.
+    pub async fn sync(&self, store_id: i64, days: u32) -> Result<SyncSummary> {
+        let days = SyncWindowDays::new(days)?;
+        let connector = self.store_connector(store_id)?;
+        sync::run_sync(&self.db, connector.as_ref(), store_id, days, Utc::now()).await
+    }
+
+    /// "Ship order" on one order.
+    pub async fn ship(&self, order_id: i64) -> Result<ShipResult> {
+        fulfillment::ship_order(self, order_id).await
+    }
+
+    /// One tracking poll: new shipments recorded and pushed to the stores.
+    pub async fn track(&self) -> Result<TrackReport> {
+        tracking::poll_once(self).await
+    }
+
+    // ---- reads --------------------------------------------------------------------------
+
+    pub fn orders(&self, status: Option<OrderStatus>, limit: u32) -> Result<Vec<OrderRow>> {
+        self.db.read(|c| views::list_orders(c, status, limit))
+    }
+
+    pub fn order_detail(&self, order_id: i64) -> Result<OrderDetail> {
+        self.db.read(|c| views::order_detail(c, order_id))
+    }
+
+    pub fn order_id_by_name(&self, name: &str) -> Result<i64> {
+        self.db.read(|c| views::find_order_by_name(c, name))
+    }
+
+    pub fn status_counts(&self) -> Result<Vec<StatusCount>> {
+        self.db.read(views::status_counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(validate_base_url("https://shop.myshopify.com/").unwrap(), "https://shop.myshopify.com");
+        assert_eq!(validate_base_url("ftp://x").unwrap_err().code(), crate::ErrorCode::InvalidInput);
+        assert!(validate_base_url("not a url").is_err());
+        assert!(validate_base_url("https://user:pw@shop.example").is_err());
+    }
+}

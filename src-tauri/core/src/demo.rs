@@ -1,0 +1,49 @@
+//! The embedded sandbox as an account: connects the demo store and suppliers that
+//! `dropdock-sandbox` serves on loopback, and maps the demo catalog's SKUs, so a new user sees
+//! the whole job work before connecting anything real.
+
+use serde::Serialize;
+
+use crate::app::Dropdock;
+use crate::error::Result;
+
+/// The name of the demo store in Store → Integrations.
+pub const DEMO_STORE_NAME: &str = "Demo Shopify store";
+
+/// A demo catalog entry: store SKU → supplier variant id and cost (US cents).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogEntry {
+    pub sku: String,
+    pub variant_id: String,
+    pub cost_minor: i64,
+}
+
+/// One demo supplier account.
+#[derive(Debug, Clone)]
+pub struct SandboxSupplier {
+    pub name: String,
+    pub base_url: String,
+    pub api_key: String,
+    pub catalog: Vec<CatalogEntry>,
+}
+
+/// Where the running sandbox listens, and the credentials it accepts.
+#[derive(Debug, Clone)]
+pub struct SandboxEndpoints {
+    pub shopify_url: String,
+    pub shopify_token: String,
+    pub suppliers: Vec<SandboxSupplier>,
+}
+
+/// Connects (or re-points, since ports change between launches) the demo store and suppliers,
+/// with their credentials in the keychain, and maps the demo catalog. Returns the store id.
+pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Result<i64> {
+    let store = dd.connect_shopify(DEMO_STORE_NAME, &endpoints.shopify_url, &endpoints.shopify_token, true).await?;
+    for supplier in &endpoints.suppliers {
+        let view = dd.connect_cj(&supplier.name, &supplier.base_url, &supplier.api_key, true).await?;
+        for entry in &supplier.catalog {
+            dd.map_sku(&entry.sku, view.id, &entry.variant_id, entry.cost_minor)?;
+        }
+    }
+    Ok(store.id)
+}

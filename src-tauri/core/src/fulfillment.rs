@@ -1,0 +1,311 @@
+//! "Ship order": split an order by supplier into sub-orders, choose each one's shipping line,
+//! and send each to its supplier exactly once.
+//!
+//! Exactly once: the `supplier_order` row, with its deterministic idempotency key, is committed
+//! before the network call; the key is sent as CJ's `orderNumber`, which CJ keeps unique. A
+//! timeout or an unreadable reply marks the row `ambiguous`, and an ambiguous row is looked up
+//! at the supplier by that number before anything is sent again.
+
+use chrono::Utc;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::app::Dropdock;
+use crate::error::{CoreError, Result};
+use crate::model::{is_paid_status, Address};
+use crate::suppliers::cj::{CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY};
+use crate::sync::refresh_order_status;
+
+/// One line item going to a supplier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedItem {
+    pub line_item_id: i64,
+    pub variant_id: String,
+    pub quantity: i64,
+}
+
+/// The part of an order one supplier ships.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSubOrder {
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub items: Vec<PlannedItem>,
+}
+
+/// An order ready to go: its address and one sub-order per supplier.
+#[derive(Debug, Clone)]
+pub struct ShipPlan {
+    pub order_id: i64,
+    pub order_name: String,
+    pub store_id: i64,
+    pub remote_id: String,
+    pub email: Option<String>,
+    pub address: Address,
+    pub sub_orders: Vec<PlannedSubOrder>,
+}
+
+/// The idempotency key of a sub-order, sent as the supplier's order number: stable for the same
+/// store order and supplier, whatever happens to the local database.
+pub fn idempotency_key(store_id: i64, remote_order_id: &str, supplier_id: i64) -> String {
+    let order_ref: String = remote_order_id.rsplit('/').next().unwrap_or(remote_order_id).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    format!("DD{store_id}-{order_ref}-S{supplier_id}")
+}
+
+/// Why an order cannot be shipped now, or `None` when it can. Read-only.
+pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<String>> {
+    match plan(conn, order_id) {
+        Ok(_) => Ok(None),
+        Err(CoreError::Held(reason)) => Ok(Some(reason)),
+        Err(CoreError::InvalidInput(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Splits an order into sub-orders by supplier. Errors with [`CoreError::Held`] and the reason
+/// when the order cannot go (unpaid, no address, unmapped SKU), and with `InvalidInput` when it
+/// is already with its suppliers.
+pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
+    let (order_name, store_id, remote_id, financial, email): (String, i64, String, String, Option<String>) = conn
+        .query_row("SELECT name, store_id, remote_id, financial_status, email FROM orders WHERE id = ?1", [order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
+    let active: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM supplier_order WHERE order_id = ?1 AND state NOT IN ('failed', 'cancelled', 'held', 'ambiguous', 'pending', 'submitting')",
+        [order_id],
+        |r| r.get(0),
+    )?;
+    if active > 0 {
+        return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
+    }
+    if !is_paid_status(&financial) {
+        return Err(CoreError::Held(format!("payment pending: the store shows {order_name} as {}", financial.to_lowercase())));
+    }
+    let address = conn
+        .query_row("SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1", [order_id], |r| {
+            Ok(Address {
+                name: r.get(0)?,
+                address1: r.get(1)?,
+                address2: r.get(2)?,
+                city: r.get(3)?,
+                province: r.get(4)?,
+                zip: r.get(5)?,
+                country_code: r.get(6)?,
+                phone: r.get(7)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| CoreError::Held("no shipping address: nothing for a supplier to ship to".into()))?;
+    let mut stmt = conn.prepare(
+        "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id
+         FROM line_item li
+         LEFT JOIN product_mapping pm ON pm.sku = li.sku
+         LEFT JOIN supplier s ON s.id = pm.supplier_id
+         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
+         ORDER BY li.position",
+    )?;
+    let rows: Vec<(i64, Option<String>, String, i64, Option<i64>, Option<String>, Option<String>)> =
+        stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?.collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        return Err(CoreError::Held("nothing to ship: no line item requires shipping".into()));
+    }
+    let mut sub_orders: Vec<PlannedSubOrder> = Vec::new();
+    for (line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id) in rows {
+        let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id) else {
+            return Err(CoreError::Held(match sku {
+                Some(sku) => format!("SKU {sku} is not mapped to a supplier variant"),
+                None => format!("line item \"{title}\" has no SKU to map to a supplier"),
+            }));
+        };
+        let item = PlannedItem { line_item_id, variant_id, quantity };
+        match sub_orders.iter_mut().find(|s| s.supplier_id == supplier_id) {
+            Some(sub) => sub.items.push(item),
+            None => sub_orders.push(PlannedSubOrder { supplier_id, supplier_name, items: vec![item] }),
+        }
+    }
+    Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, sub_orders })
+}
+
+/// What happened to one sub-order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SubOrderOutcome {
+    pub supplier_name: String,
+    /// `paid`, `ambiguous` or `failed`.
+    pub state: String,
+    pub supplier_order_id: Option<String>,
+    pub shipping_line: String,
+    /// What the supplier charged, US cents.
+    pub cost_minor: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// The result of "Ship order".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ShipResult {
+    pub order_name: String,
+    pub sub_orders: Vec<SubOrderOutcome>,
+}
+
+/// The shipping line for a country: the merchant's default for it if the supplier offers it,
+/// else the cheapest line the supplier quotes.
+fn choose_line(default: Option<&str>, lines: &[ShippingLine]) -> Option<ShippingLine> {
+    default.and_then(|d| lines.iter().find(|l| l.name == d)).or_else(|| lines.first()).cloned()
+}
+
+fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>) -> CreateOrderRequest {
+    let a = &plan.address;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    CreateOrderRequest {
+        order_number: key.to_owned(),
+        shipping_country_code: a.country_code.clone(),
+        shipping_province: text(&a.province),
+        shipping_city: text(&a.city),
+        shipping_zip: text(&a.zip),
+        shipping_address: a.address1.clone(),
+        shipping_address2: text(&a.address2),
+        shipping_customer_name: text(&a.name),
+        shipping_phone: text(&a.phone),
+        email: text(&plan.email),
+        logistic_name: line.to_owned(),
+        from_country_code: DEFAULT_FROM_COUNTRY.to_owned(),
+        pay_type: 2,
+        products,
+    }
+}
+
+/// Records a supplier's acceptance: id, charge, state `paid`, and the wallet charge in the same
+/// transaction so the ledger never disagrees with the sub-orders.
+fn record_paid(tx: &rusqlite::Transaction<'_>, sub_id: i64, supplier_id: i64, supplier_order_id: &str, amount_minor: i64) -> Result<()> {
+    let now = Utc::now();
+    let changed = tx.execute(
+        "UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
+         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending')",
+        params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now],
+    )?;
+    if changed == 1 {
+        tx.execute(
+            "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
+             VALUES (?1, 'charge', ?2, ?3, ?4, ?5, ?6)",
+            params![supplier_id, -amount_minor, CJ_CURRENCY, sub_id, format!("order {supplier_order_id}"), now],
+        )?;
+    }
+    Ok(())
+}
+
+/// "Ship order": sends every sub-order of `order_id` to its supplier, paid from the wallet.
+pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
+    let plan = dd.db.read(|c| plan(c, order_id))?;
+    // Choose every line before writing anything: a held order leaves no rows behind.
+    let mut chosen = Vec::new();
+    for sub in &plan.sub_orders {
+        let client = dd.supplier_client(sub.supplier_id)?;
+        let products: Vec<CjProduct> = sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
+        let country = &plan.address.country_code;
+        let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
+        let default: Option<String> = dd.db.read(|c| Ok(c.query_row("SELECT logistic_name FROM shipping_default WHERE country_code = ?1", [country], |r| r.get(0)).optional()?))?;
+        let line = choose_line(default.as_deref(), &lines)
+            .ok_or_else(|| CoreError::Held(format!("no shipping line to {country} from {}", sub.supplier_name)))?;
+        chosen.push((sub, client, products, line));
+    }
+    let mut outcomes = Vec::new();
+    for (sub, client, products, line) in chosen {
+        let key = idempotency_key(plan.store_id, &plan.remote_id, sub.supplier_id);
+        // 1. The row first, committed, in state `submitting`.
+        let (sub_id, previous_state) = dd.db.write(|tx| {
+            let now = Utc::now();
+            let existing: Option<(i64, String)> =
+                tx.query_row("SELECT id, state FROM supplier_order WHERE idempotency_key = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let (id, previous) = match existing {
+                Some((id, state)) => {
+                    tx.execute("UPDATE supplier_order SET state='submitting', shipping_line=?2, error=NULL, updated_at=?3 WHERE id=?1", params![id, line.name, now])?;
+                    (id, Some(state))
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, 'submitting', ?4, ?5, ?5)",
+                        params![plan.order_id, sub.supplier_id, key, line.name, now],
+                    )?;
+                    (tx.last_insert_rowid(), None)
+                }
+            };
+            tx.execute("DELETE FROM supplier_order_item WHERE supplier_order_id = ?1", [id])?;
+            for item in &sub.items {
+                tx.execute(
+                    "INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, item.line_item_id, item.variant_id, item.quantity],
+                )?;
+            }
+            refresh_order_status(tx, plan.order_id)?;
+            Ok((id, previous))
+        })?;
+        // 2. A sub-order whose last attempt had an unknown outcome is looked up before any resend.
+        let mut created = None;
+        if matches!(previous_state.as_deref(), Some("ambiguous" | "submitting")) {
+            if let Some(found) = client.order_detail(&key).await? {
+                created = Some((found.supplier_order_id, found.amount_minor.unwrap_or(0)));
+            }
+        }
+        // 3. The call.
+        let result = match created {
+            Some(found) => Ok(found),
+            None => client.create_order(&request_for(&plan, &key, &line.name, products)).await.map(|c| (c.supplier_order_id, c.amount_minor)),
+        };
+        let outcome = dd.db.write(|tx| {
+            let mut outcome = SubOrderOutcome {
+                supplier_name: sub.supplier_name.clone(),
+                state: String::new(),
+                supplier_order_id: None,
+                shipping_line: line.name.clone(),
+                cost_minor: None,
+                error: None,
+            };
+            match &result {
+                Ok((supplier_order_id, amount)) => {
+                    record_paid(tx, sub_id, sub.supplier_id, supplier_order_id, *amount)?;
+                    outcome.state = "paid".into();
+                    outcome.supplier_order_id = Some(supplier_order_id.clone());
+                    outcome.cost_minor = Some(*amount);
+                }
+                Err(e) => {
+                    let ambiguous = matches!(e, CoreError::Connector(c) if c.is_ambiguous());
+                    let state = if ambiguous { "ambiguous" } else { "failed" };
+                    tx.execute("UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1", params![sub_id, state, e.to_string(), Utc::now()])?;
+                    outcome.state = state.into();
+                    outcome.error = Some(e.to_string());
+                }
+            }
+            refresh_order_status(tx, plan.order_id)?;
+            Ok(outcome)
+        })?;
+        tracing::info!(order = %plan.order_name, supplier = %sub.supplier_name, state = %outcome.state, "sub-order submitted");
+        outcomes.push(outcome);
+    }
+    Ok(ShipResult { order_name: plan.order_name, sub_orders: outcomes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_key_is_stable_and_plain() {
+        assert_eq!(idempotency_key(1, "gid://shopify/Order/5550001", 2), "DD1-5550001-S2");
+        assert_eq!(idempotency_key(1, "gid://shopify/Order/5550001", 2), idempotency_key(1, "gid://shopify/Order/5550001", 2));
+        assert_ne!(idempotency_key(1, "gid://shopify/Order/5550001", 3), idempotency_key(1, "gid://shopify/Order/5550001", 2));
+    }
+
+    #[test]
+    fn default_line_wins_when_offered_else_cheapest() {
+        let lines = vec![
+            ShippingLine { name: "Cheap".into(), price_minor: 300, aging: "10-20".into() },
+            ShippingLine { name: "Fast".into(), price_minor: 900, aging: "3-5".into() },
+        ];
+        assert_eq!(choose_line(Some("Fast"), &lines).unwrap().name, "Fast");
+        assert_eq!(choose_line(Some("Gone"), &lines).unwrap().name, "Cheap");
+        assert_eq!(choose_line(None, &[]), None);
+    }
+}

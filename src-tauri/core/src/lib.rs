@@ -1,0 +1,25 @@
+//! Dropdock's domain, free of any GUI toolkit: the SQLite store of orders, the store and
+//! supplier connectors, order sync, fulfilment ("Ship order"), tracking and the wallet.
+//!
+//! The desktop shell (`dropdock` crate) and the headless CLI (`dropdock-cli`) are thin front ends
+//! over [`app::Dropdock`]. Conventions: money is `i64` minor units plus an ISO 4217 code, time is
+//! UTC ([`chrono::DateTime<Utc>`]), secrets live only behind [`secrets::SecretStore`].
+
+pub mod app;
+pub mod carriers;
+pub mod countries;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod fulfillment;
+pub mod model;
+pub mod money;
+pub mod secrets;
+pub mod stores;
+pub mod suppliers;
+pub mod sync;
+pub mod tracking;
+pub mod views;
+
+pub use app::Dropdock;
+pub use error::{CoreError, ErrorCode};

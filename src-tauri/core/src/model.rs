@@ -1,0 +1,173 @@
+//! The domain as it comes from a store, before it is stored: what a connector returns.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A shipping address. Free-text fields are kept as the store sent them (trimmed), never
+/// interpreted; `country_code` is an assigned ISO 3166-1 alpha-2 code, checked on parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Address {
+    pub name: Option<String>,
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub zip: Option<String>,
+    pub country_code: String,
+    pub phone: Option<String>,
+}
+
+/// One line of an order, as sold by the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    /// The store's id of the line item (Shopify `LineItem.id` gid).
+    pub remote_id: String,
+    /// The SKU; `None` when the store has none (Shopify allows it).
+    pub sku: Option<String>,
+    pub title: String,
+    pub quantity: i64,
+    /// Unit price in minor units of the order's currency.
+    pub unit_price_minor: i64,
+    /// False for digital goods and services: nothing for a supplier to ship.
+    pub requires_shipping: bool,
+}
+
+/// An order as a store connector returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// The store's id (Shopify `Order.id` gid, WooCommerce numeric id...).
+    pub remote_id: String,
+    /// The merchant-facing number, e.g. `#1001`.
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The store's payment state, upper case (Shopify `displayFinancialStatus`: `PAID`, `PENDING`...).
+    pub financial_status: String,
+    /// The store's fulfilment state, upper case (Shopify `displayFulfillmentStatus`).
+    pub fulfillment_status: String,
+    pub email: Option<String>,
+    pub customer_name: Option<String>,
+    /// Order total in minor units of `currency`.
+    pub total_minor: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `None` for orders with nothing to ship (digital goods, local pickup).
+    pub shipping_address: Option<Address>,
+    pub line_items: Vec<LineItem>,
+}
+
+impl Order {
+    /// True when the store considers the order paid, i.e. ready to be fulfilled.
+    pub fn is_paid(&self) -> bool {
+        is_paid_status(&self.financial_status)
+    }
+}
+
+/// Shopify `OrderDisplayFinancialStatus` values that mean the buyer has paid.
+pub fn is_paid_status(financial_status: &str) -> bool {
+    matches!(financial_status, "PAID" | "PARTIALLY_REFUNDED")
+}
+
+/// Dropdock's own status of an order: the tabs of the Order page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderStatus {
+    /// Not paid yet at the store: nothing can be sent to a supplier.
+    AwaitingPayment,
+    /// Paid, nothing sent to a supplier yet.
+    ToOrder,
+    /// At least one sub-order is with a supplier and not everything has shipped.
+    Processing,
+    /// Every sub-order shipped; tracking not yet accepted by the store.
+    Shipped,
+    /// The store shows the order fulfilled.
+    Fulfilled,
+    /// A sub-order was refused by the supplier: the merchant must act.
+    Failed,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::AwaitingPayment,
+        OrderStatus::ToOrder,
+        OrderStatus::Processing,
+        OrderStatus::Shipped,
+        OrderStatus::Fulfilled,
+        OrderStatus::Failed,
+    ];
+
+    /// The stored and CLI spelling, e.g. `to_order`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::AwaitingPayment => "awaiting_payment",
+            OrderStatus::ToOrder => "to_order",
+            OrderStatus::Processing => "processing",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Fulfilled => "fulfilled",
+            OrderStatus::Failed => "failed",
+        }
+    }
+
+    /// The tab label, e.g. `To order`.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::AwaitingPayment => "Awaiting payment",
+            OrderStatus::ToOrder => "To order",
+            OrderStatus::Processing => "Processing",
+            OrderStatus::Shipped => "Shipped",
+            OrderStatus::Fulfilled => "Fulfilled",
+            OrderStatus::Failed => "Failed",
+        }
+    }
+
+    /// Parses the stored spelling; also accepts the label in any case (`"To order"`).
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Self::ALL.into_iter().find(|st| st.as_str() == norm)
+    }
+}
+
+/// The sync window of the seed's Sync Order dialog: 7, 14, 30 or 60 days back from now.
+/// 60 is the ceiling because Shopify serves only the last 60 days without `read_all_orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncWindowDays(u32);
+
+impl SyncWindowDays {
+    pub const ALLOWED: [u32; 4] = [7, 14, 30, 60];
+
+    /// Errors with a message naming the allowed values.
+    pub fn new(days: u32) -> Result<Self, crate::CoreError> {
+        if Self::ALLOWED.contains(&days) {
+            Ok(Self(days))
+        } else {
+            Err(crate::CoreError::InvalidInput(format!(
+                "sync window must be 7, 14, 30 or 60 days, not {days}"
+            )))
+        }
+    }
+
+    pub fn days(self) -> u32 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_parses_both_spellings() {
+        assert_eq!(OrderStatus::parse("to_order"), Some(OrderStatus::ToOrder));
+        assert_eq!(OrderStatus::parse("Awaiting payment"), Some(OrderStatus::AwaitingPayment));
+        assert_eq!(OrderStatus::parse("shipping"), None);
+    }
+
+    #[test]
+    fn sync_window_accepts_only_the_seed_values() {
+        assert!(SyncWindowDays::new(30).is_ok());
+        let err = SyncWindowDays::new(31).unwrap_err();
+        assert!(err.to_string().contains("7, 14, 30 or 60"));
+    }
+}

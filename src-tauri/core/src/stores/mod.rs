@@ -1,0 +1,117 @@
+//! Store connectors: where orders come from and where tracking goes back to.
+
+pub mod shopify;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::model::Order;
+
+/// Errors from any remote API, store or supplier.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectorError {
+    /// 401/403 or an invalid-token reply: the merchant must reconnect the account.
+    #[error("the {0} rejected the credentials: reconnect this account")]
+    Auth(String),
+    /// The remote could not be reached at all (refused, DNS, TLS).
+    #[error("cannot reach {0}")]
+    Network(String),
+    /// No reply in time. For a write, the outcome is unknown (ambiguous).
+    #[error("no reply in time from {0}")]
+    Timeout(String),
+    /// Still throttled after honouring the platform's own pacing for several attempts.
+    #[error("{0} kept throttling the requests; try again later")]
+    Throttled(String),
+    /// The remote answered with an error: code (when it gives one) and its message.
+    #[error("{service} error{}: {message}", code.map(|c| format!(" {c}")).unwrap_or_default())]
+    Remote { service: String, code: Option<i64>, message: String },
+    /// The reply was not what the API documents.
+    #[error("unreadable reply from {service}: {detail}")]
+    Malformed { service: String, detail: String },
+}
+
+impl ConnectorError {
+    /// Classifies a transport failure of `reqwest`.
+    pub fn from_transport(service: &str, e: &reqwest::Error) -> Self {
+        if e.is_timeout() {
+            ConnectorError::Timeout(service.to_owned())
+        } else {
+            ConnectorError::Network(format!("{service} ({})", e.without_url_text()))
+        }
+    }
+
+    /// True when a write may or may not have happened at the remote.
+    pub fn is_ambiguous(&self) -> bool {
+        matches!(self, ConnectorError::Timeout(_) | ConnectorError::Malformed { .. })
+    }
+}
+
+trait WithoutUrl {
+    fn without_url_text(&self) -> String;
+}
+impl WithoutUrl for reqwest::Error {
+    fn without_url_text(&self) -> String {
+        // The URL may carry a query with identifiers; the kind is what a person needs.
+        if self.is_connect() {
+            "connection refused or host unreachable".into()
+        } else if self.is_decode() {
+            "reply could not be decoded".into()
+        } else {
+            "request failed".into()
+        }
+    }
+}
+
+/// The lower bound of a sync: orders updated at or after `updated_since` (UTC).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncWindow {
+    pub updated_since: DateTime<Utc>,
+}
+
+/// An order the connector could not turn into an [`Order`], with the reason shown to the merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedOrder {
+    /// What identifies it to a person: its name (`#1001`) if readable, else its remote id.
+    pub reference: String,
+    pub reason: String,
+}
+
+/// One page of a listing: each entry parsed on its own, so one bad order never spoils its page.
+#[derive(Debug)]
+pub struct OrdersPage {
+    pub orders: Vec<Result<Order, RejectedOrder>>,
+    /// `Some` when there is a next page.
+    pub next_cursor: Option<String>,
+}
+
+/// A shipment to report to the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackingInfo {
+    pub number: String,
+    /// The platform's exact carrier name (see [`crate::carriers`]).
+    pub company: String,
+    pub url: String,
+}
+
+/// A line item of the store's order with the quantity a shipment covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippedLine {
+    pub line_item_remote_id: String,
+    pub quantity: i64,
+}
+
+/// A store platform: Shopify, WooCommerce, Etsy...
+#[async_trait]
+pub trait StoreConnector: Send + Sync {
+    /// One page of orders updated within `window`, oldest update first. `cursor` is the
+    /// `next_cursor` of the previous page.
+    async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError>;
+
+    /// Marks `lines` of the order shipped with `tracking` and returns the store's fulfilment id.
+    async fn push_tracking(
+        &self,
+        order_remote_id: &str,
+        lines: &[ShippedLine],
+        tracking: &TrackingInfo,
+    ) -> Result<String, ConnectorError>;
+}

@@ -1,0 +1,288 @@
+//! CJdropshipping API 2.0.
+//!
+//! Source: developers.cjdropshipping.com, "API 2.0" → Authentication (`getAccessToken`),
+//! Logistics (`freightCalculate`), Shopping (`createOrderV2`, `getOrderDetail`, `getBalance`).
+//! Every reply is wrapped `{code, result, message, data, requestId}`; success is `code == 200`.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{CoreError, Result};
+use crate::money::parse_minor;
+use crate::secrets::{supplier_token_key, SecretStore};
+use crate::stores::ConnectorError;
+
+const SERVICE: &str = "CJdropshipping";
+/// CJ prices, balances and charges are in US dollars.
+pub const CJ_CURRENCY: &str = "USD";
+/// Warehouses ship from China unless a line says otherwise.
+pub const DEFAULT_FROM_COUNTRY: &str = "CN";
+
+/// A logistics line CJ offers for a destination (`freightCalculate`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ShippingLine {
+    /// CJ's `logisticName`, e.g. `CJPacket Ordinary`; sent back as-is in `createOrderV2`.
+    pub name: String,
+    /// Postage in US cents.
+    pub price_minor: i64,
+    /// Delivery time in days as CJ gives it, e.g. `"7-12"`.
+    pub aging: String,
+}
+
+impl ShippingLine {
+    /// The slowest delivery day of the aging range, for "fastest line" comparisons.
+    pub fn max_days(&self) -> u32 {
+        self.aging.rsplit('-').next().and_then(|d| d.trim().parse().ok()).unwrap_or(u32::MAX)
+    }
+}
+
+/// A product variant and quantity, as CJ's `products[]` takes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CjProduct {
+    pub vid: String,
+    pub quantity: i64,
+}
+
+/// The sub-order as sent with `createOrderV2`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrderRequest {
+    /// Our idempotency key: CJ keeps `orderNumber` unique per account.
+    pub order_number: String,
+    pub shipping_country_code: String,
+    pub shipping_province: String,
+    pub shipping_city: String,
+    pub shipping_zip: String,
+    pub shipping_address: String,
+    pub shipping_address2: String,
+    pub shipping_customer_name: String,
+    pub shipping_phone: String,
+    pub email: String,
+    pub logistic_name: String,
+    pub from_country_code: String,
+    /// 2 = pay from the CJ balance at once; 3 = create only.
+    pub pay_type: u8,
+    pub products: Vec<CjProduct>,
+}
+
+/// What `createOrderV2` answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedOrder {
+    pub supplier_order_id: String,
+    /// What CJ charged (products + postage), US cents.
+    pub amount_minor: i64,
+}
+
+/// What `getOrderDetail` tells about an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierOrderDetail {
+    pub supplier_order_id: String,
+    pub order_number: String,
+    /// CJ's `orderStatus`, e.g. `UNSHIPPED`, `SHIPPED`, `DELIVERED`, `CANCELLED`.
+    pub status: String,
+    /// `None` until CJ has a tracking number.
+    pub track_number: Option<String>,
+    pub logistic_name: Option<String>,
+    pub amount_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedToken {
+    access_token: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// A client for one CJ account. The API key and the access token come from the keychain; the
+/// token is fetched with `getAccessToken` only when none is cached or it is about to expire
+/// (CJ allows that call once per 5 minutes).
+pub struct CjClient {
+    http: reqwest::Client,
+    base: String,
+    api_key: String,
+    supplier_id: i64,
+    secrets: Arc<dyn SecretStore>,
+    token: Mutex<Option<CachedToken>>,
+}
+
+impl CjClient {
+    /// `base_url` is the API root ending in `/api2.0/v1` (or a loopback server's).
+    pub fn new(http: reqwest::Client, base_url: &str, api_key: String, supplier_id: i64, secrets: Arc<dyn SecretStore>) -> Self {
+        Self { http, base: base_url.trim_end_matches('/').to_owned(), api_key, supplier_id, secrets, token: Mutex::new(None) }
+    }
+
+    async fn access_token(&self) -> Result<String> {
+        let soon = Utc::now() + ChronoDuration::hours(1);
+        if let Some(t) = self.token.lock().expect("token lock").as_ref().filter(|t| t.expires_at > soon) {
+            return Ok(t.access_token.clone());
+        }
+        let key = supplier_token_key(self.supplier_id);
+        if let Some(stored) = self.secrets.get(&key)? {
+            if let Ok(t) = serde_json::from_str::<CachedToken>(&stored) {
+                if t.expires_at > soon {
+                    let token = t.access_token.clone();
+                    *self.token.lock().expect("token lock") = Some(t);
+                    return Ok(token);
+                }
+            }
+        }
+        let data = self.call(reqwest::Method::POST, "authentication/getAccessToken", None, &[], Some(json!({ "apiKey": self.api_key }))).await?;
+        let access_token = data["accessToken"].as_str().filter(|t| !t.is_empty()).ok_or_else(|| malformed("getAccessToken returned no accessToken"))?;
+        let expires_at = data["accessTokenExpiryDate"]
+            .as_str()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc::now() + ChronoDuration::days(14));
+        let cached = CachedToken { access_token: access_token.to_owned(), expires_at };
+        self.secrets.set(&key, &serde_json::to_string(&cached).expect("token serialises"))?;
+        *self.token.lock().expect("token lock") = Some(cached);
+        Ok(access_token.to_owned())
+    }
+
+    /// One API call; returns the envelope's `data`. `token` is `None` only for getAccessToken.
+    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, query: &[(&str, &str)], body: Option<Value>) -> Result<Value> {
+        let mut request = self.http.request(method, format!("{}/{}", self.base, path)).query(query);
+        if let Some(token) = token {
+            request = request.header("CJ-Access-Token", token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
+        let envelope: Value = serde_json::from_str(&text).map_err(|_| malformed(&format!("HTTP {status}, body is not JSON")))?;
+        let code = envelope["code"].as_i64().ok_or_else(|| malformed("reply has no numeric code"))?;
+        if code != 200 {
+            let message = envelope["message"].as_str().unwrap_or("no message").to_owned();
+            return Err(CoreError::Connector(error_for_code(code, message)));
+        }
+        Ok(envelope["data"].clone())
+    }
+
+    /// A call with the access token; on an auth error the cached token is dropped and the call
+    /// is made once more with a fresh one.
+    async fn authed(&self, method: reqwest::Method, path: &str, query: &[(&str, &str)], body: Option<Value>) -> Result<Value> {
+        let token = self.access_token().await?;
+        match self.call(method.clone(), path, Some(&token), query, body.clone()).await {
+            Err(CoreError::Connector(ConnectorError::Auth(_))) => {
+                *self.token.lock().expect("token lock") = None;
+                self.secrets.delete(&supplier_token_key(self.supplier_id))?;
+                let token = self.access_token().await?;
+                self.call(method, path, Some(&token), query, body).await
+            }
+            other => other,
+        }
+    }
+
+    /// Checks the credentials by fetching (or reusing) an access token.
+    pub async fn verify(&self) -> Result<()> {
+        self.access_token().await.map(|_| ())
+    }
+
+    /// The logistics lines for sending `products` to `country_code`, cheapest first.
+    pub async fn shipping_lines(&self, country_code: &str, zip: &str, products: &[CjProduct]) -> Result<Vec<ShippingLine>> {
+        let body = json!({ "startCountryCode": DEFAULT_FROM_COUNTRY, "endCountryCode": country_code, "zip": zip, "products": products });
+        let data = self.authed(reqwest::Method::POST, "logistic/freightCalculate", &[], Some(body)).await?;
+        let mut lines = Vec::new();
+        for line in data.as_array().ok_or_else(|| malformed("freightCalculate data is not a list"))? {
+            let name = line["logisticName"].as_str().ok_or_else(|| malformed("a logistics line has no logisticName"))?;
+            let price = number_text(&line["logisticPrice"]).ok_or_else(|| malformed("a logistics line has no logisticPrice"))?;
+            lines.push(ShippingLine {
+                name: name.to_owned(),
+                price_minor: parse_minor(&price, CJ_CURRENCY).map_err(|e| malformed(&format!("logisticPrice {e}")))?,
+                aging: line["logisticAging"].as_str().unwrap_or("").to_owned(),
+            });
+        }
+        lines.sort_by_key(|l| l.price_minor);
+        Ok(lines)
+    }
+
+    /// Creates (and with `pay_type` 2, pays) an order. CJ keeps `orderNumber` unique, so sending
+    /// the same request again returns the first order instead of making a second one.
+    pub async fn create_order(&self, request: &CreateOrderRequest) -> Result<CreatedOrder> {
+        let body = serde_json::to_value(request).expect("request serialises");
+        let data = self.authed(reqwest::Method::POST, "shopping/order/createOrderV2", &[], Some(body)).await?;
+        let supplier_order_id = data["orderId"].as_str().filter(|s| !s.is_empty()).ok_or_else(|| malformed("createOrderV2 returned no orderId"))?;
+        let amount = number_text(&data["orderAmount"]).ok_or_else(|| malformed("createOrderV2 returned no orderAmount"))?;
+        Ok(CreatedOrder {
+            supplier_order_id: supplier_order_id.to_owned(),
+            amount_minor: parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("orderAmount {e}")))?,
+        })
+    }
+
+    /// The order by CJ's id or by our order number; `None` when CJ does not know it.
+    pub async fn order_detail(&self, id_or_number: &str) -> Result<Option<SupplierOrderDetail>> {
+        let query = [("orderId", id_or_number)];
+        let data = match self.authed(reqwest::Method::GET, "shopping/order/getOrderDetail", &query, None).await {
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), .. })) if code == CODE_ORDER_NOT_FOUND => return Ok(None),
+            other => other?,
+        };
+        if data.is_null() {
+            return Ok(None);
+        }
+        let text = |k: &str| data[k].as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        Ok(Some(SupplierOrderDetail {
+            supplier_order_id: text("orderId").ok_or_else(|| malformed("getOrderDetail returned no orderId"))?,
+            order_number: text("orderNum").unwrap_or_default(),
+            status: text("orderStatus").unwrap_or_else(|| "UNKNOWN".into()),
+            track_number: text("trackNumber"),
+            logistic_name: text("logisticName"),
+            amount_minor: number_text(&data["orderAmount"]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok()),
+        }))
+    }
+
+    /// The wallet balance available for orders, in US cents.
+    pub async fn balance(&self) -> Result<i64> {
+        let data = self.authed(reqwest::Method::GET, "shopping/pay/getBalance", &[], None).await?;
+        let amount = number_text(&data["amount"]).ok_or_else(|| malformed("getBalance returned no amount"))?;
+        parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("balance {e}")).into())
+    }
+}
+
+/// CJ's code for an order id or number it does not know.
+pub const CODE_ORDER_NOT_FOUND: i64 = 1_603_001;
+
+/// Maps CJ's numeric error codes to errors a merchant can act on.
+fn error_for_code(code: i64, message: String) -> ConnectorError {
+    match code {
+        1_600_000..=1_600_003 | 401 | 403 => ConnectorError::Auth("CJdropshipping account".into()),
+        429 | 1_600_200 => ConnectorError::Throttled(SERVICE.into()),
+        _ => ConnectorError::Remote { service: SERVICE.into(), code: Some(code), message },
+    }
+}
+
+fn malformed(detail: &str) -> CoreError {
+    CoreError::Connector(ConnectorError::Malformed { service: SERVICE.into(), detail: detail.to_owned() })
+}
+
+/// CJ sends money as JSON numbers or strings; both become decimal text.
+fn number_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aging_range_gives_the_slowest_day() {
+        let line = ShippingLine { name: "x".into(), price_minor: 1, aging: "7-12".into() };
+        assert_eq!(line.max_days(), 12);
+        assert_eq!(ShippingLine { aging: "".into(), ..line }.max_days(), u32::MAX);
+    }
+
+    #[test]
+    fn error_codes_map_to_actionable_errors() {
+        assert!(matches!(error_for_code(1_600_001, "bad key".into()), ConnectorError::Auth(_)));
+        let e = error_for_code(1_603_100, "Insufficient balance".into());
+        assert_eq!(e.to_string(), "CJdropshipping error 1603100: Insufficient balance");
+    }
+}

@@ -1,0 +1,5 @@
+//! Supplier connectors: where sub-orders are sent, paid, and shipped from.
+
+pub mod cj;
+
+pub use cj::CjClient;

@@ -1,0 +1,316 @@
+//! Read models for the screens and the CLI: plain rows straight from SQLite, serialisable, with
+//! TypeScript twins generated into `ui/src/bindings` by ts-rs (`cargo test` writes them).
+//! Money is minor units (`*_minor`) beside its ISO 4217 currency; times are UTC RFC 3339.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{CoreError, Result};
+use crate::fulfillment::hold_reason;
+use crate::model::{Address, OrderStatus};
+
+/// A row of the orders table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OrderRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub store_name: String,
+    /// The store's order number, e.g. `#1001`.
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub customer_name: Option<String>,
+    /// Destination country (ISO 3166-1 alpha-2), when the order ships.
+    pub country_code: Option<String>,
+    #[ts(type = "number")]
+    pub item_count: i64,
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    pub currency: String,
+    pub status: OrderStatus,
+    /// The store's payment state, e.g. `PAID`.
+    pub financial_status: String,
+}
+
+const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
+        (SELECT COALESCE(SUM(quantity), 0) FROM line_item li WHERE li.order_id = o.id),
+        o.total_minor, o.currency, o.status, o.financial_status
+    FROM orders o JOIN store s ON s.id = o.store_id LEFT JOIN address a ON a.order_id = o.id";
+
+fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
+    let status: String = r.get(9)?;
+    Ok(OrderRow {
+        id: r.get(0)?,
+        store_name: r.get(1)?,
+        name: r.get(2)?,
+        created_at: r.get(3)?,
+        customer_name: r.get(4)?,
+        country_code: r.get(5)?,
+        item_count: r.get(6)?,
+        total_minor: r.get(7)?,
+        currency: r.get(8)?,
+        status: OrderStatus::parse(&status).unwrap_or(OrderStatus::ToOrder),
+        financial_status: r.get(10)?,
+    })
+}
+
+/// The newest orders first, optionally of one status, at most `limit` rows.
+pub fn list_orders(conn: &Connection, status: Option<OrderStatus>, limit: u32) -> Result<Vec<OrderRow>> {
+    let sql = format!("{ORDER_ROW_SELECT} WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.created_at DESC, o.id DESC LIMIT ?2");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![status.map(|s| s.as_str()), limit], order_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Finds an order by its number (`#1001` or `1001`), across stores.
+pub fn find_order_by_name(conn: &Connection, name: &str) -> Result<i64> {
+    let wanted = name.trim().trim_start_matches('#');
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM orders WHERE name = ?1 OR name = '#' || ?1")?
+        .query_map([wanted], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [id] => Ok(*id),
+        [] => Err(CoreError::NotFound(format!("no order named {name}; sync the store first"))),
+        _ => Err(CoreError::InvalidInput(format!("{} orders are named {name} (several stores); use the order id", ids.len()))),
+    }
+}
+
+/// How many orders each status tab holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StatusCount {
+    pub status: OrderStatus,
+    pub label: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+pub fn status_counts(conn: &Connection) -> Result<Vec<StatusCount>> {
+    let mut out = Vec::new();
+    for status in OrderStatus::ALL {
+        let count = conn.query_row("SELECT COUNT(*) FROM orders WHERE status = ?1", [status.as_str()], |r| r.get(0))?;
+        out.push(StatusCount { status, label: status.label().into(), count });
+    }
+    Ok(out)
+}
+
+/// A line item with the supplier its SKU maps to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LineItemView {
+    pub sku: Option<String>,
+    pub title: String,
+    #[ts(type = "number")]
+    pub quantity: i64,
+    #[ts(type = "number")]
+    pub unit_price_minor: i64,
+    pub requires_shipping: bool,
+    pub supplier_name: Option<String>,
+}
+
+/// A shipment of a sub-order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ShipmentView {
+    pub tracking_number: String,
+    /// The supplier's carrier name.
+    pub carrier: String,
+    /// The name sent to the store.
+    pub company: String,
+    pub url: String,
+    pub detected_at: DateTime<Utc>,
+    /// When the store accepted it; `None` while it is waiting to be pushed.
+    pub pushed_at: Option<DateTime<Utc>>,
+    pub push_error: Option<String>,
+}
+
+/// One supplier's part of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SubOrderView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub supplier_name: String,
+    /// pending, submitting, submitted, paid, shipped, delivered, held, failed, cancelled, ambiguous.
+    pub state: String,
+    /// Sent as the supplier's order number.
+    pub idempotency_key: String,
+    pub shipping_line: Option<String>,
+    pub supplier_order_id: Option<String>,
+    /// What the supplier charged, in minor units of `currency`.
+    #[ts(type = "number | null")]
+    pub cost_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub error: Option<String>,
+    pub shipment: Option<ShipmentView>,
+}
+
+/// Everything the order detail shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OrderDetail {
+    pub order: OrderRow,
+    pub email: Option<String>,
+    /// The store's own fulfilment state, e.g. `UNFULFILLED`, `FULFILLED`.
+    pub store_fulfillment_status: String,
+    pub address: Option<Address>,
+    pub line_items: Vec<LineItemView>,
+    pub sub_orders: Vec<SubOrderView>,
+    /// Why "Ship order" cannot run now, if it cannot.
+    pub hold_reason: Option<String>,
+}
+
+pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
+    let order = conn
+        .query_row(&format!("{ORDER_ROW_SELECT} WHERE o.id = ?1"), [order_id], order_row)
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
+    let (email, store_fulfillment_status) = conn.query_row("SELECT email, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let address = conn
+        .query_row("SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1", [order_id], |r| {
+            Ok(Address { name: r.get(0)?, address1: r.get(1)?, address2: r.get(2)?, city: r.get(3)?, province: r.get(4)?, zip: r.get(5)?, country_code: r.get(6)?, phone: r.get(7)? })
+        })
+        .optional()?;
+    let line_items = conn
+        .prepare(
+            "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name
+             FROM line_item li LEFT JOIN product_mapping pm ON pm.sku = li.sku LEFT JOIN supplier s ON s.id = pm.supplier_id
+             WHERE li.order_id = ?1 AND li.quantity > 0 ORDER BY li.position",
+        )?
+        .query_map([order_id], |r| {
+            Ok(LineItemView { sku: r.get(0)?, title: r.get(1)?, quantity: r.get(2)?, unit_price_minor: r.get(3)?, requires_shipping: r.get(4)?, supplier_name: r.get(5)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let sub_orders = conn
+        .prepare(
+            "SELECT so.id, s.name, so.state, so.idempotency_key, so.shipping_line, so.supplier_order_id, so.cost_minor, so.currency, so.error,
+                    sh.tracking_number, sh.carrier, sh.tracking_company, sh.tracking_url, sh.detected_at, sh.pushed_at, sh.push_error
+             FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
+             WHERE so.order_id = ?1 ORDER BY so.id",
+        )?
+        .query_map([order_id], |r| {
+            let tracking_number: Option<String> = r.get(9)?;
+            let shipment = match tracking_number {
+                Some(tracking_number) => Some(ShipmentView {
+                    tracking_number,
+                    carrier: r.get(10)?,
+                    company: r.get(11)?,
+                    url: r.get(12)?,
+                    detected_at: r.get(13)?,
+                    pushed_at: r.get(14)?,
+                    push_error: r.get(15)?,
+                }),
+                None => None,
+            };
+            Ok(SubOrderView {
+                id: r.get(0)?,
+                supplier_name: r.get(1)?,
+                state: r.get(2)?,
+                idempotency_key: r.get(3)?,
+                shipping_line: r.get(4)?,
+                supplier_order_id: r.get(5)?,
+                cost_minor: r.get(6)?,
+                currency: r.get(7)?,
+                error: r.get(8)?,
+                shipment,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let hold_reason = match order.status {
+        OrderStatus::ToOrder | OrderStatus::AwaitingPayment | OrderStatus::Failed => hold_reason(conn, order_id)?,
+        _ => None,
+    };
+    Ok(OrderDetail { order, email, store_fulfillment_status, address, line_items, sub_orders, hold_reason })
+}
+
+/// A connected store, for Store → Integrations and the Sync Order dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StoreView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub platform: String,
+    pub base_url: String,
+    /// True for the embedded demo store.
+    pub is_sandbox: bool,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// complete, partial or failed.
+    pub last_sync_status: Option<String>,
+    pub last_sync_error: Option<String>,
+    #[ts(type = "number")]
+    pub order_count: i64,
+}
+
+pub fn list_stores(conn: &Connection) -> Result<Vec<StoreView>> {
+    let rows = conn
+        .prepare(
+            "SELECT s.id, s.name, s.platform, s.base_url, s.is_sandbox, s.last_sync_at, s.last_sync_status, s.last_sync_error,
+                    (SELECT COUNT(*) FROM orders o WHERE o.store_id = s.id)
+             FROM store s ORDER BY s.name",
+        )?
+        .query_map([], |r| {
+            Ok(StoreView {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                platform: r.get(2)?,
+                base_url: r.get(3)?,
+                is_sandbox: r.get(4)?,
+                last_sync_at: r.get(5)?,
+                last_sync_status: r.get(6)?,
+                last_sync_error: r.get(7)?,
+                order_count: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A supplier account and its wallet, for Finance → My Wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SupplierView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub base_url: String,
+    pub is_sandbox: bool,
+    /// The balance the supplier last reported, US cents; `None` before the first check.
+    #[ts(type = "number | null")]
+    pub balance_minor: Option<i64>,
+    pub balance_checked_at: Option<DateTime<Utc>>,
+    /// Sum of local ledger charges (negative) and credits, US cents.
+    #[ts(type = "number")]
+    pub ledger_total_minor: i64,
+    #[ts(type = "number")]
+    pub charged_sub_orders: i64,
+}
+
+pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
+    let rows = conn
+        .prepare(
+            "SELECT s.id, s.name, s.kind, s.base_url, s.is_sandbox, s.balance_minor, s.balance_checked_at,
+                    (SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry w WHERE w.supplier_id = s.id),
+                    (SELECT COUNT(*) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind = 'charge')
+             FROM supplier s ORDER BY s.name",
+        )?
+        .query_map([], |r| {
+            Ok(SupplierView {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                base_url: r.get(3)?,
+                is_sandbox: r.get(4)?,
+                balance_minor: r.get(5)?,
+                balance_checked_at: r.get(6)?,
+                ledger_total_minor: r.get(7)?,
+                charged_sub_orders: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,388 @@
+//! A CJdropshipping API 2.0 account.
+//!
+//! Source: developers.cjdropshipping.com "API 2.0": Authentication `getAccessToken` (at most once
+//! per 5 minutes), Logistics `freightCalculate`, Shopping `createOrderV2` (`orderNumber` unique
+//! per account; `payType` 2 pays from the balance at once), `getOrderDetail`, `getBalance`.
+//! Replies use the `{code, result, message, data, requestId}` envelope; success is `code` 200.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::SharedWorld;
+
+/// A product variant the supplier sells.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CatalogVariant {
+    /// CJ's variant id (`vid`).
+    pub vid: String,
+    /// The merchant's SKU this variant is sold under in the demo store.
+    pub sku: String,
+    pub name: String,
+    /// Price to the merchant, US cents.
+    pub cost_minor: i64,
+}
+
+/// A logistics line to one destination.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LogisticLine {
+    pub name: String,
+    /// Postage for the first item, US cents; each further item adds 25%.
+    pub price_minor: i64,
+    pub aging: String,
+    /// Destinations (ISO 3166-1 alpha-2); empty = everywhere.
+    pub countries: Vec<String>,
+    /// Tracking number prefix and digits.
+    pub tracking_prefix: String,
+}
+
+/// An order created at the supplier.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CjOrder {
+    pub order_id: String,
+    pub order_number: String,
+    pub country_code: String,
+    pub logistic_name: String,
+    pub products: Vec<(String, i64)>,
+    /// Products + postage, US cents.
+    pub amount_minor: i64,
+    pub paid: bool,
+    pub created_at: DateTime<Utc>,
+    pub ships_at: DateTime<Utc>,
+    pub track_number: String,
+}
+
+/// One supplier account's persistent data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CjAccountData {
+    pub name: String,
+    pub api_key: String,
+    pub balance_minor: i64,
+    pub catalog: Vec<CatalogVariant>,
+    pub lines: Vec<LogisticLine>,
+    pub orders: Vec<CjOrder>,
+    pub next_order: u64,
+}
+
+/// Tokens and call times (not persisted: a restarted sandbox issues new tokens).
+#[derive(Default)]
+pub(crate) struct CjRuntime {
+    tokens: HashMap<String, DateTime<Utc>>,
+    last_token_call: Option<Instant>,
+    /// createOrderV2 replies still to drop after creating the order (lost-reply tests).
+    drop_create_replies: u32,
+}
+
+/// CJ allows getAccessToken once per 5 minutes.
+const TOKEN_CALL_INTERVAL: Duration = Duration::from_secs(300);
+
+pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
+    Router::new()
+        .route("/api2.0/v1/authentication/getAccessToken", post(get_access_token))
+        .route("/api2.0/v1/logistic/freightCalculate", post(freight_calculate))
+        .route("/api2.0/v1/shopping/order/createOrderV2", post(create_order))
+        .route("/api2.0/v1/shopping/order/getOrderDetail", get(order_detail))
+        .route("/api2.0/v1/shopping/pay/getBalance", get(balance))
+        .with_state((world, index))
+}
+
+type Ctx = State<(SharedWorld, usize)>;
+
+fn envelope(code: i64, message: &str, data: Value) -> Json<Value> {
+    let request_id = format!("{:032x}", rand::random::<u128>());
+    Json(json!({ "code": code, "result": code == 200, "message": message, "data": data, "requestId": request_id }))
+}
+
+fn ok(data: Value) -> Json<Value> {
+    envelope(200, "Success", data)
+}
+
+fn dollars(minor: i64) -> Value {
+    // A JSON number with two decimals, as CJ sends prices.
+    serde_json::from_str(&format!("{}.{:02}", minor / 100, minor % 100)).unwrap_or(Value::Null)
+}
+
+fn authorised(w: &crate::World, index: usize, headers: &HeaderMap) -> bool {
+    let token = headers.get("CJ-Access-Token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    w.supplier_runtime[index].tokens.get(token).is_some_and(|exp| *exp > Utc::now())
+}
+
+async fn get_access_token(State((world, index)): Ctx, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if body["apiKey"].as_str() != Some(w.suppliers[index].api_key.as_str()) {
+        return envelope(1600001, "Invalid API key", Value::Null);
+    }
+    let rt = &mut w.supplier_runtime[index];
+    if rt.last_token_call.is_some_and(|t| t.elapsed() < TOKEN_CALL_INTERVAL) {
+        return envelope(1600200, "Too many requests: getAccessToken may be called once every 5 minutes", Value::Null);
+    }
+    rt.last_token_call = Some(Instant::now());
+    let token = format!("cjtok{:024x}", rand::random::<u128>());
+    let expires = Utc::now() + chrono::Duration::days(15);
+    rt.tokens.insert(token.clone(), expires);
+    ok(json!({
+        "accessToken": token,
+        "accessTokenExpiryDate": expires.to_rfc3339(),
+        "refreshToken": format!("cjref{:024x}", rand::random::<u128>()),
+        "refreshTokenExpiryDate": (Utc::now() + chrono::Duration::days(180)).to_rfc3339(),
+    }))
+}
+
+fn lines_for<'a>(account: &'a CjAccountData, country: &str) -> Vec<&'a LogisticLine> {
+    account.lines.iter().filter(|l| l.countries.is_empty() || l.countries.iter().any(|c| c == country)).collect()
+}
+
+fn postage(line: &LogisticLine, items: i64) -> i64 {
+    line.price_minor + (items - 1).max(0) * line.price_minor / 4
+}
+
+/// `(vid, quantity)` pairs from a `products` array; `Err` names the first unknown variant.
+fn read_products(account: &CjAccountData, products: &Value) -> Result<Vec<(String, i64)>, String> {
+    let list = products.as_array().filter(|l| !l.is_empty()).ok_or("products is required")?;
+    list.iter()
+        .map(|p| {
+            let vid = p["vid"].as_str().unwrap_or_default();
+            let quantity = p["quantity"].as_i64().filter(|q| *q > 0).ok_or(format!("invalid quantity for {vid}"))?;
+            if !account.catalog.iter().any(|v| v.vid == vid) {
+                return Err(format!("variant {vid} not found"));
+            }
+            Ok((vid.to_owned(), quantity))
+        })
+        .collect()
+}
+
+async fn freight_calculate(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let account = &w.suppliers[index];
+    let products = match read_products(account, &body["products"]) {
+        Ok(p) => p,
+        Err(e) => return envelope(1603101, &e, Value::Null),
+    };
+    let items: i64 = products.iter().map(|p| p.1).sum();
+    let country = body["endCountryCode"].as_str().unwrap_or_default();
+    let lines: Vec<Value> = lines_for(account, country)
+        .into_iter()
+        .map(|l| json!({ "logisticName": l.name, "logisticPrice": dollars(postage(l, items)), "logisticAging": l.aging, "logisticPriceCn": Value::Null }))
+        .collect();
+    ok(Value::Array(lines))
+}
+
+fn order_data(o: &CjOrder) -> Value {
+    json!({
+        "orderId": o.order_id, "orderNumber": o.order_number, "shippingCountryCode": o.country_code,
+        "orderAmount": dollars(o.amount_minor), "logisticName": o.logistic_name,
+        "orderStatus": if o.paid { "UNSHIPPED" } else { "UNPAID" },
+    })
+}
+
+async fn create_order(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let ship_after = w.ship_after;
+    let account = &mut w.suppliers[index];
+    let Some(number) = body["orderNumber"].as_str().filter(|n| !n.trim().is_empty()) else {
+        return envelope(1603000, "orderNumber is required", Value::Null);
+    };
+    if let Some(existing) = account.orders.iter().find(|o| o.order_number == number) {
+        return ok(order_data(existing)); // orderNumber is unique: the first order is returned
+    }
+    let products = match read_products(account, &body["products"]) {
+        Ok(p) => p,
+        Err(e) => return envelope(1603101, &e, Value::Null),
+    };
+    let country = body["shippingCountryCode"].as_str().unwrap_or_default().to_owned();
+    for field in ["shippingAddress", "shippingCustomerName", "shippingCountryCode"] {
+        if body[field].as_str().is_none_or(|v| v.trim().is_empty()) {
+            return envelope(1603000, &format!("{field} is required"), Value::Null);
+        }
+    }
+    let logistic = body["logisticName"].as_str().unwrap_or_default();
+    let Some(line) = lines_for(account, &country).into_iter().find(|l| l.name == logistic).cloned() else {
+        return envelope(1603102, &format!("logistics {logistic} is not available to {country}"), Value::Null);
+    };
+    let items: i64 = products.iter().map(|p| p.1).sum();
+    let product_cost: i64 = products.iter().map(|(vid, q)| account.catalog.iter().find(|v| &v.vid == vid).map_or(0, |v| v.cost_minor) * q).sum();
+    let amount = product_cost + postage(&line, items);
+    let pay_now = body["payType"].as_i64() == Some(2) || body["payType"].as_str() == Some("2");
+    if pay_now && account.balance_minor < amount {
+        return envelope(1603100, "Insufficient balance, please recharge", Value::Null);
+    }
+    if pay_now {
+        account.balance_minor -= amount;
+    }
+    account.next_order += 1;
+    let now = Utc::now();
+    let order = CjOrder {
+        order_id: format!("CJ{}{:07}", now.format("%y%m%d"), account.next_order),
+        order_number: number.to_owned(),
+        country_code: country,
+        logistic_name: line.name.clone(),
+        products,
+        amount_minor: amount,
+        paid: pay_now,
+        created_at: now,
+        ships_at: now + chrono::Duration::from_std(ship_after).unwrap_or_default(),
+        track_number: format!("{}{:012}", line.tracking_prefix, rand::random::<u64>() % 1_000_000_000_000),
+    };
+    let data = order_data(&order);
+    account.orders.push(order);
+    let drop_reply = {
+        let rt = &mut w.supplier_runtime[index];
+        let d = rt.drop_create_replies > 0;
+        rt.drop_create_replies = rt.drop_create_replies.saturating_sub(1);
+        d
+    };
+    w.save();
+    if drop_reply {
+        // The order exists; the reply is lost on the way back.
+        return Json(json!({ "code": 200, "result": true, "message": "Success" }));
+    }
+    ok(data)
+}
+
+#[derive(Deserialize)]
+struct DetailQuery {
+    #[serde(rename = "orderId")]
+    order_id: String,
+}
+
+async fn order_detail(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<DetailQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    // Looked up by CJ's id or by the merchant's order number.
+    let Some(o) = w.suppliers[index].orders.iter().find(|o| o.order_id == q.order_id || o.order_number == q.order_id) else {
+        return envelope(1603001, "Order does not exist", Value::Null);
+    };
+    let shipped = o.paid && Utc::now() >= o.ships_at;
+    ok(json!({
+        "orderId": o.order_id, "orderNum": o.order_number, "cjOrderId": o.order_id,
+        "shippingCountryCode": o.country_code, "logisticName": o.logistic_name,
+        "orderAmount": dollars(o.amount_minor),
+        "orderStatus": if shipped { "SHIPPED" } else if o.paid { "UNSHIPPED" } else { "UNPAID" },
+        "trackNumber": if shipped { Value::from(o.track_number.clone()) } else { Value::Null },
+        "createDate": o.created_at.to_rfc3339(),
+    }))
+}
+
+async fn balance(State((world, index)): Ctx, headers: HeaderMap) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    ok(json!({ "amount": dollars(w.suppliers[index].balance_minor), "noWithdrawalAmount": 0, "freezeAmount": 0 }))
+}
+
+/// What the supplier shows of one of its orders (tests, the demo command).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CjOrderInfo {
+    pub order_id: String,
+    pub order_number: String,
+    pub amount_minor: i64,
+    pub logistic_name: String,
+    pub track_number: String,
+}
+
+/// Inspect and change one sandbox supplier account from Rust.
+#[derive(Clone)]
+pub struct CjHandle {
+    pub(crate) world: SharedWorld,
+    pub(crate) index: usize,
+    pub(crate) url: String,
+}
+
+impl CjHandle {
+    fn with<T>(&self, f: impl FnOnce(&mut crate::World) -> T) -> T {
+        let mut w = self.world.lock().expect("world");
+        let out = f(&mut w);
+        w.save();
+        out
+    }
+
+    /// The API root, ending in `/api2.0/v1`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    pub fn name(&self) -> String {
+        self.with(|w| w.suppliers[self.index].name.clone())
+    }
+
+    pub fn api_key(&self) -> String {
+        self.with(|w| w.suppliers[self.index].api_key.clone())
+    }
+
+    pub fn catalog(&self) -> Vec<CatalogVariant> {
+        self.with(|w| w.suppliers[self.index].catalog.clone())
+    }
+
+    /// Every order the supplier holds.
+    pub fn orders(&self) -> Vec<CjOrderInfo> {
+        self.with(|w| {
+            w.suppliers[self.index]
+                .orders
+                .iter()
+                .map(|o| CjOrderInfo { order_id: o.order_id.clone(), order_number: o.order_number.clone(), amount_minor: o.amount_minor, logistic_name: o.logistic_name.clone(), track_number: o.track_number.clone() })
+                .collect()
+        })
+    }
+
+    /// Balance in US cents.
+    pub fn balance_minor(&self) -> i64 {
+        self.with(|w| w.suppliers[self.index].balance_minor)
+    }
+
+    /// A recharge (or, negative, a withdrawal) of the wallet.
+    pub fn recharge(&self, minor: i64) {
+        self.with(|w| w.suppliers[self.index].balance_minor += minor)
+    }
+
+    /// Ships every paid order now.
+    pub fn ship_all_now(&self) {
+        self.with(|w| {
+            let now = Utc::now();
+            for o in &mut w.suppliers[self.index].orders {
+                if o.paid && o.ships_at > now {
+                    o.ships_at = now;
+                }
+            }
+        })
+    }
+
+    /// The next `n` createOrderV2 calls create the order but lose the reply.
+    pub fn drop_create_replies(&self, n: u32) {
+        self.with(|w| w.supplier_runtime[self.index].drop_create_replies = n)
+    }
+
+    /// Forgets the getAccessToken call time, as five minutes passing would.
+    pub fn allow_token_call(&self) {
+        self.with(|w| w.supplier_runtime[self.index].last_token_call = None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postage_grows_with_items() {
+        let line = LogisticLine { name: "x".into(), price_minor: 400, aging: "1-2".into(), countries: vec![], tracking_prefix: "X".into() };
+        assert_eq!(postage(&line, 1), 400);
+        assert_eq!(postage(&line, 3), 600);
+        assert_eq!(dollars(1234), json!(12.34));
+        assert_eq!(dollars(500), json!(5.0));
+    }
+}

@@ -1,0 +1,175 @@
+//! Demo data: a shop with orders over the last 60 days and two supplier accounts whose catalogs
+//! cover the shop's SKUs. Deterministic for a given seed (times are relative to the first start).
+
+use chrono::{Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+use crate::cj::{CatalogVariant, CjAccountData, LogisticLine};
+use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
+use crate::{SandboxConfig, SandboxState};
+
+/// (SKU, title, retail price in cents, supplier index, supplier cost in cents)
+const PRODUCTS: &[(&str, &str, i64, usize, i64)] = &[
+    ("DD-MUG-WHT", "Ceramic Mug - White", 1499, 0, 320),
+    ("DD-LED-5M", "LED Strip Lights 5 m", 2499, 0, 680),
+    ("DD-CASE-14", "Phone Case - Clear", 1299, 0, 190),
+    ("DD-YOGA-MAT", "Yoga Mat 6 mm", 3499, 0, 950),
+    ("DD-PET-BRUSH", "Pet Grooming Brush", 1599, 0, 240),
+    ("DD-BAND-42", "Watch Band 42 mm", 999, 0, 160),
+    ("DD-HOODIE-M", "Hoodie - Grey M", 4499, 1, 1400),
+    ("DD-BACKPACK", "Travel Backpack", 5999, 1, 1250),
+    ("DD-LAMP", "Desk Lamp LED", 3999, 1, 890),
+];
+
+/// (country, currency share: all USD here, cities with (city, province, zip))
+const COUNTRIES: &[(&str, u32, &[(&str, &str, &str)])] = &[
+    ("US", 45, &[("Austin", "Texas", "78701"), ("Portland", "Oregon", "97205"), ("Columbus", "Ohio", "43215"), ("Miami", "Florida", "33130")]),
+    ("GB", 12, &[("Manchester", "England", "M1 1AE"), ("Leeds", "England", "LS1 4DY")]),
+    ("DE", 10, &[("München", "Bayern", "80331"), ("Köln", "Nordrhein-Westfalen", "50667")]),
+    ("CA", 10, &[("Toronto", "Ontario", "M5H 2N2"), ("Montréal", "Quebec", "H2Y 1C6")]),
+    ("AU", 8, &[("Sydney", "New South Wales", "2000"), ("Perth", "Western Australia", "6000")]),
+    ("FR", 8, &[("Lyon", "Auvergne-Rhône-Alpes", "69001"), ("Nantes", "Pays de la Loire", "44000")]),
+    ("NL", 4, &[("Utrecht", "Utrecht", "3511")]),
+    ("ES", 3, &[("Sevilla", "Andalucía", "41001")]),
+];
+
+const FIRST: &[&str] = &["Ana", "James", "Chloé", "Lukas", "Mia", "Noah", "Sofía", "Oliver", "Zoë", "Mateo", "Emma", "Jürgen", "Priya", "Liam", "Aisha", "Kenji"];
+const LAST: &[&str] = &["Núñez", "Smith", "Dubois", "Müller", "Brown", "Wilson", "García", "Taylor", "Kowalski", "Rossi", "Nguyen", "Schäfer", "Patel", "O'Brien", "Khan", "Tanaka"];
+const STREETS: &[&str] = &["Main St", "High Street", "Hauptstraße", "Rue de la Paix", "King St W", "George St", "Calle Mayor", "Oak Avenue"];
+
+fn pick_country(rng: &mut StdRng) -> &'static (&'static str, u32, &'static [(&'static str, &'static str, &'static str)]) {
+    let total: u32 = COUNTRIES.iter().map(|c| c.1).sum();
+    let mut roll = rng.gen_range(0..total);
+    for c in COUNTRIES {
+        if roll < c.1 {
+            return c;
+        }
+        roll -= c.1;
+    }
+    &COUNTRIES[0]
+}
+
+fn price(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+fn lines(shop_countries_only: Option<&[&str]>, base: i64) -> Vec<LogisticLine> {
+    let everywhere = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let all: Vec<String> = shop_countries_only.map(everywhere).unwrap_or_default();
+    vec![
+        LogisticLine { name: "CJPacket Ordinary".into(), price_minor: base, aging: "7-12".into(), countries: all.clone(), tracking_prefix: "CJPKL".into() },
+        LogisticLine { name: "YunExpress Standard".into(), price_minor: base + 170, aging: "6-10".into(), countries: all.clone(), tracking_prefix: "YT".into() },
+        LogisticLine { name: "USPS+".into(), price_minor: base + 260, aging: "4-7".into(), countries: vec!["US".into()], tracking_prefix: "9400".into() },
+        LogisticLine { name: "DHL Official".into(), price_minor: base + 1450, aging: "3-5".into(), countries: all, tracking_prefix: "JD".into() },
+    ]
+}
+
+/// Generates the demo state for `config`.
+pub fn generate(config: &SandboxConfig) -> SandboxState {
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let now = Utc::now();
+    let mut orders = Vec::with_capacity(config.orders);
+    let mut next_line = 9_000_000u64;
+    for i in 0..config.orders {
+        let id = 5_550_000 + i as u64;
+        // Spread over 59 days so every order stays inside a 60-day window for the whole demo.
+        let created_at = now - Duration::seconds(rng.gen_range(600..59 * 86_400));
+        let (country, _, cities) = pick_country(&mut rng);
+        let (city, province, zip) = cities[rng.gen_range(0..cities.len())];
+        let first = FIRST[rng.gen_range(0..FIRST.len())];
+        let last = LAST[rng.gen_range(0..LAST.len())];
+        let roll: u32 = rng.gen_range(0..100);
+        let financial_status = match roll {
+            0..=79 => "PAID",
+            80..=91 => "PENDING",
+            92..=95 => "AUTHORIZED",
+            _ => "PARTIALLY_REFUNDED",
+        };
+        let mut line_items = Vec::new();
+        let n_items = match rng.gen_range(0..100) {
+            0..=59 => 1,
+            60..=84 => 2,
+            _ => 3,
+        };
+        // About a quarter of orders mix both suppliers' products.
+        let mixed = rng.gen_bool(0.25);
+        for k in 0..n_items {
+            let pool: Vec<&(&str, &str, i64, usize, i64)> = if mixed {
+                PRODUCTS.iter().filter(|p| p.3 == k % 2).collect()
+            } else {
+                PRODUCTS.iter().filter(|p| p.3 == 0).collect()
+            };
+            let (sku, title, retail, _, _) = pool[rng.gen_range(0..pool.len())];
+            if line_items.iter().any(|l: &ShopLineItem| l.sku.as_deref() == Some(*sku)) {
+                continue;
+            }
+            next_line += 1;
+            line_items.push(ShopLineItem { id: next_line, sku: Some(sku.to_string()), title: title.to_string(), quantity: rng.gen_range(1..=2), price: price(*retail), requires_shipping: true });
+        }
+        if rng.gen_bool(0.05) {
+            next_line += 1;
+            line_items.push(ShopLineItem { id: next_line, sku: Some("DD-EBOOK".into()), title: "Care Guide (e-book)".into(), quantity: 1, price: "4.99".into(), requires_shipping: false });
+        }
+        let name = format!("{first} {last}");
+        let address: Value = json!({
+            "name": name, "address1": format!("{} {}", rng.gen_range(1..400), STREETS[rng.gen_range(0..STREETS.len())]),
+            "address2": if rng.gen_bool(0.2) { Value::from(format!("Apt {}", rng.gen_range(1..60))) } else { Value::Null },
+            "city": city, "province": province, "zip": zip, "countryCodeV2": country,
+            "phone": format!("+1 555 01{:02}", rng.gen_range(0..100)),
+        });
+        let updated_at = created_at + Duration::seconds(rng.gen_range(0..3_600));
+        orders.push(ShopOrder {
+            id,
+            name: format!("#{}", 1001 + i),
+            created_at,
+            updated_at: updated_at.min(now),
+            email: Some(format!("{}.{}@example.com", first.to_lowercase(), i)),
+            customer_name: Some(name),
+            financial_status: financial_status.into(),
+            currency: "USD".into(),
+            shipping_address: address,
+            line_items,
+            shipping_price: price([0, 499, 799][rng.gen_range(0..3)]),
+            fulfillments: vec![],
+            raw_node: None,
+        });
+    }
+    orders.sort_by_key(|o| o.created_at);
+    for (i, o) in orders.iter_mut().enumerate() {
+        o.name = format!("#{}", 1001 + i);
+    }
+    let catalog = |supplier: usize| -> Vec<CatalogVariant> {
+        PRODUCTS
+            .iter()
+            .filter(|p| p.3 == supplier)
+            .enumerate()
+            .map(|(k, (sku, title, _, _, cost))| CatalogVariant { vid: format!("VID-{}{:03}-{}", supplier + 1, k + 1, &sku[3..]), sku: sku.to_string(), name: title.to_string(), cost_minor: *cost })
+            .collect()
+    };
+    let suppliers = vec![
+        CjAccountData {
+            name: "CJ Shenzhen (demo)".into(),
+            api_key: format!("CJ-DEMO-SZ-{:016x}", rng.gen::<u64>()),
+            balance_minor: config.opening_balance_minor,
+            catalog: catalog(0),
+            lines: lines(None, 330),
+            orders: vec![],
+            next_order: 0,
+        },
+        CjAccountData {
+            name: "CJ US Warehouse (demo)".into(),
+            api_key: format!("CJ-DEMO-US-{:016x}", rng.gen::<u64>()),
+            balance_minor: config.opening_balance_minor,
+            catalog: catalog(1),
+            lines: lines(None, 450),
+            orders: vec![],
+            next_order: 0,
+        },
+    ];
+    SandboxState {
+        shop: ShopData { shop_name: "Dropdock Demo Shop".into(), access_token: format!("shpat_demo{:024x}", rng.gen::<u128>()), orders, next_id: 7_000_000 },
+        suppliers,
+    }
+}
