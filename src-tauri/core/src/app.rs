@@ -159,7 +159,9 @@ impl Dropdock {
         }
         // A throwaway secret store: the probe's token must not land under someone else's id.
         let probe_secrets: Arc<dyn SecretStore> = Arc::new(secrets::MemorySecrets::default());
-        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets).verify().await?;
+        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets.clone()).verify().await?;
+        // CJ allows getAccessToken once per 5 minutes: keep the probe's token for the real client.
+        let probe_token = probe_secrets.get(&secrets::supplier_token_key(0))?;
         let id = self.db.write(|tx| {
             let existing: Option<(i64, bool)> = tx.query_row("SELECT id, is_sandbox FROM supplier WHERE name = ?1", [&name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
             let id = match existing {
@@ -177,7 +179,10 @@ impl Dropdock {
                 }
             };
             self.secrets.set(&secrets::supplier_api_key_key(id), api_key.trim())?;
-            self.secrets.delete(&secrets::supplier_token_key(id))?;
+            match &probe_token {
+                Some(token) => self.secrets.set(&secrets::supplier_token_key(id), token)?,
+                None => self.secrets.delete(&secrets::supplier_token_key(id))?,
+            }
             Ok(id)
         })?;
         self.suppliers.lock().expect("suppliers lock").remove(&id);
@@ -218,6 +223,26 @@ impl Dropdock {
                 "INSERT INTO product_mapping (sku, supplier_id, variant_id, cost_minor, currency) VALUES (?1, ?2, ?3, ?4, 'USD')
                  ON CONFLICT(sku) DO UPDATE SET supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
                 params![sku.trim(), supplier_id, variant_id.trim(), cost_minor],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Sets the default logistics line for a destination country (ISO 3166-1 alpha-2); it is used
+    /// whenever the supplier offers it, else the cheapest line is.
+    pub fn set_shipping_default(&self, country_code: &str, logistic_name: &str) -> Result<()> {
+        let country = country_code.trim().to_ascii_uppercase();
+        if !crate::countries::is_known_country(&country) {
+            return Err(CoreError::InvalidInput(format!("'{country_code}' is not an ISO 3166-1 country code")));
+        }
+        if logistic_name.trim().is_empty() {
+            return Err(CoreError::InvalidInput("the shipping line name is empty".into()));
+        }
+        self.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO shipping_default (country_code, logistic_name) VALUES (?1, ?2)
+                 ON CONFLICT(country_code) DO UPDATE SET logistic_name = excluded.logistic_name",
+                params![country, logistic_name.trim()],
             )?;
             Ok(())
         })

@@ -158,11 +158,12 @@ fn root_field(query: &str) -> Option<&str> {
     Some(&body[..end]).filter(|f| !f.is_empty())
 }
 
-/// The `first:` argument of the `lineItems` connection in the query text.
-fn line_items_first(query: &str) -> u32 {
+/// The `first:` argument of connection `field` in the query text (10 when absent).
+fn connection_first(query: &str, field: &str) -> u32 {
+    let needle = format!("{field}(first:");
     query
-        .find("lineItems(first:")
-        .map(|i| &query[i + "lineItems(first:".len()..])
+        .find(&needle)
+        .map(|i| &query[i + needle.len()..])
         .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(10)
@@ -227,10 +228,14 @@ async fn graphql(State(world): State<SharedWorld>, Path(_version): Path<String>,
     let vars = &request.variables;
     let field = root_field(&request.query).unwrap_or_default().to_owned();
     let first = vars["first"].as_u64().unwrap_or(10).min(250) as u32;
-    let per_order = 3 + line_items_first(&request.query);
+    let per_order = 3 + connection_first(&request.query, "lineItems");
     let requested = match field.as_str() {
         "orders" => 2 + first * per_order,
-        "order" => 1 + 2 + 10 * (1 + 2 + 50 * 2) + 2 + 20,
+        // order + fulfillments(first: F) + fulfillmentOrders(first: N) { lineItems(first: M) { lineItem } }
+        "order" => {
+            let q = &request.query;
+            1 + 2 + connection_first(q, "fulfillments") + 2 + connection_first(q, "fulfillmentOrders") * (3 + 2 * connection_first(q, "lineItems"))
+        }
         "fulfillmentCreate" => 10,
         _ => 1,
     } as f64;
@@ -461,7 +466,7 @@ mod tests {
     fn reads_the_root_field_and_filter() {
         assert_eq!(root_field("query X($a: Int) {\n  orders(first: $a) { id } }"), Some("orders"));
         assert_eq!(root_field("mutation M($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { x } }"), Some("fulfillmentCreate"));
-        assert_eq!(line_items_first("lineItems(first: 20) {"), 20);
+        assert_eq!(connection_first("lineItems(first: 20) {", "lineItems"), 20);
         let (lower, upper) = updated_bounds("updated_at:>='2026-11-01T00:00:00Z' status:any");
         assert_eq!(lower.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
         assert!(upper.is_none());

@@ -56,11 +56,15 @@ const ORDERS_QUERY: &str = r#"query DropdockOrders($first: Int!, $after: String,
 const FULFILLMENT_ORDERS_QUERY: &str = r#"query DropdockFulfillmentOrders($id: ID!) {
   order(id: $id) {
     fulfillments(first: 20) { id trackingInfo { number } }
-    fulfillmentOrders(first: 10) {
+    fulfillmentOrders(first: 5) {
       nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } } }
     }
   }
 }"#;
+
+/// Requested cost of [`FULFILLMENT_ORDERS_QUERY`] by the same rule as [`requested_cost`].
+const FULFILLMENT_ORDERS_COST: u32 = 1 + (2 + 20) + 2 + 5 * (1 + 2 + 50 * 2);
+const _: () = assert!(FULFILLMENT_ORDERS_COST <= MAX_QUERY_COST);
 
 const FULFILLMENT_CREATE: &str = r#"mutation DropdockFulfillmentCreate($fulfillment: FulfillmentInput!) {
   fulfillmentCreate(fulfillment: $fulfillment) {
@@ -218,7 +222,7 @@ impl StoreConnector for ShopifyClient {
     }
 
     async fn push_tracking(&self, order_remote_id: &str, lines: &[ShippedLine], tracking: &TrackingInfo) -> Result<String, ConnectorError> {
-        let data = self.graphql(FULFILLMENT_ORDERS_QUERY, json!({ "id": order_remote_id }), 100).await?;
+        let data = self.graphql(FULFILLMENT_ORDERS_QUERY, json!({ "id": order_remote_id }), FULFILLMENT_ORDERS_COST).await?;
         let order = &data["order"];
         if order.is_null() {
             return Err(ConnectorError::Remote { service: SERVICE.into(), code: None, message: format!("order {order_remote_id} not found") });

@@ -1,0 +1,240 @@
+//! The whole job against the embedded sandbox's real-protocol servers: sync, update detection,
+//! Ship order (split by supplier, exactly once), tracking pushed back to the store.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dropdock_core::app::{http_client, Dropdock};
+use dropdock_core::carriers::map_carrier;
+use dropdock_core::db::Db;
+use dropdock_core::demo::{connect_sandbox, CatalogEntry, SandboxEndpoints, SandboxSupplier};
+use dropdock_core::model::OrderStatus;
+use dropdock_core::secrets::MemorySecrets;
+use dropdock_core::ErrorCode;
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+use serde_json::json;
+
+fn endpoints(sandbox: &Sandbox) -> SandboxEndpoints {
+    SandboxEndpoints {
+        shopify_url: sandbox.shopify_url(),
+        shopify_token: sandbox.shopify_token(),
+        suppliers: (0..sandbox.supplier_count())
+            .map(|i| {
+                let s = sandbox.supplier(i);
+                SandboxSupplier {
+                    name: s.name(),
+                    base_url: s.url(),
+                    api_key: s.api_key(),
+                    catalog: s.catalog().into_iter().map(|v| CatalogEntry { sku: v.sku, variant_id: v.vid, cost_minor: v.cost_minor }).collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+struct Setup {
+    sandbox: Sandbox,
+    dd: Dropdock,
+    store_id: i64,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup(config: SandboxConfig, timeout: Duration) -> Setup {
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dd = Dropdock::new(Db::open_dir(dir.path()).unwrap(), Arc::new(MemorySecrets::default()), http_client(timeout));
+    let store_id = connect_sandbox(&dd, &endpoints(&sandbox)).await.unwrap();
+    Setup { sandbox, dd, store_id, _dir: dir }
+}
+
+fn is_paid(status: &str) -> bool {
+    matches!(status, "PAID" | "PARTIALLY_REFUNDED")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_ship_track_end_to_end() {
+    let Setup { sandbox, dd, store_id, _dir } = setup(SandboxConfig::default(), Duration::from_secs(10)).await;
+    let shop = sandbox.shop();
+    let seeded = shop.order_names();
+    assert_eq!(seeded.len(), 200);
+
+    // Sync 60 days: every seeded order is added; the statuses follow the store's payment state.
+    let first = dd.sync(store_id, 60).await.unwrap();
+    assert_eq!((first.additions, first.updates, first.failures.len()), (200, 0, 0), "{}", first.line);
+    assert!(first.line.starts_with("Synchronize ") && first.line.ends_with("Total additions 200, To update 0, fail 0"), "{}", first.line);
+    let unpaid = seeded.iter().filter(|n| !is_paid(&shop.order(n).unwrap().financial_status)).count();
+    assert!(unpaid > 0);
+    assert_eq!(dd.orders(Some(OrderStatus::AwaitingPayment), 1000).unwrap().len(), unpaid);
+    assert_eq!(dd.orders(Some(OrderStatus::ToOrder), 1000).unwrap().len(), 200 - unpaid);
+
+    // The same sync again adds and updates nothing.
+    let again = dd.sync(store_id, 60).await.unwrap();
+    assert_eq!((again.additions, again.updates, again.failures.len()), (0, 0, 0), "{}", again.line);
+
+    // Three orders edited at the store: To update 3.
+    let edited = shop.edit_orders(3);
+    let third = dd.sync(store_id, 7).await.unwrap();
+    assert_eq!((third.additions, third.updates), (0, 3), "{}", third.line);
+    for name in &edited {
+        let id = dd.order_id_by_name(name).unwrap();
+        assert_eq!(dd.order_detail(id).unwrap().email, shop.order(name).unwrap().email);
+    }
+
+    // Ship 3 paid orders, at least one of them with items from both suppliers.
+    for country in ["US", "GB", "DE", "CA", "AU", "FR", "NL", "ES"] {
+        dd.set_shipping_default(country, "YunExpress Standard").unwrap();
+    }
+    let to_order = dd.orders(Some(OrderStatus::ToOrder), 1000).unwrap();
+    let two_suppliers = |id: i64| dd.order_detail(id).unwrap().line_items.iter().filter_map(|l| l.supplier_name.clone()).collect::<HashSet<_>>().len() == 2;
+    let mixed = to_order.iter().find(|o| two_suppliers(o.id)).expect("the seed has multi-supplier orders");
+    let mut chosen = vec![mixed.clone()];
+    chosen.extend(to_order.iter().filter(|o| o.id != mixed.id && !two_suppliers(o.id)).take(2).cloned());
+    let mut keys = HashSet::new();
+    for order in &chosen {
+        let result = dd.ship(order.id).await.unwrap();
+        assert!(result.sub_orders.iter().all(|s| s.state == "paid"), "{result:?}");
+        let detail = dd.order_detail(order.id).unwrap();
+        assert_eq!(detail.order.status, OrderStatus::Processing);
+        keys.extend(detail.sub_orders.iter().map(|s| s.idempotency_key.clone()));
+    }
+    assert_eq!(keys.len(), 4, "the mixed order splits into two sub-orders, the others one each");
+    let at_supplier = || (0..2).flat_map(|i| sandbox.supplier(i).orders()).collect::<Vec<_>>();
+    let numbers: HashSet<String> = at_supplier().into_iter().map(|o| o.order_number).collect();
+    assert_eq!(numbers, keys, "exactly one supplier order per sub-order");
+
+    // Shipping an order again sends nothing.
+    let err = dd.ship(chosen[1].id).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert_eq!(at_supplier().len(), 4);
+
+    // Nothing shipped yet: a poll finds nothing.
+    let quiet = dd.track().await.unwrap();
+    assert_eq!((quiet.checked, quiet.new_shipments.len()), (4, 0));
+
+    // The suppliers ship; one poll records the shipments and pushes them to the store.
+    for i in 0..2 {
+        sandbox.supplier(i).ship_all_now();
+    }
+    let report = dd.track().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!((report.new_shipments.len(), report.pushed), (4, 4));
+    for order in &chosen {
+        assert_eq!(shop.fulfillment_status(&order.name), Some("FULFILLED"), "{}", order.name);
+        assert_eq!(dd.order_detail(order.id).unwrap().order.status, OrderStatus::Fulfilled);
+        let detail = dd.order_detail(order.id).unwrap();
+        let fulfillments = shop.fulfillments(&order.name);
+        assert_eq!(fulfillments.len(), detail.sub_orders.len());
+        for sub in &detail.sub_orders {
+            let supplier_order = at_supplier().into_iter().find(|o| o.order_number == sub.idempotency_key).unwrap();
+            let f = fulfillments.iter().find(|f| f.tracking_number == supplier_order.track_number).expect("tracking number reached the store");
+            assert_eq!(f.tracking_company, "YunExpress");
+            assert_eq!(f.tracking_company, map_carrier(&supplier_order.logistic_name, "").company);
+        }
+    }
+    // The mixed order's two fulfilments hold different suppliers' line items.
+    let mixed_fulfillments = shop.fulfillments(&mixed.name);
+    assert_eq!(mixed_fulfillments.len(), 2);
+    assert!(mixed_fulfillments.iter().all(|f| !f.line_item_skus.is_empty()));
+
+    // A second poll changes nothing at the store.
+    let rerun = dd.track().await.unwrap();
+    assert_eq!((rerun.new_shipments.len(), rerun.pushed), (0, 0));
+    assert_eq!(shop.fulfillments(&mixed.name).len(), 2);
+
+    // The wallet ledger matches what the suppliers charged.
+    let charged: i64 = at_supplier().iter().map(|o| o.amount_minor).sum();
+    let suppliers = dd.refresh_wallet().await.unwrap();
+    let ledger: i64 = suppliers.iter().map(|s| s.ledger_total_minor).sum();
+    assert_eq!(ledger, -charged);
+    let balances: i64 = suppliers.iter().map(|s| s.balance_minor.unwrap()).sum();
+    assert_eq!(balances, 2 * SandboxConfig::default().opening_balance_minor - charged);
+}
+
+fn valid_node(id: u64, name: &str) -> serde_json::Value {
+    json!({
+        "id": format!("gid://shopify/Order/{id}"), "name": name,
+        "createdAt": "2026-11-01T10:00:00Z", "updatedAt": chrono::Utc::now().to_rfc3339(),
+        "email": null, "displayFinancialStatus": "PAID", "displayFulfillmentStatus": "UNFULFILLED",
+        "customer": null,
+        "totalPriceSet": { "shopMoney": { "amount": "10.00", "currencyCode": "USD" } },
+        "shippingAddress": { "name": "T", "address1": "1 Test Rd", "address2": null, "city": "Austin", "province": "Texas", "zip": "78701", "countryCodeV2": "US", "phone": null },
+        "lineItems": { "pageInfo": { "hasNextPage": false }, "nodes": [{ "id": format!("gid://shopify/LineItem/{id}1"), "sku": "DD-MUG-WHT", "name": "Mug", "quantity": 1, "requiresShipping": true, "originalUnitPriceSet": { "shopMoney": { "amount": "10.00", "currencyCode": "USD" } } }] }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_orders_are_counted_in_fail_and_the_page_is_kept() {
+    let config = SandboxConfig { orders: 30, ..SandboxConfig::default() };
+    let Setup { sandbox, dd, store_id, _dir } = setup(config, Duration::from_secs(10)).await;
+    let shop = sandbox.shop();
+    let mut no_street = valid_node(1, "#BAD-ADDRESS");
+    no_street["shippingAddress"]["address1"] = json!(null);
+    let mut bad_country = valid_node(2, "#BAD-COUNTRY");
+    bad_country["shippingAddress"]["countryCodeV2"] = json!("XX");
+    let mut bad_money = valid_node(3, "#BAD-MONEY");
+    bad_money["totalPriceSet"]["shopMoney"]["amount"] = json!("12,00 USD");
+    let mut digital = valid_node(4, "#DIGITAL");
+    digital["shippingAddress"] = json!(null);
+    for node in [no_street, bad_country, bad_money, digital, valid_node(5, "#GOOD")] {
+        shop.add_raw_order(node);
+    }
+    let summary = dd.sync(store_id, 30).await.unwrap();
+    assert_eq!(summary.failures.len(), 3, "{:?}", summary.failures);
+    assert!(summary.line.ends_with("fail 3"), "{}", summary.line);
+    let reason = |r: &str| summary.failures.iter().find(|f| f.reference == r).map(|f| f.reason.clone()).unwrap_or_default();
+    assert!(reason("#BAD-ADDRESS").contains("address1"), "{}", reason("#BAD-ADDRESS"));
+    assert!(reason("#BAD-COUNTRY").contains("unknown country code 'XX'"));
+    assert!(reason("#BAD-MONEY").contains("not a decimal amount"));
+    // The rest of the page is stored, the digital order too (held, not failed).
+    let in_window = shop.orders_updated_since(summary.finished_at - chrono::Duration::days(30)).len();
+    assert_eq!(summary.additions as usize, in_window - 3);
+    let digital = dd.order_detail(dd.order_id_by_name("#DIGITAL").unwrap()).unwrap();
+    assert!(digital.hold_reason.unwrap().contains("no shipping address"));
+    dd.order_id_by_name("#GOOD").unwrap();
+    assert!(dd.order_id_by_name("#BAD-MONEY").is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_reply_ends_with_one_supplier_order() {
+    let config = SandboxConfig { orders: 40, ..SandboxConfig::default() };
+    let Setup { sandbox, dd, store_id, _dir } = setup(config, Duration::from_secs(10)).await;
+    dd.sync(store_id, 60).await.unwrap();
+    let supplier = sandbox.supplier(0);
+    let order = dd
+        .orders(Some(OrderStatus::ToOrder), 100)
+        .unwrap()
+        .into_iter()
+        .find(|o| dd.order_detail(o.id).unwrap().line_items.iter().all(|l| l.supplier_name.as_deref() == Some(supplier.name().as_str()) || !l.requires_shipping))
+        .expect("an order from the first supplier only");
+    supplier.drop_create_replies(1);
+    let first = dd.ship(order.id).await.unwrap();
+    assert_eq!(first.sub_orders[0].state, "ambiguous", "{first:?}");
+    assert_eq!(supplier.orders().len(), 1, "the supplier did create it");
+    let second = dd.ship(order.id).await.unwrap();
+    assert_eq!(second.sub_orders[0].state, "paid");
+    assert_eq!(second.sub_orders[0].supplier_order_id.as_deref(), Some(supplier.orders()[0].order_id.as_str()));
+    assert_eq!(supplier.orders().len(), 1, "looked up, not sent twice");
+    let charges = dd.suppliers().unwrap().iter().map(|s| s.charged_sub_orders).sum::<i64>();
+    assert_eq!(charges, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_credentials_and_dead_urls_are_clear_errors_and_store_nothing() {
+    let sandbox = Sandbox::start(SandboxConfig { orders: 1, ..SandboxConfig::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dd = Dropdock::new(Db::open_dir(dir.path()).unwrap(), Arc::new(MemorySecrets::default()), http_client(Duration::from_secs(5)));
+    let err = dd.connect_shopify("Shop", &sandbox.shopify_url(), "shpat_wrong", false).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Auth);
+    assert!(err.to_string().contains("reconnect"), "{err}");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let err = dd.connect_shopify("Shop", &dead, "t", false).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Network, "{err}");
+    let err = dd.connect_cj("CJ", &sandbox.supplier(0).url(), "not-the-key", false).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Auth, "{err}");
+    assert!(dd.stores().unwrap().is_empty() && dd.suppliers().unwrap().is_empty());
+    assert_eq!(dd.sync(1, 30).await.unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(dd.sync(1, 31).await.unwrap_err().code(), ErrorCode::InvalidInput);
+}
