@@ -1,1 +1,378 @@
-fn main(){}
+//! `dropdock-cli`: Dropdock without a window, on the same core and database as the desktop app.
+//!
+//! Commands and their summary lines are a public interface that merchants script: keep them
+//! stable. Errors print one line `error: …` on stderr and exit non-zero; nothing stored is lost.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_core::model::OrderStatus;
+use dropdock_core::money::format_minor;
+use dropdock_core::secrets::{MemorySecrets, OsKeychain, SecretStore};
+use dropdock_core::{Dropdock, APP_IDENTIFIER};
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+
+#[derive(Parser)]
+#[command(name = "dropdock-cli", version, about = "Dropdock from the command line: sync orders, ship them, push tracking")]
+struct Cli {
+    /// Data directory (default: the desktop app's, e.g. ~/.local/share/app.dropdock.desktop).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the embedded sandbox (a Shopify store and CJ supplier accounts on loopback), print
+    /// their URLs and credentials, and run until stopped (Ctrl-C).
+    Sandbox {
+        /// How many demo orders the store holds.
+        #[arg(long, default_value_t = 200)]
+        orders: usize,
+    },
+    /// Connected stores.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Connected supplier accounts.
+    #[command(subcommand)]
+    Supplier(SupplierCommand),
+    /// SKU → supplier variant mappings.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
+    /// Default shipping line per destination country.
+    #[command(subcommand)]
+    Shipping(ShippingCommand),
+    /// Sync Order: pull one store's orders of the last 7, 14, 30 or 60 days.
+    Sync {
+        #[arg(long)]
+        store: String,
+        #[arg(long, value_parser = ["7", "14", "30", "60"])]
+        days: String,
+    },
+    /// Local orders.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// Ship order: send an order (e.g. "#1001") to its suppliers, split by supplier.
+    Ship { order: String },
+    /// One tracking poll: new shipments recorded and pushed to the stores.
+    Track,
+    /// My Wallet: each supplier's balance, refreshed from the supplier.
+    Wallet,
+    /// The whole job on a fresh embedded sandbox, step by step.
+    Demo {
+        /// How many paid orders to ship.
+        #[arg(long, default_value_t = 5)]
+        ship: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Connect a store; the token goes to the OS keychain.
+    Add {
+        platform: StorePlatform,
+        #[arg(long)]
+        name: String,
+        /// The shop's origin, e.g. https://my-shop.myshopify.com
+        #[arg(long)]
+        url: String,
+        /// Admin API access token.
+        #[arg(long)]
+        token: String,
+    },
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StorePlatform {
+    Shopify,
+}
+
+#[derive(Subcommand)]
+enum SupplierCommand {
+    /// Connect a supplier account; the API key goes to the OS keychain.
+    Add {
+        kind: SupplierKind,
+        #[arg(long)]
+        name: String,
+        /// API root, e.g. https://developers.cjdropshipping.com/api2.0/v1
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        api_key: String,
+    },
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SupplierKind {
+    Cj,
+}
+
+#[derive(Subcommand)]
+enum MappingCommand {
+    /// Map a store SKU to a supplier variant.
+    Add {
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        supplier: String,
+        #[arg(long)]
+        vid: String,
+        /// Cost at the supplier in US dollars, e.g. 3.20
+        #[arg(long)]
+        cost: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ShippingCommand {
+    /// Set the default shipping line for a country, e.g. --country US --line "YunExpress Standard".
+    Set {
+        #[arg(long)]
+        country: String,
+        #[arg(long)]
+        line: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrdersCommand {
+    /// List orders, newest first.
+    List {
+        /// awaiting_payment, to_order, processing, shipped, fulfilled or failed.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// One JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf> {
+    match cli {
+        Some(dir) => Ok(dir.clone()),
+        None => Ok(dirs::data_dir().ok_or_else(|| anyhow!("no data directory on this system; pass --data-dir"))?.join(APP_IDENTIFIER)),
+    }
+}
+
+fn open(dir: &PathBuf) -> Result<Dropdock> {
+    Ok(Dropdock::open(dir, |install_id| Arc::new(OsKeychain::new(install_id)) as Arc<dyn SecretStore>)?)
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    let symbol = if currency == "USD" { "$" } else { "" };
+    let suffix = if currency == "USD" { String::new() } else { format!(" {currency}") };
+    format!("{symbol}{}{suffix}", format_minor(minor, currency))
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG").unwrap_or_else(|_| "warn".into())).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Sandbox { orders } => {
+            let state_file = cli.data_dir.as_ref().map(|d| {
+                let _ = std::fs::create_dir_all(d);
+                d.join("sandbox-state.json")
+            });
+            let sandbox = Sandbox::start(SandboxConfig { orders, state_file, ..SandboxConfig::default() }).await.context("starting the sandbox")?;
+            println!("Shopify store:  {}  (Admin API token {})", sandbox.shopify_url(), sandbox.shopify_token());
+            for i in 0..sandbox.supplier_count() {
+                let s = sandbox.supplier(i);
+                println!("CJ supplier:    {}  \"{}\" (API key {})", s.url(), s.name(), s.api_key());
+            }
+            println!("Running until stopped (Ctrl-C).");
+            tokio::signal::ctrl_c().await?;
+            Ok(())
+        }
+        Command::Store(StoreCommand::Add { platform: StorePlatform::Shopify, name, url, token }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.connect_shopify(&name, &url, &token, false).await?;
+            println!("Connected store {} ({})", store.name, store.base_url);
+            Ok(())
+        }
+        Command::Store(StoreCommand::List) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            for s in dd.stores()? {
+                let last = s.last_sync_at.map(|t| format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), s.last_sync_status.unwrap_or_default())).unwrap_or_else(|| "never synced".into());
+                println!("{}\t{}\t{}\t{} orders\t{}", s.name, s.platform, s.base_url, s.order_count, last);
+            }
+            Ok(())
+        }
+        Command::Supplier(SupplierCommand::Add { kind: SupplierKind::Cj, name, url, api_key }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let supplier = dd.connect_cj(&name, &url, &api_key, false).await?;
+            println!("Connected supplier {} ({})", supplier.name, supplier.base_url);
+            Ok(())
+        }
+        Command::Supplier(SupplierCommand::List) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            for s in dd.suppliers()? {
+                println!("{}\t{}\t{}", s.name, s.kind, s.base_url);
+            }
+            Ok(())
+        }
+        Command::Mapping(MappingCommand::Add { sku, supplier, vid, cost }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let supplier = dd.supplier_by_name(&supplier)?;
+            let cost_minor = dropdock_core::money::parse_minor(&cost, "USD").map_err(|e| anyhow!("--cost: {e}"))?;
+            dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
+            println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
+            Ok(())
+        }
+        Command::Shipping(ShippingCommand::Set { country, line }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            dd.set_shipping_default(&country, &line)?;
+            println!("Default shipping line for {} is {line}", country.to_uppercase());
+            Ok(())
+        }
+        Command::Sync { store, days } => {
+            let days: u32 = days.parse()?;
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.store_by_name(&store)?;
+            let summary = dd.sync(store.id, days).await?;
+            println!("{}", summary.line);
+            for f in &summary.failures {
+                println!("fail {}: {}", f.reference, f.reason);
+            }
+            if let Some(error) = summary.error {
+                bail!("the sync stopped early, keeping what was stored: {error}");
+            }
+            Ok(())
+        }
+        Command::Orders(OrdersCommand::List { status, limit, json }) => {
+            let status = match status {
+                Some(s) => Some(OrderStatus::parse(&s).ok_or_else(|| anyhow!("unknown status '{s}' (awaiting_payment, to_order, processing, shipped, fulfilled, failed)"))?),
+                None => None,
+            };
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let orders = dd.orders(status, limit)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&orders)?);
+            } else {
+                for o in orders {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        o.name,
+                        o.status.label(),
+                        o.customer_name.unwrap_or_default(),
+                        o.country_code.unwrap_or_default(),
+                        money(o.total_minor, &o.currency),
+                        o.created_at.format("%Y-%m-%d %H:%M UTC")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Ship { order } => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let id = dd.order_id_by_name(&order)?;
+            let result = dd.ship(id).await?;
+            let mut failed = false;
+            for s in &result.sub_orders {
+                match &s.supplier_order_id {
+                    Some(id) => println!("Ship order {} -> {}: {} via {} ({}, paid {})", result.order_name, s.supplier_name, id, s.shipping_line, s.state, money(s.cost_minor.unwrap_or(0), "USD")),
+                    None => {
+                        failed = true;
+                        println!("Ship order {} -> {}: {} ({})", result.order_name, s.supplier_name, s.state, s.error.clone().unwrap_or_default());
+                    }
+                }
+            }
+            if failed {
+                bail!("not every sub-order reached its supplier; run ship again to retry (it never sends one twice)");
+            }
+            Ok(())
+        }
+        Command::Track => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let report = dd.track().await?;
+            for s in &report.new_shipments {
+                println!("{} shipped: {} {} {}", s.order_name, s.company, s.tracking_number, s.url);
+            }
+            println!("Tracking: checked {} sub-orders, {} new shipments, {} pushed to the store", report.checked, report.new_shipments.len(), report.pushed);
+            for e in &report.errors {
+                eprintln!("warning: {e}");
+            }
+            Ok(())
+        }
+        Command::Wallet => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            for s in dd.refresh_wallet().await? {
+                println!("{}\tbalance {}\tcharged {} sub-orders, {}", s.name, money(s.balance_minor.unwrap_or(0), "USD"), s.charged_sub_orders, money(-s.ledger_total_minor, "USD"));
+            }
+            Ok(())
+        }
+        Command::Demo { ship } => demo(cli.data_dir, ship).await,
+    }
+}
+
+/// The whole job on a fresh sandbox: sync 60 days, ship paid orders, wait for the suppliers to
+/// ship, push tracking, and count what the store shows as Fulfilled.
+async fn demo(data_dir: Option<PathBuf>, ship: usize) -> Result<()> {
+    let _temp: tempfile::TempDir;
+    let dd = match &data_dir {
+        Some(dir) => open(dir)?,
+        None => {
+            // A throwaway directory, removed at the end: its credentials stay in memory, not in
+            // the OS keychain.
+            _temp = tempfile::tempdir().context("creating a temporary data directory")?;
+            Dropdock::open(_temp.path(), |_| Arc::new(MemorySecrets::default()) as Arc<dyn SecretStore>)?
+        }
+    };
+    let sandbox = Sandbox::start(SandboxConfig { ship_after: Duration::from_secs(3), restore_rate: 1000.0, ..SandboxConfig::default() }).await?;
+    println!("1. Sandbox: Shopify store at {}, {} CJdropshipping supplier accounts", sandbox.shopify_url(), sandbox.supplier_count());
+    let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await?;
+    println!("2. Connected the demo store and suppliers; demo SKUs mapped");
+    let summary = dd.sync(store_id, 60).await?;
+    println!("3. {}", summary.line);
+    let candidates = dd.orders(Some(OrderStatus::ToOrder), 1000)?;
+    let mut shipped = Vec::new();
+    for order in candidates {
+        if shipped.len() == ship {
+            break;
+        }
+        if dd.order_detail(order.id)?.hold_reason.is_some() {
+            continue;
+        }
+        let result = dd.ship(order.id).await?;
+        for s in &result.sub_orders {
+            println!("4. Ship order {} -> {}: {} via {} ({})", result.order_name, s.supplier_name, s.supplier_order_id.clone().unwrap_or_default(), s.shipping_line, s.state);
+        }
+        shipped.push(order.name);
+    }
+    println!("5. Waiting for the suppliers to ship...");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut fulfilled_locally = 0;
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let report = dd.track().await?;
+        for s in &report.new_shipments {
+            println!("6. {} shipped: {} {} -> pushed to the store", s.order_name, s.company, s.tracking_number);
+        }
+        fulfilled_locally = shipped.iter().filter(|n| dd.order_id_by_name(n).and_then(|id| dd.order_detail(id)).is_ok_and(|d| d.order.status == OrderStatus::Fulfilled)).count();
+        if fulfilled_locally == shipped.len() {
+            break;
+        }
+    }
+    let in_store = sandbox.shop().fulfilled_count();
+    println!("Done: {in_store} orders are Fulfilled in the store ({fulfilled_locally} of {} shipped here)", shipped.len());
+    if fulfilled_locally < shipped.len() {
+        bail!("{} orders did not reach Fulfilled within 60 s", shipped.len() - fulfilled_locally);
+    }
+    Ok(())
+}

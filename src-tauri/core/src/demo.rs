@@ -47,3 +47,23 @@ pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Res
     }
     Ok(store.id)
 }
+
+/// The endpoints, credentials and catalogs of a running sandbox.
+#[cfg(feature = "sandbox")]
+pub fn sandbox_endpoints(sandbox: &dropdock_sandbox::Sandbox) -> SandboxEndpoints {
+    SandboxEndpoints {
+        shopify_url: sandbox.shopify_url(),
+        shopify_token: sandbox.shopify_token(),
+        suppliers: (0..sandbox.supplier_count())
+            .map(|i| {
+                let s = sandbox.supplier(i);
+                SandboxSupplier {
+                    name: s.name(),
+                    base_url: s.url(),
+                    api_key: s.api_key(),
+                    catalog: s.catalog().into_iter().map(|v| CatalogEntry { sku: v.sku, variant_id: v.vid, cost_minor: v.cost_minor }).collect(),
+                }
+            })
+            .collect(),
+    }
+}

@@ -22,4 +22,8 @@ pub mod tracking;
 pub mod views;
 
 pub use app::Dropdock;
+
+/// The app's identifier: its data directory is `{OS data dir}/{APP_IDENTIFIER}`, shared by the
+/// desktop app and the CLI.
+pub const APP_IDENTIFIER: &str = "app.dropdock.desktop";
 pub use error::{CoreError, ErrorCode};

@@ -8,30 +8,12 @@ use std::time::Duration;
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::carriers::map_carrier;
 use dropdock_core::db::Db;
-use dropdock_core::demo::{connect_sandbox, CatalogEntry, SandboxEndpoints, SandboxSupplier};
+use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::model::OrderStatus;
 use dropdock_core::secrets::MemorySecrets;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
-
-fn endpoints(sandbox: &Sandbox) -> SandboxEndpoints {
-    SandboxEndpoints {
-        shopify_url: sandbox.shopify_url(),
-        shopify_token: sandbox.shopify_token(),
-        suppliers: (0..sandbox.supplier_count())
-            .map(|i| {
-                let s = sandbox.supplier(i);
-                SandboxSupplier {
-                    name: s.name(),
-                    base_url: s.url(),
-                    api_key: s.api_key(),
-                    catalog: s.catalog().into_iter().map(|v| CatalogEntry { sku: v.sku, variant_id: v.vid, cost_minor: v.cost_minor }).collect(),
-                }
-            })
-            .collect(),
-    }
-}
 
 struct Setup {
     sandbox: Sandbox,
@@ -44,7 +26,7 @@ async fn setup(config: SandboxConfig, timeout: Duration) -> Setup {
     let sandbox = Sandbox::start(config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let dd = Dropdock::new(Db::open_dir(dir.path()).unwrap(), Arc::new(MemorySecrets::default()), http_client(timeout));
-    let store_id = connect_sandbox(&dd, &endpoints(&sandbox)).await.unwrap();
+    let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
     Setup { sandbox, dd, store_id, _dir: dir }
 }
 
