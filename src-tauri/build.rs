@@ -1,1 +1,13 @@
-fn main(){}
+//! tauri-build: generates the context from tauri.conf.json and a permission per app command,
+//! so `src-tauri/capabilities/` can grant each window exactly the commands it uses.
+
+/// Every `#[tauri::command]` the shell registers (src-tauri/src/commands/*).
+const COMMANDS: &[&str] = &["app_status", "list_orders", "order_counts", "order_detail", "ship_order", "list_stores", "sync_orders", "wallet", "track_now", "open_link"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri-build failed");
+}

@@ -314,3 +314,16 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
+
+/// What the app is doing at start: the UI shows a loading state until `ready`, and `error`
+/// (e.g. no OS keychain) in a banner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    pub ready: bool,
+    /// True while Dropdock runs on its embedded sandbox (no real account connected).
+    pub sandbox: bool,
+    pub error: Option<String>,
+    /// Where the database lives.
+    pub data_dir: String,
+}

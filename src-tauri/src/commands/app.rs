@@ -1,0 +1,33 @@
+//! App-wide commands: start-up status, a manual tracking poll, opening links.
+
+use dropdock_core::error::{ErrorBody, ErrorCode};
+use dropdock_core::tracking::TrackReport;
+use dropdock_core::views::AppStatus;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+use super::{to_body, CommandResult};
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    state.status.read().expect("status lock").clone()
+}
+
+/// One tracking poll now (Order page → Action → Check tracking).
+#[tauri::command]
+pub async fn track_now(app: AppHandle) -> CommandResult<TrackReport> {
+    crate::workers::poll_tracking(&app).await.map_err(to_body)
+}
+
+/// Opens an https link (a tracking page) in the system browser. The web view has no opener
+/// permission of its own: only links that pass this check leave the app.
+#[tauri::command]
+pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
+    let invalid = |message: String| ErrorBody { code: ErrorCode::InvalidInput, message };
+    let parsed = tauri::Url::parse(&url).map_err(|_| invalid(format!("not a link: {url}")))?;
+    if parsed.scheme() != "https" {
+        return Err(invalid("only https links are opened".into()));
+    }
+    app.opener().open_url(parsed.as_str(), None::<&str>).map_err(|e| invalid(format!("could not open the browser: {e}")))
+}

@@ -1,0 +1,85 @@
+//! App state: the core instance and start-up.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_core::secrets::{OsKeychain, SecretStore};
+use dropdock_core::views::AppStatus;
+use dropdock_core::Dropdock;
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+use tauri::{AppHandle, Emitter, Manager};
+
+/// Event the UI listens to: local orders changed (sync, ship, tracking); refetch.
+pub const ORDERS_CHANGED: &str = "orders-changed";
+/// Event: the start-up status changed.
+pub const STATUS_CHANGED: &str = "status-changed";
+
+pub struct AppState {
+    pub dd: Arc<Dropdock>,
+    pub status: RwLock<AppStatus>,
+    /// The embedded sandbox, while Dropdock runs on it.
+    sandbox: Mutex<Option<Sandbox>>,
+    pub workers: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+fn data_dir(app: &AppHandle) -> tauri::Result<PathBuf> {
+    // DROPDOCK_DATA_DIR lets tests and power users point the app at another database.
+    match std::env::var_os("DROPDOCK_DATA_DIR") {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => app.path().app_data_dir(),
+    }
+}
+
+impl AppState {
+    /// Opens the database (fast, synchronous) and starts the rest of start-up in the background.
+    pub fn open(app: &AppHandle) -> Result<AppState, Box<dyn std::error::Error>> {
+        let dir = data_dir(app)?;
+        let dd = Dropdock::open(&dir, |install_id| Arc::new(OsKeychain::new(install_id)) as Arc<dyn SecretStore>)?;
+        let state = AppState {
+            dd: Arc::new(dd),
+            status: RwLock::new(AppStatus { data_dir: dir.display().to_string(), ..AppStatus::default() }),
+            sandbox: Mutex::new(None),
+            workers: Mutex::new(Vec::new()),
+        };
+        let handle = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let state = handle.state::<AppState>();
+            let result = state.start(&dir).await;
+            {
+                let mut status = state.status.write().expect("status lock");
+                status.ready = true;
+                status.error = result.err();
+            }
+            let _ = handle.emit(STATUS_CHANGED, ());
+            let _ = handle.emit(ORDERS_CHANGED, ());
+        });
+        Ok(state)
+    }
+
+    /// With no real store connected, starts the embedded sandbox and connects it (credentials
+    /// through the OS keychain like any account).
+    async fn start(&self, dir: &std::path::Path) -> Result<(), String> {
+        let stores = self.dd.stores().map_err(|e| e.to_string())?;
+        if stores.iter().any(|s| !s.is_sandbox) {
+            return Ok(());
+        }
+        let config = SandboxConfig {
+            state_file: Some(dir.join("sandbox-state.json")),
+            ship_after: Duration::from_secs(30),
+            restore_rate: 1000.0,
+            ..SandboxConfig::default()
+        };
+        let sandbox = Sandbox::start(config).await.map_err(|e| format!("the embedded sandbox could not start: {e}"))?;
+        connect_sandbox(&self.dd, &sandbox_endpoints(&sandbox)).await.map_err(|e| e.to_string())?;
+        self.status.write().expect("status lock").sandbox = true;
+        *self.sandbox.lock().expect("sandbox lock") = Some(sandbox);
+        tracing::info!("running on the embedded sandbox");
+        Ok(())
+    }
+
+    pub fn on_sandbox(&self) -> bool {
+        self.status.read().expect("status lock").sandbox
+    }
+}

@@ -1,0 +1,57 @@
+// Typed calls into the Rust core. Every type comes from Rust through ts-rs (src/bindings).
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { QueryClient } from "@tanstack/react-query";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { ErrorBody } from "./bindings/ErrorBody";
+import type { OrderDetail } from "./bindings/OrderDetail";
+import type { OrderRow } from "./bindings/OrderRow";
+import type { OrderStatus } from "./bindings/OrderStatus";
+import type { ShipResult } from "./bindings/ShipResult";
+import type { StatusCount } from "./bindings/StatusCount";
+import type { StoreView } from "./bindings/StoreView";
+import type { SupplierView } from "./bindings/SupplierView";
+import type { SyncSummary } from "./bindings/SyncSummary";
+import type { TrackReport } from "./bindings/TrackReport";
+
+/** An error from a command: `{ code, message }` with a stable code. */
+export class CommandError extends Error {
+  constructor(public readonly body: ErrorBody) {
+    super(body.message);
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e && "message" in e) throw new CommandError(e as ErrorBody);
+    throw new Error(String(e));
+  }
+}
+
+export const api = {
+  appStatus: () => call<AppStatus>("app_status"),
+  listOrders: (status: OrderStatus | null) => call<OrderRow[]>("list_orders", { status, limit: 500 }),
+  orderCounts: () => call<StatusCount[]>("order_counts"),
+  orderDetail: (id: number) => call<OrderDetail>("order_detail", { id }),
+  shipOrder: (id: number) => call<ShipResult>("ship_order", { id }),
+  syncOrders: (storeId: number, days: number) => call<SyncSummary>("sync_orders", { storeId, days }),
+  listStores: () => call<StoreView[]>("list_stores"),
+  wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
+  trackNow: () => call<TrackReport>("track_now"),
+  openLink: (url: string) => call<void>("open_link", { url }),
+};
+
+/** Refetch what the core says changed. */
+export function subscribeToCoreEvents(client: QueryClient): () => void {
+  const stops = [
+    listen("orders-changed", () => {
+      client.invalidateQueries({ queryKey: ["orders"] });
+      client.invalidateQueries({ queryKey: ["stores"] });
+      client.invalidateQueries({ queryKey: ["wallet"] });
+    }),
+    listen("status-changed", () => client.invalidateQueries()),
+  ];
+  return () => stops.forEach((p) => p.then((stop) => stop()));
+}

@@ -1,0 +1,75 @@
+import { useEffect, useState } from "react";
+import { Alert, Button, List, Modal, NativeSelect, Radio, Group, Stack, Text } from "@mantine/core";
+import { IconAlertTriangle, IconCircleCheck } from "@tabler/icons-react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { api } from "../api";
+import type { SyncSummary } from "../bindings/SyncSummary";
+
+const WINDOWS = [7, 14, 30, 60];
+
+/** The seed's "Sync Order" page: Your Store*, Sync Time*, "Start Syncing Your Stores". */
+export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores, enabled: opened });
+  const [storeId, setStoreId] = useState<string>("");
+  const [days, setDays] = useState<string>("");
+  const sync = useMutation<SyncSummary, Error, void>({ mutationFn: () => api.syncOrders(Number(storeId), Number(days)) });
+
+  useEffect(() => {
+    if (opened) sync.reset();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opened]);
+  useEffect(() => {
+    if (!storeId && stores.data?.length) setStoreId(String(stores.data[0].id));
+  }, [stores.data, storeId]);
+
+  const summary = sync.data;
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Sync Order</Text>} size="lg" centered>
+      <Stack gap="md">
+        <NativeSelect
+          label="Your Store"
+          withAsterisk
+          value={storeId}
+          onChange={(e) => setStoreId(e.currentTarget.value)}
+          data={stores.data?.map((s) => ({ value: String(s.id), label: s.name })) ?? []}
+          disabled={!stores.data?.length}
+          description={stores.data?.length === 0 ? "No store connected: add one in Store → Integrations." : undefined}
+          data-testid="sync-store"
+        />
+        <Radio.Group label="Sync Time" withAsterisk value={days} onChange={setDays}>
+          <Group mt="xs">
+            {WINDOWS.map((d) => (
+              <Radio key={d} value={String(d)} label={`${d} Days`} data-testid={`sync-days-${d}`} />
+            ))}
+          </Group>
+        </Radio.Group>
+        {summary && (
+          <Alert color={summary.error || summary.failures.length ? "yellow" : "green"} icon={summary.error ? <IconAlertTriangle /> : <IconCircleCheck />}>
+            <Text size="sm" data-testid="sync-summary">{summary.line}</Text>
+            {summary.error && <Text size="sm" mt="xs" c="red">The sync stopped early: {summary.error}. Check the store in Store → Integrations and try again.</Text>}
+            {summary.failures.length > 0 && (
+              <List size="sm" mt="xs" data-testid="sync-failures">
+                {summary.failures.map((f, i) => (
+                  <List.Item key={i}>
+                    {f.reference}: {f.reason}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Alert>
+        )}
+        {sync.isError && (
+          <Alert color="red" icon={<IconAlertTriangle />} title="Sync failed" data-testid="sync-error">
+            {sync.error.message}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>Close</Button>
+          <Button onClick={() => sync.mutate()} loading={sync.isPending} disabled={!storeId || !days} data-testid="sync-start">
+            Start Syncing Your Stores
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,17 @@
+// Money, dates and numbers formatted per locale with Intl; the core sends minor units and UTC.
+
+const locale = undefined; // the system's locale
+
+export function money(minor: number, currency: string): string {
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+export function dateTime(utc: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(utc));
+}
+
+export function number(n: number): string {
+  return new Intl.NumberFormat(locale).format(n);
+}
