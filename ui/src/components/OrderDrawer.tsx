@@ -12,7 +12,7 @@ const SUB_ORDER_COLORS: Record<string, string> = { paid: "blue", submitted: "blu
 
 function SubOrderCard({ sub }: { sub: SubOrderView }) {
   return (
-    <Card withBorder padding="sm" data-testid="sub-order">
+    <Card withBorder padding="sm" data-testid="sub-order" data-state={sub.state}>
       <Group justify="space-between">
         <Text fw={600}>{sub.supplier_name}</Text>
         <Badge color={SUB_ORDER_COLORS[sub.state] ?? "gray"} variant="light">{sub.state}</Badge>
@@ -64,7 +64,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                   <Title order={3}>{d.order.name}</Title>
                   <Text size="sm" c="dimmed">{d.order.store_name} · {dateTime(d.order.created_at)}</Text>
                 </Stack>
-                <Badge size="lg" color={info.color} variant="light" data-testid="order-status">{info.label}</Badge>
+                <Badge size="lg" color={info.color} variant="light" data-testid="order-status" data-status={d.order.status}>{info.label}</Badge>
               </Group>
               {d.hold_reason && (
                 <Alert color="yellow" icon={<IconAlertTriangle />} title="Held from fulfilment" data-testid="hold-reason">

@@ -64,7 +64,7 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
           </Alert>
         )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>Close</Button>
+          <Button variant="default" onClick={onClose} data-testid="sync-close">Close</Button>
           <Button onClick={() => sync.mutate()} loading={sync.isPending} disabled={!storeId || !days} data-testid="sync-start">
             Start Syncing Your Stores
           </Button>

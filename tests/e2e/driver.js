@@ -1,0 +1,69 @@
+// Starts tauri-driver and opens a WebDriver session on the real Dropdock binary.
+// tauri-driver proxies to WebKitWebDriver (Debian's webkit2gtk-driver), which launches the app.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Builder, By, until } from "selenium-webdriver";
+
+export const APP = resolve(process.env.DROPDOCK_APP ?? join(import.meta.dirname, "../../target/debug/dropdock"));
+const PORT = 4444;
+
+async function waitForPort(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`tauri-driver did not listen on ${url}`);
+}
+
+/** A fresh app (own data directory, embedded sandbox) driven through WebDriver. */
+export async function launch() {
+  const dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"));
+  const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(PORT)], {
+    env: { ...process.env, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(`http://127.0.0.1:${PORT}/status`, 15_000);
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${PORT}`)
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
+    .build();
+  return {
+    driver,
+    dataDir,
+    async close() {
+      await driver.quit().catch(() => {});
+      driverProcess.kill();
+    },
+  };
+}
+
+/** The element with `data-testid`, once it is visible. */
+export async function byTestId(driver, id, timeout = 20_000) {
+  const el = await driver.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), timeout, `no element ${id}`);
+  await driver.wait(until.elementIsVisible(el), timeout, `${id} not visible`);
+  return el;
+}
+
+export { By, until };
+
+/** Clicks `data-testid` once nothing (a closing overlay, a transition) covers it. */
+export async function clickTestId(driver, id, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await (await byTestId(driver, id, timeout)).click();
+      return;
+    } catch (e) {
+      const retriable = ["ElementClickInterceptedError", "ElementNotInteractableError", "StaleElementReferenceError"].includes(e.name);
+      if (!retriable || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
