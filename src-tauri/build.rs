@@ -2,7 +2,18 @@
 //! so `src-tauri/capabilities/` can grant each window exactly the commands it uses.
 
 /// Every `#[tauri::command]` the shell registers (src-tauri/src/commands/*).
-const COMMANDS: &[&str] = &["app_status", "list_orders", "order_counts", "order_detail", "ship_order", "list_stores", "sync_orders", "wallet", "track_now", "open_link"];
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "list_orders",
+    "order_counts",
+    "order_detail",
+    "ship_order",
+    "list_stores",
+    "sync_orders",
+    "wallet",
+    "track_now",
+    "open_link",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

@@ -16,7 +16,10 @@ use tauri::{Manager, RunEvent};
 /// Builds and runs the app.
 pub fn run() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG").unwrap_or_else(|_| "info,tao=warn,wry=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG")
+                .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
+        )
         .init();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())

@@ -8,7 +8,11 @@ use crate::state::{AppState, ORDERS_CHANGED};
 
 /// How often suppliers are asked for tracking numbers (10 s on the sandbox, so the demo moves).
 fn tracking_interval(on_sandbox: bool) -> Duration {
-    if on_sandbox { Duration::from_secs(10) } else { Duration::from_secs(600) }
+    if on_sandbox {
+        Duration::from_secs(10)
+    } else {
+        Duration::from_secs(600)
+    }
 }
 
 /// One tracking poll: records shipments, pushes them to the store, notifies, tells the UI.

@@ -17,7 +17,11 @@ use dropdock_core::{Dropdock, APP_IDENTIFIER};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 
 #[derive(Parser)]
-#[command(name = "dropdock-cli", version, about = "Dropdock from the command line: sync orders, ship them, push tracking")]
+#[command(
+    name = "dropdock-cli",
+    version,
+    about = "Dropdock from the command line: sync orders, ship them, push tracking"
+)]
 struct Cli {
     /// Data directory (default: the desktop app's, e.g. ~/.local/share/app.dropdock.desktop).
     #[arg(long, global = true, value_name = "DIR")]
@@ -159,7 +163,9 @@ enum OrdersCommand {
 fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf> {
     match cli {
         Some(dir) => Ok(dir.clone()),
-        None => Ok(dirs::data_dir().ok_or_else(|| anyhow!("no data directory on this system; pass --data-dir"))?.join(APP_IDENTIFIER)),
+        None => Ok(dirs::data_dir()
+            .ok_or_else(|| anyhow!("no data directory on this system; pass --data-dir"))?
+            .join(APP_IDENTIFIER)),
     }
 }
 
@@ -175,7 +181,10 @@ fn money(minor: i64, currency: &str) -> String {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG").unwrap_or_else(|_| "warn".into())).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     if let Err(e) = run(cli).await {
         eprintln!("error: {e:#}");
@@ -190,7 +199,9 @@ async fn run(cli: Cli) -> Result<()> {
                 let _ = std::fs::create_dir_all(d);
                 d.join("sandbox-state.json")
             });
-            let sandbox = Sandbox::start(SandboxConfig { orders, state_file, ..SandboxConfig::default() }).await.context("starting the sandbox")?;
+            let sandbox = Sandbox::start(SandboxConfig { orders, state_file, ..SandboxConfig::default() })
+                .await
+                .context("starting the sandbox")?;
             println!("Shopify store:  {}  (Admin API token {})", sandbox.shopify_url(), sandbox.shopify_token());
             for i in 0..sandbox.supplier_count() {
                 let s = sandbox.supplier(i);
@@ -209,7 +220,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Store(StoreCommand::List) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             for s in dd.stores()? {
-                let last = s.last_sync_at.map(|t| format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), s.last_sync_status.unwrap_or_default())).unwrap_or_else(|| "never synced".into());
+                let last = s
+                    .last_sync_at
+                    .map(|t| format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), s.last_sync_status.unwrap_or_default()))
+                    .unwrap_or_else(|| "never synced".into());
                 println!("{}\t{}\t{}\t{} orders\t{}", s.name, s.platform, s.base_url, s.order_count, last);
             }
             Ok(())
@@ -257,7 +271,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Orders(OrdersCommand::List { status, limit, json }) => {
             let status = match status {
-                Some(s) => Some(OrderStatus::parse(&s).ok_or_else(|| anyhow!("unknown status '{s}' (awaiting_payment, to_order, processing, shipped, fulfilled, failed)"))?),
+                Some(s) => Some(OrderStatus::parse(&s).ok_or_else(|| {
+                    anyhow!("unknown status '{s}' (awaiting_payment, to_order, processing, shipped, fulfilled, failed)")
+                })?),
                 None => None,
             };
             let dd = open(&data_dir(&cli.data_dir)?)?;
@@ -286,10 +302,24 @@ async fn run(cli: Cli) -> Result<()> {
             let mut failed = false;
             for s in &result.sub_orders {
                 match &s.supplier_order_id {
-                    Some(id) => println!("Ship order {} -> {}: {} via {} ({}, paid {})", result.order_name, s.supplier_name, id, s.shipping_line, s.state, money(s.cost_minor.unwrap_or(0), "USD")),
+                    Some(id) => println!(
+                        "Ship order {} -> {}: {} via {} ({}, paid {})",
+                        result.order_name,
+                        s.supplier_name,
+                        id,
+                        s.shipping_line,
+                        s.state,
+                        money(s.cost_minor.unwrap_or(0), "USD")
+                    ),
                     None => {
                         failed = true;
-                        println!("Ship order {} -> {}: {} ({})", result.order_name, s.supplier_name, s.state, s.error.clone().unwrap_or_default());
+                        println!(
+                            "Ship order {} -> {}: {} ({})",
+                            result.order_name,
+                            s.supplier_name,
+                            s.state,
+                            s.error.clone().unwrap_or_default()
+                        );
                     }
                 }
             }
@@ -304,7 +334,12 @@ async fn run(cli: Cli) -> Result<()> {
             for s in &report.new_shipments {
                 println!("{} shipped: {} {} {}", s.order_name, s.company, s.tracking_number, s.url);
             }
-            println!("Tracking: checked {} sub-orders, {} new shipments, {} pushed to the store", report.checked, report.new_shipments.len(), report.pushed);
+            println!(
+                "Tracking: checked {} sub-orders, {} new shipments, {} pushed to the store",
+                report.checked,
+                report.new_shipments.len(),
+                report.pushed
+            );
             for e in &report.errors {
                 eprintln!("warning: {e}");
             }
@@ -313,7 +348,13 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Wallet => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             for s in dd.refresh_wallet().await? {
-                println!("{}\tbalance {}\tcharged {} sub-orders, {}", s.name, money(s.balance_minor.unwrap_or(0), "USD"), s.charged_sub_orders, money(-s.ledger_total_minor, "USD"));
+                println!(
+                    "{}\tbalance {}\tcharged {} sub-orders, {}",
+                    s.name,
+                    money(s.balance_minor.unwrap_or(0), "USD"),
+                    s.charged_sub_orders,
+                    money(-s.ledger_total_minor, "USD")
+                );
             }
             Ok(())
         }
@@ -334,8 +375,17 @@ async fn demo(data_dir: Option<PathBuf>, ship: usize) -> Result<()> {
             Dropdock::open(_temp.path(), |_| Arc::new(MemorySecrets::default()) as Arc<dyn SecretStore>)?
         }
     };
-    let sandbox = Sandbox::start(SandboxConfig { ship_after: Duration::from_secs(3), restore_rate: 1000.0, ..SandboxConfig::default() }).await?;
-    println!("1. Sandbox: Shopify store at {}, {} CJdropshipping supplier accounts", sandbox.shopify_url(), sandbox.supplier_count());
+    let sandbox = Sandbox::start(SandboxConfig {
+        ship_after: Duration::from_secs(3),
+        restore_rate: 1000.0,
+        ..SandboxConfig::default()
+    })
+    .await?;
+    println!(
+        "1. Sandbox: Shopify store at {}, {} CJdropshipping supplier accounts",
+        sandbox.shopify_url(),
+        sandbox.supplier_count()
+    );
     let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await?;
     println!("2. Connected the demo store and suppliers; demo SKUs mapped");
     let summary = dd.sync(store_id, 60).await?;
@@ -351,7 +401,14 @@ async fn demo(data_dir: Option<PathBuf>, ship: usize) -> Result<()> {
         }
         let result = dd.ship(order.id).await?;
         for s in &result.sub_orders {
-            println!("4. Ship order {} -> {}: {} via {} ({})", result.order_name, s.supplier_name, s.supplier_order_id.clone().unwrap_or_default(), s.shipping_line, s.state);
+            println!(
+                "4. Ship order {} -> {}: {} via {} ({})",
+                result.order_name,
+                s.supplier_name,
+                s.supplier_order_id.clone().unwrap_or_default(),
+                s.shipping_line,
+                s.state
+            );
         }
         shipped.push(order.name);
     }
@@ -364,13 +421,23 @@ async fn demo(data_dir: Option<PathBuf>, ship: usize) -> Result<()> {
         for s in &report.new_shipments {
             println!("6. {} shipped: {} {} -> pushed to the store", s.order_name, s.company, s.tracking_number);
         }
-        fulfilled_locally = shipped.iter().filter(|n| dd.order_id_by_name(n).and_then(|id| dd.order_detail(id)).is_ok_and(|d| d.order.status == OrderStatus::Fulfilled)).count();
+        fulfilled_locally = shipped
+            .iter()
+            .filter(|n| {
+                dd.order_id_by_name(n)
+                    .and_then(|id| dd.order_detail(id))
+                    .is_ok_and(|d| d.order.status == OrderStatus::Fulfilled)
+            })
+            .count();
         if fulfilled_locally == shipped.len() {
             break;
         }
     }
     let in_store = sandbox.shop().fulfilled_count();
-    println!("Done: {in_store} orders are Fulfilled in the store ({fulfilled_locally} of {} shipped here)", shipped.len());
+    println!(
+        "Done: {in_store} orders are Fulfilled in the store ({fulfilled_locally} of {} shipped here)",
+        shipped.len()
+    );
     if fulfilled_locally < shipped.len() {
         bail!("{} orders did not reach Fulfilled within 60 s", shipped.len() - fulfilled_locally);
     }

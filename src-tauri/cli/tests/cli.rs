@@ -3,7 +3,11 @@
 use std::process::{Command, Output};
 
 fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli")).args(args).env("DROPDOCK_LOG", "off").output().expect("the CLI runs")
+    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .args(args)
+        .env("DROPDOCK_LOG", "off")
+        .output()
+        .expect("the CLI runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -36,12 +40,14 @@ fn bad_input_is_one_clear_line_and_a_non_zero_exit() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let unreachable = cli(&["--data-dir", d, "store", "add", "shopify", "--name", "Shop", "--url", &dead, "--token", "t"]);
+    let unreachable =
+        cli(&["--data-dir", d, "store", "add", "shopify", "--name", "Shop", "--url", &dead, "--token", "t"]);
     assert_eq!(unreachable.status.code(), Some(1));
     let err = text(&unreachable.stderr);
     assert!(err.starts_with("error: cannot reach Shopify store") && err.lines().count() == 1, "{err}");
 
-    let bad_url = cli(&["--data-dir", d, "store", "add", "shopify", "--name", "Shop", "--url", "shop.example", "--token", "t"]);
+    let bad_url =
+        cli(&["--data-dir", d, "store", "add", "shopify", "--name", "Shop", "--url", "shop.example", "--token", "t"]);
     assert!(text(&bad_url.stderr).contains("is not a URL"));
 
     let status = cli(&["--data-dir", d, "orders", "list", "--status", "lost"]);

@@ -45,7 +45,9 @@ pub fn http_client(timeout: Duration) -> reqwest::Client {
 
 /// Checks a base URL given by the merchant: absolute http(s), no credentials in it.
 pub fn validate_base_url(url: &str) -> Result<String> {
-    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| CoreError::InvalidInput(format!("'{url}' is not a URL (expected e.g. https://my-shop.myshopify.com)")))?;
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| {
+        CoreError::InvalidInput(format!("'{url}' is not a URL (expected e.g. https://my-shop.myshopify.com)"))
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(CoreError::InvalidInput(format!("'{url}' must be an http or https URL")));
     }
@@ -85,7 +87,13 @@ impl Dropdock {
     /// Connects a Shopify store: checks the URL and that the token is accepted (`shop { name }`),
     /// then stores the row and puts the token in the keychain (both or neither).
     /// A store of the same name that `is_sandbox` is updated in place (the sandbox's port changes).
-    pub async fn connect_shopify(&self, name: &str, base_url: &str, token: &str, is_sandbox: bool) -> Result<StoreView> {
+    pub async fn connect_shopify(
+        &self,
+        name: &str,
+        base_url: &str,
+        token: &str,
+        is_sandbox: bool,
+    ) -> Result<StoreView> {
         let name = validate_name(name)?;
         let base_url = validate_base_url(base_url)?;
         if token.trim().is_empty() {
@@ -121,18 +129,22 @@ impl Dropdock {
     }
 
     pub fn store(&self, id: i64) -> Result<StoreView> {
-        self.stores()?.into_iter().find(|s| s.id == id).ok_or_else(|| CoreError::NotFound(format!("store {id} not found")))
+        self.stores()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("store {id} not found")))
     }
 
     /// Finds a store by its name (case-insensitive).
     pub fn store_by_name(&self, name: &str) -> Result<StoreView> {
         let stores = self.stores()?;
         let known = stores.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
-        stores
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-            .cloned()
-            .ok_or_else(|| CoreError::NotFound(format!("no store named '{name}' (connected: {})", if known.is_empty() { "none" } else { &known })))
+        stores.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim())).cloned().ok_or_else(|| {
+            CoreError::NotFound(format!(
+                "no store named '{name}' (connected: {})",
+                if known.is_empty() { "none" } else { &known }
+            ))
+        })
     }
 
     /// The connector of a store, cached so its rate-limit state carries over between calls.
@@ -141,7 +153,11 @@ impl Dropdock {
             return Ok(c.clone());
         }
         let store = self.store(store_id)?;
-        let token = secrets::require(self.secrets.as_ref(), &secrets::store_token_key(store_id), &format!("access token for store {}", store.name))?;
+        let token = secrets::require(
+            self.secrets.as_ref(),
+            &secrets::store_token_key(store_id),
+            &format!("access token for store {}", store.name),
+        )?;
         let client = Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, token));
         self.stores.lock().expect("stores lock").insert(store_id, client.clone());
         Ok(client)
@@ -151,7 +167,13 @@ impl Dropdock {
 
     /// Connects a CJdropshipping account: checks the API key (`getAccessToken`), then stores the
     /// row and the key in the keychain. A sandbox supplier of the same name is updated in place.
-    pub async fn connect_cj(&self, name: &str, base_url: &str, api_key: &str, is_sandbox: bool) -> Result<SupplierView> {
+    pub async fn connect_cj(
+        &self,
+        name: &str,
+        base_url: &str,
+        api_key: &str,
+        is_sandbox: bool,
+    ) -> Result<SupplierView> {
         let name = validate_name(name)?;
         let base_url = validate_base_url(base_url)?;
         if api_key.trim().is_empty() {
@@ -159,7 +181,9 @@ impl Dropdock {
         }
         // A throwaway secret store: the probe's token must not land under someone else's id.
         let probe_secrets: Arc<dyn SecretStore> = Arc::new(secrets::MemorySecrets::default());
-        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets.clone()).verify().await?;
+        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets.clone())
+            .verify()
+            .await?;
         // CJ allows getAccessToken once per 5 minutes: keep the probe's token for the real client.
         let probe_token = probe_secrets.get(&secrets::supplier_token_key(0))?;
         let id = self.db.write(|tx| {
@@ -186,7 +210,10 @@ impl Dropdock {
             Ok(id)
         })?;
         self.suppliers.lock().expect("suppliers lock").remove(&id);
-        self.suppliers()?.into_iter().find(|s| s.id == id).ok_or_else(|| CoreError::NotFound("supplier vanished".into()))
+        self.suppliers()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| CoreError::NotFound("supplier vanished".into()))
     }
 
     pub fn suppliers(&self) -> Result<Vec<SupplierView>> {
@@ -206,9 +233,18 @@ impl Dropdock {
         if let Some(c) = self.suppliers.lock().expect("suppliers lock").get(&supplier_id) {
             return Ok(c.clone());
         }
-        let supplier = self.suppliers()?.into_iter().find(|s| s.id == supplier_id).ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))?;
-        let key = secrets::require(self.secrets.as_ref(), &secrets::supplier_api_key_key(supplier_id), &format!("API key for supplier {}", supplier.name))?;
-        let client = Arc::new(CjClient::new(self.http.clone(), &supplier.base_url, key, supplier_id, self.secrets.clone()));
+        let supplier = self
+            .suppliers()?
+            .into_iter()
+            .find(|s| s.id == supplier_id)
+            .ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))?;
+        let key = secrets::require(
+            self.secrets.as_ref(),
+            &secrets::supplier_api_key_key(supplier_id),
+            &format!("API key for supplier {}", supplier.name),
+        )?;
+        let client =
+            Arc::new(CjClient::new(self.http.clone(), &supplier.base_url, key, supplier_id, self.secrets.clone()));
         self.suppliers.lock().expect("suppliers lock").insert(supplier_id, client.clone());
         Ok(client)
     }
@@ -253,7 +289,10 @@ impl Dropdock {
         for supplier in self.suppliers()? {
             let balance = self.supplier_client(supplier.id)?.balance().await?;
             self.db.write(|tx| {
-                tx.execute("UPDATE supplier SET balance_minor=?2, balance_checked_at=?3 WHERE id=?1", params![supplier.id, balance, Utc::now()])?;
+                tx.execute(
+                    "UPDATE supplier SET balance_minor=?2, balance_checked_at=?3 WHERE id=?1",
+                    params![supplier.id, balance, Utc::now()],
+                )?;
                 Ok(())
             })?;
         }

@@ -15,13 +15,33 @@ const GENERIC_URL: &str = "https://t.17track.net/en#nums={n}";
 
 /// Longer, more specific patterns come first (`dhl ecommerce` before `dhl`).
 const CARRIERS: &[Carrier] = &[
-    Carrier { patterns: &["yunexpress", "yun express"], shopify_name: "YunExpress", url_template: "https://www.yuntrack.com/parcelTracking?id={n}" },
+    Carrier {
+        patterns: &["yunexpress", "yun express"],
+        shopify_name: "YunExpress",
+        url_template: "https://www.yuntrack.com/parcelTracking?id={n}",
+    },
     Carrier { patterns: &["4px"], shopify_name: "4PX", url_template: "https://track.4px.com/#/result/0/{n}" },
-    Carrier { patterns: &["usps"], shopify_name: "USPS", url_template: "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}" },
+    Carrier {
+        patterns: &["usps"],
+        shopify_name: "USPS",
+        url_template: "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}",
+    },
     Carrier { patterns: &["ups"], shopify_name: "UPS", url_template: "https://www.ups.com/track?tracknum={n}" },
-    Carrier { patterns: &["fedex"], shopify_name: "FedEx", url_template: "https://www.fedex.com/fedextrack/?trknbr={n}" },
-    Carrier { patterns: &["dhl ecommerce", "dhl e-commerce"], shopify_name: "DHL eCommerce", url_template: GENERIC_URL },
-    Carrier { patterns: &["dhl"], shopify_name: "DHL Express", url_template: "https://www.dhl.com/en/express/tracking.html?AWB={n}&brand=DHL" },
+    Carrier {
+        patterns: &["fedex"],
+        shopify_name: "FedEx",
+        url_template: "https://www.fedex.com/fedextrack/?trknbr={n}",
+    },
+    Carrier {
+        patterns: &["dhl ecommerce", "dhl e-commerce"],
+        shopify_name: "DHL eCommerce",
+        url_template: GENERIC_URL,
+    },
+    Carrier {
+        patterns: &["dhl"],
+        shopify_name: "DHL Express",
+        url_template: "https://www.dhl.com/en/express/tracking.html?AWB={n}&brand=DHL",
+    },
     Carrier { patterns: &["china post", "chinapost"], shopify_name: "China Post", url_template: GENERIC_URL },
     Carrier { patterns: &["sf express", "sfexpress"], shopify_name: "SF Express", url_template: GENERIC_URL },
     Carrier { patterns: &["wanb"], shopify_name: "WanbExpress", url_template: GENERIC_URL },

@@ -36,7 +36,9 @@ impl Db {
     /// Opens (creating if needed) `dir/dropdock.sqlite3` and brings the schema up to date.
     /// Errors: the directory cannot be created, the file is not a database, a migration fails.
     pub fn open_dir(dir: &Path) -> Result<Db> {
-        std::fs::create_dir_all(dir).map_err(|e| crate::CoreError::InvalidInput(format!("cannot create data directory {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            crate::CoreError::InvalidInput(format!("cannot create data directory {}: {e}", dir.display()))
+        })?;
         Self::open(&dir.join(DB_FILE))
     }
 

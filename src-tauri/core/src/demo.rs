@@ -61,7 +61,11 @@ pub fn sandbox_endpoints(sandbox: &dropdock_sandbox::Sandbox) -> SandboxEndpoint
                     name: s.name(),
                     base_url: s.url(),
                     api_key: s.api_key(),
-                    catalog: s.catalog().into_iter().map(|v| CatalogEntry { sku: v.sku, variant_id: v.vid, cost_minor: v.cost_minor }).collect(),
+                    catalog: s
+                        .catalog()
+                        .into_iter()
+                        .map(|v| CatalogEntry { sku: v.sku, variant_id: v.vid, cost_minor: v.cost_minor })
+                        .collect(),
                 }
             })
             .collect(),

@@ -47,7 +47,13 @@ pub struct ShipPlan {
 /// The idempotency key of a sub-order, sent as the supplier's order number: stable for the same
 /// store order and supplier, whatever happens to the local database.
 pub fn idempotency_key(store_id: i64, remote_order_id: &str, supplier_id: i64) -> String {
-    let order_ref: String = remote_order_id.rsplit('/').next().unwrap_or(remote_order_id).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let order_ref: String = remote_order_id
+        .rsplit('/')
+        .next()
+        .unwrap_or(remote_order_id)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     format!("DD{store_id}-{order_ref}-S{supplier_id}")
 }
 
@@ -66,9 +72,11 @@ pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<String>> {
 /// is already with its suppliers.
 pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
     let (order_name, store_id, remote_id, financial, email): (String, i64, String, String, Option<String>) = conn
-        .query_row("SELECT name, store_id, remote_id, financial_status, email FROM orders WHERE id = ?1", [order_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
+        .query_row(
+            "SELECT name, store_id, remote_id, financial_status, email FROM orders WHERE id = ?1",
+            [order_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
         .optional()?
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
     let active: i64 = conn.query_row(
@@ -80,7 +88,10 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
         return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
     }
     if !is_paid_status(&financial) {
-        return Err(CoreError::Held(format!("payment pending: the store shows {order_name} as {}", financial.to_lowercase())));
+        return Err(CoreError::Held(format!(
+            "payment pending: the store shows {order_name} as {}",
+            financial.to_lowercase()
+        )));
     }
     let address = conn
         .query_row("SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1", [order_id], |r| {
@@ -105,14 +116,16 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
          WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
          ORDER BY li.position",
     )?;
-    let rows: Vec<(i64, Option<String>, String, i64, Option<i64>, Option<String>, Option<String>)> =
-        stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(i64, Option<String>, String, i64, Option<i64>, Option<String>, Option<String>)> = stmt
+        .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     if rows.is_empty() {
         return Err(CoreError::Held("nothing to ship: no line item requires shipping".into()));
     }
     let mut sub_orders: Vec<PlannedSubOrder> = Vec::new();
     for (line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id) in rows {
-        let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id) else {
+        let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id)
+        else {
             return Err(CoreError::Held(match sku {
                 Some(sku) => format!("SKU {sku} is not mapped to a supplier variant"),
                 None => format!("line item \"{title}\" has no SKU to map to a supplier"),
@@ -178,7 +191,13 @@ fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>)
 
 /// Records a supplier's acceptance: id, charge, state `paid`, and the wallet charge in the same
 /// transaction so the ledger never disagrees with the sub-orders.
-fn record_paid(tx: &rusqlite::Transaction<'_>, sub_id: i64, supplier_id: i64, supplier_order_id: &str, amount_minor: i64) -> Result<()> {
+fn record_paid(
+    tx: &rusqlite::Transaction<'_>,
+    sub_id: i64,
+    supplier_id: i64,
+    supplier_order_id: &str,
+    amount_minor: i64,
+) -> Result<()> {
     let now = Utc::now();
     let changed = tx.execute(
         "UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
@@ -202,10 +221,16 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {
         let client = dd.supplier_client(sub.supplier_id)?;
-        let products: Vec<CjProduct> = sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
+        let products: Vec<CjProduct> =
+            sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
         let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
-        let default: Option<String> = dd.db.read(|c| Ok(c.query_row("SELECT logistic_name FROM shipping_default WHERE country_code = ?1", [country], |r| r.get(0)).optional()?))?;
+        let default: Option<String> = dd.db.read(|c| {
+            Ok(c.query_row("SELECT logistic_name FROM shipping_default WHERE country_code = ?1", [country], |r| {
+                r.get(0)
+            })
+            .optional()?)
+        })?;
         let line = choose_line(default.as_deref(), &lines)
             .ok_or_else(|| CoreError::Held(format!("no shipping line to {country} from {}", sub.supplier_name)))?;
         chosen.push((sub, client, products, line));
@@ -252,7 +277,10 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         // 3. The call.
         let result = match created {
             Some(found) => Ok(found),
-            None => client.create_order(&request_for(&plan, &key, &line.name, products)).await.map(|c| (c.supplier_order_id, c.amount_minor)),
+            None => client
+                .create_order(&request_for(&plan, &key, &line.name, products))
+                .await
+                .map(|c| (c.supplier_order_id, c.amount_minor)),
         };
         let outcome = dd.db.write(|tx| {
             let mut outcome = SubOrderOutcome {
@@ -273,7 +301,10 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 Err(e) => {
                     let ambiguous = matches!(e, CoreError::Connector(c) if c.is_ambiguous());
                     let state = if ambiguous { "ambiguous" } else { "failed" };
-                    tx.execute("UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1", params![sub_id, state, e.to_string(), Utc::now()])?;
+                    tx.execute(
+                        "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1",
+                        params![sub_id, state, e.to_string(), Utc::now()],
+                    )?;
                     outcome.state = state.into();
                     outcome.error = Some(e.to_string());
                 }
@@ -294,8 +325,14 @@ mod tests {
     #[test]
     fn idempotency_key_is_stable_and_plain() {
         assert_eq!(idempotency_key(1, "gid://shopify/Order/5550001", 2), "DD1-5550001-S2");
-        assert_eq!(idempotency_key(1, "gid://shopify/Order/5550001", 2), idempotency_key(1, "gid://shopify/Order/5550001", 2));
-        assert_ne!(idempotency_key(1, "gid://shopify/Order/5550001", 3), idempotency_key(1, "gid://shopify/Order/5550001", 2));
+        assert_eq!(
+            idempotency_key(1, "gid://shopify/Order/5550001", 2),
+            idempotency_key(1, "gid://shopify/Order/5550001", 2)
+        );
+        assert_ne!(
+            idempotency_key(1, "gid://shopify/Order/5550001", 3),
+            idempotency_key(1, "gid://shopify/Order/5550001", 2)
+        );
     }
 
     #[test]

@@ -142,9 +142,7 @@ impl SyncWindowDays {
         if Self::ALLOWED.contains(&days) {
             Ok(Self(days))
         } else {
-            Err(crate::CoreError::InvalidInput(format!(
-                "sync window must be 7, 14, 30 or 60 days, not {days}"
-            )))
+            Err(crate::CoreError::InvalidInput(format!("sync window must be 7, 14, 30 or 60 days, not {days}")))
         }
     }
 

@@ -105,7 +105,5 @@ pub fn supplier_token_key(supplier_id: i64) -> String {
 
 /// Fails with a clear error when a required secret is missing.
 pub fn require(secrets: &dyn SecretStore, key: &str, what: &str) -> Result<String> {
-    secrets
-        .get(key)?
-        .ok_or_else(|| CoreError::Keychain(format!("no {what} in the OS keychain; reconnect it")))
+    secrets.get(key)?.ok_or_else(|| CoreError::Keychain(format!("no {what} in the OS keychain; reconnect it")))
 }

@@ -66,7 +66,11 @@ fn content_hash(order: &Order) -> String {
 pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime<Utc>) -> Result<(i64, Upsert)> {
     let hash = content_hash(order);
     let existing: Option<(i64, String)> = tx
-        .query_row("SELECT id, content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2", params![store_id, order.remote_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT id, content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2",
+            params![store_id, order.remote_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (order_id, outcome) = match existing {
         Some((id, old_hash)) if old_hash == hash => return Ok((id, Upsert::Unchanged)),
@@ -117,13 +121,16 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
 /// Recomputes the Order-page status of one order from the store's state and its sub-orders.
 pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<OrderStatus> {
     let (financial, store_fulfillment): (String, String) =
-        tx.query_row("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        tx.query_row("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let mut stmt = tx.prepare_cached(
         "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
          FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
          WHERE so.order_id = ?1 AND so.state NOT IN ('cancelled', 'held')",
     )?;
-    let subs: Vec<(String, bool, bool)> = stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let subs: Vec<(String, bool, bool)> =
+        stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let status = if store_fulfillment == "FULFILLED" || (!subs.is_empty() && subs.iter().all(|s| s.2)) {
         OrderStatus::Fulfilled
     } else if subs.iter().any(|s| s.0 == "failed") {
@@ -146,11 +153,21 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
 /// Each page is stored in one transaction; a rejected order is counted in `fail` with its reason
 /// and never spoils its page. A page that cannot be fetched ends the run early with `error` set,
 /// keeping everything stored so far. The run and its failures are recorded in `sync_run`.
-pub async fn run_sync(db: &Db, connector: &dyn StoreConnector, store_id: i64, days: SyncWindowDays, now: DateTime<Utc>) -> Result<SyncSummary> {
-    let store_name: String = db.read(|c| Ok(c.query_row("SELECT name FROM store WHERE id = ?1", [store_id], |r| r.get(0))?))?;
+pub async fn run_sync(
+    db: &Db,
+    connector: &dyn StoreConnector,
+    store_id: i64,
+    days: SyncWindowDays,
+    now: DateTime<Utc>,
+) -> Result<SyncSummary> {
+    let store_name: String =
+        db.read(|c| Ok(c.query_row("SELECT name FROM store WHERE id = ?1", [store_id], |r| r.get(0))?))?;
     let window = SyncWindow { updated_since: now - Duration::days(days.days() as i64) };
     let run_id = db.write(|tx| {
-        tx.execute("INSERT INTO sync_run (store_id, window_days, started_at, status) VALUES (?1, ?2, ?3, 'running')", params![store_id, days.days(), now])?;
+        tx.execute(
+            "INSERT INTO sync_run (store_id, window_days, started_at, status) VALUES (?1, ?2, ?3, 'running')",
+            params![store_id, days.days(), now],
+        )?;
         Ok(tx.last_insert_rowid())
     })?;
     let (mut additions, mut updates, mut failures, mut error) = (0u32, 0u32, Vec::new(), None);

@@ -49,7 +49,9 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
              LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
              WHERE so.state IN ('submitted', 'paid') AND so.supplier_order_id IS NOT NULL AND sh.id IS NULL",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     })?;
     for (sub_id, order_id, supplier_id, supplier_order_id, order_name) in pending {
@@ -79,7 +81,13 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
             Ok(n == 1)
         })?;
         if inserted {
-            report.new_shipments.push(ShipmentNotice { order_id, order_name, tracking_number: number, company: mapped.company, url: mapped.url });
+            report.new_shipments.push(ShipmentNotice {
+                order_id,
+                order_name,
+                tracking_number: number,
+                company: mapped.company,
+                url: mapped.url,
+            });
         }
     }
     // 2. Push every shipment the store has not accepted yet.
@@ -126,7 +134,10 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
         dd.db.write(|tx| {
             match &result {
                 Ok(fulfillment_id) => {
-                    tx.execute("UPDATE shipment SET pushed_at=?2, store_fulfillment_id=?3, push_error=NULL WHERE id=?1", params![shipment_id, Utc::now(), fulfillment_id])?;
+                    tx.execute(
+                        "UPDATE shipment SET pushed_at=?2, store_fulfillment_id=?3, push_error=NULL WHERE id=?1",
+                        params![shipment_id, Utc::now(), fulfillment_id],
+                    )?;
                 }
                 Err(e) => {
                     tx.execute("UPDATE shipment SET push_error=?2 WHERE id=?1", params![shipment_id, e.to_string()])?;

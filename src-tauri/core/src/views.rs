@@ -58,9 +58,12 @@ fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
 
 /// The newest orders first, optionally of one status, at most `limit` rows.
 pub fn list_orders(conn: &Connection, status: Option<OrderStatus>, limit: u32) -> Result<Vec<OrderRow>> {
-    let sql = format!("{ORDER_ROW_SELECT} WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.created_at DESC, o.id DESC LIMIT ?2");
+    let sql = format!(
+        "{ORDER_ROW_SELECT} WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.created_at DESC, o.id DESC LIMIT ?2"
+    );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![status.map(|s| s.as_str()), limit], order_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows =
+        stmt.query_map(params![status.map(|s| s.as_str()), limit], order_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -74,7 +77,10 @@ pub fn find_order_by_name(conn: &Connection, name: &str) -> Result<i64> {
     match ids.as_slice() {
         [id] => Ok(*id),
         [] => Err(CoreError::NotFound(format!("no order named {name}; sync the store first"))),
-        _ => Err(CoreError::InvalidInput(format!("{} orders are named {name} (several stores); use the order id", ids.len()))),
+        _ => Err(CoreError::InvalidInput(format!(
+            "{} orders are named {name} (several stores); use the order id",
+            ids.len()
+        ))),
     }
 }
 
@@ -168,7 +174,10 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         .query_row(&format!("{ORDER_ROW_SELECT} WHERE o.id = ?1"), [order_id], order_row)
         .optional()?
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
-    let (email, store_fulfillment_status) = conn.query_row("SELECT email, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (email, store_fulfillment_status) =
+        conn.query_row("SELECT email, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let address = conn
         .query_row("SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1", [order_id], |r| {
             Ok(Address { name: r.get(0)?, address1: r.get(1)?, address2: r.get(2)?, city: r.get(3)?, province: r.get(4)?, zip: r.get(5)?, country_code: r.get(6)?, phone: r.get(7)? })

@@ -44,7 +44,11 @@ async fn sync_ship_track_end_to_end() {
     // Sync 60 days: every seeded order is added; the statuses follow the store's payment state.
     let first = dd.sync(store_id, 60).await.unwrap();
     assert_eq!((first.additions, first.updates, first.failures.len()), (200, 0, 0), "{}", first.line);
-    assert!(first.line.starts_with("Synchronize ") && first.line.ends_with("Total additions 200, To update 0, fail 0"), "{}", first.line);
+    assert!(
+        first.line.starts_with("Synchronize ") && first.line.ends_with("Total additions 200, To update 0, fail 0"),
+        "{}",
+        first.line
+    );
     let unpaid = seeded.iter().filter(|n| !is_paid(&shop.order(n).unwrap().financial_status)).count();
     assert!(unpaid > 0);
     assert_eq!(dd.orders(Some(OrderStatus::AwaitingPayment), 1000).unwrap().len(), unpaid);
@@ -68,7 +72,16 @@ async fn sync_ship_track_end_to_end() {
         dd.set_shipping_default(country, "YunExpress Standard").unwrap();
     }
     let to_order = dd.orders(Some(OrderStatus::ToOrder), 1000).unwrap();
-    let two_suppliers = |id: i64| dd.order_detail(id).unwrap().line_items.iter().filter_map(|l| l.supplier_name.clone()).collect::<HashSet<_>>().len() == 2;
+    let two_suppliers = |id: i64| {
+        dd.order_detail(id)
+            .unwrap()
+            .line_items
+            .iter()
+            .filter_map(|l| l.supplier_name.clone())
+            .collect::<HashSet<_>>()
+            .len()
+            == 2
+    };
     let mixed = to_order.iter().find(|o| two_suppliers(o.id)).expect("the seed has multi-supplier orders");
     let mut chosen = vec![mixed.clone()];
     chosen.extend(to_order.iter().filter(|o| o.id != mixed.id && !two_suppliers(o.id)).take(2).cloned());
@@ -109,7 +122,10 @@ async fn sync_ship_track_end_to_end() {
         assert_eq!(fulfillments.len(), detail.sub_orders.len());
         for sub in &detail.sub_orders {
             let supplier_order = at_supplier().into_iter().find(|o| o.order_number == sub.idempotency_key).unwrap();
-            let f = fulfillments.iter().find(|f| f.tracking_number == supplier_order.track_number).expect("tracking number reached the store");
+            let f = fulfillments
+                .iter()
+                .find(|f| f.tracking_number == supplier_order.track_number)
+                .expect("tracking number reached the store");
             assert_eq!(f.tracking_company, "YunExpress");
             assert_eq!(f.tracking_company, map_carrier(&supplier_order.logistic_name, "").company);
         }
@@ -164,7 +180,8 @@ async fn malformed_orders_are_counted_in_fail_and_the_page_is_kept() {
     let summary = dd.sync(store_id, 30).await.unwrap();
     assert_eq!(summary.failures.len(), 3, "{:?}", summary.failures);
     assert!(summary.line.ends_with("fail 3"), "{}", summary.line);
-    let reason = |r: &str| summary.failures.iter().find(|f| f.reference == r).map(|f| f.reason.clone()).unwrap_or_default();
+    let reason =
+        |r: &str| summary.failures.iter().find(|f| f.reference == r).map(|f| f.reason.clone()).unwrap_or_default();
     assert!(reason("#BAD-ADDRESS").contains("address1"), "{}", reason("#BAD-ADDRESS"));
     assert!(reason("#BAD-COUNTRY").contains("unknown country code 'XX'"));
     assert!(reason("#BAD-MONEY").contains("not a decimal amount"));
@@ -187,7 +204,13 @@ async fn a_lost_create_reply_ends_with_one_supplier_order() {
         .orders(Some(OrderStatus::ToOrder), 100)
         .unwrap()
         .into_iter()
-        .find(|o| dd.order_detail(o.id).unwrap().line_items.iter().all(|l| l.supplier_name.as_deref() == Some(supplier.name().as_str()) || !l.requires_shipping))
+        .find(|o| {
+            dd.order_detail(o.id)
+                .unwrap()
+                .line_items
+                .iter()
+                .all(|l| l.supplier_name.as_deref() == Some(supplier.name().as_str()) || !l.requires_shipping)
+        })
         .expect("an order from the first supplier only");
     supplier.drop_create_replies(1);
     let first = dd.ship(order.id).await.unwrap();
@@ -205,7 +228,11 @@ async fn a_lost_create_reply_ends_with_one_supplier_order() {
 async fn bad_credentials_and_dead_urls_are_clear_errors_and_store_nothing() {
     let sandbox = Sandbox::start(SandboxConfig { orders: 1, ..SandboxConfig::default() }).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let dd = Dropdock::new(Db::open_dir(dir.path()).unwrap(), Arc::new(MemorySecrets::default()), http_client(Duration::from_secs(5)));
+    let dd = Dropdock::new(
+        Db::open_dir(dir.path()).unwrap(),
+        Arc::new(MemorySecrets::default()),
+        http_client(Duration::from_secs(5)),
+    );
     let err = dd.connect_shopify("Shop", &sandbox.shopify_url(), "shpat_wrong", false).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Auth);
     assert!(err.to_string().contains("reconnect"), "{err}");

@@ -213,7 +213,10 @@ async fn create_order(State((world, index)): Ctx, headers: HeaderMap, Json(body)
         return envelope(1603102, &format!("logistics {logistic} is not available to {country}"), Value::Null);
     };
     let items: i64 = products.iter().map(|p| p.1).sum();
-    let product_cost: i64 = products.iter().map(|(vid, q)| account.catalog.iter().find(|v| &v.vid == vid).map_or(0, |v| v.cost_minor) * q).sum();
+    let product_cost: i64 = products
+        .iter()
+        .map(|(vid, q)| account.catalog.iter().find(|v| &v.vid == vid).map_or(0, |v| v.cost_minor) * q)
+        .sum();
     let amount = product_cost + postage(&line, items);
     let pay_now = body["payType"].as_i64() == Some(2) || body["payType"].as_str() == Some("2");
     if pay_now && account.balance_minor < amount {
@@ -264,7 +267,8 @@ async fn order_detail(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
         return envelope(1600001, "Invalid access token", Value::Null);
     }
     // Looked up by CJ's id or by the merchant's order number.
-    let Some(o) = w.suppliers[index].orders.iter().find(|o| o.order_id == q.order_id || o.order_number == q.order_id) else {
+    let Some(o) = w.suppliers[index].orders.iter().find(|o| o.order_id == q.order_id || o.order_number == q.order_id)
+    else {
         return envelope(1603001, "Order does not exist", Value::Null);
     };
     let shipped = o.paid && Utc::now() >= o.ships_at;
@@ -335,7 +339,13 @@ impl CjHandle {
             w.suppliers[self.index]
                 .orders
                 .iter()
-                .map(|o| CjOrderInfo { order_id: o.order_id.clone(), order_number: o.order_number.clone(), amount_minor: o.amount_minor, logistic_name: o.logistic_name.clone(), track_number: o.track_number.clone() })
+                .map(|o| CjOrderInfo {
+                    order_id: o.order_id.clone(),
+                    order_number: o.order_number.clone(),
+                    amount_minor: o.amount_minor,
+                    logistic_name: o.logistic_name.clone(),
+                    track_number: o.track_number.clone(),
+                })
                 .collect()
         })
     }
@@ -379,7 +389,13 @@ mod tests {
 
     #[test]
     fn postage_grows_with_items() {
-        let line = LogisticLine { name: "x".into(), price_minor: 400, aging: "1-2".into(), countries: vec![], tracking_prefix: "X".into() };
+        let line = LogisticLine {
+            name: "x".into(),
+            price_minor: 400,
+            aging: "1-2".into(),
+            countries: vec![],
+            tracking_prefix: "X".into(),
+        };
         assert_eq!(postage(&line, 1), 400);
         assert_eq!(postage(&line, 3), 600);
         assert_eq!(dollars(1234), json!(12.34));

@@ -71,7 +71,10 @@ impl Persist {
         if let Some(path) = &self.path {
             let state = SandboxState { shop: shop.clone(), suppliers: suppliers.to_vec() };
             let tmp = path.with_extension("tmp");
-            let written = serde_json::to_vec(&state).map_err(std::io::Error::other).and_then(|bytes| std::fs::write(&tmp, bytes)).and_then(|_| std::fs::rename(&tmp, path));
+            let written = serde_json::to_vec(&state)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| std::fs::write(&tmp, bytes))
+                .and_then(|_| std::fs::rename(&tmp, path));
             if let Err(e) = written {
                 tracing::warn!(error = %e, "sandbox state not saved");
             }
@@ -177,7 +180,11 @@ impl Sandbox {
 
     /// A handle to supplier account `index`.
     pub fn supplier(&self, index: usize) -> cj::CjHandle {
-        cj::CjHandle { world: self.world.clone(), index, url: format!("http://{}/api2.0/v1", self.supplier_addrs[index]) }
+        cj::CjHandle {
+            world: self.world.clone(),
+            index,
+            url: format!("http://{}/api2.0/v1", self.supplier_addrs[index]),
+        }
     }
 
     /// Sets how long after payment new and unshipped supplier orders ship.

@@ -25,7 +25,16 @@ const PRODUCTS: &[(&str, &str, i64, usize, i64)] = &[
 
 /// (country, currency share: all USD here, cities with (city, province, zip))
 const COUNTRIES: &[(&str, u32, &[(&str, &str, &str)])] = &[
-    ("US", 45, &[("Austin", "Texas", "78701"), ("Portland", "Oregon", "97205"), ("Columbus", "Ohio", "43215"), ("Miami", "Florida", "33130")]),
+    (
+        "US",
+        45,
+        &[
+            ("Austin", "Texas", "78701"),
+            ("Portland", "Oregon", "97205"),
+            ("Columbus", "Ohio", "43215"),
+            ("Miami", "Florida", "33130"),
+        ],
+    ),
     ("GB", 12, &[("Manchester", "England", "M1 1AE"), ("Leeds", "England", "LS1 4DY")]),
     ("DE", 10, &[("München", "Bayern", "80331"), ("Köln", "Nordrhein-Westfalen", "50667")]),
     ("CA", 10, &[("Toronto", "Ontario", "M5H 2N2"), ("Montréal", "Quebec", "H2Y 1C6")]),
@@ -35,11 +44,20 @@ const COUNTRIES: &[(&str, u32, &[(&str, &str, &str)])] = &[
     ("ES", 3, &[("Sevilla", "Andalucía", "41001")]),
 ];
 
-const FIRST: &[&str] = &["Ana", "James", "Chloé", "Lukas", "Mia", "Noah", "Sofía", "Oliver", "Zoë", "Mateo", "Emma", "Jürgen", "Priya", "Liam", "Aisha", "Kenji"];
-const LAST: &[&str] = &["Núñez", "Smith", "Dubois", "Müller", "Brown", "Wilson", "García", "Taylor", "Kowalski", "Rossi", "Nguyen", "Schäfer", "Patel", "O'Brien", "Khan", "Tanaka"];
-const STREETS: &[&str] = &["Main St", "High Street", "Hauptstraße", "Rue de la Paix", "King St W", "George St", "Calle Mayor", "Oak Avenue"];
+const FIRST: &[&str] = &[
+    "Ana", "James", "Chloé", "Lukas", "Mia", "Noah", "Sofía", "Oliver", "Zoë", "Mateo", "Emma", "Jürgen", "Priya",
+    "Liam", "Aisha", "Kenji",
+];
+const LAST: &[&str] = &[
+    "Núñez", "Smith", "Dubois", "Müller", "Brown", "Wilson", "García", "Taylor", "Kowalski", "Rossi", "Nguyen",
+    "Schäfer", "Patel", "O'Brien", "Khan", "Tanaka",
+];
+const STREETS: &[&str] =
+    &["Main St", "High Street", "Hauptstraße", "Rue de la Paix", "King St W", "George St", "Calle Mayor", "Oak Avenue"];
 
-fn pick_country(rng: &mut StdRng) -> &'static (&'static str, u32, &'static [(&'static str, &'static str, &'static str)]) {
+fn pick_country(
+    rng: &mut StdRng,
+) -> &'static (&'static str, u32, &'static [(&'static str, &'static str, &'static str)]) {
     let total: u32 = COUNTRIES.iter().map(|c| c.1).sum();
     let mut roll = rng.gen_range(0..total);
     for c in COUNTRIES {
@@ -59,10 +77,34 @@ fn lines(shop_countries_only: Option<&[&str]>, base: i64) -> Vec<LogisticLine> {
     let everywhere = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let all: Vec<String> = shop_countries_only.map(everywhere).unwrap_or_default();
     vec![
-        LogisticLine { name: "CJPacket Ordinary".into(), price_minor: base, aging: "7-12".into(), countries: all.clone(), tracking_prefix: "CJPKL".into() },
-        LogisticLine { name: "YunExpress Standard".into(), price_minor: base + 170, aging: "6-10".into(), countries: all.clone(), tracking_prefix: "YT".into() },
-        LogisticLine { name: "USPS+".into(), price_minor: base + 260, aging: "4-7".into(), countries: vec!["US".into()], tracking_prefix: "9400".into() },
-        LogisticLine { name: "DHL Official".into(), price_minor: base + 1450, aging: "3-5".into(), countries: all, tracking_prefix: "JD".into() },
+        LogisticLine {
+            name: "CJPacket Ordinary".into(),
+            price_minor: base,
+            aging: "7-12".into(),
+            countries: all.clone(),
+            tracking_prefix: "CJPKL".into(),
+        },
+        LogisticLine {
+            name: "YunExpress Standard".into(),
+            price_minor: base + 170,
+            aging: "6-10".into(),
+            countries: all.clone(),
+            tracking_prefix: "YT".into(),
+        },
+        LogisticLine {
+            name: "USPS+".into(),
+            price_minor: base + 260,
+            aging: "4-7".into(),
+            countries: vec!["US".into()],
+            tracking_prefix: "9400".into(),
+        },
+        LogisticLine {
+            name: "DHL Official".into(),
+            price_minor: base + 1450,
+            aging: "3-5".into(),
+            countries: all,
+            tracking_prefix: "JD".into(),
+        },
     ]
 }
 
@@ -106,11 +148,25 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
                 continue;
             }
             next_line += 1;
-            line_items.push(ShopLineItem { id: next_line, sku: Some(sku.to_string()), title: title.to_string(), quantity: rng.gen_range(1..=2), price: price(*retail), requires_shipping: true });
+            line_items.push(ShopLineItem {
+                id: next_line,
+                sku: Some(sku.to_string()),
+                title: title.to_string(),
+                quantity: rng.gen_range(1..=2),
+                price: price(*retail),
+                requires_shipping: true,
+            });
         }
         if rng.gen_bool(0.05) {
             next_line += 1;
-            line_items.push(ShopLineItem { id: next_line, sku: Some("DD-EBOOK".into()), title: "Care Guide (e-book)".into(), quantity: 1, price: "4.99".into(), requires_shipping: false });
+            line_items.push(ShopLineItem {
+                id: next_line,
+                sku: Some("DD-EBOOK".into()),
+                title: "Care Guide (e-book)".into(),
+                quantity: 1,
+                price: "4.99".into(),
+                requires_shipping: false,
+            });
         }
         let name = format!("{first} {last}");
         let address: Value = json!({
@@ -145,7 +201,12 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             .iter()
             .filter(|p| p.3 == supplier)
             .enumerate()
-            .map(|(k, (sku, title, _, _, cost))| CatalogVariant { vid: format!("VID-{}{:03}-{}", supplier + 1, k + 1, &sku[3..]), sku: sku.to_string(), name: title.to_string(), cost_minor: *cost })
+            .map(|(k, (sku, title, _, _, cost))| CatalogVariant {
+                vid: format!("VID-{}{:03}-{}", supplier + 1, k + 1, &sku[3..]),
+                sku: sku.to_string(),
+                name: title.to_string(),
+                cost_minor: *cost,
+            })
             .collect()
     };
     let suppliers = vec![
@@ -169,7 +230,12 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
         },
     ];
     SandboxState {
-        shop: ShopData { shop_name: "Dropdock Demo Shop".into(), access_token: format!("shpat_demo{:024x}", rng.gen::<u128>()), orders, next_id: 7_000_000 },
+        shop: ShopData {
+            shop_name: "Dropdock Demo Shop".into(),
+            access_token: format!("shpat_demo{:024x}", rng.gen::<u128>()),
+            orders,
+            next_id: 7_000_000,
+        },
         suppliers,
     }
 }

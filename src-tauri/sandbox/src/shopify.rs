@@ -90,7 +90,8 @@ impl ShopOrder {
     }
 
     fn total(&self) -> String {
-        let cents: i64 = self.line_items.iter().map(|l| cents(&l.price) * l.quantity).sum::<i64>() + cents(&self.shipping_price);
+        let cents: i64 =
+            self.line_items.iter().map(|l| cents(&l.price) * l.quantity).sum::<i64>() + cents(&self.shipping_price);
         format!("{}.{:02}", cents / 100, cents % 100)
     }
 }
@@ -130,7 +131,8 @@ impl ShopRuntime {
 
     fn refill(&mut self) {
         let now = Instant::now();
-        self.available = (self.available + self.restore_rate * now.duration_since(self.at).as_secs_f64()).min(self.maximum);
+        self.available =
+            (self.available + self.restore_rate * now.duration_since(self.at).as_secs_f64()).min(self.maximum);
         self.at = now;
     }
 
@@ -176,10 +178,20 @@ fn updated_bounds(filter: &str) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>
     let mut upper = None;
     for term in filter.split_whitespace() {
         let Some(rest) = term.strip_prefix("updated_at:") else { continue };
-        let (op, value) = if let Some(v) = rest.strip_prefix(">=") { (">=", v) } else if let Some(v) = rest.strip_prefix("<=") { ("<=", v) } else { continue };
+        let (op, value) = if let Some(v) = rest.strip_prefix(">=") {
+            (">=", v)
+        } else if let Some(v) = rest.strip_prefix("<=") {
+            ("<=", v)
+        } else {
+            continue;
+        };
         let value = value.trim_matches(|c| c == '\'' || c == '"');
         if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-            if op == ">=" { lower = Some(t.with_timezone(&Utc)) } else { upper = Some(t.with_timezone(&Utc)) }
+            if op == ">=" {
+                lower = Some(t.with_timezone(&Utc))
+            } else {
+                upper = Some(t.with_timezone(&Utc))
+            }
         }
     }
     (lower, upper)
@@ -220,10 +232,19 @@ fn error(message: &str) -> Value {
     json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] })
 }
 
-async fn graphql(State(world): State<SharedWorld>, Path(_version): Path<String>, headers: HeaderMap, Json(request): Json<GraphqlRequest>) -> Response {
+async fn graphql(
+    State(world): State<SharedWorld>,
+    Path(_version): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<GraphqlRequest>,
+) -> Response {
     let mut w = world.lock().expect("world");
     if headers.get("X-Shopify-Access-Token").and_then(|v| v.to_str().ok()) != Some(w.shop.access_token.as_str()) {
-        return (StatusCode::UNAUTHORIZED, Json(json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" }))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" })),
+        )
+            .into_response();
     }
     let vars = &request.variables;
     let field = root_field(&request.query).unwrap_or_default().to_owned();
@@ -234,7 +255,10 @@ async fn graphql(State(world): State<SharedWorld>, Path(_version): Path<String>,
         // order + fulfillments(first: F) + fulfillmentOrders(first: N) { lineItems(first: M) { lineItem } }
         "order" => {
             let q = &request.query;
-            1 + 2 + connection_first(q, "fulfillments") + 2 + connection_first(q, "fulfillmentOrders") * (3 + 2 * connection_first(q, "lineItems"))
+            1 + 2
+                + connection_first(q, "fulfillments")
+                + 2
+                + connection_first(q, "fulfillmentOrders") * (3 + 2 * connection_first(q, "lineItems"))
         }
         "fulfillmentCreate" => 10,
         _ => 1,
@@ -272,7 +296,10 @@ async fn graphql(State(world): State<SharedWorld>, Path(_version): Path<String>,
             let end_cursor = page.last().map(|o| format!("{}|{}", o.updated_at.to_rfc3339(), o.id));
             let actual = 2.0 + page.iter().map(|o| 3.0 + o.line_items.len() as f64).sum::<f64>();
             let nodes: Vec<Value> = page.iter().map(|o| order_node(o)).collect();
-            (json!({ "data": { "orders": { "pageInfo": { "hasNextPage": has_next, "endCursor": end_cursor }, "nodes": nodes } } }), actual)
+            (
+                json!({ "data": { "orders": { "pageInfo": { "hasNextPage": has_next, "endCursor": end_cursor }, "nodes": nodes } } }),
+                actual,
+            )
         }
         "order" => {
             let order = gid_number(&vars["id"]).and_then(|id| w.shop.orders.iter().find(|o| o.id == id));
@@ -436,7 +463,11 @@ impl ShopHandle {
                 .map(|f| FulfillmentInfo {
                     tracking_number: f.tracking_number.clone(),
                     tracking_company: f.tracking_company.clone(),
-                    line_item_skus: f.line_items.iter().filter_map(|(id, _)| o.line_items.iter().find(|l| l.id == *id).and_then(|l| l.sku.clone())).collect(),
+                    line_item_skus: f
+                        .line_items
+                        .iter()
+                        .filter_map(|(id, _)| o.line_items.iter().find(|l| l.id == *id).and_then(|l| l.sku.clone()))
+                        .collect(),
                 })
                 .collect()
         })
@@ -449,7 +480,13 @@ impl ShopHandle {
 
     /// How many orders the shop shows as FULFILLED.
     pub fn fulfilled_count(&self) -> usize {
-        self.with(|w| w.shop.orders.iter().filter(|o| o.raw_node.is_none() && o.display_fulfillment_status() == "FULFILLED").count())
+        self.with(|w| {
+            w.shop
+                .orders
+                .iter()
+                .filter(|o| o.raw_node.is_none() && o.display_fulfillment_status() == "FULFILLED")
+                .count()
+        })
     }
 
     /// Replies served THROTTLED so far.
@@ -465,7 +502,10 @@ mod tests {
     #[test]
     fn reads_the_root_field_and_filter() {
         assert_eq!(root_field("query X($a: Int) {\n  orders(first: $a) { id } }"), Some("orders"));
-        assert_eq!(root_field("mutation M($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { x } }"), Some("fulfillmentCreate"));
+        assert_eq!(
+            root_field("mutation M($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { x } }"),
+            Some("fulfillmentCreate")
+        );
         assert_eq!(connection_first("lineItems(first: 20) {", "lineItems"), 20);
         let (lower, upper) = updated_bounds("updated_at:>='2026-11-01T00:00:00Z' status:any");
         assert_eq!(lower.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");

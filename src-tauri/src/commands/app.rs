@@ -29,5 +29,7 @@ pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
     if parsed.scheme() != "https" {
         return Err(invalid("only https links are opened".into()));
     }
-    app.opener().open_url(parsed.as_str(), None::<&str>).map_err(|e| invalid(format!("could not open the browser: {e}")))
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| invalid(format!("could not open the browser: {e}")))
 }

@@ -11,7 +11,11 @@ use crate::state::{AppState, ORDERS_CHANGED};
 
 /// The newest orders first, of one status tab or all; at most `limit` (default 500).
 #[tauri::command]
-pub fn list_orders(state: State<'_, AppState>, status: Option<OrderStatus>, limit: Option<u32>) -> CommandResult<Vec<OrderRow>> {
+pub fn list_orders(
+    state: State<'_, AppState>,
+    status: Option<OrderStatus>,
+    limit: Option<u32>,
+) -> CommandResult<Vec<OrderRow>> {
     state.dd.orders(status, limit.unwrap_or(500).min(5000)).map_err(to_body)
 }
 
@@ -35,7 +39,12 @@ pub async fn ship_order(app: AppHandle, state: State<'_, AppState>, id: i64) -> 
 
 /// "Sync Order": one store, 7/14/30/60 days; returns the summary with its seed line.
 #[tauri::command]
-pub async fn sync_orders(app: AppHandle, state: State<'_, AppState>, store_id: i64, days: u32) -> CommandResult<SyncSummary> {
+pub async fn sync_orders(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    store_id: i64,
+    days: u32,
+) -> CommandResult<SyncSummary> {
     let result = state.dd.sync(store_id, days).await;
     let _ = app.emit(ORDERS_CHANGED, ());
     result.map_err(to_body)

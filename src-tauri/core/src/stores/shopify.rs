@@ -160,10 +160,18 @@ impl ShopifyClient {
                 continue;
             }
             if let Some(errors) = body.get("errors").filter(|e| !e.is_null()) {
-                return Err(ConnectorError::Remote { service: SERVICE.into(), code: None, message: error_messages(errors) });
+                return Err(ConnectorError::Remote {
+                    service: SERVICE.into(),
+                    code: None,
+                    message: error_messages(errors),
+                });
             }
             if !status.is_success() {
-                return Err(ConnectorError::Remote { service: SERVICE.into(), code: Some(status.as_u16() as i64), message: "HTTP error".into() });
+                return Err(ConnectorError::Remote {
+                    service: SERVICE.into(),
+                    code: Some(status.as_u16() as i64),
+                    message: "HTTP error".into(),
+                });
             }
             return body.get("data").cloned().ok_or_else(|| ConnectorError::Malformed {
                 service: SERVICE.into(),
@@ -174,21 +182,24 @@ impl ShopifyClient {
 
     fn remember_bucket(&self, body: &Value) {
         let status = &body["extensions"]["cost"]["throttleStatus"];
-        if let (Some(available), Some(restore)) = (status["currentlyAvailable"].as_f64(), status["restoreRate"].as_f64()) {
-            *self.bucket.lock().expect("bucket lock") = Some(Bucket { available, restore_per_sec: restore, seen_at: Instant::now() });
+        if let (Some(available), Some(restore)) =
+            (status["currentlyAvailable"].as_f64(), status["restoreRate"].as_f64())
+        {
+            *self.bucket.lock().expect("bucket lock") =
+                Some(Bucket { available, restore_per_sec: restore, seen_at: Instant::now() });
         }
     }
 }
 
 fn is_throttled(body: &Value) -> bool {
-    body["errors"]
-        .as_array()
-        .is_some_and(|errs| errs.iter().any(|e| e["extensions"]["code"] == "THROTTLED"))
+    body["errors"].as_array().is_some_and(|errs| errs.iter().any(|e| e["extensions"]["code"] == "THROTTLED"))
 }
 
 fn error_messages(errors: &Value) -> String {
     match errors {
-        Value::Array(list) => list.iter().filter_map(|e| e["message"].as_str()).map(|m| clip(m)).collect::<Vec<_>>().join("; "),
+        Value::Array(list) => {
+            list.iter().filter_map(|e| e["message"].as_str()).map(|m| clip(m)).collect::<Vec<_>>().join("; ")
+        }
         Value::String(s) => clip(s),
         other => clip(&other.to_string()),
     }
@@ -211,9 +222,8 @@ impl StoreConnector for ShopifyClient {
         })?;
         let has_next = connection["pageInfo"]["hasNextPage"].as_bool().unwrap_or(false);
         let next_cursor = if has_next {
-            Some(connection["pageInfo"]["endCursor"].as_str().map(str::to_owned).ok_or_else(|| ConnectorError::Malformed {
-                service: SERVICE.into(),
-                detail: "hasNextPage without endCursor".into(),
+            Some(connection["pageInfo"]["endCursor"].as_str().map(str::to_owned).ok_or_else(|| {
+                ConnectorError::Malformed { service: SERVICE.into(), detail: "hasNextPage without endCursor".into() }
             })?)
         } else {
             None
@@ -221,14 +231,26 @@ impl StoreConnector for ShopifyClient {
         Ok(OrdersPage { orders: nodes.iter().map(parse_order).collect(), next_cursor })
     }
 
-    async fn push_tracking(&self, order_remote_id: &str, lines: &[ShippedLine], tracking: &TrackingInfo) -> Result<String, ConnectorError> {
-        let data = self.graphql(FULFILLMENT_ORDERS_QUERY, json!({ "id": order_remote_id }), FULFILLMENT_ORDERS_COST).await?;
+    async fn push_tracking(
+        &self,
+        order_remote_id: &str,
+        lines: &[ShippedLine],
+        tracking: &TrackingInfo,
+    ) -> Result<String, ConnectorError> {
+        let data =
+            self.graphql(FULFILLMENT_ORDERS_QUERY, json!({ "id": order_remote_id }), FULFILLMENT_ORDERS_COST).await?;
         let order = &data["order"];
         if order.is_null() {
-            return Err(ConnectorError::Remote { service: SERVICE.into(), code: None, message: format!("order {order_remote_id} not found") });
+            return Err(ConnectorError::Remote {
+                service: SERVICE.into(),
+                code: None,
+                message: format!("order {order_remote_id} not found"),
+            });
         }
         // Idempotent: a fulfilment already carrying this tracking number is the one we made.
-        if let Some(existing) = order["fulfillments"].as_array().into_iter().flatten().find(|f| f["trackingInfo"].as_array().into_iter().flatten().any(|t| t["number"] == tracking.number.as_str())) {
+        if let Some(existing) = order["fulfillments"].as_array().into_iter().flatten().find(|f| {
+            f["trackingInfo"].as_array().into_iter().flatten().any(|t| t["number"] == tracking.number.as_str())
+        }) {
             return Ok(existing["id"].as_str().unwrap_or_default().to_owned());
         }
         let mut by_fulfillment_order = Vec::new();
@@ -248,7 +270,8 @@ impl StoreConnector for ShopifyClient {
                 }
             }
             if !items.is_empty() {
-                by_fulfillment_order.push(json!({ "fulfillmentOrderId": fo["id"], "fulfillmentOrderLineItems": items }));
+                by_fulfillment_order
+                    .push(json!({ "fulfillmentOrderId": fo["id"], "fulfillmentOrderLineItems": items }));
             }
         }
         if by_fulfillment_order.is_empty() {
@@ -266,7 +289,11 @@ impl StoreConnector for ShopifyClient {
         let data = self.graphql(FULFILLMENT_CREATE, json!({ "fulfillment": fulfillment }), 10).await?;
         let result = &data["fulfillmentCreate"];
         if let Some(errs) = result["userErrors"].as_array().filter(|e| !e.is_empty()) {
-            return Err(ConnectorError::Remote { service: SERVICE.into(), code: None, message: error_messages(&Value::Array(errs.clone())) });
+            return Err(ConnectorError::Remote {
+                service: SERVICE.into(),
+                code: None,
+                message: error_messages(&Value::Array(errs.clone())),
+            });
         }
         result["fulfillment"]["id"].as_str().map(str::to_owned).ok_or_else(|| ConnectorError::Malformed {
             service: SERVICE.into(),
@@ -289,12 +316,15 @@ fn opt_text(v: &Value) -> Option<String> {
 
 fn parse_time(v: &Value, field: &str) -> Result<DateTime<Utc>, String> {
     let s = v.as_str().ok_or_else(|| format!("{field} is missing"))?;
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| format!("{field} '{}' is not a timestamp", clip(s)))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("{field} '{}' is not a timestamp", clip(s)))
 }
 
 fn parse_money(v: &Value, field: &str) -> Result<(i64, String), String> {
     let money = &v["shopMoney"];
-    let currency = money["currencyCode"].as_str().filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()));
+    let currency =
+        money["currencyCode"].as_str().filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()));
     let currency = currency.ok_or_else(|| format!("{field} has no valid currency code"))?;
     let amount = money["amount"].as_str().ok_or_else(|| format!("{field} has no amount"))?;
     let minor = parse_minor(amount, currency).map_err(|e| format!("{field}: {e}"))?;
@@ -332,7 +362,9 @@ fn parse_address(v: &Value) -> Result<Option<Address>, String> {
 pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     let remote_id = node["id"].as_str().map(clean_text).unwrap_or_default();
     let name = opt_text(&node["name"]);
-    let reference = name.clone().unwrap_or_else(|| if remote_id.is_empty() { "(order without id)".into() } else { remote_id.clone() });
+    let reference =
+        name.clone()
+            .unwrap_or_else(|| if remote_id.is_empty() { "(order without id)".into() } else { remote_id.clone() });
     let reject = |reason: String| RejectedOrder { reference: reference.clone(), reason };
     if remote_id.is_empty() {
         return Err(reject("order id is missing".into()));
@@ -347,10 +379,15 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
         return Err(reject(format!("more than {LINE_ITEMS_PER_ORDER} line items; not supported yet")));
     }
     let mut line_items = Vec::new();
-    for (i, item) in lines["nodes"].as_array().ok_or_else(|| reject("line items are missing".into()))?.iter().enumerate() {
+    for (i, item) in
+        lines["nodes"].as_array().ok_or_else(|| reject("line items are missing".into()))?.iter().enumerate()
+    {
         let field = format!("line item {}", i + 1);
         let remote_id = opt_text(&item["id"]).ok_or_else(|| reject(format!("{field} has no id")))?;
-        let quantity = item["quantity"].as_i64().filter(|q| *q > 0).ok_or_else(|| reject(format!("{field} has no positive quantity")))?;
+        let quantity = item["quantity"]
+            .as_i64()
+            .filter(|q| *q > 0)
+            .ok_or_else(|| reject(format!("{field} has no positive quantity")))?;
         let (unit_price_minor, line_currency) = parse_money(&item["originalUnitPriceSet"], &field).map_err(&reject)?;
         if line_currency != currency {
             return Err(reject(format!("{field} is priced in {line_currency}, the order in {currency}")));
@@ -372,7 +409,8 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
         financial_status: opt_text(&node["displayFinancialStatus"]).unwrap_or_else(|| "UNKNOWN".into()),
         fulfillment_status: opt_text(&node["displayFulfillmentStatus"]).unwrap_or_else(|| "UNFULFILLED".into()),
         email: opt_text(&node["email"]),
-        customer_name: opt_text(&node["customer"]["displayName"]).or_else(|| shipping_address.as_ref().and_then(|a| a.name.clone())),
+        customer_name: opt_text(&node["customer"]["displayName"])
+            .or_else(|| shipping_address.as_ref().and_then(|a| a.name.clone())),
         total_minor,
         currency,
         shipping_address,

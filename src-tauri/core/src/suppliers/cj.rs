@@ -110,8 +110,21 @@ pub struct CjClient {
 
 impl CjClient {
     /// `base_url` is the API root ending in `/api2.0/v1` (or a loopback server's).
-    pub fn new(http: reqwest::Client, base_url: &str, api_key: String, supplier_id: i64, secrets: Arc<dyn SecretStore>) -> Self {
-        Self { http, base: base_url.trim_end_matches('/').to_owned(), api_key, supplier_id, secrets, token: Mutex::new(None) }
+    pub fn new(
+        http: reqwest::Client,
+        base_url: &str,
+        api_key: String,
+        supplier_id: i64,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Self {
+        Self {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            api_key,
+            supplier_id,
+            secrets,
+            token: Mutex::new(None),
+        }
     }
 
     async fn access_token(&self) -> Result<String> {
@@ -129,8 +142,19 @@ impl CjClient {
                 }
             }
         }
-        let data = self.call(reqwest::Method::POST, "authentication/getAccessToken", None, &[], Some(json!({ "apiKey": self.api_key }))).await?;
-        let access_token = data["accessToken"].as_str().filter(|t| !t.is_empty()).ok_or_else(|| malformed("getAccessToken returned no accessToken"))?;
+        let data = self
+            .call(
+                reqwest::Method::POST,
+                "authentication/getAccessToken",
+                None,
+                &[],
+                Some(json!({ "apiKey": self.api_key })),
+            )
+            .await?;
+        let access_token = data["accessToken"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| malformed("getAccessToken returned no accessToken"))?;
         let expires_at = data["accessTokenExpiryDate"]
             .as_str()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
@@ -143,7 +167,14 @@ impl CjClient {
     }
 
     /// One API call; returns the envelope's `data`. `token` is `None` only for getAccessToken.
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, query: &[(&str, &str)], body: Option<Value>) -> Result<Value> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<Value> {
         let mut request = self.http.request(method, format!("{}/{}", self.base, path)).query(query);
         if let Some(token) = token {
             request = request.header("CJ-Access-Token", token);
@@ -154,7 +185,8 @@ impl CjClient {
         let response = request.send().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
         let status = response.status();
         let text = response.text().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
-        let envelope: Value = serde_json::from_str(&text).map_err(|_| malformed(&format!("HTTP {status}, body is not JSON")))?;
+        let envelope: Value =
+            serde_json::from_str(&text).map_err(|_| malformed(&format!("HTTP {status}, body is not JSON")))?;
         let code = envelope["code"].as_i64().ok_or_else(|| malformed("reply has no numeric code"))?;
         if code != 200 {
             let message = envelope["message"].as_str().unwrap_or("no message").to_owned();
@@ -165,7 +197,13 @@ impl CjClient {
 
     /// A call with the access token; on an auth error the cached token is dropped and the call
     /// is made once more with a fresh one.
-    async fn authed(&self, method: reqwest::Method, path: &str, query: &[(&str, &str)], body: Option<Value>) -> Result<Value> {
+    async fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<Value> {
         let token = self.access_token().await?;
         match self.call(method.clone(), path, Some(&token), query, body.clone()).await {
             Err(CoreError::Connector(ConnectorError::Auth(_))) => {
@@ -184,13 +222,20 @@ impl CjClient {
     }
 
     /// The logistics lines for sending `products` to `country_code`, cheapest first.
-    pub async fn shipping_lines(&self, country_code: &str, zip: &str, products: &[CjProduct]) -> Result<Vec<ShippingLine>> {
+    pub async fn shipping_lines(
+        &self,
+        country_code: &str,
+        zip: &str,
+        products: &[CjProduct],
+    ) -> Result<Vec<ShippingLine>> {
         let body = json!({ "startCountryCode": DEFAULT_FROM_COUNTRY, "endCountryCode": country_code, "zip": zip, "products": products });
         let data = self.authed(reqwest::Method::POST, "logistic/freightCalculate", &[], Some(body)).await?;
         let mut lines = Vec::new();
         for line in data.as_array().ok_or_else(|| malformed("freightCalculate data is not a list"))? {
-            let name = line["logisticName"].as_str().ok_or_else(|| malformed("a logistics line has no logisticName"))?;
-            let price = number_text(&line["logisticPrice"]).ok_or_else(|| malformed("a logistics line has no logisticPrice"))?;
+            let name =
+                line["logisticName"].as_str().ok_or_else(|| malformed("a logistics line has no logisticName"))?;
+            let price = number_text(&line["logisticPrice"])
+                .ok_or_else(|| malformed("a logistics line has no logisticPrice"))?;
             lines.push(ShippingLine {
                 name: name.to_owned(),
                 price_minor: parse_minor(&price, CJ_CURRENCY).map_err(|e| malformed(&format!("logisticPrice {e}")))?,
@@ -206,8 +251,12 @@ impl CjClient {
     pub async fn create_order(&self, request: &CreateOrderRequest) -> Result<CreatedOrder> {
         let body = serde_json::to_value(request).expect("request serialises");
         let data = self.authed(reqwest::Method::POST, "shopping/order/createOrderV2", &[], Some(body)).await?;
-        let supplier_order_id = data["orderId"].as_str().filter(|s| !s.is_empty()).ok_or_else(|| malformed("createOrderV2 returned no orderId"))?;
-        let amount = number_text(&data["orderAmount"]).ok_or_else(|| malformed("createOrderV2 returned no orderAmount"))?;
+        let supplier_order_id = data["orderId"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| malformed("createOrderV2 returned no orderId"))?;
+        let amount =
+            number_text(&data["orderAmount"]).ok_or_else(|| malformed("createOrderV2 returned no orderAmount"))?;
         Ok(CreatedOrder {
             supplier_order_id: supplier_order_id.to_owned(),
             amount_minor: parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("orderAmount {e}")))?,
@@ -218,7 +267,11 @@ impl CjClient {
     pub async fn order_detail(&self, id_or_number: &str) -> Result<Option<SupplierOrderDetail>> {
         let query = [("orderId", id_or_number)];
         let data = match self.authed(reqwest::Method::GET, "shopping/order/getOrderDetail", &query, None).await {
-            Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), .. })) if code == CODE_ORDER_NOT_FOUND => return Ok(None),
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), .. }))
+                if code == CODE_ORDER_NOT_FOUND =>
+            {
+                return Ok(None)
+            }
             other => other?,
         };
         if data.is_null() {

@@ -1,0 +1,46 @@
+//! The web view's privileges, pinned: the main window may listen to events and call Dropdock's
+//! own commands, nothing else (no shell, fs, http or opener from the page), and the CSP allows
+//! no remote origin and no eval.
+
+use std::collections::BTreeSet;
+
+fn json(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + path).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn main_window_has_only_its_own_commands() {
+    let capability = json("src-tauri/capabilities/main-window.json");
+    assert_eq!(capability["windows"], serde_json::json!(["main"]));
+    let granted: BTreeSet<&str> = capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let expected: BTreeSet<&str> = [
+        "core:event:allow-listen",
+        "core:event:allow-unlisten",
+        "allow-app-status",
+        "allow-list-orders",
+        "allow-order-counts",
+        "allow-order-detail",
+        "allow-ship-order",
+        "allow-list-stores",
+        "allow-sync-orders",
+        "allow-wallet",
+        "allow-track-now",
+        "allow-open-link",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(granted, expected);
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/capabilities");
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1, "one capability file, for the one window");
+}
+
+#[test]
+fn csp_allows_no_remote_origin_and_no_eval() {
+    let conf = json("tauri.conf.json");
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(!csp.contains("unsafe-eval"), "{csp}");
+    assert!(!csp.contains("https:") && !csp.contains("http: ") && !csp.contains('*'), "{csp}");
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'self'"), "{csp}");
+    assert!(conf["build"].get("devUrl").is_none(), "every build embeds ui/dist");
+}

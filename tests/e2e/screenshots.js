@@ -1,0 +1,36 @@
+// Screenshots of every screen of the real app, for reviewing the UI by eye (not a test).
+// Usage (headless): xvfb-run -a tests/support/keyring-session.sh node tests/e2e/screenshots.js OUT_DIR
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { launch, byTestId, clickTestId, By } from "./driver.js";
+
+const out = process.argv[2] ?? "screenshots";
+mkdirSync(out, { recursive: true });
+const app = await launch();
+const d = app.driver;
+const shot = async (name) => writeFileSync(join(out, `${name}.png`), await d.takeScreenshot(), "base64");
+try {
+  await byTestId(d, "sandbox-badge", 60_000);
+  await clickTestId(d, "action-menu");
+  await clickTestId(d, "action-sync-order");
+  await d.findElement(By.xpath("//label[normalize-space()='60 Days']")).click();
+  await clickTestId(d, "sync-start");
+  await byTestId(d, "sync-summary", 60_000);
+  await shot("sync-order");
+  await clickTestId(d, "sync-close");
+  await clickTestId(d, "tab-to_order");
+  await new Promise((r) => setTimeout(r, 500));
+  await shot("orders");
+  await (await d.findElements(By.css('[data-testid="order-row"] td')))[0].click();
+  await clickTestId(d, "ship-order");
+  await new Promise((r) => setTimeout(r, 1500));
+  await shot("order-detail");
+  await d.actions().sendKeys("\uE00C").perform();
+  for (const [nav, name] of [["nav-dashboard", "dashboard"], ["nav-wallet", "wallet"], ["nav-auto-fulfillment", "auto-fulfillment"], ["nav-integrations", "integrations"], ["nav-settings", "settings"]]) {
+    await clickTestId(d, nav);
+    await new Promise((r) => setTimeout(r, 1000));
+    await shot(name);
+  }
+} finally {
+  await app.close();
+}
