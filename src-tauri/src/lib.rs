@@ -39,6 +39,7 @@ pub fn run() {
         .setup(|app| {
             let state = state::AppState::open(app.handle())?;
             app.manage(state);
+            state::AppState::finish_start_up(app.handle());
             tray::create(app.handle())?;
             workers::start(app.handle().clone());
             Ok(())

@@ -18,6 +18,7 @@ pub const STATUS_CHANGED: &str = "status-changed";
 
 pub struct AppState {
     pub dd: Arc<Dropdock>,
+    data_dir: PathBuf,
     pub status: RwLock<AppStatus>,
     /// The embedded sandbox, while Dropdock runs on it.
     sandbox: Mutex<Option<Sandbox>>,
@@ -33,20 +34,27 @@ fn data_dir(app: &AppHandle) -> tauri::Result<PathBuf> {
 }
 
 impl AppState {
-    /// Opens the database (fast, synchronous) and starts the rest of start-up in the background.
+    /// Opens the database (fast, synchronous). The rest of start-up runs in [`finish_start_up`]
+    /// once the state is managed.
     pub fn open(app: &AppHandle) -> Result<AppState, Box<dyn std::error::Error>> {
         let dir = data_dir(app)?;
         let dd = Dropdock::open(&dir, |install_id| Arc::new(OsKeychain::new(install_id)) as Arc<dyn SecretStore>)?;
         let state = AppState {
             dd: Arc::new(dd),
+            data_dir: dir.clone(),
             status: RwLock::new(AppStatus { data_dir: dir.display().to_string(), ..AppStatus::default() }),
             sandbox: Mutex::new(None),
             workers: Mutex::new(Vec::new()),
         };
+        Ok(state)
+    }
+
+    /// The rest of start-up, in the background; call after `app.manage(state)`.
+    pub fn finish_start_up(app: &AppHandle) {
         let handle = app.clone();
         tauri::async_runtime::spawn(async move {
             let state = handle.state::<AppState>();
-            let result = state.start(&dir).await;
+            let result = state.start(&state.data_dir).await;
             {
                 let mut status = state.status.write().expect("status lock");
                 status.ready = true;
@@ -55,7 +63,6 @@ impl AppState {
             let _ = handle.emit(STATUS_CHANGED, ());
             let _ = handle.emit(ORDERS_CHANGED, ());
         });
-        Ok(state)
     }
 
     /// With no real store connected, starts the embedded sandbox and connects it (credentials

@@ -1,6 +1,6 @@
 // Starts tauri-driver and opens a WebDriver session on the real Dropdock binary.
 // tauri-driver proxies to WebKitWebDriver (Debian's webkit2gtk-driver), which launches the app.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -66,4 +66,24 @@ export async function clickTestId(driver, id, timeout = 20_000) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** Picks the radio button labelled `label` (Mantine hides the input; the label takes the click). */
+export async function chooseRadio(driver, label, timeout = 10_000) {
+  await driver.wait(async () => {
+    try {
+      const el = await driver.findElement(By.xpath(`//label[normalize-space()='${label}']`));
+      await el.click();
+      const input = await driver.findElement(By.id(await el.getAttribute("for")));
+      return await input.isSelected();
+    } catch {
+      return false;
+    }
+  }, timeout, `radio ${label} not selected`);
+}
+
+/** Saves the whole virtual screen as PNG with ImageMagick's `import` (WebKitWebDriver's own
+ * screenshot call can stall while the page animates). */
+export function screenshot(file) {
+  execFileSync("import", ["-window", "root", file], { stdio: "ignore", timeout: 20_000 });
 }

@@ -2,10 +2,9 @@
 // Ship order moves the order to Processing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, clickTestId, By, until } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, screenshot, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -20,11 +19,12 @@ async function withScreenshot(t, body) {
   try {
     await body();
   } catch (e) {
-    const png = await app.driver.takeScreenshot().catch(() => null);
-    if (png) {
-      const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
-      writeFileSync(file, png, "base64");
+    const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
+    try {
+      screenshot(file);
       console.error(`screenshot: ${file}`);
+    } catch {
+      console.error("no screenshot (ImageMagick import failed)");
     }
     throw e;
   }
@@ -41,8 +41,7 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await clickTestId(d, "action-sync-order");
   const store = await byTestId(d, "sync-store");
   assert.match(await store.getText(), /Demo Shopify store/);
-  await d.findElement(By.xpath("//label[normalize-space()='30 Days']")).click();
-  assert.equal(await (await d.findElement(By.css('[data-testid="sync-days-30"]'))).isSelected(), true);
+  await chooseRadio(d, "30 Days");
   await clickTestId(d, "sync-start");
   const summary = await byTestId(d, "sync-summary", 60_000);
   const line = await summary.getText();

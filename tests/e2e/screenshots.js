@@ -1,19 +1,19 @@
 // Screenshots of every screen of the real app, for reviewing the UI by eye (not a test).
 // Usage (headless): xvfb-run -a tests/support/keyring-session.sh node tests/e2e/screenshots.js OUT_DIR
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, byTestId, clickTestId, By } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, screenshot, By } from "./driver.js";
 
 const out = process.argv[2] ?? "screenshots";
 mkdirSync(out, { recursive: true });
 const app = await launch();
 const d = app.driver;
-const shot = async (name) => writeFileSync(join(out, `${name}.png`), await d.takeScreenshot(), "base64");
+const shot = async (name) => screenshot(join(out, `${name}.png`));
 try {
   await byTestId(d, "sandbox-badge", 60_000);
   await clickTestId(d, "action-menu");
   await clickTestId(d, "action-sync-order");
-  await d.findElement(By.xpath("//label[normalize-space()='60 Days']")).click();
+  await chooseRadio(d, "60 Days");
   await clickTestId(d, "sync-start");
   await byTestId(d, "sync-summary", 60_000);
   await shot("sync-order");

@@ -5,7 +5,8 @@ const locale = undefined; // the system's locale
 export function money(minor: number, currency: string): string {
   const format = new Intl.NumberFormat(locale, { style: "currency", currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
+  const value = minor / 10 ** digits;
+  return format.format(value === 0 ? 0 : value); // never "-$0.00"
 }
 
 export function dateTime(utc: string): string {

@@ -6,7 +6,7 @@ import { MantineProvider, createTheme } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { ModalsProvider } from "@mantine/modals";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { HashRouter } from "react-router";
+import { MemoryRouter } from "react-router";
 import { App } from "./App";
 import { subscribeToCoreEvents } from "./api";
 
@@ -27,9 +27,10 @@ ReactDOM.createRoot(document.getElementById("root")!).render(
       <ModalsProvider>
         <Notifications position="bottom-right" />
         <QueryClientProvider client={queryClient}>
-          <HashRouter>
+          {/* A desktop app has no address bar: routes live in memory, so no URL ever changes. */}
+          <MemoryRouter initialEntries={["/orders"]}>
             <App />
-          </HashRouter>
+          </MemoryRouter>
         </QueryClientProvider>
       </ModalsProvider>
     </MantineProvider>
