@@ -13,6 +13,11 @@ const COMMANDS: &[&str] = &[
     "wallet",
     "track_now",
     "open_link",
+    "desktop_settings",
+    "set_autostart",
+    "open_logs_folder",
+    "check_for_updates",
+    "install_update",
 ];
 
 fn main() {

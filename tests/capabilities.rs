@@ -13,7 +13,8 @@ fn json(path: &str) -> serde_json::Value {
 fn main_window_has_only_its_own_commands() {
     let capability = json("src-tauri/capabilities/main-window.json");
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
-    let granted: BTreeSet<&str> = capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let granted: BTreeSet<&str> =
+        capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
     let expected: BTreeSet<&str> = [
         "core:event:allow-listen",
         "core:event:allow-unlisten",
@@ -27,6 +28,11 @@ fn main_window_has_only_its_own_commands() {
         "allow-wallet",
         "allow-track-now",
         "allow-open-link",
+        "allow-desktop-settings",
+        "allow-set-autostart",
+        "allow-open-logs-folder",
+        "allow-check-for-updates",
+        "allow-install-update",
     ]
     .into_iter()
     .collect();

@@ -3,25 +3,42 @@
 //! - `state`: the [`dropdock_core::Dropdock`] instance, start-up (embedded sandbox when no real
 //!   account is connected) and the status the UI reads;
 //! - `commands`: one module per sidebar area, thin calls into the core;
-//! - `tray`: the tray icon and its menu; `workers`: background tracking, stopped on exit.
+//! - `tray`: the tray icon and its menu; `workers`: background tracking, stopped on exit;
+//! - `logging`: `tracing` to stderr and a rotating file; `updates`: the signed updater.
 
 mod commands;
+mod logging;
 mod notifier;
 mod state;
 mod tray;
+mod updates;
 mod workers;
 
-use tauri::{Manager, RunEvent};
+use tauri::{Manager, RunEvent, WindowEvent};
+use tauri_plugin_window_state::StateFlags;
+
+/// The argument autostart launches Dropdock with: start hidden in the tray.
+pub const MINIMIZED_ARG: &str = "--minimized";
 
 /// Builds and runs the app.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG")
-                .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
-        )
-        .init();
     let app = tauri::Builder::default()
+        // First: a second launch hands over to the running instance and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("another launch: focusing the open window");
+            tray::show_main_window(app);
+        }))
+        // Size and position are remembered; visibility is not (autostart starts hidden).
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::all() & !StateFlags::VISIBLE)
+                .build(),
+        )
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![MINIMIZED_ARG]),
+        ))
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
@@ -35,12 +52,33 @@ pub fn run() {
             commands::orders::sync_orders,
             commands::store::list_stores,
             commands::finance::wallet,
+            commands::settings::desktop_settings,
+            commands::settings::set_autostart,
+            commands::settings::open_logs_folder,
+            commands::settings::check_for_updates,
+            commands::settings::install_update,
         ])
+        .on_window_event(|window, event| {
+            // Closing the window keeps Dropdock running in the tray; Quit is in the tray menu.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" {
+                    api.prevent_close();
+                    let _ = window.hide();
+                    tracing::info!("window closed: Dropdock keeps running in the tray");
+                }
+            }
+        })
         .setup(|app| {
             let state = state::AppState::open(app.handle())?;
+            logging::init(&state.log_dir);
             app.manage(state);
-            state::AppState::finish_start_up(app.handle());
+            if std::env::args().any(|a| a == MINIMIZED_ARG) {
+                if let Some(window) = app.get_webview_window("main") {
+                    window.hide()?;
+                }
+            }
             tray::create(app.handle())?;
+            state::AppState::finish_start_up(app.handle());
             workers::start(app.handle().clone());
             Ok(())
         })

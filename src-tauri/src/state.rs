@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::secrets::{OsKeychain, SecretStore};
-use dropdock_core::views::AppStatus;
+use dropdock_core::views::{AppStatus, UpdateStatus};
 use dropdock_core::Dropdock;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 use tauri::{AppHandle, Emitter, Manager};
@@ -23,6 +23,11 @@ pub struct AppState {
     /// The embedded sandbox, while Dropdock runs on it.
     sandbox: Mutex<Option<Sandbox>>,
     pub workers: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
+    /// Where the rotating log files go.
+    pub log_dir: PathBuf,
+    pub update: RwLock<UpdateStatus>,
+    /// The update found by the last check, ready to install.
+    pub pending_update: Mutex<Option<tauri_plugin_updater::Update>>,
 }
 
 fn data_dir(app: &AppHandle) -> tauri::Result<PathBuf> {
@@ -38,6 +43,11 @@ impl AppState {
     /// once the state is managed.
     pub fn open(app: &AppHandle) -> Result<AppState, Box<dyn std::error::Error>> {
         let dir = data_dir(app)?;
+        // With DROPDOCK_DATA_DIR, logs go beside that database, not into the user's log folder.
+        let log_dir = match std::env::var_os("DROPDOCK_DATA_DIR") {
+            Some(_) => dir.join("logs"),
+            None => app.path().app_log_dir()?,
+        };
         let dd = Dropdock::open(&dir, |install_id| Arc::new(OsKeychain::new(install_id)) as Arc<dyn SecretStore>)?;
         let state = AppState {
             dd: Arc::new(dd),
@@ -45,6 +55,13 @@ impl AppState {
             status: RwLock::new(AppStatus { data_dir: dir.display().to_string(), ..AppStatus::default() }),
             sandbox: Mutex::new(None),
             workers: Mutex::new(Vec::new()),
+            log_dir,
+            update: RwLock::new(UpdateStatus {
+                state: "unchecked".into(),
+                current_version: app.package_info().version.to_string(),
+                ..UpdateStatus::default()
+            }),
+            pending_update: Mutex::new(None),
         };
         Ok(state)
     }
@@ -62,6 +79,8 @@ impl AppState {
             }
             let _ = handle.emit(STATUS_CHANGED, ());
             let _ = handle.emit(ORDERS_CHANGED, ());
+            crate::updates::check(&handle).await;
+            let _ = handle.emit(STATUS_CHANGED, ());
         });
     }
 

@@ -17,13 +17,7 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     }
     builder
         .on_menu_event(|app, event| match event.id.as_ref() {
-            "open" => {
-                if let Some(window) = app.get_webview_window("main") {
-                    let _ = window.show();
-                    let _ = window.unminimize();
-                    let _ = window.set_focus();
-                }
-            }
+            "open" => show_main_window(app),
             "sync" => {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move { sync_all(&app).await });
@@ -46,4 +40,13 @@ async fn sync_all(app: &AppHandle) {
         }
     }
     let _ = app.emit(ORDERS_CHANGED, ());
+}
+
+/// Shows, restores and focuses the main window (tray "Open", a second launch).
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
 }

@@ -23,10 +23,10 @@ async function waitForPort(url, ms) {
 }
 
 /** A fresh app (own data directory, embedded sandbox) driven through WebDriver. */
-export async function launch() {
+export async function launch(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"));
   const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(PORT)], {
-    env: { ...process.env, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
+    env: { ...process.env, ...extraEnv, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForPort(`http://127.0.0.1:${PORT}/status`, 15_000);

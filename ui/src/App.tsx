@@ -2,6 +2,7 @@ import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title, Al
 import { IconBolt, IconBuildingStore, IconLayoutDashboard, IconReceipt, IconSettings, IconWallet, IconAlertTriangle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
 import { api } from "./api";
 import { DashboardPage } from "./pages/DashboardPage";
 import { OrdersPage } from "./pages/OrdersPage";
@@ -13,15 +14,16 @@ import { SettingsPage } from "./pages/SettingsPage";
 type NavItem = { label: string; path?: string; icon: React.ReactNode; testId: string; children?: { label: string; path: string; testId: string }[] };
 
 const NAV: NavItem[] = [
-  { label: "Dashboard", path: "/dashboard", icon: <IconLayoutDashboard size={18} />, testId: "nav-dashboard" },
-  { label: "Order", path: "/orders", icon: <IconReceipt size={18} />, testId: "nav-orders" },
-  { label: "Finance", icon: <IconWallet size={18} />, testId: "nav-finance", children: [{ label: "My Wallet", path: "/finance/wallet", testId: "nav-wallet" }] },
-  { label: "Auto Fulfillment", path: "/auto-fulfillment", icon: <IconBolt size={18} />, testId: "nav-auto-fulfillment" },
-  { label: "Store", icon: <IconBuildingStore size={18} />, testId: "nav-store", children: [{ label: "Integrations", path: "/store/integrations", testId: "nav-integrations" }] },
-  { label: "Settings", path: "/settings", icon: <IconSettings size={18} />, testId: "nav-settings" },
+  { label: "nav.dashboard", path: "/dashboard", icon: <IconLayoutDashboard size={18} />, testId: "nav-dashboard" },
+  { label: "nav.order", path: "/orders", icon: <IconReceipt size={18} />, testId: "nav-orders" },
+  { label: "nav.finance", icon: <IconWallet size={18} />, testId: "nav-finance", children: [{ label: "nav.wallet", path: "/finance/wallet", testId: "nav-wallet" }] },
+  { label: "nav.autoFulfillment", path: "/auto-fulfillment", icon: <IconBolt size={18} />, testId: "nav-auto-fulfillment" },
+  { label: "nav.store", icon: <IconBuildingStore size={18} />, testId: "nav-store", children: [{ label: "nav.integrations", path: "/store/integrations", testId: "nav-integrations" }] },
+  { label: "nav.settings", path: "/settings", icon: <IconSettings size={18} />, testId: "nav-settings" },
 ];
 
 function Sidebar() {
+  const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
   const active = (path: string) => location.pathname.startsWith(path);
@@ -29,13 +31,13 @@ function Sidebar() {
     <Stack gap={4}>
       {NAV.map((item) =>
         item.children ? (
-          <NavLink key={item.label} label={item.label} leftSection={item.icon} defaultOpened childrenOffset={28} data-testid={item.testId}>
+          <NavLink key={item.label} label={t(item.label)} leftSection={item.icon} defaultOpened childrenOffset={28} data-testid={item.testId}>
             {item.children.map((child) => (
-              <NavLink key={child.path} label={child.label} active={active(child.path)} onClick={() => navigate(child.path)} data-testid={child.testId} />
+              <NavLink key={child.path} label={t(child.label)} active={active(child.path)} onClick={() => navigate(child.path)} data-testid={child.testId} />
             ))}
           </NavLink>
         ) : (
-          <NavLink key={item.label} label={item.label} leftSection={item.icon} active={active(item.path!)} onClick={() => navigate(item.path!)} data-testid={item.testId} />
+          <NavLink key={item.label} label={t(item.label)} leftSection={item.icon} active={active(item.path!)} onClick={() => navigate(item.path!)} data-testid={item.testId} />
         ),
       )}
     </Stack>
@@ -43,6 +45,7 @@ function Sidebar() {
 }
 
 export function App() {
+  const { t } = useTranslation();
   const status = useQuery({ queryKey: ["status"], queryFn: api.appStatus, refetchInterval: (q) => (q.state.data?.ready ? false : 500) });
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: "xs" }} padding="lg">
@@ -53,7 +56,7 @@ export function App() {
           </Group>
           {status.data?.sandbox && (
             <Badge color="grape" variant="light" size="lg" data-testid="sandbox-badge">
-              Sandbox: demo store and suppliers
+              {t("app.sandboxBadge")}
             </Badge>
           )}
         </Group>
@@ -63,7 +66,7 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main>
         {status.data?.error && (
-          <Alert color="red" icon={<IconAlertTriangle />} title="Dropdock could not finish starting" mb="md" data-testid="startup-error">
+          <Alert color="red" icon={<IconAlertTriangle />} title={t("app.startupError")} mb="md" data-testid="startup-error">
             {status.data.error}
           </Alert>
         )}
@@ -71,7 +74,7 @@ export function App() {
           <Center h={400}>
             <Stack align="center" gap="xs">
               <Loader />
-              <Text c="dimmed">Starting Dropdock…</Text>
+              <Text c="dimmed">{t("app.starting")}</Text>
             </Stack>
           </Center>
         ) : (

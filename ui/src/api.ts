@@ -13,6 +13,8 @@ import type { StoreView } from "./bindings/StoreView";
 import type { SupplierView } from "./bindings/SupplierView";
 import type { SyncSummary } from "./bindings/SyncSummary";
 import type { TrackReport } from "./bindings/TrackReport";
+import type { DesktopSettings } from "./bindings/DesktopSettings";
+import type { UpdateStatus } from "./bindings/UpdateStatus";
 
 /** An error from a command: `{ code, message }` with a stable code. */
 export class CommandError extends Error {
@@ -41,6 +43,11 @@ export const api = {
   wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
   trackNow: () => call<TrackReport>("track_now"),
   openLink: (url: string) => call<void>("open_link", { url }),
+  desktopSettings: () => call<DesktopSettings>("desktop_settings"),
+  setAutostart: (enabled: boolean) => call<boolean>("set_autostart", { enabled }),
+  openLogsFolder: () => call<void>("open_logs_folder"),
+  checkForUpdates: () => call<UpdateStatus>("check_for_updates"),
+  installUpdate: () => call<void>("install_update"),
 };
 
 /** Refetch what the core says changed. */
@@ -51,7 +58,10 @@ export function subscribeToCoreEvents(client: QueryClient): () => void {
       client.invalidateQueries({ queryKey: ["stores"] });
       client.invalidateQueries({ queryKey: ["wallet"] });
     }),
-    listen("status-changed", () => client.invalidateQueries()),
+    listen("status-changed", () => {
+      client.invalidateQueries({ queryKey: ["status"] });
+      client.invalidateQueries({ queryKey: ["settings"] });
+    }),
   ];
   return () => stops.forEach((p) => p.then((stop) => stop()));
 }

@@ -7,6 +7,7 @@ import { Notifications } from "@mantine/notifications";
 import { ModalsProvider } from "@mantine/modals";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { MemoryRouter } from "react-router";
+import "./i18n";
 import { App } from "./App";
 import { subscribeToCoreEvents } from "./api";
 

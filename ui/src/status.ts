@@ -1,15 +1,15 @@
 import type { OrderStatus } from "./bindings/OrderStatus";
 
-/** The Order page's tabs, in the order a merchant works through them. */
-export const STATUS_TABS: { status: OrderStatus; label: string; color: string }[] = [
-  { status: "awaiting_payment", label: "Awaiting payment", color: "gray" },
-  { status: "to_order", label: "To order", color: "blue" },
-  { status: "processing", label: "Processing", color: "yellow" },
-  { status: "shipped", label: "Shipped", color: "cyan" },
-  { status: "fulfilled", label: "Fulfilled", color: "green" },
-  { status: "failed", label: "Failed", color: "red" },
+/** The Order page's tabs, in the order a merchant works through them (labels: `status.*`). */
+export const STATUS_TABS: { status: OrderStatus; color: string }[] = [
+  { status: "awaiting_payment", color: "gray" },
+  { status: "to_order", color: "blue" },
+  { status: "processing", color: "yellow" },
+  { status: "shipped", color: "cyan" },
+  { status: "fulfilled", color: "green" },
+  { status: "failed", color: "red" },
 ];
 
-export function statusInfo(status: OrderStatus) {
-  return STATUS_TABS.find((t) => t.status === status) ?? STATUS_TABS[1];
+export function statusColor(status: OrderStatus): string {
+  return STATUS_TABS.find((t) => t.status === status)?.color ?? "gray";
 }

@@ -65,6 +65,48 @@ fn validate_name(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
+/// The two kinds of connected account, each a table with a kind column.
+#[derive(Clone, Copy)]
+enum AccountTable {
+    Store,
+    Supplier,
+}
+
+/// Inserts an account row, or re-points a sandbox account of the same name (its port changes at
+/// every launch). A real account of the same name is an error: names identify accounts.
+fn upsert_account(
+    tx: &rusqlite::Transaction<'_>,
+    table: AccountTable,
+    name: &str,
+    kind: &str,
+    base_url: &str,
+    is_sandbox: bool,
+) -> Result<i64> {
+    let (table, kind_column, noun) = match table {
+        AccountTable::Store => ("store", "platform", "store"),
+        AccountTable::Supplier => ("supplier", "kind", "supplier"),
+    };
+    let existing: Option<(i64, bool)> = tx
+        .query_row(&format!("SELECT id, is_sandbox FROM {table} WHERE name = ?1"), [name], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match existing {
+        Some((id, true)) if is_sandbox => {
+            tx.execute(&format!("UPDATE {table} SET base_url = ?2 WHERE id = ?1"), params![id, base_url])?;
+            Ok(id)
+        }
+        Some(_) => Err(CoreError::InvalidInput(format!("a {noun} named {name} is already connected"))),
+        None => {
+            tx.execute(
+                &format!("INSERT INTO {table} (name, {kind_column}, base_url, is_sandbox, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
+                params![name, kind, base_url, is_sandbox, Utc::now()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
+}
+
 impl Dropdock {
     /// Opens the data directory. `secrets_for` receives the database's install id and returns
     /// the secret store to use (the OS keychain in the app and CLI).
@@ -102,21 +144,7 @@ impl Dropdock {
         let probe = ShopifyClient::new(self.http.clone(), &base_url, token.trim().to_owned());
         probe.graphql("query DropdockShop { shop { name } }", serde_json::json!({}), 1).await?;
         let id = self.db.write(|tx| {
-            let existing: Option<(i64, bool)> = tx.query_row("SELECT id, is_sandbox FROM store WHERE name = ?1", [&name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let id = match existing {
-                Some((id, true)) if is_sandbox => {
-                    tx.execute("UPDATE store SET base_url = ?2 WHERE id = ?1", params![id, base_url])?;
-                    id
-                }
-                Some(_) => return Err(CoreError::InvalidInput(format!("a store named {name} is already connected"))),
-                None => {
-                    tx.execute(
-                        "INSERT INTO store (name, platform, base_url, is_sandbox, created_at) VALUES (?1, 'shopify', ?2, ?3, ?4)",
-                        params![name, base_url, is_sandbox, Utc::now()],
-                    )?;
-                    tx.last_insert_rowid()
-                }
-            };
+            let id = upsert_account(tx, AccountTable::Store, &name, "shopify", &base_url, is_sandbox)?;
             self.secrets.set(&secrets::store_token_key(id), token.trim())?;
             Ok(id)
         })?;
@@ -187,21 +215,7 @@ impl Dropdock {
         // CJ allows getAccessToken once per 5 minutes: keep the probe's token for the real client.
         let probe_token = probe_secrets.get(&secrets::supplier_token_key(0))?;
         let id = self.db.write(|tx| {
-            let existing: Option<(i64, bool)> = tx.query_row("SELECT id, is_sandbox FROM supplier WHERE name = ?1", [&name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let id = match existing {
-                Some((id, true)) if is_sandbox => {
-                    tx.execute("UPDATE supplier SET base_url = ?2 WHERE id = ?1", params![id, base_url])?;
-                    id
-                }
-                Some(_) => return Err(CoreError::InvalidInput(format!("a supplier named {name} is already connected"))),
-                None => {
-                    tx.execute(
-                        "INSERT INTO supplier (name, kind, base_url, is_sandbox, created_at) VALUES (?1, 'cj', ?2, ?3, ?4)",
-                        params![name, base_url, is_sandbox, Utc::now()],
-                    )?;
-                    tx.last_insert_rowid()
-                }
-            };
+            let id = upsert_account(tx, AccountTable::Supplier, &name, "cj", &base_url, is_sandbox)?;
             self.secrets.set(&secrets::supplier_api_key_key(id), api_key.trim())?;
             match &probe_token {
                 Some(token) => self.secrets.set(&secrets::supplier_token_key(id), token)?,

@@ -93,20 +93,7 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
             financial.to_lowercase()
         )));
     }
-    let address = conn
-        .query_row("SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1", [order_id], |r| {
-            Ok(Address {
-                name: r.get(0)?,
-                address1: r.get(1)?,
-                address2: r.get(2)?,
-                city: r.get(3)?,
-                province: r.get(4)?,
-                zip: r.get(5)?,
-                country_code: r.get(6)?,
-                phone: r.get(7)?,
-            })
-        })
-        .optional()?
+    let address = crate::views::load_address(conn, order_id)?
         .ok_or_else(|| CoreError::Held("no shipping address: nothing for a supplier to ship to".into()))?;
     let mut stmt = conn.prepare(
         "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id

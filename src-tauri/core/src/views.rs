@@ -178,11 +178,7 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         conn.query_row("SELECT email, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let address = conn
-        .query_row("SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1", [order_id], |r| {
-            Ok(Address { name: r.get(0)?, address1: r.get(1)?, address2: r.get(2)?, city: r.get(3)?, province: r.get(4)?, zip: r.get(5)?, country_code: r.get(6)?, phone: r.get(7)? })
-        })
-        .optional()?;
+    let address = load_address(conn, order_id)?;
     let line_items = conn
         .prepare(
             "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name
@@ -233,6 +229,29 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         _ => None,
     };
     Ok(OrderDetail { order, email, store_fulfillment_status, address, line_items, sub_orders, hold_reason })
+}
+
+/// The shipping address of an order, if it has one.
+pub fn load_address(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
+    let address = conn
+        .query_row(
+            "SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1",
+            [order_id],
+            |r| {
+                Ok(Address {
+                    name: r.get(0)?,
+                    address1: r.get(1)?,
+                    address2: r.get(2)?,
+                    city: r.get(3)?,
+                    province: r.get(4)?,
+                    zip: r.get(5)?,
+                    country_code: r.get(6)?,
+                    phone: r.get(7)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(address)
 }
 
 /// A connected store, for Store → Integrations and the Sync Order dialog.
@@ -335,4 +354,30 @@ pub struct AppStatus {
     pub error: Option<String>,
     /// Where the database lives.
     pub data_dir: String,
+}
+
+/// What the updater knows (Settings → Updates).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct UpdateStatus {
+    /// `unchecked`, `checking`, `up_to_date`, `available` or `unreachable`.
+    pub state: String,
+    pub current_version: String,
+    pub available_version: Option<String>,
+    /// Release notes of the available version.
+    pub notes: Option<String>,
+    /// Why the update server could not be asked (offline, no endpoint, bad reply).
+    pub error: Option<String>,
+    pub checked_at: Option<DateTime<Utc>>,
+}
+
+/// Desktop integration settings (Settings page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DesktopSettings {
+    /// Start with the system, minimised to the tray.
+    pub autostart: bool,
+    /// Where the rotating log files are written.
+    pub log_dir: String,
+    pub update: UpdateStatus,
 }

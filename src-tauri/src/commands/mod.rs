@@ -4,6 +4,7 @@
 pub mod app;
 pub mod finance;
 pub mod orders;
+pub mod settings;
 pub mod store;
 
 use dropdock_core::error::ErrorBody;

@@ -2,32 +2,37 @@ import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, Stack, Tabl
 import { IconAlertTriangle, IconExternalLink, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
+import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
-import { statusInfo } from "../status";
+import { statusColor } from "../status";
 import { dateTime, money } from "../format";
 import type { SubOrderView } from "../bindings/SubOrderView";
 
 const SUB_ORDER_COLORS: Record<string, string> = { paid: "blue", submitted: "blue", shipped: "cyan", delivered: "green", failed: "red", ambiguous: "orange", submitting: "yellow" };
 
 function SubOrderCard({ sub }: { sub: SubOrderView }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder padding="sm" data-testid="sub-order" data-state={sub.state}>
       <Group justify="space-between">
         <Text fw={600}>{sub.supplier_name}</Text>
         <Badge color={SUB_ORDER_COLORS[sub.state] ?? "gray"} variant="light">{sub.state}</Badge>
       </Group>
-      <Text size="sm" c="dimmed">Supplier order {sub.supplier_order_id ?? "—"} · our number {sub.idempotency_key}</Text>
-      <Text size="sm">Shipping line: {sub.shipping_line ?? "—"}{sub.cost_minor != null && ` · charged ${money(sub.cost_minor, sub.currency ?? "USD")}`}</Text>
+      <Text size="sm" c="dimmed">{t("detail.supplierOrder", { id: sub.supplier_order_id ?? "—", key: sub.idempotency_key })}</Text>
+      <Text size="sm">
+        {t("detail.shippingLine", { line: sub.shipping_line ?? "—" })}
+        {sub.cost_minor != null && ` · ${t("detail.charged", { amount: money(sub.cost_minor, sub.currency ?? "USD") })}`}
+      </Text>
       {sub.error && <Text size="sm" c="red">{sub.error}</Text>}
       {sub.shipment && (
         <Group gap="xs" mt={4}>
-          <Text size="sm">Tracking: {sub.shipment.company}</Text>
+          <Text size="sm">{t("detail.tracking", { company: sub.shipment.company })}</Text>
           <Anchor size="sm" onClick={() => api.openLink(sub.shipment!.url)} data-testid="tracking-link">
             {sub.shipment.tracking_number} <IconExternalLink size={12} />
           </Anchor>
           <Badge size="sm" color={sub.shipment.pushed_at ? "green" : "gray"} variant="light">
-            {sub.shipment.pushed_at ? "in the store" : sub.shipment.push_error ? "store push failed" : "waiting to push"}
+            {sub.shipment.pushed_at ? t("detail.inStore") : sub.shipment.push_error ? t("detail.pushFailed") : t("detail.waitingPush")}
           </Badge>
         </Group>
       )}
@@ -37,6 +42,7 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
 
 /** The order detail: line items, shipping address, sub-orders with tracking, and "Ship order". */
 export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onClose: () => void }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const detail = useQuery({ queryKey: ["orders", "detail", orderId], queryFn: () => api.orderDetail(orderId!), enabled: orderId != null });
   const ship = useMutation({
@@ -45,17 +51,18 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
       const failed = result.sub_orders.filter((s) => s.state !== "paid");
       notifications.show({
         color: failed.length ? "orange" : "green",
-        title: `Order ${result.order_name}`,
-        message: failed.length ? `${failed.length} sub-order(s) did not go through: ${failed.map((f) => f.error).join("; ")}` : `Sent to ${result.sub_orders.map((s) => s.supplier_name).join(" and ")}`,
+        title: t("detail.orderTitle", { name: result.order_name }),
+        message: failed.length
+          ? t("detail.notThrough", { count: failed.length, errors: failed.map((f) => f.error).join("; ") })
+          : t("detail.sentTo", { suppliers: result.sub_orders.map((s) => s.supplier_name).join(", ") }),
       });
     },
     onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });
   return (
-    <Drawer opened={orderId != null} onClose={onClose} position="right" size="xl" title={<Text fw={600}>Order detail</Text>}>
+    <Drawer opened={orderId != null} onClose={onClose} position="right" size="xl" title={<Text fw={600}>{t("detail.title")}</Text>}>
       <QueryState query={detail}>
         {(d) => {
-          const info = statusInfo(d.order.status);
           const canShip = d.order.status === "to_order" || d.order.status === "failed";
           return (
             <Stack gap="md" data-testid="order-detail">
@@ -64,37 +71,39 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                   <Title order={3}>{d.order.name}</Title>
                   <Text size="sm" c="dimmed">{d.order.store_name} · {dateTime(d.order.created_at)}</Text>
                 </Stack>
-                <Badge size="lg" color={info.color} variant="light" data-testid="order-status" data-status={d.order.status}>{info.label}</Badge>
+                <Badge size="lg" color={statusColor(d.order.status)} variant="light" data-testid="order-status" data-status={d.order.status}>
+                  {t(`status.${d.order.status}`)}
+                </Badge>
               </Group>
               {d.hold_reason && (
-                <Alert color="yellow" icon={<IconAlertTriangle />} title="Held from fulfilment" data-testid="hold-reason">
+                <Alert color="yellow" icon={<IconAlertTriangle />} title={t("detail.held")} data-testid="hold-reason">
                   {d.hold_reason}
                 </Alert>
               )}
-              {ship.isError && <Alert color="red" icon={<IconAlertTriangle />} title="Ship order failed">{ship.error.message}</Alert>}
+              {ship.isError && <Alert color="red" icon={<IconAlertTriangle />} title={t("detail.shipFailed")}>{ship.error.message}</Alert>}
               <Group>
                 <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip || d.hold_reason != null} data-testid="ship-order">
-                  Ship order
+                  {t("detail.ship")}
                 </Button>
-                <Text size="sm" c="dimmed">Paid from My Wallet; split into one sub-order per supplier.</Text>
+                <Text size="sm" c="dimmed">{t("detail.shipHint")}</Text>
               </Group>
-              <Divider label="Line items" labelPosition="left" />
+              <Divider label={t("detail.lineItems")} labelPosition="left" />
               <Table verticalSpacing="xs">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Item</Table.Th>
-                    <Table.Th>SKU</Table.Th>
-                    <Table.Th>Supplier</Table.Th>
-                    <Table.Th ta="right">Qty</Table.Th>
-                    <Table.Th ta="right">Price</Table.Th>
+                    <Table.Th>{t("detail.item")}</Table.Th>
+                    <Table.Th>{t("detail.sku")}</Table.Th>
+                    <Table.Th>{t("detail.supplier")}</Table.Th>
+                    <Table.Th ta="right">{t("detail.qty")}</Table.Th>
+                    <Table.Th ta="right">{t("detail.price")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {d.line_items.map((l, i) => (
                     <Table.Tr key={i}>
-                      <Table.Td>{l.title}{!l.requires_shipping && <Badge size="xs" ml={6} variant="outline">no shipping</Badge>}</Table.Td>
+                      <Table.Td>{l.title}{!l.requires_shipping && <Badge size="xs" ml={6} variant="outline">{t("detail.noShipping")}</Badge>}</Table.Td>
                       <Table.Td>{l.sku ?? "—"}</Table.Td>
-                      <Table.Td>{l.supplier_name ?? (l.requires_shipping ? <Text span c="orange" size="sm">not mapped</Text> : "—")}</Table.Td>
+                      <Table.Td>{l.supplier_name ?? (l.requires_shipping ? <Text span c="orange" size="sm">{t("detail.notMapped")}</Text> : "—")}</Table.Td>
                       <Table.Td ta="right">{l.quantity}</Table.Td>
                       <Table.Td ta="right">{money(l.unit_price_minor, d.order.currency)}</Table.Td>
                     </Table.Tr>
@@ -102,19 +111,19 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                 </Table.Tbody>
               </Table>
               <Group justify="flex-end">
-                <Text fw={600}>Total {money(d.order.total_minor, d.order.currency)}</Text>
+                <Text fw={600}>{t("detail.total", { amount: money(d.order.total_minor, d.order.currency) })}</Text>
               </Group>
-              <Divider label="Ship to" labelPosition="left" />
+              <Divider label={t("detail.shipTo")} labelPosition="left" />
               {d.address ? (
                 <Text size="sm">
                   {[d.address.name, d.address.address1, d.address.address2, [d.address.zip, d.address.city].filter(Boolean).join(" "), d.address.province, d.address.country_code].filter(Boolean).join(", ")}
                   {d.email && <><br />{d.email}</>}
                 </Text>
               ) : (
-                <Text size="sm" c="dimmed">No shipping address (nothing to ship).</Text>
+                <Text size="sm" c="dimmed">{t("detail.noAddress")}</Text>
               )}
-              <Divider label="Sub-orders" labelPosition="left" />
-              {d.sub_orders.length === 0 ? <Text size="sm" c="dimmed">Not sent to a supplier yet.</Text> : d.sub_orders.map((s) => <SubOrderCard key={s.id} sub={s} />)}
+              <Divider label={t("detail.subOrders")} labelPosition="left" />
+              {d.sub_orders.length === 0 ? <Text size="sm" c="dimmed">{t("detail.notSent")}</Text> : d.sub_orders.map((s) => <SubOrderCard key={s.id} sub={s} />)}
             </Stack>
           );
         }}

@@ -1,9 +1,11 @@
 import { Alert, Center, Loader } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import type { UseQueryResult } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 
 /** Loading and error states for a query; renders `children` with the data once it is there. */
 export function QueryState<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => React.ReactNode }) {
+  const { t } = useTranslation();
   if (query.isPending) {
     return (
       <Center h={200}>
@@ -13,7 +15,7 @@ export function QueryState<T>({ query, children }: { query: UseQueryResult<T>; c
   }
   if (query.isError) {
     return (
-      <Alert color="red" icon={<IconAlertTriangle />} title="Could not load">
+      <Alert color="red" icon={<IconAlertTriangle />} title={t("common.loadError")}>
         {query.error.message}
       </Alert>
     );

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Alert, Button, List, Modal, NativeSelect, Radio, Group, Stack, Text } from "@mantine/core";
 import { IconAlertTriangle, IconCircleCheck } from "@tabler/icons-react";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { SyncSummary } from "../bindings/SyncSummary";
 
@@ -9,6 +10,7 @@ const WINDOWS = [7, 14, 30, 60];
 
 /** The seed's "Sync Order" page: Your Store*, Sync Time*, "Start Syncing Your Stores". */
 export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores, enabled: opened });
   const [storeId, setStoreId] = useState<string>("");
   const [days, setDays] = useState<string>("");
@@ -24,29 +26,29 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
 
   const summary = sync.data;
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Sync Order</Text>} size="lg" centered>
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{t("sync.title")}</Text>} size="lg" centered>
       <Stack gap="md">
         <NativeSelect
-          label="Your Store"
+          label={t("sync.store")}
           withAsterisk
           value={storeId}
           onChange={(e) => setStoreId(e.currentTarget.value)}
           data={stores.data?.map((s) => ({ value: String(s.id), label: s.name })) ?? []}
           disabled={!stores.data?.length}
-          description={stores.data?.length === 0 ? "No store connected: add one in Store → Integrations." : undefined}
+          description={stores.data?.length === 0 ? t("sync.noStore") : undefined}
           data-testid="sync-store"
         />
-        <Radio.Group label="Sync Time" withAsterisk value={days} onChange={setDays}>
+        <Radio.Group label={t("sync.time")} withAsterisk value={days} onChange={setDays}>
           <Group mt="xs">
             {WINDOWS.map((d) => (
-              <Radio key={d} value={String(d)} label={`${d} Days`} data-testid={`sync-days-${d}`} />
+              <Radio key={d} value={String(d)} label={t("sync.days", { count: d })} data-testid={`sync-days-${d}`} />
             ))}
           </Group>
         </Radio.Group>
         {summary && (
           <Alert color={summary.error || summary.failures.length ? "yellow" : "green"} icon={summary.error ? <IconAlertTriangle /> : <IconCircleCheck />}>
             <Text size="sm" data-testid="sync-summary">{summary.line}</Text>
-            {summary.error && <Text size="sm" mt="xs" c="red">The sync stopped early: {summary.error}. Check the store in Store → Integrations and try again.</Text>}
+            {summary.error && <Text size="sm" mt="xs" c="red">{t("sync.stoppedEarly", { error: summary.error })}</Text>}
             {summary.failures.length > 0 && (
               <List size="sm" mt="xs" data-testid="sync-failures">
                 {summary.failures.map((f, i) => (
@@ -59,14 +61,14 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
           </Alert>
         )}
         {sync.isError && (
-          <Alert color="red" icon={<IconAlertTriangle />} title="Sync failed" data-testid="sync-error">
+          <Alert color="red" icon={<IconAlertTriangle />} title={t("sync.failed")} data-testid="sync-error">
             {sync.error.message}
           </Alert>
         )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} data-testid="sync-close">Close</Button>
+          <Button variant="default" onClick={onClose} data-testid="sync-close">{t("common.close")}</Button>
           <Button onClick={() => sync.mutate()} loading={sync.isPending} disabled={!storeId || !days} data-testid="sync-start">
-            Start Syncing Your Stores
+            {t("sync.start")}
           </Button>
         </Group>
       </Stack>

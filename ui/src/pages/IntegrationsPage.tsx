@@ -1,5 +1,6 @@
 import { Badge, Card, Group, Stack, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
@@ -9,28 +10,35 @@ const SYNC_COLORS: Record<string, string> = { complete: "green", partial: "yello
 
 /** Store → Integrations: the connected stores and suppliers, with their last sync. */
 export function IntegrationsPage() {
+  const { t } = useTranslation();
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
   const suppliers = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false) });
+  const sandboxBadge = <Badge size="sm" color="grape" variant="light">{t("integrations.sandbox")}</Badge>;
   return (
     <>
-      <PageHeader title="Integrations" description="Your stores and supplier accounts. Credentials are kept in your system's keychain." />
+      <PageHeader title={t("integrations.title")} description={t("integrations.description")} />
       <Stack gap="lg">
         <Card withBorder padding={0}>
-          <Text fw={600} p="md">Stores</Text>
+          <Text fw={600} p="md">{t("integrations.stores")}</Text>
           <QueryState query={stores}>
             {(rows) =>
               rows.length === 0 ? (
-                <Text c="dimmed" p="md">No store connected.</Text>
+                <Text c="dimmed" p="md">{t("integrations.noStore")}</Text>
               ) : (
                 <Table verticalSpacing="sm" horizontalSpacing="md">
                   <Table.Thead>
-                    <Table.Tr><Table.Th>Store</Table.Th><Table.Th>Platform</Table.Th><Table.Th ta="right">Orders</Table.Th><Table.Th>Last sync</Table.Th></Table.Tr>
+                    <Table.Tr>
+                      <Table.Th>{t("integrations.colStore")}</Table.Th>
+                      <Table.Th>{t("integrations.colPlatform")}</Table.Th>
+                      <Table.Th ta="right">{t("integrations.colOrders")}</Table.Th>
+                      <Table.Th>{t("integrations.colLastSync")}</Table.Th>
+                    </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
                     {rows.map((s) => (
                       <Table.Tr key={s.id}>
                         <Table.Td>
-                          <Group gap="xs">{s.name}{s.is_sandbox && <Badge size="sm" color="grape" variant="light">sandbox</Badge>}</Group>
+                          <Group gap="xs">{s.name}{s.is_sandbox && sandboxBadge}</Group>
                           <Text size="xs" c="dimmed">{s.base_url}</Text>
                         </Table.Td>
                         <Table.Td tt="capitalize">{s.platform}</Table.Td>
@@ -42,7 +50,7 @@ export function IntegrationsPage() {
                               <Badge size="sm" variant="light" color={SYNC_COLORS[s.last_sync_status ?? ""] ?? "gray"}>{s.last_sync_status}</Badge>
                             </Group>
                           ) : (
-                            <Text size="sm" c="dimmed">Never synced</Text>
+                            <Text size="sm" c="dimmed">{t("integrations.neverSynced")}</Text>
                           )}
                           {s.last_sync_error && <Text size="xs" c="red">{s.last_sync_error}</Text>}
                         </Table.Td>
@@ -55,17 +63,17 @@ export function IntegrationsPage() {
           </QueryState>
         </Card>
         <Card withBorder padding={0}>
-          <Text fw={600} p="md">Suppliers</Text>
+          <Text fw={600} p="md">{t("integrations.suppliers")}</Text>
           <QueryState query={suppliers}>
             {(rows) =>
               rows.length === 0 ? (
-                <Text c="dimmed" p="md">No supplier connected.</Text>
+                <Text c="dimmed" p="md">{t("integrations.noSupplier")}</Text>
               ) : (
                 <Table verticalSpacing="sm" horizontalSpacing="md">
                   <Table.Tbody>
                     {rows.map((s) => (
                       <Table.Tr key={s.id}>
-                        <Table.Td><Group gap="xs">{s.name}{s.is_sandbox && <Badge size="sm" color="grape" variant="light">sandbox</Badge>}</Group></Table.Td>
+                        <Table.Td><Group gap="xs">{s.name}{s.is_sandbox && sandboxBadge}</Group></Table.Td>
                         <Table.Td>CJdropshipping</Table.Td>
                         <Table.Td><Text size="xs" c="dimmed">{s.base_url}</Text></Table.Td>
                       </Table.Tr>

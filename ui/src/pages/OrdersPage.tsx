@@ -4,16 +4,18 @@ import { IconBolt, IconChevronDown, IconInbox, IconRefresh, IconTruckDelivery } 
 import { useQuery } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { OrderStatus } from "../bindings/OrderStatus";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
 import { SyncOrderModal } from "../components/SyncOrderModal";
 import { OrderDrawer } from "../components/OrderDrawer";
-import { STATUS_TABS, statusInfo } from "../status";
+import { STATUS_TABS, statusColor } from "../status";
 import { dateTime, money, number } from "../format";
 
 export function OrdersPage() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const [tab, setTab] = useState<OrderStatus | "all">("all");
   const [syncOpen, setSyncOpen] = useState(false);
@@ -27,34 +29,34 @@ export function OrdersPage() {
   const checkTracking = async () => {
     try {
       const report = await api.trackNow();
-      notifications.show({ title: "Tracking checked", message: `${report.new_shipments.length} new shipments, ${report.pushed} pushed to the store` });
+      notifications.show({ title: t("orders.trackingChecked"), message: t("orders.trackingSummary", { shipments: report.new_shipments.length, pushed: report.pushed }) });
     } catch (e) {
-      notifications.show({ color: "red", title: "Tracking check failed", message: (e as Error).message });
+      notifications.show({ color: "red", title: t("orders.trackingFailed"), message: (e as Error).message });
     }
   };
 
   return (
     <>
       <PageHeader
-        title="Orders"
-        description="Orders synced from your stores. Ship an order to send it to its suppliers; tracking numbers flow back to your store."
+        title={t("orders.title")}
+        description={t("orders.description")}
       />
       <Group justify="space-between" mb="md">
         <Button leftSection={<IconBolt size={16} />} variant="light" onClick={() => navigate("/auto-fulfillment")} data-testid="auto-fulfillment-button">
-          Auto Fulfillment
+          {t("orders.autoFulfillment")}
         </Button>
         <Menu position="bottom-end" width={200}>
           <Menu.Target>
             <Button rightSection={<IconChevronDown size={16} />} data-testid="action-menu">
-              Action
+              {t("orders.action")}
             </Button>
           </Menu.Target>
           <Menu.Dropdown>
             <Menu.Item leftSection={<IconRefresh size={16} />} onClick={() => setSyncOpen(true)} data-testid="action-sync-order">
-              Sync Order
+              {t("orders.syncOrder")}
             </Menu.Item>
             <Menu.Item leftSection={<IconTruckDelivery size={16} />} onClick={checkTracking} data-testid="action-check-tracking">
-              Check tracking
+              {t("orders.checkTracking")}
             </Menu.Item>
           </Menu.Dropdown>
         </Menu>
@@ -63,13 +65,13 @@ export function OrdersPage() {
         <Tabs value={tab} onChange={(v) => setTab((v as OrderStatus | "all") ?? "all")} px="md" pt="xs">
           <Tabs.List>
             <Tabs.Tab value="all" data-testid="tab-all">
-              All <Badge size="sm" variant="light" color="gray" ml={4}>{number(total)}</Badge>
+              {t("orders.all")} <Badge size="sm" variant="light" color="gray" ml={4}>{number(total)}</Badge>
             </Tabs.Tab>
-            {STATUS_TABS.map((t) => (
-              <Tabs.Tab key={t.status} value={t.status} data-testid={`tab-${t.status}`}>
-                {t.label}{" "}
-                <Badge size="sm" variant="light" color={t.color} ml={4} data-testid={`count-${t.status}`}>
-                  {number(count(t.status))}
+            {STATUS_TABS.map((tab) => (
+              <Tabs.Tab key={tab.status} value={tab.status} data-testid={`tab-${tab.status}`}>
+                {t(`status.${tab.status}`)}{" "}
+                <Badge size="sm" variant="light" color={tab.color} ml={4} data-testid={`count-${tab.status}`}>
+                  {number(count(tab.status))}
                 </Badge>
               </Tabs.Tab>
             ))}
@@ -83,9 +85,9 @@ export function OrdersPage() {
                   <ThemeIcon size={48} radius="xl" variant="light" color="gray">
                     <IconInbox />
                   </ThemeIcon>
-                  <Text fw={500}>No orders here</Text>
+                  <Text fw={500}>{t("orders.emptyTitle")}</Text>
                   <Text c="dimmed" size="sm">
-                    {total === 0 ? "Use Action → Sync Order to bring in your store's orders." : "No order has this status."}
+                    {total === 0 ? t("orders.emptyNoOrders") : t("orders.emptyNoStatus")}
                   </Text>
                 </Stack>
               </Center>
@@ -93,13 +95,13 @@ export function OrdersPage() {
               <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" data-testid="orders-table">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Order</Table.Th>
-                    <Table.Th>Date</Table.Th>
-                    <Table.Th>Customer</Table.Th>
-                    <Table.Th>Country</Table.Th>
-                    <Table.Th ta="right">Items</Table.Th>
-                    <Table.Th ta="right">Total</Table.Th>
-                    <Table.Th>Status</Table.Th>
+                    <Table.Th>{t("orders.colOrder")}</Table.Th>
+                    <Table.Th>{t("orders.colDate")}</Table.Th>
+                    <Table.Th>{t("orders.colCustomer")}</Table.Th>
+                    <Table.Th>{t("orders.colCountry")}</Table.Th>
+                    <Table.Th ta="right">{t("orders.colItems")}</Table.Th>
+                    <Table.Th ta="right">{t("orders.colTotal")}</Table.Th>
+                    <Table.Th>{t("orders.colStatus")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -112,7 +114,7 @@ export function OrdersPage() {
                       <Table.Td ta="right">{o.item_count}</Table.Td>
                       <Table.Td ta="right">{money(o.total_minor, o.currency)}</Table.Td>
                       <Table.Td>
-                        <Badge color={statusInfo(o.status).color} variant="light">{statusInfo(o.status).label}</Badge>
+                        <Badge color={statusColor(o.status)} variant="light">{t(`status.${o.status}`)}</Badge>
                       </Table.Td>
                     </Table.Tr>
                   ))}

@@ -1,28 +1,118 @@
-import { Card, Stack, Text } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { Alert, Button, Card, Divider, Group, NativeSelect, Stack, Switch, Text, Typography } from "@mantine/core";
+import { IconDownload, IconFolderOpen, IconRefresh } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { notifications } from "@mantine/notifications";
+import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
+import { LANGUAGES, setLanguage } from "../i18n";
+import type { UpdateStatus } from "../bindings/UpdateStatus";
 
-/** Settings: what Dropdock runs on and where its data is. */
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text fw={600} mb={4}>{title}</Text>
+      {children}
+    </div>
+  );
+}
+
+function UpdateLine({ update }: { update: UpdateStatus }) {
+  const { t } = useTranslation();
+  switch (update.state) {
+    case "checking":
+      return <Text size="sm" c="dimmed">{t("settings.updateChecking")}</Text>;
+    case "up_to_date":
+      return <Text size="sm" c="dimmed">{t("settings.updateUpToDate")}</Text>;
+    case "available":
+      return <Text size="sm" fw={500} data-testid="update-available">{t("settings.updateAvailable", { version: update.available_version })}</Text>;
+    case "unreachable":
+      return <Text size="sm" c="dimmed" data-testid="update-unreachable">{t("settings.updateUnreachable", { error: update.error })}</Text>;
+    default:
+      return <Text size="sm" c="dimmed">{t("settings.updateUnchecked")}</Text>;
+  }
+}
+
+/** Settings: language, start with the system, logs, updates, and where data lives. */
 export function SettingsPage() {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
   const status = useQuery({ queryKey: ["status"], queryFn: api.appStatus });
+  const settings = useQuery({ queryKey: ["settings"], queryFn: api.desktopSettings, refetchInterval: (q) => (q.state.data?.update.state === "checking" ? 500 : false) });
+  const fail = (e: Error) => notifications.show({ color: "red", title: t("settings.failed"), message: e.message });
+  const autostart = useMutation({ mutationFn: api.setAutostart, onSettled: () => client.invalidateQueries({ queryKey: ["settings"] }), onError: fail });
+  const check = useMutation({ mutationFn: api.checkForUpdates, onSettled: () => client.invalidateQueries({ queryKey: ["settings"] }) });
+  const install = useMutation({ mutationFn: api.installUpdate });
+  const update = check.data ?? settings.data?.update;
   return (
     <>
-      <PageHeader title="Settings" />
-      <Card withBorder padding="lg" maw={720}>
-        <Stack gap="sm">
-          <div>
-            <Text fw={600}>Mode</Text>
-            <Text size="sm" c="dimmed">{status.data?.sandbox ? "Embedded sandbox: a demo Shopify store and demo CJdropshipping suppliers on this computer." : "Your connected accounts."}</Text>
-          </div>
-          <div>
-            <Text fw={600}>Data folder</Text>
+      <PageHeader title={t("settings.title")} />
+      <Card withBorder padding="lg" maw={760}>
+        <Stack gap="md">
+          <Section title={t("settings.language")}>
+            <NativeSelect
+              value={i18n.language}
+              onChange={(e) => setLanguage(e.currentTarget.value)}
+              data={LANGUAGES.map((l) => ({ value: l.code, label: l.label }))}
+              description={t("settings.languageHint")}
+              maw={280}
+              data-testid="language-select"
+            />
+          </Section>
+          <Divider />
+          <Section title={t("settings.autostart")}>
+            <Switch
+              checked={settings.data?.autostart ?? false}
+              onChange={(e) => autostart.mutate(e.currentTarget.checked)}
+              disabled={!settings.data || autostart.isPending}
+              label={t("settings.autostartHint")}
+              data-testid="autostart-switch"
+            />
+          </Section>
+          <Divider />
+          <Section title={t("settings.updates")}>
+            <Text size="sm">{t("settings.currentVersion", { version: update?.current_version ?? "" })}</Text>
+            {update && <UpdateLine update={update} />}
+            {update?.state === "available" && update.notes && (
+              <Alert color="blue" mt="xs" title={t("settings.releaseNotes")} data-testid="update-notes">
+                <Typography><Text size="sm" style={{ whiteSpace: "pre-wrap" }}>{update.notes}</Text></Typography>
+              </Alert>
+            )}
+            {install.isError && (
+              <Alert color="red" mt="xs" title={t("settings.installFailed")}>
+                <Text size="sm" data-testid="update-error">{install.error.message}</Text>
+              </Alert>
+            )}
+            <Group mt="xs">
+              <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => check.mutate()} loading={check.isPending} data-testid="check-updates">
+                {t("settings.checkUpdates")}
+              </Button>
+              {update?.state === "available" && (
+                <Button leftSection={<IconDownload size={16} />} onClick={() => install.mutate()} loading={install.isPending} data-testid="install-update">
+                  {t("settings.install")}
+                </Button>
+              )}
+            </Group>
+          </Section>
+          <Divider />
+          <Section title={t("settings.logs")}>
+            <Group>
+              <Text size="sm" c="dimmed" ff="monospace">{settings.data?.log_dir ?? "—"}</Text>
+              <Button variant="subtle" size="xs" leftSection={<IconFolderOpen size={14} />} onClick={() => api.openLogsFolder().catch(fail)}>
+                {t("settings.openLogs")}
+              </Button>
+            </Group>
+          </Section>
+          <Divider />
+          <Section title={t("settings.mode")}>
+            <Text size="sm" c="dimmed">{status.data?.sandbox ? t("settings.modeSandbox") : t("settings.modeReal")}</Text>
+          </Section>
+          <Section title={t("settings.dataFolder")}>
             <Text size="sm" c="dimmed" ff="monospace">{status.data?.data_dir ?? "—"}</Text>
-          </div>
-          <div>
-            <Text fw={600}>Credentials</Text>
-            <Text size="sm" c="dimmed">Stored in your system's keychain, never in the data folder.</Text>
-          </div>
+          </Section>
+          <Section title={t("settings.credentials")}>
+            <Text size="sm" c="dimmed">{t("settings.credentialsHint")}</Text>
+          </Section>
         </Stack>
       </Card>
     </>

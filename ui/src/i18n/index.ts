@@ -1,0 +1,41 @@
+// react-i18next with English, Simplified Chinese and Spanish. The choice is kept in
+// localStorage; the first start follows the system language.
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import { en } from "./en";
+import { es } from "./es";
+import { zh } from "./zh";
+
+export const LANGUAGES = [
+  { code: "en", label: "English" },
+  { code: "zh-CN", label: "简体中文" },
+  { code: "es", label: "Español" },
+] as const;
+
+const STORAGE_KEY = "dropdock.language";
+
+function initialLanguage(): string {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (saved && LANGUAGES.some((l) => l.code === saved)) return saved;
+  const system = navigator.language.toLowerCase();
+  if (system.startsWith("zh")) return "zh-CN";
+  if (system.startsWith("es")) return "es";
+  return "en";
+}
+
+i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, "zh-CN": { translation: zh }, es: { translation: es } },
+  lng: initialLanguage(),
+  fallbackLng: "en",
+  interpolation: { escapeValue: false }, // React escapes
+});
+
+/** Switches the language and remembers it. */
+export function setLanguage(code: string) {
+  localStorage.setItem(STORAGE_KEY, code);
+  void i18n.changeLanguage(code);
+  document.documentElement.lang = code;
+}
+
+document.documentElement.lang = i18n.language;
+export default i18n;
