@@ -92,6 +92,35 @@ test("with no reachable update server the app runs and Settings says so", { time
   }
 });
 
+test("start with the system writes a minimised autostart entry, and removes it", { timeout: 120_000 }, async () => {
+  // A throwaway home: the entry goes to ~/.config/autostart (XDG autostart).
+  const home = mkdtempSync(join(tmpdir(), "dropdock-home-"));
+  const entry = join(home, ".config", "autostart", "Dropdock.desktop");
+  const app = await launch({ HOME: home });
+  try {
+    const d = app.driver;
+    await byTestId(d, "sandbox-badge", 60_000);
+    await clickTestId(d, "nav-settings");
+    // Mantine's switch hides its checkbox: read and click the input itself.
+    const toggle = () => d.findElement(By.css('input[data-testid="autostart-switch"]'));
+    await d.wait(async () => {
+      const found = await d.findElements(By.css('input[data-testid="autostart-switch"]'));
+      return found.length === 1 && (await found[0].isEnabled());
+    }, 20_000, "settings loaded");
+    assert.equal(await toggle().isSelected(), false);
+    const flip = async () => d.executeScript("arguments[0].click()", await toggle());
+    await flip();
+    await until(() => existsSync(entry), 10_000, "the autostart entry is written");
+    const desktopEntry = readFileSync(entry, "utf8");
+    assert.match(desktopEntry, /^Exec=.*--minimized/m);
+    await d.wait(async () => (await toggle().isSelected()) === true, 10_000, "the switch shows on");
+    await flip();
+    await until(() => !existsSync(entry), 10_000, "the autostart entry is removed");
+  } finally {
+    await app.close();
+  }
+});
+
 function logText(dataDir) {
   const dir = join(dataDir, "logs");
   if (!existsSync(dir)) return "";
