@@ -338,6 +338,11 @@ impl Dropdock {
         self.db.read(|c| views::list_orders(c, status, limit))
     }
 
+    /// A page of the orders table: filters, full-text search, keyset pagination.
+    pub fn query_orders(&self, query: &crate::search::OrderQuery) -> Result<crate::search::OrderPage> {
+        self.db.read(|c| crate::search::query_orders(c, query))
+    }
+
     pub fn order_detail(&self, order_id: i64) -> Result<OrderDetail> {
         self.db.read(|c| views::order_detail(c, order_id))
     }

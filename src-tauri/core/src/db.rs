@@ -11,7 +11,10 @@ use crate::error::Result;
 
 /// The schema, one numbered file per step. Never edit a shipped step; add a new one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/01_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/01_init.sql")),
+        M::up(include_str!("../migrations/02_order_search.sql")),
+    ])
 }
 
 /// The database file name inside the data directory.

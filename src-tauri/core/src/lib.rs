@@ -14,6 +14,7 @@ pub mod error;
 pub mod fulfillment;
 pub mod model;
 pub mod money;
+pub mod search;
 pub mod secrets;
 pub mod stores;
 pub mod suppliers;

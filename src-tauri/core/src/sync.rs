@@ -115,6 +115,7 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
         )?;
     }
     refresh_order_status(tx, order_id)?;
+    crate::search::reindex_order(tx, order_id)?;
     Ok((order_id, outcome))
 }
 

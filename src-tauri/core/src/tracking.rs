@@ -78,6 +78,7 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
             )?;
             tx.execute("UPDATE supplier_order SET state='shipped', updated_at=?2 WHERE id=?1", params![sub_id, Utc::now()])?;
             refresh_order_status(tx, order_id)?;
+            crate::search::reindex_order(tx, order_id)?;
             Ok(n == 1)
         })?;
         if inserted {

@@ -34,12 +34,12 @@ pub struct OrderRow {
     pub financial_status: String,
 }
 
-const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
+pub(crate) const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
         (SELECT COALESCE(SUM(quantity), 0) FROM line_item li WHERE li.order_id = o.id),
         o.total_minor, o.currency, o.status, o.financial_status
     FROM orders o JOIN store s ON s.id = o.store_id LEFT JOIN address a ON a.order_id = o.id";
 
-fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
+pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
     let status: String = r.get(9)?;
     Ok(OrderRow {
         id: r.get(0)?,

@@ -197,7 +197,8 @@ fn updated_bounds(filter: &str) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>
     (lower, upper)
 }
 
-fn order_node(o: &ShopOrder) -> Value {
+/// The Admin API `Order` node of a sandbox order, as the `orders` query serves it.
+pub fn order_node(o: &ShopOrder) -> Value {
     if let Some(raw) = &o.raw_node {
         return raw.clone();
     }

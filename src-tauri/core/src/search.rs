@@ -1,0 +1,156 @@
+//! Finding orders offline, fast: keyset pagination (newest first, no OFFSET scans), filters, and
+//! full-text search (SQLite FTS5, table `order_search`, migration 02).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params_from_iter, Connection, ToSql};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::model::OrderStatus;
+use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
+
+/// Rewrites the search row of one order from what is stored (call after any change to the
+/// order, its line items or its shipments).
+pub fn reindex_order(conn: &Connection, order_id: i64) -> Result<()> {
+    conn.execute("DELETE FROM order_search WHERE rowid = ?1", [order_id])?;
+    conn.execute(
+        "INSERT INTO order_search (rowid, name, customer, email, skus, titles, tracking)
+         SELECT o.id, o.name, COALESCE(o.customer_name, ''), COALESCE(o.email, ''),
+                COALESCE((SELECT group_concat(li.sku, ' ') FROM line_item li WHERE li.order_id = o.id), ''),
+                COALESCE((SELECT group_concat(li.title, ' ') FROM line_item li WHERE li.order_id = o.id), ''),
+                COALESCE((SELECT group_concat(sh.tracking_number, ' ') FROM supplier_order so
+                          JOIN shipment sh ON sh.supplier_order_id = so.id WHERE so.order_id = o.id), '')
+         FROM orders o WHERE o.id = ?1",
+        [order_id],
+    )?;
+    Ok(())
+}
+
+/// Turns what a person typed into a safe FTS5 query: each word becomes a quoted phrase (quotes
+/// doubled) matched as a prefix, and all words must match. Words with no letter or digit are
+/// dropped, so any input (`"`, `*`, `OR`, `-`, `:`, `'); DROP TABLE`) is a valid query.
+/// `None` when nothing searchable is left.
+pub fn match_expression(input: &str) -> Option<String> {
+    let phrases: Vec<String> = input
+        .split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .take(16)
+        .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+        .collect();
+    (!phrases.is_empty()).then(|| phrases.join(" "))
+}
+
+/// Where the previous page ended: the last row's creation time and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrderCursor {
+    pub created_at: DateTime<Utc>,
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// A page request of the orders table. Every filter is optional; together they all apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrderQuery {
+    #[ts(type = "number | null")]
+    pub store_id: Option<i64>,
+    pub status: Option<OrderStatus>,
+    /// Created at or after (UTC).
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before (UTC).
+    pub created_to: Option<DateTime<Utc>>,
+    /// Destination country, ISO 3166-1 alpha-2.
+    pub country_code: Option<String>,
+    /// Orders with at least one line item mapped to this supplier.
+    #[ts(type = "number | null")]
+    pub supplier_id: Option<i64>,
+    /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
+    pub search: Option<String>,
+    /// Continue after this row (from the previous page's `next`).
+    pub after: Option<OrderCursor>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// One page of orders, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OrderPage {
+    pub rows: Vec<OrderRow>,
+    /// The cursor of the next page; `None` on the last page.
+    pub next: Option<OrderCursor>,
+}
+
+/// Runs `query`: filters in SQL, keyset pagination on `(created_at, id)`.
+pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> {
+    let limit = query.limit.unwrap_or(50).clamp(1, 500);
+    let mut sql = format!("{ORDER_ROW_SELECT} WHERE 1 = 1");
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut bind = |sql: &mut String, clause: &str, value: Box<dyn ToSql>| {
+        args.push(value);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(store_id) = query.store_id {
+        bind(&mut sql, " AND o.store_id = ?", Box::new(store_id));
+    }
+    if let Some(status) = query.status {
+        bind(&mut sql, " AND o.status = ?", Box::new(status.as_str()));
+    }
+    if let Some(from) = query.created_from {
+        bind(&mut sql, " AND o.created_at >= ?", Box::new(from));
+    }
+    if let Some(to) = query.created_to {
+        bind(&mut sql, " AND o.created_at < ?", Box::new(to));
+    }
+    if let Some(country) = query.country_code.as_deref().filter(|c| !c.is_empty()) {
+        bind(&mut sql, " AND a.country_code = ?", Box::new(country.to_ascii_uppercase()));
+    }
+    if let Some(supplier_id) = query.supplier_id {
+        bind(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
+                          WHERE li.order_id = o.id AND pm.supplier_id = ?)",
+            Box::new(supplier_id),
+        );
+    }
+    if let Some(expression) = query.search.as_deref().and_then(match_expression) {
+        bind(
+            &mut sql,
+            " AND o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH ?)",
+            Box::new(expression),
+        );
+    }
+    if let Some(after) = query.after {
+        bind(&mut sql, " AND (o.created_at < ?", Box::new(after.created_at));
+        bind(&mut sql, " OR (o.created_at = ?", Box::new(after.created_at));
+        bind(&mut sql, " AND o.id < ?))", Box::new(after.id));
+    }
+    bind(&mut sql, " ORDER BY o.created_at DESC, o.id DESC LIMIT ?", Box::new(limit as i64 + 1));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows: Vec<OrderRow> = stmt
+        .query_map(params_from_iter(args.iter().map(|a| a.as_ref())), order_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let next = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| OrderCursor { created_at: r.created_at, id: r.id })
+    } else {
+        None
+    };
+    Ok(OrderPage { rows, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_expression;
+
+    #[test]
+    fn any_input_becomes_a_valid_quoted_query() {
+        assert_eq!(match_expression("  "), None);
+        assert_eq!(match_expression("\" * - :"), None);
+        assert_eq!(match_expression("ana OR bob").unwrap(), "\"ana\"* \"OR\"* \"bob\"*");
+        assert_eq!(match_expression("a\"b").unwrap(), "\"a\"\"b\"*");
+        assert_eq!(match_expression("'); DROP TABLE orders;--").unwrap(), "\"DROP\"* \"TABLE\"* \"orders;--\"*");
+    }
+}
