@@ -5,6 +5,7 @@
 const COMMANDS: &[&str] = &[
     "app_status",
     "list_orders",
+    "query_orders",
     "order_counts",
     "order_detail",
     "ship_order",

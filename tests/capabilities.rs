@@ -20,6 +20,7 @@ fn main_window_has_only_its_own_commands() {
         "core:event:allow-unlisten",
         "allow-app-status",
         "allow-list-orders",
+        "allow-query-orders",
         "allow-order-counts",
         "allow-order-detail",
         "allow-ship-order",

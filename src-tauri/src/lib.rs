@@ -46,6 +46,7 @@ pub fn run() {
             commands::app::track_now,
             commands::app::open_link,
             commands::orders::list_orders,
+            commands::orders::query_orders,
             commands::orders::order_counts,
             commands::orders::order_detail,
             commands::orders::ship_order,

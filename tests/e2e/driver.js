@@ -87,3 +87,15 @@ export async function chooseRadio(driver, label, timeout = 10_000) {
 export function screenshot(file) {
   execFileSync("import", ["-window", "root", file], { stdio: "ignore", timeout: 20_000 });
 }
+
+/** Waits until `el` stops moving (a drawer or modal finished sliding in). */
+export async function waitStill(driver, el, timeout = 10_000) {
+  let previous = null;
+  await driver.wait(async () => {
+    const rect = await el.getRect();
+    const same = previous && rect.x === previous.x && rect.y === previous.y;
+    previous = rect;
+    if (!same) await new Promise((r) => setTimeout(r, 150));
+    return same;
+  }, timeout, "element keeps moving");
+}

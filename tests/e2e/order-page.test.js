@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, chooseRadio, clickTestId, screenshot, By, until } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -41,6 +41,7 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await clickTestId(d, "action-sync-order");
   const store = await byTestId(d, "sync-store");
   assert.match(await store.getText(), /Demo Shopify store/);
+  await waitStill(d, await byTestId(d, "sync-start"));
   await chooseRadio(d, "30 Days");
   await clickTestId(d, "sync-start");
   const summary = await byTestId(d, "sync-summary", 60_000);
@@ -52,8 +53,20 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await close.click();
   await d.wait(until.stalenessOf(close), 10_000, "the Sync Order dialog closes");
 
-  // The rows are there: as many as the sync added.
-  await d.wait(async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length === additions, 20_000, "rows after sync");
+  // The rows are there: the All tab counts what the sync added; the table shows the newest.
+  await d.wait(async () => (await (await byTestId(d, "count-all")).getAttribute("data-count")) === String(additions), 20_000, "All counts the synced orders");
+  await d.wait(async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 0, 20_000, "rows after sync");
+
+  // Search narrows the table to the order typed.
+  const newest = await (await d.findElements(By.css('[data-testid="order-row"]')))[0].getAttribute("data-order-name");
+  await (await byTestId(d, "orders-search")).sendKeys(newest);
+  await d.wait(async () => {
+    const rows = await d.findElements(By.css('[data-testid="order-row"]'));
+    return rows.length === 1 && (await rows[0].getAttribute("data-order-name")) === newest;
+  }, 20_000, `search for ${newest}`);
+  const search = await byTestId(d, "orders-search");
+  await search.sendKeys("\uE009a\uE009", "\uE003"); // Ctrl+A, Backspace
+  await d.wait(async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 1, 20_000, "search cleared");
 
   // Ship the newest order of the To order tab.
   await clickTestId(d, "tab-to_order");
@@ -66,6 +79,7 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await row.findElement(By.css("td")).click();
   const ship = await byTestId(d, "ship-order");
   await d.wait(until.elementIsEnabled(ship), 20_000);
+  await waitStill(d, ship);
   await ship.click();
   const status = await byTestId(d, "order-status");
   await d.wait(async () => (await status.getAttribute("data-status")) === "processing", 30_000, "order moves to Processing");

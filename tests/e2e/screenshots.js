@@ -2,7 +2,7 @@
 // Usage (headless): xvfb-run -a tests/support/keyring-session.sh node tests/e2e/screenshots.js OUT_DIR
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, byTestId, chooseRadio, clickTestId, screenshot, By } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By } from "./driver.js";
 
 const out = process.argv[2] ?? "screenshots";
 mkdirSync(out, { recursive: true });
@@ -13,6 +13,7 @@ try {
   await byTestId(d, "sandbox-badge", 60_000);
   await clickTestId(d, "action-menu");
   await clickTestId(d, "action-sync-order");
+  await waitStill(d, await byTestId(d, "sync-start"));
   await chooseRadio(d, "60 Days");
   await clickTestId(d, "sync-start");
   await byTestId(d, "sync-summary", 60_000);

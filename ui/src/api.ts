@@ -14,6 +14,8 @@ import type { SupplierView } from "./bindings/SupplierView";
 import type { SyncSummary } from "./bindings/SyncSummary";
 import type { TrackReport } from "./bindings/TrackReport";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
+import type { OrderPage } from "./bindings/OrderPage";
+import type { OrderQuery } from "./bindings/OrderQuery";
 import type { UpdateStatus } from "./bindings/UpdateStatus";
 
 /** An error from a command: `{ code, message }` with a stable code. */
@@ -35,6 +37,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
   listOrders: (status: OrderStatus | null) => call<OrderRow[]>("list_orders", { status, limit: 500 }),
+  queryOrders: (query: OrderQuery) => call<OrderPage>("query_orders", { query }),
   orderCounts: () => call<StatusCount[]>("order_counts"),
   orderDetail: (id: number) => call<OrderDetail>("order_detail", { id }),
   shipOrder: (id: number) => call<ShipResult>("ship_order", { id }),

@@ -3,6 +3,8 @@
 //! Commands and their summary lines are a public interface that merchants script: keep them
 //! stable. Errors print one line `error: …` on stderr and exit non-zero; nothing stored is lost.
 
+mod bench;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -67,6 +69,13 @@ enum Command {
     Track,
     /// My Wallet: each supplier's balance, refreshed from the supplier.
     Wallet,
+    /// Measure the core on a large throwaway database (ingest, first page, search, filters).
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        orders: usize,
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
     /// The whole job on a fresh embedded sandbox, step by step.
     Demo {
         /// How many paid orders to ship.
@@ -359,6 +368,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Demo { ship } => demo(cli.data_dir, ship).await,
+        Command::Bench { orders, runs } => bench::run(orders, runs),
     }
 }
 

@@ -52,9 +52,10 @@ pub struct OrderCursor {
 
 /// A page request of the orders table. Every filter is optional; together they all apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[serde(default)]
+#[ts(export, optional_fields)]
 pub struct OrderQuery {
-    #[ts(type = "number | null")]
+    #[ts(type = "number", optional)]
     pub store_id: Option<i64>,
     pub status: Option<OrderStatus>,
     /// Created at or after (UTC).
@@ -64,7 +65,7 @@ pub struct OrderQuery {
     /// Destination country, ISO 3166-1 alpha-2.
     pub country_code: Option<String>,
     /// Orders with at least one line item mapped to this supplier.
-    #[ts(type = "number | null")]
+    #[ts(type = "number", optional)]
     pub supplier_id: Option<i64>,
     /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
     pub search: Option<String>,

@@ -2,6 +2,7 @@
 
 use dropdock_core::fulfillment::ShipResult;
 use dropdock_core::model::OrderStatus;
+use dropdock_core::search::{OrderPage, OrderQuery};
 use dropdock_core::sync::SyncSummary;
 use dropdock_core::views::{OrderDetail, OrderRow, StatusCount};
 use tauri::{AppHandle, Emitter, State};
@@ -17,6 +18,12 @@ pub fn list_orders(
     limit: Option<u32>,
 ) -> CommandResult<Vec<OrderRow>> {
     state.dd.orders(status, limit.unwrap_or(500).min(5000)).map_err(to_body)
+}
+
+/// A page of the orders table: filters, search, keyset pagination (`query.after`).
+#[tauri::command]
+pub fn query_orders(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPage> {
+    state.dd.query_orders(&query).map_err(to_body)
 }
 
 #[tauri::command]

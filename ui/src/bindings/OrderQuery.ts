@@ -5,32 +5,32 @@ import type { OrderStatus } from "./OrderStatus";
 /**
  * A page request of the orders table. Every filter is optional; together they all apply.
  */
-export type OrderQuery = { store_id: number | null, status: OrderStatus | null, 
+export type OrderQuery = { store_id?: number, status?: OrderStatus, 
 /**
  * Created at or after (UTC).
  */
-created_from: string | null, 
+created_from?: string, 
 /**
  * Created before (UTC).
  */
-created_to: string | null, 
+created_to?: string, 
 /**
  * Destination country, ISO 3166-1 alpha-2.
  */
-country_code: string | null, 
+country_code?: string, 
 /**
  * Orders with at least one line item mapped to this supplier.
  */
-supplier_id: number | null, 
+supplier_id?: number, 
 /**
  * Free text: order number, customer, e-mail, SKU, product title, tracking number.
  */
-search: string | null, 
+search?: string, 
 /**
  * Continue after this row (from the previous page's `next`).
  */
-after: OrderCursor | null, 
+after?: OrderCursor, 
 /**
  * Rows per page, 1 to 500 (default 50).
  */
-limit: number | null, };
+limit?: number, };

@@ -1,18 +1,20 @@
 import { useState } from "react";
-import { Badge, Button, Card, Center, Group, Menu, Stack, Table, Tabs, Text, ThemeIcon } from "@mantine/core";
-import { IconBolt, IconChevronDown, IconInbox, IconRefresh, IconTruckDelivery } from "@tabler/icons-react";
+import { Badge, Button, Card, Group, Menu, NativeSelect, Tabs, TextInput } from "@mantine/core";
+import { IconBolt, IconChevronDown, IconRefresh, IconSearch, IconTruckDelivery } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { OrderStatus } from "../bindings/OrderStatus";
+import type { OrderQuery } from "../bindings/OrderQuery";
+import { useDebouncedValue } from "@mantine/hooks";
 import { PageHeader } from "../components/PageHeader";
-import { QueryState } from "../components/QueryState";
+import { OrdersTable } from "../components/OrdersTable";
 import { SyncOrderModal } from "../components/SyncOrderModal";
 import { OrderDrawer } from "../components/OrderDrawer";
-import { STATUS_TABS, statusColor } from "../status";
-import { dateTime, money, number } from "../format";
+import { STATUS_TABS } from "../status";
+import { number } from "../format";
 
 export function OrdersPage() {
   const { t } = useTranslation();
@@ -21,7 +23,11 @@ export function OrdersPage() {
   const [syncOpen, setSyncOpen] = useState(false);
   const [openOrder, setOpenOrder] = useState<number | null>(null);
   const status = tab === "all" ? null : tab;
-  const orders = useQuery({ queryKey: ["orders", "list", status], queryFn: () => api.listOrders(status) });
+  const [search, setSearch] = useState("");
+  const [debouncedSearch] = useDebouncedValue(search, 250);
+  const [storeId, setStoreId] = useState("");
+  const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
+  const query: OrderQuery = { status: status ?? undefined, search: debouncedSearch.trim() || undefined, store_id: storeId ? Number(storeId) : undefined };
   const counts = useQuery({ queryKey: ["orders", "counts"], queryFn: api.orderCounts });
   const count = (s: OrderStatus) => counts.data?.find((c) => c.status === s)?.count ?? 0;
   const total = counts.data?.reduce((sum, c) => sum + c.count, 0) ?? 0;
@@ -45,6 +51,24 @@ export function OrdersPage() {
         <Button leftSection={<IconBolt size={16} />} variant="light" onClick={() => navigate("/auto-fulfillment")} data-testid="auto-fulfillment-button">
           {t("orders.autoFulfillment")}
         </Button>
+        <Group gap="sm" style={{ flex: 1 }} justify="flex-end">
+          <TextInput
+            placeholder={t("orders.searchPlaceholder")}
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={320}
+            data-testid="orders-search"
+          />
+          {(stores.data?.length ?? 0) > 1 && (
+            <NativeSelect
+              value={storeId}
+              onChange={(e) => setStoreId(e.currentTarget.value)}
+              data={[{ value: "", label: t("orders.allStores") }, ...(stores.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))]}
+              w={200}
+              data-testid="orders-store"
+            />
+          )}
         <Menu position="bottom-end" width={200}>
           <Menu.Target>
             <Button rightSection={<IconChevronDown size={16} />} data-testid="action-menu">
@@ -60,12 +84,13 @@ export function OrdersPage() {
             </Menu.Item>
           </Menu.Dropdown>
         </Menu>
+        </Group>
       </Group>
       <Card withBorder padding={0}>
         <Tabs value={tab} onChange={(v) => setTab((v as OrderStatus | "all") ?? "all")} px="md" pt="xs">
           <Tabs.List>
             <Tabs.Tab value="all" data-testid="tab-all">
-              {t("orders.all")} <Badge size="sm" variant="light" color="gray" ml={4}>{number(total)}</Badge>
+              {t("orders.all")} <Badge size="sm" variant="light" color="gray" ml={4} data-testid="count-all" data-count={total}>{number(total)}</Badge>
             </Tabs.Tab>
             {STATUS_TABS.map((tab) => (
               <Tabs.Tab key={tab.status} value={tab.status} data-testid={`tab-${tab.status}`}>
@@ -77,52 +102,7 @@ export function OrdersPage() {
             ))}
           </Tabs.List>
         </Tabs>
-        <QueryState query={orders}>
-          {(rows) =>
-            rows.length === 0 ? (
-              <Center py={64} data-testid="orders-empty">
-                <Stack align="center" gap="xs">
-                  <ThemeIcon size={48} radius="xl" variant="light" color="gray">
-                    <IconInbox />
-                  </ThemeIcon>
-                  <Text fw={500}>{t("orders.emptyTitle")}</Text>
-                  <Text c="dimmed" size="sm">
-                    {total === 0 ? t("orders.emptyNoOrders") : t("orders.emptyNoStatus")}
-                  </Text>
-                </Stack>
-              </Center>
-            ) : (
-              <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" data-testid="orders-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t("orders.colOrder")}</Table.Th>
-                    <Table.Th>{t("orders.colDate")}</Table.Th>
-                    <Table.Th>{t("orders.colCustomer")}</Table.Th>
-                    <Table.Th>{t("orders.colCountry")}</Table.Th>
-                    <Table.Th ta="right">{t("orders.colItems")}</Table.Th>
-                    <Table.Th ta="right">{t("orders.colTotal")}</Table.Th>
-                    <Table.Th>{t("orders.colStatus")}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((o) => (
-                    <Table.Tr key={o.id} onClick={() => setOpenOrder(o.id)} style={{ cursor: "pointer" }} data-testid="order-row" data-order-name={o.name} data-status={o.status}>
-                      <Table.Td fw={600}>{o.name}</Table.Td>
-                      <Table.Td c="dimmed">{dateTime(o.created_at)}</Table.Td>
-                      <Table.Td>{o.customer_name ?? "—"}</Table.Td>
-                      <Table.Td>{o.country_code ?? "—"}</Table.Td>
-                      <Table.Td ta="right">{o.item_count}</Table.Td>
-                      <Table.Td ta="right">{money(o.total_minor, o.currency)}</Table.Td>
-                      <Table.Td>
-                        <Badge color={statusColor(o.status)} variant="light">{t(`status.${o.status}`)}</Badge>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )
-          }
-        </QueryState>
+        <OrdersTable query={query} emptyHint={total === 0 ? t("orders.emptyNoOrders") : t("orders.emptyNoMatch")} onOpen={setOpenOrder} />
       </Card>
       <SyncOrderModal opened={syncOpen} onClose={() => setSyncOpen(false)} />
       <OrderDrawer orderId={openOrder} onClose={() => setOpenOrder(null)} />

@@ -55,7 +55,7 @@ export function SettingsPage() {
               onChange={(e) => setLanguage(e.currentTarget.value)}
               data={LANGUAGES.map((l) => ({ value: l.code, label: l.label }))}
               description={t("settings.languageHint")}
-              maw={280}
+              maw={420}
               data-testid="language-select"
             />
           </Section>

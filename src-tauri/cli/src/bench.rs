@@ -1,0 +1,124 @@
+//! `dropdock-cli bench`: the core's figures on a large local database, printed. Speed targets live
+//! here, not in timed tests (run it with `--release`).
+//!
+//! - ingest: parse + upsert of recorded Admin API order nodes, pages of 250 in one transaction
+//!   each, one core, no network;
+//! - the Order page's queries with N orders stored: first page of 50, a full-text search, a
+//!   filter change (p50/p95/max over `runs` calls each).
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::Utc;
+use dropdock_core::db::Db;
+use dropdock_core::model::OrderStatus;
+use dropdock_core::search::{query_orders, OrderQuery};
+use dropdock_core::stores::shopify::parse_order;
+use dropdock_core::sync::upsert_order;
+use dropdock_sandbox::{seed, shopify::order_node, SandboxConfig};
+use rusqlite::params;
+
+fn percentiles(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).saturating_sub(1).min(samples.len() - 1)];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} runs)",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(*samples.last().unwrap()),
+        samples.len()
+    )
+}
+
+fn resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+pub fn run(orders: usize, runs: usize) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = Db::open_dir(dir.path())?;
+    println!("bench: {orders} demo orders, {runs} runs per query");
+    let state = seed::generate(&SandboxConfig { orders, ..SandboxConfig::default() });
+    let nodes: Vec<serde_json::Value> = state.shop.orders.iter().map(order_node).collect();
+
+    db.write(|tx| {
+        tx.execute("INSERT INTO store (id, name, platform, base_url, created_at) VALUES (1, 'Bench A', 'shopify', 'https://a', ?1)", [Utc::now()])?;
+        tx.execute("INSERT INTO store (id, name, platform, base_url, created_at) VALUES (2, 'Bench B', 'shopify', 'https://b', ?1)", [Utc::now()])?;
+        for (i, supplier) in state.suppliers.iter().enumerate() {
+            tx.execute("INSERT INTO supplier (id, name, kind, base_url, created_at) VALUES (?1, ?2, 'cj', 'https://x', ?3)", params![i as i64 + 1, supplier.name, Utc::now()])?;
+            for v in &supplier.catalog {
+                tx.execute("INSERT INTO product_mapping (sku, supplier_id, variant_id, cost_minor, currency) VALUES (?1, ?2, ?3, ?4, 'USD')", params![v.sku, i as i64 + 1, v.vid, v.cost_minor])?;
+            }
+        }
+        Ok(())
+    })?;
+
+    let started = Instant::now();
+    for (page, chunk) in nodes.chunks(250).enumerate() {
+        db.write(|tx| {
+            let now = Utc::now();
+            for node in chunk {
+                let order = parse_order(node).map_err(|r| dropdock_core::CoreError::InvalidInput(r.reason))?;
+                upsert_order(tx, 1 + (page % 2) as i64, &order, now)?;
+            }
+            Ok(())
+        })?;
+    }
+    let ingest = started.elapsed();
+    println!(
+        "ingest (parse + upsert + index, one core): {:.0} orders/s ({:.1} s)",
+        orders as f64 / ingest.as_secs_f64(),
+        ingest.as_secs_f64()
+    );
+
+    let first_page = OrderQuery { limit: Some(50), ..OrderQuery::default() };
+    let searches = ["muller", "DD-LAMP", "nunez yoga", "#1050", "chloe", "backpack", "example.com", "patel"];
+    let filters = [
+        OrderQuery { status: Some(OrderStatus::ToOrder), limit: Some(50), ..OrderQuery::default() },
+        OrderQuery { country_code: Some("DE".into()), limit: Some(50), ..OrderQuery::default() },
+        OrderQuery {
+            store_id: Some(2),
+            status: Some(OrderStatus::AwaitingPayment),
+            limit: Some(50),
+            ..OrderQuery::default()
+        },
+        OrderQuery { supplier_id: Some(2), country_code: Some("US".into()), limit: Some(50), ..OrderQuery::default() },
+        OrderQuery {
+            created_from: Some(Utc::now() - chrono::Duration::days(7)),
+            limit: Some(50),
+            ..OrderQuery::default()
+        },
+    ];
+    let timed = |query: &OrderQuery| -> Result<Duration> {
+        let t = Instant::now();
+        let page = db.read(|c| query_orders(c, query))?;
+        let elapsed = t.elapsed();
+        std::hint::black_box(page);
+        Ok(elapsed)
+    };
+    let mut first = Vec::new();
+    let mut search = Vec::new();
+    let mut filter = Vec::new();
+    for i in 0..runs {
+        first.push(timed(&first_page)?);
+        search.push(timed(&OrderQuery {
+            search: Some(searches[i % searches.len()].into()),
+            limit: Some(50),
+            ..OrderQuery::default()
+        })?);
+        filter.push(timed(&filters[i % filters.len()])?);
+    }
+    println!("first page of 50: {}", percentiles(first));
+    println!("full-text search, first page: {}", percentiles(search));
+    println!("filter change, first page: {}", percentiles(filter));
+    let db_bytes: u64 = std::fs::read_dir(dir.path())?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    println!(
+        "database files: {:.0} MB; this process's resident memory: {}",
+        db_bytes as f64 / 1e6,
+        resident_mb().map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "unknown".into())
+    );
+    Ok(())
+}
