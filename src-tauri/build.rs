@@ -4,7 +4,6 @@
 /// Every `#[tauri::command]` the shell registers (src-tauri/src/commands/*).
 const COMMANDS: &[&str] = &[
     "app_status",
-    "list_orders",
     "query_orders",
     "order_counts",
     "order_detail",

@@ -19,7 +19,6 @@ fn main_window_has_only_its_own_commands() {
         "core:event:allow-listen",
         "core:event:allow-unlisten",
         "allow-app-status",
-        "allow-list-orders",
         "allow-query-orders",
         "allow-order-counts",
         "allow-order-detail",

@@ -45,7 +45,6 @@ pub fn run() {
             commands::app::app_status,
             commands::app::track_now,
             commands::app::open_link,
-            commands::orders::list_orders,
             commands::orders::query_orders,
             commands::orders::order_counts,
             commands::orders::order_detail,

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP, launch, byTestId, clickTestId, By } from "./driver.js";
+import { APP, TEST_ENV, launch, byTestId, clickTestId, By } from "./driver.js";
 
 // A loopback update server: latest.json announcing 9.9.9, and a bundle with a well-formed minisign
 // signature made by a throwaway test key (its private half was discarded), not by Dropdock's
@@ -138,7 +138,7 @@ async function until(predicate, ms, what) {
 
 test("a second launch hands over to the running app and exits", { timeout: 120_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "dropdock-single-"));
-  const env = { ...process.env, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
+  const env = { ...process.env, ...TEST_ENV, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
   const first = spawn(APP, [], { env, stdio: "ignore" });
   let firstExited = false;
   first.on("exit", () => (firstExited = true));

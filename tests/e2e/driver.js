@@ -9,6 +9,9 @@ import { Builder, By, until } from "selenium-webdriver";
 export const APP = resolve(process.env.DROPDOCK_APP ?? join(import.meta.dirname, "../../target/debug/dropdock"));
 const PORT = 4444;
 
+/** Every app under test asks a dead loopback port for updates: no test reaches past 127.0.0.1. */
+export const TEST_ENV = { DROPDOCK_UPDATE_ENDPOINT: "http://127.0.0.1:9/latest.json" };
+
 async function waitForPort(url, ms) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -26,7 +29,7 @@ async function waitForPort(url, ms) {
 export async function launch(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"));
   const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(PORT)], {
-    env: { ...process.env, ...extraEnv, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
+    env: { ...process.env, ...TEST_ENV, ...extraEnv, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForPort(`http://127.0.0.1:${PORT}/status`, 15_000);

@@ -5,8 +5,6 @@ import type { QueryClient } from "@tanstack/react-query";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorBody } from "./bindings/ErrorBody";
 import type { OrderDetail } from "./bindings/OrderDetail";
-import type { OrderRow } from "./bindings/OrderRow";
-import type { OrderStatus } from "./bindings/OrderStatus";
 import type { ShipResult } from "./bindings/ShipResult";
 import type { StatusCount } from "./bindings/StatusCount";
 import type { StoreView } from "./bindings/StoreView";
@@ -36,7 +34,6 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
-  listOrders: (status: OrderStatus | null) => call<OrderRow[]>("list_orders", { status, limit: 500 }),
   queryOrders: (query: OrderQuery) => call<OrderPage>("query_orders", { query }),
   orderCounts: () => call<StatusCount[]>("order_counts"),
   orderDetail: (id: number) => call<OrderDetail>("order_detail", { id }),

@@ -1,24 +1,13 @@
 //! Order page: the table and its tabs, the detail, Ship order, Sync Order.
 
 use dropdock_core::fulfillment::ShipResult;
-use dropdock_core::model::OrderStatus;
 use dropdock_core::search::{OrderPage, OrderQuery};
 use dropdock_core::sync::SyncSummary;
-use dropdock_core::views::{OrderDetail, OrderRow, StatusCount};
+use dropdock_core::views::{OrderDetail, StatusCount};
 use tauri::{AppHandle, Emitter, State};
 
 use super::{to_body, CommandResult};
 use crate::state::{AppState, ORDERS_CHANGED};
-
-/// The newest orders first, of one status tab or all; at most `limit` (default 500).
-#[tauri::command]
-pub fn list_orders(
-    state: State<'_, AppState>,
-    status: Option<OrderStatus>,
-    limit: Option<u32>,
-) -> CommandResult<Vec<OrderRow>> {
-    state.dd.orders(status, limit.unwrap_or(500).min(5000)).map_err(to_body)
-}
 
 /// A page of the orders table: filters, search, keyset pagination (`query.after`).
 #[tauri::command]
