@@ -113,7 +113,11 @@ pub fn run(orders: usize, runs: usize) -> Result<()> {
     }
     println!("first page of 50: {}", percentiles(first));
     println!("full-text search, first page: {}", percentiles(search));
-    println!("filter change, first page: {}", percentiles(filter));
+    println!("filter change, first page: {}", percentiles(filter.clone()));
+    for (n, f) in filters.iter().enumerate() {
+        let samples: Vec<Duration> = filter.iter().skip(n).step_by(filters.len()).copied().collect();
+        println!("  filter {}: {}", n + 1, percentiles(samples));
+    }
     let db_bytes: u64 = std::fs::read_dir(dir.path())?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
     println!(
         "database files: {:.0} MB; this process's resident memory: {}",

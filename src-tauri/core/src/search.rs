@@ -75,7 +75,7 @@ pub struct OrderQuery {
     pub limit: Option<u32>,
 }
 
-/// One page of orders, newest first.
+/// One page of orders: newest first; with search text, most recently synced first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct OrderPage {
@@ -106,7 +106,12 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
         bind(&mut sql, " AND o.created_at < ?", Box::new(to));
     }
     if let Some(country) = query.country_code.as_deref().filter(|c| !c.is_empty()) {
-        bind(&mut sql, " AND a.country_code = ?", Box::new(country.to_ascii_uppercase()));
+        // A per-row lookup keeps the plan on the orders' date index (see migration 02).
+        bind(
+            &mut sql,
+            " AND (SELECT ad.country_code FROM address ad WHERE ad.order_id = o.id) = ?",
+            Box::new(country.to_ascii_uppercase()),
+        );
     }
     if let Some(supplier_id) = query.supplier_id {
         bind(
@@ -116,19 +121,29 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
             Box::new(supplier_id),
         );
     }
-    if let Some(expression) = query.search.as_deref().and_then(match_expression) {
-        bind(
-            &mut sql,
-            " AND o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH ?)",
-            Box::new(expression),
-        );
+    // With search text, FTS5 streams its matches newest-synced first (rowid = orders.id,
+    // descending) and the filters apply to each; the page stops after `limit` rows, so a word
+    // that matches every order costs as little as a rare one. Without search, pages follow
+    // (created_at, id) on the orders indexes.
+    let expression = query.search.as_deref().and_then(match_expression);
+    if let Some(expression) = expression.clone() {
+        bind(&mut sql, " AND fts.order_search MATCH ?", Box::new(expression));
     }
-    if let Some(after) = query.after {
-        bind(&mut sql, " AND (o.created_at < ?", Box::new(after.created_at));
-        bind(&mut sql, " OR (o.created_at = ?", Box::new(after.created_at));
-        bind(&mut sql, " AND o.id < ?))", Box::new(after.id));
+    match (query.after, expression.is_some()) {
+        (Some(after), true) => bind(&mut sql, " AND fts.rowid < ?", Box::new(after.id)),
+        (Some(after), false) => {
+            bind(&mut sql, " AND (o.created_at < ?", Box::new(after.created_at));
+            bind(&mut sql, " OR (o.created_at = ?", Box::new(after.created_at));
+            bind(&mut sql, " AND o.id < ?))", Box::new(after.id));
+        }
+        (None, _) => {}
     }
-    bind(&mut sql, " ORDER BY o.created_at DESC, o.id DESC LIMIT ?", Box::new(limit as i64 + 1));
+    let order_by =
+        if expression.is_some() { " ORDER BY fts.rowid DESC" } else { " ORDER BY o.created_at DESC, o.id DESC" };
+    bind(&mut sql, &format!("{order_by} LIMIT ?"), Box::new(limit as i64 + 1));
+    if expression.is_some() {
+        sql = sql.replacen(" FROM orders o ", " FROM order_search fts JOIN orders o ON o.id = fts.rowid ", 1);
+    }
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows: Vec<OrderRow> = stmt
         .query_map(params_from_iter(args.iter().map(|a| a.as_ref())), order_row)?

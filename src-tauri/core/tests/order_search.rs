@@ -178,6 +178,10 @@ fn search_finds_by_tracking_number_sku_and_unaccented_name() {
     assert!(search("nunez").iter().all(|r| r.customer_name.as_deref().unwrap_or("").contains("Núñez")));
     // The order number, with or without '#'.
     assert_eq!(search("#1005").first().map(|r| r.name.as_str()), Some("#1005"));
+    // A word every order matches pages through all of them, each once.
+    let all = search("example.com");
+    let unique: std::collections::HashSet<i64> = all.iter().map(|r| r.id).collect();
+    assert_eq!((all.len(), unique.len()), (600, 600));
     // Two words must both match.
     let both = search("nunez DD-YOGA-MAT");
     assert!(both.iter().all(|r| hits.iter().any(|h| h.id == r.id)));

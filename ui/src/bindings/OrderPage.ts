@@ -3,7 +3,7 @@ import type { OrderCursor } from "./OrderCursor";
 import type { OrderRow } from "./OrderRow";
 
 /**
- * One page of orders, newest first.
+ * One page of orders: newest first; with search text, most recently synced first.
  */
 export type OrderPage = { rows: Array<OrderRow>, 
 /**
