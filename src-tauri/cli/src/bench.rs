@@ -114,7 +114,7 @@ pub fn run(orders: usize, runs: usize) -> Result<()> {
     println!("first page of 50: {}", percentiles(first));
     println!("full-text search, first page: {}", percentiles(search));
     println!("filter change, first page: {}", percentiles(filter.clone()));
-    for (n, f) in filters.iter().enumerate() {
+    for n in 0..filters.len() {
         let samples: Vec<Duration> = filter.iter().skip(n).step_by(filters.len()).copied().collect();
         println!("  filter {}: {}", n + 1, percentiles(samples));
     }

@@ -178,7 +178,7 @@ fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
-fn open(dir: &PathBuf) -> Result<Dropdock> {
+fn open(dir: &std::path::Path) -> Result<Dropdock> {
     Ok(Dropdock::open(dir, |install_id| Arc::new(OsKeychain::new(install_id)) as Arc<dyn SecretStore>)?)
 }
 

@@ -103,7 +103,9 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
          WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
          ORDER BY li.position",
     )?;
-    let rows: Vec<(i64, Option<String>, String, i64, Option<i64>, Option<String>, Option<String>)> = stmt
+    /// line item id, SKU, title, quantity, and the mapped supplier id, name and variant id.
+    type PlanRow = (i64, Option<String>, String, i64, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<PlanRow> = stmt
         .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if rows.is_empty() {

@@ -23,8 +23,11 @@ const PRODUCTS: &[(&str, &str, i64, usize, i64)] = &[
     ("DD-LAMP", "Desk Lamp LED", 3999, 1, 890),
 ];
 
-/// (country, currency share: all USD here, cities with (city, province, zip))
-const COUNTRIES: &[(&str, u32, &[(&str, &str, &str)])] = &[
+/// (city, province, zip)
+type City = (&'static str, &'static str, &'static str);
+
+/// (country, share of orders in percent, cities)
+const COUNTRIES: &[(&str, u32, &[City])] = &[
     (
         "US",
         45,

@@ -198,7 +198,7 @@ fn is_throttled(body: &Value) -> bool {
 fn error_messages(errors: &Value) -> String {
     match errors {
         Value::Array(list) => {
-            list.iter().filter_map(|e| e["message"].as_str()).map(|m| clip(m)).collect::<Vec<_>>().join("; ")
+            list.iter().filter_map(|e| e["message"].as_str()).map(clip).collect::<Vec<_>>().join("; ")
         }
         Value::String(s) => clip(s),
         other => clip(&other.to_string()),

@@ -292,7 +292,7 @@ impl CjClient {
     pub async fn balance(&self) -> Result<i64> {
         let data = self.authed(reqwest::Method::GET, "shopping/pay/getBalance", &[], None).await?;
         let amount = number_text(&data["amount"]).ok_or_else(|| malformed("getBalance returned no amount"))?;
-        parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("balance {e}")).into())
+        parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("balance {e}")))
     }
 }
 
