@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP, TEST_ENV, launch, byTestId, clickTestId, By } from "./driver.js";
+import { APP, TEST_ENV, killAppsUsing, launch, byTestId, clickTestId, By } from "./driver.js";
 
 // A loopback update server: latest.json announcing 9.9.9, and a bundle with a well-formed minisign
 // signature made by a throwaway test key (its private half was discarded), not by Dropdock's
@@ -31,7 +31,10 @@ before(async () => {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   endpoint = `http://127.0.0.1:${server.address().port}/latest.json`;
 });
-after(() => server?.close());
+after(() => {
+  server?.closeAllConnections();
+  server?.close();
+});
 
 test("the language switches to Chinese and is remembered", { timeout: 120_000 }, async () => {
   const app = await launch();
@@ -157,6 +160,7 @@ test("a second launch hands over to the running app and exits", { timeout: 120_0
     assert.equal(firstExited, false, "the first instance keeps running");
     assert.equal((logText(dataDir).match(/Dropdock starting/g) ?? []).length, 1, "only one instance started");
   } finally {
-    first.kill();
+    first.kill("SIGKILL");
+    killAppsUsing(dataDir);
   }
 });

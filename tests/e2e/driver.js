@@ -1,13 +1,22 @@
 // Starts tauri-driver and opens a WebDriver session on the real Dropdock binary.
 // tauri-driver proxies to WebKitWebDriver (Debian's webkit2gtk-driver), which launches the app.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Builder, By, until } from "selenium-webdriver";
 
 export const APP = resolve(process.env.DROPDOCK_APP ?? join(import.meta.dirname, "../../target/debug/dropdock"));
-const PORT = 4444;
+
+/** A free loopback port, so parallel or leftover runs never share a driver. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 /** Every app under test asks a dead loopback port for updates: no test reaches past 127.0.0.1. */
 export const TEST_ENV = { DROPDOCK_UPDATE_ENDPOINT: "http://127.0.0.1:9/latest.json" };
@@ -28,13 +37,15 @@ async function waitForPort(url, ms) {
 /** A fresh app (own data directory, embedded sandbox) driven through WebDriver. */
 export async function launch(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"));
-  const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(PORT)], {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, ...TEST_ENV, ...extraEnv, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  await waitForPort(`http://127.0.0.1:${PORT}/status`, 15_000);
+  await waitForPort(`http://127.0.0.1:${port}/status`, 15_000);
   const driver = await new Builder()
-    .usingServer(`http://127.0.0.1:${PORT}`)
+    .usingServer(`http://127.0.0.1:${port}`)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
     .build();
   return {
@@ -43,8 +54,25 @@ export async function launch(extraEnv = {}) {
     async close() {
       await driver.quit().catch(() => {});
       driverProcess.kill();
+      killAppsUsing(dataDir);
     },
   };
+}
+
+/**
+ * Ends every app process started with `dataDir`. Closing the window only hides Dropdock in the
+ * tray (by design), so ending the WebDriver session leaves the process running; the test finds it
+ * by its environment in /proc (these tests run on Linux only).
+ */
+export function killAppsUsing(dataDir) {
+  const marker = `DROPDOCK_DATA_DIR=${dataDir}\0`;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker)) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
 }
 
 /** The element with `data-testid`, once it is visible. */
