@@ -31,6 +31,8 @@ pub struct Dropdock {
     http: reqwest::Client,
     stores: Mutex<HashMap<i64, Arc<ShopifyClient>>>,
     suppliers: Mutex<HashMap<i64, Arc<CjClient>>>,
+    /// Whether the accounts could be reached last time (see [`crate::offline`]).
+    pub(crate) network: crate::offline::NetworkState,
 }
 
 /// The one HTTP client: rustls, timeouts on connect and on the whole call.
@@ -113,11 +115,19 @@ impl Dropdock {
     pub fn open(data_dir: &Path, secrets_for: impl FnOnce(&str) -> Arc<dyn SecretStore>) -> Result<Self> {
         let db = Db::open_dir(data_dir)?;
         let install_id = db.install_id()?;
+        fulfillment::backfill_holds(&db)?;
         Ok(Self::new(db, secrets_for(&install_id), http_client(REMOTE_TIMEOUT)))
     }
 
     pub fn new(db: Db, secrets: Arc<dyn SecretStore>, http: reqwest::Client) -> Self {
-        Self { db, secrets, http, stores: Mutex::default(), suppliers: Mutex::default() }
+        Self {
+            db,
+            secrets,
+            http,
+            stores: Mutex::default(),
+            suppliers: Mutex::default(),
+            network: crate::offline::NetworkState::default(),
+        }
     }
 
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
@@ -274,6 +284,14 @@ impl Dropdock {
                  ON CONFLICT(sku) DO UPDATE SET supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
                 params![sku.trim(), supplier_id, variant_id.trim(), cost_minor],
             )?;
+            // Orders held for this SKU may be free to go now.
+            let orders: Vec<i64> = tx
+                .prepare("SELECT DISTINCT order_id FROM line_item WHERE sku = ?1")?
+                .query_map([sku.trim()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for order_id in orders {
+                sync::refresh_order_status(tx, order_id)?;
+            }
             Ok(())
         })
     }
@@ -319,17 +337,48 @@ impl Dropdock {
     pub async fn sync(&self, store_id: i64, days: u32) -> Result<SyncSummary> {
         let days = SyncWindowDays::new(days)?;
         let connector = self.store_connector(store_id)?;
-        sync::run_sync(&self.db, connector.as_ref(), store_id, days, Utc::now()).await
+        let summary = self.observe(sync::run_sync(&self.db, connector.as_ref(), store_id, days, Utc::now()).await)?;
+        if summary.unreachable {
+            self.network.set_online(false);
+        }
+        Ok(summary)
     }
 
-    /// "Ship order" on one order.
+    /// "Ship order" on one order. An unreachable supplier is an error here; [`Self::ship_orders`]
+    /// queues the order instead.
     pub async fn ship(&self, order_id: i64) -> Result<ShipResult> {
-        fulfillment::ship_order(self, order_id).await
+        let result = fulfillment::ship_order(self, order_id).await;
+        self.observe(result)
     }
 
     /// One tracking poll: new shipments recorded and pushed to the stores.
     pub async fn track(&self) -> Result<TrackReport> {
-        tracking::poll_once(self).await
+        let report = tracking::poll_once(self).await;
+        self.observe(report)
+    }
+
+    /// "Hold" on a selection (see [`crate::order_actions::hold_orders`]).
+    pub fn hold_orders(&self, order_ids: &[i64]) -> Result<crate::order_actions::BulkResult> {
+        crate::order_actions::hold_orders(&self.db, order_ids, Utc::now())
+    }
+
+    /// "Release" on a selection.
+    pub fn release_orders(&self, order_ids: &[i64]) -> Result<crate::order_actions::BulkResult> {
+        crate::order_actions::release_orders(&self.db, order_ids)
+    }
+
+    /// "Export CSV": writes the selection to `out`; returns the number of orders.
+    pub fn export_orders_csv(
+        &self,
+        selection: &crate::order_actions::OrderSelection,
+        out: impl std::io::Write,
+    ) -> Result<usize> {
+        self.db.read(|c| crate::order_actions::export_orders_csv(c, selection, out))
+    }
+
+    /// The Dashboard's figures at this moment.
+    pub fn dashboard(&self, request: crate::dashboard::DashboardRequest) -> Result<crate::dashboard::Dashboard> {
+        self.db.read(|c| crate::dashboard::dashboard(c, request, Utc::now()))
     }
 
     // ---- reads --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/01_init.sql")),
         M::up(include_str!("../migrations/02_order_search.sql")),
+        M::up(include_str!("../migrations/03_holds_and_queue.sql")),
     ])
 }
 

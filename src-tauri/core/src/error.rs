@@ -50,6 +50,11 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// True when the network is the suspect (see [`ConnectorError::is_unreachable`]).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, CoreError::Connector(c) if c.is_unreachable())
+    }
+
     /// The stable code for this error (see [`ErrorCode`]).
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -58,7 +63,9 @@ impl CoreError {
             CoreError::Held(_) => ErrorCode::Held,
             CoreError::Connector(e) => match e {
                 ConnectorError::Auth(_) => ErrorCode::Auth,
-                ConnectorError::Network(_) | ConnectorError::Timeout(_) => ErrorCode::Network,
+                ConnectorError::Network(_) | ConnectorError::Timeout(_) | ConnectorError::ReplyLost(_) => {
+                    ErrorCode::Network
+                }
                 _ => ErrorCode::Remote,
             },
             CoreError::Database(_) | CoreError::Migration(_) => ErrorCode::Database,

@@ -6,13 +6,13 @@
 //! timeout or an unreadable reply marks the row `ambiguous`, and an ambiguous row is looked up
 //! at the supplier by that number before anything is sent again.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::app::Dropdock;
 use crate::error::{CoreError, Result};
-use crate::model::{is_paid_status, Address};
+use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::suppliers::cj::{CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY};
 use crate::sync::refresh_order_status;
 
@@ -57,44 +57,162 @@ pub fn idempotency_key(store_id: i64, remote_order_id: &str, supplier_id: i64) -
     format!("DD{store_id}-{order_ref}-S{supplier_id}")
 }
 
-/// Why an order cannot be shipped now, or `None` when it can. Read-only.
-pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<String>> {
-    match plan(conn, order_id) {
-        Ok(_) => Ok(None),
-        Err(CoreError::Held(reason)) => Ok(Some(reason)),
+/// Why an order is held: a stable code, stored in `orders.hold_kind`, offered as a filter of the
+/// Order page and accepted by `dropdock-cli orders list --hold`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum HoldKind {
+    /// The merchant chose "Hold"; "Release" lets it go.
+    Merchant,
+    /// The store does not show the order as paid.
+    PaymentPending,
+    /// Something ships but there is no shipping address.
+    NoAddress,
+    /// A line item's SKU has no supplier variant (or no SKU at all).
+    UnmappedSku,
+    /// No line item requires shipping (digital goods).
+    NothingToShip,
+    /// The supplier quotes no shipping line to the destination (found on the last "Ship order").
+    NoShippingLine,
+}
+
+impl HoldKind {
+    pub const ALL: [HoldKind; 6] = [
+        HoldKind::Merchant,
+        HoldKind::PaymentPending,
+        HoldKind::NoAddress,
+        HoldKind::UnmappedSku,
+        HoldKind::NothingToShip,
+        HoldKind::NoShippingLine,
+    ];
+
+    /// The stored and CLI spelling, e.g. `unmapped_sku`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldKind::Merchant => "merchant",
+            HoldKind::PaymentPending => "payment_pending",
+            HoldKind::NoAddress => "no_address",
+            HoldKind::UnmappedSku => "unmapped_sku",
+            HoldKind::NothingToShip => "nothing_to_ship",
+            HoldKind::NoShippingLine => "no_shipping_line",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Self::ALL.into_iter().find(|k| k.as_str() == norm)
+    }
+}
+
+/// An order that cannot go now: the kind (for filters) and the sentence shown to the merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub kind: HoldKind,
+    pub reason: String,
+}
+
+impl Hold {
+    fn new(kind: HoldKind, reason: impl Into<String>) -> Self {
+        Hold { kind, reason: reason.into() }
+    }
+}
+
+/// Why an order cannot be shipped now, or `None` when it can (or is already with its suppliers).
+/// Read-only.
+pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<Hold>> {
+    match plan_or_hold(conn, order_id) {
+        Ok(Ok(_)) => Ok(None),
+        Ok(Err(hold)) => Ok(Some(hold)),
         Err(CoreError::InvalidInput(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }
 
+/// Rewrites `orders.hold_kind` and `hold_reason` of one order from what is stored. Orders already
+/// with their suppliers carry no hold. A "no shipping line" found by the last Ship order is kept
+/// until the order changes in a way that holds it for another reason, or the merchant releases it.
+pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Result<()> {
+    let hold = match status {
+        OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed => hold_reason(conn, order_id)?,
+        OrderStatus::Processing | OrderStatus::Shipped | OrderStatus::Fulfilled => None,
+    };
+    match hold {
+        Some(hold) => conn.execute(
+            "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1
+               AND (hold_kind IS NOT ?2 OR hold_reason IS NOT ?3)",
+            params![order_id, hold.kind.as_str(), hold.reason],
+        )?,
+        None => conn.execute(
+            "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1 AND hold_kind IS NOT NULL
+               AND (hold_kind <> 'no_shipping_line' OR ?2)",
+            params![order_id, !matches!(status, OrderStatus::ToOrder | OrderStatus::Failed)],
+        )?,
+    };
+    Ok(())
+}
+
+/// Fills the hold columns of orders stored before they existed (migration 03), once.
+pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
+    const DONE: &str = "holds_backfilled";
+    let done =
+        db.read(|c| Ok(c.query_row("SELECT 1 FROM setting WHERE key = ?1", [DONE], |_| Ok(())).optional()?.is_some()))?;
+    if done {
+        return Ok(());
+    }
+    db.write(|tx| {
+        let orders: Vec<i64> = tx
+            .prepare("SELECT id FROM orders WHERE status IN ('awaiting_payment', 'to_order', 'failed')")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for order_id in orders {
+            crate::sync::refresh_order_status(tx, order_id)?;
+        }
+        tx.execute("INSERT INTO setting (key, value) VALUES (?1, '1')", [DONE])?;
+        Ok(())
+    })
+}
+
 /// Splits an order into sub-orders by supplier. Errors with [`CoreError::Held`] and the reason
-/// when the order cannot go (unpaid, no address, unmapped SKU), and with `InvalidInput` when it
-/// is already with its suppliers.
+/// when the order cannot go (held by the merchant, unpaid, no address, unmapped SKU), and with
+/// `InvalidInput` when it is already with its suppliers.
 pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
-    let (order_name, store_id, remote_id, financial, email): (String, i64, String, String, Option<String>) = conn
+    plan_or_hold(conn, order_id)?.map_err(|hold| CoreError::Held(hold.reason))
+}
+
+/// [`plan`], with a hold as a value: `Ok(Err(hold))`.
+fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hold>> {
+    type OrderHead = (String, i64, String, String, Option<String>, Option<DateTime<Utc>>);
+    let (order_name, store_id, remote_id, financial, email, merchant_hold_at): OrderHead = conn
         .query_row(
-            "SELECT name, store_id, remote_id, financial_status, email FROM orders WHERE id = ?1",
+            "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at FROM orders WHERE id = ?1",
             [order_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )
         .optional()?
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
-    let active: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM supplier_order WHERE order_id = ?1 AND state NOT IN ('failed', 'cancelled', 'held', 'ambiguous', 'pending', 'submitting')",
-        [order_id],
-        |r| r.get(0),
-    )?;
-    if active > 0 {
-        return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
-    }
-    if !is_paid_status(&financial) {
-        return Err(CoreError::Held(format!(
-            "payment pending: the store shows {order_name} as {}",
-            financial.to_lowercase()
+    // Suppliers that already have their sub-order: a retry sends only the rest.
+    let sent: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN ('submitted', 'paid', 'shipped', 'delivered')",
+        )?
+        .query_map([order_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some(at) = merchant_hold_at {
+        return Ok(Err(Hold::new(
+            HoldKind::Merchant,
+            format!("held by you on {}: release it to ship", at.format("%Y-%m-%d")),
         )));
     }
-    let address = crate::views::load_address(conn, order_id)?
-        .ok_or_else(|| CoreError::Held("no shipping address: nothing for a supplier to ship to".into()))?;
+    if !is_paid_status(&financial) {
+        return Ok(Err(Hold::new(
+            HoldKind::PaymentPending,
+            format!("payment pending: the store shows {order_name} as {}", financial.to_lowercase()),
+        )));
+    }
+    let Some(address) = crate::views::load_address(conn, order_id)? else {
+        return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to")));
+    };
     let mut stmt = conn.prepare(
         "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id
          FROM line_item li
@@ -109,24 +227,33 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
         .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if rows.is_empty() {
-        return Err(CoreError::Held("nothing to ship: no line item requires shipping".into()));
+        return Ok(Err(Hold::new(HoldKind::NothingToShip, "nothing to ship: no line item requires shipping")));
     }
     let mut sub_orders: Vec<PlannedSubOrder> = Vec::new();
     for (line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id) in rows {
         let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id)
         else {
-            return Err(CoreError::Held(match sku {
-                Some(sku) => format!("SKU {sku} is not mapped to a supplier variant"),
-                None => format!("line item \"{title}\" has no SKU to map to a supplier"),
-            }));
+            return Ok(Err(Hold::new(
+                HoldKind::UnmappedSku,
+                match sku {
+                    Some(sku) => format!("SKU {sku} is not mapped to a supplier variant"),
+                    None => format!("line item \"{title}\" has no SKU to map to a supplier"),
+                },
+            )));
         };
+        if sent.contains(&supplier_id) {
+            continue;
+        }
         let item = PlannedItem { line_item_id, variant_id, quantity };
         match sub_orders.iter_mut().find(|s| s.supplier_id == supplier_id) {
             Some(sub) => sub.items.push(item),
             None => sub_orders.push(PlannedSubOrder { supplier_id, supplier_name, items: vec![item] }),
         }
     }
-    Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, sub_orders })
+    if sub_orders.is_empty() {
+        return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
+    }
+    Ok(Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, sub_orders }))
 }
 
 /// What happened to one sub-order.
@@ -220,8 +347,17 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
             })
             .optional()?)
         })?;
-        let line = choose_line(default.as_deref(), &lines)
-            .ok_or_else(|| CoreError::Held(format!("no shipping line to {country} from {}", sub.supplier_name)))?;
+        let Some(line) = choose_line(default.as_deref(), &lines) else {
+            let reason = format!("no shipping line to {country} from {}", sub.supplier_name);
+            dd.db.write(|tx| {
+                tx.execute(
+                    "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1",
+                    params![order_id, HoldKind::NoShippingLine.as_str(), reason],
+                )?;
+                Ok(())
+            })?;
+            return Err(CoreError::Held(reason));
+        };
         chosen.push((sub, client, products, line));
     }
     let mut outcomes = Vec::new();
@@ -289,7 +425,14 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 }
                 Err(e) => {
                     let ambiguous = matches!(e, CoreError::Connector(c) if c.is_ambiguous());
-                    let state = if ambiguous { "ambiguous" } else { "failed" };
+                    // Unreachable before anything was sent: back to the queue's `pending`.
+                    let state = if ambiguous {
+                        "ambiguous"
+                    } else if e.is_unreachable() {
+                        "pending"
+                    } else {
+                        "failed"
+                    };
                     tx.execute(
                         "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1",
                         params![sub_id, state, e.to_string(), Utc::now()],
@@ -302,6 +445,13 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
             Ok(outcome)
         })?;
         tracing::info!(order = %plan.order_name, supplier = %sub.supplier_name, state = %outcome.state, "sub-order submitted");
+        // The supplier could not be reached: the rest would fail the same way. The caller may
+        // queue the order (see `offline`); a retry sends only what is not with its supplier yet.
+        if let Err(e) = result {
+            if e.is_unreachable() {
+                return Err(e);
+            }
+        }
         outcomes.push(outcome);
     }
     Ok(ShipResult { order_name: plan.order_name, sub_orders: outcomes })

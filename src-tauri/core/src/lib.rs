@@ -8,12 +8,15 @@
 pub mod app;
 pub mod carriers;
 pub mod countries;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod fulfillment;
 pub mod model;
 pub mod money;
+pub mod offline;
+pub mod order_actions;
 pub mod search;
 pub mod secrets;
 pub mod stores;

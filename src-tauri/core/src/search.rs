@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::fulfillment::HoldKind;
 use crate::model::OrderStatus;
 use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
 
@@ -67,6 +68,11 @@ pub struct OrderQuery {
     /// Orders with at least one line item mapped to this supplier.
     #[ts(type = "number", optional)]
     pub supplier_id: Option<i64>,
+    /// Orders held for this reason.
+    pub hold_kind: Option<HoldKind>,
+    /// Late shipments: paid orders created before this time (UTC) that still have no tracking
+    /// number (status To order or Processing). See [`crate::dashboard`].
+    pub late_since: Option<DateTime<Utc>>,
     /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
     pub search: Option<String>,
     /// Continue after this row (from the previous page's `next`).
@@ -112,6 +118,12 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
             " AND (SELECT ad.country_code FROM address ad WHERE ad.order_id = o.id) = ?",
             Box::new(country.to_ascii_uppercase()),
         );
+    }
+    if let Some(kind) = query.hold_kind {
+        bind(&mut sql, " AND o.hold_kind = ?", Box::new(kind.as_str()));
+    }
+    if let Some(cutoff) = query.late_since {
+        bind(&mut sql, " AND o.status IN ('to_order', 'processing') AND o.created_at < ?", Box::new(cutoff));
     }
     if let Some(supplier_id) = query.supplier_id {
         bind(

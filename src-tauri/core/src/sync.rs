@@ -36,14 +36,26 @@ pub struct SyncSummary {
     pub failures: Vec<SyncFailure>,
     /// Set when a page could not be fetched: the run stopped early, keeping what was stored.
     pub error: Option<String>,
-    /// The seed's line: `Synchronize {date time} complete, Plan execution: Total additions X, To update Y, fail Z`.
+    /// The seed's line: `Synchronize {date time} complete, Plan execution: Total additions X, To update Y, fail Z`
+    /// (`partial` or `failed` in place of `complete` when a page could not be fetched).
     pub line: String,
+    /// True when the run stopped because the store could not be reached (the network is the suspect).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub unreachable: bool,
 }
 
 /// Formats the seed's summary line; the time is UTC, written `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn summary_line(finished_at: DateTime<Utc>, additions: u32, updates: u32, failures: usize) -> String {
+/// `outcome` is `complete`, or `partial` / `failed` when a page could not be fetched.
+pub fn summary_line(
+    finished_at: DateTime<Utc>,
+    outcome: &str,
+    additions: u32,
+    updates: u32,
+    failures: usize,
+) -> String {
     format!(
-        "Synchronize {} complete, Plan execution: Total additions {additions}, To update {updates}, fail {failures}",
+        "Synchronize {} {outcome}, Plan execution: Total additions {additions}, To update {updates}, fail {failures}",
         finished_at.format("%Y-%m-%d %H:%M:%S UTC")
     )
 }
@@ -128,7 +140,7 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     let mut stmt = tx.prepare_cached(
         "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
          FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
-         WHERE so.order_id = ?1 AND so.state NOT IN ('cancelled', 'held')",
+         WHERE so.order_id = ?1 AND so.state NOT IN ('cancelled', 'held', 'pending')",
     )?;
     let subs: Vec<(String, bool, bool)> =
         stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
@@ -146,6 +158,7 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
         OrderStatus::ToOrder
     };
     tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1 AND status <> ?2", params![order_id, status.as_str()])?;
+    crate::fulfillment::refresh_hold(tx, order_id, status)?;
     Ok(status)
 }
 
@@ -172,11 +185,13 @@ pub async fn run_sync(
         Ok(tx.last_insert_rowid())
     })?;
     let (mut additions, mut updates, mut failures, mut error) = (0u32, 0u32, Vec::new(), None);
+    let mut unreachable = false;
     let mut cursor: Option<String> = None;
     loop {
         let page = match connector.orders_page(&window, cursor.as_deref()).await {
             Ok(page) => page,
             Err(e) => {
+                unreachable = e.is_unreachable();
                 error = Some(e.to_string());
                 break;
             }
@@ -219,9 +234,19 @@ pub async fn run_sync(
         tx.execute("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4 WHERE id=?1", params![store_id, finished_at, status, error])?;
         Ok(())
     })?;
-    let line = summary_line(finished_at, additions, updates, failures.len());
+    let line = summary_line(finished_at, status, additions, updates, failures.len());
     tracing::info!(store = %store_name, %line, "sync finished");
-    Ok(SyncSummary { store_name, window_days: days.days(), finished_at, additions, updates, failures, error, line })
+    Ok(SyncSummary {
+        store_name,
+        window_days: days.days(),
+        finished_at,
+        additions,
+        updates,
+        failures,
+        error,
+        line,
+        unreachable,
+    })
 }
 
 #[cfg(test)]
@@ -233,7 +258,7 @@ mod tests {
     fn summary_line_is_the_seed_wording() {
         let t = Utc.with_ymd_and_hms(2026, 11, 22, 9, 5, 7).unwrap();
         assert_eq!(
-            summary_line(t, 12, 3, 1),
+            summary_line(t, "complete", 12, 3, 1),
             "Synchronize 2026-11-22 09:05:07 UTC complete, Plan execution: Total additions 12, To update 3, fail 1"
         );
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
-use crate::fulfillment::hold_reason;
+use crate::fulfillment::HoldKind;
 use crate::model::{Address, OrderStatus};
 
 /// A row of the orders table.
@@ -32,11 +32,18 @@ pub struct OrderRow {
     pub status: OrderStatus,
     /// The store's payment state, e.g. `PAID`.
     pub financial_status: String,
+    /// Why the order cannot go to its suppliers now (see [`HoldKind`]); `None` when it can or has.
+    pub hold_kind: Option<HoldKind>,
+    /// The hold as a sentence for the merchant.
+    pub hold_reason: Option<String>,
+    /// A "Ship order" asked for while offline waits for the network.
+    pub queued: bool,
 }
 
 pub(crate) const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
         (SELECT COALESCE(SUM(quantity), 0) FROM line_item li WHERE li.order_id = o.id),
-        o.total_minor, o.currency, o.status, o.financial_status
+        o.total_minor, o.currency, o.status, o.financial_status, o.hold_kind, o.hold_reason,
+        EXISTS (SELECT 1 FROM queued_action q WHERE q.kind = 'ship_order' AND q.order_id = o.id)
     FROM orders o JOIN store s ON s.id = o.store_id LEFT JOIN address a ON a.order_id = o.id";
 
 pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -53,6 +60,9 @@ pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         currency: r.get(8)?,
         status: OrderStatus::parse(&status).unwrap_or(OrderStatus::ToOrder),
         financial_status: r.get(10)?,
+        hold_kind: r.get::<_, Option<String>>(11)?.as_deref().and_then(HoldKind::parse),
+        hold_reason: r.get(12)?,
+        queued: r.get(13)?,
     })
 }
 
@@ -224,10 +234,7 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let hold_reason = match order.status {
-        OrderStatus::ToOrder | OrderStatus::AwaitingPayment | OrderStatus::Failed => hold_reason(conn, order_id)?,
-        _ => None,
-    };
+    let hold_reason = order.hold_reason.clone();
     Ok(OrderDetail { order, email, store_fulfillment_status, address, line_items, sub_orders, hold_reason })
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::Db;
+use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::search::{OrderPage, OrderQuery};
 use dropdock_core::secrets::MemorySecrets;
@@ -107,6 +108,13 @@ fn filters_combine_like_a_brute_force_filter() {
     );
     let fact = |id: i64| f.facts.iter().find(|x| x.0 == id).unwrap();
     let now = Utc::now();
+    // The merchant holds every ninth order waiting to be ordered.
+    let held: Vec<i64> =
+        everything.iter().filter(|r| r.status == OrderStatus::ToOrder).step_by(9).map(|r| r.id).collect();
+    assert_eq!(f.dd.hold_orders(&held).unwrap().done.len(), held.len());
+    let everything = all_pages(&f.dd, OrderQuery { limit: Some(500), ..OrderQuery::default() });
+    let paid = |r: &OrderRow| matches!(r.financial_status.as_str(), "PAID" | "PARTIALLY_REFUNDED");
+    let late_since = now - Duration::days(10);
     let queries = [
         OrderQuery { status: Some(OrderStatus::ToOrder), ..OrderQuery::default() },
         OrderQuery { store_id: Some(2), country_code: Some("us".into()), ..OrderQuery::default() },
@@ -124,6 +132,14 @@ fn filters_combine_like_a_brute_force_filter() {
             ..OrderQuery::default()
         },
         OrderQuery { status: Some(OrderStatus::Shipped), ..OrderQuery::default() },
+        OrderQuery { hold_kind: Some(HoldKind::Merchant), store_id: Some(1), ..OrderQuery::default() },
+        OrderQuery {
+            hold_kind: Some(HoldKind::PaymentPending),
+            country_code: Some("US".into()),
+            ..OrderQuery::default()
+        },
+        OrderQuery { late_since: Some(late_since), supplier_id: Some(2), ..OrderQuery::default() },
+        OrderQuery { late_since: Some(late_since), hold_kind: Some(HoldKind::Merchant), ..OrderQuery::default() },
     ];
     for (n, query) in queries.into_iter().enumerate() {
         for limit in [7, 50] {
@@ -142,6 +158,19 @@ fn filters_combine_like_a_brute_force_filter() {
                         .is_none_or(|c| r.country_code.as_deref() == Some(c.to_uppercase().as_str()))
                 })
                 .filter(|r| query.supplier_id.is_none_or(|s| fact(r.id).2.contains(&s)))
+                .filter(|r| match query.hold_kind {
+                    None => true,
+                    Some(HoldKind::Merchant) => held.contains(&r.id),
+                    Some(HoldKind::PaymentPending) => {
+                        !paid(r) && r.status == OrderStatus::AwaitingPayment && !held.contains(&r.id)
+                    }
+                    Some(other) => panic!("no brute force for {other:?}"),
+                })
+                .filter(|r| {
+                    query.late_since.is_none_or(|t| {
+                        matches!(r.status, OrderStatus::ToOrder | OrderStatus::Processing) && r.created_at < t
+                    })
+                })
                 .map(|r| r.id)
                 .collect();
             assert!(!expected.is_empty(), "query {n} selects something");

@@ -105,26 +105,38 @@ pub struct Sandbox {
     world: SharedWorld,
     shopify_addr: SocketAddr,
     supplier_addrs: Vec<SocketAddr>,
-    tasks: Vec<JoinHandle<()>>,
+    servers: Vec<Server>,
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
+        for server in &self.servers {
+            server.task.abort();
         }
     }
 }
 
-async fn serve(router: axum::Router) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+/// A running server: its task and the switch that shuts it down gracefully.
+struct Server {
+    task: JoinHandle<()>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Serves `router` on `addr` (port 0: a free one). Shutting down stops accepting and closes
+/// every connection once its request is answered, like a server going down.
+async fn serve(router: axum::Router, addr: SocketAddr) -> std::io::Result<(SocketAddr, Server)> {
+    let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let stopped = async move {
+            let _ = stopped.await;
+        };
+        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(stopped).await {
             tracing::error!(error = %e, "sandbox server stopped");
         }
     });
-    Ok((addr, task))
+    Ok((addr, Server { task, shutdown: Some(shutdown) }))
 }
 
 impl Sandbox {
@@ -147,15 +159,50 @@ impl Sandbox {
         let count = world.suppliers.len();
         let world: SharedWorld = Arc::new(Mutex::new(world));
         world.lock().expect("world").save();
-        let (shopify_addr, shop_task) = serve(shopify::router(world.clone())).await?;
-        let mut tasks = vec![shop_task];
-        let mut supplier_addrs = Vec::new();
-        for index in 0..count {
-            let (addr, task) = serve(cj::router(world.clone(), index)).await?;
-            supplier_addrs.push(addr);
-            tasks.push(task);
+        let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut sandbox =
+            Sandbox { world, shopify_addr: any_port, supplier_addrs: vec![any_port; count], servers: Vec::new() };
+        sandbox.start_servers().await?;
+        Ok(sandbox)
+    }
+
+    async fn start_servers(&mut self) -> std::io::Result<()> {
+        let (addr, server) = serve(shopify::router(self.world.clone()), self.shopify_addr).await?;
+        self.shopify_addr = addr;
+        self.servers.push(server);
+        for index in 0..self.supplier_addrs.len() {
+            let (addr, server) = serve(cj::router(self.world.clone(), index), self.supplier_addrs[index]).await?;
+            self.supplier_addrs[index] = addr;
+            self.servers.push(server);
         }
-        Ok(Sandbox { world, shopify_addr, supplier_addrs, tasks })
+        Ok(())
+    }
+
+    /// True while the servers run (see [`Sandbox::stop_servers`]).
+    pub fn is_serving(&self) -> bool {
+        !self.servers.is_empty()
+    }
+
+    /// Takes the servers down, as if the network had gone: new connections are refused and open
+    /// ones are closed once their request is answered. The data stays; see
+    /// [`Sandbox::restart_servers`].
+    pub async fn stop_servers(&mut self) {
+        for mut server in self.servers.drain(..) {
+            if let Some(shutdown) = server.shutdown.take() {
+                let _ = shutdown.send(());
+            }
+            if tokio::time::timeout(Duration::from_secs(5), &mut server.task).await.is_err() {
+                server.task.abort();
+            }
+        }
+    }
+
+    /// Brings the servers back on the same ports, with the same data.
+    pub async fn restart_servers(&mut self) -> std::io::Result<()> {
+        if self.is_serving() {
+            return Ok(());
+        }
+        self.start_servers().await
     }
 
     /// The shop's origin, e.g. `http://127.0.0.1:41234` (the Admin API is below it).

@@ -26,6 +26,7 @@ failures: Array<SyncFailure>,
  */
 error: string | null, 
 /**
- * The seed's line: `Synchronize {date time} complete, Plan execution: Total additions X, To update Y, fail Z`.
+ * The seed's line: `Synchronize {date time} complete, Plan execution: Total additions X, To update Y, fail Z`
+ * (`partial` or `failed` in place of `complete` when a page could not be fetched).
  */
 line: string, };

@@ -19,6 +19,9 @@ pub enum ConnectorError {
     /// No reply in time. For a write, the outcome is unknown (ambiguous).
     #[error("no reply in time from {0}")]
     Timeout(String),
+    /// The connection broke after the request went out. For a write, the outcome is unknown.
+    #[error("the connection to {0} broke before its reply")]
+    ReplyLost(String),
     /// Still throttled after honouring the platform's own pacing for several attempts.
     #[error("{0} kept throttling the requests; try again later")]
     Throttled(String),
@@ -31,18 +34,27 @@ pub enum ConnectorError {
 }
 
 impl ConnectorError {
-    /// Classifies a transport failure of `reqwest`.
+    /// Classifies a transport failure of `reqwest`: a failed connect means nothing was sent
+    /// (`Network`); any later failure may have reached the remote (`Timeout`, `ReplyLost`).
     pub fn from_transport(service: &str, e: &reqwest::Error) -> Self {
         if e.is_timeout() {
             ConnectorError::Timeout(service.to_owned())
-        } else {
+        } else if e.is_connect() || e.is_builder() {
             ConnectorError::Network(format!("{service} ({})", e.without_url_text()))
+        } else {
+            ConnectorError::ReplyLost(format!("{service} ({})", e.without_url_text()))
         }
     }
 
     /// True when a write may or may not have happened at the remote.
     pub fn is_ambiguous(&self) -> bool {
-        matches!(self, ConnectorError::Timeout(_) | ConnectorError::Malformed { .. })
+        matches!(self, ConnectorError::Timeout(_) | ConnectorError::ReplyLost(_) | ConnectorError::Malformed { .. })
+    }
+
+    /// True when the remote could not be reached or did not answer: the network is the suspect,
+    /// and the action is worth queuing until it is back.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ConnectorError::Network(_) | ConnectorError::Timeout(_) | ConnectorError::ReplyLost(_))
     }
 }
 

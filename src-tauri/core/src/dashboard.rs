@@ -1,0 +1,135 @@
+//! The Dashboard's figures, from the local database only (so it works offline): orders per
+//! status, orders per day, supplier spend per day, held orders and late shipments.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{CoreError, Result};
+use crate::views::{status_counts, StatusCount};
+
+/// What the Dashboard asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DashboardRequest {
+    /// Days of history in the charts, today included (1 to 366).
+    pub days: u32,
+    /// A paid order with no tracking number this many days after it was placed is late.
+    pub late_after_days: u32,
+    /// The merchant's offset from UTC in minutes (e.g. -300 for New York in winter): days in the
+    /// charts are the merchant's calendar days.
+    pub utc_offset_minutes: i32,
+}
+
+impl Default for DashboardRequest {
+    fn default() -> Self {
+        DashboardRequest { days: 30, late_after_days: 7, utc_offset_minutes: 0 }
+    }
+}
+
+/// Orders placed on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DailyOrders {
+    /// The merchant's calendar day, `YYYY-MM-DD`.
+    pub day: String,
+    #[ts(type = "number")]
+    pub orders: i64,
+}
+
+/// What one supplier charged the wallet on one day (sub-order charges less refunds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DailySpend {
+    pub day: String,
+    pub supplier_name: String,
+    /// Minor units of `Dashboard::spend_currency`.
+    #[ts(type = "number")]
+    pub amount_minor: i64,
+}
+
+/// Everything the Dashboard shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Dashboard {
+    pub counts: Vec<StatusCount>,
+    /// Every day of the period, oldest first, days without orders included.
+    pub orders_per_day: Vec<DailyOrders>,
+    /// Days with supplier charges, oldest first.
+    pub spend_per_day: Vec<DailySpend>,
+    /// The supplier wallet's currency (CJ bills in USD).
+    pub spend_currency: String,
+    /// Orders waiting with a hold reason.
+    #[ts(type = "number")]
+    pub held: i64,
+    /// Paid orders still without tracking `late_after_days` after they were placed.
+    #[ts(type = "number")]
+    pub late: i64,
+    pub late_after_days: u32,
+    /// Orders placed before this time (UTC) and not shipped are late: the Order page's
+    /// `late_since` filter lists them.
+    pub late_since: DateTime<Utc>,
+}
+
+/// Builds the Dashboard at `now`. Errors: `days` outside 1..=366 or an offset beyond ±18 hours.
+pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc>) -> Result<Dashboard> {
+    if !(1..=366).contains(&request.days) {
+        return Err(CoreError::InvalidInput("the dashboard shows 1 to 366 days".into()));
+    }
+    let offset = FixedOffset::east_opt(request.utc_offset_minutes * 60)
+        .filter(|_| request.utc_offset_minutes.abs() <= 18 * 60)
+        .ok_or_else(|| CoreError::InvalidInput("a UTC offset is at most 18 hours".into()))?;
+    let today: NaiveDate = now.with_timezone(&offset).date_naive();
+    let first_day = today - Duration::days(request.days as i64 - 1);
+    // Midnight of the first day, merchant time, as UTC.
+    let from_utc = first_day.and_hms_opt(0, 0, 0).expect("midnight exists").and_local_timezone(offset).unwrap();
+    let from_utc = from_utc.with_timezone(&Utc);
+    let shift = format!("{:+} minutes", request.utc_offset_minutes);
+
+    let mut per_day = std::collections::HashMap::<String, i64>::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT date(created_at, ?2) AS day, COUNT(*) FROM orders WHERE created_at >= ?1 GROUP BY day",
+    )?;
+    for row in stmt.query_map(params![from_utc, shift], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (day, n) = row?;
+        per_day.insert(day, n);
+    }
+    let orders_per_day = first_day
+        .iter_days()
+        .take(request.days as usize)
+        .map(|d| {
+            let day = d.format("%Y-%m-%d").to_string();
+            DailyOrders { orders: per_day.get(&day).copied().unwrap_or(0), day }
+        })
+        .collect();
+
+    let spend_per_day = conn
+        .prepare_cached(
+            "SELECT date(w.created_at, ?2) AS day, s.name, -SUM(w.amount_minor)
+             FROM wallet_entry w JOIN supplier s ON s.id = w.supplier_id
+             WHERE w.created_at >= ?1 AND w.kind IN ('charge', 'refund') AND w.supplier_order_id IS NOT NULL
+             GROUP BY day, s.name ORDER BY day, s.name",
+        )?
+        .query_map(params![from_utc, shift], |r| {
+            Ok(DailySpend { day: r.get(0)?, supplier_name: r.get(1)?, amount_minor: r.get(2)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let late_since = now - Duration::days(request.late_after_days as i64);
+    let late: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM orders WHERE status IN ('to_order', 'processing') AND created_at < ?1",
+        [late_since],
+        |r| r.get(0),
+    )?;
+    let held: i64 = conn.query_row("SELECT COUNT(*) FROM orders WHERE hold_kind IS NOT NULL", [], |r| r.get(0))?;
+    Ok(Dashboard {
+        counts: status_counts(conn)?,
+        orders_per_day,
+        spend_per_day,
+        spend_currency: crate::suppliers::cj::CJ_CURRENCY.to_owned(),
+        held,
+        late,
+        late_after_days: request.late_after_days,
+        late_since,
+    })
+}

@@ -1,0 +1,258 @@
+//! Bulk actions of the Order page on a selection of orders: Hold, Release and Export CSV.
+//! ("Ship orders" lives in [`crate::offline`], because it queues when the network is down.)
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{CoreError, Result};
+use crate::model::OrderStatus;
+use crate::search::{query_orders, OrderQuery};
+use crate::sync::refresh_order_status;
+use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
+
+/// At most this many orders in one bulk action (the Order page selects within what it loaded).
+pub const MAX_SELECTION: usize = 10_000;
+
+/// What a bulk action did to each order of the selection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BulkResult {
+    /// Order numbers the action applied to.
+    pub done: Vec<String>,
+    /// Orders left as they were, each with the reason.
+    pub skipped: Vec<SkippedOrder>,
+}
+
+/// An order a bulk action left alone, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SkippedOrder {
+    pub order_name: String,
+    pub reason: String,
+}
+
+impl BulkResult {
+    /// The CLI's summary line, e.g. `Held 3 orders, skipped 1`.
+    pub fn summary(&self, verb: &str) -> String {
+        let n = self.done.len();
+        format!("{verb} {n} order{}, skipped {}", if n == 1 { "" } else { "s" }, self.skipped.len())
+    }
+}
+
+fn check_selection(ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Err(CoreError::InvalidInput("select at least one order".into()));
+    }
+    if ids.len() > MAX_SELECTION {
+        return Err(CoreError::InvalidInput(format!("{} orders selected; at most {MAX_SELECTION} at once", ids.len())));
+    }
+    Ok(())
+}
+
+/// The name and status of an order, or `NotFound`.
+fn name_and_status(conn: &Connection, order_id: i64) -> Result<(String, OrderStatus)> {
+    let (name, status): (String, String) = conn
+        .query_row("SELECT name, status FROM orders WHERE id = ?1", [order_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
+    Ok((name, OrderStatus::parse(&status).unwrap_or(OrderStatus::ToOrder)))
+}
+
+/// "Hold": keeps orders that are not with their suppliers yet from being shipped, by hand or by
+/// Auto Fulfillment, until released; a queued "Ship order" of them is dropped. Orders already
+/// with their suppliers are skipped with the reason. One transaction: all or nothing.
+pub fn hold_orders(db: &Db, ids: &[i64], now: DateTime<Utc>) -> Result<BulkResult> {
+    check_selection(ids)?;
+    db.write(|tx| {
+        let mut result = BulkResult::default();
+        for &id in ids {
+            let (name, status) = name_and_status(tx, id)?;
+            if !matches!(status, OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed) {
+                result.skipped.push(SkippedOrder {
+                    order_name: name,
+                    reason: format!("already with its suppliers ({})", status.label().to_lowercase()),
+                });
+                continue;
+            }
+            tx.execute(
+                "UPDATE orders SET merchant_hold_at = COALESCE(merchant_hold_at, ?2) WHERE id = ?1",
+                params![id, now],
+            )?;
+            tx.execute("DELETE FROM queued_action WHERE order_id = ?1", [id])?;
+            refresh_order_status(tx, id)?;
+            result.done.push(name);
+        }
+        Ok(result)
+    })
+}
+
+/// "Release": lifts the merchant's hold, and a "no shipping line" hold so the next Ship order
+/// asks the supplier again. Orders that were not held are skipped.
+pub fn release_orders(db: &Db, ids: &[i64]) -> Result<BulkResult> {
+    check_selection(ids)?;
+    db.write(|tx| {
+        let mut result = BulkResult::default();
+        for &id in ids {
+            let (name, _) = name_and_status(tx, id)?;
+            let released = tx.execute(
+                "UPDATE orders SET merchant_hold_at = NULL, hold_kind = NULL, hold_reason = NULL
+                 WHERE id = ?1 AND (merchant_hold_at IS NOT NULL OR hold_kind = 'no_shipping_line')",
+                [id],
+            )?;
+            if released == 0 {
+                result.skipped.push(SkippedOrder { order_name: name, reason: "not held by you".into() });
+                continue;
+            }
+            refresh_order_status(tx, id)?;
+            result.done.push(name);
+        }
+        Ok(result)
+    })
+}
+
+/// Which orders to export: the ones ticked on the Order page, or all that match a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderSelection {
+    Ids(#[ts(type = "Array<number>")] Vec<i64>),
+    Query(OrderQuery),
+}
+
+/// The rows of `ids`, newest first. Unknown ids are an error: an export must not be silently short.
+fn rows_for_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<OrderRow>> {
+    check_selection(ids)?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let sql = format!("{ORDER_ROW_SELECT} WHERE o.id IN ({marks})");
+        let mut stmt = conn.prepare(&sql)?;
+        let found = stmt.query_map(params_from_iter(chunk.iter()), order_row)?;
+        for row in found {
+            rows.push(row?);
+        }
+    }
+    let mut wanted: Vec<i64> = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if rows.len() != wanted.len() {
+        let missing = wanted.iter().find(|id| !rows.iter().any(|r| r.id == **id)).copied().unwrap_or_default();
+        return Err(CoreError::NotFound(format!("order {missing} not found")));
+    }
+    rows.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+    Ok(rows)
+}
+
+/// The columns of the orders CSV, in order. A public interface: merchants import it elsewhere.
+pub const CSV_HEADER: [&str; 14] = [
+    "Order",
+    "Store",
+    "Created (UTC)",
+    "Customer",
+    "Email",
+    "Country",
+    "Items",
+    "Total",
+    "Currency",
+    "Status",
+    "Financial status",
+    "Hold reason",
+    "Tracking numbers",
+    "Supplier order numbers",
+];
+
+/// Spreadsheet programs run a cell that starts with `=`, `+`, `-`, `@`, tab or CR as a formula;
+/// order fields come from buyers, so such cells get a leading `'` (OWASP "CSV injection").
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Writes the selected orders as CSV (RFC 4180, UTF-8, header row [`CSV_HEADER`]), newest first;
+/// totals as decimal amounts (`12.50`). Returns how many orders were written.
+/// Errors: an unknown id in `Ids`, more than [`MAX_SELECTION`] ids, or a failed write.
+pub fn export_orders_csv(conn: &Connection, selection: &OrderSelection, out: impl Write) -> Result<usize> {
+    let mut writer = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| CoreError::InvalidInput(format!("could not write the CSV: {e}"));
+    writer.write_record(CSV_HEADER).map_err(io)?;
+    let mut extra = conn.prepare_cached(
+        "SELECT COALESCE(o.email, ''),
+                COALESCE((SELECT group_concat(sh.tracking_number, ' ') FROM supplier_order so
+                          JOIN shipment sh ON sh.supplier_order_id = so.id WHERE so.order_id = o.id), ''),
+                COALESCE((SELECT group_concat(so.supplier_order_id, ' ') FROM supplier_order so
+                          WHERE so.order_id = o.id AND so.supplier_order_id IS NOT NULL), '')
+         FROM orders o WHERE o.id = ?1",
+    )?;
+    let mut written = 0;
+    let mut write_rows = |rows: Vec<OrderRow>| -> Result<()> {
+        for row in rows {
+            let (email, tracking, supplier_orders): (String, String, String) =
+                extra.query_row([row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            writer
+                .write_record([
+                    cell(&row.name),
+                    cell(&row.store_name),
+                    row.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    cell(row.customer_name.as_deref().unwrap_or("")),
+                    cell(&email),
+                    row.country_code.clone().unwrap_or_default(),
+                    row.item_count.to_string(),
+                    crate::money::format_minor(row.total_minor, &row.currency),
+                    row.currency.clone(),
+                    row.status.label().to_owned(),
+                    row.financial_status.clone(),
+                    cell(row.hold_reason.as_deref().unwrap_or("")),
+                    cell(&tracking),
+                    cell(&supplier_orders),
+                ])
+                .map_err(io)?;
+            written += 1;
+        }
+        Ok(())
+    };
+    match selection {
+        OrderSelection::Ids(ids) => write_rows(rows_for_ids(conn, ids)?)?,
+        OrderSelection::Query(query) => {
+            let mut query = OrderQuery { limit: Some(500), after: None, ..query.clone() };
+            loop {
+                let page = query_orders(conn, &query)?;
+                write_rows(page.rows)?;
+                match page.next {
+                    Some(next) => query.after = Some(next),
+                    None => break,
+                }
+            }
+        }
+    }
+    writer.flush().map_err(|e| CoreError::InvalidInput(format!("could not write the CSV: {e}")))?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("Ana Núñez"), "Ana Núñez");
+    }
+
+    #[test]
+    fn summary_line_counts() {
+        let r = BulkResult {
+            done: vec!["#1".into()],
+            skipped: vec![SkippedOrder { order_name: "#2".into(), reason: "x".into() }],
+        };
+        assert_eq!(r.summary("Held"), "Held 1 order, skipped 1");
+    }
+}
