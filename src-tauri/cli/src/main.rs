@@ -11,9 +11,13 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use dropdock_core::dashboard::DashboardRequest;
 use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::money::format_minor;
+use dropdock_core::order_actions::{BulkResult, OrderSelection};
+use dropdock_core::search::OrderQuery;
 use dropdock_core::secrets::{MemorySecrets, OsKeychain, SecretStore};
 use dropdock_core::{Dropdock, APP_IDENTIFIER};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
@@ -60,9 +64,23 @@ enum Command {
         #[arg(long, value_parser = ["7", "14", "30", "60"])]
         days: String,
     },
-    /// Local orders.
+    /// Local orders: list, ship, hold, release, export.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Actions queued while the network was down.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// The Dashboard: orders per status, held and late orders, orders and supplier spend per day.
+    Dashboard {
+        /// Days of history.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// A paid order without tracking this many days after it was placed is late.
+        #[arg(long, default_value_t = 7)]
+        late_days: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Ship order: send an order (e.g. "#1001") to its suppliers, split by supplier.
     Ship { order: String },
     /// One tracking poll: new shipments recorded and pushed to the stores.
@@ -154,19 +172,128 @@ enum ShippingCommand {
     },
 }
 
+/// The Order page's filters, all optional, all combined.
+#[derive(clap::Args, Default)]
+struct OrderFilter {
+    /// awaiting_payment, to_order, processing, shipped, fulfilled or failed.
+    #[arg(long)]
+    status: Option<String>,
+    /// A connected store's name.
+    #[arg(long)]
+    store: Option<String>,
+    /// Destination country, ISO 3166-1 alpha-2 (e.g. US).
+    #[arg(long)]
+    country: Option<String>,
+    /// Orders with items from this supplier (its name).
+    #[arg(long)]
+    supplier: Option<String>,
+    /// Held for this reason: merchant, payment_pending, no_address, unmapped_sku,
+    /// nothing_to_ship or no_shipping_line.
+    #[arg(long)]
+    hold: Option<String>,
+    /// Late shipments: paid, no tracking number this many days after the order was placed.
+    #[arg(long, value_name = "DAYS")]
+    late: Option<u32>,
+    /// Placed on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DAY")]
+    from: Option<chrono::NaiveDate>,
+    /// Placed on or before this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DAY")]
+    to: Option<chrono::NaiveDate>,
+    /// Full-text search: order number, customer, e-mail, SKU, product title, tracking number.
+    #[arg(long)]
+    search: Option<String>,
+}
+
+impl OrderFilter {
+    /// The core query; names are resolved against the database.
+    fn query(&self, dd: &Dropdock) -> Result<OrderQuery> {
+        let status = match &self.status {
+            Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
+                anyhow!("unknown status '{s}' (awaiting_payment, to_order, processing, shipped, fulfilled, failed)")
+            })?),
+            None => None,
+        };
+        let hold_kind = match &self.hold {
+            Some(h) => Some(HoldKind::parse(h).ok_or_else(|| {
+                let known: Vec<&str> = HoldKind::ALL.iter().map(|k| k.as_str()).collect();
+                anyhow!("unknown hold reason '{h}' ({})", known.join(", "))
+            })?),
+            None => None,
+        };
+        let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+        Ok(OrderQuery {
+            status,
+            store_id: self.store.as_deref().map(|n| dd.store_by_name(n)).transpose()?.map(|s| s.id),
+            country_code: self.country.clone(),
+            supplier_id: self.supplier.as_deref().map(|n| dd.supplier_by_name(n)).transpose()?.map(|s| s.id),
+            hold_kind,
+            late_since: self.late.map(|days| chrono::Utc::now() - chrono::Duration::days(days as i64)),
+            created_from: self.from.map(midnight),
+            created_to: self.to.map(|d| midnight(d + chrono::Duration::days(1))),
+            search: self.search.clone(),
+            ..OrderQuery::default()
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum OrdersCommand {
     /// List orders, newest first.
     List {
-        /// awaiting_payment, to_order, processing, shipped, fulfilled or failed.
-        #[arg(long)]
-        status: Option<String>,
+        #[command(flatten)]
+        filter: OrderFilter,
         #[arg(long, default_value_t = 100)]
         limit: u32,
         /// One JSON array instead of a table.
         #[arg(long)]
         json: bool,
     },
+    /// Ship orders: send each to its suppliers now, or queue it while they cannot be reached.
+    Ship {
+        /// Order numbers, e.g. "#1001" 1002.
+        #[arg(required = true)]
+        orders: Vec<String>,
+    },
+    /// Hold: keep orders from being shipped (by hand or automatically) until released.
+    Hold {
+        #[arg(required = true)]
+        orders: Vec<String>,
+    },
+    /// Release held orders.
+    Release {
+        #[arg(required = true)]
+        orders: Vec<String>,
+    },
+    /// Export CSV: the named orders, or every order the filters match.
+    Export {
+        /// Order numbers; none means every order the filters match.
+        orders: Vec<String>,
+        #[command(flatten)]
+        filter: OrderFilter,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum QueueCommand {
+    /// Actions waiting for the network.
+    List,
+    /// Check the network and run what is queued.
+    Run,
+}
+
+fn order_ids(dd: &Dropdock, names: &[String]) -> Result<Vec<i64>> {
+    names.iter().map(|n| Ok(dd.order_id_by_name(n)?)).collect()
+}
+
+fn print_bulk(result: &BulkResult, verb: &str) {
+    println!("{}", result.summary(verb));
+    for s in &result.skipped {
+        println!("skipped {}: {}", s.order_name, s.reason);
+    }
 }
 
 fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf> {
@@ -278,30 +405,122 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Orders(OrdersCommand::List { status, limit, json }) => {
-            let status = match status {
-                Some(s) => Some(OrderStatus::parse(&s).ok_or_else(|| {
-                    anyhow!("unknown status '{s}' (awaiting_payment, to_order, processing, shipped, fulfilled, failed)")
-                })?),
-                None => None,
-            };
+        Command::Orders(OrdersCommand::List { filter, limit, json }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
-            let orders = dd.orders(status, limit)?;
+            let mut query = OrderQuery { limit: Some(limit.clamp(1, 500)), ..filter.query(&dd)? };
+            let mut orders = Vec::new();
+            while orders.len() < limit as usize {
+                let page = dd.query_orders(&query)?;
+                orders.extend(page.rows);
+                match page.next {
+                    Some(next) => query.after = Some(next),
+                    None => break,
+                }
+            }
+            orders.truncate(limit as usize);
             if json {
                 println!("{}", serde_json::to_string_pretty(&orders)?);
             } else {
                 for o in orders {
                     println!(
-                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        "{}\t{}\t{}\t{}\t{}\t{}{}",
                         o.name,
                         o.status.label(),
                         o.customer_name.unwrap_or_default(),
                         o.country_code.unwrap_or_default(),
                         money(o.total_minor, &o.currency),
-                        o.created_at.format("%Y-%m-%d %H:%M UTC")
+                        o.created_at.format("%Y-%m-%d %H:%M UTC"),
+                        o.hold_reason.map(|r| format!("\theld: {r}")).unwrap_or_default()
                     );
                 }
             }
+            Ok(())
+        }
+        Command::Orders(OrdersCommand::Ship { orders }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let result = dd.ship_orders(&order_ids(&dd, &orders)?).await?;
+            println!("{}", result.summary());
+            for s in &result.skipped {
+                println!("skipped {}: {}", s.order_name, s.reason);
+            }
+            for name in &result.queued {
+                println!("queued {name}: its supplier cannot be reached; `dropdock-cli queue run` sends it");
+            }
+            Ok(())
+        }
+        Command::Orders(OrdersCommand::Hold { orders }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            print_bulk(&dd.hold_orders(&order_ids(&dd, &orders)?)?, "Held");
+            Ok(())
+        }
+        Command::Orders(OrdersCommand::Release { orders }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            print_bulk(&dd.release_orders(&order_ids(&dd, &orders)?)?, "Released");
+            Ok(())
+        }
+        Command::Orders(OrdersCommand::Export { orders, filter, output }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let selection = if orders.is_empty() {
+                OrderSelection::Query(filter.query(&dd)?)
+            } else {
+                OrderSelection::Ids(order_ids(&dd, &orders)?)
+            };
+            match output {
+                Some(path) => {
+                    // Written beside the target and renamed: a failed export never leaves half a file.
+                    let tmp = path.with_extension("csv.partial");
+                    let file =
+                        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+                    let written = dd.export_orders_csv(&selection, std::io::BufWriter::new(file));
+                    let written = match written {
+                        Ok(n) => n,
+                        Err(e) => {
+                            let _ = std::fs::remove_file(&tmp);
+                            return Err(e.into());
+                        }
+                    };
+                    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("Exported {written} orders to {}", path.display());
+                }
+                None => {
+                    dd.export_orders_csv(&selection, std::io::stdout().lock())?;
+                }
+            }
+            Ok(())
+        }
+        Command::Queue(QueueCommand::List) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            println!("{} actions queued", dd.network_status()?.queued);
+            Ok(())
+        }
+        Command::Queue(QueueCommand::Run) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            dd.probe_network().await?;
+            if !dd.network_status()?.online {
+                bail!("the stores and suppliers cannot be reached; the queue is kept");
+            }
+            let result = dd.run_queue().await?;
+            println!("{}", result.summary());
+            for s in &result.skipped {
+                println!("skipped {}: {}", s.order_name, s.reason);
+            }
+            Ok(())
+        }
+        Command::Dashboard { days, late_days, json } => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let board = dd.dashboard(DashboardRequest { days, late_after_days: late_days, utc_offset_minutes: 0 })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&board)?);
+                return Ok(());
+            }
+            for c in &board.counts {
+                println!("{}\t{}", c.label, c.count);
+            }
+            println!("Held\t{}", board.held);
+            println!("Late (no tracking after {} days)\t{}", board.late_after_days, board.late);
+            let orders: i64 = board.orders_per_day.iter().map(|d| d.orders).sum();
+            let spend: i64 = board.spend_per_day.iter().map(|d| d.amount_minor).sum();
+            println!("Last {days} days: {orders} orders, supplier spend {}", money(spend, &board.spend_currency));
             Ok(())
         }
         Command::Ship { order } => {

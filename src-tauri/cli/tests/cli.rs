@@ -57,3 +57,60 @@ fn bad_input_is_one_clear_line_and_a_non_zero_exit() {
     let stores = cli(&["--data-dir", d, "store", "list"]);
     assert!(stores.status.success() && stores.stdout.is_empty());
 }
+
+#[test]
+fn bulk_actions_filters_export_and_the_offline_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    // The demo syncs and ships, then its sandbox stops: from here on the suppliers are unreachable.
+    let demo = cli(&["--data-dir", d, "demo", "--ship", "1"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let to_order = cli(&["--data-dir", d, "orders", "list", "--status", "to_order", "--limit", "3"]);
+    let names: Vec<String> = text(&to_order.stdout).lines().map(|l| l.split('\t').next().unwrap().to_owned()).collect();
+    assert_eq!(names.len(), 3, "{}", text(&to_order.stdout));
+
+    // Hold two; the hold filter lists exactly them.
+    let held = cli(&["--data-dir", d, "orders", "hold", &names[0], &names[1]]);
+    assert_eq!(text(&held.stdout).lines().next(), Some("Held 2 orders, skipped 0"));
+    let listed = cli(&["--data-dir", d, "orders", "list", "--hold", "merchant"]);
+    let listed = text(&listed.stdout);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(listed.lines().all(|l| l.contains("\theld: held by you")), "{listed}");
+
+    // Ship: the held ones are skipped, the other is queued (the sandbox is gone), nothing fails.
+    let ship = cli(&["--data-dir", d, "orders", "ship", &names[0], &names[1], &names[2]]);
+    let out = text(&ship.stdout);
+    assert!(ship.status.success(), "{out}{}", text(&ship.stderr));
+    assert_eq!(out.lines().next(), Some("Shipped 0 orders, queued 1, skipped 2"), "{out}");
+    assert!(out.contains(&format!("queued {}", names[2])), "{out}");
+    assert_eq!(text(&cli(&["--data-dir", d, "queue", "list"]).stdout).trim(), "1 actions queued");
+    let run = cli(&["--data-dir", d, "queue", "run"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stderr).contains("the queue is kept"));
+
+    // Release one.
+    let released = cli(&["--data-dir", d, "orders", "release", &names[0], &names[2]]);
+    let released = text(&released.stdout);
+    assert!(released.starts_with("Released 1 order, skipped 1\n"), "{released}");
+    assert!(released.contains(&format!("skipped {}: not held by you", names[2])), "{released}");
+
+    // Export: the named orders, then every order a filter matches, to a file.
+    let csv = cli(&["--data-dir", d, "orders", "export", &names[0], &names[1]]);
+    let csv = text(&csv.stdout);
+    assert!(csv.starts_with("Order,Store,Created (UTC),Customer,Email,Country,Items,Total,Currency,Status"), "{csv}");
+    assert_eq!(csv.lines().count(), 3);
+    let file = dir.path().join("unpaid.csv");
+    let export =
+        cli(&["--data-dir", d, "orders", "export", "--status", "awaiting_payment", "-o", file.to_str().unwrap()]);
+    let unpaid = cli(&["--data-dir", d, "orders", "list", "--status", "awaiting_payment", "--limit", "1000"]);
+    let count = text(&unpaid.stdout).lines().count();
+    assert_eq!(text(&export.stdout).trim(), format!("Exported {count} orders to {}", file.display()));
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), count + 1);
+
+    // The dashboard counts what the list shows.
+    let board = text(&cli(&["--data-dir", d, "dashboard"]).stdout);
+    assert!(board.contains(&format!("Awaiting payment\t{count}\n")), "{board}");
+    assert!(board.contains("Held\t"), "{board}");
+    let bad = cli(&["--data-dir", d, "orders", "list", "--hold", "lost"]);
+    assert!(text(&bad.stderr).starts_with("error: unknown hold reason 'lost' (merchant, payment_pending"));
+}
