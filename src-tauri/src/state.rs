@@ -15,6 +15,8 @@ use tauri::{AppHandle, Emitter, Manager};
 pub const ORDERS_CHANGED: &str = "orders-changed";
 /// Event: the start-up status changed.
 pub const STATUS_CHANGED: &str = "status-changed";
+/// Event: online/offline or the number of queued actions may have changed; refetch the badge.
+pub const NETWORK_CHANGED: &str = "network-changed";
 
 pub struct AppState {
     pub dd: Arc<Dropdock>,
@@ -107,5 +109,34 @@ impl AppState {
 
     pub fn on_sandbox(&self) -> bool {
         self.status.read().expect("status lock").sandbox
+    }
+
+    /// The data directory (the database, the sandbox's state, logs when overridden).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
+    /// Takes the embedded sandbox's servers down or brings them back (Settings → Demo sandbox:
+    /// see what Dropdock does when the network goes). Returns whether they now serve.
+    /// Errors when Dropdock does not run on the sandbox.
+    pub async fn set_sandbox_serving(&self, serving: bool) -> Result<bool, String> {
+        let taken = self.sandbox.lock().expect("sandbox lock").take();
+        let Some(mut sandbox) = taken else {
+            return Err("Dropdock is not running on the demo sandbox".into());
+        };
+        let result = if serving {
+            sandbox.restart_servers().await.map_err(|e| format!("the sandbox could not restart: {e}"))
+        } else {
+            sandbox.stop_servers().await;
+            Ok(())
+        };
+        let now_serving = sandbox.is_serving();
+        *self.sandbox.lock().expect("sandbox lock") = Some(sandbox);
+        result.map(|_| now_serving)
+    }
+
+    /// Whether the embedded sandbox's servers run (`None` when not on the sandbox).
+    pub fn sandbox_serving(&self) -> Option<bool> {
+        self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| s.is_serving())
     }
 }

@@ -1,10 +1,45 @@
-//! Background work spawned at start and stopped on exit: the tracking poller.
+//! Background work spawned at start and stopped on exit: the tracking poller, and the network
+//! watcher that runs the actions queued while offline once the accounts answer again.
 
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::state::{AppState, ORDERS_CHANGED};
+use crate::state::{AppState, NETWORK_CHANGED, ORDERS_CHANGED};
+
+/// How often the network is checked: often while offline or with queued actions, so they run
+/// soon after the network returns; rarely otherwise (every failed call also marks it offline).
+fn network_interval(online: bool, queued: i64) -> Duration {
+    if online && queued == 0 {
+        Duration::from_secs(30)
+    } else {
+        Duration::from_secs(5)
+    }
+}
+
+/// Probes the accounts; when they answer, runs the queue. Tells the UI what changed.
+pub async fn check_network(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    match state.dd.probe_network().await {
+        Ok(true) => {
+            let _ = app.emit(NETWORK_CHANGED, ());
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "network probe failed"),
+    }
+    let Ok(status) = state.dd.network_status() else { return };
+    if status.online && status.queued > 0 {
+        match state.dd.run_queue().await {
+            Ok(result) => {
+                tracing::info!(summary = %result.summary(), "queued actions ran");
+                crate::notifier::queue_ran(app, &result);
+            }
+            Err(e) => tracing::warn!(error = %e, "queued actions failed"),
+        }
+        let _ = app.emit(ORDERS_CHANGED, ());
+        let _ = app.emit(NETWORK_CHANGED, ());
+    }
+}
 
 /// How often suppliers are asked for tracking numbers (10 s on the sandbox, so the demo moves).
 fn tracking_interval(on_sandbox: bool) -> Duration {
@@ -40,7 +75,16 @@ pub fn start(app: AppHandle) {
             }
         }
     });
-    app.state::<AppState>().workers.lock().expect("workers lock").push(tracking);
+    let handle = app.clone();
+    let network = tauri::async_runtime::spawn(async move {
+        loop {
+            let status = handle.state::<AppState>().dd.network_status();
+            let (online, queued) = status.map(|s| (s.online, s.queued)).unwrap_or((true, 0));
+            tokio::time::sleep(network_interval(online, queued)).await;
+            check_network(&handle).await;
+        }
+    });
+    app.state::<AppState>().workers.lock().expect("workers lock").extend([tracking, network]);
 }
 
 pub fn stop(app: &AppHandle) {

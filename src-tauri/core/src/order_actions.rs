@@ -148,6 +148,15 @@ fn rows_for_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<OrderRow>> {
     Ok(rows)
 }
 
+/// Where the desktop app wrote an export, and how many orders it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ExportedFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub orders: usize,
+}
+
 /// The columns of the orders CSV, in order. A public interface: merchants import it elsewhere.
 pub const CSV_HEADER: [&str; 14] = [
     "Order",

@@ -358,6 +358,8 @@ pub struct AppStatus {
     pub ready: bool,
     /// True while Dropdock runs on its embedded sandbox (no real account connected).
     pub sandbox: bool,
+    /// On the sandbox: whether its servers run (Settings → Demo sandbox can stop them).
+    pub sandbox_serving: bool,
     pub error: Option<String>,
     /// Where the database lives.
     pub data_dir: String,

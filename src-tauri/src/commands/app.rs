@@ -1,17 +1,20 @@
 //! App-wide commands: start-up status, a manual tracking poll, opening links.
 
 use dropdock_core::error::{ErrorBody, ErrorCode};
+use dropdock_core::offline::NetworkStatus;
 use dropdock_core::tracking::TrackReport;
 use dropdock_core::views::AppStatus;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
 use super::{to_body, CommandResult};
-use crate::state::AppState;
+use crate::state::{AppState, NETWORK_CHANGED};
 
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> AppStatus {
-    state.status.read().expect("status lock").clone()
+    let mut status = state.status.read().expect("status lock").clone();
+    status.sandbox_serving = state.sandbox_serving().unwrap_or(false);
+    status
 }
 
 /// One tracking poll now (Order page → Action → Check tracking).
@@ -32,4 +35,24 @@ pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
         .map_err(|e| invalid(format!("could not open the browser: {e}")))
+}
+
+/// The offline badge: whether the stores and suppliers answer, and how many actions wait.
+#[tauri::command]
+pub fn network_status(state: State<'_, AppState>) -> CommandResult<NetworkStatus> {
+    state.dd.network_status().map_err(to_body)
+}
+
+/// Settings → Demo sandbox: stop or restart the embedded sandbox's servers, to see Dropdock
+/// work offline. Probes the network at once so the badge follows.
+#[tauri::command]
+pub async fn set_sandbox_serving(app: AppHandle, state: State<'_, AppState>, serving: bool) -> CommandResult<bool> {
+    let now = state
+        .set_sandbox_serving(serving)
+        .await
+        .map_err(|message| ErrorBody { code: ErrorCode::InvalidInput, message })?;
+    crate::workers::check_network(&app).await;
+    let _ = app.emit(NETWORK_CHANGED, ());
+    let _ = app.emit(crate::state::STATUS_CHANGED, ());
+    Ok(now)
 }

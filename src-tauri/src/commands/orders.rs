@@ -1,13 +1,20 @@
-//! Order page: the table and its tabs, the detail, Ship order, Sync Order.
+//! Order page: the table and its tabs, the detail, bulk actions (Ship orders, Hold, Release,
+//! Export CSV), Sync Order, and the Dashboard's figures.
 
-use dropdock_core::fulfillment::ShipResult;
+use std::path::PathBuf;
+
+use dropdock_core::dashboard::{Dashboard, DashboardRequest};
+use dropdock_core::error::{ErrorBody, ErrorCode};
+use dropdock_core::offline::ShipOrdersResult;
+use dropdock_core::order_actions::{BulkResult, ExportedFile, OrderSelection};
 use dropdock_core::search::{OrderPage, OrderQuery};
 use dropdock_core::sync::SyncSummary;
 use dropdock_core::views::{OrderDetail, StatusCount};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
+use tauri_plugin_opener::OpenerExt;
 
 use super::{to_body, CommandResult};
-use crate::state::{AppState, ORDERS_CHANGED};
+use crate::state::{AppState, NETWORK_CHANGED, ORDERS_CHANGED};
 
 /// A page of the orders table: filters, search, keyset pagination (`query.after`).
 #[tauri::command]
@@ -25,12 +32,92 @@ pub fn order_detail(state: State<'_, AppState>, id: i64) -> CommandResult<OrderD
     state.dd.order_detail(id).map_err(to_body)
 }
 
-/// "Ship order": split by supplier, send, pay from the wallet.
+/// "Ship order(s)": each order split by supplier, sent and paid from the wallet now, or queued
+/// while its supplier cannot be reached, or skipped with the reason (held, already sent).
 #[tauri::command]
-pub async fn ship_order(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<ShipResult> {
-    let result = state.dd.ship(id).await;
+pub async fn ship_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<ShipOrdersResult> {
+    let result = state.dd.ship_orders(&ids).await;
+    let _ = app.emit(ORDERS_CHANGED, ());
+    let _ = app.emit(NETWORK_CHANGED, ());
+    result.map_err(to_body)
+}
+
+/// "Hold" on a selection.
+#[tauri::command]
+pub fn hold_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
+    let result = state.dd.hold_orders(&ids);
     let _ = app.emit(ORDERS_CHANGED, ());
     result.map_err(to_body)
+}
+
+/// "Release" on a selection.
+#[tauri::command]
+pub fn release_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
+    let result = state.dd.release_orders(&ids);
+    let _ = app.emit(ORDERS_CHANGED, ());
+    result.map_err(to_body)
+}
+
+/// Exports land in the user's Downloads folder (the data directory's `exports` when there is
+/// none), like a browser's downloads: no file dialog to drive, and the path is shown to the user.
+fn exports_dir(app: &AppHandle) -> PathBuf {
+    match std::env::var_os("DROPDOCK_EXPORT_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => app.path().download_dir().unwrap_or_else(|_| app.state::<AppState>().data_dir().join("exports")),
+    }
+}
+
+fn io_error(message: String) -> ErrorBody {
+    ErrorBody { code: ErrorCode::InvalidInput, message }
+}
+
+/// "Export CSV": writes `dropdock-orders-{UTC time}.csv` into the exports folder (written to a
+/// temporary name and renamed, so a full disk never leaves half a file).
+#[tauri::command]
+pub fn export_orders_csv(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    selection: OrderSelection,
+) -> CommandResult<ExportedFile> {
+    let dir = exports_dir(&app);
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(format!("cannot create {}: {e}", dir.display())))?;
+    let name = format!("dropdock-orders-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+    let path = dir.join(name);
+    let tmp = path.with_extension("csv.partial");
+    let file = std::fs::File::create(&tmp).map_err(|e| io_error(format!("cannot write {}: {e}", tmp.display())))?;
+    let written = state.dd.export_orders_csv(&selection, std::io::BufWriter::new(file));
+    let orders = match written {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(to_body(e));
+        }
+    };
+    std::fs::rename(&tmp, &path).map_err(|e| io_error(format!("cannot write {}: {e}", path.display())))?;
+    tracing::info!(orders, path = %path.display(), "orders exported");
+    Ok(ExportedFile { path: path.display().to_string(), orders })
+}
+
+/// Shows an exported file in the file manager; only files in the exports folder.
+#[tauri::command]
+pub fn reveal_export(app: AppHandle, path: String) -> CommandResult<()> {
+    let path = PathBuf::from(path);
+    if path.parent() != Some(exports_dir(&app).as_path()) || path.extension().is_none_or(|e| e != "csv") {
+        return Err(io_error("only Dropdock's own exports can be shown".into()));
+    }
+    app.opener().reveal_item_in_dir(&path).map_err(|e| io_error(format!("could not open the file manager: {e}")))
+}
+
+/// The Dashboard's figures. `utc_offset_minutes` is the merchant's offset from UTC (JavaScript's
+/// `-new Date().getTimezoneOffset()`).
+#[tauri::command]
+pub fn dashboard(
+    state: State<'_, AppState>,
+    days: u32,
+    late_after_days: u32,
+    utc_offset_minutes: i32,
+) -> CommandResult<Dashboard> {
+    state.dd.dashboard(DashboardRequest { days, late_after_days, utc_offset_minutes }).map_err(to_body)
 }
 
 /// "Sync Order": one store, 7/14/30/60 days; returns the summary with its seed line.
@@ -43,5 +130,6 @@ pub async fn sync_orders(
 ) -> CommandResult<SyncSummary> {
     let result = state.dd.sync(store_id, days).await;
     let _ = app.emit(ORDERS_CHANGED, ());
+    let _ = app.emit(NETWORK_CHANGED, ());
     result.map_err(to_body)
 }

@@ -8,7 +8,11 @@ export type AppStatus = { ready: boolean,
 /**
  * True while Dropdock runs on its embedded sandbox (no real account connected).
  */
-sandbox: boolean, error: string | null, 
+sandbox: boolean, 
+/**
+ * On the sandbox: whether its servers run (Settings → Demo sandbox can stop them).
+ */
+sandbox_serving: boolean, error: string | null, 
 /**
  * Where the database lives.
  */
