@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "app_status",
     "query_orders",
     "order_counts",
+    "order_countries",
     "order_detail",
     "ship_orders",
     "hold_orders",

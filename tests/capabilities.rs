@@ -21,6 +21,7 @@ fn main_window_has_only_its_own_commands() {
         "allow-app-status",
         "allow-query-orders",
         "allow-order-counts",
+        "allow-order-countries",
         "allow-order-detail",
         "allow-ship-orders",
         "allow-hold-orders",

@@ -47,6 +47,7 @@ pub fn run() {
             commands::app::open_link,
             commands::orders::query_orders,
             commands::orders::order_counts,
+            commands::orders::order_countries,
             commands::orders::order_detail,
             commands::orders::ship_orders,
             commands::orders::hold_orders,

@@ -1,15 +1,18 @@
-import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title, Alert } from "@mantine/core";
-import { IconBolt, IconBuildingStore, IconLayoutDashboard, IconReceipt, IconSettings, IconWallet, IconAlertTriangle } from "@tabler/icons-react";
+import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title, Alert, Tooltip } from "@mantine/core";
+import { IconBolt, IconBuildingStore, IconLayoutDashboard, IconReceipt, IconSettings, IconWallet, IconAlertTriangle, IconClockPause, IconWifiOff } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "./api";
-import { DashboardPage } from "./pages/DashboardPage";
+import { lazy, Suspense } from "react";
 import { OrdersPage } from "./pages/OrdersPage";
 import { WalletPage } from "./pages/WalletPage";
 import { AutoFulfillmentPage } from "./pages/AutoFulfillmentPage";
 import { IntegrationsPage } from "./pages/IntegrationsPage";
 import { SettingsPage } from "./pages/SettingsPage";
+
+// The Dashboard carries the chart library: loaded when first opened, so the Order page starts light.
+const DashboardPage = lazy(() => import("./pages/DashboardPage").then((m) => ({ default: m.DashboardPage })));
 
 type NavItem = { label: string; path?: string; icon: React.ReactNode; testId: string; children?: { label: string; path: string; testId: string }[] };
 
@@ -44,6 +47,33 @@ function Sidebar() {
   );
 }
 
+/**
+ * The offline badge: with the stores and suppliers out of reach, everything synced stays
+ * browsable and actions that need them wait in a queue; this says so, with the queue's size.
+ */
+function NetworkBadge() {
+  const { t } = useTranslation();
+  const network = useQuery({ queryKey: ["network"], queryFn: api.networkStatus, refetchInterval: 10_000 });
+  if (!network.data) return null;
+  const { online, queued } = network.data;
+  if (online && queued === 0) return null;
+  return (
+    <Tooltip label={online ? t("app.queuedHint") : t("app.offlineHint")} multiline w={300} withArrow>
+      <Badge
+        color="orange"
+        variant={online ? "outline" : "filled"}
+        size="lg"
+        leftSection={online ? <IconClockPause size={14} /> : <IconWifiOff size={14} />}
+        data-testid="offline-badge"
+        data-online={online}
+        data-queued={queued}
+      >
+        {online ? t("app.queued", { count: queued }) : queued > 0 ? t("app.offlineQueued", { count: queued }) : t("app.offline")}
+      </Badge>
+    </Tooltip>
+  );
+}
+
 export function App() {
   const { t } = useTranslation();
   const status = useQuery({ queryKey: ["status"], queryFn: api.appStatus, refetchInterval: (q) => (q.state.data?.ready ? false : 500) });
@@ -54,11 +84,14 @@ export function App() {
           <Group gap="xs">
             <Title order={3} c="blue.7">Dropdock</Title>
           </Group>
-          {status.data?.sandbox && (
-            <Badge color="grape" variant="light" size="lg" data-testid="sandbox-badge">
-              {t("app.sandboxBadge")}
-            </Badge>
-          )}
+          <Group gap="sm">
+            <NetworkBadge />
+            {status.data?.sandbox && (
+              <Badge color="grape" variant="light" size="lg" data-testid="sandbox-badge">
+                {t("app.sandboxBadge")}
+              </Badge>
+            )}
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm">
@@ -80,7 +113,14 @@ export function App() {
         ) : (
           <Routes>
             <Route path="/" element={<Navigate to="/orders" replace />} />
-            <Route path="/dashboard" element={<DashboardPage />} />
+            <Route
+              path="/dashboard"
+              element={
+                <Suspense fallback={<Center h={400}><Loader /></Center>}>
+                  <DashboardPage />
+                </Suspense>
+              }
+            />
             <Route path="/orders" element={<OrdersPage />} />
             <Route path="/finance/wallet" element={<WalletPage />} />
             <Route path="/auto-fulfillment" element={<AutoFulfillmentPage />} />

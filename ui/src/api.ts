@@ -5,7 +5,12 @@ import type { QueryClient } from "@tanstack/react-query";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorBody } from "./bindings/ErrorBody";
 import type { OrderDetail } from "./bindings/OrderDetail";
-import type { ShipResult } from "./bindings/ShipResult";
+import type { ShipOrdersResult } from "./bindings/ShipOrdersResult";
+import type { BulkResult } from "./bindings/BulkResult";
+import type { OrderSelection } from "./bindings/OrderSelection";
+import type { ExportedFile } from "./bindings/ExportedFile";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { NetworkStatus } from "./bindings/NetworkStatus";
 import type { StatusCount } from "./bindings/StatusCount";
 import type { StoreView } from "./bindings/StoreView";
 import type { SupplierView } from "./bindings/SupplierView";
@@ -36,8 +41,17 @@ export const api = {
   appStatus: () => call<AppStatus>("app_status"),
   queryOrders: (query: OrderQuery) => call<OrderPage>("query_orders", { query }),
   orderCounts: () => call<StatusCount[]>("order_counts"),
+  orderCountries: () => call<string[]>("order_countries"),
   orderDetail: (id: number) => call<OrderDetail>("order_detail", { id }),
-  shipOrder: (id: number) => call<ShipResult>("ship_order", { id }),
+  shipOrders: (ids: number[]) => call<ShipOrdersResult>("ship_orders", { ids }),
+  holdOrders: (ids: number[]) => call<BulkResult>("hold_orders", { ids }),
+  releaseOrders: (ids: number[]) => call<BulkResult>("release_orders", { ids }),
+  exportOrdersCsv: (selection: OrderSelection) => call<ExportedFile>("export_orders_csv", { selection }),
+  revealExport: (path: string) => call<void>("reveal_export", { path }),
+  dashboard: (days: number, lateAfterDays: number) =>
+    call<Dashboard>("dashboard", { days, lateAfterDays, utcOffsetMinutes: -new Date().getTimezoneOffset() }),
+  networkStatus: () => call<NetworkStatus>("network_status"),
+  setSandboxServing: (serving: boolean) => call<boolean>("set_sandbox_serving", { serving }),
   syncOrders: (storeId: number, days: number) => call<SyncSummary>("sync_orders", { storeId, days }),
   listStores: () => call<StoreView[]>("list_stores"),
   wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
@@ -57,6 +71,11 @@ export function subscribeToCoreEvents(client: QueryClient): () => void {
       client.invalidateQueries({ queryKey: ["orders"] });
       client.invalidateQueries({ queryKey: ["stores"] });
       client.invalidateQueries({ queryKey: ["wallet"] });
+      client.invalidateQueries({ queryKey: ["dashboard"] });
+    }),
+    listen("network-changed", () => {
+      client.invalidateQueries({ queryKey: ["network"] });
+      client.invalidateQueries({ queryKey: ["orders"] });
     }),
     listen("status-changed", () => {
       client.invalidateQueries({ queryKey: ["status"] });

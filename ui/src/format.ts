@@ -18,3 +18,18 @@ export function dateTime(utc: string): string {
 export function number(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
 }
+
+/** A country's name in the UI language, from its ISO 3166-1 alpha-2 code (the code if unknown). */
+export function countryName(code: string): string {
+  try {
+    return new Intl.DisplayNames([locale()], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A `YYYY-MM-DD` calendar day, short (e.g. "Nov 22"). */
+export function shortDay(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale(), { month: "short", day: "numeric" }).format(new Date(y, m - 1, d));
+}

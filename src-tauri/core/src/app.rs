@@ -376,6 +376,16 @@ impl Dropdock {
         self.db.read(|c| crate::order_actions::export_orders_csv(c, selection, out))
     }
 
+    /// The destination countries (ISO 3166-1 alpha-2) of the stored orders, sorted: the Order
+    /// page's country filter offers these.
+    pub fn order_countries(&self) -> Result<Vec<String>> {
+        self.db.read(|c| {
+            Ok(c.prepare("SELECT DISTINCT country_code FROM address ORDER BY country_code")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// The Dashboard's figures at this moment.
     pub fn dashboard(&self, request: crate::dashboard::DashboardRequest) -> Result<crate::dashboard::Dashboard> {
         self.db.read(|c| crate::dashboard::dashboard(c, request, Utc::now()))

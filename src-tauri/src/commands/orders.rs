@@ -22,6 +22,12 @@ pub fn query_orders(state: State<'_, AppState>, query: OrderQuery) -> CommandRes
     state.dd.query_orders(&query).map_err(to_body)
 }
 
+/// The country filter's choices: destinations of the stored orders.
+#[tauri::command]
+pub fn order_countries(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
+    state.dd.order_countries().map_err(to_body)
+}
+
 #[tauri::command]
 pub fn order_counts(state: State<'_, AppState>) -> CommandResult<Vec<StatusCount>> {
     state.dd.status_counts().map_err(to_body)

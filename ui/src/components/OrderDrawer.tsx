@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, Stack, Table, Text, Title } from "@mantine/core";
-import { IconAlertTriangle, IconExternalLink, IconSend } from "@tabler/icons-react";
+import { IconAlertTriangle, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
@@ -46,8 +46,17 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
   const client = useQueryClient();
   const detail = useQuery({ queryKey: ["orders", "detail", orderId], queryFn: () => api.orderDetail(orderId!), enabled: orderId != null });
   const ship = useMutation({
-    mutationFn: () => api.shipOrder(orderId!),
-    onSuccess: (result) => {
+    mutationFn: () => api.shipOrders([orderId!]),
+    onSuccess: (r) => {
+      if (r.queued.length) {
+        notifications.show({ color: "orange", title: t("detail.orderTitle", { name: r.queued[0] }), message: t("orders.queuedHint") });
+        return;
+      }
+      if (r.skipped.length) {
+        notifications.show({ color: "orange", title: t("detail.orderTitle", { name: r.skipped[0].order_name }), message: r.skipped[0].reason });
+        return;
+      }
+      const result = r.shipped[0];
       const failed = result.sub_orders.filter((s) => s.state !== "paid");
       notifications.show({
         color: failed.length ? "orange" : "green",
@@ -57,6 +66,12 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
           : t("detail.sentTo", { suppliers: result.sub_orders.map((s) => s.supplier_name).join(", ") }),
       });
     },
+    onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
+  });
+  const holdOrRelease = useMutation({
+    mutationFn: (hold: boolean) => (hold ? api.holdOrders([orderId!]) : api.releaseOrders([orderId!])),
+    onSuccess: (r) => r.skipped.length > 0 && notifications.show({ color: "orange", title: r.skipped[0].order_name, message: r.skipped[0].reason }),
+    onError: (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message }),
     onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });
   return (
@@ -76,16 +91,32 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                 </Badge>
               </Group>
               {d.hold_reason && (
-                <Alert color="yellow" icon={<IconAlertTriangle />} title={t("detail.held")} data-testid="hold-reason">
+                <Alert color={d.order.hold_kind === "merchant" ? "grape" : "yellow"} icon={<IconHandStop />} title={t("detail.held")} data-testid="hold-reason">
                   {d.hold_reason}
+                </Alert>
+              )}
+              {d.order.queued && (
+                <Alert color="orange" icon={<IconClockPause />} title={t("orders.queued")} data-testid="queued-alert">
+                  {t("orders.queuedHint")}
                 </Alert>
               )}
               {ship.isError && <Alert color="red" icon={<IconAlertTriangle />} title={t("detail.shipFailed")}>{ship.error.message}</Alert>}
               <Group>
-                <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip || d.hold_reason != null} data-testid="ship-order">
+                <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip || d.hold_reason != null || d.order.queued} data-testid="ship-order">
                   {t("detail.ship")}
                 </Button>
-                <Text size="sm" c="dimmed">{t("detail.shipHint")}</Text>
+                {d.order.hold_kind === "merchant" || d.order.hold_kind === "no_shipping_line" ? (
+                  <Button variant="default" leftSection={<IconPlayerPlay size={16} />} onClick={() => holdOrRelease.mutate(false)} loading={holdOrRelease.isPending} data-testid="release-order">
+                    {t("orders.release")}
+                  </Button>
+                ) : (
+                  (canShip || d.order.status === "awaiting_payment") && (
+                    <Button variant="default" leftSection={<IconHandStop size={16} />} onClick={() => holdOrRelease.mutate(true)} loading={holdOrRelease.isPending} data-testid="hold-order">
+                      {t("orders.hold")}
+                    </Button>
+                  )
+                )}
+                <Text size="sm" c="dimmed" style={{ flex: 1 }}>{t("detail.shipHint")}</Text>
               </Group>
               <Divider label={t("detail.lineItems")} labelPosition="left" />
               <Table verticalSpacing="xs">

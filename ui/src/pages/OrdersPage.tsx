@@ -1,36 +1,160 @@
-import { useState } from "react";
-import { Badge, Button, Card, Group, Menu, NativeSelect, Tabs, TextInput } from "@mantine/core";
-import { IconBolt, IconChevronDown, IconRefresh, IconSearch, IconTruckDelivery } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { Badge, Button, Card, CloseButton, Group, Menu, NativeSelect, Select, Tabs, Text, TextInput } from "@mantine/core";
+import { DatePickerInput } from "@mantine/dates";
+import {
+  IconBolt,
+  IconCalendar,
+  IconChevronDown,
+  IconDownload,
+  IconHandStop,
+  IconPlayerPlay,
+  IconRefresh,
+  IconSearch,
+  IconSend,
+  IconTruckDelivery,
+} from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
-import { useNavigate } from "react-router";
+import { useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useDebouncedValue } from "@mantine/hooks";
 import { api } from "../api";
 import type { OrderStatus } from "../bindings/OrderStatus";
 import type { OrderQuery } from "../bindings/OrderQuery";
-import { useDebouncedValue } from "@mantine/hooks";
+import type { HoldKind } from "../bindings/HoldKind";
+import type { OrderSelection } from "../bindings/OrderSelection";
+import type { BulkResult } from "../bindings/BulkResult";
+import type { SkippedOrder } from "../bindings/SkippedOrder";
 import { PageHeader } from "../components/PageHeader";
 import { OrdersTable } from "../components/OrdersTable";
 import { SyncOrderModal } from "../components/SyncOrderModal";
 import { OrderDrawer } from "../components/OrderDrawer";
 import { STATUS_TABS } from "../status";
-import { number } from "../format";
+import { countryName, number } from "../format";
+
+/** What another screen may ask the Order page to show (the Dashboard's links). */
+export type OrdersLinkState = { status?: OrderStatus; lateSince?: string; lateDays?: number; holdKind?: HoldKind };
+
+const HOLD_KINDS: HoldKind[] = ["merchant", "payment_pending", "no_address", "unmapped_sku", "nothing_to_ship", "no_shipping_line"];
+
+/** Midnight (local) of a `YYYY-MM-DD` day as UTC RFC 3339, optionally a day later (exclusive end). */
+function dayBoundary(day: string, nextDay = false): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y, m - 1, d + (nextDay ? 1 : 0)).toISOString();
+}
+
+function skippedLines(skipped: SkippedOrder[]): string {
+  const shown = skipped.slice(0, 4).map((s) => `${s.order_name}: ${s.reason}`);
+  return skipped.length > 4 ? [...shown, `+${skipped.length - 4}`].join("\n") : shown.join("\n");
+}
 
 export function OrdersPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [tab, setTab] = useState<OrderStatus | "all">("all");
+  const client = useQueryClient();
+  const link = (useLocation().state ?? {}) as OrdersLinkState;
+  const [tab, setTab] = useState<OrderStatus | "all">(link.status ?? "all");
   const [syncOpen, setSyncOpen] = useState(false);
   const [openOrder, setOpenOrder] = useState<number | null>(null);
-  const status = tab === "all" ? null : tab;
   const [search, setSearch] = useState("");
   const [debouncedSearch] = useDebouncedValue(search, 250);
   const [storeId, setStoreId] = useState("");
+  const [dates, setDates] = useState<[string | null, string | null]>([null, null]);
+  const [country, setCountry] = useState<string | null>(null);
+  const [supplierId, setSupplierId] = useState<string | null>(null);
+  const [holdKind, setHoldKind] = useState<string | null>(link.holdKind ?? null);
+  const [lateSince, setLateSince] = useState<string | undefined>(link.lateSince);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
-  const query: OrderQuery = { status: status ?? undefined, search: debouncedSearch.trim() || undefined, store_id: storeId ? Number(storeId) : undefined };
+  const suppliers = useQuery({ queryKey: ["wallet", false], queryFn: () => api.wallet(false) });
+  const countries = useQuery({ queryKey: ["orders", "countries"], queryFn: api.orderCountries });
   const counts = useQuery({ queryKey: ["orders", "counts"], queryFn: api.orderCounts });
   const count = (s: OrderStatus) => counts.data?.find((c) => c.status === s)?.count ?? 0;
   const total = counts.data?.reduce((sum, c) => sum + c.count, 0) ?? 0;
+
+  const query: OrderQuery = useMemo(
+    () => ({
+      status: tab === "all" ? undefined : tab,
+      search: debouncedSearch.trim() || undefined,
+      store_id: storeId ? Number(storeId) : undefined,
+      created_from: dates[0] ? dayBoundary(dates[0]) : undefined,
+      created_to: dates[1] ? dayBoundary(dates[1], true) : undefined,
+      country_code: country ?? undefined,
+      supplier_id: supplierId ? Number(supplierId) : undefined,
+      hold_kind: (holdKind as HoldKind | null) ?? undefined,
+      late_since: lateSince,
+    }),
+    [tab, debouncedSearch, storeId, dates, country, supplierId, holdKind, lateSince],
+  );
+  // A selection belongs to what is on screen: a new filter, tab or search starts a new one.
+  useEffect(() => setSelected(new Set()), [query]);
+  const filtered = Boolean(query.search || query.store_id || query.created_from || query.country_code || query.supplier_id || query.hold_kind || query.late_since);
+  const clearFilters = () => {
+    setSearch("");
+    setStoreId("");
+    setDates([null, null]);
+    setCountry(null);
+    setSupplierId(null);
+    setHoldKind(null);
+    setLateSince(undefined);
+  };
+  const select = (ids: number[], checked: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      ids.forEach((id) => (checked ? next.add(id) : next.delete(id)));
+      return next;
+    });
+  const ids = [...selected];
+
+  const done = () => {
+    setSelected(new Set());
+    void client.invalidateQueries({ queryKey: ["orders"] });
+  };
+  const showBulk = (title: string) => (result: BulkResult) =>
+    notifications.show({
+      color: result.skipped.length ? "orange" : "green",
+      title,
+      message: [t("orders.bulkDone", { done: result.done.length, skipped: result.skipped.length }), skippedLines(result.skipped)].filter(Boolean).join("\n"),
+      style: { whiteSpace: "pre-line" },
+    });
+  const failed = (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message });
+  const ship = useMutation({
+    mutationFn: () => api.shipOrders(ids),
+    onSuccess: (r) =>
+      notifications.show({
+        color: r.skipped.length || r.queued.length ? "orange" : "green",
+        title: t("orders.shipOrders"),
+        message: [
+          t("orders.shipSummary", { shipped: r.shipped.length, queued: r.queued.length, skipped: r.skipped.length }),
+          r.queued.length ? t("orders.queuedHint") : "",
+          skippedLines(r.skipped),
+        ].filter(Boolean).join("\n"),
+        style: { whiteSpace: "pre-line" },
+      }),
+    onError: failed,
+    onSettled: done,
+  });
+  const hold = useMutation({ mutationFn: () => api.holdOrders(ids), onSuccess: showBulk(t("orders.hold")), onError: failed, onSettled: done });
+  const release = useMutation({ mutationFn: () => api.releaseOrders(ids), onSuccess: showBulk(t("orders.release")), onError: failed, onSettled: done });
+  const exportCsv = useMutation({
+    mutationFn: (selection: OrderSelection) => api.exportOrdersCsv(selection),
+    onSuccess: (file) =>
+      notifications.show({
+        color: "green",
+        title: t("orders.exported", { count: file.orders }),
+        message: (
+          <Text size="sm" component="span">
+            {file.path}{" "}
+            <Text span c="blue" style={{ cursor: "pointer" }} onClick={() => api.revealExport(file.path).catch(failed)}>
+              {t("orders.showInFolder")}
+            </Text>
+          </Text>
+        ),
+      }),
+    onError: failed,
+  });
+  const busy = ship.isPending || hold.isPending || release.isPending || exportCsv.isPending;
 
   const checkTracking = async () => {
     try {
@@ -43,10 +167,7 @@ export function OrdersPage() {
 
   return (
     <>
-      <PageHeader
-        title={t("orders.title")}
-        description={t("orders.description")}
-      />
+      <PageHeader title={t("orders.title")} description={t("orders.description")} />
       <Group justify="space-between" mb="md">
         <Button leftSection={<IconBolt size={16} />} variant="light" onClick={() => navigate("/auto-fulfillment")} data-testid="auto-fulfillment-button">
           {t("orders.autoFulfillment")}
@@ -69,21 +190,24 @@ export function OrdersPage() {
               data-testid="orders-store"
             />
           )}
-        <Menu position="bottom-end" width={200}>
-          <Menu.Target>
-            <Button rightSection={<IconChevronDown size={16} />} data-testid="action-menu">
-              {t("orders.action")}
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item leftSection={<IconRefresh size={16} />} onClick={() => setSyncOpen(true)} data-testid="action-sync-order">
-              {t("orders.syncOrder")}
-            </Menu.Item>
-            <Menu.Item leftSection={<IconTruckDelivery size={16} />} onClick={checkTracking} data-testid="action-check-tracking">
-              {t("orders.checkTracking")}
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+          <Menu position="bottom-end" width={240}>
+            <Menu.Target>
+              <Button rightSection={<IconChevronDown size={16} />} data-testid="action-menu">
+                {t("orders.action")}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item leftSection={<IconRefresh size={16} />} onClick={() => setSyncOpen(true)} data-testid="action-sync-order">
+                {t("orders.syncOrder")}
+              </Menu.Item>
+              <Menu.Item leftSection={<IconTruckDelivery size={16} />} onClick={checkTracking} data-testid="action-check-tracking">
+                {t("orders.checkTracking")}
+              </Menu.Item>
+              <Menu.Item leftSection={<IconDownload size={16} />} onClick={() => exportCsv.mutate({ query })} data-testid="action-export-all">
+                {t("orders.exportMatching")}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
         </Group>
       </Group>
       <Card withBorder padding={0}>
@@ -102,7 +226,91 @@ export function OrdersPage() {
             ))}
           </Tabs.List>
         </Tabs>
-        <OrdersTable query={query} emptyHint={total === 0 ? t("orders.emptyNoOrders") : t("orders.emptyNoMatch")} onOpen={setOpenOrder} />
+        {selected.size > 0 ? (
+          <Group px="md" py="sm" gap="sm" bg="var(--mantine-color-blue-light)" data-testid="bulk-bar">
+            <Text fw={600} size="sm" data-testid="selected-count" data-count={selected.size}>
+              {t("orders.selected", { count: selected.size })}
+            </Text>
+            <Button size="xs" leftSection={<IconSend size={14} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={busy} data-testid="bulk-ship">
+              {t("orders.shipOrders")}
+            </Button>
+            <Button size="xs" variant="default" leftSection={<IconHandStop size={14} />} onClick={() => hold.mutate()} loading={hold.isPending} disabled={busy} data-testid="bulk-hold">
+              {t("orders.hold")}
+            </Button>
+            <Button size="xs" variant="default" leftSection={<IconPlayerPlay size={14} />} onClick={() => release.mutate()} loading={release.isPending} disabled={busy} data-testid="bulk-release">
+              {t("orders.release")}
+            </Button>
+            <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} onClick={() => exportCsv.mutate({ ids })} loading={exportCsv.isPending} disabled={busy} data-testid="bulk-export">
+              {t("orders.exportCsv")}
+            </Button>
+            <Button size="xs" variant="subtle" color="gray" onClick={() => setSelected(new Set())} data-testid="bulk-clear">
+              {t("orders.clearSelection")}
+            </Button>
+          </Group>
+        ) : (
+          <Group px="md" py="sm" gap="sm" data-testid="filter-bar">
+            <DatePickerInput
+              type="range"
+              size="xs"
+              w={230}
+              clearable
+              leftSection={<IconCalendar size={14} />}
+              placeholder={t("orders.filterDates")}
+              value={dates}
+              onChange={(v) => setDates(v as [string | null, string | null])}
+              valueFormat="MMM D, YYYY"
+              data-testid="filter-dates"
+            />
+            <Select
+              size="xs"
+              w={180}
+              searchable
+              clearable
+              placeholder={t("orders.filterCountry")}
+              value={country}
+              onChange={setCountry}
+              data={(countries.data ?? []).map((c) => ({ value: c, label: `${countryName(c)} (${c})` }))}
+              data-testid="filter-country"
+            />
+            <Select
+              size="xs"
+              w={200}
+              clearable
+              placeholder={t("orders.filterSupplier")}
+              value={supplierId}
+              onChange={setSupplierId}
+              data={(suppliers.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))}
+              data-testid="filter-supplier"
+            />
+            <Select
+              size="xs"
+              w={200}
+              clearable
+              placeholder={t("orders.filterHold")}
+              value={holdKind}
+              onChange={setHoldKind}
+              data={HOLD_KINDS.map((k) => ({ value: k, label: t(`hold.${k}`) }))}
+              data-testid="filter-hold"
+            />
+            {lateSince && (
+              <Badge size="lg" color="red" variant="light" rightSection={<CloseButton size="xs" onClick={() => setLateSince(undefined)} aria-label={t("orders.clearFilters")} />} data-testid="filter-late">
+                {t("orders.lateFilter", { days: link.lateDays ?? 7 })}
+              </Badge>
+            )}
+            {filtered && (
+              <Button size="xs" variant="subtle" color="gray" onClick={clearFilters} data-testid="clear-filters">
+                {t("orders.clearFilters")}
+              </Button>
+            )}
+          </Group>
+        )}
+        <OrdersTable
+          query={query}
+          emptyHint={total === 0 ? t("orders.emptyNoOrders") : t("orders.emptyNoMatch")}
+          onOpen={setOpenOrder}
+          selected={selected}
+          onSelect={select}
+        />
       </Card>
       <SyncOrderModal opened={syncOpen} onClose={() => setSyncOpen(false)} />
       <OrderDrawer orderId={openOrder} onClose={() => setOpenOrder(null)} />

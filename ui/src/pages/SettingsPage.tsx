@@ -43,6 +43,14 @@ export function SettingsPage() {
   const autostart = useMutation({ mutationFn: api.setAutostart, onSettled: () => client.invalidateQueries({ queryKey: ["settings"] }), onError: fail });
   const check = useMutation({ mutationFn: api.checkForUpdates, onSettled: () => client.invalidateQueries({ queryKey: ["settings"] }) });
   const install = useMutation({ mutationFn: api.installUpdate });
+  const serving = useMutation({
+    mutationFn: api.setSandboxServing,
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: ["status"] });
+      void client.invalidateQueries({ queryKey: ["network"] });
+    },
+    onError: fail,
+  });
   const update = check.data ?? settings.data?.update;
   return (
     <>
@@ -106,6 +114,17 @@ export function SettingsPage() {
           <Divider />
           <Section title={t("settings.mode")}>
             <Text size="sm" c="dimmed">{status.data?.sandbox ? t("settings.modeSandbox") : t("settings.modeReal")}</Text>
+            {status.data?.sandbox && (
+              <Switch
+                mt="xs"
+                checked={status.data.sandbox_serving}
+                onChange={(e) => serving.mutate(e.currentTarget.checked)}
+                disabled={serving.isPending}
+                label={t("settings.sandboxServing")}
+                description={t("settings.sandboxServingHint")}
+                data-testid="sandbox-serving-switch"
+              />
+            )}
           </Section>
           <Section title={t("settings.dataFolder")}>
             <Text size="sm" c="dimmed" ff="monospace">{status.data?.data_dir ?? "—"}</Text>
