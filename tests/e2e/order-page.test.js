@@ -76,7 +76,7 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   }, 20_000);
   const row = (await d.findElements(By.css('[data-testid="order-row"]')))[0];
   const name = await row.getAttribute("data-order-name");
-  await row.findElement(By.css("td")).click();
+  await row.findElement(By.css("td:nth-child(2)")).click();
   const ship = await byTestId(d, "ship-order");
   await d.wait(until.elementIsEnabled(ship), 20_000);
   await waitStill(d, ship);

@@ -22,16 +22,33 @@ try {
   await clickTestId(d, "tab-to_order");
   await new Promise((r) => setTimeout(r, 500));
   await shot("orders");
-  await (await d.findElements(By.css('[data-testid="order-row"] td')))[0].click();
+  await (await d.findElements(By.css('[data-testid="order-row"] td')))[1].click();
   await clickTestId(d, "ship-order");
   await new Promise((r) => setTimeout(r, 1500));
   await shot("order-detail");
   await d.actions().sendKeys("\uE00C").perform();
+  await new Promise((r) => setTimeout(r, 800));
+  // Bulk actions: tick three rows, hold them.
+  const boxes = await d.findElements(By.css('[data-testid="select-order"]'));
+  for (const box of boxes.slice(0, 3)) await d.executeScript("arguments[0].click()", box);
+  await byTestId(d, "bulk-bar");
+  await shot("orders-selection");
+  await clickTestId(d, "bulk-hold");
+  await new Promise((r) => setTimeout(r, 1500));
+  await shot("orders-held");
   for (const [nav, name] of [["nav-dashboard", "dashboard"], ["nav-wallet", "wallet"], ["nav-auto-fulfillment", "auto-fulfillment"], ["nav-integrations", "integrations"], ["nav-settings", "settings"]]) {
     await clickTestId(d, nav);
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 1500));
     await shot(name);
   }
+  // Offline: the demo servers off, the badge, the Order page still browsable.
+  await d.executeScript("arguments[0].click()", await d.findElement(By.css('[data-testid="sandbox-serving-switch"]')));
+  await byTestId(d, "offline-badge", 20_000);
+  await clickTestId(d, "nav-orders");
+  await new Promise((r) => setTimeout(r, 1000));
+  await shot("orders-offline");
+  await clickTestId(d, "nav-settings");
+  await d.executeScript("arguments[0].click()", await d.findElement(By.css('[data-testid="sandbox-serving-switch"]')));
 } finally {
   await app.close();
 }

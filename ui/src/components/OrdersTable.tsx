@@ -95,7 +95,7 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
                       key={o.id}
                       onClick={() => onOpen(o.id)}
                       style={{ cursor: "pointer", height: ROW_HEIGHT }}
-                      bg={selected.has(o.id) ? "var(--mantine-color-blue-light)" : undefined}
+                      bg={selected.has(o.id) ? "var(--mantine-color-blue-0)" : undefined}
                       data-testid="order-row"
                       data-order-name={o.name}
                       data-status={o.status}

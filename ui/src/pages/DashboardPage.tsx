@@ -112,7 +112,7 @@ export function DashboardPage() {
                   {totalOrders === 0 ? (
                     <EmptyChart text={t("dashboard.noOrders")} />
                   ) : (
-                    <AreaChart h={220} data={orders} dataKey="day" series={[{ name: "orders", label: t("dashboard.orders"), color: "blue.6" }]} curveType="monotone" withDots={false} tickLine="none" gridAxis="y" valueFormatter={number} />
+                    <AreaChart h={220} data={orders} dataKey="day" series={[{ name: "orders", label: t("dashboard.orders"), color: "blue.6" }]} curveType="monotone" withDots={false} tickLine="none" xAxisProps={{ minTickGap: 24 }} gridAxis="y" valueFormatter={number} />
                   )}
                 </Card>
                 <Card withBorder padding="md" data-testid="chart-spend">
@@ -121,7 +121,7 @@ export function DashboardPage() {
                   {totalSpend === 0 || !spend ? (
                     <EmptyChart text={t("dashboard.noSpend")} />
                   ) : (
-                    <BarChart h={220} data={spend.data} dataKey="day" type="stacked" series={spend.series} tickLine="none" gridAxis="y" withLegend valueFormatter={(v) => money(Math.round(v * 100), b.spend_currency)} />
+                    <BarChart h={220} data={spend.data} dataKey="day" type="stacked" series={spend.series} tickLine="none" xAxisProps={{ minTickGap: 24 }} gridAxis="y" withLegend valueFormatter={(v) => money(Math.round(v * 100), b.spend_currency)} />
                   )}
                 </Card>
               </SimpleGrid>
