@@ -34,9 +34,9 @@ async function waitForPort(url, ms) {
   throw new Error(`tauri-driver did not listen on ${url}`);
 }
 
-/** A fresh app (own data directory, embedded sandbox) driven through WebDriver. */
-export async function launch(extraEnv = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"));
+/** A fresh app (own data directory, embedded sandbox) driven through WebDriver; `dataDir` opens
+ * an existing database instead (the perf bench's). */
+export async function launch(extraEnv = {}, dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"))) {
   const port = await freePort();
   const nativePort = await freePort();
   const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
@@ -65,14 +65,27 @@ export async function launch(extraEnv = {}) {
  * by its environment in /proc (these tests run on Linux only).
  */
 export function killAppsUsing(dataDir) {
+  for (const pid of pidsUsing(dataDir)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** The processes started with `dataDir`: the app and the WebKit processes it spawned. */
+export function pidsUsing(dataDir) {
+  const pids = [];
   const marker = `DROPDOCK_DATA_DIR=${dataDir}\0`;
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
-      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker)) process.kill(Number(pid), "SIGKILL");
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker)) pids.push(Number(pid));
     } catch {
       // gone already, or not ours to read
     }
   }
+  return pids;
 }
 
 /** The element with `data-testid`, once it is visible. */

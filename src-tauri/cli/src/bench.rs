@@ -4,14 +4,20 @@
 //! - ingest: parse + upsert of recorded Admin API order nodes, pages of 250 in one transaction
 //!   each, one core, no network;
 //! - the Order page's queries with N orders stored: first page of 50, a full-text search, a
-//!   filter change (p50/p95/max over `runs` calls each).
+//!   filter change (p50/p95/max over `runs` calls each), the Dashboard, a CSV export of 1,000.
+//!
+//! `--keep DIR` leaves the database in DIR, for the desktop app's own figures
+//! (`tests/e2e/perf-bench.js` opens it with DROPDOCK_DATA_DIR).
 
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
+use dropdock_core::dashboard::{dashboard, DashboardRequest};
 use dropdock_core::db::Db;
+use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
+use dropdock_core::order_actions::{export_orders_csv, OrderSelection};
 use dropdock_core::search::{query_orders, OrderQuery};
 use dropdock_core::stores::shopify::parse_order;
 use dropdock_core::sync::upsert_order;
@@ -31,24 +37,28 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
     )
 }
 
-fn resident_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-pub fn run(orders: usize, runs: usize) -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let db = Db::open_dir(dir.path())?;
+pub fn run(orders: usize, runs: usize, keep: Option<std::path::PathBuf>) -> Result<()> {
+    let temp = tempfile::tempdir()?;
+    let dir = match &keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            if std::fs::read_dir(dir)?.next().is_some() {
+                anyhow::bail!("{} is not empty: --keep needs a new or empty directory", dir.display());
+            }
+            dir.clone()
+        }
+        None => temp.path().to_owned(),
+    };
+    let db = Db::open_dir(&dir)?;
     println!("bench: {orders} demo orders, {runs} runs per query");
     let state = seed::generate(&SandboxConfig { orders, ..SandboxConfig::default() });
     let nodes: Vec<serde_json::Value> = state.shop.orders.iter().map(order_node).collect();
 
     db.write(|tx| {
-        tx.execute("INSERT INTO store (id, name, platform, base_url, created_at) VALUES (1, 'Bench A', 'shopify', 'https://a', ?1)", [Utc::now()])?;
-        tx.execute("INSERT INTO store (id, name, platform, base_url, created_at) VALUES (2, 'Bench B', 'shopify', 'https://b', ?1)", [Utc::now()])?;
+        tx.execute("INSERT INTO store (id, name, platform, base_url, created_at) VALUES (1, 'Bench A', 'shopify', 'http://127.0.0.1:9', ?1)", [Utc::now()])?;
+        tx.execute("INSERT INTO store (id, name, platform, base_url, created_at) VALUES (2, 'Bench B', 'shopify', 'http://127.0.0.1:9', ?1)", [Utc::now()])?;
         for (i, supplier) in state.suppliers.iter().enumerate() {
-            tx.execute("INSERT INTO supplier (id, name, kind, base_url, created_at) VALUES (?1, ?2, 'cj', 'https://x', ?3)", params![i as i64 + 1, supplier.name, Utc::now()])?;
+            tx.execute("INSERT INTO supplier (id, name, kind, base_url, created_at) VALUES (?1, ?2, 'cj', 'http://127.0.0.1:9', ?3)", params![i as i64 + 1, supplier.name, Utc::now()])?;
             for v in &supplier.catalog {
                 tx.execute("INSERT INTO product_mapping (sku, supplier_id, variant_id, cost_minor, currency) VALUES (?1, ?2, ?3, ?4, 'USD')", params![v.sku, i as i64 + 1, v.vid, v.cost_minor])?;
             }
@@ -68,6 +78,8 @@ pub fn run(orders: usize, runs: usize) -> Result<()> {
         })?;
     }
     let ingest = started.elapsed();
+    drop(nodes);
+    drop(state);
     println!(
         "ingest (parse + upsert + index, one core): {:.0} orders/s ({:.1} s)",
         orders as f64 / ingest.as_secs_f64(),
@@ -88,6 +100,12 @@ pub fn run(orders: usize, runs: usize) -> Result<()> {
         OrderQuery { supplier_id: Some(2), country_code: Some("US".into()), limit: Some(50), ..OrderQuery::default() },
         OrderQuery {
             created_from: Some(Utc::now() - chrono::Duration::days(7)),
+            limit: Some(50),
+            ..OrderQuery::default()
+        },
+        OrderQuery { hold_kind: Some(HoldKind::PaymentPending), limit: Some(50), ..OrderQuery::default() },
+        OrderQuery {
+            late_since: Some(Utc::now() - chrono::Duration::days(7)),
             limit: Some(50),
             ..OrderQuery::default()
         },
@@ -118,11 +136,32 @@ pub fn run(orders: usize, runs: usize) -> Result<()> {
         let samples: Vec<Duration> = filter.iter().skip(n).step_by(filters.len()).copied().collect();
         println!("  filter {}: {}", n + 1, percentiles(samples));
     }
-    let db_bytes: u64 = std::fs::read_dir(dir.path())?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    let mut board = Vec::new();
+    for _ in 0..runs.clamp(1, 50) {
+        let t = Instant::now();
+        std::hint::black_box(db.read(|c| dashboard(c, DashboardRequest::default(), Utc::now()))?);
+        board.push(t.elapsed());
+    }
+    println!("dashboard (30 days): {}", percentiles(board));
+    let ids: Vec<i64> = db.read(|c| {
+        Ok(c.prepare("SELECT id FROM orders ORDER BY id DESC LIMIT 1000")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    })?;
+    let t = Instant::now();
+    let mut csv = Vec::new();
+    db.read(|c| export_orders_csv(c, &OrderSelection::Ids(ids.clone()), &mut csv))?;
     println!(
-        "database files: {:.0} MB; this process's resident memory: {}",
-        db_bytes as f64 / 1e6,
-        resident_mb().map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "unknown".into())
+        "export CSV of {} selected orders: {:.1} ms ({} KB)",
+        ids.len(),
+        t.elapsed().as_secs_f64() * 1000.0,
+        csv.len() / 1024
     );
+    let db_bytes: u64 = std::fs::read_dir(&dir)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    // The desktop app's own memory with this database open: tests/e2e/perf-bench.js.
+    println!("database files: {:.0} MB", db_bytes as f64 / 1e6);
+    if let Some(dir) = keep {
+        println!("database kept in {}", dir.display());
+    }
     Ok(())
 }

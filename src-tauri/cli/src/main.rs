@@ -93,6 +93,10 @@ enum Command {
         orders: usize,
         #[arg(long, default_value_t = 200)]
         runs: usize,
+        /// Keep the database in this (new or empty) directory, e.g. to open it in the app with
+        /// DROPDOCK_DATA_DIR; default: a temporary directory removed afterwards.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
     },
     /// The whole job on a fresh embedded sandbox, step by step.
     Demo {
@@ -587,7 +591,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Demo { ship } => demo(cli.data_dir, ship).await,
-        Command::Bench { orders, runs } => bench::run(orders, runs),
+        Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),
     }
 }
 

@@ -6,6 +6,9 @@ ALTER TABLE orders ADD COLUMN hold_reason TEXT;
 -- The merchant's own "Hold" (until "Release"): Ship order and Auto Fulfillment leave it alone.
 ALTER TABLE orders ADD COLUMN merchant_hold_at TEXT;
 CREATE INDEX orders_by_hold ON orders (hold_kind, created_at DESC, id DESC) WHERE hold_kind IS NOT NULL;
+-- Late shipments (paid, no tracking yet, placed before a cutoff), newest first: only the orders
+-- still waiting are in it, so the list is quick whether most orders wait or almost none do.
+CREATE INDEX orders_unshipped ON orders (created_at DESC, id DESC) WHERE status IN ('to_order', 'processing');
 
 -- Actions that need the network, asked for while it was down: run in order once it is back.
 -- One row per (kind, order): asking twice queues once.

@@ -138,16 +138,18 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
         OrderStatus::Processing | OrderStatus::Shipped | OrderStatus::Fulfilled => None,
     };
     match hold {
-        Some(hold) => conn.execute(
-            "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1
+        Some(hold) => conn
+            .prepare_cached(
+                "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1
                AND (hold_kind IS NOT ?2 OR hold_reason IS NOT ?3)",
-            params![order_id, hold.kind.as_str(), hold.reason],
-        )?,
-        None => conn.execute(
-            "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1 AND hold_kind IS NOT NULL
+            )?
+            .execute(params![order_id, hold.kind.as_str(), hold.reason])?,
+        None => conn
+            .prepare_cached(
+                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1 AND hold_kind IS NOT NULL
                AND (hold_kind <> 'no_shipping_line' OR ?2)",
-            params![order_id, !matches!(status, OrderStatus::ToOrder | OrderStatus::Failed)],
-        )?,
+            )?
+            .execute(params![order_id, !matches!(status, OrderStatus::ToOrder | OrderStatus::Failed)])?,
     };
     Ok(())
 }
@@ -168,7 +170,7 @@ pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
         for order_id in orders {
             crate::sync::refresh_order_status(tx, order_id)?;
         }
-        tx.execute("INSERT INTO setting (key, value) VALUES (?1, '1')", [DONE])?;
+        tx.prepare_cached("INSERT INTO setting (key, value) VALUES (?1, '1')")?.execute([DONE])?;
         Ok(())
     })
 }
@@ -184,11 +186,10 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
 fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hold>> {
     type OrderHead = (String, i64, String, String, Option<String>, Option<DateTime<Utc>>);
     let (order_name, store_id, remote_id, financial, email, merchant_hold_at): OrderHead = conn
-        .query_row(
+        .prepare_cached(
             "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at FROM orders WHERE id = ?1",
-            [order_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )
+        )?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .optional()?
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
@@ -213,7 +214,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     let Some(address) = crate::views::load_address(conn, order_id)? else {
         return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to")));
     };
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id
          FROM line_item li
          LEFT JOIN product_mapping pm ON pm.sku = li.sku
@@ -315,17 +316,22 @@ fn record_paid(
     amount_minor: i64,
 ) -> Result<()> {
     let now = Utc::now();
-    let changed = tx.execute(
-        "UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
-         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending')",
-        params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now],
+    let changed = tx.prepare_cached("UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
+         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending')")?.execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now],
     )?;
     if changed == 1 {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
              VALUES (?1, 'charge', ?2, ?3, ?4, ?5, ?6)",
-            params![supplier_id, -amount_minor, CJ_CURRENCY, sub_id, format!("order {supplier_order_id}"), now],
-        )?;
+        )?
+        .execute(params![
+            supplier_id,
+            -amount_minor,
+            CJ_CURRENCY,
+            sub_id,
+            format!("order {supplier_order_id}"),
+            now
+        ])?;
     }
     Ok(())
 }
@@ -350,10 +356,8 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         let Some(line) = choose_line(default.as_deref(), &lines) else {
             let reason = format!("no shipping line to {country} from {}", sub.supplier_name);
             dd.db.write(|tx| {
-                tx.execute(
-                    "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1",
-                    params![order_id, HoldKind::NoShippingLine.as_str(), reason],
-                )?;
+                tx.prepare_cached("UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1")?
+                    .execute(params![order_id, HoldKind::NoShippingLine.as_str(), reason])?;
                 Ok(())
             })?;
             return Err(CoreError::Held(reason));
@@ -370,23 +374,19 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 tx.query_row("SELECT id, state FROM supplier_order WHERE idempotency_key = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
             let (id, previous) = match existing {
                 Some((id, state)) => {
-                    tx.execute("UPDATE supplier_order SET state='submitting', shipping_line=?2, error=NULL, updated_at=?3 WHERE id=?1", params![id, line.name, now])?;
+                    tx.prepare_cached("UPDATE supplier_order SET state='submitting', shipping_line=?2, error=NULL, updated_at=?3 WHERE id=?1")?.execute(params![id, line.name, now])?;
                     (id, Some(state))
                 }
                 None => {
-                    tx.execute(
-                        "INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, 'submitting', ?4, ?5, ?5)",
-                        params![plan.order_id, sub.supplier_id, key, line.name, now],
+                    tx.prepare_cached("INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, 'submitting', ?4, ?5, ?5)")?.execute(params![plan.order_id, sub.supplier_id, key, line.name, now],
                     )?;
                     (tx.last_insert_rowid(), None)
                 }
             };
-            tx.execute("DELETE FROM supplier_order_item WHERE supplier_order_id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM supplier_order_item WHERE supplier_order_id = ?1")?.execute([id])?;
             for item in &sub.items {
-                tx.execute(
-                    "INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, item.line_item_id, item.variant_id, item.quantity],
+                tx.prepare_cached("INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity) VALUES (?1, ?2, ?3, ?4)")?.execute(params![id, item.line_item_id, item.variant_id, item.quantity],
                 )?;
             }
             refresh_order_status(tx, plan.order_id)?;
@@ -433,10 +433,8 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                     } else {
                         "failed"
                     };
-                    tx.execute(
-                        "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1",
-                        params![sub_id, state, e.to_string(), Utc::now()],
-                    )?;
+                    tx.prepare_cached("UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1")?
+                        .execute(params![sub_id, state, e.to_string(), Utc::now()])?;
                     outcome.state = state.into();
                     outcome.error = Some(e.to_string());
                 }

@@ -14,8 +14,8 @@ use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
 /// Rewrites the search row of one order from what is stored (call after any change to the
 /// order, its line items or its shipments).
 pub fn reindex_order(conn: &Connection, order_id: i64) -> Result<()> {
-    conn.execute("DELETE FROM order_search WHERE rowid = ?1", [order_id])?;
-    conn.execute(
+    conn.prepare_cached("DELETE FROM order_search WHERE rowid = ?1")?.execute([order_id])?;
+    conn.prepare_cached(
         "INSERT INTO order_search (rowid, name, customer, email, skus, titles, tracking)
          SELECT o.id, o.name, COALESCE(o.customer_name, ''), COALESCE(o.email, ''),
                 COALESCE((SELECT group_concat(li.sku, ' ') FROM line_item li WHERE li.order_id = o.id), ''),
@@ -23,8 +23,8 @@ pub fn reindex_order(conn: &Connection, order_id: i64) -> Result<()> {
                 COALESCE((SELECT group_concat(sh.tracking_number, ' ') FROM supplier_order so
                           JOIN shipment sh ON sh.supplier_order_id = so.id WHERE so.order_id = o.id), '')
          FROM orders o WHERE o.id = ?1",
-        [order_id],
-    )?;
+    )?
+    .execute([order_id])?;
     Ok(())
 }
 
@@ -75,8 +75,11 @@ pub struct OrderQuery {
     pub late_since: Option<DateTime<Utc>>,
     /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
     pub search: Option<String>,
-    /// Continue after this row (from the previous page's `next`).
+    /// Continue after this row (from the previous page's `next`): older rows.
     pub after: Option<OrderCursor>,
+    /// The page just before this row (from a page's `prev`): newer rows, still newest first.
+    /// Lets a window of pages slide back up without keeping every page in memory.
+    pub before: Option<OrderCursor>,
     /// Rows per page, 1 to 500 (default 50).
     pub limit: Option<u32>,
 }
@@ -86,11 +89,14 @@ pub struct OrderQuery {
 #[ts(export)]
 pub struct OrderPage {
     pub rows: Vec<OrderRow>,
-    /// The cursor of the next page; `None` on the last page.
+    /// The cursor of the next (older) page; `None` on the last page.
     pub next: Option<OrderCursor>,
+    /// The cursor of the previous (newer) page, for `before`; `None` on the first page.
+    pub prev: Option<OrderCursor>,
 }
 
-/// Runs `query`: filters in SQL, keyset pagination on `(created_at, id)`.
+/// Runs `query`: filters in SQL, keyset pagination on `(created_at, id)` in both directions
+/// (`after` for older rows, `before` for newer ones; `before` wins if both are given).
 pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> {
     let limit = query.limit.unwrap_or(50).clamp(1, 500);
     let mut sql = format!("{ORDER_ROW_SELECT} WHERE 1 = 1");
@@ -123,6 +129,7 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
         bind(&mut sql, " AND o.hold_kind = ?", Box::new(kind.as_str()));
     }
     if let Some(cutoff) = query.late_since {
+        // Spelled exactly as the partial index `orders_unshipped` (migration 03), which is used below.
         bind(&mut sql, " AND o.status IN ('to_order', 'processing') AND o.created_at < ?", Box::new(cutoff));
     }
     if let Some(supplier_id) = query.supplier_id {
@@ -141,32 +148,53 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
     if let Some(expression) = expression.clone() {
         bind(&mut sql, " AND fts.order_search MATCH ?", Box::new(expression));
     }
-    match (query.after, expression.is_some()) {
-        (Some(after), true) => bind(&mut sql, " AND fts.rowid < ?", Box::new(after.id)),
-        (Some(after), false) => {
-            bind(&mut sql, " AND (o.created_at < ?", Box::new(after.created_at));
-            bind(&mut sql, " OR (o.created_at = ?", Box::new(after.created_at));
-            bind(&mut sql, " AND o.id < ?))", Box::new(after.id));
+    // `before` reads towards newer rows (ascending), then the page is turned back to newest first.
+    let backwards = query.before.is_some();
+    match (query.before.or(query.after), backwards, expression.is_some()) {
+        (Some(at), false, true) => bind(&mut sql, " AND fts.rowid < ?", Box::new(at.id)),
+        (Some(at), true, true) => bind(&mut sql, " AND fts.rowid > ?", Box::new(at.id)),
+        (Some(at), false, false) => {
+            bind(&mut sql, " AND (o.created_at < ?", Box::new(at.created_at));
+            bind(&mut sql, " OR (o.created_at = ?", Box::new(at.created_at));
+            bind(&mut sql, " AND o.id < ?))", Box::new(at.id));
         }
-        (None, _) => {}
+        (Some(at), true, false) => {
+            bind(&mut sql, " AND (o.created_at > ?", Box::new(at.created_at));
+            bind(&mut sql, " OR (o.created_at = ?", Box::new(at.created_at));
+            bind(&mut sql, " AND o.id > ?))", Box::new(at.id));
+        }
+        (None, _, _) => {}
     }
-    let order_by =
-        if expression.is_some() { " ORDER BY fts.rowid DESC" } else { " ORDER BY o.created_at DESC, o.id DESC" };
+    let order_by = match (expression.is_some(), backwards) {
+        (true, false) => " ORDER BY fts.rowid DESC",
+        (true, true) => " ORDER BY fts.rowid ASC",
+        (false, false) => " ORDER BY o.created_at DESC, o.id DESC",
+        (false, true) => " ORDER BY o.created_at ASC, o.id ASC",
+    };
     bind(&mut sql, &format!("{order_by} LIMIT ?"), Box::new(limit as i64 + 1));
     if expression.is_some() {
         sql = sql.replacen(" FROM orders o ", " FROM order_search fts JOIN orders o ON o.id = fts.rowid ", 1);
+    } else if query.late_since.is_some() && query.status.is_none() {
+        // Left alone, SQLite walks the status index for both statuses and sorts them all (35 ms
+        // at 100k orders); the partial index is already in page order (0.2 ms).
+        sql = sql.replacen(" FROM orders o ", " FROM orders o INDEXED BY orders_unshipped ", 1);
     }
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows: Vec<OrderRow> = stmt
         .query_map(params_from_iter(args.iter().map(|a| a.as_ref())), order_row)?
         .collect::<rusqlite::Result<_>>()?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| OrderCursor { created_at: r.created_at, id: r.id })
-    } else {
-        None
-    };
-    Ok(OrderPage { rows, next })
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    let cursor = |r: &OrderRow| OrderCursor { created_at: r.created_at, id: r.id };
+    // Older rows exist past the last row when this read found more, or when it read backwards
+    // (the `before` row itself is older). Newer rows exist before the first likewise.
+    let next = if (more && !backwards) || (backwards && !rows.is_empty()) { rows.last().map(cursor) } else { None };
+    let prev =
+        if (more && backwards) || (query.after.is_some() && !backwards) { rows.first().map(cursor) } else { None };
+    Ok(OrderPage { rows, next, prev })
 }
 
 #[cfg(test)]

@@ -78,52 +78,53 @@ fn content_hash(order: &Order) -> String {
 pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime<Utc>) -> Result<(i64, Upsert)> {
     let hash = content_hash(order);
     let existing: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT id, content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2",
-            params![store_id, order.remote_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT id, content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2")?
+        .query_row(params![store_id, order.remote_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (order_id, outcome) = match existing {
         Some((id, old_hash)) if old_hash == hash => return Ok((id, Upsert::Unchanged)),
         Some((id, _)) => {
-            tx.execute(
-                "UPDATE orders SET name=?2, created_at=?3, updated_at=?4, financial_status=?5, store_fulfillment_status=?6,
-                 email=?7, customer_name=?8, total_minor=?9, currency=?10, content_hash=?11, synced_at=?12 WHERE id=?1",
-                params![id, order.name, order.created_at, order.updated_at, order.financial_status, order.fulfillment_status,
+            tx.prepare_cached("UPDATE orders SET name=?2, created_at=?3, updated_at=?4, financial_status=?5, store_fulfillment_status=?6,
+                 email=?7, customer_name=?8, total_minor=?9, currency=?10, content_hash=?11, synced_at=?12 WHERE id=?1")?.execute(params![id, order.name, order.created_at, order.updated_at, order.financial_status, order.fulfillment_status,
                         order.email, order.customer_name, order.total_minor, order.currency, hash, now],
             )?;
             (id, Upsert::Updated)
         }
         None => {
-            tx.execute(
-                "INSERT INTO orders (store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status,
+            tx.prepare_cached("INSERT INTO orders (store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status,
                  status, email, customer_name, total_minor, currency, content_hash, synced_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                params![store_id, order.remote_id, order.name, order.created_at, order.updated_at, order.financial_status,
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![store_id, order.remote_id, order.name, order.created_at, order.updated_at, order.financial_status,
                         order.fulfillment_status, OrderStatus::ToOrder.as_str(), order.email, order.customer_name,
                         order.total_minor, order.currency, hash, now],
             )?;
             (tx.last_insert_rowid(), Upsert::Added)
         }
     };
-    tx.execute("DELETE FROM address WHERE order_id = ?1", [order_id])?;
+    tx.prepare_cached("DELETE FROM address WHERE order_id = ?1")?.execute([order_id])?;
     if let Some(a) = &order.shipping_address {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO address (order_id, name, address1, address2, city, province, zip, country_code, phone)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![order_id, a.name, a.address1, a.address2, a.city, a.province, a.zip, a.country_code, a.phone],
-        )?;
+        )?
+        .execute(params![
+            order_id,
+            a.name,
+            a.address1,
+            a.address2,
+            a.city,
+            a.province,
+            a.zip,
+            a.country_code,
+            a.phone
+        ])?;
     }
     // Line items keep their local ids (sub-orders point at them); removed lines drop to quantity 0.
-    tx.execute("UPDATE line_item SET quantity = 0 WHERE order_id = ?1", [order_id])?;
+    tx.prepare_cached("UPDATE line_item SET quantity = 0 WHERE order_id = ?1")?.execute([order_id])?;
     for (position, item) in order.line_items.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping)
+        tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(order_id, remote_id) DO UPDATE SET position=excluded.position, sku=excluded.sku, title=excluded.title,
-               quantity=excluded.quantity, unit_price_minor=excluded.unit_price_minor, requires_shipping=excluded.requires_shipping",
-            params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping],
+               quantity=excluded.quantity, unit_price_minor=excluded.unit_price_minor, requires_shipping=excluded.requires_shipping")?.execute(params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping],
         )?;
     }
     refresh_order_status(tx, order_id)?;
@@ -133,10 +134,9 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
 
 /// Recomputes the Order-page status of one order from the store's state and its sub-orders.
 pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<OrderStatus> {
-    let (financial, store_fulfillment): (String, String) =
-        tx.query_row("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (financial, store_fulfillment): (String, String) = tx
+        .prepare_cached("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut stmt = tx.prepare_cached(
         "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
          FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
@@ -157,7 +157,8 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     } else {
         OrderStatus::ToOrder
     };
-    tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1 AND status <> ?2", params![order_id, status.as_str()])?;
+    tx.prepare_cached("UPDATE orders SET status = ?2 WHERE id = ?1 AND status <> ?2")?
+        .execute(params![order_id, status.as_str()])?;
     crate::fulfillment::refresh_hold(tx, order_id, status)?;
     Ok(status)
 }
@@ -178,10 +179,10 @@ pub async fn run_sync(
         db.read(|c| Ok(c.query_row("SELECT name FROM store WHERE id = ?1", [store_id], |r| r.get(0))?))?;
     let window = SyncWindow { updated_since: now - Duration::days(days.days() as i64) };
     let run_id = db.write(|tx| {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO sync_run (store_id, window_days, started_at, status) VALUES (?1, ?2, ?3, 'running')",
-            params![store_id, days.days(), now],
-        )?;
+        )?
+        .execute(params![store_id, days.days(), now])?;
         Ok(tx.last_insert_rowid())
     })?;
     let (mut additions, mut updates, mut failures, mut error) = (0u32, 0u32, Vec::new(), None);
@@ -224,14 +225,12 @@ pub async fn run_sync(
         _ => "partial",
     };
     db.write(|tx| {
-        tx.execute(
-            "UPDATE sync_run SET finished_at=?2, additions=?3, updates=?4, failures=?5, status=?6, error=?7 WHERE id=?1",
-            params![run_id, finished_at, additions, updates, failures.len() as i64, status, error],
+        tx.prepare_cached("UPDATE sync_run SET finished_at=?2, additions=?3, updates=?4, failures=?5, status=?6, error=?7 WHERE id=?1")?.execute(params![run_id, finished_at, additions, updates, failures.len() as i64, status, error],
         )?;
         for f in &failures {
-            tx.execute("INSERT INTO sync_failure (sync_run_id, reference, reason) VALUES (?1, ?2, ?3)", params![run_id, f.reference, f.reason])?;
+            tx.prepare_cached("INSERT INTO sync_failure (sync_run_id, reference, reason) VALUES (?1, ?2, ?3)")?.execute(params![run_id, f.reference, f.reason])?;
         }
-        tx.execute("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4 WHERE id=?1", params![store_id, finished_at, status, error])?;
+        tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4 WHERE id=?1")?.execute(params![store_id, finished_at, status, error])?;
         Ok(())
     })?;
     let line = summary_line(finished_at, status, additions, updates, failures.len());

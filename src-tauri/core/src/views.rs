@@ -241,8 +241,10 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
 /// The shipping address of an order, if it has one.
 pub fn load_address(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
     let address = conn
-        .query_row(
+        .prepare_cached(
             "SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1",
+        )?
+        .query_row(
             [order_id],
             |r| {
                 Ok(Address {

@@ -87,7 +87,7 @@ fn fixture() -> Fixture {
 fn all_pages(dd: &Dropdock, mut query: OrderQuery) -> Vec<OrderRow> {
     let mut rows = Vec::new();
     loop {
-        let OrderPage { rows: page, next } = dd.query_orders(&query).unwrap();
+        let OrderPage { rows: page, next, .. } = dd.query_orders(&query).unwrap();
         assert!(page.len() <= query.limit.unwrap_or(50) as usize);
         rows.extend(page);
         match next {
@@ -245,4 +245,45 @@ fn hostile_search_input_is_a_valid_search() {
         .unwrap()
         .rows
         .is_empty());
+}
+
+/// Every page from the newest back to the top, following `before` from the last page.
+fn all_pages_backwards(dd: &Dropdock, query: OrderQuery, from: dropdock_core::search::OrderCursor) -> Vec<OrderRow> {
+    let mut pages = Vec::new();
+    let mut before = Some(from);
+    while let Some(cursor) = before {
+        let page = dd.query_orders(&OrderQuery { before: Some(cursor), after: None, ..query.clone() }).unwrap();
+        before = page.prev;
+        pages.push(page.rows);
+    }
+    pages.into_iter().rev().flatten().collect()
+}
+
+#[test]
+fn a_window_of_pages_slides_back_up_to_the_same_rows() {
+    let f = fixture();
+    for query in [
+        OrderQuery { limit: Some(7), ..OrderQuery::default() },
+        OrderQuery { limit: Some(50), status: Some(OrderStatus::ToOrder), ..OrderQuery::default() },
+        OrderQuery { limit: Some(9), search: Some("example.com".into()), ..OrderQuery::default() },
+        OrderQuery { limit: Some(11), late_since: Some(Utc::now() - Duration::days(3)), ..OrderQuery::default() },
+    ] {
+        let forward = all_pages(&f.dd, query.clone());
+        assert!(forward.len() > 20, "{query:?}");
+        // The first page has nothing before it; a later page points back.
+        let first = f.dd.query_orders(&query).unwrap();
+        assert_eq!(first.prev, None);
+        let second = f.dd.query_orders(&OrderQuery { after: first.next, ..query.clone() }).unwrap();
+        assert_eq!(second.prev.map(|c| c.id), second.rows.first().map(|r| r.id));
+        // From the last row, back to the top: the same rows in the same order, each once.
+        let last = forward.last().unwrap();
+        let cursor = dropdock_core::search::OrderCursor { created_at: last.created_at, id: last.id };
+        let mut backward = all_pages_backwards(&f.dd, query.clone(), cursor);
+        backward.push(last.clone());
+        assert_eq!(
+            backward.iter().map(|r| r.id).collect::<Vec<_>>(),
+            forward.iter().map(|r| r.id).collect::<Vec<_>>(),
+            "{query:?}"
+        );
+    }
 }

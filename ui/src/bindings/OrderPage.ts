@@ -7,6 +7,10 @@ import type { OrderRow } from "./OrderRow";
  */
 export type OrderPage = { rows: Array<OrderRow>, 
 /**
- * The cursor of the next page; `None` on the last page.
+ * The cursor of the next (older) page; `None` on the last page.
  */
-next: OrderCursor | null, };
+next: OrderCursor | null, 
+/**
+ * The cursor of the previous (newer) page, for `before`; `None` on the first page.
+ */
+prev: OrderCursor | null, };

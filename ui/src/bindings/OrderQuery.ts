@@ -37,9 +37,14 @@ late_since?: string,
  */
 search?: string, 
 /**
- * Continue after this row (from the previous page's `next`).
+ * Continue after this row (from the previous page's `next`): older rows.
  */
 after?: OrderCursor, 
+/**
+ * The page just before this row (from a page's `prev`): newer rows, still newest first.
+ * Lets a window of pages slide back up without keeping every page in memory.
+ */
+before?: OrderCursor, 
 /**
  * Rows per page, 1 to 500 (default 50).
  */

@@ -1,17 +1,131 @@
-import { useEffect, useRef } from "react";
-import { Badge, Center, Checkbox, Group, Loader, Stack, Table, Text, ThemeIcon, Tooltip } from "@mantine/core";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { Badge, Center, Loader, Stack, Table, Text, ThemeIcon } from "@mantine/core";
 import { IconClockPause, IconHandStop, IconInbox } from "@tabler/icons-react";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { OrderQuery } from "../bindings/OrderQuery";
+import type { OrderRow } from "../bindings/OrderRow";
+import type { OrderCursor } from "../bindings/OrderCursor";
+import classes from "./OrdersTable.module.css";
 import { QueryState } from "./QueryState";
 import { statusColor } from "../status";
 import { dateTime, money } from "../format";
 
 const ROW_HEIGHT = 45;
 const PAGE = 100;
+/** More than the rows on screen plus overscan: see the row keys below. */
+const ROW_SLOTS = 128;
+
+/**
+ * One row, memoised: while scrolling, rows that stay on screen are not rendered again. Kept lean
+ * (a native checkbox, a `title` for the hold reason) because fast scrolling mounts a screenful of
+ * new rows every frame.
+ */
+const OrderTableRow = memo(function OrderTableRow({
+  order: o,
+  ticked,
+  onOpen,
+  onSelect,
+}: {
+  order: OrderRow;
+  ticked: boolean;
+  onOpen: (id: number) => void;
+  onSelect: (ids: number[], checked: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Table.Tr
+      onClick={() => onOpen(o.id)}
+      className={classes.row}
+      bg={ticked ? "var(--mantine-color-blue-0)" : undefined}
+      data-testid="order-row"
+      data-order-name={o.name}
+      data-status={o.status}
+      data-hold={o.hold_kind ?? ""}
+      data-queued={o.queued}
+    >
+      <Table.Td onClick={(e) => e.stopPropagation()}>
+        <input
+          type="checkbox"
+          className={classes.tick}
+          aria-label={t("orders.selectOrder", { name: o.name })}
+          checked={ticked}
+          onChange={(e) => onSelect([o.id], e.currentTarget.checked)}
+          data-testid="select-order"
+        />
+      </Table.Td>
+      <Table.Td fw={600}>{o.name}</Table.Td>
+      <Table.Td c="dimmed">{dateTime(o.created_at)}</Table.Td>
+      <Table.Td className={classes.ellipsis}>{o.customer_name ?? "—"}</Table.Td>
+      <Table.Td>{o.country_code ?? "—"}</Table.Td>
+      <Table.Td ta="right">{o.item_count}</Table.Td>
+      <Table.Td ta="right">{money(o.total_minor, o.currency)}</Table.Td>
+      <Table.Td>
+        <div className={classes.status}>
+          <Badge color={statusColor(o.status)} variant="light">{t(`status.${o.status}`)}</Badge>
+          {o.hold_reason && (
+            <span className={classes.hold} data-kind={o.hold_kind} title={o.hold_reason} data-testid="hold-icon">
+              <IconHandStop size={14} />
+            </span>
+          )}
+          {o.queued && (
+            <Badge size="sm" color="orange" variant="outline" leftSection={<IconClockPause size={12} />} title={t("orders.queuedHint")}>
+              {t("orders.queued")}
+            </Badge>
+          )}
+        </div>
+      </Table.Td>
+    </Table.Tr>
+  );
+});
+
+/** Where a page starts: after (older than) or before (newer than) a row; the first page has none. */
+type PageParam = { after?: OrderCursor; before?: OrderCursor } | undefined;
+const MAX_PAGES = 8;
+
+/**
+ * The position in the whole list of the window's first row. When the window slides (a page
+ * dropped at one end, one added at the other), a row present before and after anchors it; a new
+ * query starts at 0.
+ */
+function useWindowOffset(rows: OrderRow[], query: OrderQuery): number {
+  const previous = useRef<{ rows: OrderRow[]; offset: number; query: OrderQuery }>({ rows: [], offset: 0, query });
+  return useMemo(() => {
+    const before = previous.current;
+    let offset = 0;
+    if (before.query === query && rows.length > 0 && before.rows.length > 0) {
+      const moved = rows.findIndex((r) => r.id === before.rows[0].id);
+      if (moved >= 0) {
+        offset = Math.max(0, before.offset - moved);
+      } else {
+        const dropped = before.rows.findIndex((r) => r.id === rows[0].id);
+        offset = dropped >= 0 ? before.offset + dropped : 0;
+      }
+    }
+    previous.current = { rows, offset, query };
+    return offset;
+  }, [rows, query]);
+}
+
+/**
+ * The virtual list's length: exact once the last page is in; before that, what is loaded rounded
+ * up to a power of two (the rest shows as loading rows). Every change of length makes the
+ * virtualizer rebuild its position arrays, O(length): growing by doubling does that 17 times on
+ * the way to 100,000 rows instead of 1,000 times.
+ */
+function useListLength(loaded: number, more: boolean): number {
+  const grown = useRef(0);
+  if (!more) {
+    grown.current = 0;
+    return loaded;
+  }
+  let length = Math.max(grown.current, 1024);
+  while (length < loaded + PAGE) length *= 2;
+  grown.current = length;
+  return length;
+}
 
 type Props = {
   query: OrderQuery;
@@ -22,33 +136,60 @@ type Props = {
 };
 
 /**
- * The orders table: pages of 100 fetched with the core's keyset cursor as the user scrolls, and
- * only the rows on screen rendered (TanStack Virtual), so 100,000 orders scroll like 100.
+ * The orders table: pages of 100 fetched with the core's keyset cursors as the user scrolls, at
+ * most MAX_PAGES of them kept (older ones are fetched again when scrolled back to), and only the
+ * rows on screen rendered (TanStack Virtual), so 100,000 orders scroll like 100.
  * Rows can be ticked for the bulk actions; the header box ticks every loaded row.
  * Sets the performance mark `orders-first-rows` when the first rows are on screen (read by the
  * e2e bench through WebDriver).
  */
 export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Props) {
   const { t } = useTranslation();
+  const client = useQueryClient();
+  const queryKey = useMemo(() => ["orders", "page", query] as const, [query]);
   const pages = useInfiniteQuery({
-    queryKey: ["orders", "page", query],
-    queryFn: ({ pageParam }) => api.queryOrders({ ...query, after: pageParam, limit: PAGE }),
-    initialPageParam: undefined as OrderQuery["after"],
-    getNextPageParam: (last) => last.next ?? undefined,
+    queryKey,
+    queryFn: ({ pageParam }) => api.queryOrders({ ...query, ...pageParam, limit: PAGE }),
+    initialPageParam: undefined as PageParam,
+    getNextPageParam: (last): PageParam => (last.next ? { after: last.next } : undefined),
+    getPreviousPageParam: (first): PageParam => (first.prev ? { before: first.prev } : undefined),
+    // A sliding window: memory and refetches stay the same at row 100 and at row 100,000.
+    maxPages: MAX_PAGES,
   });
-  const rows = pages.data?.pages.flatMap((p) => p.rows) ?? [];
+  // Rebuilt only when a page arrives, not on every scroll frame.
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
+  const offset = useWindowOffset(rows, query);
   useEffect(() => {
     if (rows.length > 0 && performance.getEntriesByName("orders-first-rows").length === 0) performance.mark("orders-first-rows");
   }, [rows.length > 0]); // eslint-disable-line react-hooks/exhaustive-deps
-  const allTicked = rows.length > 0 && rows.every((r) => selected.has(r.id));
-  const someTicked = rows.some((r) => selected.has(r.id));
+  const [allTicked, someTicked] = useMemo(
+    () => [rows.length > 0 && selected.size >= rows.length && rows.every((r) => selected.has(r.id)), selected.size > 0 && rows.some((r) => selected.has(r.id))],
+    [rows, selected],
+  );
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const count = useListLength(offset + rows.length, pages.hasNextPage);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
+  const first = items[0];
   const last = items[items.length - 1];
+  const wantNext = last !== undefined && last.index >= offset + rows.length - 20 && pages.hasNextPage;
+  const wantPrevious = first !== undefined && first.index < offset + 20 && pages.hasPreviousPage;
+  const [, setRecheck] = useState(0);
+  // After every render: fetch the page the screen reaches into. A fetch asked for while another
+  // one settles can be dropped by the query, so while the screen still waits, look again shortly.
   useEffect(() => {
-    if (last && last.index >= rows.length - 20 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
-  }, [last?.index, rows.length, pages.hasNextPage, pages.isFetchingNextPage]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!wantNext && !wantPrevious) return;
+    if (wantNext && !pages.isFetchingNextPage) {
+      void pages.fetchNextPage();
+    } else if (wantPrevious && !wantNext && !pages.isFetchingPreviousPage) {
+      // Far above the window and near the top (the scrollbar dragged up): start again from the
+      // first page rather than walking back page by page.
+      if (last.index < offset - PAGE && first.index < PAGE) void client.resetQueries({ queryKey, exact: true });
+      else void pages.fetchPreviousPage();
+    }
+    const retry = setTimeout(() => setRecheck((n) => n + 1), 300);
+    return () => clearTimeout(retry);
+  });
 
   return (
     <QueryState query={pages}>
@@ -64,15 +205,19 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
             </Stack>
           </Center>
         ) : (
-          <div ref={scroller} style={{ height: "calc(100vh - 290px)", minHeight: 240, overflow: "auto" }} data-testid="orders-scroller">
+          <div ref={scroller} style={{ height: "calc(100vh - 290px)", minHeight: 240, overflow: "auto" }} data-testid="orders-scroller" data-count={count} data-complete={!pages.hasNextPage}>
             <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" stickyHeader data-testid="orders-table" style={{ tableLayout: "fixed" }}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th w={44}>
-                    <Checkbox
+                    <input
+                      type="checkbox"
+                      className={classes.tick}
                       aria-label={t("orders.selectAll")}
                       checked={allTicked}
-                      indeterminate={someTicked && !allTicked}
+                      ref={(el) => {
+                        if (el) el.indeterminate = someTicked && !allTicked;
+                      }}
                       onChange={(e) => onSelect(rows.map((r) => r.id), e.currentTarget.checked)}
                       data-testid="select-all"
                     />
@@ -89,53 +234,18 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
               <Table.Tbody>
                 {items.length > 0 && <tr style={{ height: items[0].start }} />}
                 {items.map((item) => {
-                  const o = rows[item.index];
-                  return (
-                    <Table.Tr
-                      key={o.id}
-                      onClick={() => onOpen(o.id)}
-                      style={{ cursor: "pointer", height: ROW_HEIGHT }}
-                      bg={selected.has(o.id) ? "var(--mantine-color-blue-0)" : undefined}
-                      data-testid="order-row"
-                      data-order-name={o.name}
-                      data-status={o.status}
-                      data-hold={o.hold_kind ?? ""}
-                      data-queued={o.queued}
-                    >
-                      <Table.Td onClick={(e) => e.stopPropagation()}>
-                        <Checkbox
-                          aria-label={t("orders.selectOrder", { name: o.name })}
-                          checked={selected.has(o.id)}
-                          onChange={(e) => onSelect([o.id], e.currentTarget.checked)}
-                          data-testid="select-order"
-                        />
-                      </Table.Td>
-                      <Table.Td fw={600}>{o.name}</Table.Td>
-                      <Table.Td c="dimmed">{dateTime(o.created_at)}</Table.Td>
-                      <Table.Td style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>{o.customer_name ?? "—"}</Table.Td>
-                      <Table.Td>{o.country_code ?? "—"}</Table.Td>
-                      <Table.Td ta="right">{o.item_count}</Table.Td>
-                      <Table.Td ta="right">{money(o.total_minor, o.currency)}</Table.Td>
-                      <Table.Td>
-                        <Group gap={6} wrap="nowrap">
-                          <Badge color={statusColor(o.status)} variant="light">{t(`status.${o.status}`)}</Badge>
-                          {o.hold_reason && (
-                            <Tooltip label={o.hold_reason} multiline w={280} withArrow>
-                              <ThemeIcon size="sm" variant="light" color={o.hold_kind === "merchant" ? "grape" : "yellow"} data-testid="hold-icon">
-                                <IconHandStop size={14} />
-                              </ThemeIcon>
-                            </Tooltip>
-                          )}
-                          {o.queued && (
-                            <Tooltip label={t("orders.queuedHint")} withArrow>
-                              <Badge size="sm" color="orange" variant="outline" leftSection={<IconClockPause size={12} />}>
-                                {t("orders.queued")}
-                              </Badge>
-                            </Tooltip>
-                          )}
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
+                  const o = rows[item.index - offset];
+                  // Keyed by screen slot, not by order: scrolling reuses the same table rows and
+                  // only their text changes, instead of building and discarding rows every frame.
+                  const slot = item.index % ROW_SLOTS;
+                  return o ? (
+                    <OrderTableRow key={slot} order={o} ticked={selected.has(o.id)} onOpen={onOpen} onSelect={onSelect} />
+                  ) : (
+                    <tr key={slot} className={classes.row} data-testid="order-row-loading">
+                      <td colSpan={8}>
+                        <div className={classes.placeholder} />
+                      </td>
+                    </tr>
                   );
                 })}
                 {items.length > 0 && <tr style={{ height: virtualizer.getTotalSize() - items[items.length - 1].end }} />}
