@@ -75,16 +75,19 @@ pub enum HoldKind {
     NothingToShip,
     /// The supplier quotes no shipping line to the destination (found on the last "Ship order").
     NoShippingLine,
+    /// Auto Fulfillment: the supplier wallet does not cover the order yet.
+    WaitingForFunds,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 6] = [
+    pub const ALL: [HoldKind; 7] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
         HoldKind::UnmappedSku,
         HoldKind::NothingToShip,
         HoldKind::NoShippingLine,
+        HoldKind::WaitingForFunds,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -96,6 +99,7 @@ impl HoldKind {
             HoldKind::UnmappedSku => "unmapped_sku",
             HoldKind::NothingToShip => "nothing_to_ship",
             HoldKind::NoShippingLine => "no_shipping_line",
+            HoldKind::WaitingForFunds => "waiting_for_funds",
         }
     }
 
@@ -130,8 +134,9 @@ pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<Hold>> {
 }
 
 /// Rewrites `orders.hold_kind` and `hold_reason` of one order from what is stored. Orders already
-/// with their suppliers carry no hold. A "no shipping line" found by the last Ship order is kept
-/// until the order changes in a way that holds it for another reason, or the merchant releases it.
+/// with their suppliers carry no hold. A "no shipping line" found by the last Ship order, and
+/// Auto Fulfillment's "waiting for funds", are kept until the order changes in a way that holds
+/// it for another reason, the merchant releases it, or (funds) the next auto run looks again.
 pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Result<()> {
     let hold = match status {
         OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed => hold_reason(conn, order_id)?,
@@ -147,7 +152,7 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
         None => conn
             .prepare_cached(
                 "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1 AND hold_kind IS NOT NULL
-               AND (hold_kind <> 'no_shipping_line' OR ?2)",
+               AND (hold_kind NOT IN ('no_shipping_line', 'waiting_for_funds') OR ?2)",
             )?
             .execute(params![order_id, !matches!(status, OrderStatus::ToOrder | OrderStatus::Failed)])?,
     };
@@ -279,10 +284,20 @@ pub struct ShipResult {
     pub sub_orders: Vec<SubOrderOutcome>,
 }
 
-/// The shipping line for a country: the merchant's default for it if the supplier offers it,
-/// else the cheapest line the supplier quotes.
-fn choose_line(default: Option<&str>, lines: &[ShippingLine]) -> Option<ShippingLine> {
-    default.and_then(|d| lines.iter().find(|l| l.name == d)).or_else(|| lines.first()).cloned()
+/// The shipping line for a parcel: the first of the country's rule lines the supplier offers;
+/// else, with "most suitable" on, the cheapest line arriving within `within_days` (else the
+/// fastest); else the cheapest line. `None` when the supplier offers no line at all.
+fn choose_line(rule: &[String], within_days: Option<u32>, lines: &[ShippingLine]) -> Option<ShippingLine> {
+    if let Some(line) = rule.iter().find_map(|name| lines.iter().find(|l| &l.name == name)) {
+        return Some(line.clone());
+    }
+    let cheapest =
+        |candidates: &mut dyn Iterator<Item = &ShippingLine>| candidates.min_by_key(|l| l.price_minor).cloned();
+    match within_days {
+        Some(days) => cheapest(&mut lines.iter().filter(|l| l.max_days() <= days))
+            .or_else(|| lines.iter().min_by_key(|l| (l.max_days(), l.price_minor)).cloned()),
+        None => cheapest(&mut lines.iter()),
+    }
 }
 
 fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>) -> CreateOrderRequest {
@@ -347,13 +362,16 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
             sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
         let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
-        let default: Option<String> = dd.db.read(|c| {
-            Ok(c.query_row("SELECT logistic_name FROM shipping_default WHERE country_code = ?1", [country], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        let (rule, within_days): (Vec<String>, Option<u32>) = dd.db.read(|c| {
+            let rule = c
+                .prepare_cached("SELECT logistic_name FROM shipping_rule WHERE country_code = ?1 ORDER BY position")?
+                .query_map([country], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let within =
+                c.query_row("SELECT most_suitable_within_days FROM auto_fulfillment WHERE id = 1", [], |r| r.get(0))?;
+            Ok((rule, within))
         })?;
-        let Some(line) = choose_line(default.as_deref(), &lines) else {
+        let Some(line) = choose_line(&rule, within_days, &lines) else {
             let reason = format!("no shipping line to {country} from {}", sub.supplier_name);
             dd.db.write(|tx| {
                 tx.prepare_cached("UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1")?
@@ -473,13 +491,21 @@ mod tests {
     }
 
     #[test]
-    fn default_line_wins_when_offered_else_cheapest() {
+    fn rule_lines_in_order_then_most_suitable_then_cheapest() {
         let lines = vec![
-            ShippingLine { name: "Cheap".into(), price_minor: 300, aging: "10-20".into() },
             ShippingLine { name: "Fast".into(), price_minor: 900, aging: "3-5".into() },
+            ShippingLine { name: "Cheap".into(), price_minor: 300, aging: "10-20".into() },
+            ShippingLine { name: "Middle".into(), price_minor: 500, aging: "7-12".into() },
         ];
-        assert_eq!(choose_line(Some("Fast"), &lines).unwrap().name, "Fast");
-        assert_eq!(choose_line(Some("Gone"), &lines).unwrap().name, "Cheap");
-        assert_eq!(choose_line(None, &[]), None);
+        let rule = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(choose_line(&rule(&["Fast"]), None, &lines).unwrap().name, "Fast");
+        // The first line offered wins; a line the supplier does not offer is skipped.
+        assert_eq!(choose_line(&rule(&["Gone", "Middle", "Fast"]), None, &lines).unwrap().name, "Middle");
+        assert_eq!(choose_line(&rule(&["Gone"]), None, &lines).unwrap().name, "Cheap");
+        // Most suitable: the cheapest that arrives in time, else the fastest.
+        assert_eq!(choose_line(&[], Some(12), &lines).unwrap().name, "Middle");
+        assert_eq!(choose_line(&[], Some(30), &lines).unwrap().name, "Cheap");
+        assert_eq!(choose_line(&[], Some(2), &lines).unwrap().name, "Fast");
+        assert_eq!(choose_line(&[], None, &[]), None);
     }
 }

@@ -6,6 +6,7 @@
 //! UTC ([`chrono::DateTime<Utc>`]), secrets live only behind [`secrets::SecretStore`].
 
 pub mod app;
+pub mod autofulfill;
 pub mod carriers;
 pub mod countries;
 pub mod dashboard;

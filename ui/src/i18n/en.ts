@@ -17,6 +17,7 @@ export const en = {
     unmapped_sku: "SKU not mapped",
     nothing_to_ship: "Nothing to ship",
     no_shipping_line: "No shipping line",
+    waiting_for_funds: "Waiting for funds",
   },
   nav: {
     dashboard: "Dashboard",

@@ -19,6 +19,7 @@ export const es: Messages = {
     unmapped_sku: "SKU sin vincular",
     nothing_to_ship: "Nada que enviar",
     no_shipping_line: "Sin método de envío",
+    waiting_for_funds: "Esperando fondos",
   },
   nav: {
     dashboard: "Panel",

@@ -19,6 +19,7 @@ export const zh: Messages = {
     unmapped_sku: "SKU 未关联",
     nothing_to_ship: "无需发货",
     no_shipping_line: "无可用物流",
+    waiting_for_funds: "等待资金",
   },
   nav: {
     dashboard: "仪表盘",

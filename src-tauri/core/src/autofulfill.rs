@@ -1,0 +1,325 @@
+//! Auto Fulfillment, as the seed's AutoFulfillment page describes it: a payment method (My Wallet;
+//! the card is not available yet), the two My Wallet checkboxes, a balance threshold (default
+//! $1,000), default shipping methods (see `fulfillment::choose_line`), and the switch.
+//!
+//! While on, every paid order that can go is sent to its suppliers once it has waited the
+//! approval delay (so the merchant can still hold it), through the same exactly-once path as
+//! "Ship order". Auto mode runs only while each supplier wallet holds at least the threshold
+//! (below it, auto mode pauses with the reason, and resumes by itself once the balance is back:
+//! the seed's FAQ) and covers the order (else the order is held "waiting for funds", not failed).
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Dropdock;
+use crate::error::{CoreError, Result};
+use crate::fulfillment::HoldKind;
+use crate::money::format_minor;
+use crate::suppliers::cj::CJ_CURRENCY;
+
+/// How Auto Fulfillment pays the suppliers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PaymentMethod {
+    Wallet,
+    Card,
+}
+
+/// The Auto Fulfillment page's settings, as stored (table `auto_fulfillment`, migration 04).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AutoSettings {
+    pub enabled: bool,
+    pub payment_method: PaymentMethod,
+    /// Both checkboxes of the My Wallet tab were ticked and saved.
+    pub wallet_terms_accepted: bool,
+    /// The balance each supplier wallet must hold for auto mode to run, US cents.
+    #[ts(type = "number")]
+    pub threshold_minor: i64,
+    /// Minutes a paid order waits before it is sent (0: at once).
+    pub approval_delay_minutes: u32,
+    /// "Choose the most suitable shipping method": the cheapest line arriving within this many
+    /// days, else the fastest; `None` when off.
+    pub most_suitable_within_days: Option<u32>,
+    /// Why auto mode is paused (the wallet is below the threshold), while it is.
+    pub paused_reason: Option<String>,
+}
+
+/// What the page saves (everything but the switch).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[ts(export)]
+pub struct AutoSettingsInput {
+    pub payment_method: PaymentMethod,
+    pub wallet_terms_accepted: bool,
+    #[ts(type = "number")]
+    pub threshold_minor: i64,
+    pub approval_delay_minutes: u32,
+    pub most_suitable_within_days: Option<u32>,
+}
+
+/// The approval delays the page offers, in minutes: at once, after 1 hour, after 24 hours.
+pub const APPROVAL_DELAYS: [u32; 3] = [0, 60, 1440];
+
+/// At most this many orders are sent per run; the next run continues.
+pub const BATCH: usize = 50;
+
+/// What one run of auto mode did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AutoRunReport {
+    /// False when auto mode is off.
+    pub ran: bool,
+    /// Orders sent to their suppliers.
+    pub submitted: Vec<String>,
+    /// Orders queued because a supplier could not be reached.
+    pub queued: Vec<String>,
+    /// Orders held, each with its reason (waiting for funds, no shipping line...).
+    pub held: Vec<String>,
+    /// Set when auto mode is paused: why.
+    pub paused: Option<String>,
+    /// True when this run paused auto mode (notify once).
+    pub newly_paused: bool,
+    /// True when this run found the wallet back above the threshold and resumed.
+    pub resumed: bool,
+}
+
+impl AutoRunReport {
+    /// The CLI's summary line, e.g. `Auto Fulfillment: submitted 3, queued 0, held 1`.
+    pub fn summary(&self) -> String {
+        match (&self.paused, self.ran) {
+            (_, false) => "Auto Fulfillment is off".into(),
+            (Some(reason), _) => format!("Auto Fulfillment paused: {reason}"),
+            (None, true) => format!(
+                "Auto Fulfillment: submitted {}, queued {}, held {}",
+                self.submitted.len(),
+                self.queued.len(),
+                self.held.len()
+            ),
+        }
+    }
+}
+
+fn load(conn: &Connection) -> Result<AutoSettings> {
+    Ok(conn.query_row(
+        "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
+                approval_delay_minutes, most_suitable_within_days, paused_reason
+         FROM auto_fulfillment WHERE id = 1",
+        [],
+        |r| {
+            let method: String = r.get(1)?;
+            Ok(AutoSettings {
+                enabled: r.get(0)?,
+                payment_method: if method == "card" { PaymentMethod::Card } else { PaymentMethod::Wallet },
+                wallet_terms_accepted: r.get(2)?,
+                threshold_minor: r.get(3)?,
+                approval_delay_minutes: r.get(4)?,
+                most_suitable_within_days: r.get(5)?,
+                paused_reason: r.get(6)?,
+            })
+        },
+    )?)
+}
+
+/// Suppliers whose balance is below `threshold`, as a sentence for the merchant; `None` if all
+/// hold enough. Balances are the last ones refreshed.
+fn short_wallets(conn: &Connection, threshold: i64) -> Result<Option<String>> {
+    let short: Vec<(String, Option<i64>)> = conn
+        .prepare("SELECT name, balance_minor FROM supplier WHERE COALESCE(balance_minor, 0) < ?1 ORDER BY name")?
+        .query_map([threshold], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if short.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<String> =
+        short.iter().map(|(name, balance)| format!("{} at {name}", format_money(balance.unwrap_or(0)))).collect();
+    Ok(Some(format!(
+        "My Wallet holds {}, below the {} Auto Fulfillment needs: recharge it in Finance → My Wallet",
+        parts.join(" and "),
+        format_money(threshold)
+    )))
+}
+
+fn format_money(minor: i64) -> String {
+    format!("${}", format_minor(minor, CJ_CURRENCY))
+}
+
+impl Dropdock {
+    /// The Auto Fulfillment page's settings.
+    pub fn auto_settings(&self) -> Result<AutoSettings> {
+        self.db.read(load)
+    }
+
+    /// Saves the payment method, the two My Wallet checkboxes (both or neither: the page enables
+    /// Save only with both), the threshold, the approval delay and "most suitable".
+    /// Errors: the card (not available yet), a negative threshold, a delay other than 0, 60 or
+    /// 1440 minutes, "most suitable" outside 1 to 90 days.
+    pub fn save_auto_settings(&self, input: &AutoSettingsInput) -> Result<AutoSettings> {
+        if input.payment_method == PaymentMethod::Card {
+            return Err(CoreError::InvalidInput(
+                "paying by credit card is not available in this version: use My Wallet".into(),
+            ));
+        }
+        if input.threshold_minor < 0 {
+            return Err(CoreError::InvalidInput("the wallet threshold cannot be negative".into()));
+        }
+        if !APPROVAL_DELAYS.contains(&input.approval_delay_minutes) {
+            return Err(CoreError::InvalidInput("the approval delay is at once, 1 hour or 24 hours".into()));
+        }
+        if input.most_suitable_within_days.is_some_and(|d| !(1..=90).contains(&d)) {
+            return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
+        }
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE auto_fulfillment SET payment_method = 'wallet',
+                   wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
+                   threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
+                   enabled = CASE WHEN ?1 THEN enabled ELSE 0 END, updated_at = ?5
+                 WHERE id = 1",
+                params![
+                    input.wallet_terms_accepted,
+                    input.threshold_minor,
+                    input.approval_delay_minutes,
+                    input.most_suitable_within_days,
+                    Utc::now()
+                ],
+            )?;
+            load(tx)
+        })
+    }
+
+    /// Turns Auto Fulfillment on (after the page's "Are you sure you want to turn on the Auto
+    /// Fulfillment function?"). Refreshes the wallet first. Errors, with what to do: the My
+    /// Wallet boxes not saved, no supplier connected, a wallet below the threshold.
+    pub async fn enable_auto(&self) -> Result<AutoSettings> {
+        let settings = self.auto_settings()?;
+        if !settings.wallet_terms_accepted {
+            return Err(CoreError::InvalidInput(
+                "tick both boxes of the My Wallet tab and Save before turning Auto Fulfillment on".into(),
+            ));
+        }
+        let suppliers = self.refresh_wallet().await?;
+        if suppliers.is_empty() {
+            return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
+        }
+        if let Some(reason) = self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
+            return Err(CoreError::InvalidInput(reason));
+        }
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE auto_fulfillment SET enabled = 1, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
+                [Utc::now()],
+            )?;
+            load(tx)
+        })
+    }
+
+    /// Turns Auto Fulfillment off; orders already sent stay with their suppliers.
+    pub fn disable_auto(&self) -> Result<AutoSettings> {
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE auto_fulfillment SET enabled = 0, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
+                [Utc::now()],
+            )?;
+            load(tx)
+        })
+    }
+
+    /// One run of auto mode at `now` (the shell runs it on a timer; CLI `auto run`).
+    pub async fn run_auto(&self, now: DateTime<Utc>) -> Result<AutoRunReport> {
+        let settings = self.auto_settings()?;
+        let mut report = AutoRunReport::default();
+        if !settings.enabled {
+            return Ok(report);
+        }
+        report.ran = true;
+        // Without fresh balances nothing is sent: a dead network is not a reason to pause.
+        self.observe(self.refresh_wallet().await)?;
+        let short = self.db.read(|c| short_wallets(c, settings.threshold_minor))?;
+        let was_paused = settings.paused_reason.is_some();
+        self.db.write(|tx| {
+            tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
+            // Funds are looked at again on every run.
+            tx.execute(
+                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE hold_kind = 'waiting_for_funds'",
+                [],
+            )?;
+            Ok(())
+        })?;
+        if let Some(reason) = short {
+            report.newly_paused = !was_paused;
+            report.paused = Some(reason);
+            return Ok(report);
+        }
+        report.resumed = was_paused;
+        let cutoff = now - Duration::minutes(settings.approval_delay_minutes as i64);
+        let candidates: Vec<(i64, String)> = self.db.read(|c| {
+            Ok(c.prepare(
+                "SELECT o.id, o.name FROM orders o
+                 WHERE o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1
+                   AND NOT EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id)
+                 ORDER BY o.created_at, o.id LIMIT ?2",
+            )?
+            .query_map(params![cutoff, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+        })?;
+        for (order_id, name) in candidates {
+            // The wallet must cover the order's products at each supplier (postage is quoted at
+            // submission; the threshold leaves room for it).
+            let shortfall: Option<(String, i64, i64)> = self.db.read(|c| {
+                Ok(c.prepare_cached(
+                    "SELECT s.name, SUM(pm.cost_minor * li.quantity) AS cost, COALESCE(s.balance_minor, 0)
+                     FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
+                     WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
+                     GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
+                )?
+                .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?)
+            })?;
+            if let Some((supplier, cost, balance)) = shortfall {
+                let reason = format!(
+                    "waiting for funds: {} needed at {supplier}, {} in My Wallet",
+                    format_money(cost),
+                    format_money(balance)
+                );
+                self.db.write(|tx| {
+                    tx.execute(
+                        "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1",
+                        params![order_id, HoldKind::WaitingForFunds.as_str(), reason],
+                    )?;
+                    Ok(())
+                })?;
+                report.held.push(name);
+                continue;
+            }
+            let result = self.ship_orders(&[order_id]).await?;
+            for shipped in &result.shipped {
+                // Keep the local balances current so the next order is checked against them.
+                self.db.write(|tx| {
+                    for sub in shipped.sub_orders.iter().filter(|s| s.state == "paid") {
+                        tx.execute(
+                            "UPDATE supplier SET balance_minor = balance_minor - ?2 WHERE name = ?1",
+                            params![sub.supplier_name, sub.cost_minor.unwrap_or(0)],
+                        )?;
+                    }
+                    Ok(())
+                })?;
+            }
+            report.submitted.extend(result.shipped.iter().map(|s| s.order_name.clone()));
+            report.queued.extend(result.queued);
+            report.held.extend(result.skipped.into_iter().map(|s| s.order_name));
+            if let Some(reason) = self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
+                self.db.write(|tx| {
+                    tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", [&reason])?;
+                    Ok(())
+                })?;
+                report.newly_paused = true;
+                report.paused = Some(reason);
+                break;
+            }
+        }
+        Ok(report)
+    }
+}

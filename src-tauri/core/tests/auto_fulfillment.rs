@@ -1,0 +1,145 @@
+//! Auto Fulfillment against the sandbox: turning it on needs the My Wallet boxes and a wallet at
+//! the threshold; paid orders go after the approval delay, exactly once; a wallet that runs low
+//! pauses auto mode and holds orders "waiting for funds", and a recharge resumes it.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use dropdock_core::app::{http_client, Dropdock};
+use dropdock_core::autofulfill::{AutoSettingsInput, PaymentMethod};
+use dropdock_core::db::Db;
+use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_core::fulfillment::HoldKind;
+use dropdock_core::model::OrderStatus;
+use dropdock_core::search::OrderQuery;
+use dropdock_core::secrets::MemorySecrets;
+use dropdock_core::ErrorCode;
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+
+fn wallet_input(delay: u32) -> AutoSettingsInput {
+    AutoSettingsInput {
+        payment_method: PaymentMethod::Wallet,
+        wallet_terms_accepted: true,
+        threshold_minor: 100_000,
+        approval_delay_minutes: delay,
+        most_suitable_within_days: None,
+    }
+}
+
+fn supplier_orders(sandbox: &Sandbox) -> Vec<(String, i64)> {
+    (0..sandbox.supplier_count())
+        .flat_map(|i| sandbox.supplier(i).orders().into_iter().map(|o| (o.order_number, o.amount_minor)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_mode_needs_the_wallet_sends_each_order_once_and_pauses_when_it_runs_low() {
+    // $500 in each wallet: below the $1,000 Auto Fulfillment needs.
+    let config = SandboxConfig { orders: 80, opening_balance_minor: 50_000, ..SandboxConfig::default() };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dd = Dropdock::new(
+        Db::open_dir(dir.path()).unwrap(),
+        Arc::new(MemorySecrets::default()),
+        http_client(Duration::from_secs(5)),
+    );
+    let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
+    dd.sync(store_id, 60).await.unwrap();
+
+    // Off by default; the switch needs the My Wallet boxes saved, then a full enough wallet.
+    assert!(!dd.auto_settings().unwrap().enabled);
+    assert!(!dd.run_auto(Utc::now()).await.unwrap().ran);
+    let err = dd.enable_auto().await.unwrap_err();
+    assert!(err.to_string().contains("tick both boxes"), "{err}");
+    let card = dd.save_auto_settings(&AutoSettingsInput { payment_method: PaymentMethod::Card, ..wallet_input(0) });
+    assert_eq!(card.unwrap_err().code(), ErrorCode::InvalidInput);
+    assert!(dd.save_auto_settings(&wallet_input(0)).unwrap().wallet_terms_accepted);
+    let err = dd.enable_auto().await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("My Wallet holds $500.00 at CJ Shenzhen (demo)"), "{err}");
+    assert!(err.to_string().contains("below the $1000.00 Auto Fulfillment needs"), "{err}");
+    assert!(supplier_orders(&sandbox).is_empty());
+
+    // After a recharge it turns on.
+    for i in 0..sandbox.supplier_count() {
+        sandbox.supplier(i).recharge(100_000);
+    }
+    assert!(dd.enable_auto().await.unwrap().enabled);
+
+    // With a 1-hour approval delay, an order placed 30 minutes ago waits.
+    dd.save_auto_settings(&wallet_input(60)).unwrap();
+    let to_order = |dd: &Dropdock| {
+        dd.query_orders(&OrderQuery { status: Some(OrderStatus::ToOrder), limit: Some(500), ..Default::default() })
+            .unwrap()
+            .rows
+    };
+    let oldest = to_order(&dd).iter().map(|r| r.created_at).min().unwrap();
+    let early = dd.run_auto(oldest + chrono::Duration::minutes(30)).await.unwrap();
+    assert!(early.ran && early.submitted.is_empty(), "{early:?}");
+    assert!(supplier_orders(&sandbox).is_empty());
+
+    // At once: paid orders go until the wallet falls below $1,000, then auto mode pauses.
+    dd.save_auto_settings(&wallet_input(0)).unwrap();
+    let held_by_merchant = to_order(&dd)[0].id;
+    dd.hold_orders(&[held_by_merchant]).unwrap();
+    let run = dd.run_auto(Utc::now()).await.unwrap();
+    assert!(!run.submitted.is_empty(), "{run:?}");
+    let sent = supplier_orders(&sandbox);
+    let numbers: HashSet<&String> = sent.iter().map(|o| &o.0).collect();
+    assert_eq!(numbers.len(), sent.len(), "one supplier order per sub-order");
+    for name in &run.submitted {
+        let detail = dd.order_detail(dd.order_id_by_name(name).unwrap()).unwrap();
+        assert_eq!(detail.order.status, OrderStatus::Processing, "{name}");
+    }
+    {
+        let reason = run.paused.as_ref().expect("$500 of orders at one supplier takes its wallet below $1,000");
+        assert!(run.newly_paused && reason.contains("below the $1000.00"), "{run:?}");
+        assert!(dd.auto_settings().unwrap().paused_reason.is_some());
+        // Still paused: nothing more is sent.
+        let again = dd.run_auto(Utc::now()).await.unwrap();
+        assert!(again.paused.is_some() && !again.newly_paused && again.submitted.is_empty());
+        assert_eq!(supplier_orders(&sandbox).len(), sent.len());
+    }
+
+    // A wallet above the threshold that cannot cover an order holds it "waiting for funds".
+    dd.save_auto_settings(&AutoSettingsInput { threshold_minor: 0, ..wallet_input(0) }).unwrap();
+    for i in 0..sandbox.supplier_count() {
+        let balance = sandbox.supplier(i).balance_minor();
+        sandbox.supplier(i).recharge(100 - balance); // $1.00 left
+    }
+    let starved = dd.run_auto(Utc::now()).await.unwrap();
+    assert!(starved.submitted.is_empty() && !starved.held.is_empty(), "{starved:?}");
+    let waiting = dd
+        .query_orders(&OrderQuery {
+            hold_kind: Some(HoldKind::WaitingForFunds),
+            limit: Some(500),
+            ..Default::default()
+        })
+        .unwrap()
+        .rows;
+    assert!(!waiting.is_empty());
+    assert!(waiting[0].hold_reason.as_deref().unwrap().starts_with("waiting for funds: $"), "{:?}", waiting[0]);
+    assert_eq!(waiting[0].status, OrderStatus::ToOrder, "waiting, not failed");
+
+    // Recharged: auto mode resumes by itself and the waiting orders go.
+    for i in 0..sandbox.supplier_count() {
+        sandbox.supplier(i).recharge(1_000_000);
+    }
+    dd.save_auto_settings(&wallet_input(0)).unwrap();
+    let resumed = dd.run_auto(Utc::now()).await.unwrap();
+    assert!(resumed.paused.is_none(), "{resumed:?}");
+    assert!(resumed.submitted.iter().any(|n| n == &waiting[0].name), "{resumed:?}");
+    assert!(dd.auto_settings().unwrap().paused_reason.is_none());
+
+    // The ledger equals the suppliers' charges, to the cent; nothing was sent twice.
+    let sent = supplier_orders(&sandbox);
+    assert_eq!(sent.iter().map(|o| &o.0).collect::<HashSet<_>>().len(), sent.len());
+    let charged: i64 = sent.iter().map(|o| o.1).sum();
+    let ledger: i64 = dd.suppliers().unwrap().iter().map(|s| -s.ledger_total_minor).sum();
+    assert_eq!(ledger, charged);
+    // The merchant's hold was respected throughout.
+    assert!(dd.order_detail(held_by_merchant).unwrap().sub_orders.is_empty());
+    assert!(!dd.disable_auto().unwrap().enabled);
+}
