@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, PaymentMethod};
 use dropdock_core::dashboard::DashboardRequest;
 use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::fulfillment::HoldKind;
@@ -70,6 +71,9 @@ enum Command {
     /// Actions queued while the network was down.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// Auto Fulfillment: send paid orders to their suppliers automatically, paid from My Wallet.
+    #[command(subcommand)]
+    Auto(AutoCommand),
     /// The Dashboard: orders per status, held and late orders, orders and supplier spend per day.
     Dashboard {
         /// Days of history.
@@ -167,13 +171,45 @@ enum MappingCommand {
 
 #[derive(Subcommand)]
 enum ShippingCommand {
-    /// Set the default shipping line for a country, e.g. --country US --line "YunExpress Standard".
+    /// Set the default shipping line for a country, e.g. --country US --line "YunExpress Standard";
+    /// repeat --line for fallbacks, in order (the first line the supplier offers is used).
     Set {
         #[arg(long)]
         country: String,
-        #[arg(long)]
-        line: String,
+        #[arg(long, required = true)]
+        line: Vec<String>,
     },
+    /// Every country's default shipping lines.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AutoCommand {
+    /// The Auto Fulfillment settings and state.
+    Status,
+    /// Save the settings: My Wallet with both boxes ticked (--accept-terms), the threshold, the
+    /// approval delay, and "choose the most suitable shipping method".
+    Set {
+        /// Tick "… will only fulfill orders if there is enough amount in My Wallet." and "I agree to
+        /// the Terms of Service, Privacy and Shipping Policy …".
+        #[arg(long)]
+        accept_terms: bool,
+        /// Dollars each supplier wallet must hold.
+        #[arg(long, default_value = "1000")]
+        threshold: String,
+        /// How long a paid order waits before it is sent.
+        #[arg(long, value_parser = ["now", "1h", "24h"], default_value = "now")]
+        delay: String,
+        /// The cheapest line arriving within this many days, else the fastest (omit: off).
+        #[arg(long, value_name = "DAYS")]
+        most_suitable_within: Option<u32>,
+    },
+    /// Turn Auto Fulfillment on (the wallet must hold the threshold at each supplier).
+    Enable,
+    /// Turn Auto Fulfillment off.
+    Disable,
+    /// One run now: send the paid orders that can go.
+    Run,
 }
 
 /// The Order page's filters, all optional, all combined.
@@ -391,10 +427,18 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Shipping(ShippingCommand::Set { country, line }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
-            dd.set_shipping_default(&country, &line)?;
-            println!("Default shipping line for {} is {line}", country.to_uppercase());
+            dd.set_shipping_rule(&country, &line)?;
+            println!("Default shipping line for {} is {}", country.to_uppercase(), line.join(", then "));
             Ok(())
         }
+        Command::Shipping(ShippingCommand::List) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            for (country, lines) in dd.shipping_rules()? {
+                println!("{country}\t{}", lines.join(", then "));
+            }
+            Ok(())
+        }
+        Command::Auto(command) => auto(&data_dir(&cli.data_dir)?, command).await,
         Command::Sync { store, days } => {
             let days: u32 = days.parse()?;
             let dd = open(&data_dir(&cli.data_dir)?)?;
@@ -593,6 +637,55 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo { ship } => demo(cli.data_dir, ship).await,
         Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),
     }
+}
+
+fn print_auto(settings: &AutoSettings) {
+    println!(
+        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {} min, most suitable line {}",
+        if settings.enabled { "on" } else { "off" },
+        settings.paused_reason.as_ref().map(|r| format!(" (paused: {r})")).unwrap_or_default(),
+        if settings.wallet_terms_accepted { "ticked" } else { "not ticked" },
+        money(settings.threshold_minor, "USD"),
+        settings.approval_delay_minutes,
+        settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into())
+    );
+}
+
+async fn auto(dir: &std::path::Path, command: AutoCommand) -> Result<()> {
+    let dd = open(dir)?;
+    match command {
+        AutoCommand::Status => print_auto(&dd.auto_settings()?),
+        AutoCommand::Set { accept_terms, threshold, delay, most_suitable_within } => {
+            let threshold_minor = dropdock_core::money::parse_minor(&threshold, "USD")
+                .map_err(|e| anyhow!("the threshold must be dollars, e.g. 1000: {e}"))?;
+            let approval_delay_minutes = match delay.as_str() {
+                "1h" => 60,
+                "24h" => 1440,
+                _ => 0,
+            };
+            let input = AutoSettingsInput {
+                payment_method: PaymentMethod::Wallet,
+                wallet_terms_accepted: accept_terms,
+                threshold_minor,
+                approval_delay_minutes,
+                most_suitable_within_days: most_suitable_within,
+            };
+            print_auto(&dd.save_auto_settings(&input)?);
+        }
+        AutoCommand::Enable => print_auto(&dd.enable_auto().await?),
+        AutoCommand::Disable => print_auto(&dd.disable_auto()?),
+        AutoCommand::Run => {
+            let report = dd.run_auto(chrono::Utc::now()).await?;
+            println!("{}", report.summary());
+            for name in &report.submitted {
+                println!("submitted {name}");
+            }
+            for name in &report.held {
+                println!("held {name}");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The whole job on a fresh sandbox: sync 60 days, ship paid orders, wait for the suppliers to

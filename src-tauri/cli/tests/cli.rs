@@ -114,3 +114,61 @@ fn bulk_actions_filters_export_and_the_offline_queue() {
     let bad = cli(&["--data-dir", d, "orders", "list", "--hold", "lost"]);
     assert!(text(&bad.stderr).starts_with("error: unknown hold reason 'lost' (merchant, payment_pending"));
 }
+
+#[test]
+fn auto_fulfillment_settings_and_shipping_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let status = cli(&["--data-dir", d, "auto", "status"]);
+    assert!(text(&status.stdout).starts_with("Auto Fulfillment off; My Wallet, boxes not ticked, threshold $1000.00"));
+    // The switch needs the My Wallet boxes first.
+    let enable = cli(&["--data-dir", d, "auto", "enable"]);
+    assert_eq!(enable.status.code(), Some(1));
+    assert!(text(&enable.stderr).contains("tick both boxes of the My Wallet tab"), "{}", text(&enable.stderr));
+    let bad = cli(&["--data-dir", d, "auto", "set", "--accept-terms", "--threshold", "lots"]);
+    assert!(text(&bad.stderr).starts_with("error: the threshold must be dollars"));
+    let set = cli(&[
+        "--data-dir",
+        d,
+        "auto",
+        "set",
+        "--accept-terms",
+        "--threshold",
+        "1500",
+        "--delay",
+        "1h",
+        "--most-suitable-within",
+        "15",
+    ]);
+    let out = text(&set.stdout);
+    assert!(
+        out.contains("boxes ticked, threshold $1500.00, approval delay 60 min, most suitable line within 15 days"),
+        "{out}"
+    );
+    // With no supplier connected, turning it on says what is missing.
+    let enable = cli(&["--data-dir", d, "auto", "enable"]);
+    assert!(text(&enable.stderr).contains("connect a supplier"), "{}", text(&enable.stderr));
+
+    // Default shipping lines with a fallback, per country.
+    let rule = cli(&[
+        "--data-dir",
+        d,
+        "shipping",
+        "set",
+        "--country",
+        "us",
+        "--line",
+        "CJPacket Ordinary",
+        "--line",
+        "YunExpress Standard",
+    ]);
+    assert_eq!(
+        text(&rule.stdout).trim(),
+        "Default shipping line for US is CJPacket Ordinary, then YunExpress Standard"
+    );
+    cli(&["--data-dir", d, "shipping", "set", "--country", "DE", "--line", "DHL"]);
+    let list = text(&cli(&["--data-dir", d, "shipping", "list"]).stdout);
+    assert_eq!(list, "DE\tDHL\nUS\tCJPacket Ordinary, then YunExpress Standard\n");
+    let unknown = cli(&["--data-dir", d, "shipping", "set", "--country", "XX", "--line", "DHL"]);
+    assert!(text(&unknown.stderr).contains("'XX' is not an ISO 3166-1 country code"));
+}
