@@ -15,6 +15,8 @@ use tauri::{AppHandle, Emitter, Manager};
 pub const ORDERS_CHANGED: &str = "orders-changed";
 /// Event: the start-up status changed.
 pub const STATUS_CHANGED: &str = "status-changed";
+/// Event: the Auto Fulfillment settings or state changed.
+pub const AUTO_CHANGED: &str = "auto-changed";
 /// Event: online/offline or the number of queued actions may have changed; refetch the badge.
 pub const NETWORK_CHANGED: &str = "network-changed";
 
@@ -93,7 +95,14 @@ impl AppState {
         if stores.iter().any(|s| !s.is_sandbox) {
             return Ok(());
         }
+        // DROPDOCK_SANDBOX_BALANCE (US cents) sets the demo wallets' opening balance, e.g. to see
+        // Auto Fulfillment refuse a wallet below $1,000.
+        let opening_balance_minor = std::env::var("DROPDOCK_SANDBOX_BALANCE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(SandboxConfig::default().opening_balance_minor);
         let config = SandboxConfig {
+            opening_balance_minor,
             state_file: Some(dir.join("sandbox-state.json")),
             ship_after: Duration::from_secs(30),
             restore_rate: 1000.0,
@@ -133,6 +142,18 @@ impl AppState {
         let now_serving = sandbox.is_serving();
         *self.sandbox.lock().expect("sandbox lock") = Some(sandbox);
         result.map(|_| now_serving)
+    }
+
+    /// Adds money to a demo supplier wallet (My Wallet → Recharge on the sandbox). Errors when
+    /// Dropdock does not run on the sandbox or the supplier is not a sandbox one.
+    pub fn sandbox_recharge(&self, supplier_name: &str, amount_minor: i64) -> Result<(), String> {
+        let guard = self.sandbox.lock().expect("sandbox lock");
+        let sandbox = guard.as_ref().ok_or("Dropdock is not running on the demo sandbox")?;
+        let index = (0..sandbox.supplier_count())
+            .find(|i| sandbox.supplier(*i).name() == supplier_name)
+            .ok_or_else(|| format!("{supplier_name} is not a demo supplier"))?;
+        sandbox.supplier(index).recharge(amount_minor);
+        Ok(())
     }
 
     /// Whether the embedded sandbox's servers run (`None` when not on the sandbox).

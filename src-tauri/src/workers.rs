@@ -64,6 +64,45 @@ pub async fn poll_tracking(app: &AppHandle) -> Result<dropdock_core::tracking::T
     Ok(report)
 }
 
+/// How often Auto Fulfillment looks for paid orders (10 s on the sandbox, so the demo moves).
+fn auto_interval(on_sandbox: bool) -> Duration {
+    if on_sandbox {
+        Duration::from_secs(10)
+    } else {
+        Duration::from_secs(60)
+    }
+}
+
+/// One run of Auto Fulfillment: notifies a pause (once), a resume and what was sent.
+pub async fn run_auto(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    match state.dd.run_auto(chrono::Utc::now()).await {
+        Ok(report) if report.ran => {
+            if report.newly_paused {
+                crate::notifier::notify(app, "Auto Fulfillment paused", report.paused.as_deref().unwrap_or_default());
+            }
+            if report.resumed {
+                crate::notifier::notify(app, "Auto Fulfillment resumed", "My Wallet is back above the threshold.");
+            }
+            if !report.submitted.is_empty() {
+                crate::notifier::notify(
+                    app,
+                    "Auto Fulfillment",
+                    &format!("{} order(s) sent to their suppliers.", report.submitted.len()),
+                );
+            }
+            if !report.submitted.is_empty() || !report.held.is_empty() || !report.queued.is_empty() {
+                let _ = app.emit(ORDERS_CHANGED, ());
+            }
+            if report.newly_paused || report.resumed {
+                let _ = app.emit(crate::state::AUTO_CHANGED, ());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "auto fulfillment run failed"),
+    }
+}
+
 pub fn start(app: AppHandle) {
     let handle = app.clone();
     let tracking = tauri::async_runtime::spawn(async move {
@@ -84,7 +123,15 @@ pub fn start(app: AppHandle) {
             check_network(&handle).await;
         }
     });
-    app.state::<AppState>().workers.lock().expect("workers lock").extend([tracking, network]);
+    let handle = app.clone();
+    let auto = tauri::async_runtime::spawn(async move {
+        loop {
+            let on_sandbox = handle.state::<AppState>().on_sandbox();
+            tokio::time::sleep(auto_interval(on_sandbox)).await;
+            run_auto(&handle).await;
+        }
+    });
+    app.state::<AppState>().workers.lock().expect("workers lock").extend([tracking, network, auto]);
 }
 
 pub fn stop(app: &AppHandle) {

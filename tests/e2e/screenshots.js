@@ -2,7 +2,7 @@
 // Usage (headless): xvfb-run -a tests/support/keyring-session.sh node tests/e2e/screenshots.js OUT_DIR
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
 
 const out = process.argv[2] ?? "screenshots";
 mkdirSync(out, { recursive: true });
@@ -42,13 +42,13 @@ try {
     await shot(name);
   }
   // Offline: the demo servers off, the badge, the Order page still browsable.
-  await d.executeScript("arguments[0].click()", await d.findElement(By.css('[data-testid="sandbox-serving-switch"]')));
+  await d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css('[data-testid="sandbox-serving-switch"]')), 20_000));
   await byTestId(d, "offline-badge", 20_000);
   await clickTestId(d, "nav-orders");
   await new Promise((r) => setTimeout(r, 1000));
   await shot("orders-offline");
   await clickTestId(d, "nav-settings");
-  await d.executeScript("arguments[0].click()", await d.findElement(By.css('[data-testid="sandbox-serving-switch"]')));
+  await d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css('[data-testid="sandbox-serving-switch"]')), 20_000));
 } finally {
   await app.close();
 }

@@ -11,6 +11,10 @@ import type { OrderSelection } from "./bindings/OrderSelection";
 import type { ExportedFile } from "./bindings/ExportedFile";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { NetworkStatus } from "./bindings/NetworkStatus";
+import type { AutoSettings } from "./bindings/AutoSettings";
+import type { AutoSettingsInput } from "./bindings/AutoSettingsInput";
+import type { ShippingRule } from "./bindings/ShippingRule";
+import type { ShippingOption } from "./bindings/ShippingOption";
 import type { StatusCount } from "./bindings/StatusCount";
 import type { StoreView } from "./bindings/StoreView";
 import type { SupplierView } from "./bindings/SupplierView";
@@ -51,6 +55,15 @@ export const api = {
   dashboard: (days: number, lateAfterDays: number) =>
     call<Dashboard>("dashboard", { days, lateAfterDays, utcOffsetMinutes: -new Date().getTimezoneOffset() }),
   networkStatus: () => call<NetworkStatus>("network_status"),
+  autoSettings: () => call<AutoSettings>("auto_settings"),
+  saveAutoSettings: (input: AutoSettingsInput) => call<AutoSettings>("save_auto_settings", { input }),
+  checkAutoReady: () => call<void>("check_auto_ready"),
+  enableAuto: () => call<AutoSettings>("enable_auto"),
+  disableAuto: () => call<AutoSettings>("disable_auto"),
+  shippingRules: () => call<ShippingRule[]>("shipping_rules"),
+  setShippingRule: (rule: ShippingRule) => call<void>("set_shipping_rule", { rule }),
+  shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),
+  sandboxRecharge: (supplierName: string, amountMinor: number) => call<SupplierView[]>("sandbox_recharge", { supplierName, amountMinor }),
   setSandboxServing: (serving: boolean) => call<boolean>("set_sandbox_serving", { serving }),
   syncOrders: (storeId: number, days: number) => call<SyncSummary>("sync_orders", { storeId, days }),
   listStores: () => call<StoreView[]>("list_stores"),
@@ -72,6 +85,9 @@ export function subscribeToCoreEvents(client: QueryClient): () => void {
       client.invalidateQueries({ queryKey: ["stores"] });
       client.invalidateQueries({ queryKey: ["wallet"] });
       client.invalidateQueries({ queryKey: ["dashboard"] });
+    }),
+    listen("auto-changed", () => {
+      client.invalidateQueries({ queryKey: ["auto"] });
     }),
     listen("network-changed", () => {
       client.invalidateQueries({ queryKey: ["network"] });

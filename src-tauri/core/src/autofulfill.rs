@@ -194,6 +194,19 @@ impl Dropdock {
     /// Fulfillment function?"). Refreshes the wallet first. Errors, with what to do: the My
     /// Wallet boxes not saved, no supplier connected, a wallet below the threshold.
     pub async fn enable_auto(&self) -> Result<AutoSettings> {
+        self.check_auto_ready().await?;
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE auto_fulfillment SET enabled = 1, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
+                [Utc::now()],
+            )?;
+            load(tx)
+        })
+    }
+
+    /// What [`Self::enable_auto`] checks, without turning anything on: the page asks before it
+    /// shows its "Are you sure…?" pop-up. Refreshes the wallet.
+    pub async fn check_auto_ready(&self) -> Result<()> {
         let settings = self.auto_settings()?;
         if !settings.wallet_terms_accepted {
             return Err(CoreError::InvalidInput(
@@ -204,16 +217,10 @@ impl Dropdock {
         if suppliers.is_empty() {
             return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
         }
-        if let Some(reason) = self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
-            return Err(CoreError::InvalidInput(reason));
+        match self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
+            Some(reason) => Err(CoreError::InvalidInput(reason)),
+            None => Ok(()),
         }
-        self.db.write(|tx| {
-            tx.execute(
-                "UPDATE auto_fulfillment SET enabled = 1, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
-                [Utc::now()],
-            )?;
-            load(tx)
-        })
     }
 
     /// Turns Auto Fulfillment off; orders already sent stay with their suppliers.
@@ -321,5 +328,60 @@ impl Dropdock {
             }
         }
         Ok(report)
+    }
+}
+
+/// A shipping line a supplier quotes to a country, for the page's choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ShippingOption {
+    pub name: String,
+    pub supplier_name: String,
+    /// Postage for one item, US cents.
+    #[ts(type = "number")]
+    pub price_minor: i64,
+    /// Delivery days as the supplier gives them, e.g. `7-12`.
+    pub aging: String,
+}
+
+/// A country's default shipping lines, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ShippingRule {
+    pub country_code: String,
+    pub lines: Vec<String>,
+}
+
+impl Dropdock {
+    /// The lines each supplier quotes to `country` for one of its mapped items (CJ
+    /// `freightCalculate`), cheapest first, for choosing a default shipping method.
+    pub async fn shipping_options(&self, country: &str) -> Result<Vec<ShippingOption>> {
+        let country = country.trim().to_ascii_uppercase();
+        if !crate::countries::is_known_country(&country) {
+            return Err(CoreError::InvalidInput(format!("'{country}' is not an ISO 3166-1 country code")));
+        }
+        let mut options = Vec::new();
+        for supplier in self.suppliers()? {
+            let sample: Option<String> = self.db.read(|c| {
+                Ok(c.query_row(
+                    "SELECT variant_id FROM product_mapping WHERE supplier_id = ?1 ORDER BY sku LIMIT 1",
+                    [supplier.id],
+                    |r| r.get(0),
+                )
+                .optional()?)
+            })?;
+            let Some(vid) = sample else { continue };
+            let products = [crate::suppliers::cj::CjProduct { vid, quantity: 1 }];
+            let lines =
+                self.observe(self.supplier_client(supplier.id)?.shipping_lines(&country, "", &products).await)?;
+            options.extend(lines.into_iter().map(|l| ShippingOption {
+                name: l.name,
+                supplier_name: supplier.name.clone(),
+                price_minor: l.price_minor,
+                aging: l.aging,
+            }));
+        }
+        options.sort_by(|a, b| (a.price_minor, &a.name).cmp(&(b.price_minor, &b.name)));
+        Ok(options)
     }
 }

@@ -144,7 +144,7 @@ fn rows_for_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<OrderRow>> {
         let missing = wanted.iter().find(|id| !rows.iter().any(|r| r.id == **id)).copied().unwrap_or_default();
         return Err(CoreError::NotFound(format!("order {missing} not found")));
     }
-    rows.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
     Ok(rows)
 }
 

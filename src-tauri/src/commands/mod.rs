@@ -2,6 +2,7 @@
 //! as `{ code, message }` ([`dropdock_core::error::ErrorBody`]).
 
 pub mod app;
+pub mod auto;
 pub mod finance;
 pub mod orders;
 pub mod settings;

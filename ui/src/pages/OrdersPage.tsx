@@ -219,7 +219,7 @@ export function OrdersPage() {
             {STATUS_TABS.map((tab) => (
               <Tabs.Tab key={tab.status} value={tab.status} data-testid={`tab-${tab.status}`}>
                 {t(`status.${tab.status}`)}{" "}
-                <Badge size="sm" variant="light" color={tab.color} ml={4} data-testid={`count-${tab.status}`}>
+                <Badge size="sm" variant="light" color={tab.color} ml={4} data-testid={`count-${tab.status}`} data-count={count(tab.status)}>
                   {number(count(tab.status))}
                 </Badge>
               </Tabs.Tab>

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, SimpleGrid, Stack, Text } from "@mantine/core";
-import { IconAlertTriangle, IconRefresh } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
+import { IconAlertTriangle, IconPlus, IconRefresh } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
@@ -13,6 +14,17 @@ export function WalletPage() {
   const live = useQuery({ queryKey: ["wallet", "live"], queryFn: () => api.wallet(true) });
   const cached = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false), enabled: live.isError });
   const shown = live.isError ? cached : live;
+  const client = useQueryClient();
+  const status = useQuery({ queryKey: ["status"], queryFn: api.appStatus });
+  const recharge = useMutation({
+    mutationFn: (name: string) => api.sandboxRecharge(name, 100_000),
+    onSuccess: () => notifications.show({ color: "green", title: t("wallet.title"), message: t("wallet.recharged") }),
+    onError: (e: Error) => notifications.show({ color: "red", title: t("wallet.notRefreshed"), message: e.message }),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: ["wallet"] });
+      void client.invalidateQueries({ queryKey: ["auto"] });
+    },
+  });
   return (
     <>
       <PageHeader
@@ -48,6 +60,11 @@ export function WalletPage() {
                     <Text size="sm" mt="xs">
                       {t("wallet.charged", { count: s.charged_sub_orders, amount: money(-s.ledger_total_minor, "USD") })}
                     </Text>
+                    {status.data?.sandbox && s.is_sandbox && (
+                      <Button mt="xs" variant="light" size="xs" w="fit-content" leftSection={<IconPlus size={14} />} onClick={() => recharge.mutate(s.name)} loading={recharge.isPending && recharge.variables === s.name} data-testid="wallet-recharge">
+                        {t("wallet.rechargeDemo")}
+                      </Button>
+                    )}
                   </Stack>
                 </Card>
               ))}

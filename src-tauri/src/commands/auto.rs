@@ -1,0 +1,70 @@
+//! Order → Auto Fulfillment: payment method, default shipping methods, the switch.
+
+use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, ShippingOption, ShippingRule};
+use tauri::{AppHandle, Emitter, State};
+
+use super::{to_body, CommandResult};
+use crate::state::{AppState, AUTO_CHANGED};
+
+#[tauri::command]
+pub fn auto_settings(state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    state.dd.auto_settings().map_err(to_body)
+}
+
+/// My Wallet tab → Save (and the approval delay, "most suitable").
+#[tauri::command]
+pub fn save_auto_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: AutoSettingsInput,
+) -> CommandResult<AutoSettings> {
+    let result = state.dd.save_auto_settings(&input).map_err(to_body);
+    let _ = app.emit(AUTO_CHANGED, ());
+    result
+}
+
+/// Before the pop-up: can Auto Fulfillment be turned on? (My Wallet boxes saved, each wallet at
+/// the threshold; the wallet is refreshed.) The error says what to do.
+#[tauri::command]
+pub async fn check_auto_ready(state: State<'_, AppState>) -> CommandResult<()> {
+    state.dd.check_auto_ready().await.map_err(to_body)
+}
+
+/// The switch, after "Are you sure you want to turn on the Auto Fulfillment function?" → Confirm.
+/// Runs auto mode once at once, so paid orders start moving without waiting for the timer.
+#[tauri::command]
+pub async fn enable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    let settings = state.dd.enable_auto().await.map_err(to_body)?;
+    let _ = app.emit(AUTO_CHANGED, ());
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move { crate::workers::run_auto(&handle).await });
+    Ok(settings)
+}
+
+#[tauri::command]
+pub fn disable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    let result = state.dd.disable_auto().map_err(to_body);
+    let _ = app.emit(AUTO_CHANGED, ());
+    result
+}
+
+#[tauri::command]
+pub fn shipping_rules(state: State<'_, AppState>) -> CommandResult<Vec<ShippingRule>> {
+    state
+        .dd
+        .shipping_rules()
+        .map(|rules| rules.into_iter().map(|(country_code, lines)| ShippingRule { country_code, lines }).collect())
+        .map_err(to_body)
+}
+
+/// Default shipping method → Confirm, for one country (an empty list removes it).
+#[tauri::command]
+pub fn set_shipping_rule(state: State<'_, AppState>, rule: ShippingRule) -> CommandResult<()> {
+    state.dd.set_shipping_rule(&rule.country_code, &rule.lines).map_err(to_body)
+}
+
+/// The lines the suppliers quote to a country, to choose from.
+#[tauri::command]
+pub async fn shipping_options(state: State<'_, AppState>, country: String) -> CommandResult<Vec<ShippingOption>> {
+    state.dd.shipping_options(&country).await.map_err(to_body)
+}
