@@ -264,10 +264,16 @@ impl Dropdock {
         let cutoff = now - Duration::minutes(settings.approval_delay_minutes as i64);
         let candidates: Vec<(i64, String)> = self.db.read(|c| {
             Ok(c.prepare(
+                // Paid orders waiting, and first any order a crash or a lost reply left with a
+                // sub-order `submitting`, `ambiguous` or `pending`: Ship order finishes those
+                // (looking ambiguous ones up at the supplier before sending anything).
                 "SELECT o.id, o.name FROM orders o
-                 WHERE o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1
+                 WHERE ((o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1)
+                        OR EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id
+                                   AND so.state IN ('submitting', 'ambiguous', 'pending')))
+                   AND o.merchant_hold_at IS NULL
                    AND NOT EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id)
-                 ORDER BY o.created_at, o.id LIMIT ?2",
+                 ORDER BY o.status = 'to_order', o.created_at, o.id LIMIT ?2",
             )?
             .query_map(params![cutoff, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?)

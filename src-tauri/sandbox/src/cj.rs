@@ -78,6 +78,8 @@ pub(crate) struct CjRuntime {
     last_token_call: Option<Instant>,
     /// createOrderV2 replies still to drop after creating the order (lost-reply tests).
     drop_create_replies: u32,
+    /// How long createOrderV2 waits, after creating the order, before it replies.
+    create_reply_delay: Duration,
 }
 
 /// CJ allows getAccessToken once per 5 minutes.
@@ -186,7 +188,20 @@ fn order_data(o: &CjOrder) -> Value {
 }
 
 async fn create_order(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
-    let mut w = world.lock().expect("world");
+    let (reply, delay) = {
+        let mut w = world.lock().expect("world");
+        let delay = w.supplier_runtime[index].create_reply_delay;
+        (create_order_now(&mut w, index, &headers, &body), delay)
+    };
+    // The order exists from here on; a slow reply widens the window in which a caller can die
+    // or give up without knowing (crash tests).
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    reply
+}
+
+fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, body: &Value) -> Json<Value> {
     if !authorised(&w, index, &headers) {
         return envelope(1600001, "Invalid access token", Value::Null);
     }
@@ -373,6 +388,11 @@ impl CjHandle {
     }
 
     /// The next `n` createOrderV2 calls create the order but lose the reply.
+    /// Makes createOrderV2 reply `delay` after creating the order (crash tests).
+    pub fn set_create_reply_delay(&self, delay: Duration) {
+        self.with(|w| w.supplier_runtime[self.index].create_reply_delay = delay)
+    }
+
     pub fn drop_create_replies(&self, n: u32) {
         self.with(|w| w.supplier_runtime[self.index].drop_create_replies = n)
     }
