@@ -202,7 +202,7 @@ async fn create_order(State((world, index)): Ctx, headers: HeaderMap, Json(body)
 }
 
 fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, body: &Value) -> Json<Value> {
-    if !authorised(&w, index, &headers) {
+    if !authorised(w, index, headers) {
         return envelope(1600001, "Invalid access token", Value::Null);
     }
     let ship_after = w.ship_after;
