@@ -144,6 +144,16 @@ enum SupplierCommand {
         url: String,
         #[arg(long)]
         api_key: String,
+        /// The account's API rate limit (CJ's free level: 1 request per second).
+        #[arg(long, default_value_t = 1)]
+        requests_per_second: u32,
+    },
+    /// Change a connected account's API rate limit, e.g. after upgrading the CJ account level.
+    RateLimit {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        requests_per_second: u32,
     },
     List,
 }
@@ -404,10 +414,18 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Supplier(SupplierCommand::Add { kind: SupplierKind::Cj, name, url, api_key }) => {
+        Command::Supplier(SupplierCommand::Add { kind: SupplierKind::Cj, name, url, api_key, requests_per_second }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let supplier = dd.connect_cj(&name, &url, &api_key, false).await?;
+            dd.set_supplier_rate_limit(supplier.id, requests_per_second)?;
             println!("Connected supplier {} ({})", supplier.name, supplier.base_url);
+            Ok(())
+        }
+        Command::Supplier(SupplierCommand::RateLimit { name, requests_per_second }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let supplier = dd.supplier_by_name(&name)?;
+            dd.set_supplier_rate_limit(supplier.id, requests_per_second)?;
+            println!("{} is called at most {requests_per_second} times per second", supplier.name);
             Ok(())
         }
         Command::Supplier(SupplierCommand::List) => {

@@ -73,6 +73,8 @@ async fn killed_fulfilment_processes_never_send_a_sub_order_twice_nor_lose_one()
                 &supplier.url(),
                 "--api-key",
                 &supplier.api_key(),
+                "--requests-per-second",
+                "500",
             ],
         ));
         for variant in supplier.catalog() {

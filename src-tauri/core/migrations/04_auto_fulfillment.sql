@@ -30,3 +30,7 @@ CREATE TABLE shipping_rule (
 INSERT INTO shipping_rule (country_code, position, logistic_name)
 SELECT country_code, 0, logistic_name FROM shipping_default;
 DROP TABLE shipping_default;
+
+-- CJ's API rate limit for this account, requests per second (1 on CJ's free level; the embedded
+-- sandbox's accounts are connected with more). Every call waits for its turn.
+ALTER TABLE supplier ADD COLUMN requests_per_second INTEGER NOT NULL DEFAULT 1 CHECK (requests_per_second BETWEEN 1 AND 1000);

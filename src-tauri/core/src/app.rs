@@ -219,7 +219,7 @@ impl Dropdock {
         }
         // A throwaway secret store: the probe's token must not land under someone else's id.
         let probe_secrets: Arc<dyn SecretStore> = Arc::new(secrets::MemorySecrets::default());
-        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets.clone())
+        CjClient::new(self.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets.clone(), 1)
             .verify()
             .await?;
         // CJ allows getAccessToken once per 5 minutes: keep the probe's token for the real client.
@@ -267,10 +267,35 @@ impl Dropdock {
             &secrets::supplier_api_key_key(supplier_id),
             &format!("API key for supplier {}", supplier.name),
         )?;
-        let client =
-            Arc::new(CjClient::new(self.http.clone(), &supplier.base_url, key, supplier_id, self.secrets.clone()));
+        let client = Arc::new(CjClient::new(
+            self.http.clone(),
+            &supplier.base_url,
+            key,
+            supplier_id,
+            self.secrets.clone(),
+            supplier.requests_per_second,
+        ));
         self.suppliers.lock().expect("suppliers lock").insert(supplier_id, client.clone());
         Ok(client)
+    }
+
+    /// Sets a supplier account's API rate limit, requests per second (1 to 1000; CJ's free level
+    /// allows 1). Takes effect on the next call.
+    pub fn set_supplier_rate_limit(&self, supplier_id: i64, requests_per_second: u32) -> Result<()> {
+        if !(1..=1000).contains(&requests_per_second) {
+            return Err(CoreError::InvalidInput("the rate limit is 1 to 1000 requests per second".into()));
+        }
+        let changed = self.db.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE supplier SET requests_per_second = ?2 WHERE id = ?1",
+                params![supplier_id, requests_per_second],
+            )?)
+        })?;
+        if changed == 0 {
+            return Err(CoreError::NotFound(format!("supplier {supplier_id} not found")));
+        }
+        self.suppliers.lock().expect("suppliers lock").remove(&supplier_id);
+        Ok(())
     }
 
     /// Maps a store SKU to a supplier variant and its cost (US cents).

@@ -41,6 +41,8 @@ pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Res
     let store = dd.connect_shopify(DEMO_STORE_NAME, &endpoints.shopify_url, &endpoints.shopify_token, true).await?;
     for supplier in &endpoints.suppliers {
         let view = dd.connect_cj(&supplier.name, &supplier.base_url, &supplier.api_key, true).await?;
+        // The sandbox has no rate limit of its own: keep the demo (and the tests) quick.
+        dd.set_supplier_rate_limit(view.id, 200)?;
         for entry in &supplier.catalog {
             dd.map_sku(&entry.sku, view.id, &entry.variant_id, entry.cost_minor)?;
         }

@@ -325,6 +325,8 @@ pub struct SupplierView {
     pub ledger_total_minor: i64,
     #[ts(type = "number")]
     pub charged_sub_orders: i64,
+    /// The API rate limit Dropdock keeps to with this account, requests per second.
+    pub requests_per_second: u32,
 }
 
 pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
@@ -332,7 +334,8 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
         .prepare(
             "SELECT s.id, s.name, s.kind, s.base_url, s.is_sandbox, s.balance_minor, s.balance_checked_at,
                     (SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry w WHERE w.supplier_id = s.id),
-                    (SELECT COUNT(*) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind = 'charge')
+                    (SELECT COUNT(*) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind = 'charge'),
+                    s.requests_per_second
              FROM supplier s ORDER BY s.name",
         )?
         .query_map([], |r| {
@@ -346,6 +349,7 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
                 balance_checked_at: r.get(6)?,
                 ledger_total_minor: r.get(7)?,
                 charged_sub_orders: r.get(8)?,
+                requests_per_second: r.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

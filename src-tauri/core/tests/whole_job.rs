@@ -247,3 +247,22 @@ async fn bad_credentials_and_dead_urls_are_clear_errors_and_store_nothing() {
     assert_eq!(dd.sync(1, 30).await.unwrap_err().code(), ErrorCode::NotFound);
     assert_eq!(dd.sync(1, 31).await.unwrap_err().code(), ErrorCode::InvalidInput);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supplier_calls_keep_to_the_account_rate_limit() {
+    let Setup { sandbox, dd, _dir, .. } =
+        setup(SandboxConfig { orders: 10, ..SandboxConfig::default() }, Duration::from_secs(10)).await;
+    // A real account connected at CJ's free level: 1 request per second.
+    let supplier = sandbox.supplier(0);
+    sandbox.supplier(0).allow_token_call();
+    let real = dd.connect_cj("CJ free level", &supplier.url(), &supplier.api_key(), false).await.unwrap();
+    assert_eq!(real.requests_per_second, 1);
+    let client = dd.supplier_client(real.id).unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        client.balance().await.unwrap();
+    }
+    // The first call may go at once; the next two wait their turn.
+    assert!(started.elapsed() >= Duration::from_millis(1900), "{:?}", started.elapsed());
+    assert!(dd.set_supplier_rate_limit(real.id, 0).is_err());
+}

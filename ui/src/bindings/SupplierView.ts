@@ -11,4 +11,8 @@ balance_minor: number | null, balance_checked_at: string | null,
 /**
  * Sum of local ledger charges (negative) and credits, US cents.
  */
-ledger_total_minor: number, charged_sub_orders: number, };
+ledger_total_minor: number, charged_sub_orders: number, 
+/**
+ * The API rate limit Dropdock keeps to with this account, requests per second.
+ */
+requests_per_second: number, };

@@ -218,6 +218,7 @@ export const en = {
     sandbox: "sandbox",
     suppliers: "Suppliers",
     noSupplier: "No supplier connected.",
+    rateLimit: "up to {{count}} calls/s",
   },
   settings: {
     title: "Settings",

@@ -220,6 +220,7 @@ export const es: Messages = {
     sandbox: "sandbox",
     suppliers: "Proveedores",
     noSupplier: "No hay proveedores conectados.",
+    rateLimit: "hasta {{count}} llamadas/s",
   },
   settings: {
     title: "Ajustes",

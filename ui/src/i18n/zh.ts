@@ -220,6 +220,7 @@ export const zh: Messages = {
     sandbox: "沙盒",
     suppliers: "供应商",
     noSupplier: "尚未连接供应商。",
+    rateLimit: "每秒最多 {{count}} 次调用",
   },
   settings: {
     title: "设置",

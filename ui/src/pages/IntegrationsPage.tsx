@@ -76,6 +76,7 @@ export function IntegrationsPage() {
                         <Table.Td><Group gap="xs">{s.name}{s.is_sandbox && sandboxBadge}</Group></Table.Td>
                         <Table.Td>CJdropshipping</Table.Td>
                         <Table.Td><Text size="xs" c="dimmed">{s.base_url}</Text></Table.Td>
+                        <Table.Td ta="right"><Text size="sm" c="dimmed">{t("integrations.rateLimit", { count: s.requests_per_second })}</Text></Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

@@ -106,17 +106,23 @@ pub struct CjClient {
     supplier_id: i64,
     secrets: Arc<dyn SecretStore>,
     token: Mutex<Option<CachedToken>>,
+    /// CJ's per-account rate limit (governor, a GCRA limiter): every call waits for its turn, so
+    /// a burst of orders is spread out instead of being refused.
+    limiter: governor::DefaultDirectRateLimiter,
 }
 
 impl CjClient {
     /// `base_url` is the API root ending in `/api2.0/v1` (or a loopback server's).
+    /// `requests_per_second` is the account's API rate limit (1 on CJ's free level).
     pub fn new(
         http: reqwest::Client,
         base_url: &str,
         api_key: String,
         supplier_id: i64,
         secrets: Arc<dyn SecretStore>,
+        requests_per_second: u32,
     ) -> Self {
+        let rate = std::num::NonZeroU32::new(requests_per_second).unwrap_or(std::num::NonZeroU32::MIN);
         Self {
             http,
             base: base_url.trim_end_matches('/').to_owned(),
@@ -124,6 +130,7 @@ impl CjClient {
             supplier_id,
             secrets,
             token: Mutex::new(None),
+            limiter: governor::RateLimiter::direct(governor::Quota::per_second(rate)),
         }
     }
 
@@ -175,6 +182,7 @@ impl CjClient {
         query: &[(&str, &str)],
         body: Option<Value>,
     ) -> Result<Value> {
+        self.limiter.until_ready().await;
         let mut request = self.http.request(method, format!("{}/{}", self.base, path)).query(query);
         if let Some(token) = token {
             request = request.header("CJ-Access-Token", token);
