@@ -213,6 +213,9 @@ enum AutoCommand {
         /// The cheapest line arriving within this many days, else the fastest (omit: off).
         #[arg(long, value_name = "DAYS")]
         most_suitable_within: Option<u32>,
+        /// Hold, instead of sending, orders whose products cost more than this many dollars.
+        #[arg(long, value_name = "DOLLARS")]
+        max_order_cost: Option<String>,
     },
     /// Turn Auto Fulfillment on (the wallet must hold the threshold at each supplier).
     Enable,
@@ -659,13 +662,14 @@ async fn run(cli: Cli) -> Result<()> {
 
 fn print_auto(settings: &AutoSettings) {
     println!(
-        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {} min, most suitable line {}",
+        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {} min, most suitable line {}, order cost limit {}",
         if settings.enabled { "on" } else { "off" },
         settings.paused_reason.as_ref().map(|r| format!(" (paused: {r})")).unwrap_or_default(),
         if settings.wallet_terms_accepted { "ticked" } else { "not ticked" },
         money(settings.threshold_minor, "USD"),
         settings.approval_delay_minutes,
-        settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into())
+        settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into()),
+        settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into())
     );
 }
 
@@ -673,7 +677,11 @@ async fn auto(dir: &std::path::Path, command: AutoCommand) -> Result<()> {
     let dd = open(dir)?;
     match command {
         AutoCommand::Status => print_auto(&dd.auto_settings()?),
-        AutoCommand::Set { accept_terms, threshold, delay, most_suitable_within } => {
+        AutoCommand::Set { accept_terms, threshold, delay, most_suitable_within, max_order_cost } => {
+            let max_order_cost_minor = max_order_cost
+                .map(|m| dropdock_core::money::parse_minor(&m, "USD"))
+                .transpose()
+                .map_err(|e| anyhow!("the order cost limit must be dollars, e.g. 150: {e}"))?;
             let threshold_minor = dropdock_core::money::parse_minor(&threshold, "USD")
                 .map_err(|e| anyhow!("the threshold must be dollars, e.g. 1000: {e}"))?;
             let approval_delay_minutes = match delay.as_str() {
@@ -687,6 +695,7 @@ async fn auto(dir: &std::path::Path, command: AutoCommand) -> Result<()> {
                 threshold_minor,
                 approval_delay_minutes,
                 most_suitable_within_days: most_suitable_within,
+                max_order_cost_minor,
             };
             print_auto(&dd.save_auto_settings(&input)?);
         }

@@ -13,6 +13,8 @@ CREATE TABLE auto_fulfillment (
     -- "Choose the most suitable shipping method": the cheapest line arriving within this many
     -- days, else the fastest. NULL: off (the country's lines, else the cheapest line).
     most_suitable_within_days INTEGER CHECK (most_suitable_within_days BETWEEN 1 AND 90),
+    -- Orders whose products cost more than this (US cents) are held for the merchant, not sent.
+    max_order_cost_minor    INTEGER CHECK (max_order_cost_minor > 0),
     -- Set while auto mode waits for the wallet (below the threshold); cleared when it is back.
     paused_reason           TEXT,
     updated_at              TEXT NOT NULL

@@ -44,6 +44,9 @@ pub struct AutoSettings {
     /// "Choose the most suitable shipping method": the cheapest line arriving within this many
     /// days, else the fastest; `None` when off.
     pub most_suitable_within_days: Option<u32>,
+    /// Orders whose products cost more than this (US cents) are held, not sent; `None`: no limit.
+    #[ts(type = "number | null")]
+    pub max_order_cost_minor: Option<i64>,
     /// Why auto mode is paused (the wallet is below the threshold), while it is.
     pub paused_reason: Option<String>,
 }
@@ -58,6 +61,8 @@ pub struct AutoSettingsInput {
     pub threshold_minor: i64,
     pub approval_delay_minutes: u32,
     pub most_suitable_within_days: Option<u32>,
+    #[ts(type = "number | null")]
+    pub max_order_cost_minor: Option<i64>,
 }
 
 /// The approval delays the page offers, in minutes: at once, after 1 hour, after 24 hours.
@@ -105,7 +110,7 @@ impl AutoRunReport {
 fn load(conn: &Connection) -> Result<AutoSettings> {
     Ok(conn.query_row(
         "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
-                approval_delay_minutes, most_suitable_within_days, paused_reason
+                approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor
          FROM auto_fulfillment WHERE id = 1",
         [],
         |r| {
@@ -118,6 +123,7 @@ fn load(conn: &Connection) -> Result<AutoSettings> {
                 approval_delay_minutes: r.get(4)?,
                 most_suitable_within_days: r.get(5)?,
                 paused_reason: r.get(6)?,
+                max_order_cost_minor: r.get(7)?,
             })
         },
     )?)
@@ -168,6 +174,9 @@ impl Dropdock {
         if !APPROVAL_DELAYS.contains(&input.approval_delay_minutes) {
             return Err(CoreError::InvalidInput("the approval delay is at once, 1 hour or 24 hours".into()));
         }
+        if input.max_order_cost_minor.is_some_and(|m| m <= 0) {
+            return Err(CoreError::InvalidInput("the order cost limit must be above zero".into()));
+        }
         if input.most_suitable_within_days.is_some_and(|d| !(1..=90).contains(&d)) {
             return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
         }
@@ -176,6 +185,7 @@ impl Dropdock {
                 "UPDATE auto_fulfillment SET payment_method = 'wallet',
                    wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
                    threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
+                   max_order_cost_minor = ?6,
                    enabled = CASE WHEN ?1 THEN enabled ELSE 0 END, updated_at = ?5
                  WHERE id = 1",
                 params![
@@ -183,7 +193,8 @@ impl Dropdock {
                     input.threshold_minor,
                     input.approval_delay_minutes,
                     input.most_suitable_within_days,
-                    Utc::now()
+                    Utc::now(),
+                    input.max_order_cost_minor
                 ],
             )?;
             load(tx)
@@ -248,9 +259,10 @@ impl Dropdock {
         let was_paused = settings.paused_reason.is_some();
         self.db.write(|tx| {
             tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
-            // Funds are looked at again on every run.
+            // Funds and the cost limit are looked at again on every run.
             tx.execute(
-                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE hold_kind = 'waiting_for_funds'",
+                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL
+                 WHERE hold_kind IN ('waiting_for_funds', 'cost_above_guard')",
                 [],
             )?;
             Ok(())
@@ -279,6 +291,32 @@ impl Dropdock {
             .collect::<rusqlite::Result<_>>()?)
         })?;
         for (order_id, name) in candidates {
+            if let Some(limit) = settings.max_order_cost_minor {
+                let cost: i64 = self.db.read(|c| {
+                    Ok(c.prepare_cached(
+                        "SELECT COALESCE(SUM(pm.cost_minor * li.quantity), 0)
+                         FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
+                         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0",
+                    )?
+                    .query_row([order_id], |r| r.get(0))?)
+                })?;
+                if cost > limit {
+                    let reason = format!(
+                        "costs {} at the suppliers, above your {} limit for Auto Fulfillment: ship it by hand or raise the limit",
+                        format_money(cost),
+                        format_money(limit)
+                    );
+                    self.db.write(|tx| {
+                        tx.execute(
+                            "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1",
+                            params![order_id, HoldKind::CostAboveGuard.as_str(), reason],
+                        )?;
+                        Ok(())
+                    })?;
+                    report.held.push(name);
+                    continue;
+                }
+            }
             // The wallet must cover the order's products at each supplier (postage is quoted at
             // submission; the threshold leaves room for it).
             let shortfall: Option<(String, i64, i64)> = self.db.read(|c| {

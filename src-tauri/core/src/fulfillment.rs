@@ -77,10 +77,12 @@ pub enum HoldKind {
     NoShippingLine,
     /// Auto Fulfillment: the supplier wallet does not cover the order yet.
     WaitingForFunds,
+    /// Auto Fulfillment: the order costs more than the merchant's limit for automatic sending.
+    CostAboveGuard,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 7] = [
+    pub const ALL: [HoldKind; 8] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
@@ -88,6 +90,7 @@ impl HoldKind {
         HoldKind::NothingToShip,
         HoldKind::NoShippingLine,
         HoldKind::WaitingForFunds,
+        HoldKind::CostAboveGuard,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -100,7 +103,14 @@ impl HoldKind {
             HoldKind::NothingToShip => "nothing_to_ship",
             HoldKind::NoShippingLine => "no_shipping_line",
             HoldKind::WaitingForFunds => "waiting_for_funds",
+            HoldKind::CostAboveGuard => "cost_above_guard",
         }
+    }
+
+    /// True for the holds Auto Fulfillment sets and re-checks on every run; "Ship order" by hand
+    /// may still send such an order.
+    pub fn is_auto_only(self) -> bool {
+        matches!(self, HoldKind::WaitingForFunds | HoldKind::CostAboveGuard)
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -152,7 +162,7 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
         None => conn
             .prepare_cached(
                 "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1 AND hold_kind IS NOT NULL
-               AND (hold_kind NOT IN ('no_shipping_line', 'waiting_for_funds') OR ?2)",
+               AND (hold_kind NOT IN ('no_shipping_line', 'waiting_for_funds', 'cost_above_guard') OR ?2)",
             )?
             .execute(params![order_id, !matches!(status, OrderStatus::ToOrder | OrderStatus::Failed)])?,
     };

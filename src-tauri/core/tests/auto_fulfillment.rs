@@ -25,6 +25,7 @@ fn wallet_input(delay: u32) -> AutoSettingsInput {
         threshold_minor: 100_000,
         approval_delay_minutes: delay,
         most_suitable_within_days: None,
+        max_order_cost_minor: None,
     }
 }
 
@@ -80,6 +81,19 @@ async fn auto_mode_needs_the_wallet_sends_each_order_once_and_pauses_when_it_run
     assert!(early.ran && early.submitted.is_empty(), "{early:?}");
     assert!(supplier_orders(&sandbox).is_empty());
 
+    // A $1 limit per order: every order is held for the merchant, nothing is sent; Ship order by
+    // hand still may send such an order.
+    dd.save_auto_settings(&AutoSettingsInput { max_order_cost_minor: Some(100), ..wallet_input(0) }).unwrap();
+    let guarded = dd.run_auto(Utc::now()).await.unwrap();
+    assert!(guarded.submitted.is_empty() && !guarded.held.is_empty(), "{guarded:?}");
+    let above = dd
+        .query_orders(&OrderQuery { hold_kind: Some(HoldKind::CostAboveGuard), limit: Some(500), ..Default::default() })
+        .unwrap()
+        .rows;
+    assert_eq!(above.len(), guarded.held.len());
+    assert!(above[0].hold_reason.as_deref().unwrap().contains("above your $1.00 limit for Auto Fulfillment"));
+    assert!(supplier_orders(&sandbox).is_empty());
+
     // At once: paid orders go until the wallet falls below $1,000, then auto mode pauses.
     dd.save_auto_settings(&wallet_input(0)).unwrap();
     let held_by_merchant = to_order(&dd)[0].id;
@@ -94,7 +108,10 @@ async fn auto_mode_needs_the_wallet_sends_each_order_once_and_pauses_when_it_run
         assert_eq!(detail.order.status, OrderStatus::Processing, "{name}");
     }
     {
-        let reason = run.paused.as_ref().expect("$500 of orders at one supplier takes its wallet below $1,000");
+        let reason = run
+            .paused
+            .as_ref()
+            .unwrap_or_else(|| panic!("$500 of orders at one supplier takes its wallet below $1,000: {run:?}"));
         assert!(run.newly_paused && reason.contains("below the $1000.00"), "{run:?}");
         assert!(dd.auto_settings().unwrap().paused_reason.is_some());
         // Still paused: nothing more is sent.

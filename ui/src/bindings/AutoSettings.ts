@@ -23,6 +23,10 @@ approval_delay_minutes: number,
  */
 most_suitable_within_days: number | null, 
 /**
+ * Orders whose products cost more than this (US cents) are held, not sent; `None`: no limit.
+ */
+max_order_cost_minor: number | null, 
+/**
  * Why auto mode is paused (the wallet is below the threshold), while it is.
  */
 paused_reason: string | null, };

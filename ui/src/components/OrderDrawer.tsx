@@ -79,6 +79,8 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
       <QueryState query={detail}>
         {(d) => {
           const canShip = d.order.status === "to_order" || d.order.status === "failed";
+          // Auto Fulfillment's own holds (funds, cost limit) leave Ship order by hand open.
+          const blocksShip = d.hold_reason != null && d.order.hold_kind !== "waiting_for_funds" && d.order.hold_kind !== "cost_above_guard";
           return (
             <Stack gap="md" data-testid="order-detail">
               <Group justify="space-between">
@@ -102,7 +104,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
               )}
               {ship.isError && <Alert color="red" icon={<IconAlertTriangle />} title={t("detail.shipFailed")}>{ship.error.message}</Alert>}
               <Group>
-                <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip || d.hold_reason != null || d.order.queued} data-testid="ship-order">
+                <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip || blocksShip || d.order.queued} data-testid="ship-order">
                   {t("detail.ship")}
                 </Button>
                 {d.order.hold_kind === "merchant" || d.order.hold_kind === "no_shipping_line" ? (

@@ -18,6 +18,7 @@ export const en = {
     nothing_to_ship: "Nothing to ship",
     no_shipping_line: "No shipping line",
     waiting_for_funds: "Waiting for funds",
+    cost_above_guard: "Cost above your limit",
   },
   nav: {
     dashboard: "Dashboard",
@@ -203,6 +204,9 @@ export const en = {
     linesHint: "Pick from the lines the suppliers quote; add fallbacks in order.",
     loadingLines: "Asking the suppliers for their lines…",
     mostSuitable: "Allow Dropdock to automatically choose the most suitable shipping method: the cheapest line arriving within",
+    maxCostLabel: "Hold orders costing more than",
+    maxCostHint: "Such orders wait for you with the reason; Ship order by hand still sends them.",
+    noLimit: "No limit",
     days: "days",
   },
   integrations: {

@@ -20,6 +20,7 @@ export const es: Messages = {
     nothing_to_ship: "Nada que enviar",
     no_shipping_line: "Sin método de envío",
     waiting_for_funds: "Esperando fondos",
+    cost_above_guard: "Coste por encima del límite",
   },
   nav: {
     dashboard: "Panel",
@@ -205,6 +206,9 @@ export const es: Messages = {
     linesHint: "Elija entre las líneas que cotizan los proveedores; añada alternativas en orden.",
     loadingLines: "Consultando las líneas a los proveedores…",
     mostSuitable: "Permitir que Dropdock elija automáticamente el método de envío más adecuado: la línea más barata que llegue en",
+    maxCostLabel: "Retener pedidos que cuesten más de",
+    maxCostHint: "Esos pedidos esperan con el motivo; Enviar pedido a mano aún los envía.",
+    noLimit: "Sin límite",
     days: "días",
   },
   integrations: {

@@ -20,6 +20,7 @@ export const zh: Messages = {
     nothing_to_ship: "无需发货",
     no_shipping_line: "无可用物流",
     waiting_for_funds: "等待资金",
+    cost_above_guard: "成本超过上限",
   },
   nav: {
     dashboard: "仪表盘",
@@ -205,6 +206,9 @@ export const zh: Messages = {
     linesHint: "从供应商报价的线路中选择；按顺序添加备选。",
     loadingLines: "正在向供应商查询线路…",
     mostSuitable: "允许 Dropdock 自动选择最合适的物流方式：在以下天数内送达的最便宜线路",
+    maxCostLabel: "成本超过以下金额的订单暂停",
+    maxCostHint: "这类订单会附原因等待您处理；手动发货仍可发送。",
+    noLimit: "不限",
     days: "天",
   },
   integrations: {

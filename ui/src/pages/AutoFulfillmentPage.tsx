@@ -39,6 +39,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   const [terms, setTerms] = useState(settings.wallet_terms_accepted);
   const [threshold, setThreshold] = useState<number>(settings.threshold_minor / 100);
   const [delay, setDelay] = useState(String(settings.approval_delay_minutes));
+  const [maxCost, setMaxCost] = useState<number | "">(settings.max_order_cost_minor == null ? "" : settings.max_order_cost_minor / 100);
   useEffect(() => {
     setOnlyIfEnough(settings.wallet_terms_accepted);
     setTerms(settings.wallet_terms_accepted);
@@ -51,6 +52,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
         threshold_minor: Math.round(threshold * 100),
         approval_delay_minutes: Number(delay),
         most_suitable_within_days: settings.most_suitable_within_days,
+        max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
       }),
     onSuccess: () => notifications.show({ color: "green", title: t("auto.title"), message: t("auto.saved") }),
     onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),
@@ -81,6 +83,18 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
                 <SegmentedControl fullWidth value={delay} onChange={setDelay} data={DELAYS.map((d) => ({ value: String(d), label: t(`auto.delay${d}`) }))} />
               </Input.Wrapper>
             </Group>
+            <NumberInput
+              label={t("auto.maxCostLabel")}
+              description={t("auto.maxCostHint")}
+              prefix="$"
+              min={1}
+              thousandSeparator=","
+              placeholder={t("auto.noLimit")}
+              value={maxCost}
+              onChange={(v) => setMaxCost(v === "" ? "" : Number(v))}
+              maw={320}
+              data-testid="auto-max-cost"
+            />
             <Checkbox label={t("auto.onlyIfEnough")} checked={onlyIfEnough} onChange={(e) => setOnlyIfEnough(e.currentTarget.checked)} data-testid="auto-only-if-enough" />
             <Checkbox label={t("auto.agreeTerms")} checked={terms} onChange={(e) => setTerms(e.currentTarget.checked)} data-testid="auto-terms" />
             <Group>
@@ -118,6 +132,7 @@ function ShippingCard({ settings }: { settings: AutoSettings }) {
         threshold_minor: settings.threshold_minor,
         approval_delay_minutes: settings.approval_delay_minutes,
         most_suitable_within_days: withinDays === "" ? null : withinDays,
+        max_order_cost_minor: settings.max_order_cost_minor,
       });
     },
     onSuccess: () => notifications.show({ color: "green", title: t("auto.shippingTitle"), message: t("auto.saved") }),
