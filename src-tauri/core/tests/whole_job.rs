@@ -266,3 +266,21 @@ async fn supplier_calls_keep_to_the_account_rate_limit() {
     assert!(started.elapsed() >= Duration::from_millis(1900), "{:?}", started.elapsed());
     assert!(dd.set_supplier_rate_limit(real.id, 0).is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiring_access_token_is_renewed_with_the_refresh_token() {
+    let Setup { sandbox, dd, _dir, .. } =
+        setup(SandboxConfig { orders: 10, ..SandboxConfig::default() }, Duration::from_secs(10)).await;
+    // Tokens that last 30 minutes: each is "about to expire" by the time it is used again.
+    let cj = sandbox.supplier(1);
+    cj.set_access_token_lifetime(chrono::Duration::minutes(30));
+    cj.allow_token_call();
+    let supplier = dd.connect_cj("CJ expiring tokens", &cj.url(), &cj.api_key(), false).await.unwrap();
+    dd.set_supplier_rate_limit(supplier.id, 100).unwrap();
+    let client = dd.supplier_client(supplier.id).unwrap();
+    // getAccessToken was just used (once per 5 minutes): only the refresh token can renew it.
+    for _ in 0..3 {
+        client.balance().await.unwrap();
+    }
+    assert_eq!(cj.refreshes(), 3);
+}

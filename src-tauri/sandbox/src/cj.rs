@@ -80,6 +80,12 @@ pub(crate) struct CjRuntime {
     drop_create_replies: u32,
     /// How long createOrderV2 waits, after creating the order, before it replies.
     create_reply_delay: Duration,
+    /// Refresh tokens issued, with their expiry.
+    refresh_tokens: HashMap<String, DateTime<Utc>>,
+    /// How long new access tokens last (CJ: about 15 days).
+    access_token_lifetime: Option<chrono::Duration>,
+    /// How many times refreshAccessToken succeeded.
+    pub(crate) refreshes: u32,
 }
 
 /// CJ allows getAccessToken once per 5 minutes.
@@ -88,6 +94,7 @@ const TOKEN_CALL_INTERVAL: Duration = Duration::from_secs(300);
 pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
     Router::new()
         .route("/api2.0/v1/authentication/getAccessToken", post(get_access_token))
+        .route("/api2.0/v1/authentication/refreshAccessToken", post(refresh_access_token))
         .route("/api2.0/v1/logistic/freightCalculate", post(freight_calculate))
         .route("/api2.0/v1/shopping/order/createOrderV2", post(create_order))
         .route("/api2.0/v1/shopping/order/getOrderDetail", get(order_detail))
@@ -126,15 +133,38 @@ async fn get_access_token(State((world, index)): Ctx, Json(body): Json<Value>) -
         return envelope(1600200, "Too many requests: getAccessToken may be called once every 5 minutes", Value::Null);
     }
     rt.last_token_call = Some(Instant::now());
+    ok(issue_tokens(rt))
+}
+
+/// A new access token and a new refresh token (the old refresh token stops working).
+fn issue_tokens(rt: &mut CjRuntime) -> Value {
     let token = format!("cjtok{:024x}", rand::random::<u128>());
-    let expires = Utc::now() + chrono::Duration::days(15);
+    let expires = Utc::now() + rt.access_token_lifetime.unwrap_or_else(|| chrono::Duration::days(15));
     rt.tokens.insert(token.clone(), expires);
-    ok(json!({
+    let refresh = format!("cjref{:024x}", rand::random::<u128>());
+    let refresh_expires = Utc::now() + chrono::Duration::days(180);
+    rt.refresh_tokens.insert(refresh.clone(), refresh_expires);
+    json!({
         "accessToken": token,
         "accessTokenExpiryDate": expires.to_rfc3339(),
-        "refreshToken": format!("cjref{:024x}", rand::random::<u128>()),
-        "refreshTokenExpiryDate": (Utc::now() + chrono::Duration::days(180)).to_rfc3339(),
-    }))
+        "refreshToken": refresh,
+        "refreshTokenExpiryDate": refresh_expires.to_rfc3339(),
+    })
+}
+
+/// `POST authentication/refreshAccessToken {refreshToken}`: not bound by getAccessToken's
+/// once-per-5-minutes rule.
+async fn refresh_access_token(State((world, index)): Ctx, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    let rt = &mut w.supplier_runtime[index];
+    let presented = body["refreshToken"].as_str().unwrap_or_default();
+    match rt.refresh_tokens.remove(presented) {
+        Some(expiry) if expiry > Utc::now() => {
+            rt.refreshes += 1;
+            ok(issue_tokens(rt))
+        }
+        _ => envelope(1600001, "Invalid refresh token", Value::Null),
+    }
 }
 
 fn lines_for<'a>(account: &'a CjAccountData, country: &str) -> Vec<&'a LogisticLine> {
@@ -398,6 +428,16 @@ impl CjHandle {
     }
 
     /// Forgets the getAccessToken call time, as five minutes passing would.
+    /// New access tokens last `lifetime` (e.g. minutes, to see Dropdock refresh them).
+    pub fn set_access_token_lifetime(&self, lifetime: chrono::Duration) {
+        self.with(|w| w.supplier_runtime[self.index].access_token_lifetime = Some(lifetime))
+    }
+
+    /// How many times a refresh token was exchanged.
+    pub fn refreshes(&self) -> u32 {
+        self.with(|w| w.supplier_runtime[self.index].refreshes)
+    }
+
     pub fn allow_token_call(&self) {
         self.with(|w| w.supplier_runtime[self.index].last_token_call = None)
     }

@@ -94,6 +94,13 @@ pub struct SupplierOrderDetail {
 struct CachedToken {
     access_token: String,
     expires_at: DateTime<Utc>,
+    /// CJ's refresh token (about 180 days): exchanged for a new access token before the old one
+    /// expires, without getAccessToken's once-per-5-minutes limit. Absent in tokens cached by
+    /// older versions.
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    refresh_expires_at: Option<DateTime<Utc>>,
 }
 
 /// A client for one CJ account. The API key and the access token come from the keychain; the
@@ -140,6 +147,7 @@ impl CjClient {
             return Ok(t.access_token.clone());
         }
         let key = supplier_token_key(self.supplier_id);
+        let mut refresh: Option<String> = None;
         if let Some(stored) = self.secrets.get(&key)? {
             if let Ok(t) = serde_json::from_str::<CachedToken>(&stored) {
                 if t.expires_at > soon {
@@ -147,27 +155,56 @@ impl CjClient {
                     *self.token.lock().expect("token lock") = Some(t);
                     return Ok(token);
                 }
+                refresh = t.refresh_token.filter(|_| t.refresh_expires_at.is_some_and(|e| e > Utc::now()));
             }
         }
-        let data = self
-            .call(
-                reqwest::Method::POST,
-                "authentication/getAccessToken",
-                None,
-                &[],
-                Some(json!({ "apiKey": self.api_key })),
-            )
-            .await?;
+        // Before it expires, the token is renewed with the refresh token; getAccessToken (once per
+        // 5 minutes) only when there is none or CJ refuses it.
+        let refreshed = match refresh {
+            Some(refresh_token) => {
+                match self
+                    .call(
+                        reqwest::Method::POST,
+                        "authentication/refreshAccessToken",
+                        None,
+                        &[],
+                        Some(json!({ "refreshToken": refresh_token })),
+                    )
+                    .await
+                {
+                    Ok(data) => Some(data),
+                    Err(CoreError::Connector(ConnectorError::Auth(_))) => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            None => None,
+        };
+        let data = match refreshed {
+            Some(data) => data,
+            None => {
+                self.call(
+                    reqwest::Method::POST,
+                    "authentication/getAccessToken",
+                    None,
+                    &[],
+                    Some(json!({ "apiKey": self.api_key })),
+                )
+                .await?
+            }
+        };
         let access_token = data["accessToken"]
             .as_str()
             .filter(|t| !t.is_empty())
             .ok_or_else(|| malformed("getAccessToken returned no accessToken"))?;
-        let expires_at = data["accessTokenExpiryDate"]
-            .as_str()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| Utc::now() + ChronoDuration::days(14));
-        let cached = CachedToken { access_token: access_token.to_owned(), expires_at };
+        let date = |field: &str| {
+            data[field].as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc))
+        };
+        let cached = CachedToken {
+            access_token: access_token.to_owned(),
+            expires_at: date("accessTokenExpiryDate").unwrap_or_else(|| Utc::now() + ChronoDuration::days(14)),
+            refresh_token: data["refreshToken"].as_str().filter(|t| !t.is_empty()).map(str::to_owned),
+            refresh_expires_at: date("refreshTokenExpiryDate"),
+        };
         self.secrets.set(&key, &serde_json::to_string(&cached).expect("token serialises"))?;
         *self.token.lock().expect("token lock") = Some(cached);
         Ok(access_token.to_owned())
