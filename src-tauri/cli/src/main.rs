@@ -207,9 +207,12 @@ enum AutoCommand {
         /// Dollars each supplier wallet must hold.
         #[arg(long, default_value = "1000")]
         threshold: String,
-        /// How long a paid order waits before it is sent.
-        #[arg(long, value_parser = ["now", "1h", "24h"], default_value = "now")]
+        /// How long a paid order waits before it is sent; `daily` sends once a day at --at.
+        #[arg(long, value_parser = ["now", "1h", "24h", "daily"], default_value = "now")]
         delay: String,
+        /// With --delay daily: the local time, HH:MM.
+        #[arg(long, value_name = "HH:MM")]
+        at: Option<chrono::NaiveTime>,
         /// The cheapest line arriving within this many days, else the fastest (omit: off).
         #[arg(long, value_name = "DAYS")]
         most_suitable_within: Option<u32>,
@@ -662,12 +665,15 @@ async fn run(cli: Cli) -> Result<()> {
 
 fn print_auto(settings: &AutoSettings) {
     println!(
-        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {} min, most suitable line {}, order cost limit {}",
+        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}",
         if settings.enabled { "on" } else { "off" },
         settings.paused_reason.as_ref().map(|r| format!(" (paused: {r})")).unwrap_or_default(),
         if settings.wallet_terms_accepted { "ticked" } else { "not ticked" },
         money(settings.threshold_minor, "USD"),
-        settings.approval_delay_minutes,
+        match settings.daily_at_minute {
+            Some(m) => format!("daily at {:02}:{:02}", m / 60, m % 60),
+            None => format!("{} min", settings.approval_delay_minutes),
+        },
         settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into()),
         settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into())
     );
@@ -677,7 +683,13 @@ async fn auto(dir: &std::path::Path, command: AutoCommand) -> Result<()> {
     let dd = open(dir)?;
     match command {
         AutoCommand::Status => print_auto(&dd.auto_settings()?),
-        AutoCommand::Set { accept_terms, threshold, delay, most_suitable_within, max_order_cost } => {
+        AutoCommand::Set { accept_terms, threshold, delay, at, most_suitable_within, max_order_cost } => {
+            let daily_at_minute = match (delay.as_str(), at) {
+                ("daily", Some(at)) => Some(chrono::Timelike::hour(&at) * 60 + chrono::Timelike::minute(&at)),
+                ("daily", None) => bail!("--delay daily needs --at HH:MM"),
+                _ => None,
+            };
+            let utc_offset_minutes = chrono::Local::now().offset().local_minus_utc() / 60;
             let max_order_cost_minor = max_order_cost
                 .map(|m| dropdock_core::money::parse_minor(&m, "USD"))
                 .transpose()
@@ -694,6 +706,8 @@ async fn auto(dir: &std::path::Path, command: AutoCommand) -> Result<()> {
                 wallet_terms_accepted: accept_terms,
                 threshold_minor,
                 approval_delay_minutes,
+                daily_at_minute,
+                utc_offset_minutes,
                 most_suitable_within_days: most_suitable_within,
                 max_order_cost_minor,
             };

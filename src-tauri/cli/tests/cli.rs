@@ -145,6 +145,10 @@ fn auto_fulfillment_settings_and_shipping_rules() {
         out.contains("boxes ticked, threshold $1500.00, approval delay 60 min, most suitable line within 15 days"),
         "{out}"
     );
+    let daily = cli(&["--data-dir", d, "auto", "set", "--accept-terms", "--delay", "daily", "--at", "09:30"]);
+    assert!(text(&daily.stdout).contains("approval delay daily at 09:30"), "{}", text(&daily.stdout));
+    let no_time = cli(&["--data-dir", d, "auto", "set", "--accept-terms", "--delay", "daily"]);
+    assert_eq!(text(&no_time.stderr).trim(), "error: --delay daily needs --at HH:MM");
     // With no supplier connected, turning it on says what is missing.
     let enable = cli(&["--data-dir", d, "auto", "enable"]);
     assert!(text(&enable.stderr).contains("connect a supplier"), "{}", text(&enable.stderr));

@@ -10,6 +10,10 @@ CREATE TABLE auto_fulfillment (
     threshold_minor         INTEGER NOT NULL DEFAULT 100000 CHECK (threshold_minor >= 0),
     -- How long a paid order waits before it is sent, so the merchant can still hold it.
     approval_delay_minutes  INTEGER NOT NULL DEFAULT 0 CHECK (approval_delay_minutes BETWEEN 0 AND 10080),
+    -- Or: once a day, at this minute of the merchant's day (0 to 1439), send the orders placed
+    -- before it; the merchant's offset from UTC is kept beside it.
+    daily_at_minute         INTEGER CHECK (daily_at_minute BETWEEN 0 AND 1439),
+    utc_offset_minutes      INTEGER NOT NULL DEFAULT 0 CHECK (utc_offset_minutes BETWEEN -1080 AND 1080),
     -- "Choose the most suitable shipping method": the cheapest line arriving within this many
     -- days, else the fastest. NULL: off (the country's lines, else the cheapest line).
     most_suitable_within_days INTEGER CHECK (most_suitable_within_days BETWEEN 1 AND 90),

@@ -41,6 +41,11 @@ pub struct AutoSettings {
     pub threshold_minor: i64,
     /// Minutes a paid order waits before it is sent (0: at once).
     pub approval_delay_minutes: u32,
+    /// Or once a day: the minute of the merchant's day (0 to 1439) at which the orders placed
+    /// before it are sent; `approval_delay_minutes` is then not used.
+    pub daily_at_minute: Option<u32>,
+    /// The merchant's offset from UTC for `daily_at_minute`, in minutes.
+    pub utc_offset_minutes: i32,
     /// "Choose the most suitable shipping method": the cheapest line arriving within this many
     /// days, else the fastest; `None` when off.
     pub most_suitable_within_days: Option<u32>,
@@ -60,6 +65,8 @@ pub struct AutoSettingsInput {
     #[ts(type = "number")]
     pub threshold_minor: i64,
     pub approval_delay_minutes: u32,
+    pub daily_at_minute: Option<u32>,
+    pub utc_offset_minutes: i32,
     pub most_suitable_within_days: Option<u32>,
     #[ts(type = "number | null")]
     pub max_order_cost_minor: Option<i64>,
@@ -110,7 +117,8 @@ impl AutoRunReport {
 fn load(conn: &Connection) -> Result<AutoSettings> {
     Ok(conn.query_row(
         "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
-                approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor
+                approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
+                daily_at_minute, utc_offset_minutes
          FROM auto_fulfillment WHERE id = 1",
         [],
         |r| {
@@ -124,6 +132,8 @@ fn load(conn: &Connection) -> Result<AutoSettings> {
                 most_suitable_within_days: r.get(5)?,
                 paused_reason: r.get(6)?,
                 max_order_cost_minor: r.get(7)?,
+                daily_at_minute: r.get(8)?,
+                utc_offset_minutes: r.get(9)?,
             })
         },
     )?)
@@ -152,6 +162,18 @@ fn format_money(minor: i64) -> String {
     format!("${}", format_minor(minor, CJ_CURRENCY))
 }
 
+/// The latest moment, at or before `now`, when the merchant's clock (UTC offset `offset_minutes`)
+/// showed `minute` past midnight: orders placed before it are due in "daily" mode.
+pub fn last_daily_time(now: DateTime<Utc>, minute: u32, offset_minutes: i32) -> DateTime<Utc> {
+    let local = now + Duration::minutes(offset_minutes as i64);
+    let midnight = local.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    let mut at = midnight + Duration::minutes(minute as i64);
+    if at > local {
+        at -= Duration::days(1);
+    }
+    at - Duration::minutes(offset_minutes as i64)
+}
+
 impl Dropdock {
     /// The Auto Fulfillment page's settings.
     pub fn auto_settings(&self) -> Result<AutoSettings> {
@@ -174,6 +196,12 @@ impl Dropdock {
         if !APPROVAL_DELAYS.contains(&input.approval_delay_minutes) {
             return Err(CoreError::InvalidInput("the approval delay is at once, 1 hour or 24 hours".into()));
         }
+        if input.daily_at_minute.is_some_and(|m| m > 1439) {
+            return Err(CoreError::InvalidInput("the daily time must be between 00:00 and 23:59".into()));
+        }
+        if input.utc_offset_minutes.abs() > 18 * 60 {
+            return Err(CoreError::InvalidInput("a UTC offset is at most 18 hours".into()));
+        }
         if input.max_order_cost_minor.is_some_and(|m| m <= 0) {
             return Err(CoreError::InvalidInput("the order cost limit must be above zero".into()));
         }
@@ -185,7 +213,7 @@ impl Dropdock {
                 "UPDATE auto_fulfillment SET payment_method = 'wallet',
                    wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
                    threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
-                   max_order_cost_minor = ?6,
+                   max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8,
                    enabled = CASE WHEN ?1 THEN enabled ELSE 0 END, updated_at = ?5
                  WHERE id = 1",
                 params![
@@ -194,7 +222,9 @@ impl Dropdock {
                     input.approval_delay_minutes,
                     input.most_suitable_within_days,
                     Utc::now(),
-                    input.max_order_cost_minor
+                    input.max_order_cost_minor,
+                    input.daily_at_minute,
+                    input.utc_offset_minutes
                 ],
             )?;
             load(tx)
@@ -273,7 +303,10 @@ impl Dropdock {
             return Ok(report);
         }
         report.resumed = was_paused;
-        let cutoff = now - Duration::minutes(settings.approval_delay_minutes as i64);
+        let cutoff = match settings.daily_at_minute {
+            Some(minute) => last_daily_time(now, minute, settings.utc_offset_minutes),
+            None => now - Duration::minutes(settings.approval_delay_minutes as i64),
+        };
         let candidates: Vec<(i64, String)> = self.db.read(|c| {
             Ok(c.prepare(
                 // Paid orders waiting, and first any order a crash or a lost reply left with a
@@ -427,5 +460,24 @@ impl Dropdock {
         }
         options.sort_by(|a, b| (a.price_minor, &a.name).cmp(&(b.price_minor, &b.name)));
         Ok(options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn daily_mode_sends_what_was_placed_before_the_last_daily_time() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 14, 30, 0).unwrap();
+        // 09:00 UTC: today's 09:00 has passed.
+        assert_eq!(last_daily_time(now, 9 * 60, 0), Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
+        // 16:00 UTC: not yet today, so yesterday's.
+        assert_eq!(last_daily_time(now, 16 * 60, 0), Utc.with_ymd_and_hms(2026, 11, 21, 16, 0, 0).unwrap());
+        // 09:00 in New York (UTC-5) is 14:00 UTC: passed.
+        assert_eq!(last_daily_time(now, 9 * 60, -300), Utc.with_ymd_and_hms(2026, 11, 22, 14, 0, 0).unwrap());
+        // 09:00 in Tokyo (UTC+9) is 00:00 UTC.
+        assert_eq!(last_daily_time(now, 9 * 60, 540), Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap());
     }
 }

@@ -24,6 +24,8 @@ fn wallet_input(delay: u32) -> AutoSettingsInput {
         wallet_terms_accepted: true,
         threshold_minor: 100_000,
         approval_delay_minutes: delay,
+        daily_at_minute: None,
+        utc_offset_minutes: 0,
         most_suitable_within_days: None,
         max_order_cost_minor: None,
     }
@@ -79,6 +81,13 @@ async fn auto_mode_needs_the_wallet_sends_each_order_once_and_pauses_when_it_run
     let oldest = to_order(&dd).iter().map(|r| r.created_at).min().unwrap();
     let early = dd.run_auto(oldest + chrono::Duration::minutes(30)).await.unwrap();
     assert!(early.ran && early.submitted.is_empty(), "{early:?}");
+    assert!(supplier_orders(&sandbox).is_empty());
+    // Daily at a time that, 30 minutes after the oldest order, last came before it: nothing is due.
+    let at = oldest + chrono::Duration::hours(1);
+    let minute = chrono::Timelike::hour(&at) * 60 + chrono::Timelike::minute(&at);
+    dd.save_auto_settings(&AutoSettingsInput { daily_at_minute: Some(minute), ..wallet_input(0) }).unwrap();
+    let daily = dd.run_auto(oldest + chrono::Duration::minutes(30)).await.unwrap();
+    assert!(daily.ran && daily.submitted.is_empty(), "{daily:?}");
     assert!(supplier_orders(&sandbox).is_empty());
 
     // A $1 limit per order: every order is held for the merchant, nothing is sent; Ship order by

@@ -18,6 +18,15 @@ threshold_minor: number,
  */
 approval_delay_minutes: number, 
 /**
+ * Or once a day: the minute of the merchant's day (0 to 1439) at which the orders placed
+ * before it are sent; `approval_delay_minutes` is then not used.
+ */
+daily_at_minute: number | null, 
+/**
+ * The merchant's offset from UTC for `daily_at_minute`, in minutes.
+ */
+utc_offset_minutes: number, 
+/**
  * "Choose the most suitable shipping method": the cheapest line arriving within this many
  * days, else the fastest; `None` when off.
  */

@@ -18,6 +18,7 @@ import {
   TagsInput,
 } from "@mantine/core";
 import { modals } from "@mantine/modals";
+import { TimeInput } from "@mantine/dates";
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconCreditCard, IconPlayerPause, IconWallet } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -30,6 +31,12 @@ import { countryName, money } from "../format";
 
 const DELAYS = [0, 60, 1440];
 
+/** `HH:MM` → minutes after midnight. */
+function minuteOfDay(time: string): number {
+  const [h, m] = time.split(":").map(Number);
+  return (h || 0) * 60 + (m || 0);
+}
+
 /** Step 2 of the seed: the payment method. My Wallet with its two boxes and Save. */
 function PaymentCard({ settings }: { settings: AutoSettings }) {
   const { t } = useTranslation();
@@ -38,7 +45,10 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   const [onlyIfEnough, setOnlyIfEnough] = useState(settings.wallet_terms_accepted);
   const [terms, setTerms] = useState(settings.wallet_terms_accepted);
   const [threshold, setThreshold] = useState<number>(settings.threshold_minor / 100);
-  const [delay, setDelay] = useState(String(settings.approval_delay_minutes));
+  const [delay, setDelay] = useState(settings.daily_at_minute != null ? "daily" : String(settings.approval_delay_minutes));
+  const [dailyAt, setDailyAt] = useState(
+    settings.daily_at_minute != null ? `${String(Math.floor(settings.daily_at_minute / 60)).padStart(2, "0")}:${String(settings.daily_at_minute % 60).padStart(2, "0")}` : "09:00",
+  );
   const [maxCost, setMaxCost] = useState<number | "">(settings.max_order_cost_minor == null ? "" : settings.max_order_cost_minor / 100);
   useEffect(() => {
     setOnlyIfEnough(settings.wallet_terms_accepted);
@@ -50,7 +60,9 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
         payment_method: "wallet",
         wallet_terms_accepted: onlyIfEnough && terms,
         threshold_minor: Math.round(threshold * 100),
-        approval_delay_minutes: Number(delay),
+        approval_delay_minutes: delay === "daily" ? 0 : Number(delay),
+        daily_at_minute: delay === "daily" ? minuteOfDay(dailyAt) : null,
+        utc_offset_minutes: -new Date().getTimezoneOffset(),
         most_suitable_within_days: settings.most_suitable_within_days,
         max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
       }),
@@ -80,9 +92,17 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
             <Group grow align="flex-end">
               <NumberInput label={t("auto.thresholdLabel")} prefix="$" min={0} thousandSeparator="," value={threshold} onChange={(v) => setThreshold(Number(v) || 0)} data-testid="auto-threshold" />
               <Input.Wrapper label={t("auto.delayLabel")}>
-                <SegmentedControl fullWidth value={delay} onChange={setDelay} data={DELAYS.map((d) => ({ value: String(d), label: t(`auto.delay${d}`) }))} />
+                <SegmentedControl
+                  fullWidth
+                  value={delay}
+                  onChange={setDelay}
+                  data={[...DELAYS.map((d) => ({ value: String(d), label: t(`auto.delay${d}`) })), { value: "daily", label: t("auto.delayDaily") }]}
+                />
               </Input.Wrapper>
             </Group>
+            {delay === "daily" && (
+              <TimeInput label={t("auto.dailyAt")} description={t("auto.dailyAtHint")} value={dailyAt} onChange={(e) => setDailyAt(e.currentTarget.value)} maw={200} data-testid="auto-daily-at" />
+            )}
             <NumberInput
               label={t("auto.maxCostLabel")}
               description={t("auto.maxCostHint")}
@@ -131,6 +151,8 @@ function ShippingCard({ settings }: { settings: AutoSettings }) {
         wallet_terms_accepted: settings.wallet_terms_accepted,
         threshold_minor: settings.threshold_minor,
         approval_delay_minutes: settings.approval_delay_minutes,
+        daily_at_minute: settings.daily_at_minute,
+        utc_offset_minutes: settings.utc_offset_minutes,
         most_suitable_within_days: withinDays === "" ? null : withinDays,
         max_order_cost_minor: settings.max_order_cost_minor,
       });
