@@ -3,9 +3,7 @@
 // Finance → My Wallet the seed's pop-up appears, and paid orders move to Processing by themselves.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
+import { launch, byTestId, clickHidden, clickTestId, syncDemo, waitStill, withScreenshot, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -15,37 +13,11 @@ after(async () => {
   await app?.close();
 });
 
-async function withScreenshot(t, body) {
-  try {
-    await body();
-  } catch (e) {
-    const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
-    try {
-      screenshot(file);
-      console.error(`screenshot: ${file}`);
-    } catch {
-      console.error("no screenshot (ImageMagick import failed)");
-    }
-    throw e;
-  }
-}
 
-/** Mantine hides checkbox and switch inputs: click them through the DOM. */
-const clickHidden = async (d, id) =>
-  d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), 20_000, `no element ${id}`));
 
 test("Auto Fulfillment: refused below $1,000, then on after a recharge, and paid orders go", { timeout: 240_000 }, (t) => withScreenshot(t, async () => {
   const d = app.driver;
-  await byTestId(d, "sandbox-badge", 60_000);
-  await clickTestId(d, "action-menu");
-  await clickTestId(d, "action-sync-order");
-  await waitStill(d, await byTestId(d, "sync-start"));
-  await chooseRadio(d, "60 Days");
-  await clickTestId(d, "sync-start");
-  await byTestId(d, "sync-summary", 60_000);
-  const close = await byTestId(d, "sync-close");
-  await close.click();
-  await d.wait(until.stalenessOf(close), 10_000);
+  await syncDemo(d);
 
   // Step 1: the Auto Fulfillment button at the top left of the Order page.
   await clickTestId(d, "auto-fulfillment-button");

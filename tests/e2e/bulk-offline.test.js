@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
+import { launch, byTestId, clickHidden, clickTestId, syncDemo, waitStill, withScreenshot, By, until } from "./driver.js";
 
 const exportDir = mkdtempSync(join(tmpdir(), "dropdock-exports-"));
 let app;
@@ -17,26 +17,9 @@ after(async () => {
   await app?.close();
 });
 
-async function withScreenshot(t, body) {
-  try {
-    await body();
-  } catch (e) {
-    const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
-    try {
-      screenshot(file);
-      console.error(`screenshot: ${file}`);
-    } catch {
-      console.error("no screenshot (ImageMagick import failed)");
-    }
-    throw e;
-  }
-}
 
 const rows = (d) => d.findElements(By.css('[data-testid="order-row"]'));
 const attr = (el, name) => el.getAttribute(name);
-/** Mantine's switch input is visually hidden: click it through the DOM. */
-const clickHidden = async (d, id) =>
-  d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), 20_000, `no element ${id}`));
 
 /** Picks `label` in the Mantine Select with this test id. */
 async function choose(d, id, label) {
@@ -57,23 +40,10 @@ async function tick(d, count) {
   return names;
 }
 
-async function syncAll(d) {
-  await byTestId(d, "sandbox-badge", 60_000);
-  await clickTestId(d, "action-menu");
-  await clickTestId(d, "action-sync-order");
-  await waitStill(d, await byTestId(d, "sync-start"));
-  await chooseRadio(d, "60 Days");
-  await clickTestId(d, "sync-start");
-  await byTestId(d, "sync-summary", 60_000);
-  const close = await byTestId(d, "sync-close");
-  await close.click();
-  await d.wait(until.stalenessOf(close), 10_000);
-}
-
 test("Hold and Release a selection, filter by hold reason, export it as CSV", { timeout: 180_000 }, (t) => withScreenshot(t, async () => {
   const d = app.driver;
   await clickTestId(d, "nav-orders", 60_000);
-  await syncAll(d);
+  await syncDemo(d);
   await clickTestId(d, "tab-to_order");
   await d.wait(async () => (await rows(d)).length > 3 && (await attr((await rows(d))[0], "data-status")) === "to_order", 20_000);
 

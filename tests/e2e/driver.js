@@ -143,3 +143,39 @@ export async function waitStill(driver, el, timeout = 10_000) {
     return same;
   }, timeout, "element keeps moving");
 }
+
+/** Runs a test body; on failure keeps a screenshot of the screen for the CI log's reader. */
+export async function withScreenshot(t, body) {
+  try {
+    await body();
+  } catch (e) {
+    const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
+    try {
+      screenshot(file);
+      console.error(`screenshot: ${file}`);
+    } catch {
+      console.error("no screenshot (ImageMagick import failed)");
+    }
+    throw e;
+  }
+}
+
+/** Mantine hides checkbox and switch inputs: clicks the one with this test id through the DOM. */
+export async function clickHidden(driver, id) {
+  const el = await driver.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), 20_000, `no element ${id}`);
+  await driver.executeScript("arguments[0].click()", el);
+}
+
+/** Order → Action → Sync Order over 60 days on the demo store, then closes the dialog. */
+export async function syncDemo(driver) {
+  await byTestId(driver, "sandbox-badge", 60_000);
+  await clickTestId(driver, "action-menu");
+  await clickTestId(driver, "action-sync-order");
+  await waitStill(driver, await byTestId(driver, "sync-start"));
+  await chooseRadio(driver, "60 Days");
+  await clickTestId(driver, "sync-start");
+  await byTestId(driver, "sync-summary", 60_000);
+  const close = await byTestId(driver, "sync-close");
+  await close.click();
+  await driver.wait(until.stalenessOf(close), 10_000);
+}

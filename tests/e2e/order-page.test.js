@@ -2,9 +2,7 @@
 // Ship order moves the order to Processing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, waitStill, withScreenshot, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -14,21 +12,6 @@ after(async () => {
   await app?.close();
 });
 
-// On failure, keep a screenshot of the window for the CI log's reader.
-async function withScreenshot(t, body) {
-  try {
-    await body();
-  } catch (e) {
-    const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
-    try {
-      screenshot(file);
-      console.error(`screenshot: ${file}`);
-    } catch {
-      console.error("no screenshot (ImageMagick import failed)");
-    }
-    throw e;
-  }
-}
 
 test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t, async () => {
   const d = app.driver;

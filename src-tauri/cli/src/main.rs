@@ -539,19 +539,7 @@ async fn run(cli: Cli) -> Result<()> {
             };
             match output {
                 Some(path) => {
-                    // Written beside the target and renamed: a failed export never leaves half a file.
-                    let tmp = path.with_extension("csv.partial");
-                    let file =
-                        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-                    let written = dd.export_orders_csv(&selection, std::io::BufWriter::new(file));
-                    let written = match written {
-                        Ok(n) => n,
-                        Err(e) => {
-                            let _ = std::fs::remove_file(&tmp);
-                            return Err(e.into());
-                        }
-                    };
-                    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+                    let written = dd.export_orders_csv_to(&selection, &path)?;
                     println!("Exported {written} orders to {}", path.display());
                 }
                 None => {

@@ -441,6 +441,23 @@ impl Dropdock {
         })
     }
 
+    /// "Export CSV" into a file: written beside `path` under a temporary name and renamed, so a
+    /// failed export (full disk, unknown order) never leaves half a file. Returns the orders written.
+    pub fn export_orders_csv_to(&self, selection: &crate::order_actions::OrderSelection, path: &Path) -> Result<usize> {
+        let io = |e: std::io::Error, p: &Path| CoreError::InvalidInput(format!("cannot write {}: {e}", p.display()));
+        let tmp = path.with_extension("csv.partial");
+        let file = std::fs::File::create(&tmp).map_err(|e| io(e, &tmp))?;
+        let written = match self.export_orders_csv(selection, std::io::BufWriter::new(file)) {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&tmp, path).map_err(|e| io(e, path))?;
+        Ok(written)
+    }
+
     /// The Dashboard's figures at this moment.
     pub fn dashboard(&self, request: crate::dashboard::DashboardRequest) -> Result<crate::dashboard::Dashboard> {
         self.db.read(|c| crate::dashboard::dashboard(c, request, Utc::now()))

@@ -170,27 +170,30 @@ impl Dropdock {
         let mut result = ShipOrdersResult::default();
         for &order_id in order_ids {
             let name = order_name(self, order_id)?;
-            // Hold and "already sent" are local facts: report them even while offline.
-            match self.db.read(|c| crate::fulfillment::plan(c, order_id)) {
-                Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
-                    result.skipped.push(SkippedOrder { order_name: name, reason });
-                    continue;
-                }
-                Err(e) => return Err(e),
-                Ok(_) => {}
-            }
             if !self.network.is_online() {
-                self.queue_ship(order_id)?;
-                result.queued.push(name);
+                // Hold and "already sent" are local facts: report them even while offline.
+                match self.db.read(|c| crate::fulfillment::plan(c, order_id)) {
+                    Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
+                        result.skipped.push(SkippedOrder { order_name: name, reason });
+                    }
+                    Err(e) => return Err(e),
+                    Ok(_) => {
+                        self.queue_ship(order_id)?;
+                        result.queued.push(name);
+                    }
+                }
                 continue;
             }
-            match self.observe(self.ship(order_id).await) {
+            // Online, Ship order plans (and reports a hold) itself.
+            match self.ship(order_id).await {
                 Ok(shipped) => result.shipped.push(shipped),
                 Err(e) if e.is_unreachable() => {
                     self.queue_ship(order_id)?;
                     result.queued.push(name);
                 }
-                Err(CoreError::Held(reason)) => result.skipped.push(SkippedOrder { order_name: name, reason }),
+                Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
+                    result.skipped.push(SkippedOrder { order_name: name, reason })
+                }
                 Err(e) => result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() }),
             }
         }
@@ -209,7 +212,7 @@ impl Dropdock {
         let mut result = ShipOrdersResult::default();
         for (queue_id, order_id) in queued {
             let name = order_name(self, order_id)?;
-            let attempt = self.observe(self.ship(order_id).await);
+            let attempt = self.ship(order_id).await;
             let finished = |error: Option<String>| {
                 self.db.write(|tx| {
                     match &error {

@@ -2,19 +2,16 @@
 //! the threshold; paid orders go after the approval delay, exactly once; a wallet that runs low
 //! pauses auto mode and holds orders "waiting for funds", and a recharge resumes it.
 
+mod common;
+
 use std::collections::HashSet;
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
-use dropdock_core::app::{http_client, Dropdock};
+use dropdock_core::app::Dropdock;
 use dropdock_core::autofulfill::{AutoSettingsInput, PaymentMethod};
-use dropdock_core::db::Db;
-use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::search::OrderQuery;
-use dropdock_core::secrets::MemorySecrets;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 
@@ -41,15 +38,7 @@ fn supplier_orders(sandbox: &Sandbox) -> Vec<(String, i64)> {
 async fn auto_mode_needs_the_wallet_sends_each_order_once_and_pauses_when_it_runs_low() {
     // $500 in each wallet: below the $1,000 Auto Fulfillment needs.
     let config = SandboxConfig { orders: 80, opening_balance_minor: 50_000, ..SandboxConfig::default() };
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let dd = Dropdock::new(
-        Db::open_dir(dir.path()).unwrap(),
-        Arc::new(MemorySecrets::default()),
-        http_client(Duration::from_secs(5)),
-    );
-    let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
-    dd.sync(store_id, 60).await.unwrap();
+    let (sandbox, dd, _store_id, _dir) = common::synced_sandbox(config).await;
 
     // Off by default; the switch needs the My Wallet boxes saved, then a full enough wallet.
     assert!(!dd.auto_settings().unwrap().enabled);

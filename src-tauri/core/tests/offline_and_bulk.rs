@@ -1,33 +1,21 @@
 //! Working offline (the sandbox's servers taken down and brought back) and the Order page's bulk
 //! actions: Ship orders, Hold, Release, Export CSV.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
-use dropdock_core::app::{http_client, Dropdock};
+use std::collections::HashSet;
+
+use dropdock_core::app::Dropdock;
 use dropdock_core::dashboard::DashboardRequest;
-use dropdock_core::db::Db;
-use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::order_actions::{OrderSelection, CSV_HEADER};
 use dropdock_core::search::OrderQuery;
-use dropdock_core::secrets::MemorySecrets;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 
 async fn setup(orders: usize) -> (Sandbox, Dropdock, i64, tempfile::TempDir) {
-    let sandbox = Sandbox::start(SandboxConfig { orders, ..SandboxConfig::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let dd = Dropdock::new(
-        Db::open_dir(dir.path()).unwrap(),
-        Arc::new(MemorySecrets::default()),
-        http_client(Duration::from_secs(5)),
-    );
-    let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
-    dd.sync(store_id, 60).await.unwrap();
-    (sandbox, dd, store_id, dir)
+    common::synced_sandbox(SandboxConfig { orders, ..SandboxConfig::default() }).await
 }
 
 /// Every supplier order the sandbox holds, as (supplier index, order number).

@@ -77,8 +77,8 @@ fn io_error(message: String) -> ErrorBody {
     ErrorBody { code: ErrorCode::InvalidInput, message }
 }
 
-/// "Export CSV": writes `dropdock-orders-{UTC time}.csv` into the exports folder (written to a
-/// temporary name and renamed, so a full disk never leaves half a file).
+/// "Export CSV": writes `dropdock-orders-{UTC time}.csv` into the exports folder (atomically:
+/// see `Dropdock::export_orders_csv_to`).
 #[tauri::command]
 pub fn export_orders_csv(
     app: AppHandle,
@@ -89,17 +89,7 @@ pub fn export_orders_csv(
     std::fs::create_dir_all(&dir).map_err(|e| io_error(format!("cannot create {}: {e}", dir.display())))?;
     let name = format!("dropdock-orders-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
     let path = dir.join(name);
-    let tmp = path.with_extension("csv.partial");
-    let file = std::fs::File::create(&tmp).map_err(|e| io_error(format!("cannot write {}: {e}", tmp.display())))?;
-    let written = state.dd.export_orders_csv(&selection, std::io::BufWriter::new(file));
-    let orders = match written {
-        Ok(n) => n,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(to_body(e));
-        }
-    };
-    std::fs::rename(&tmp, &path).map_err(|e| io_error(format!("cannot write {}: {e}", path.display())))?;
+    let orders = state.dd.export_orders_csv_to(&selection, &path).map_err(to_body)?;
     tracing::info!(orders, path = %path.display(), "orders exported");
     Ok(ExportedFile { path: path.display().to_string(), orders })
 }
