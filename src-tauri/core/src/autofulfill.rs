@@ -290,11 +290,12 @@ impl Dropdock {
         self.db.write(|tx| {
             tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
             // Funds and the cost limit are looked at again on every run.
-            tx.execute(
-                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL
-                 WHERE hold_kind IN ('waiting_for_funds', 'cost_above_guard')",
-                [],
-            )?;
+            for kind in HoldKind::ALL.into_iter().filter(|k| k.is_auto_only()) {
+                tx.execute(
+                    "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE hold_kind = ?1",
+                    [kind.as_str()],
+                )?;
+            }
             Ok(())
         })?;
         if let Some(reason) = short {

@@ -113,6 +113,13 @@ impl HoldKind {
         matches!(self, HoldKind::WaitingForFunds | HoldKind::CostAboveGuard)
     }
 
+    /// True for holds found by an action rather than derived from the order (the last Ship
+    /// order, an Auto Fulfillment run): recomputing the order keeps them until that action looks
+    /// again or the merchant releases the order.
+    pub fn is_kept_until_rechecked(self) -> bool {
+        self == HoldKind::NoShippingLine || self.is_auto_only()
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         let norm = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
         Self::ALL.into_iter().find(|k| k.as_str() == norm)
@@ -159,12 +166,19 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
                AND (hold_kind IS NOT ?2 OR hold_reason IS NOT ?3)",
             )?
             .execute(params![order_id, hold.kind.as_str(), hold.reason])?,
-        None => conn
-            .prepare_cached(
-                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1 AND hold_kind IS NOT NULL
-               AND (hold_kind NOT IN ('no_shipping_line', 'waiting_for_funds', 'cost_above_guard') OR ?2)",
-            )?
-            .execute(params![order_id, !matches!(status, OrderStatus::ToOrder | OrderStatus::Failed)])?,
+        None => {
+            let current: Option<String> = conn
+                .prepare_cached("SELECT hold_kind FROM orders WHERE id = ?1")?
+                .query_row([order_id], |r| r.get(0))?;
+            let waiting = matches!(status, OrderStatus::ToOrder | OrderStatus::Failed);
+            let kept =
+                current.as_deref().and_then(HoldKind::parse).is_some_and(|k| waiting && k.is_kept_until_rechecked());
+            if current.is_none() || kept {
+                return Ok(());
+            }
+            conn.prepare_cached("UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1")?
+                .execute([order_id])?
+        }
     };
     Ok(())
 }
