@@ -3,7 +3,7 @@
 // Finance → My Wallet the seed's pop-up appears, and paid orders move to Processing by themselves.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, byTestId, clickHidden, clickTestId, syncDemo, waitStill, withScreenshot, By, until } from "./driver.js";
+import { launch, byTestId, clickHidden, clickTestId, syncDemo, waitStill, withScreenshot, settled, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -39,10 +39,10 @@ test("Auto Fulfillment: refused below $1,000, then on after a recharge, and paid
 
   // Recharge both demo wallets in Finance → My Wallet.
   await clickTestId(d, "nav-wallet");
-  await d.wait(async () => (await d.findElements(By.css('[data-testid="wallet-recharge"]'))).length === 2, 30_000);
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="wallet-recharge"]'))).length === 2, 30_000);
   for (let i = 0; i < 2; i++) {
     await (await d.findElements(By.css('[data-testid="wallet-recharge"]')))[i].click();
-    await d.wait(async () => {
+    await settled(d, async () => {
       const balances = await d.findElements(By.css('[data-testid="wallet-balance"]'));
       return (await balances[i].getText()).includes("1,500.00");
     }, 30_000, `wallet ${i} recharged`);
@@ -58,11 +58,11 @@ test("Auto Fulfillment: refused below $1,000, then on after a recharge, and paid
   const confirm = await byTestId(d, "auto-confirm");
   await waitStill(d, confirm);
   await confirm.click();
-  await d.wait(async () => ["on", "paused"].includes(await (await byTestId(d, "auto-state")).getAttribute("data-state")), 30_000, "Auto Fulfillment on");
+  await settled(d, async () => ["on", "paused"].includes(await (await byTestId(d, "auto-state")).getAttribute("data-state")), 30_000, "Auto Fulfillment on");
 
   // Paid orders move to Processing without anyone clicking Ship order.
   await clickTestId(d, "nav-orders");
-  await d.wait(async () => Number(await (await byTestId(d, "count-processing")).getAttribute("data-count")) > 0, 60_000, "orders reach Processing");
+  await settled(d, async () => Number(await (await byTestId(d, "count-processing")).getAttribute("data-count")) > 0, 60_000, "orders reach Processing");
   await clickTestId(d, "tab-processing");
-  await d.wait(async () => (await d.findElements(By.css('[data-testid="order-row"][data-status="processing"]'))).length > 0, 30_000);
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"][data-status="processing"]'))).length > 0, 30_000);
 }));

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, clickHidden, clickTestId, syncDemo, waitStill, withScreenshot, By, until } from "./driver.js";
+import { launch, byTestId, clickHidden, clickTestId, syncDemo, waitStill, withScreenshot, settled, By, until } from "./driver.js";
 
 const exportDir = mkdtempSync(join(tmpdir(), "dropdock-exports-"));
 let app;
@@ -36,7 +36,7 @@ async function tick(d, count) {
     await d.executeScript("arguments[0].click()", boxes[i]);
     names.push(await attr((await rows(d))[i], "data-order-name"));
   }
-  await d.wait(async () => (await attr(await byTestId(d, "selected-count"), "data-count")) === String(count), 10_000);
+  await settled(d, async () => (await attr(await byTestId(d, "selected-count"), "data-count")) === String(count), 10_000);
   return names;
 }
 
@@ -45,17 +45,17 @@ test("Hold and Release a selection, filter by hold reason, export it as CSV", { 
   await clickTestId(d, "nav-orders", 60_000);
   await syncDemo(d);
   await clickTestId(d, "tab-to_order");
-  await d.wait(async () => (await rows(d)).length > 3 && (await attr((await rows(d))[0], "data-status")) === "to_order", 20_000);
+  await settled(d, async () => (await rows(d)).length > 3 && (await attr((await rows(d))[0], "data-status")) === "to_order", 20_000);
 
   // Hold two orders: each shows the hold, and the hold-reason filter lists exactly them.
   const held = await tick(d, 2);
   await clickTestId(d, "bulk-hold");
   await byTestId(d, "filter-bar");
   for (const name of held) {
-    await d.wait(async () => (await attr(await d.findElement(By.css(`[data-testid="order-row"][data-order-name="${name}"]`)), "data-hold")) === "merchant", 10_000, `${name} held`);
+    await settled(d, async () => (await attr(await d.findElement(By.css(`[data-testid="order-row"][data-order-name="${name}"]`)), "data-hold")) === "merchant", 10_000, `${name} held`);
   }
   await choose(d, "filter-hold", "Held by you");
-  await d.wait(async () => {
+  await settled(d, async () => {
     const shown = await Promise.all((await rows(d)).map((r) => attr(r, "data-order-name")));
     return shown.length === 2 && held.every((n) => shown.includes(n));
   }, 20_000, "the hold filter shows the two held orders");
@@ -63,7 +63,7 @@ test("Hold and Release a selection, filter by hold reason, export it as CSV", { 
   // Export the selection: a CSV with a header and the two orders lands in the exports folder.
   await clickHidden(d, "select-all");
   await clickTestId(d, "bulk-export");
-  await d.wait(() => readdirSync(exportDir).some((f) => f.endsWith(".csv")), 20_000, "the CSV is written");
+  await settled(d, () => readdirSync(exportDir).some((f) => f.endsWith(".csv")), 20_000, "the CSV is written");
   const csv = readFileSync(join(exportDir, readdirSync(exportDir).find((f) => f.endsWith(".csv"))), "utf8").trim().split("\n");
   assert.match(csv[0], /^Order,Store,Created \(UTC\),Customer/);
   assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]).sort(), [...held].sort());
@@ -76,7 +76,7 @@ test("Hold and Release a selection, filter by hold reason, export it as CSV", { 
   await clickTestId(d, "bulk-release");
   await byTestId(d, "orders-empty", 20_000);
   await clickTestId(d, "clear-filters");
-  await d.wait(async () => (await rows(d)).length > 2, 20_000);
+  await settled(d, async () => (await rows(d)).length > 2, 20_000);
   for (const name of held) {
     assert.equal(await attr(await d.findElement(By.css(`[data-testid="order-row"][data-order-name="${name}"]`)), "data-hold"), "");
   }
@@ -92,7 +92,7 @@ test("The Dashboard's late shipments open the matching orders", { timeout: 120_0
   await clickTestId(d, "dashboard-late-link");
   await new Promise((r) => setTimeout(r, 1500));
   const lateFilter = await byTestId(d, "filter-late");
-  await d.wait(async () => (await rows(d)).length > 0, 20_000);
+  await settled(d, async () => (await rows(d)).length > 0, 20_000);
   for (const row of (await rows(d)).slice(0, 10)) {
     assert.ok(["to_order", "processing"].includes(await attr(row, "data-status")));
   }
@@ -110,7 +110,7 @@ test("Offline: orders stay browsable, Ship order is queued and runs once the net
   // The Order page and an order's detail work from the local database.
   await clickTestId(d, "nav-orders");
   await clickTestId(d, "tab-to_order");
-  await d.wait(async () => (await rows(d)).length > 0 && (await attr((await rows(d))[0], "data-status")) === "to_order", 20_000);
+  await settled(d, async () => (await rows(d)).length > 0 && (await attr((await rows(d))[0], "data-status")) === "to_order", 20_000);
   const row = (await rows(d))[0];
   const name = await attr(row, "data-order-name");
   await row.findElement(By.css("td:nth-child(2)")).click();
@@ -119,7 +119,7 @@ test("Offline: orders stay browsable, Ship order is queued and runs once the net
   await waitStill(d, ship);
   await ship.click();
   await byTestId(d, "queued-alert", 30_000);
-  await d.wait(async () => (await attr(await byTestId(d, "offline-badge"), "data-queued")) === "1", 20_000, "the badge counts the queued order");
+  await settled(d, async () => (await attr(await byTestId(d, "offline-badge"), "data-queued")) === "1", 20_000, "the badge counts the queued order");
   const detail = await byTestId(d, "order-detail");
   await d.actions().sendKeys("\uE00C").perform();
   await d.wait(until.stalenessOf(detail), 10_000);
@@ -129,6 +129,6 @@ test("Offline: orders stay browsable, Ship order is queued and runs once the net
   await clickHidden(d, "sandbox-serving-switch");
   await clickTestId(d, "nav-orders");
   await clickTestId(d, "tab-processing");
-  await d.wait(async () => (await d.findElements(By.css(`[data-testid="order-row"][data-order-name="${name}"]`))).length === 1, 60_000, `${name} reaches Processing`);
-  await d.wait(async () => (await d.findElements(By.css('[data-testid="offline-badge"]'))).length === 0, 30_000, "the offline badge goes");
+  await settled(d, async () => (await d.findElements(By.css(`[data-testid="order-row"][data-order-name="${name}"]`))).length === 1, 60_000, `${name} reaches Processing`);
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="offline-badge"]'))).length === 0, 30_000, "the offline badge goes");
 }));

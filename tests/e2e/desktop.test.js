@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP, TEST_ENV, killAppsUsing, launch, byTestId, clickTestId, By } from "./driver.js";
+import { APP, TEST_ENV, killAppsUsing, launch, byTestId, clickTestId, settled, By } from "./driver.js";
 
 // A loopback update server: latest.json announcing 9.9.9, and a bundle with a well-formed minisign
 // signature made by a throwaway test key (its private half was discarded), not by Dropdock's
@@ -45,15 +45,15 @@ test("the language switches to Chinese and is remembered", { timeout: 120_000 },
     await clickTestId(d, "nav-settings");
     const select = await byTestId(d, "language-select");
     await select.findElement(By.css('option[value="zh-CN"]')).click();
-    await d.wait(async () => (await (await byTestId(d, "nav-orders")).getText()) === "订单", 10_000, "sidebar in Chinese");
+    await settled(d, async () => (await (await byTestId(d, "nav-orders")).getText()) === "订单", 10_000, "sidebar in Chinese");
     assert.equal(await (await byTestId(d, "nav-settings")).getText(), "设置");
     assert.equal(await (await byTestId(d, "nav-wallet")).getText(), "我的钱包");
     await d.navigate().refresh();
-    await d.wait(async () => (await (await byTestId(d, "nav-orders", 30_000)).getText()) === "订单", 30_000, "still Chinese after a reload");
+    await settled(d, async () => (await (await byTestId(d, "nav-orders", 30_000)).getText()) === "订单", 30_000, "still Chinese after a reload");
     const select2 = await byTestId(d, "nav-settings");
     await select2.click();
     await (await byTestId(d, "language-select")).findElement(By.css('option[value="en"]')).click();
-    await d.wait(async () => (await (await byTestId(d, "nav-orders")).getText()) === "Order", 10_000);
+    await settled(d, async () => (await (await byTestId(d, "nav-orders")).getText()) === "Order", 10_000);
   } finally {
     await app.close();
   }
@@ -74,7 +74,7 @@ test("an update on the server is offered with its notes; a bad signature is refu
     await clickTestId(d, "install-update");
     const refusal = await byTestId(d, "update-error", 30_000);
     let message = "";
-    await d.wait(async () => (message = await refusal.getText()).length > 0, 10_000, "the refusal is shown");
+    await settled(d, async () => (message = await refusal.getText()).length > 0, 10_000, "the refusal is shown");
     assert.match(message, /signature/i, message);
   } finally {
     await app.close();
@@ -106,7 +106,7 @@ test("start with the system writes a minimised autostart entry, and removes it",
     await clickTestId(d, "nav-settings");
     // Mantine's switch hides its checkbox: read and click the input itself.
     const toggle = () => d.findElement(By.css('input[data-testid="autostart-switch"]'));
-    await d.wait(async () => {
+    await settled(d, async () => {
       const found = await d.findElements(By.css('input[data-testid="autostart-switch"]'));
       return found.length === 1 && (await found[0].isEnabled());
     }, 20_000, "settings loaded");
@@ -116,7 +116,7 @@ test("start with the system writes a minimised autostart entry, and removes it",
     await until(() => existsSync(entry), 10_000, "the autostart entry is written");
     const desktopEntry = readFileSync(entry, "utf8");
     assert.match(desktopEntry, /^Exec=.*--minimized/m);
-    await d.wait(async () => (await toggle().isSelected()) === true, 10_000, "the switch shows on");
+    await settled(d, async () => (await toggle().isSelected()) === true, 10_000, "the switch shows on");
     await flip();
     await until(() => !existsSync(entry), 10_000, "the autostart entry is removed");
   } finally {

@@ -179,3 +179,22 @@ export async function syncDemo(driver) {
   await close.click();
   await driver.wait(until.stalenessOf(close), 10_000);
 }
+
+/**
+ * `driver.wait(condition)` that treats a stale element as "not yet": WebKitWebDriver reports
+ * elements that React replaced mid-check as stale, even from `findElements`.
+ */
+export function settled(driver, condition, timeout, message) {
+  return driver.wait(
+    async () => {
+      try {
+        return await condition();
+      } catch (e) {
+        if (e.name === "StaleElementReferenceError") return false;
+        throw e;
+      }
+    },
+    timeout,
+    message,
+  );
+}

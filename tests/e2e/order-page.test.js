@@ -2,7 +2,7 @@
 // Ship order moves the order to Processing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, byTestId, chooseRadio, clickTestId, waitStill, withScreenshot, By, until } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, waitStill, withScreenshot, settled, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -37,23 +37,23 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await d.wait(until.stalenessOf(close), 10_000, "the Sync Order dialog closes");
 
   // The rows are there: the All tab counts what the sync added; the table shows the newest.
-  await d.wait(async () => (await (await byTestId(d, "count-all")).getAttribute("data-count")) === String(additions), 20_000, "All counts the synced orders");
-  await d.wait(async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 0, 20_000, "rows after sync");
+  await settled(d, async () => (await (await byTestId(d, "count-all")).getAttribute("data-count")) === String(additions), 20_000, "All counts the synced orders");
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 0, 20_000, "rows after sync");
 
   // Search narrows the table to the order typed.
   const newest = await (await d.findElements(By.css('[data-testid="order-row"]')))[0].getAttribute("data-order-name");
   await (await byTestId(d, "orders-search")).sendKeys(newest);
-  await d.wait(async () => {
+  await settled(d, async () => {
     const rows = await d.findElements(By.css('[data-testid="order-row"]'));
     return rows.length === 1 && (await rows[0].getAttribute("data-order-name")) === newest;
   }, 20_000, `search for ${newest}`);
   const search = await byTestId(d, "orders-search");
   await search.sendKeys("\uE009a\uE009", "\uE003"); // Ctrl+A, Backspace
-  await d.wait(async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 1, 20_000, "search cleared");
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 1, 20_000, "search cleared");
 
   // Ship the newest order of the To order tab.
   await clickTestId(d, "tab-to_order");
-  await d.wait(async () => {
+  await settled(d, async () => {
     const rows = await d.findElements(By.css('[data-testid="order-row"]'));
     return rows.length > 0 && (await rows[0].getAttribute("data-status")) === "to_order";
   }, 20_000);
@@ -65,7 +65,7 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await waitStill(d, ship);
   await ship.click();
   const status = await byTestId(d, "order-status");
-  await d.wait(async () => (await status.getAttribute("data-status")) === "processing", 30_000, "order moves to Processing");
+  await settled(d, async () => (await status.getAttribute("data-status")) === "processing", 30_000, "order moves to Processing");
   const subOrders = await d.findElements(By.css('[data-testid="sub-order"]'));
   assert.ok(subOrders.length >= 1);
   assert.equal(await subOrders[0].getAttribute("data-state"), "paid");
@@ -76,7 +76,7 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
   await d.actions().sendKeys("\uE00C").perform(); // Escape closes the drawer
   await d.wait(until.stalenessOf(detail), 10_000, "the order detail closes");
   await clickTestId(d, "tab-processing");
-  await d.wait(async () => {
+  await settled(d, async () => {
     const rows = await d.findElements(By.css(`[data-testid="order-row"][data-order-name="${name}"]`));
     return rows.length === 1;
   }, 20_000, `${name} under Processing`);
