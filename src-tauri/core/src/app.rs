@@ -109,6 +109,16 @@ fn upsert_account(
     }
 }
 
+/// A supplier variant found for a SKU, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct FoundVariant {
+    #[ts(type = "number")]
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub variant: crate::suppliers::cj::SupplierVariant,
+}
+
 impl Dropdock {
     /// Opens the data directory. `secrets_for` receives the database's install id and returns
     /// the secret store to use (the OS keychain in the app and CLI).
@@ -319,6 +329,26 @@ impl Dropdock {
             }
             Ok(())
         })
+    }
+
+    /// The variants each connected supplier sells under `sku` (CJ `product/variant/query`), for
+    /// mapping a store SKU: "Find at suppliers" on an order held for an unmapped SKU.
+    /// Errors: an empty SKU, a supplier that cannot be reached or rejects the credentials.
+    pub async fn find_supplier_variants(&self, sku: &str) -> Result<Vec<FoundVariant>> {
+        let sku = sku.trim();
+        if sku.is_empty() {
+            return Err(CoreError::InvalidInput("type a SKU to look up".into()));
+        }
+        let mut found = Vec::new();
+        for supplier in self.suppliers()? {
+            let variants = self.observe(self.supplier_client(supplier.id)?.variants_by_sku(sku).await)?;
+            found.extend(variants.into_iter().map(|variant| FoundVariant {
+                supplier_id: supplier.id,
+                supplier_name: supplier.name.clone(),
+                variant,
+            }));
+        }
+        Ok(found)
     }
 
     /// Sets the default logistics line for a destination country (ISO 3166-1 alpha-2); it is used

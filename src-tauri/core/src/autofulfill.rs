@@ -1,12 +1,14 @@
-//! Auto Fulfillment, as the seed's AutoFulfillment page describes it: a payment method (My Wallet;
-//! the card is not available yet), the two My Wallet checkboxes, a balance threshold (default
-//! $1,000), default shipping methods (see `fulfillment::choose_line`), and the switch.
+//! Auto Fulfillment, as the seed's AutoFulfillment page describes it: a payment method (My Wallet,
+//! with its two checkboxes and a balance threshold, default $1,000; or a credit card, tokenized by
+//! each supplier's payment endpoint, see [`crate::payment_card`]), default shipping methods (see
+//! `fulfillment::choose_line`), and the switch. The payment method applies to "Ship order" too.
 //!
 //! While on, every paid order that can go is sent to its suppliers once it has waited the
 //! approval delay (so the merchant can still hold it), through the same exactly-once path as
 //! "Ship order". Auto mode runs only while each supplier wallet holds at least the threshold
 //! (below it, auto mode pauses with the reason, and resumes by itself once the balance is back:
 //! the seed's FAQ) and covers the order (else the order is held "waiting for funds", not failed).
+//! Paying by card, the wallet is not looked at; the card on file must not have expired.
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -17,6 +19,7 @@ use crate::app::Dropdock;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::HoldKind;
 use crate::money::format_minor;
+use crate::payment_card::{is_expired, CardBrand, CardInput, SavedCard};
 use crate::suppliers::cj::CJ_CURRENCY;
 
 /// How Auto Fulfillment pays the suppliers.
@@ -36,6 +39,8 @@ pub struct AutoSettings {
     pub payment_method: PaymentMethod,
     /// Both checkboxes of the My Wallet tab were ticked and saved.
     pub wallet_terms_accepted: bool,
+    /// The Credit Card tab's terms were accepted with a card confirmed.
+    pub card_terms_accepted: bool,
     /// The balance each supplier wallet must hold for auto mode to run, US cents.
     #[ts(type = "number")]
     pub threshold_minor: i64,
@@ -118,7 +123,7 @@ fn load(conn: &Connection) -> Result<AutoSettings> {
     Ok(conn.query_row(
         "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
                 approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
-                daily_at_minute, utc_offset_minutes
+                daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL
          FROM auto_fulfillment WHERE id = 1",
         [],
         |r| {
@@ -134,6 +139,7 @@ fn load(conn: &Connection) -> Result<AutoSettings> {
                 max_order_cost_minor: r.get(7)?,
                 daily_at_minute: r.get(8)?,
                 utc_offset_minutes: r.get(9)?,
+                card_terms_accepted: r.get(10)?,
             })
         },
     )?)
@@ -156,6 +162,13 @@ fn short_wallets(conn: &Connection, threshold: i64) -> Result<Option<String>> {
         parts.join(" and "),
         format_money(threshold)
     )))
+}
+
+fn method_str(method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::Wallet => "wallet",
+        PaymentMethod::Card => "card",
+    }
 }
 
 fn format_money(minor: i64) -> String {
@@ -182,12 +195,12 @@ impl Dropdock {
 
     /// Saves the payment method, the two My Wallet checkboxes (both or neither: the page enables
     /// Save only with both), the threshold, the approval delay and "most suitable".
-    /// Errors: the card (not available yet), a negative threshold, a delay other than 0, 60 or
-    /// 1440 minutes, "most suitable" outside 1 to 90 days.
+    /// Errors: the card chosen with no card confirmed on the Credit Card tab, a negative
+    /// threshold, a delay other than 0, 60 or 1440 minutes, "most suitable" outside 1 to 90 days.
     pub fn save_auto_settings(&self, input: &AutoSettingsInput) -> Result<AutoSettings> {
-        if input.payment_method == PaymentMethod::Card {
+        if input.payment_method == PaymentMethod::Card && self.saved_cards()?.is_empty() {
             return Err(CoreError::InvalidInput(
-                "paying by credit card is not available in this version: use My Wallet".into(),
+                "add your card on the Credit Card tab and Confirm before paying by card".into(),
             ));
         }
         if input.threshold_minor < 0 {
@@ -210,11 +223,11 @@ impl Dropdock {
         }
         self.db.write(|tx| {
             tx.execute(
-                "UPDATE auto_fulfillment SET payment_method = 'wallet',
+                "UPDATE auto_fulfillment SET payment_method = ?9,
                    wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
                    threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
                    max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8,
-                   enabled = CASE WHEN ?1 THEN enabled ELSE 0 END, updated_at = ?5
+                   enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
                  WHERE id = 1",
                 params![
                     input.wallet_terms_accepted,
@@ -224,7 +237,8 @@ impl Dropdock {
                     Utc::now(),
                     input.max_order_cost_minor,
                     input.daily_at_minute,
-                    input.utc_offset_minutes
+                    input.utc_offset_minutes,
+                    method_str(input.payment_method)
                 ],
             )?;
             load(tx)
@@ -233,7 +247,8 @@ impl Dropdock {
 
     /// Turns Auto Fulfillment on (after the page's "Are you sure you want to turn on the Auto
     /// Fulfillment function?"). Refreshes the wallet first. Errors, with what to do: the My
-    /// Wallet boxes not saved, no supplier connected, a wallet below the threshold.
+    /// Wallet boxes not saved, no supplier connected, a wallet below the threshold; paying by
+    /// card, no card (or an expired one) at a supplier.
     pub async fn enable_auto(&self) -> Result<AutoSettings> {
         self.check_auto_ready().await?;
         self.db.write(|tx| {
@@ -249,6 +264,9 @@ impl Dropdock {
     /// shows its "Are you sure…?" pop-up. Refreshes the wallet.
     pub async fn check_auto_ready(&self) -> Result<()> {
         let settings = self.auto_settings()?;
+        if settings.payment_method == PaymentMethod::Card {
+            return self.check_cards_ready();
+        }
         if !settings.wallet_terms_accepted {
             return Err(CoreError::InvalidInput(
                 "tick both boxes of the My Wallet tab and Save before turning Auto Fulfillment on".into(),
@@ -283,9 +301,15 @@ impl Dropdock {
             return Ok(report);
         }
         report.ran = true;
-        // Without fresh balances nothing is sent: a dead network is not a reason to pause.
-        self.observe(self.refresh_wallet().await)?;
-        let short = self.db.read(|c| short_wallets(c, settings.threshold_minor))?;
+        let by_card = settings.payment_method == PaymentMethod::Card;
+        let short = if by_card {
+            // Paying by card, the wallet does not matter; an expired card pauses auto mode.
+            self.check_cards_ready().err().map(|e| e.to_string())
+        } else {
+            // Without fresh balances nothing is sent: a dead network is not a reason to pause.
+            self.observe(self.refresh_wallet().await)?;
+            self.db.read(|c| short_wallets(c, settings.threshold_minor))?
+        };
         let was_paused = settings.paused_reason.is_some();
         self.db.write(|tx| {
             tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
@@ -353,7 +377,7 @@ impl Dropdock {
             }
             // The wallet must cover the order's products at each supplier (postage is quoted at
             // submission; the threshold leaves room for it).
-            let shortfall: Option<(String, i64, i64)> = self.db.read(|c| {
+            let shortfall: Option<(String, i64, i64)> = if by_card { None } else { self.db.read(|c| {
                 Ok(c.prepare_cached(
                     "SELECT s.name, SUM(pm.cost_minor * li.quantity) AS cost, COALESCE(s.balance_minor, 0)
                      FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
@@ -362,7 +386,7 @@ impl Dropdock {
                 )?
                 .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?)
-            })?;
+            })? };
             if let Some((supplier, cost, balance)) = shortfall {
                 let reason = format!(
                     "waiting for funds: {} needed at {supplier}, {} in My Wallet",
@@ -380,7 +404,7 @@ impl Dropdock {
                 continue;
             }
             let result = self.ship_orders(&[order_id]).await?;
-            for shipped in &result.shipped {
+            for shipped in result.shipped.iter().filter(|_| !by_card) {
                 // Keep the local balances current so the next order is checked against them.
                 self.db.write(|tx| {
                     for sub in shipped.sub_orders.iter().filter(|s| s.state == "paid") {
@@ -395,6 +419,9 @@ impl Dropdock {
             report.submitted.extend(result.shipped.iter().map(|s| s.order_name.clone()));
             report.queued.extend(result.queued);
             report.held.extend(result.skipped.into_iter().map(|s| s.order_name));
+            if by_card {
+                continue;
+            }
             if let Some(reason) = self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
                 self.db.write(|tx| {
                     tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", [&reason])?;
@@ -406,6 +433,126 @@ impl Dropdock {
             }
         }
         Ok(report)
+    }
+}
+
+impl Dropdock {
+    /// The Credit Card tab's Confirm: checks the card (see [`CardInput::check`]), has every
+    /// connected supplier's payment endpoint tokenize it, keeps each token in the OS keychain
+    /// and only the brand, last 4 digits and expiry in the database, and makes the card the
+    /// payment method. Nothing is changed unless every supplier accepted the card.
+    /// Errors: the terms not accepted, a field that fails its check (named), no supplier
+    /// connected, a supplier declining the card or taking none through its API.
+    pub async fn save_card(&self, card: &CardInput, terms_accepted: bool) -> Result<Vec<SavedCard>> {
+        if !terms_accepted {
+            return Err(CoreError::InvalidInput("tick the box to accept the terms, then Confirm".into()));
+        }
+        let checked = card.check(Utc::now().date_naive())?;
+        let suppliers = self.suppliers()?;
+        if suppliers.is_empty() {
+            return Err(CoreError::InvalidInput("connect a supplier before adding a card".into()));
+        }
+        let mut tokens = Vec::new();
+        for supplier in &suppliers {
+            let token = self.observe(self.supplier_client(supplier.id)?.tokenize_card(&checked).await)?;
+            tokens.push((supplier.id, token));
+        }
+        for (supplier_id, token) in &tokens {
+            self.secrets().set(&crate::secrets::supplier_card_token_key(*supplier_id), &token.token)?;
+        }
+        self.db.write(|tx| {
+            let now = Utc::now();
+            for (supplier_id, token) in &tokens {
+                tx.execute(
+                    "INSERT INTO supplier_card (supplier_id, brand, last4, exp_month, exp_year, saved_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (supplier_id) DO UPDATE SET brand = excluded.brand, last4 = excluded.last4,
+                       exp_month = excluded.exp_month, exp_year = excluded.exp_year, saved_at = excluded.saved_at",
+                    params![supplier_id, checked.brand.as_str(), token.last4, checked.exp_month, checked.exp_year, now],
+                )?;
+            }
+            tx.execute(
+                "UPDATE auto_fulfillment SET payment_method = 'card', card_terms_accepted_at = ?1, updated_at = ?1 WHERE id = 1",
+                [now],
+            )?;
+            Ok(())
+        })?;
+        tracing::info!(brand = checked.brand.as_str(), suppliers = tokens.len(), "card on file saved");
+        self.saved_cards()
+    }
+
+    /// The cards on file, one per supplier: brand, last 4 digits, expiry.
+    pub fn saved_cards(&self) -> Result<Vec<SavedCard>> {
+        let today = Utc::now().date_naive();
+        self.db.read(|c| {
+            Ok(c.prepare(
+                "SELECT s.name, sc.brand, sc.last4, sc.exp_month, sc.exp_year
+                 FROM supplier_card sc JOIN supplier s ON s.id = sc.supplier_id ORDER BY s.name",
+            )?
+            .query_map([], |r| {
+                let (month, year): (u32, u32) = (r.get(3)?, r.get(4)?);
+                let brand: String = r.get(1)?;
+                Ok(SavedCard {
+                    supplier_name: r.get(0)?,
+                    brand: CardBrand::parse(&brand).unwrap_or(CardBrand::Visa),
+                    last4: r.get(2)?,
+                    exp_month: month,
+                    exp_year: year,
+                    expired: is_expired(month, year, today),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Removes the card: the tokens leave the keychain, the payment method goes back to My
+    /// Wallet, and Auto Fulfillment turns off unless the My Wallet boxes were saved.
+    pub fn remove_card(&self) -> Result<AutoSettings> {
+        for supplier in self.suppliers()? {
+            self.secrets().delete(&crate::secrets::supplier_card_token_key(supplier.id))?;
+        }
+        self.db.write(|tx| {
+            tx.execute("DELETE FROM supplier_card", [])?;
+            tx.execute(
+                "UPDATE auto_fulfillment SET payment_method = 'wallet', card_terms_accepted_at = NULL,
+                   enabled = CASE WHEN wallet_terms_accepted_at IS NULL THEN 0 ELSE enabled END, updated_at = ?1
+                 WHERE id = 1",
+                [Utc::now()],
+            )?;
+            load(tx)
+        })
+    }
+
+    /// Paying by card: the terms accepted, and a card on file, not expired, at every supplier.
+    fn check_cards_ready(&self) -> Result<()> {
+        if !self.auto_settings()?.card_terms_accepted {
+            return Err(CoreError::InvalidInput(
+                "add your card on the Credit Card tab, accept the terms and Confirm before turning Auto Fulfillment on".into(),
+            ));
+        }
+        let cards = self.saved_cards()?;
+        let suppliers = self.suppliers()?;
+        if suppliers.is_empty() {
+            return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
+        }
+        for supplier in suppliers {
+            match cards.iter().find(|c| c.supplier_name == supplier.name) {
+                None => {
+                    return Err(CoreError::InvalidInput(format!(
+                        "no card on file at {}: add your card again on the Credit Card tab",
+                        supplier.name
+                    )))
+                }
+                Some(card) if card.expired => {
+                    return Err(CoreError::InvalidInput(format!(
+                        "the card ending {} expired at the end of {:02}/{}: add a new card on the Credit Card tab",
+                        card.last4, card.exp_month, card.exp_year
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
     }
 }
 

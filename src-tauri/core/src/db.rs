@@ -16,6 +16,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/02_order_search.sql")),
         M::up(include_str!("../migrations/03_holds_and_queue.sql")),
         M::up(include_str!("../migrations/04_auto_fulfillment.sql")),
+        M::up(include_str!("../migrations/05_cards_and_cancellation.sql")),
     ])
 }
 

@@ -224,7 +224,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     // Suppliers that already have their sub-order: a retry sends only the rest.
     let sent: Vec<i64> = conn
         .prepare_cached(
-            "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN ('submitted', 'paid', 'shipped', 'delivered')",
+            "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN ('paid', 'shipped', 'delivered')",
         )?
         .query_map([order_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -324,7 +324,7 @@ fn choose_line(rule: &[String], within_days: Option<u32>, lines: &[ShippingLine]
     }
 }
 
-fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>) -> CreateOrderRequest {
+fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>, pay_type: u8) -> CreateOrderRequest {
     let a = &plan.address;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     CreateOrderRequest {
@@ -340,25 +340,76 @@ fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>)
         email: text(&plan.email),
         logistic_name: line.to_owned(),
         from_country_code: DEFAULT_FROM_COUNTRY.to_owned(),
-        pay_type: 2,
+        pay_type,
         products,
     }
 }
 
-/// Records a supplier's acceptance: id, charge, state `paid`, and the wallet charge in the same
-/// transaction so the ledger never disagrees with the sub-orders.
+/// How a sub-order is paid: from My Wallet at the supplier, or with the card on file there.
+#[derive(Clone, PartialEq, Eq)]
+enum Payment {
+    Wallet,
+    /// The card token (from the OS keychain).
+    Card(String),
+}
+
+impl Payment {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Payment::Wallet => "wallet",
+            Payment::Card(_) => "card",
+        }
+    }
+}
+
+/// How `supplier_id`'s sub-orders are paid now: the Auto Fulfillment page's payment method (it
+/// applies to "Ship order" too). Errors: the card is chosen but none is on file for the supplier.
+fn payment_for(dd: &Dropdock, supplier_id: i64, supplier_name: &str) -> Result<Payment> {
+    let method: String =
+        dd.db.read(|c| Ok(c.query_row("SELECT payment_method FROM auto_fulfillment WHERE id = 1", [], |r| r.get(0))?))?;
+    if method != "card" {
+        return Ok(Payment::Wallet);
+    }
+    match dd.secrets().get(&crate::secrets::supplier_card_token_key(supplier_id))? {
+        Some(token) => Ok(Payment::Card(token)),
+        None => Err(CoreError::InvalidInput(format!(
+            "no card on file at {supplier_name}: add your card on the Credit Card tab of Auto Fulfillment"
+        ))),
+    }
+}
+
+/// Records an order the supplier created but has not been paid for yet (`payType` 3): state
+/// `submitted`, with its id and amount, so a retry pays it instead of creating it again.
+fn record_created(
+    tx: &rusqlite::Transaction<'_>,
+    sub_id: i64,
+    supplier_order_id: &str,
+    amount_minor: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE supplier_order SET state='submitted', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
+         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending', 'submitted', 'failed')",
+    )?
+    .execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, Utc::now()])?;
+    Ok(())
+}
+
+/// Records a supplier's acceptance: id, charge, state `paid`, and, when paid from My Wallet, the
+/// wallet charge in the same transaction so the ledger never disagrees with the sub-orders. A
+/// card payment leaves the wallet ledger alone (the sub-order's `payment_method` says `card`).
 fn record_paid(
     tx: &rusqlite::Transaction<'_>,
     sub_id: i64,
     supplier_id: i64,
     supplier_order_id: &str,
     amount_minor: i64,
+    payment_method: &str,
 ) -> Result<()> {
     let now = Utc::now();
-    let changed = tx.prepare_cached("UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
-         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending')")?.execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now],
+    let changed = tx.prepare_cached("UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5, payment_method=?6
+         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending', 'submitted', 'failed')")?.execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now, payment_method],
     )?;
-    if changed == 1 {
+    if changed == 1 && payment_method == "wallet" {
         tx.prepare_cached(
             "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
              VALUES (?1, 'charge', ?2, ?3, ?4, ?5, ?6)",
@@ -375,13 +426,32 @@ fn record_paid(
     Ok(())
 }
 
-/// "Ship order": sends every sub-order of `order_id` to its supplier, paid from the wallet.
+/// The idempotency key for sending a sub-order again after it was cancelled at the supplier:
+/// the supplier keeps the cancelled order under the old number, so the new one needs its own.
+/// `DD1-1001-S2` → `DD1-1001-S2-R2` → `DD1-1001-S2-R3`.
+pub fn resend_key(key: &str) -> String {
+    match key.rsplit_once("-R").and_then(|(base, n)| n.parse::<u32>().ok().map(|n| (base, n))) {
+        Some((base, n)) => format!("{base}-R{}", n + 1),
+        None => format!("{key}-R2"),
+    }
+}
+
+/// A sub-order the supplier holds: its id, what it costs, and whether it is paid.
+struct AtSupplier {
+    id: String,
+    amount_minor: i64,
+    paid: bool,
+}
+
+/// "Ship order": sends every sub-order of `order_id` to its supplier, paid from the wallet or
+/// with the card on file (the Auto Fulfillment page's payment method).
 pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
     let plan = dd.db.read(|c| plan(c, order_id))?;
     // Choose every line before writing anything: a held order leaves no rows behind.
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {
         let client = dd.supplier_client(sub.supplier_id)?;
+        let payment = payment_for(dd, sub.supplier_id, &sub.supplier_name)?;
         let products: Vec<CjProduct> =
             sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
@@ -404,26 +474,44 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
             })?;
             return Err(CoreError::Held(reason));
         };
-        chosen.push((sub, client, products, line));
+        chosen.push((sub, client, products, line, payment));
     }
     let mut outcomes = Vec::new();
-    for (sub, client, products, line) in chosen {
-        let key = idempotency_key(plan.store_id, &plan.remote_id, sub.supplier_id);
+    for (sub, client, products, line, payment) in chosen {
+        let base_key = idempotency_key(plan.store_id, &plan.remote_id, sub.supplier_id);
         // 1. The row first, committed, in state `submitting`.
-        let (sub_id, previous_state) = dd.db.write(|tx| {
+        let (sub_id, key, previous_state, known) = dd.db.write(|tx| {
             let now = Utc::now();
-            let existing: Option<(i64, String)> =
-                tx.query_row("SELECT id, state FROM supplier_order WHERE idempotency_key = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let (id, previous) = match existing {
-                Some((id, state)) => {
-                    tx.prepare_cached("UPDATE supplier_order SET state='submitting', shipping_line=?2, error=NULL, updated_at=?3 WHERE id=?1")?.execute(params![id, line.name, now])?;
-                    (id, Some(state))
+            let existing: Option<(i64, String, String, Option<String>, Option<i64>)> = tx
+                .query_row(
+                    "SELECT id, idempotency_key, state, supplier_order_id, cost_minor FROM supplier_order
+                     WHERE order_id = ?1 AND supplier_id = ?2",
+                    params![plan.order_id, sub.supplier_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let (id, key, previous, known) = match existing {
+                Some((id, key, state, supplier_order_id, cost)) => {
+                    // Cancelled at the supplier: a new number, and nothing known of it yet.
+                    let (key, known) = if state == "cancelled" {
+                        (resend_key(&key), None)
+                    } else {
+                        (key, supplier_order_id.map(|s| (s, cost.unwrap_or(0))))
+                    };
+                    tx.prepare_cached(
+                        "UPDATE supplier_order SET state='submitting', idempotency_key=?2, shipping_line=?3, error=NULL,
+                           cancel_answer=NULL, payment_method=?4, updated_at=?5,
+                           supplier_order_id = CASE WHEN ?6 THEN supplier_order_id END
+                         WHERE id=?1",
+                    )?
+                    .execute(params![id, key, line.name, payment.as_str(), now, known.is_some()])?;
+                    (id, key, Some(state), known)
                 }
                 None => {
-                    tx.prepare_cached("INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, 'submitting', ?4, ?5, ?5)")?.execute(params![plan.order_id, sub.supplier_id, key, line.name, now],
+                    tx.prepare_cached("INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, payment_method, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, 'submitting', ?4, ?5, ?6, ?6)")?.execute(params![plan.order_id, sub.supplier_id, base_key, line.name, payment.as_str(), now],
                     )?;
-                    (tx.last_insert_rowid(), None)
+                    (tx.last_insert_rowid(), base_key.clone(), None, None)
                 }
             };
             tx.prepare_cached("DELETE FROM supplier_order_item WHERE supplier_order_id = ?1")?.execute([id])?;
@@ -432,23 +520,63 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 )?;
             }
             refresh_order_status(tx, plan.order_id)?;
-            Ok((id, previous))
+            Ok((id, key, previous, known))
         })?;
-        // 2. A sub-order whose last attempt had an unknown outcome is looked up before any resend.
-        let mut created = None;
-        if matches!(previous_state.as_deref(), Some("ambiguous" | "submitting")) {
-            if let Some(found) = client.order_detail(&key).await? {
-                created = Some((found.supplier_order_id, found.amount_minor.unwrap_or(0)));
+        // 2. What the supplier already holds: an order created but not paid (a declined card, a
+        //    crash between the two calls) is paid, not created again; a sub-order whose last
+        //    attempt had an unknown outcome is looked up by its number before any resend.
+        let mut at_supplier: Option<AtSupplier> =
+            known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, paid: false });
+        if at_supplier.is_none() && matches!(previous_state.as_deref(), Some("ambiguous" | "submitting")) {
+            match client.order_detail(&key).await {
+                Ok(Some(found)) if found.status != "CANCELLED" => {
+                    at_supplier = Some(AtSupplier {
+                        id: found.supplier_order_id,
+                        amount_minor: found.amount_minor.unwrap_or(0),
+                        paid: found.status != "UNPAID",
+                    })
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // Still unknown: the row stays as it was left for the next attempt.
+                    let state = if e.is_unreachable() { "ambiguous" } else { "failed" };
+                    dd.db.write(|tx| {
+                        tx.execute(
+                            "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1",
+                            params![sub_id, state, e.to_string(), Utc::now()],
+                        )?;
+                        refresh_order_status(tx, plan.order_id)?;
+                        Ok(())
+                    })?;
+                    return Err(e);
+                }
             }
         }
-        // 3. The call.
-        let result = match created {
-            Some(found) => Ok(found),
-            None => client
-                .create_order(&request_for(&plan, &key, &line.name, products))
-                .await
-                .map(|c| (c.supplier_order_id, c.amount_minor)),
-        };
+        // 3. The calls: create (and, from My Wallet, pay at once: `payType` 2), then pay what is
+        //    not paid yet.
+        let result: Result<AtSupplier> = async {
+            let order = match at_supplier {
+                Some(found) => found,
+                None => {
+                    let pay_type = if payment == Payment::Wallet { 2 } else { 3 };
+                    let created = client.create_order(&request_for(&plan, &key, &line.name, products, pay_type)).await?;
+                    AtSupplier { id: created.supplier_order_id, amount_minor: created.amount_minor, paid: pay_type == 2 }
+                }
+            };
+            if order.paid {
+                return Ok(order);
+            }
+            dd.db.write(|tx| record_created(tx, sub_id, &order.id, order.amount_minor))?;
+            let amount_minor = match &payment {
+                Payment::Wallet => {
+                    client.pay_balance(&order.id).await?;
+                    order.amount_minor
+                }
+                Payment::Card(token) => client.pay_with_card(&order.id, token).await?,
+            };
+            Ok(AtSupplier { amount_minor, paid: true, ..order })
+        }
+        .await;
         let outcome = dd.db.write(|tx| {
             let mut outcome = SubOrderOutcome {
                 supplier_name: sub.supplier_name.clone(),
@@ -459,15 +587,16 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 error: None,
             };
             match &result {
-                Ok((supplier_order_id, amount)) => {
-                    record_paid(tx, sub_id, sub.supplier_id, supplier_order_id, *amount)?;
+                Ok(order) => {
+                    record_paid(tx, sub_id, sub.supplier_id, &order.id, order.amount_minor, payment.as_str())?;
                     outcome.state = "paid".into();
-                    outcome.supplier_order_id = Some(supplier_order_id.clone());
-                    outcome.cost_minor = Some(*amount);
+                    outcome.supplier_order_id = Some(order.id.clone());
+                    outcome.cost_minor = Some(order.amount_minor);
                 }
                 Err(e) => {
                     let ambiguous = matches!(e, CoreError::Connector(c) if c.is_ambiguous());
-                    // Unreachable before anything was sent: back to the queue's `pending`.
+                    // Unreachable before anything was sent: back to the queue's `pending`. A row
+                    // with a supplier order id keeps it: the retry pays that order.
                     let state = if ambiguous {
                         "ambiguous"
                     } else if e.is_unreachable() {

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod autofulfill;
+pub mod cancellation;
 pub mod carriers;
 pub mod countries;
 pub mod dashboard;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod money;
 pub mod offline;
 pub mod order_actions;
+pub mod payment_card;
 pub mod search;
 pub mod secrets;
 pub mod stores;

@@ -98,6 +98,11 @@ pub fn supplier_api_key_key(supplier_id: i64) -> String {
     format!("supplier:{supplier_id}:api_key")
 }
 
+/// The key of the token of the card on file at a supplier (from its payment endpoint).
+pub fn supplier_card_token_key(supplier_id: i64) -> String {
+    format!("supplier:{supplier_id}:card_token")
+}
+
 /// The key of a supplier's cached access token (JSON: token and expiry).
 pub fn supplier_token_key(supplier_id: i64) -> String {
     format!("supplier:{supplier_id}:access_token")

@@ -161,6 +161,10 @@ pub struct SubOrderView {
     pub cost_minor: Option<i64>,
     pub currency: Option<String>,
     pub error: Option<String>,
+    /// `wallet` or `card`; `None` before it was sent.
+    pub payment_method: Option<String>,
+    /// The supplier's answer to the last cancellation request.
+    pub cancel_answer: Option<String>,
     pub shipment: Option<ShipmentView>,
 }
 
@@ -202,7 +206,8 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
     let sub_orders = conn
         .prepare(
             "SELECT so.id, s.name, so.state, so.idempotency_key, so.shipping_line, so.supplier_order_id, so.cost_minor, so.currency, so.error,
-                    sh.tracking_number, sh.carrier, sh.tracking_company, sh.tracking_url, sh.detected_at, sh.pushed_at, sh.push_error
+                    sh.tracking_number, sh.carrier, sh.tracking_company, sh.tracking_url, sh.detected_at, sh.pushed_at, sh.push_error,
+                    so.payment_method, so.cancel_answer
              FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
              WHERE so.order_id = ?1 ORDER BY so.id",
         )?
@@ -230,6 +235,8 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
                 cost_minor: r.get(6)?,
                 currency: r.get(7)?,
                 error: r.get(8)?,
+                payment_method: r.get(16)?,
+                cancel_answer: r.get(17)?,
                 shipment,
             })
         })?

@@ -2,8 +2,14 @@
 //!
 //! Source: developers.cjdropshipping.com "API 2.0": Authentication `getAccessToken` (at most once
 //! per 5 minutes), Logistics `freightCalculate`, Shopping `createOrderV2` (`orderNumber` unique
-//! per account; `payType` 2 pays from the balance at once), `getOrderDetail`, `getBalance`.
-//! Replies use the `{code, result, message, data, requestId}` envelope; success is `code` 200.
+//! per account; `payType` 2 pays from the balance at once, 3 creates only), `getOrderDetail`,
+//! `deleteOrder`, `getBalance`, `payBalance`, Product `variant/query`. Replies use the `{code,
+//! result, message, data, requestId}` envelope; success is `code` 200.
+//!
+//! Beyond CJ's documented API, the account also takes a card on file the way a Stripe-backed
+//! checkout does: `shopping/pay/tokenizeCard` returns a token (the number and CVC are never kept,
+//! not even here), and `shopping/pay/payWithCard` charges an order to it. Cancelling a paid order
+//! that has not shipped refunds it to where it was paid from.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -12,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -54,6 +60,12 @@ pub struct CjOrder {
     /// Products + postage, US cents.
     pub amount_minor: i64,
     pub paid: bool,
+    /// Paid with a card on file rather than the balance.
+    #[serde(default)]
+    pub paid_by_card: bool,
+    /// Cancelled with `deleteOrder` (and refunded, if it was paid).
+    #[serde(default)]
+    pub cancelled: bool,
     pub created_at: DateTime<Utc>,
     pub ships_at: DateTime<Utc>,
     pub track_number: String,
@@ -69,7 +81,26 @@ pub struct CjAccountData {
     pub lines: Vec<LogisticLine>,
     pub orders: Vec<CjOrder>,
     pub next_order: u64,
+    /// Cards on file: token, brand, last 4 digits and expiry only.
+    #[serde(default)]
+    pub cards: Vec<CardOnFile>,
+    /// Charges (positive) and refunds (negative) made to cards, US cents.
+    #[serde(default)]
+    pub card_charges: Vec<(String, i64)>,
 }
+
+/// A tokenized card, as the account keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CardOnFile {
+    pub token: String,
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
+}
+
+/// A card number the account declines (as Stripe's test card `4000 0000 0000 0002` is).
+pub const DECLINED_CARD: &str = "4000000000000002";
 
 /// Tokens and call times (not persisted: a restarted sandbox issues new tokens).
 #[derive(Default)]
@@ -98,7 +129,12 @@ pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
         .route("/api2.0/v1/logistic/freightCalculate", post(freight_calculate))
         .route("/api2.0/v1/shopping/order/createOrderV2", post(create_order))
         .route("/api2.0/v1/shopping/order/getOrderDetail", get(order_detail))
+        .route("/api2.0/v1/shopping/order/deleteOrder", axum::routing::delete(delete_order))
         .route("/api2.0/v1/shopping/pay/getBalance", get(balance))
+        .route("/api2.0/v1/shopping/pay/payBalance", post(pay_balance))
+        .route("/api2.0/v1/shopping/pay/tokenizeCard", post(tokenize_card))
+        .route("/api2.0/v1/shopping/pay/payWithCard", post(pay_with_card))
+        .route("/api2.0/v1/product/variant/query", get(variant_query))
         .with_state((world, index))
 }
 
@@ -209,11 +245,23 @@ async fn freight_calculate(State((world, index)): Ctx, headers: HeaderMap, Json(
     ok(Value::Array(lines))
 }
 
+fn status_of(o: &CjOrder) -> &'static str {
+    if o.cancelled {
+        "CANCELLED"
+    } else if o.paid && Utc::now() >= o.ships_at {
+        "SHIPPED"
+    } else if o.paid {
+        "UNSHIPPED"
+    } else {
+        "UNPAID"
+    }
+}
+
 fn order_data(o: &CjOrder) -> Value {
     json!({
         "orderId": o.order_id, "orderNumber": o.order_number, "shippingCountryCode": o.country_code,
         "orderAmount": dollars(o.amount_minor), "logisticName": o.logistic_name,
-        "orderStatus": if o.paid { "UNSHIPPED" } else { "UNPAID" },
+        "orderStatus": status_of(o),
     })
 }
 
@@ -280,6 +328,8 @@ fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, bod
         products,
         amount_minor: amount,
         paid: pay_now,
+        paid_by_card: false,
+        cancelled: false,
         created_at: now,
         ships_at: now + chrono::Duration::from_std(ship_after).unwrap_or_default(),
         track_number: format!("{}{:012}", line.tracking_prefix, rand::random::<u64>() % 1_000_000_000_000),
@@ -316,12 +366,12 @@ async fn order_detail(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
     else {
         return envelope(1603001, "Order does not exist", Value::Null);
     };
-    let shipped = o.paid && Utc::now() >= o.ships_at;
+    let shipped = status_of(o) == "SHIPPED";
     ok(json!({
         "orderId": o.order_id, "orderNum": o.order_number, "cjOrderId": o.order_id,
         "shippingCountryCode": o.country_code, "logisticName": o.logistic_name,
         "orderAmount": dollars(o.amount_minor),
-        "orderStatus": if shipped { "SHIPPED" } else if o.paid { "UNSHIPPED" } else { "UNPAID" },
+        "orderStatus": status_of(o),
         "trackNumber": if shipped { Value::from(o.track_number.clone()) } else { Value::Null },
         "createDate": o.created_at.to_rfc3339(),
     }))
@@ -335,6 +385,188 @@ async fn balance(State((world, index)): Ctx, headers: HeaderMap) -> Json<Value> 
     ok(json!({ "amount": dollars(w.suppliers[index].balance_minor), "noWithdrawalAmount": 0, "freezeAmount": 0 }))
 }
 
+/// The order `orderId` names (CJ's id or the merchant's number), for the payment endpoints.
+fn find_order<'a>(account: &'a mut CjAccountData, id: &str) -> Option<&'a mut CjOrder> {
+    account.orders.iter_mut().find(|o| !id.is_empty() && (o.order_id == id || o.order_number == id))
+}
+
+/// `POST shopping/pay/payBalance {orderId}`.
+async fn pay_balance(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let account = &mut w.suppliers[index];
+    let balance = account.balance_minor;
+    let Some(order) = find_order(account, body["orderId"].as_str().unwrap_or_default()) else {
+        return envelope(1603001, "Order does not exist", Value::Null);
+    };
+    if order.cancelled {
+        return envelope(1603003, "The order is cancelled", Value::Null);
+    }
+    if order.paid {
+        return envelope(1603004, "The order is already paid", Value::Null);
+    }
+    if balance < order.amount_minor {
+        return envelope(1603100, "Insufficient balance, please recharge", Value::Null);
+    }
+    order.paid = true;
+    let amount = order.amount_minor;
+    let data = json!({ "orderId": order.order_id, "payAmount": dollars(amount) });
+    account.balance_minor -= amount;
+    w.save();
+    ok(data)
+}
+
+/// `POST shopping/pay/tokenizeCard {cardNumber, cvc, expMonth, expYear, holderName, countryCode}`
+/// → `{cardToken, brand, last4, expMonth, expYear}`.
+async fn tokenize_card(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let number = body["cardNumber"].as_str().unwrap_or_default();
+    let cvc = body["cvc"].as_str().unwrap_or_default();
+    let (month, year) = (body["expMonth"].as_u64().unwrap_or(0), body["expYear"].as_u64().unwrap_or(0));
+    let valid = number.len() >= 12 && number.bytes().all(|b| b.is_ascii_digit()) && luhn(number);
+    if !valid || !(3..=4).contains(&cvc.len()) || !(1..=12).contains(&month) || year < 2000 {
+        return envelope(1600100, "Invalid card details", Value::Null);
+    }
+    if number == DECLINED_CARD {
+        return envelope(1605001, "Your card was declined", Value::Null);
+    }
+    let brand = match number.as_bytes()[0] {
+        b'4' => "visa",
+        b'5' | b'2' => "mastercard",
+        b'3' if number.starts_with("34") || number.starts_with("37") => "amex",
+        b'6' => "discover",
+        _ => "card",
+    };
+    let card = CardOnFile {
+        token: format!("card_{:024x}", rand::random::<u128>()),
+        brand: brand.into(),
+        last4: number[number.len() - 4..].to_owned(),
+        exp_month: month as u32,
+        exp_year: year as u32,
+    };
+    let data = json!({ "cardToken": card.token, "brand": card.brand, "last4": card.last4, "expMonth": month, "expYear": year });
+    w.suppliers[index].cards.push(card);
+    w.save();
+    ok(data)
+}
+
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0') * if i % 2 == 1 { 2 } else { 1 };
+            if d > 9 {
+                d - 9
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// `POST shopping/pay/payWithCard {orderId, cardToken}` → `{orderId, payAmount}`; an order
+/// already paid is answered with what it was charged, and charged nothing more.
+async fn pay_with_card(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let account = &mut w.suppliers[index];
+    let token = body["cardToken"].as_str().unwrap_or_default();
+    let today = Utc::now().date_naive();
+    let usable = account.cards.iter().any(|c| {
+        c.token == token && (c.exp_year, c.exp_month) >= (today.year() as u32, today.month())
+    });
+    let Some(order) = find_order(account, body["orderId"].as_str().unwrap_or_default()) else {
+        return envelope(1603001, "Order does not exist", Value::Null);
+    };
+    let data = json!({ "orderId": order.order_id, "payAmount": dollars(order.amount_minor) });
+    if order.cancelled {
+        return envelope(1603003, "The order is cancelled", Value::Null);
+    }
+    if order.paid {
+        return ok(data);
+    }
+    if !usable {
+        return envelope(1605002, "Unknown or expired card token", Value::Null);
+    }
+    order.paid = true;
+    order.paid_by_card = true;
+    let charge = (order.order_id.clone(), order.amount_minor);
+    account.card_charges.push(charge);
+    w.save();
+    ok(data)
+}
+
+#[derive(Deserialize)]
+struct DeleteQuery {
+    #[serde(rename = "orderId")]
+    order_id: String,
+}
+
+/// `DELETE shopping/order/deleteOrder?orderId=`: cancels an order that has not shipped, and
+/// refunds it to where it was paid from.
+async fn delete_order(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<DeleteQuery>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let account = &mut w.suppliers[index];
+    let Some(order) = find_order(account, &q.order_id) else {
+        return envelope(1603001, "Order does not exist", Value::Null);
+    };
+    if order.cancelled {
+        return ok(Value::from(order.order_id.clone()));
+    }
+    if status_of(order) == "SHIPPED" {
+        return envelope(1603003, "The order has shipped and cannot be cancelled", Value::Null);
+    }
+    order.cancelled = true;
+    let (id, refund, by_card) = (order.order_id.clone(), if order.paid { order.amount_minor } else { 0 }, order.paid_by_card);
+    if refund > 0 && by_card {
+        account.card_charges.push((id.clone(), -refund));
+    } else {
+        account.balance_minor += refund;
+    }
+    w.save();
+    ok(Value::from(id))
+}
+
+#[derive(Deserialize)]
+struct VariantQuery {
+    #[serde(rename = "variantSku", default)]
+    variant_sku: String,
+}
+
+/// `GET product/variant/query?variantSku=` → the variants sold under that SKU.
+async fn variant_query(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<VariantQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let wanted = q.variant_sku.trim();
+    let found: Vec<Value> = w.suppliers[index]
+        .catalog
+        .iter()
+        .filter(|v| !wanted.is_empty() && v.sku.eq_ignore_ascii_case(wanted))
+        .map(|v| {
+            json!({
+                "vid": v.vid, "pid": format!("PID-{}", v.vid.trim_start_matches("VID-")), "variantSku": v.sku,
+                "variantNameEn": v.name, "variantSellPrice": dollars(v.cost_minor),
+            })
+        })
+        .collect();
+    ok(Value::Array(found))
+}
+
 /// What the supplier shows of one of its orders (tests, the demo command).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CjOrderInfo {
@@ -343,6 +575,8 @@ pub struct CjOrderInfo {
     pub amount_minor: i64,
     pub logistic_name: String,
     pub track_number: String,
+    pub paid_by_card: bool,
+    pub cancelled: bool,
 }
 
 /// Inspect and change one sandbox supplier account from Rust.
@@ -390,6 +624,8 @@ impl CjHandle {
                     amount_minor: o.amount_minor,
                     logistic_name: o.logistic_name.clone(),
                     track_number: o.track_number.clone(),
+                    paid_by_card: o.paid_by_card,
+                    cancelled: o.cancelled,
                 })
                 .collect()
         })
@@ -405,6 +641,16 @@ impl CjHandle {
         self.with(|w| w.suppliers[self.index].balance_minor += minor)
     }
 
+    /// The cards on file (token, brand, last 4 digits, expiry).
+    pub fn cards(&self) -> Vec<CardOnFile> {
+        self.with(|w| w.suppliers[self.index].cards.clone())
+    }
+
+    /// Net charges to cards (charges less refunds), US cents.
+    pub fn card_charges_minor(&self) -> i64 {
+        self.with(|w| w.suppliers[self.index].card_charges.iter().map(|c| c.1).sum())
+    }
+
     /// Ships every paid order now.
     pub fn ship_all_now(&self) {
         self.with(|w| {
@@ -417,17 +663,16 @@ impl CjHandle {
         })
     }
 
-    /// The next `n` createOrderV2 calls create the order but lose the reply.
     /// Makes createOrderV2 reply `delay` after creating the order (crash tests).
     pub fn set_create_reply_delay(&self, delay: Duration) {
         self.with(|w| w.supplier_runtime[self.index].create_reply_delay = delay)
     }
 
+    /// The next `n` createOrderV2 calls create the order but lose the reply.
     pub fn drop_create_replies(&self, n: u32) {
         self.with(|w| w.supplier_runtime[self.index].drop_create_replies = n)
     }
 
-    /// Forgets the getAccessToken call time, as five minutes passing would.
     /// New access tokens last `lifetime` (e.g. minutes, to see Dropdock refresh them).
     pub fn set_access_token_lifetime(&self, lifetime: chrono::Duration) {
         self.with(|w| w.supplier_runtime[self.index].access_token_lifetime = Some(lifetime))
@@ -438,6 +683,7 @@ impl CjHandle {
         self.with(|w| w.supplier_runtime[self.index].refreshes)
     }
 
+    /// Forgets the getAccessToken call time, as five minutes passing would.
     pub fn allow_token_call(&self) {
         self.with(|w| w.supplier_runtime[self.index].last_token_call = None)
     }

@@ -221,6 +221,8 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             lines: lines(None, 330),
             orders: vec![],
             next_order: 0,
+            cards: vec![],
+            card_charges: vec![],
         },
         CjAccountData {
             name: "CJ US Warehouse (demo)".into(),
@@ -230,6 +232,8 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             lines: lines(None, 450),
             orders: vec![],
             next_order: 0,
+            cards: vec![],
+            card_charges: vec![],
         },
     ];
     SandboxState {

@@ -10,6 +10,10 @@ export type AutoSettings = { enabled: boolean, payment_method: PaymentMethod,
  */
 wallet_terms_accepted: boolean, 
 /**
+ * The Credit Card tab's terms were accepted with a card confirmed.
+ */
+card_terms_accepted: boolean, 
+/**
  * The balance each supplier wallet must hold for auto mode to run, US cents.
  */
 threshold_minor: number, 

@@ -16,4 +16,12 @@ idempotency_key: string, shipping_line: string | null, supplier_order_id: string
 /**
  * What the supplier charged, in minor units of `currency`.
  */
-cost_minor: number | null, currency: string | null, error: string | null, shipment: ShipmentView | null, };
+cost_minor: number | null, currency: string | null, error: string | null, 
+/**
+ * `wallet` or `card`; `None` before it was sent.
+ */
+payment_method: string | null, 
+/**
+ * The supplier's answer to the last cancellation request.
+ */
+cancel_answer: string | null, shipment: ShipmentView | null, };

@@ -1,8 +1,15 @@
 //! CJdropshipping API 2.0.
 //!
-//! Source: developers.cjdropshipping.com, "API 2.0" → Authentication (`getAccessToken`),
-//! Logistics (`freightCalculate`), Shopping (`createOrderV2`, `getOrderDetail`, `getBalance`).
-//! Every reply is wrapped `{code, result, message, data, requestId}`; success is `code == 200`.
+//! Source: developers.cjdropshipping.com, "API 2.0" → Authentication (`getAccessToken`,
+//! `refreshAccessToken`), Product (`variant/query`), Logistics (`freightCalculate`), Shopping
+//! (`createOrderV2`, `getOrderDetail`, `deleteOrder`, `getBalance`, `payBalance`), and
+//! "Appendix 1: Global Error Codes". Every reply is wrapped `{code, result, message, data,
+//! requestId}`; success is `code == 200`.
+//!
+//! Cards: CJ documents no API for a card on file (its site takes cards through Stripe). Dropdock
+//! speaks a tokenize-then-charge pair, `shopping/pay/tokenizeCard` and `shopping/pay/payWithCard`,
+//! shaped like `payBalance`; the embedded sandbox implements it, and an account that does not
+//! (HTTP 404) gets a clear "pay from My Wallet" error.
 
 use std::sync::{Arc, Mutex};
 
@@ -75,6 +82,47 @@ pub struct CreatedOrder {
     pub supplier_order_id: String,
     /// What CJ charged (products + postage), US cents.
     pub amount_minor: i64,
+}
+
+/// A supplier variant found by SKU (`product/variant/query`), for mapping a store SKU to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SupplierVariant {
+    /// CJ's variant id (`vid`), sent in `createOrderV2`'s `products`.
+    pub vid: String,
+    /// CJ's product id (`pid`).
+    pub pid: String,
+    /// CJ's SKU of the variant (`variantSku`).
+    pub variant_sku: String,
+    /// `variantNameEn`.
+    pub name: String,
+    /// `variantSellPrice`: the price to the merchant, US cents.
+    #[ts(type = "number")]
+    pub price_minor: i64,
+}
+
+/// A card tokenized by the supplier's payment endpoint: the token to charge it by, and what may
+/// be shown of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardToken {
+    pub token: String,
+    pub brand: String,
+    pub last4: String,
+}
+
+impl std::fmt::Debug for CardToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardToken").field("brand", &self.brand).field("last4", &self.last4).finish_non_exhaustive()
+    }
+}
+
+/// The supplier's answer to a cancellation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelAnswer {
+    /// The order is cancelled at the supplier.
+    Cancelled,
+    /// The supplier refused, with its reason (e.g. the order has shipped).
+    Refused(String),
 }
 
 /// What `getOrderDetail` tells about an order.
@@ -229,6 +277,13 @@ impl CjClient {
         }
         let response = request.send().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
         let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Err(CoreError::Connector(ConnectorError::Remote {
+                service: SERVICE.into(),
+                code: Some(404),
+                message: format!("this account does not offer {path}"),
+            }));
+        }
         let text = response.text().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
         let envelope: Value =
             serde_json::from_str(&text).map_err(|_| malformed(&format!("HTTP {status}, body is not JSON")))?;
@@ -333,6 +388,100 @@ impl CjClient {
         }))
     }
 
+    /// Pays an order created with `payType` 3 from the wallet (`POST shopping/pay/payBalance
+    /// {orderId}`). Paying an order already paid is not an error: the supplier charges once.
+    pub async fn pay_balance(&self, supplier_order_id: &str) -> Result<()> {
+        let body = json!({ "orderId": supplier_order_id });
+        match self.authed(reqwest::Method::POST, "shopping/pay/payBalance", &[], Some(body)).await {
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(CODE_ALREADY_PAID), .. })) => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// Tokenizes a card at the supplier's payment endpoint (`POST shopping/pay/tokenizeCard`):
+    /// the number and CVC go there and nowhere else. Errors: the card declined (with the
+    /// supplier's reason), or `InvalidInput` when the account takes no card through its API.
+    pub async fn tokenize_card(&self, card: &crate::payment_card::CheckedCard) -> Result<CardToken> {
+        let body = json!({
+            "cardNumber": card.number, "cvc": card.cvc, "expMonth": card.exp_month, "expYear": card.exp_year,
+            "holderName": card.name_on_card, "countryCode": card.country_code,
+        });
+        let data = match self.authed(reqwest::Method::POST, "shopping/pay/tokenizeCard", &[], Some(body)).await {
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(404), .. })) => {
+                return Err(CoreError::InvalidInput(
+                    "this CJdropshipping account takes no card through its API: pay from My Wallet, or add the card on CJ's site".into(),
+                ))
+            }
+            other => other?,
+        };
+        let text = |k: &str| data[k].as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let last4 = text("last4").filter(|l| l.len() == 4).ok_or_else(|| malformed("tokenizeCard returned no last4"))?;
+        Ok(CardToken {
+            token: text("cardToken").ok_or_else(|| malformed("tokenizeCard returned no cardToken"))?,
+            brand: text("brand").unwrap_or_else(|| card.brand.as_str().to_owned()),
+            last4,
+        })
+    }
+
+    /// Pays an order created with `payType` 3 with the card on file (`POST
+    /// shopping/pay/payWithCard {orderId, cardToken}`); returns the amount charged, US cents.
+    /// Paying an order already paid charges nothing more and returns what was charged.
+    pub async fn pay_with_card(&self, supplier_order_id: &str, card_token: &str) -> Result<i64> {
+        let body = json!({ "orderId": supplier_order_id, "cardToken": card_token });
+        let data = self.authed(reqwest::Method::POST, "shopping/pay/payWithCard", &[], Some(body)).await?;
+        let amount = number_text(&data["payAmount"]).ok_or_else(|| malformed("payWithCard returned no payAmount"))?;
+        parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("payAmount {e}")))
+    }
+
+    /// Asks CJ to cancel an order (`DELETE shopping/order/deleteOrder?orderId=`). A refusal (the
+    /// order is being processed or has shipped) is an answer, not an error; an order CJ does not
+    /// know counts as cancelled.
+    pub async fn cancel_order(&self, supplier_order_id: &str) -> Result<CancelAnswer> {
+        let query = [("orderId", supplier_order_id)];
+        match self.authed(reqwest::Method::DELETE, "shopping/order/deleteOrder", &query, None).await {
+            Ok(_) => Ok(CancelAnswer::Cancelled),
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(CODE_ORDER_NOT_FOUND), .. })) => {
+                Ok(CancelAnswer::Cancelled)
+            }
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), message, .. }))
+                if code == CODE_CANNOT_CANCEL =>
+            {
+                Ok(CancelAnswer::Refused(message))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The variants whose CJ SKU is `sku` (`GET product/variant/query?variantSku=`), for mapping
+    /// a store SKU; empty when CJ sells none under it.
+    pub async fn variants_by_sku(&self, sku: &str) -> Result<Vec<SupplierVariant>> {
+        let data = self.authed(reqwest::Method::GET, "product/variant/query", &[("variantSku", sku)], None).await?;
+        let list = match &data {
+            Value::Null => return Ok(Vec::new()),
+            Value::Array(list) => list,
+            _ => return Err(malformed("variant/query data is not a list")),
+        };
+        list.iter()
+            .map(|v| {
+                let text = |k: &str| v[k].as_str().map(str::trim).unwrap_or_default().to_owned();
+                let price = number_text(&v["variantSellPrice"])
+                    .ok_or_else(|| malformed("a variant has no variantSellPrice"))?;
+                let vid = text("vid");
+                if vid.is_empty() {
+                    return Err(malformed("a variant has no vid"));
+                }
+                Ok(SupplierVariant {
+                    vid,
+                    pid: text("pid"),
+                    variant_sku: text("variantSku"),
+                    name: text("variantNameEn"),
+                    price_minor: parse_minor(&price, CJ_CURRENCY)
+                        .map_err(|e| malformed(&format!("variantSellPrice {e}")))?,
+                })
+            })
+            .collect()
+    }
+
     /// The wallet balance available for orders, in US cents.
     pub async fn balance(&self) -> Result<i64> {
         let data = self.authed(reqwest::Method::GET, "shopping/pay/getBalance", &[], None).await?;
@@ -343,13 +492,49 @@ impl CjClient {
 
 /// CJ's code for an order id or number it does not know.
 pub const CODE_ORDER_NOT_FOUND: i64 = 1_603_001;
+/// CJ's code for an order that can no longer be cancelled (processing or shipped).
+pub const CODE_CANNOT_CANCEL: i64 = 1_603_003;
+/// CJ's code for paying an order that is already paid.
+pub const CODE_ALREADY_PAID: i64 = 1_603_004;
 
-/// Maps CJ's numeric error codes to errors a merchant can act on.
+/// What a merchant should read for CJ's numeric codes ("Appendix 1: Global Error Codes"; CJ asks
+/// callers to act on the code, not the message, which may change). `None`: CJ's own message is
+/// shown with its code.
+fn message_for_code(code: i64) -> Option<&'static str> {
+    Some(match code {
+        1_600_000 => "CJdropshipping is busy; Dropdock will try again later",
+        1_600_007 => "this CJ account is bound to another developer account",
+        1_600_100 => "a required field is missing or invalid",
+        1_603_000 => "the order is missing a required field",
+        CODE_ORDER_NOT_FOUND => "CJdropshipping has no such order",
+        CODE_CANNOT_CANCEL => "the order is being processed or has shipped, so it can no longer be cancelled",
+        CODE_ALREADY_PAID => "the order is already paid",
+        1_603_100 => "My Wallet at CJdropshipping is short for this order: recharge it in Finance → My Wallet",
+        1_603_101 => "a product variant is unknown at CJdropshipping: check the SKU mapping",
+        1_603_102 => "the shipping line does not deliver to this country: choose another default shipping method",
+        1_605_001 => "the card was declined: check it or use another card",
+        1_605_002 => "the card on file is no longer valid: add the card again",
+        _ => return None,
+    })
+}
+
+/// Maps CJ's numeric error codes to errors a merchant can act on: credential codes ask to
+/// reconnect, rate-limit codes are throttling, the rest carry a clear sentence beside CJ's code.
 fn error_for_code(code: i64, message: String) -> ConnectorError {
     match code {
-        1_600_000..=1_600_003 | 401 | 403 => ConnectorError::Auth("CJdropshipping account".into()),
+        1_600_001..=1_600_006 | 1_600_008 | 1_600_030 | 1_600_031 | 401 | 403 => {
+            ConnectorError::Auth("CJdropshipping account".into())
+        }
         429 | 1_600_200 => ConnectorError::Throttled(SERVICE.into()),
-        _ => ConnectorError::Remote { service: SERVICE.into(), code: Some(code), message },
+        _ => ConnectorError::Remote {
+            service: SERVICE.into(),
+            code: Some(code),
+            message: match message_for_code(code) {
+                Some(clear) if message.trim().is_empty() || message == clear => clear.to_owned(),
+                Some(clear) => format!("{clear} (CJ: {message})"),
+                None => message,
+            },
+        },
     }
 }
 
@@ -380,7 +565,14 @@ mod tests {
     #[test]
     fn error_codes_map_to_actionable_errors() {
         assert!(matches!(error_for_code(1_600_001, "bad key".into()), ConnectorError::Auth(_)));
+        assert!(matches!(error_for_code(1_600_003, "Invalid Refresh token".into()), ConnectorError::Auth(_)));
+        assert!(matches!(error_for_code(1_600_200, "Too many requests".into()), ConnectorError::Throttled(_)));
         let e = error_for_code(1_603_100, "Insufficient balance".into());
-        assert_eq!(e.to_string(), "CJdropshipping error 1603100: Insufficient balance");
+        assert_eq!(
+            e.to_string(),
+            "CJdropshipping error 1603100: My Wallet at CJdropshipping is short for this order: recharge it in Finance → My Wallet (CJ: Insufficient balance)"
+        );
+        // A code without a sentence of ours keeps CJ's message.
+        assert_eq!(error_for_code(1_609_999, "Odd".into()).to_string(), "CJdropshipping error 1609999: Odd");
     }
 }
