@@ -74,6 +74,9 @@ enum Command {
     /// Auto Fulfillment: send paid orders to their suppliers automatically, paid from My Wallet.
     #[command(subcommand)]
     Auto(AutoCommand),
+    /// The card on file (Auto Fulfillment's Credit Card tab).
+    #[command(subcommand)]
+    Card(CardCommand),
     /// The Dashboard: orders per status, held and late orders, orders and supplier spend per day.
     Dashboard {
         /// Days of history.
@@ -147,6 +150,11 @@ enum SupplierCommand {
         /// The account's API rate limit (CJ's free level: 1 request per second).
         #[arg(long, default_value_t = 1)]
         requests_per_second: u32,
+    },
+    /// The variants each connected supplier sells under a SKU (to map it with `mapping add`).
+    Variants {
+        #[arg(long)]
+        sku: String,
     },
     /// Change a connected account's API rate limit, e.g. after upgrading the CJ account level.
     RateLimit {
@@ -321,6 +329,12 @@ enum OrdersCommand {
         #[arg(required = true)]
         orders: Vec<String>,
     },
+    /// Cancel fulfilment: take orders out of the queue, or ask their suppliers to cancel the
+    /// sub-orders they hold (each answer is printed). The orders are then held.
+    Cancel {
+        #[arg(required = true)]
+        orders: Vec<String>,
+    },
     /// Export CSV: the named orders, or every order the filters match.
     Export {
         /// Order numbers; none means every order the filters match.
@@ -331,6 +345,31 @@ enum OrdersCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum CardCommand {
+    /// Add the card suppliers are paid with (the Credit Card tab). The number and the CVC are
+    /// read from standard input, one per line, so they stay out of the shell's history and the
+    /// process list; only the brand, last 4 digits and expiry are kept.
+    Add {
+        /// As printed on the card.
+        #[arg(long)]
+        name: String,
+        /// Expiry, MM/YY or MM/YYYY.
+        #[arg(long)]
+        exp: String,
+        /// Billing country, ISO 3166-1 alpha-2.
+        #[arg(long)]
+        country: String,
+        /// Accept the terms (the tab's checkbox).
+        #[arg(long)]
+        accept_terms: bool,
+    },
+    /// The card on file at each supplier.
+    Show,
+    /// Remove the card and go back to paying from My Wallet.
+    Remove,
 }
 
 #[derive(Subcommand)]
@@ -441,6 +480,23 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Supplier(SupplierCommand::Variants { sku }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let found = dd.find_supplier_variants(&sku).await?;
+            println!("Found {} variant{} for {sku}", found.len(), if found.len() == 1 { "" } else { "s" });
+            for f in &found {
+                println!(
+                    "{}	{}	{}	{}	{}",
+                    f.supplier_name,
+                    f.variant.vid,
+                    f.variant.variant_sku,
+                    money(f.variant.price_minor, "USD"),
+                    f.variant.name
+                );
+            }
+            Ok(())
+        }
+        Command::Card(command) => card(&data_dir(&cli.data_dir)?, command).await,
         Command::Mapping(MappingCommand::Add { sku, supplier, vid, cost }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let supplier = dd.supplier_by_name(&supplier)?;
@@ -517,6 +573,19 @@ async fn run(cli: Cli) -> Result<()> {
             }
             for name in &result.queued {
                 println!("queued {name}: its supplier cannot be reached; `dropdock-cli queue run` sends it");
+            }
+            Ok(())
+        }
+        Command::Orders(OrdersCommand::Cancel { orders }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let result = dd.cancel_fulfillment(&order_ids(&dd, &orders)?).await?;
+            println!("{}", result.summary());
+            for o in &result.outcomes {
+                let verdict = if o.cancelled { "cancelled" } else { "not cancelled" };
+                match &o.supplier_name {
+                    Some(supplier) => println!("{} at {supplier}: {verdict}: {}", o.order_name, o.answer),
+                    None => println!("{}: {verdict}: {}", o.order_name, o.answer),
+                }
             }
             Ok(())
         }
@@ -665,6 +734,77 @@ fn print_auto(settings: &AutoSettings) {
         settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into()),
         settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into())
     );
+}
+
+/// `card add|show|remove`.
+async fn card(dir: &std::path::Path, command: CardCommand) -> Result<()> {
+    let dd = open(dir)?;
+    match command {
+        CardCommand::Add { name, exp, country, accept_terms } => {
+            let (month, year) = exp
+                .split_once('/')
+                .and_then(|(m, y)| Some((m.trim().parse::<u32>().ok()?, y.trim().parse::<u32>().ok()?)))
+                .ok_or_else(|| anyhow!("--exp: write the expiry as MM/YY, e.g. 09/31"))?;
+            use std::io::{BufRead, IsTerminal};
+            let stdin = std::io::stdin();
+            let interactive = stdin.is_terminal();
+            let mut lines = stdin.lock().lines();
+            let mut read = |prompt: &str| -> Result<zeroize::Zeroizing<String>> {
+                if interactive {
+                    eprint!("{prompt}: ");
+                }
+                let line = lines.next().ok_or_else(|| anyhow!("{prompt}: expected on standard input"))??;
+                Ok(zeroize::Zeroizing::new(line.trim().to_owned()))
+            };
+            let number = read("Card number")?;
+            let cvc = read("CVC")?;
+            let input = dropdock_core::payment_card::CardInput {
+                number: number.to_string(),
+                name_on_card: name,
+                exp_month: month,
+                exp_year: year,
+                cvc: cvc.to_string(),
+                country_code: country,
+            };
+            let saved = dd.save_card(&input, accept_terms).await?;
+            if let Some(card) = saved.first() {
+                println!(
+                    "Saved {} ending {} (expires {:02}/{}) at {} supplier{}; suppliers are now paid by card",
+                    card.brand_name(),
+                    card.last4,
+                    card.exp_month,
+                    card.exp_year,
+                    saved.len(),
+                    if saved.len() == 1 { "" } else { "s" }
+                );
+            }
+        }
+        CardCommand::Show => {
+            let cards = dd.saved_cards()?;
+            if cards.is_empty() {
+                println!("No card on file; suppliers are paid from My Wallet");
+            }
+            for card in cards {
+                println!(
+                    "{}	{} ending {}	expires {:02}/{}{}",
+                    card.supplier_name,
+                    card.brand_name(),
+                    card.last4,
+                    card.exp_month,
+                    card.exp_year,
+                    if card.expired { "	expired" } else { "" }
+                );
+            }
+        }
+        CardCommand::Remove => {
+            let settings = dd.remove_card()?;
+            println!(
+                "Card removed; suppliers are paid from My Wallet{}",
+                if settings.enabled { "" } else { "; Auto Fulfillment is off" }
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn auto(dir: &std::path::Path, command: AutoCommand) -> Result<()> {

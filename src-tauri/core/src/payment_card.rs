@@ -265,6 +265,13 @@ pub struct SavedCard {
     pub expired: bool,
 }
 
+impl SavedCard {
+    /// The brand as shown, e.g. `Visa`.
+    pub fn brand_name(&self) -> &'static str {
+        self.brand.display_name()
+    }
+}
+
 /// True when a card valid through `exp_month`/`exp_year` can no longer be used on `today`.
 pub fn is_expired(exp_month: u32, exp_year: u32, today: NaiveDate) -> bool {
     (exp_year, exp_month) < (today.year() as u32, today.month())
