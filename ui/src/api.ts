@@ -24,6 +24,10 @@ import type { DesktopSettings } from "./bindings/DesktopSettings";
 import type { OrderPage } from "./bindings/OrderPage";
 import type { OrderQuery } from "./bindings/OrderQuery";
 import type { UpdateStatus } from "./bindings/UpdateStatus";
+import type { CardInput } from "./bindings/CardInput";
+import type { SavedCard } from "./bindings/SavedCard";
+import type { CancelResult } from "./bindings/CancelResult";
+import type { FoundVariant } from "./bindings/FoundVariant";
 
 /** An error from a command: `{ code, message }` with a stable code. */
 export class CommandError extends Error {
@@ -60,6 +64,14 @@ export const api = {
   checkAutoReady: () => call<void>("check_auto_ready"),
   enableAuto: () => call<AutoSettings>("enable_auto"),
   disableAuto: () => call<AutoSettings>("disable_auto"),
+  savedCards: () => call<SavedCard[]>("saved_cards"),
+  saveCard: (card: CardInput, termsAccepted: boolean) => call<SavedCard[]>("save_card", { card, termsAccepted }),
+  removeCard: () => call<AutoSettings>("remove_card"),
+  countryCodes: () => call<string[]>("country_codes"),
+  cancelFulfillment: (ids: number[]) => call<CancelResult>("cancel_fulfillment", { ids }),
+  findSupplierVariants: (sku: string) => call<FoundVariant[]>("find_supplier_variants", { sku }),
+  mapSku: (sku: string, supplierId: number, variantId: string, costMinor: number) =>
+    call<void>("map_sku", { sku, supplierId, variantId, costMinor }),
   shippingRules: () => call<ShippingRule[]>("shipping_rules"),
   setShippingRule: (rule: ShippingRule) => call<void>("set_shipping_rule", { rule }),
   shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),

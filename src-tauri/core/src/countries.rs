@@ -20,6 +20,11 @@ const CODES: &[&str] = &[
     "ZA", "ZM", "ZW",
 ];
 
+/// Every known code, sorted: the choices of a country field.
+pub fn country_codes() -> &'static [&'static str] {
+    CODES
+}
+
 /// Whether `code` (upper case, two letters) is an assigned ISO 3166-1 alpha-2 country code.
 pub fn is_known_country(code: &str) -> bool {
     CODES.binary_search(&code).is_ok()

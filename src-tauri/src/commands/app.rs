@@ -56,3 +56,10 @@ pub async fn set_sandbox_serving(app: AppHandle, state: State<'_, AppState>, ser
     let _ = app.emit(crate::state::STATUS_CHANGED, ());
     Ok(now)
 }
+
+/// The ISO 3166-1 alpha-2 codes a country field offers (the core's list), e.g. a card's billing
+/// country.
+#[tauri::command]
+pub fn country_codes() -> Vec<&'static str> {
+    dropdock_core::countries::country_codes().to_vec()
+}

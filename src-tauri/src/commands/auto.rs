@@ -1,6 +1,7 @@
 //! Order → Auto Fulfillment: payment method, default shipping methods, the switch.
 
 use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, ShippingOption, ShippingRule};
+use dropdock_core::payment_card::{CardInput, SavedCard};
 use tauri::{AppHandle, Emitter, State};
 
 use super::{to_body, CommandResult};
@@ -44,6 +45,35 @@ pub async fn enable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandR
 #[tauri::command]
 pub fn disable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
     let result = state.dd.disable_auto().map_err(to_body);
+    let _ = app.emit(AUTO_CHANGED, ());
+    result
+}
+
+/// The card on file at each supplier: brand, last 4 digits, expiry.
+#[tauri::command]
+pub fn saved_cards(state: State<'_, AppState>) -> CommandResult<Vec<SavedCard>> {
+    state.dd.saved_cards().map_err(to_body)
+}
+
+/// Credit Card tab → Confirm. The number and CVC go to the suppliers' payment endpoints and are
+/// wiped from memory when `card` is dropped; the reply holds only brand, last 4 digits, expiry.
+#[tauri::command]
+pub async fn save_card(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    card: CardInput,
+    terms_accepted: bool,
+) -> CommandResult<Vec<SavedCard>> {
+    let result = state.dd.save_card(&card, terms_accepted).await.map_err(to_body);
+    drop(card);
+    let _ = app.emit(AUTO_CHANGED, ());
+    result
+}
+
+/// Credit Card tab → Remove card: back to My Wallet.
+#[tauri::command]
+pub fn remove_card(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    let result = state.dd.remove_card().map_err(to_body);
     let _ = app.emit(AUTO_CHANGED, ());
     result
 }

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use dropdock_core::app::FoundVariant;
+use dropdock_core::cancellation::CancelResult;
 use dropdock_core::dashboard::{Dashboard, DashboardRequest};
 use dropdock_core::error::{ErrorBody, ErrorCode};
 use dropdock_core::offline::ShipOrdersResult;
@@ -46,6 +48,41 @@ pub async fn ship_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i6
     let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(NETWORK_CHANGED, ());
     result.map_err(to_body)
+}
+
+/// "Cancel fulfilment" on an order or a selection: out of the queue, or the suppliers are asked
+/// and their answers returned.
+#[tauri::command]
+pub async fn cancel_fulfillment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+) -> CommandResult<CancelResult> {
+    let result = state.dd.cancel_fulfillment(&ids).await;
+    let _ = app.emit(ORDERS_CHANGED, ());
+    let _ = app.emit(NETWORK_CHANGED, ());
+    result.map_err(to_body)
+}
+
+/// "Find at suppliers" for an unmapped SKU.
+#[tauri::command]
+pub async fn find_supplier_variants(state: State<'_, AppState>, sku: String) -> CommandResult<Vec<FoundVariant>> {
+    state.dd.find_supplier_variants(&sku).await.map_err(to_body)
+}
+
+/// Maps a store SKU to a supplier variant (cost in US cents); orders held for it are rechecked.
+#[tauri::command]
+pub fn map_sku(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sku: String,
+    supplier_id: i64,
+    variant_id: String,
+    cost_minor: i64,
+) -> CommandResult<()> {
+    let result = state.dd.map_sku(&sku, supplier_id, &variant_id, cost_minor).map_err(to_body);
+    let _ = app.emit(ORDERS_CHANGED, ());
+    result
 }
 
 /// "Hold" on a selection.

@@ -1,5 +1,6 @@
-import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, Stack, Table, Text, Title } from "@mantine/core";
-import { IconAlertTriangle, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay, IconSend } from "@tabler/icons-react";
+import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, List, Loader, Popover, Stack, Table, Text, Title } from "@mantine/core";
+import { modals } from "@mantine/modals";
+import { IconAlertTriangle, IconBan, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay, IconSearch, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
@@ -9,7 +10,55 @@ import { statusColor } from "../status";
 import { dateTime, money } from "../format";
 import type { SubOrderView } from "../bindings/SubOrderView";
 
-const SUB_ORDER_COLORS: Record<string, string> = { paid: "blue", submitted: "blue", shipped: "cyan", delivered: "green", failed: "red", ambiguous: "orange", submitting: "yellow" };
+const SUB_ORDER_COLORS: Record<string, string> = { paid: "blue", submitted: "blue", shipped: "cyan", delivered: "green", failed: "red", ambiguous: "orange", submitting: "yellow", cancelled: "gray" };
+
+/** Sub-order states the merchant may still cancel (before or after submission). */
+const CANCELLABLE = ["pending", "submitting", "submitted", "paid", "failed", "ambiguous", "held"];
+
+/** "Find at suppliers" for an unmapped SKU: the variants each supplier sells under it, to map. */
+function MapSkuButton({ sku }: { sku: string }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const found = useQuery({ queryKey: ["variants", sku], queryFn: () => api.findSupplierVariants(sku), enabled: false, retry: false });
+  const map = useMutation({
+    mutationFn: (v: { supplierId: number; vid: string; price: number }) => api.mapSku(sku, v.supplierId, v.vid, v.price),
+    onSuccess: () => notifications.show({ color: "green", title: sku, message: t("detail.mapped") }),
+    onError: (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message }),
+    onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
+  });
+  return (
+    <Popover width={420} position="bottom-start" withArrow shadow="md" onOpen={() => void found.refetch()}>
+      <Popover.Target>
+        <Button size="compact-xs" variant="light" color="orange" leftSection={<IconSearch size={12} />} data-testid="find-variants">
+          {t("detail.findAtSuppliers")}
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        {found.isFetching ? (
+          <Group gap="xs"><Loader size="xs" /><Text size="sm">{t("detail.searching", { sku })}</Text></Group>
+        ) : found.isError ? (
+          <Text size="sm" c="red">{found.error.message}</Text>
+        ) : (found.data?.length ?? 0) === 0 ? (
+          <Text size="sm" c="dimmed">{t("detail.noVariants", { sku })}</Text>
+        ) : (
+          <Stack gap="xs" data-testid="variant-results">
+            {found.data!.map((f) => (
+              <Group key={`${f.supplier_id}-${f.variant.vid}`} justify="space-between" wrap="nowrap">
+                <Stack gap={0}>
+                  <Text size="sm" fw={600}>{f.variant.name || f.variant.variant_sku}</Text>
+                  <Text size="xs" c="dimmed">{f.supplier_name} · {f.variant.vid} · {money(f.variant.price_minor, "USD")}</Text>
+                </Stack>
+                <Button size="compact-sm" onClick={() => map.mutate({ supplierId: f.supplier_id, vid: f.variant.vid, price: f.variant.price_minor })} loading={map.isPending} data-testid="map-variant">
+                  {t("detail.map")}
+                </Button>
+              </Group>
+            ))}
+          </Stack>
+        )}
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
 
 function SubOrderCard({ sub }: { sub: SubOrderView }) {
   const { t } = useTranslation();
@@ -24,7 +73,11 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
         {t("detail.shippingLine", { line: sub.shipping_line ?? "—" })}
         {sub.cost_minor != null && ` · ${t("detail.charged", { amount: money(sub.cost_minor, sub.currency ?? "USD") })}`}
       </Text>
+      {sub.payment_method && sub.state !== "cancelled" && (
+        <Text size="xs" c="dimmed">{sub.payment_method === "card" ? t("detail.paidByCard") : t("detail.paidFromWallet")}</Text>
+      )}
       {sub.error && <Text size="sm" c="red">{sub.error}</Text>}
+      {sub.cancel_answer && <Text size="sm" c={sub.state === "cancelled" ? "dimmed" : "orange.8"} data-testid="cancel-answer">{sub.cancel_answer}</Text>}
       {sub.shipment && (
         <Group gap="xs" mt={4}>
           <Text size="sm">{t("detail.tracking", { company: sub.shipment.company })}</Text>
@@ -74,6 +127,18 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
     onError: (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message }),
     onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });
+  const cancel = useMutation({
+    mutationFn: () => api.cancelFulfillment([orderId!]),
+    onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
+  });
+  const askCancel = (name: string) =>
+    modals.openConfirmModal({
+      title: t("detail.cancelTitle", { name }),
+      children: <Text size="sm">{t("detail.cancelBody")}</Text>,
+      labels: { confirm: t("detail.cancelConfirm"), cancel: t("detail.keep") },
+      confirmProps: { color: "red", "data-testid": "cancel-confirm" } as Record<string, string>,
+      onConfirm: () => cancel.mutate(),
+    });
   return (
     <Drawer opened={orderId != null} onClose={onClose} position="right" size="xl" title={<Text fw={600}>{t("detail.title")}</Text>}>
       <QueryState query={detail}>
@@ -81,6 +146,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
           const canShip = d.order.status === "to_order" || d.order.status === "failed";
           // Auto Fulfillment's own holds (funds, cost limit) leave Ship order by hand open.
           const blocksShip = d.hold_reason != null && d.order.hold_kind !== "waiting_for_funds" && d.order.hold_kind !== "cost_above_guard";
+          const canCancel = d.order.queued || d.sub_orders.some((s) => CANCELLABLE.includes(s.state));
           return (
             <Stack gap="md" data-testid="order-detail">
               <Group justify="space-between">
@@ -118,8 +184,31 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                     </Button>
                   )
                 )}
+                {canCancel && (
+                  <Button variant="subtle" color="red" leftSection={<IconBan size={16} />} onClick={() => askCancel(d.order.name)} loading={cancel.isPending} data-testid="cancel-fulfillment">
+                    {t("detail.cancel")}
+                  </Button>
+                )}
                 <Text size="sm" c="dimmed" style={{ flex: 1 }}>{t("detail.shipHint")}</Text>
               </Group>
+              {cancel.isError && <Alert color="red" icon={<IconAlertTriangle />} title={t("detail.cancelFailed")}>{cancel.error.message}</Alert>}
+              {cancel.data && (
+                <Alert
+                  color={cancel.data.outcomes.every((o) => o.cancelled) ? "gray" : "orange"}
+                  icon={<IconBan />}
+                  title={t("detail.cancelAnswers")}
+                  withCloseButton
+                  onClose={() => cancel.reset()}
+                  data-testid="cancel-result"
+                  data-all-cancelled={cancel.data.outcomes.every((o) => o.cancelled)}
+                >
+                  <List size="sm" spacing={2}>
+                    {cancel.data.outcomes.map((o, i) => (
+                      <List.Item key={i}>{o.supplier_name ? `${o.supplier_name}: ${o.answer}` : o.answer}</List.Item>
+                    ))}
+                  </List>
+                </Alert>
+              )}
               <Divider label={t("detail.lineItems")} labelPosition="left" />
               <Table verticalSpacing="xs">
                 <Table.Thead>
@@ -136,7 +225,17 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                     <Table.Tr key={i}>
                       <Table.Td>{l.title}{!l.requires_shipping && <Badge size="xs" ml={6} variant="outline">{t("detail.noShipping")}</Badge>}</Table.Td>
                       <Table.Td>{l.sku ?? "—"}</Table.Td>
-                      <Table.Td>{l.supplier_name ?? (l.requires_shipping ? <Text span c="orange" size="sm">{t("detail.notMapped")}</Text> : "—")}</Table.Td>
+                      <Table.Td>
+                        {l.supplier_name ??
+                          (l.requires_shipping ? (
+                            <Group gap={6} wrap="nowrap">
+                              <Text span c="orange" size="sm">{t("detail.notMapped")}</Text>
+                              {l.sku && <MapSkuButton sku={l.sku} />}
+                            </Group>
+                          ) : (
+                            "—"
+                          ))}
+                      </Table.Td>
                       <Table.Td ta="right">{l.quantity}</Table.Td>
                       <Table.Td ta="right">{money(l.unit_price_minor, d.order.currency)}</Table.Td>
                     </Table.Tr>

@@ -25,6 +25,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { AutoSettings } from "../bindings/AutoSettings";
+import { CreditCardTab } from "../components/CreditCardTab";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
 import { countryName, money } from "../format";
@@ -37,11 +38,12 @@ function minuteOfDay(time: string): number {
   return (h || 0) * 60 + (m || 0);
 }
 
-/** Step 2 of the seed: the payment method. My Wallet with its two boxes and Save. */
+/** Step 2 of the seed: the payment method. My Wallet with its two boxes and Save, or a card. */
 function PaymentCard({ settings }: { settings: AutoSettings }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const wallet = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false) });
+  // Fresh balances when the page opens; the last known ones when the suppliers cannot be reached.
+  const wallet = useQuery({ queryKey: ["wallet", "auto"], queryFn: () => api.wallet(true).catch(() => api.wallet(false)) });
   const [onlyIfEnough, setOnlyIfEnough] = useState(settings.wallet_terms_accepted);
   const [terms, setTerms] = useState(settings.wallet_terms_accepted);
   const [threshold, setThreshold] = useState<number>(settings.threshold_minor / 100);
@@ -73,10 +75,14 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   return (
     <Card withBorder padding="lg">
       <Text fw={600} mb="sm">{t("auto.paymentMethod")}</Text>
-      <Tabs defaultValue="wallet">
+      <Tabs defaultValue={settings.payment_method}>
         <Tabs.List mb="md">
-          <Tabs.Tab value="wallet" leftSection={<IconWallet size={16} />}>{t("auto.myWallet")}</Tabs.Tab>
-          <Tabs.Tab value="card" leftSection={<IconCreditCard size={16} />} data-testid="tab-card">{t("auto.creditCard")}</Tabs.Tab>
+          <Tabs.Tab value="wallet" leftSection={<IconWallet size={16} />} rightSection={settings.payment_method === "wallet" ? <Badge size="xs" variant="light" color="green">{t("card.inUse")}</Badge> : null}>
+            {t("auto.myWallet")}
+          </Tabs.Tab>
+          <Tabs.Tab value="card" leftSection={<IconCreditCard size={16} />} rightSection={settings.payment_method === "card" ? <Badge size="xs" variant="light" color="green">{t("card.inUse")}</Badge> : null} data-testid="tab-card">
+            {t("auto.creditCard")}
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="wallet">
           <Stack gap="sm">
@@ -125,7 +131,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="card">
-          <Alert color="blue" icon={<IconCreditCard />}>{t("auto.cardNotYet")}</Alert>
+          <CreditCardTab settings={settings} />
         </Tabs.Panel>
       </Tabs>
     </Card>
@@ -147,7 +153,7 @@ function ShippingCard({ settings }: { settings: AutoSettings }) {
     mutationFn: async () => {
       if (country) await api.setShippingRule({ country_code: country, lines });
       await api.saveAutoSettings({
-        payment_method: "wallet",
+        payment_method: settings.payment_method,
         wallet_terms_accepted: settings.wallet_terms_accepted,
         threshold_minor: settings.threshold_minor,
         approval_delay_minutes: settings.approval_delay_minutes,
