@@ -40,6 +40,11 @@ try {
     await clickTestId(d, nav);
     await new Promise((r) => setTimeout(r, 1500));
     await shot(name);
+    if (name === "auto-fulfillment") {
+      await clickTestId(d, "tab-card");
+      await new Promise((r) => setTimeout(r, 800));
+      await shot("auto-fulfillment-card");
+    }
   }
   // Offline: the demo servers off, the badge, the Order page still browsable.
   await d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css('[data-testid="sandbox-serving-switch"]')), 20_000));

@@ -29,7 +29,8 @@ pub struct CancelOutcome {
     pub supplier_name: Option<String>,
     /// True when it is cancelled (or was never sent, and now will not be).
     pub cancelled: bool,
-    /// What to tell the merchant: "taken out of the queue", or the supplier's answer.
+    /// What to tell the merchant: "taken out of the queue", or the supplier's answer (shown
+    /// after `supplier_name`).
     pub answer: String,
 }
 
@@ -149,7 +150,7 @@ impl Dropdock {
                 return Ok((false, format!("already {}: it can no longer be cancelled", sub.state)));
             }
             "submitting" if Utc::now() - sub.updated_at < IN_FLIGHT => {
-                return Ok((false, format!("being sent to {} right now: try again in a minute", sub.supplier_name)));
+                return Ok((false, "being sent right now: try again in a minute".into()));
             }
             _ => {}
         }
@@ -159,7 +160,7 @@ impl Dropdock {
         if supplier_order_id.is_none() && matches!(sub.state.as_str(), "submitting" | "ambiguous") {
             match self.observe(client.order_detail(&sub.idempotency_key).await) {
                 Ok(found) => supplier_order_id = found.map(|f| f.supplier_order_id),
-                Err(e) => return Ok((false, format!("could not ask {}: {e}; try again", sub.supplier_name))),
+                Err(e) => return Ok((false, format!("could not ask the supplier ({e}); try again"))),
             }
         }
         let Some(supplier_order_id) = supplier_order_id else {
@@ -170,8 +171,7 @@ impl Dropdock {
             Ok(CancelAnswer::Cancelled) => {
                 let paid = sub.state == "paid";
                 let answer = format!(
-                    "{} cancelled order {supplier_order_id}{}",
-                    sub.supplier_name,
+                    "cancelled order {supplier_order_id}{}",
                     match (paid, sub.payment_method.as_deref()) {
                         (true, Some("card")) => "; the charge goes back to your card",
                         (true, _) => "; the charge is refunded to My Wallet",
@@ -182,7 +182,7 @@ impl Dropdock {
                 Ok((true, answer))
             }
             Ok(CancelAnswer::Refused(reason)) => {
-                let answer = format!("{} refused: {reason}", sub.supplier_name);
+                let answer = format!("refused: {reason}");
                 self.db.write(|tx| {
                     tx.execute(
                         "UPDATE supplier_order SET cancel_answer = ?2, updated_at = ?3 WHERE id = ?1",
@@ -192,7 +192,7 @@ impl Dropdock {
                 })?;
                 Ok((false, answer))
             }
-            Err(e) => Ok((false, format!("could not ask {}: {e}; try again", sub.supplier_name))),
+            Err(e) => Ok((false, format!("could not ask the supplier ({e}); try again"))),
         }
     }
 

@@ -59,7 +59,13 @@ export function CreditCardTab({ settings }: { settings: AutoSettings }) {
   const cvcCheck = cardValidator.cvv(cvc, cvcSize);
   const nameCheck = cardValidator.cardholderName(name);
   const errors = {
-    number: !number.isValid ? (digits.length === 0 ? t("card.numberRequired") : !number.isPotentiallyValid || digits.length >= maxLength ? t("card.numberInvalid") : t("card.numberIncomplete")) : null,
+    number: !number.isValid
+      ? digits.length === 0
+        ? t("card.numberRequired")
+        : !number.isPotentiallyValid || (brand?.lengths.includes(digits.length) ?? digits.length >= maxLength)
+          ? t("card.numberInvalid")
+          : t("card.numberIncomplete")
+      : null,
     name: !nameCheck.isValid ? t("card.nameRequired") : null,
     expiry: !expiryCheck.isValid ? (expiryCheck.isPotentiallyValid && expiry.length < 5 ? t("card.expiryIncomplete") : t("card.expiryInvalid")) : null,
     cvc: !cvcCheck.isValid ? t("card.cvcInvalid", { size: cvcSize, code: brand?.code.name ?? "CVC" }) : null,

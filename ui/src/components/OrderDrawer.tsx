@@ -204,7 +204,10 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                 >
                   <List size="sm" spacing={2}>
                     {cancel.data.outcomes.map((o, i) => (
-                      <List.Item key={i}>{o.supplier_name ? `${o.supplier_name}: ${o.answer}` : o.answer}</List.Item>
+                      <List.Item key={i}>
+                        {o.supplier_name && <Text span fw={600} size="sm">{o.supplier_name}: </Text>}
+                        {o.answer}
+                      </List.Item>
                     ))}
                   </List>
                 </Alert>

@@ -183,7 +183,7 @@ export const en = {
   },
   auto: {
     title: "Auto Fulfillment",
-    description: "Send paid orders to their suppliers automatically, paid from My Wallet.",
+    description: "Send paid orders to their suppliers automatically, paid from My Wallet or your card.",
     switchTitle: "Automatic fulfilment",
     off: "Off: orders are sent with \"Ship order\" on the Order page.",
     onHint: "On: paid orders that can go are sent to their suppliers after the approval delay.",

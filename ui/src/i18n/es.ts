@@ -185,7 +185,7 @@ export const es: Messages = {
   },
   auto: {
     title: "Auto Fulfillment",
-    description: "Envíe los pedidos pagados a sus proveedores automáticamente, pagando desde Mi Monedero.",
+    description: "Envíe los pedidos pagados a sus proveedores automáticamente, pagando desde Mi Monedero o con su tarjeta.",
     switchTitle: "Gestión automática",
     off: "Desactivado: los pedidos se envían con \"Enviar pedido\" en la página de pedidos.",
     onHint: "Activado: los pedidos pagados que pueden salir se envían a sus proveedores tras la espera de aprobación.",

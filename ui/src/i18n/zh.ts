@@ -185,7 +185,7 @@ export const zh: Messages = {
   },
   auto: {
     title: "自动履约",
-    description: "自动将已付款订单发送给供应商，从我的钱包付款。",
+    description: "自动将已付款订单发送给供应商，从我的钱包或银行卡付款。",
     switchTitle: "自动履约",
     off: "关闭：在订单页点击“发货”发送订单。",
     onHint: "开启：可发货的已付款订单在审核延迟后发送给供应商。",
