@@ -404,18 +404,6 @@ impl Dropdock {
                 continue;
             }
             let result = self.ship_orders(&[order_id]).await?;
-            for shipped in result.shipped.iter().filter(|_| !by_card) {
-                // Keep the local balances current so the next order is checked against them.
-                self.db.write(|tx| {
-                    for sub in shipped.sub_orders.iter().filter(|s| s.state == "paid") {
-                        tx.execute(
-                            "UPDATE supplier SET balance_minor = balance_minor - ?2 WHERE name = ?1",
-                            params![sub.supplier_name, sub.cost_minor.unwrap_or(0)],
-                        )?;
-                    }
-                    Ok(())
-                })?;
-            }
             report.submitted.extend(result.shipped.iter().map(|s| s.order_name.clone()));
             report.queued.extend(result.queued);
             report.held.extend(result.skipped.into_iter().map(|s| s.order_name));

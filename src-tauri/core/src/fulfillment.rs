@@ -395,8 +395,10 @@ fn record_created(
 }
 
 /// Records a supplier's acceptance: id, charge, state `paid`, and, when paid from My Wallet, the
-/// wallet charge in the same transaction so the ledger never disagrees with the sub-orders. A
-/// card payment leaves the wallet ledger alone (the sub-order's `payment_method` says `card`).
+/// wallet charge in the same transaction so the ledger never disagrees with the sub-orders; the
+/// cached balance is lowered with it (never below zero: the next refresh brings the supplier's
+/// figure). Only the first record of a sub-order counts, however many workers get its reply. A
+/// card payment leaves the wallet alone (the sub-order's `payment_method` says `card`).
 fn record_paid(
     tx: &rusqlite::Transaction<'_>,
     sub_id: i64,
@@ -422,6 +424,8 @@ fn record_paid(
             format!("order {supplier_order_id}"),
             now
         ])?;
+        tx.prepare_cached("UPDATE supplier SET balance_minor = MAX(balance_minor - ?2, 0) WHERE id = ?1")?
+            .execute(params![supplier_id, amount_minor])?;
     }
     Ok(())
 }
@@ -480,7 +484,7 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
     for (sub, client, products, line, payment) in chosen {
         let base_key = idempotency_key(plan.store_id, &plan.remote_id, sub.supplier_id);
         // 1. The row first, committed, in state `submitting`.
-        let (sub_id, key, previous_state, known) = dd.db.write(|tx| {
+        let row = dd.db.write(|tx| {
             let now = Utc::now();
             let existing: Option<(i64, String, String, Option<String>, Option<i64>)> = tx
                 .query_row(
@@ -491,6 +495,10 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 )
                 .optional()?;
             let (id, key, previous, known) = match existing {
+                // Another worker sent it since this one planned: nothing to do.
+                Some((_, _, state, _, _)) if matches!(state.as_str(), "paid" | "shipped" | "delivered") => {
+                    return Ok(None);
+                }
                 Some((id, key, state, supplier_order_id, cost)) => {
                     // Cancelled at the supplier: a new number, and nothing known of it yet.
                     let (key, known) = if state == "cancelled" {
@@ -520,8 +528,9 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 )?;
             }
             refresh_order_status(tx, plan.order_id)?;
-            Ok((id, key, previous, known))
+            Ok(Some((id, key, previous, known)))
         })?;
+        let Some((sub_id, key, previous_state, known)) = row else { continue };
         // 2. What the supplier already holds: an order created but not paid (a declined card, a
         //    crash between the two calls) is paid, not created again; a sub-order whose last
         //    attempt had an unknown outcome is looked up by its number before any resend.

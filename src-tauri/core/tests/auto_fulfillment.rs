@@ -158,3 +158,42 @@ async fn auto_mode_needs_the_wallet_sends_each_order_once_and_pauses_when_it_run
     assert!(dd.order_detail(held_by_merchant).unwrap().sub_orders.is_empty());
     assert!(!dd.disable_auto().unwrap().enabled);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_at_once_send_each_sub_order_once_and_the_ledger_matches_the_supplier() {
+    // Two app instances on one database (the desktop app and a scripted `dropdock-cli auto run`)
+    // run auto mode at the same moment, over and over, against slow supplier replies.
+    let config = SandboxConfig { orders: 60, opening_balance_minor: 400_000, ..SandboxConfig::default() };
+    let (sandbox, first, _store, dir) = common::synced_sandbox(config).await;
+    for i in 0..sandbox.supplier_count() {
+        sandbox.supplier(i).set_create_reply_delay(std::time::Duration::from_millis(30));
+    }
+    let second = Dropdock::new(
+        dropdock_core::db::Db::open_dir(dir.path()).unwrap(),
+        first.secrets().clone(),
+        dropdock_core::app::http_client(std::time::Duration::from_secs(5)),
+    );
+    first.save_auto_settings(&AutoSettingsInput { threshold_minor: 0, ..wallet_input(0) }).unwrap();
+    first.enable_auto().await.unwrap();
+    for _ in 0..4 {
+        let (a, b) = tokio::join!(first.run_auto(Utc::now()), second.run_auto(Utc::now()));
+        a.unwrap();
+        b.unwrap();
+    }
+    let sent = supplier_orders(&sandbox);
+    assert!(sent.len() > 20, "the wallets covered many orders: {}", sent.len());
+    assert_eq!(sent.iter().map(|o| &o.0).collect::<HashSet<_>>().len(), sent.len(), "no sub-order sent twice");
+    let charged: i64 = sent.iter().map(|o| o.1).sum();
+    let suppliers = first.suppliers().unwrap();
+    let ledger: i64 = suppliers.iter().map(|s| -s.ledger_total_minor).sum();
+    assert_eq!(ledger, charged, "one ledger charge per supplier order, to the cent");
+    assert!(suppliers.iter().all(|s| s.balance_minor.unwrap() >= 0), "{suppliers:?}");
+    // Every sub-order the suppliers hold is recorded paid, once.
+    let paid: usize = first
+        .orders(Some(OrderStatus::Processing), 1000)
+        .unwrap()
+        .iter()
+        .map(|o| first.order_detail(o.id).unwrap().sub_orders.iter().filter(|s| s.state == "paid").count())
+        .sum();
+    assert_eq!(paid, sent.len());
+}

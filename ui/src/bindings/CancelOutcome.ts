@@ -13,6 +13,7 @@ supplier_name: string | null,
  */
 cancelled: boolean, 
 /**
- * What to tell the merchant: "taken out of the queue", or the supplier's answer.
+ * What to tell the merchant: "taken out of the queue", or the supplier's answer (shown
+ * after `supplier_name`).
  */
 answer: string, };
