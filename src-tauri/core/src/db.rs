@@ -17,6 +17,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/03_holds_and_queue.sql")),
         M::up(include_str!("../migrations/04_auto_fulfillment.sql")),
         M::up(include_str!("../migrations/05_cards_and_cancellation.sql")),
+        M::up(include_str!("../migrations/06_store_platforms_and_background_sync.sql")).foreign_key_check(),
     ])
 }
 
@@ -55,7 +56,11 @@ impl Db {
         let mut writer = Connection::open(path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         configure(&writer)?;
+        // Foreign keys off while migrating, as SQLite asks for table rebuilds (a DROP TABLE would
+        // otherwise cascade); steps that rebuild tables run `PRAGMA foreign_key_check`.
+        writer.pragma_update(None, "foreign_keys", "OFF")?;
         migrations().to_latest(&mut writer)?;
+        writer.pragma_update(None, "foreign_keys", "ON")?;
         let reader = Connection::open(path)?;
         configure(&reader)?;
         reader.pragma_update(None, "query_only", "ON")?;
@@ -123,6 +128,39 @@ mod tests {
         assert_eq!(db.install_id().unwrap(), id, "reopening keeps data and does not re-run migrations");
         let fk: i64 = db.read(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)).unwrap();
         assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn rebuilding_the_store_table_keeps_every_order() {
+        // A database from before migration 06 (stores limited to Shopify), with an order.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, 5).unwrap();
+            conn.execute_batch(
+                "INSERT INTO store (id, name, platform, base_url, created_at, last_sync_status) VALUES (7, 'Shop', 'shopify', 'https://s.example', '2026-01-01T00:00:00Z', 'complete');
+                 INSERT INTO orders (id, store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status, status, total_minor, currency, content_hash, synced_at)
+                 VALUES (1, 7, 'gid://shopify/Order/1', '#1001', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'PAID', 'UNFULFILLED', 'to_order', 100, 'USD', 'h', '2026-01-01T00:00:00Z');",
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let (orders, status, platform_ok): (i64, String, bool) = db
+            .write(|tx| {
+                let orders = tx.query_row("SELECT COUNT(*) FROM orders WHERE store_id = 7", [], |r| r.get(0))?;
+                let status = tx.query_row("SELECT last_sync_status FROM store WHERE id = 7", [], |r| r.get(0))?;
+                let ok = tx
+                    .execute("INSERT INTO store (name, platform, base_url, created_at) VALUES ('W', 'woocommerce', 'https://w.example', 'now')", [])
+                    .is_ok();
+                Ok((orders, status, ok))
+            })
+            .unwrap();
+        assert_eq!((orders, status.as_str(), platform_ok), (1, "complete", true));
+        // Deleting the store still cascades to its orders (the foreign key survived the rebuild).
+        db.write(|tx| Ok(tx.execute("DELETE FROM store WHERE id = 7", [])?)).unwrap();
+        let left: i64 = db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]
