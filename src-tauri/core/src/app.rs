@@ -29,7 +29,7 @@ pub struct Dropdock {
     pub db: Db,
     secrets: Arc<dyn SecretStore>,
     http: reqwest::Client,
-    stores: Mutex<HashMap<i64, Arc<ShopifyClient>>>,
+    pub(crate) stores: Mutex<HashMap<i64, Arc<dyn StoreConnector>>>,
     suppliers: Mutex<HashMap<i64, Arc<CjClient>>>,
     /// Whether the accounts could be reached last time (see [`crate::offline`]).
     pub(crate) network: crate::offline::NetworkState,
@@ -146,6 +146,35 @@ impl Dropdock {
 
     // ---- stores -------------------------------------------------------------------------
 
+    /// Connects a WooCommerce store: checks the URL and that the consumer key and secret are
+    /// accepted (one order is read), then stores the row and the keys in the keychain (both or
+    /// neither). Errors: a bad URL, empty keys, the store unreachable, keys refused.
+    pub async fn connect_woocommerce(
+        &self,
+        name: &str,
+        base_url: &str,
+        consumer_key: &str,
+        consumer_secret: &str,
+    ) -> Result<StoreView> {
+        let name = validate_name(name)?;
+        let base_url = validate_base_url(base_url)?;
+        let credentials = crate::stores::woocommerce::WooCredentials {
+            consumer_key: consumer_key.trim().to_owned(),
+            consumer_secret: consumer_secret.trim().to_owned(),
+        };
+        if credentials.consumer_key.is_empty() || credentials.consumer_secret.is_empty() {
+            return Err(CoreError::InvalidInput("the consumer key and the consumer secret are both needed".into()));
+        }
+        crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()).verify().await?;
+        let id = self.db.write(|tx| {
+            let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, false)?;
+            self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;
+            Ok(id)
+        })?;
+        self.stores.lock().expect("stores lock").remove(&id);
+        self.store(id)
+    }
+
     /// Connects a Shopify store: checks the URL and that the token is accepted (`shop { name }`),
     /// then stores the row and puts the token in the keychain (both or neither).
     /// A store of the same name that `is_sandbox` is updated in place (the sandbox's port changes).
@@ -196,17 +225,26 @@ impl Dropdock {
     }
 
     /// The connector of a store, cached so its rate-limit state carries over between calls.
+    /// Errors: the store is unknown, or its credentials are missing from the keychain.
     pub fn store_connector(&self, store_id: i64) -> Result<Arc<dyn StoreConnector>> {
         if let Some(c) = self.stores.lock().expect("stores lock").get(&store_id) {
             return Ok(c.clone());
         }
         let store = self.store(store_id)?;
-        let token = secrets::require(
+        let secret = secrets::require(
             self.secrets.as_ref(),
             &secrets::store_token_key(store_id),
-            &format!("access token for store {}", store.name),
+            &format!("credentials for store {}", store.name),
         )?;
-        let client = Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, token));
+        let client: Arc<dyn StoreConnector> = match store.platform.as_str() {
+            "woocommerce" => {
+                let credentials: crate::stores::woocommerce::WooCredentials = serde_json::from_str(&secret)
+                    .map_err(|_| CoreError::Keychain(format!("the keys of store {} are unreadable; reconnect it", store.name)))?;
+                Arc::new(crate::stores::woocommerce::WooClient::new(self.http.clone(), &store.base_url, credentials))
+            }
+            "shopify" => Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, secret)),
+            other => return Err(CoreError::InvalidInput(format!("{other} stores cannot be synced yet"))),
+        };
         self.stores.lock().expect("stores lock").insert(store_id, client.clone());
         Ok(client)
     }

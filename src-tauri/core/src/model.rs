@@ -31,6 +31,11 @@ pub struct LineItem {
     pub unit_price_minor: i64,
     /// False for digital goods and services: nothing for a supplier to ship.
     pub requires_shipping: bool,
+    /// The store's product reference when it has one beside the SKU, e.g. WooCommerce
+    /// `woo:variation:123` (line items there may have an empty SKU). Left out of the content hash
+    /// when absent, so orders stored before it existed keep their hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_ref: Option<String>,
 }
 
 /// An order as a store connector returns it.

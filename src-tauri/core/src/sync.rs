@@ -121,10 +121,11 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
     // Line items keep their local ids (sub-orders point at them); removed lines drop to quantity 0.
     tx.prepare_cached("UPDATE line_item SET quantity = 0 WHERE order_id = ?1")?.execute([order_id])?;
     for (position, item) in order.line_items.iter().enumerate() {
-        tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping, product_ref)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(order_id, remote_id) DO UPDATE SET position=excluded.position, sku=excluded.sku, title=excluded.title,
-               quantity=excluded.quantity, unit_price_minor=excluded.unit_price_minor, requires_shipping=excluded.requires_shipping")?.execute(params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping],
+               quantity=excluded.quantity, unit_price_minor=excluded.unit_price_minor, requires_shipping=excluded.requires_shipping,
+               product_ref=excluded.product_ref")?.execute(params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping, item.product_ref],
         )?;
     }
     refresh_order_status(tx, order_id)?;

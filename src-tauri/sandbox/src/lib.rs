@@ -4,6 +4,9 @@
 //! - [`shopify`]: a shop behind the Shopify GraphQL Admin API (`orders` with cursor pagination and
 //!   the `updated_at` filter, `extensions.cost` with a leaky bucket and THROTTLED replies,
 //!   `order.fulfillmentOrders`, `fulfillmentCreate`).
+//! - [`woo`]: a WooCommerce store behind the REST API v3 (OAuth 1.0a over plain HTTP, page
+//!   numbers and `X-WP-TotalPages`, `modified_after`). The demo does not connect it: it is there
+//!   to be connected in Store → Integrations.
 //! - [`cj`]: a CJdropshipping API 2.0 account (getAccessToken, freightCalculate, createOrderV2 with
 //!   a unique `orderNumber`, getBalance, getOrderDetail) whose orders ship after a delay.
 //!
@@ -13,6 +16,7 @@
 pub mod cj;
 pub mod seed;
 pub mod shopify;
+pub mod woo;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -60,6 +64,9 @@ impl Default for SandboxConfig {
 pub struct SandboxState {
     pub shop: shopify::ShopData,
     pub suppliers: Vec<cj::CjAccountData>,
+    /// Absent in state files written before the WooCommerce store existed: seeded then.
+    #[serde(default)]
+    pub woo: Option<woo::WooStoreData>,
 }
 
 pub(crate) struct Persist {
@@ -67,9 +74,9 @@ pub(crate) struct Persist {
 }
 
 impl Persist {
-    pub(crate) fn save(&self, shop: &shopify::ShopData, suppliers: &[cj::CjAccountData]) {
+    pub(crate) fn save(&self, shop: &shopify::ShopData, suppliers: &[cj::CjAccountData], woo: &woo::WooStoreData) {
         if let Some(path) = &self.path {
-            let state = SandboxState { shop: shop.clone(), suppliers: suppliers.to_vec() };
+            let state = SandboxState { shop: shop.clone(), suppliers: suppliers.to_vec(), woo: Some(woo.clone()) };
             let tmp = path.with_extension("tmp");
             let written = serde_json::to_vec(&state)
                 .map_err(std::io::Error::other)
@@ -88,13 +95,15 @@ pub(crate) struct World {
     pub(crate) shop_runtime: shopify::ShopRuntime,
     pub(crate) suppliers: Vec<cj::CjAccountData>,
     pub(crate) supplier_runtime: Vec<cj::CjRuntime>,
+    pub(crate) woo: woo::WooStoreData,
+    pub(crate) woo_runtime: woo::WooRuntime,
     pub(crate) ship_after: Duration,
     pub(crate) persist: Persist,
 }
 
 impl World {
     pub(crate) fn save(&self) {
-        self.persist.save(&self.shop, &self.suppliers);
+        self.persist.save(&self.shop, &self.suppliers, &self.woo);
     }
 }
 
@@ -104,6 +113,7 @@ pub(crate) type SharedWorld = Arc<Mutex<World>>;
 pub struct Sandbox {
     world: SharedWorld,
     shopify_addr: SocketAddr,
+    woo_addr: SocketAddr,
     supplier_addrs: Vec<SocketAddr>,
     servers: Vec<Server>,
 }
@@ -151,6 +161,8 @@ impl Sandbox {
         let world = World {
             shop_runtime: shopify::ShopRuntime::new(config.bucket_size, config.restore_rate),
             supplier_runtime: state.suppliers.iter().map(|_| cj::CjRuntime::default()).collect(),
+            woo: state.woo.unwrap_or_else(|| seed::generate_woo(&config)),
+            woo_runtime: woo::WooRuntime::default(),
             shop: state.shop,
             suppliers: state.suppliers,
             ship_after: config.ship_after,
@@ -161,7 +173,7 @@ impl Sandbox {
         world.lock().expect("world").save();
         let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
         let mut sandbox =
-            Sandbox { world, shopify_addr: any_port, supplier_addrs: vec![any_port; count], servers: Vec::new() };
+            Sandbox { world, shopify_addr: any_port, woo_addr: any_port, supplier_addrs: vec![any_port; count], servers: Vec::new() };
         sandbox.start_servers().await?;
         Ok(sandbox)
     }
@@ -169,6 +181,9 @@ impl Sandbox {
     async fn start_servers(&mut self) -> std::io::Result<()> {
         let (addr, server) = serve(shopify::router(self.world.clone()), self.shopify_addr).await?;
         self.shopify_addr = addr;
+        self.servers.push(server);
+        let (addr, server) = serve(woo::router(self.world.clone()), self.woo_addr).await?;
+        self.woo_addr = addr;
         self.servers.push(server);
         for index in 0..self.supplier_addrs.len() {
             let (addr, server) = serve(cj::router(self.world.clone(), index), self.supplier_addrs[index]).await?;
@@ -218,6 +233,11 @@ impl Sandbox {
     /// A handle to inspect and change the shop, as a merchant or buyer would.
     pub fn shop(&self) -> shopify::ShopHandle {
         shopify::ShopHandle { world: self.world.clone() }
+    }
+
+    /// A handle to the demo WooCommerce store.
+    pub fn woo(&self) -> woo::WooHandle {
+        woo::WooHandle { world: self.world.clone(), url: format!("http://{}", self.woo_addr) }
     }
 
     /// How many supplier accounts the sandbox runs.

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::cj::{CatalogVariant, CjAccountData, LogisticLine};
 use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
+use crate::woo::WooStoreData;
 use crate::{SandboxConfig, SandboxState};
 
 /// (SKU, title, retail price in cents, supplier index, supplier cost in cents)
@@ -244,5 +245,72 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             next_id: 7_000_000,
         },
         suppliers,
+        woo: Some(generate_woo(config)),
+    }
+}
+
+/// The demo WooCommerce store: a quarter as many orders as the shop (at least 10), in
+/// WooCommerce's JSON shape, over the last 59 days; some lines without a SKU (WooCommerce allows
+/// it), a few `pending`, `on-hold` and `completed` orders, and one with a plugin's own status.
+pub fn generate_woo(config: &SandboxConfig) -> WooStoreData {
+    let mut rng = StdRng::seed_from_u64(config.seed ^ 0x00c0_ffee);
+    let now = Utc::now();
+    let count = (config.orders / 4).max(10);
+    let gmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let mut created: Vec<chrono::DateTime<Utc>> =
+        (0..count).map(|_| now - Duration::seconds(rng.gen_range(600..59 * 86_400))).collect();
+    created.sort();
+    let mut orders = Vec::with_capacity(count);
+    for (i, created_at) in created.into_iter().enumerate() {
+        let id = 4_000 + i as u64;
+        let (country, _, cities) = pick_country(&mut rng);
+        let (city, province, zip) = cities[rng.gen_range(0..cities.len())];
+        let first = FIRST[rng.gen_range(0..FIRST.len())];
+        let last = LAST[rng.gen_range(0..LAST.len())];
+        let status = match (i, rng.gen_range(0..100)) {
+            (7, _) => "awaiting-shipment", // a plugin's status: kept and shown, never taken for paid
+            (_, 0..=77) => "processing",
+            (_, 78..=87) => "pending",
+            (_, 88..=93) => "on-hold",
+            _ => "completed",
+        };
+        let mut total = 0i64;
+        let mut line_items = Vec::new();
+        for k in 0..rng.gen_range(1..=2) {
+            let (sku, title, retail, _, _) = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
+            if line_items.iter().any(|l: &Value| l["name"] == *title) {
+                continue;
+            }
+            let quantity = rng.gen_range(1..=2);
+            total += retail * quantity;
+            // One line in ten has no SKU: WooCommerce allows it; it is mapped by product.
+            let sku = if rng.gen_bool(0.1) { "" } else { sku };
+            line_items.push(json!({
+                "id": id * 10 + k, "name": title, "product_id": 100 + PRODUCTS.iter().position(|p| p.1 == title).unwrap_or(0),
+                "variation_id": 0, "quantity": quantity, "tax_class": "", "subtotal": price(retail * quantity),
+                "subtotal_tax": "0.00", "total": price(retail * quantity), "total_tax": "0.00", "sku": sku,
+                "price": serde_json::Number::from_f64(retail as f64 / 100.0).map(Value::Number).unwrap_or(Value::Null),
+            }));
+        }
+        let shipping = [0, 499][rng.gen_range(0..2)];
+        total += shipping;
+        let modified_at = (created_at + Duration::seconds(rng.gen_range(0..3_600))).min(now);
+        orders.push(json!({
+            "id": id, "parent_id": 0, "number": (5001 + i).to_string(), "status": status, "currency": "USD",
+            "date_created_gmt": gmt(created_at), "date_modified_gmt": gmt(modified_at),
+            "total": price(total), "shipping_total": price(shipping), "total_tax": "0.00",
+            "billing": { "first_name": first, "last_name": last, "email": format!("{}.w{}@example.com", first.to_lowercase(), i),
+                         "phone": format!("+1 555 02{:02}", rng.gen_range(0..100)), "country": country },
+            "shipping": { "first_name": first, "last_name": last, "company": "",
+                          "address_1": format!("{} {}", rng.gen_range(1..400), STREETS[rng.gen_range(0..STREETS.len())]),
+                          "address_2": "", "city": city, "state": province, "postcode": zip, "country": country },
+            "line_items": line_items,
+        }));
+    }
+    WooStoreData {
+        site_name: "Dropdock Demo WooCommerce".into(),
+        consumer_key: format!("ck_{:040x}", rng.gen::<u128>()),
+        consumer_secret: format!("cs_{:040x}", rng.gen::<u128>()),
+        orders,
     }
 }

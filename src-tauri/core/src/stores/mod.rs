@@ -1,6 +1,7 @@
 //! Store connectors: where orders come from and where tracking goes back to.
 
 pub mod shopify;
+pub mod woocommerce;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -399,6 +399,7 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
             quantity,
             unit_price_minor,
             requires_shipping: item["requiresShipping"].as_bool().unwrap_or(true),
+            product_ref: None,
         });
     }
     Ok(Order {
