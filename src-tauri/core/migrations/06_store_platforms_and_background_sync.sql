@@ -22,7 +22,10 @@ CREATE TABLE store_new (
     watermark_remote_id   TEXT,
     last_clean_sync_at    TEXT,
     -- Runs that failed in a row (shown on the store; the third raises a notification).
-    consecutive_failures  INTEGER NOT NULL DEFAULT 0
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+    -- Disconnected by the merchant: the credentials left the keychain, the orders stay (the
+    -- ledger and invoices point at them); connecting a store of the same name revives it.
+    disconnected_at       TEXT
 ) STRICT;
 INSERT INTO store_new (id, name, platform, base_url, is_sandbox, created_at, last_sync_at, last_sync_status, last_sync_error)
 SELECT id, name, platform, base_url, is_sandbox, created_at, last_sync_at, last_sync_status, last_sync_error FROM store;

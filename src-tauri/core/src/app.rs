@@ -88,14 +88,27 @@ fn upsert_account(
         AccountTable::Store => ("store", "platform", "store"),
         AccountTable::Supplier => ("supplier", "kind", "supplier"),
     };
-    let existing: Option<(i64, bool)> = tx
-        .query_row(&format!("SELECT id, is_sandbox FROM {table} WHERE name = ?1"), [name], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    let disconnected = if table == "store" { "disconnected_at IS NOT NULL" } else { "0" };
+    let existing: Option<(i64, bool, bool)> = tx
+        .query_row(&format!("SELECT id, is_sandbox, {disconnected} FROM {table} WHERE name = ?1"), [name], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
     match existing {
-        Some((id, true)) if is_sandbox => {
+        Some((id, true, _)) if is_sandbox => {
             tx.execute(&format!("UPDATE {table} SET base_url = ?2 WHERE id = ?1"), params![id, base_url])?;
+            Ok(id)
+        }
+        // A store the merchant disconnected comes back, with its orders, on the same platform.
+        Some((id, false, true)) if !is_sandbox => {
+            let revived = tx.execute(
+                "UPDATE store SET base_url = ?2, disconnected_at = NULL, paused = 0, consecutive_failures = 0
+                 WHERE id = ?1 AND platform = ?3",
+                params![id, base_url, kind],
+            )?;
+            if revived == 0 {
+                return Err(CoreError::InvalidInput(format!("a store named {name} was on another platform: choose another name")));
+            }
             Ok(id)
         }
         Some(_) => Err(CoreError::InvalidInput(format!("a {noun} named {name} is already connected"))),
@@ -165,7 +178,7 @@ impl Dropdock {
         if credentials.consumer_key.is_empty() || credentials.consumer_secret.is_empty() {
             return Err(CoreError::InvalidInput("the consumer key and the consumer secret are both needed".into()));
         }
-        crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()).verify().await?;
+        crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()).check().await?;
         let id = self.db.write(|tx| {
             let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, false)?;
             self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;

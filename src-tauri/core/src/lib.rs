@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod fulfillment;
+pub mod integrations;
 pub mod model;
 pub mod money;
 pub mod offline;

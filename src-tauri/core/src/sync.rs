@@ -164,11 +164,42 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     Ok(status)
 }
 
-/// Syncs `store_id` over the last `days` with `connector`, page by page.
-///
-/// Each page is stored in one transaction; a rejected order is counted in `fail` with its reason
-/// and never spoils its page. A page that cannot be fetched ends the run early with `error` set,
-/// keeping everything stored so far. The run and its failures are recorded in `sync_run`.
+/// How a run reads its pages: how many attempts per page, and the first backoff delay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub attempts: usize,
+    pub first_delay: std::time::Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts per page, waiting about 1 s, 2 s, 4 s (or what `Retry-After` says).
+    fn default() -> Self {
+        RetryPolicy { attempts: 4, first_delay: std::time::Duration::from_secs(1) }
+    }
+}
+
+/// The incremental cursor of a store: the newest `(updated_at, remote id)` a clean run stored.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Watermark {
+    pub updated_at: DateTime<Utc>,
+    pub remote_id: String,
+}
+
+/// How far before the watermark a background run starts (the store's clock and its index may
+/// lag a little; orders fetched twice are unchanged and not counted).
+pub const WATERMARK_OVERLAP: Duration = Duration::minutes(5);
+
+/// What a run covers.
+#[derive(Debug, Clone, Copy)]
+pub struct RunWindow {
+    /// Orders updated at or after this instant (UTC).
+    pub updated_since: DateTime<Utc>,
+    /// The window as the summary reports it, in days (0: "since the last sync").
+    pub window_days: u32,
+    pub retry: RetryPolicy,
+}
+
+/// Syncs `store_id` over the last `days` with `connector`, page by page (the seed's Sync Order).
 pub async fn run_sync(
     db: &Db,
     connector: &dyn StoreConnector,
@@ -176,21 +207,54 @@ pub async fn run_sync(
     days: SyncWindowDays,
     now: DateTime<Utc>,
 ) -> Result<SyncSummary> {
+    let window = RunWindow {
+        updated_since: now - Duration::days(days.days() as i64),
+        window_days: days.days(),
+        retry: RetryPolicy::default(),
+    };
+    run_sync_window(db, connector, store_id, window, now).await
+}
+
+/// Syncs `store_id` for orders updated since `window.updated_since`, page by page.
+///
+/// Each page is stored in one transaction; a rejected order is counted in `fail` with its reason
+/// and never spoils its page. A page is read again after a 429, a 5xx, a timeout or a reply cut
+/// short ([`RetryPolicy`]); a page that still cannot be read ends the run early as `partial` (or
+/// `failed`) with `error` set, keeping everything stored so far. The run and its failures are
+/// recorded in `sync_run`. A complete run whose window reaches back to the store's watermark (or
+/// that has none yet) moves the watermark to the newest order it saw; any other outcome leaves
+/// it, so no order is ever skipped. Runs that are not complete count in `consecutive_failures`.
+pub async fn run_sync_window(
+    db: &Db,
+    connector: &dyn StoreConnector,
+    store_id: i64,
+    window: RunWindow,
+    now: DateTime<Utc>,
+) -> Result<SyncSummary> {
     let store_name: String =
         db.read(|c| Ok(c.query_row("SELECT name FROM store WHERE id = ?1", [store_id], |r| r.get(0))?))?;
-    let window = SyncWindow { updated_since: now - Duration::days(days.days() as i64) };
     let run_id = db.write(|tx| {
         tx.prepare_cached(
             "INSERT INTO sync_run (store_id, window_days, started_at, status) VALUES (?1, ?2, ?3, 'running')",
         )?
-        .execute(params![store_id, days.days(), now])?;
+        .execute(params![store_id, window.window_days, now])?;
         Ok(tx.last_insert_rowid())
     })?;
+    let range = SyncWindow { updated_since: window.updated_since };
     let (mut additions, mut updates, mut failures, mut error) = (0u32, 0u32, Vec::new(), None);
     let mut unreachable = false;
+    let mut newest: Option<Watermark> = None;
     let mut cursor: Option<String> = None;
     loop {
-        let page = match connector.orders_page(&window, cursor.as_deref()).await {
+        let read = crate::stores::orders_page_with_retry(
+            connector,
+            &range,
+            cursor.as_deref(),
+            window.retry.attempts,
+            window.retry.first_delay,
+        )
+        .await;
+        let page = match read {
             Ok(page) => page,
             Err(e) => {
                 unreachable = e.is_unreachable();
@@ -201,11 +265,17 @@ pub async fn run_sync(
         db.write(|tx| {
             for entry in &page.orders {
                 match entry {
-                    Ok(order) => match upsert_order(tx, store_id, order, Utc::now())?.1 {
-                        Upsert::Added => additions += 1,
-                        Upsert::Updated => updates += 1,
-                        Upsert::Unchanged => {}
-                    },
+                    Ok(order) => {
+                        let seen = Watermark { updated_at: order.updated_at, remote_id: order.remote_id.clone() };
+                        if newest.as_ref().is_none_or(|n| seen > *n) {
+                            newest = Some(seen);
+                        }
+                        match upsert_order(tx, store_id, order, Utc::now())?.1 {
+                            Upsert::Added => additions += 1,
+                            Upsert::Updated => updates += 1,
+                            Upsert::Unchanged => {}
+                        }
+                    }
                     Err(rejected) => {
                         tracing::warn!(store = %store_name, reference = %rejected.reference, reason = %rejected.reason, "order rejected");
                         failures.push(SyncFailure { reference: rejected.reference.clone(), reason: rejected.reason.clone() });
@@ -232,13 +302,27 @@ pub async fn run_sync(
             tx.prepare_cached("INSERT INTO sync_failure (sync_run_id, reference, reason) VALUES (?1, ?2, ?3)")?.execute(params![run_id, f.reference, f.reason])?;
         }
         tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4 WHERE id=?1")?.execute(params![store_id, finished_at, status, error])?;
+        if status == "complete" {
+            let current = load_watermark(tx, store_id)?;
+            if current.as_ref().is_none_or(|w| window.updated_since <= w.updated_at) {
+                if let Some(seen) = newest.filter(|n| current.as_ref().is_none_or(|w| n > w)) {
+                    tx.prepare_cached("UPDATE store SET watermark_updated_at=?2, watermark_remote_id=?3 WHERE id=?1")?
+                        .execute(params![store_id, seen.updated_at, seen.remote_id])?;
+                }
+                tx.prepare_cached("UPDATE store SET last_clean_sync_at=?2 WHERE id=?1")?.execute(params![store_id, now])?;
+            }
+            tx.prepare_cached("UPDATE store SET consecutive_failures=0 WHERE id=?1")?.execute([store_id])?;
+        } else {
+            tx.prepare_cached("UPDATE store SET consecutive_failures=consecutive_failures+1 WHERE id=?1")?
+                .execute([store_id])?;
+        }
         Ok(())
     })?;
     let line = summary_line(finished_at, status, additions, updates, failures.len());
     tracing::info!(store = %store_name, %line, "sync finished");
     Ok(SyncSummary {
         store_name,
-        window_days: days.days(),
+        window_days: window.window_days,
         finished_at,
         additions,
         updates,
@@ -246,6 +330,17 @@ pub async fn run_sync(
         error,
         line,
         unreachable,
+    })
+}
+
+/// A store's watermark, if a clean run set one.
+pub fn load_watermark(conn: &rusqlite::Connection, store_id: i64) -> Result<Option<Watermark>> {
+    let row: (Option<DateTime<Utc>>, Option<String>) = conn
+        .prepare_cached("SELECT watermark_updated_at, watermark_remote_id FROM store WHERE id = ?1")?
+        .query_row([store_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(match row {
+        (Some(updated_at), Some(remote_id)) => Some(Watermark { updated_at, remote_id }),
+        _ => None,
     })
 }
 

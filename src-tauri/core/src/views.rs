@@ -287,26 +287,64 @@ pub struct StoreView {
     pub last_sync_error: Option<String>,
     #[ts(type = "number")]
     pub order_count: i64,
+    /// Background sync paused by the merchant.
+    pub paused: bool,
+    pub sync_interval_minutes: u32,
+    /// The incremental cursor: orders updated up to here are stored (UTC).
+    pub watermark: Option<DateTime<Utc>>,
+    pub last_clean_sync_at: Option<DateTime<Utc>>,
+    /// Runs that failed in a row.
+    pub consecutive_failures: u32,
+    /// Disconnected: no credentials, no sync; its orders stay.
+    pub disconnected: bool,
+    /// Something the merchant should know, e.g. a Shopify store not cleanly synced for 50 days.
+    pub warning: Option<String>,
 }
 
 pub fn list_stores(conn: &Connection) -> Result<Vec<StoreView>> {
     let rows = conn
         .prepare(
             "SELECT s.id, s.name, s.platform, s.base_url, s.is_sandbox, s.last_sync_at, s.last_sync_status, s.last_sync_error,
-                    (SELECT COUNT(*) FROM orders o WHERE o.store_id = s.id)
+                    (SELECT COUNT(*) FROM orders o WHERE o.store_id = s.id),
+                    s.paused, s.sync_interval_minutes, s.watermark_updated_at, s.last_clean_sync_at,
+                    s.consecutive_failures, s.disconnected_at IS NOT NULL, s.created_at
              FROM store s ORDER BY s.name",
         )?
         .query_map([], |r| {
+            let platform: String = r.get(2)?;
+            let last_clean: Option<DateTime<Utc>> = r.get(12)?;
+            let created_at: DateTime<Utc> = r.get(15)?;
+            let failures: u32 = r.get(13)?;
+            let stale_since = last_clean.unwrap_or(created_at);
+            let warning = if failures >= crate::integrations::ALERT_AFTER_FAILURES {
+                Some(format!("the last {failures} syncs failed"))
+            } else if platform == "shopify"
+                && Utc::now() - stale_since > chrono::Duration::days(crate::integrations::SHOPIFY_STALE_AFTER_DAYS)
+            {
+                Some(format!(
+                    "no clean sync since {}: Shopify lets apps read only the last 60 days, so sync now",
+                    stale_since.format("%Y-%m-%d")
+                ))
+            } else {
+                None
+            };
             Ok(StoreView {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                platform: r.get(2)?,
+                platform,
                 base_url: r.get(3)?,
                 is_sandbox: r.get(4)?,
                 last_sync_at: r.get(5)?,
                 last_sync_status: r.get(6)?,
                 last_sync_error: r.get(7)?,
                 order_count: r.get(8)?,
+                paused: r.get(9)?,
+                sync_interval_minutes: r.get(10)?,
+                watermark: r.get(11)?,
+                last_clean_sync_at: last_clean,
+                consecutive_failures: failures,
+                disconnected: r.get(14)?,
+                warning,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

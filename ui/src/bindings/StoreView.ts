@@ -11,4 +11,24 @@ is_sandbox: boolean, last_sync_at: string | null,
 /**
  * complete, partial or failed.
  */
-last_sync_status: string | null, last_sync_error: string | null, order_count: number, };
+last_sync_status: string | null, last_sync_error: string | null, order_count: number, 
+/**
+ * Background sync paused by the merchant.
+ */
+paused: boolean, sync_interval_minutes: number, 
+/**
+ * The incremental cursor: orders updated up to here are stored (UTC).
+ */
+watermark: string | null, last_clean_sync_at: string | null, 
+/**
+ * Runs that failed in a row.
+ */
+consecutive_failures: number, 
+/**
+ * Disconnected: no credentials, no sync; its orders stay.
+ */
+disconnected: boolean, 
+/**
+ * Something the merchant should know, e.g. a Shopify store not cleanly synced for 50 days.
+ */
+warning: string | null, };

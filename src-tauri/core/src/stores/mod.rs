@@ -26,6 +26,10 @@ pub enum ConnectorError {
     /// Still throttled after honouring the platform's own pacing for several attempts.
     #[error("{0} kept throttling the requests; try again later")]
     Throttled(String),
+    /// HTTP 429 or 5xx from a REST API: worth retrying, after `retry_after` when the reply said
+    /// (`Retry-After`, in seconds).
+    #[error("{service} is busy (HTTP {status}); Dropdock tries again later")]
+    Busy { service: String, status: u16, retry_after: Option<std::time::Duration> },
     /// The remote answered with an error: code (when it gives one) and its message.
     #[error("{service} error{}: {message}", code.map(|c| format!(" {c}")).unwrap_or_default())]
     Remote { service: String, code: Option<i64>, message: String },
@@ -50,6 +54,19 @@ impl ConnectorError {
     /// True when a write may or may not have happened at the remote.
     pub fn is_ambiguous(&self) -> bool {
         matches!(self, ConnectorError::Timeout(_) | ConnectorError::ReplyLost(_) | ConnectorError::Malformed { .. })
+    }
+
+    /// True when asking again may well succeed: 429 and 5xx, timeouts, replies cut short or
+    /// unreadable. For reads only: a write that timed out is ambiguous, never simply resent.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ConnectorError::Busy { .. }
+            | ConnectorError::Timeout(_)
+            | ConnectorError::ReplyLost(_)
+            | ConnectorError::Malformed { .. } => true,
+            ConnectorError::Remote { code: Some(code), .. } => (500..=599).contains(code),
+            _ => false,
+        }
     }
 
     /// True when the remote could not be reached or did not answer: the network is the suspect,
@@ -120,6 +137,10 @@ pub trait StoreConnector: Send + Sync {
     /// `next_cursor` of the previous page.
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError>;
 
+    /// Checks the URL and the credentials with the cheapest authenticated read ("Test
+    /// connection" in Store → Integrations).
+    async fn verify(&self) -> Result<(), ConnectorError>;
+
     /// Marks `lines` of the order shipped with `tracking` and returns the store's fulfilment id.
     async fn push_tracking(
         &self,
@@ -127,4 +148,31 @@ pub trait StoreConnector: Send + Sync {
         lines: &[ShippedLine],
         tracking: &TrackingInfo,
     ) -> Result<String, ConnectorError>;
+}
+
+/// Reads one page, retrying what is worth retrying (see [`ConnectorError::is_retryable`]) up to
+/// `attempts` times in all, with exponential backoff from `first_delay` (jittered) that gives way
+/// to the server's `Retry-After` when it sent one. The retry loop is `backon`'s.
+pub async fn orders_page_with_retry(
+    connector: &dyn StoreConnector,
+    window: &SyncWindow,
+    cursor: Option<&str>,
+    attempts: usize,
+    first_delay: std::time::Duration,
+) -> Result<OrdersPage, ConnectorError> {
+    use backon::Retryable;
+    let backoff = backon::ExponentialBuilder::default()
+        .with_min_delay(first_delay)
+        .with_max_delay(first_delay * 16)
+        .with_jitter()
+        .with_max_times(attempts.saturating_sub(1));
+    (|| connector.orders_page(window, cursor))
+        .retry(backoff)
+        .when(ConnectorError::is_retryable)
+        .adjust(|e, delay| match e {
+            ConnectorError::Busy { retry_after: Some(after), .. } => delay.map(|_| *after),
+            _ => delay,
+        })
+        .notify(|e, delay| tracing::info!(error = %e, ?delay, "page read failed; retrying"))
+        .await
 }

@@ -212,6 +212,10 @@ pub fn window_filter(window: &SyncWindow) -> String {
 
 #[async_trait]
 impl StoreConnector for ShopifyClient {
+    async fn verify(&self) -> Result<(), ConnectorError> {
+        self.graphql("query DropdockShop { shop { name } }", json!({}), 1).await.map(|_| ())
+    }
+
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError> {
         let variables = json!({ "first": ORDERS_PER_PAGE, "after": cursor, "query": window_filter(window) });
         let data = self.graphql(ORDERS_QUERY, variables, requested_cost(ORDERS_PER_PAGE, LINE_ITEMS_PER_ORDER)).await?;

@@ -63,7 +63,7 @@ impl WooClient {
     /// key, no `oauth_version`), signed by the `oauth1-request` crate, with the OAuth parameters
     /// in the query string as WooCommerce requires. Returns the JSON body and the total number of
     /// pages (`X-WP-TotalPages`, 1 when absent).
-    /// Errors: 401/403 (reconnect), 429 (throttled), other HTTP errors with WooCommerce's `code`
+    /// Errors: 401/403 (reconnect), 429 and 5xx (busy, with `Retry-After`), other HTTP errors with WooCommerce's `code`
     /// and `message`, a body that is not JSON (malformed: a truncated reply is one).
     pub async fn get(&self, path: &str, params: &[(&str, String)]) -> Result<(Value, u32), ConnectorError> {
         let url = format!("{}/{}", self.api, path.trim_start_matches('/'));
@@ -90,8 +90,14 @@ impl WooClient {
         if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
             return Err(ConnectorError::Auth(SERVICE.into()));
         }
-        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-            return Err(ConnectorError::Throttled(SERVICE.into()));
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(std::time::Duration::from_secs);
+            return Err(ConnectorError::Busy { service: SERVICE.into(), status: status.as_u16(), retry_after });
         }
         let pages = response
             .headers()
@@ -117,7 +123,7 @@ impl WooClient {
     }
 
     /// Checks the URL and the keys with the cheapest read: one order.
-    pub async fn verify(&self) -> Result<(), ConnectorError> {
+    pub async fn check(&self) -> Result<(), ConnectorError> {
         let (body, _) = self.get("orders", &[("per_page", "1".into())]).await?;
         if body.is_array() {
             Ok(())
@@ -134,6 +140,10 @@ pub fn modified_after(window: &SyncWindow) -> String {
 
 #[async_trait]
 impl StoreConnector for WooClient {
+    async fn verify(&self) -> Result<(), ConnectorError> {
+        self.check().await
+    }
+
     /// Pages are numbered (`page=N`); `cursor` is the next page's number.
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError> {
         let page: u32 = cursor.and_then(|c| c.parse().ok()).unwrap_or(1);

@@ -1,0 +1,141 @@
+//! Store → Integrations: test, pause, resume, re-key and disconnect a connected store, and the
+//! background sync that keeps every store current.
+//!
+//! Background sync: each store that is connected and not paused syncs on launch and then every
+//! `sync_interval_minutes` (default 10). A run reads the orders updated since the store's
+//! watermark less [`WATERMARK_OVERLAP`] (or the last 60 days the first time: Shopify's limit
+//! without `read_all_orders`), and moves the watermark only after a clean run (see
+//! [`crate::sync::run_sync_window`]). Several stores sync at once, each through its own client
+//! and so within its own platform's limits. A run that is not complete counts as a failure in a
+//! row; the third in a row is reported (`BackgroundSync::alert`) so the shell can notify: a sync
+//! that dies silently is what merchants hate most about the peers.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::params;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::app::Dropdock;
+use crate::error::{CoreError, Result};
+use crate::sync::{RetryPolicy, RunWindow, SyncSummary, WATERMARK_OVERLAP};
+use crate::views::StoreView;
+
+/// The first background run of a store reaches back this far (Shopify's 60-day limit).
+pub const FIRST_RUN_DAYS: i64 = 60;
+/// Failures in a row that raise an alert.
+pub const ALERT_AFTER_FAILURES: u32 = 3;
+/// A Shopify store whose last clean sync is older than this is warned about: past 60 days,
+/// orders fall out of what Shopify lets an app read.
+pub const SHOPIFY_STALE_AFTER_DAYS: i64 = 50;
+
+/// What one background run of one store did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BackgroundSync {
+    #[ts(type = "number")]
+    pub store_id: i64,
+    pub summary: SyncSummary,
+    /// Set when this run made it `ALERT_AFTER_FAILURES` failed runs in a row: the message to show.
+    pub alert: Option<String>,
+}
+
+impl Dropdock {
+    /// "Test connection": one authenticated read with the stored credentials, through a fresh
+    /// client. Errors: credentials refused (reconnect), store unreachable, keys missing.
+    pub async fn test_store_connection(&self, store_id: i64) -> Result<()> {
+        self.stores.lock().expect("stores lock").remove(&store_id);
+        let connector = self.store_connector(store_id)?;
+        self.observe(connector.verify().await.map_err(CoreError::from))
+    }
+
+    /// Pauses or resumes a store's background sync (Sync Order by hand still works).
+    pub fn set_store_paused(&self, store_id: i64, paused: bool) -> Result<StoreView> {
+        self.update_store(store_id, "paused = ?2", params![store_id, paused])
+    }
+
+    /// How often the store syncs in the background, 1 to 1440 minutes.
+    pub fn set_store_sync_interval(&self, store_id: i64, minutes: u32) -> Result<StoreView> {
+        if !(1..=1440).contains(&minutes) {
+            return Err(CoreError::InvalidInput("the sync interval is 1 to 1440 minutes".into()));
+        }
+        self.update_store(store_id, "sync_interval_minutes = ?2", params![store_id, minutes])
+    }
+
+    /// Disconnects a store: its credentials leave the keychain and background sync stops. Its
+    /// orders stay (sub-orders, the ledger and invoices point at them); connecting a store of the
+    /// same name later revives it.
+    pub fn disconnect_store(&self, store_id: i64) -> Result<StoreView> {
+        let store = self.store(store_id)?;
+        if store.is_sandbox {
+            return Err(CoreError::InvalidInput(
+                "the demo store comes with the sandbox; connect your own store and the demo steps aside".into(),
+            ));
+        }
+        self.secrets().delete(&crate::secrets::store_token_key(store_id))?;
+        self.stores.lock().expect("stores lock").remove(&store_id);
+        self.update_store(store_id, "disconnected_at = ?2, paused = 1", params![store_id, Utc::now()])
+    }
+
+    fn update_store(&self, store_id: i64, set: &str, values: impl rusqlite::Params) -> Result<StoreView> {
+        let changed = self.db.write(|tx| Ok(tx.execute(&format!("UPDATE store SET {set} WHERE id = ?1"), values)?))?;
+        if changed == 0 {
+            return Err(CoreError::NotFound(format!("store {store_id} not found")));
+        }
+        self.store(store_id)
+    }
+
+    /// One background run of a store at `now`: since the watermark less the overlap, or the last
+    /// 60 days the first time. See the module doc.
+    pub async fn sync_store_in_background(&self, store_id: i64, now: DateTime<Utc>) -> Result<BackgroundSync> {
+        let watermark = self.db.read(|c| crate::sync::load_watermark(c, store_id))?;
+        let floor = now - Duration::days(FIRST_RUN_DAYS);
+        let updated_since = watermark.map(|w| w.updated_at - WATERMARK_OVERLAP).unwrap_or(floor).max(floor);
+        let connector = self.store_connector(store_id)?;
+        let window = RunWindow { updated_since, window_days: 0, retry: self.retry_policy() };
+        let summary = self.observe(crate::sync::run_sync_window(&self.db, connector.as_ref(), store_id, window, now).await)?;
+        if summary.unreachable {
+            self.network.set_online(false);
+        }
+        let failures: u32 = self.db.read(|c| {
+            Ok(c.query_row("SELECT consecutive_failures FROM store WHERE id = ?1", [store_id], |r| r.get(0))?)
+        })?;
+        let alert = (summary.error.is_some() && failures == ALERT_AFTER_FAILURES).then(|| {
+            format!(
+                "{}: the last {ALERT_AFTER_FAILURES} syncs failed ({}). Open Store → Integrations.",
+                summary.store_name,
+                summary.error.clone().unwrap_or_default()
+            )
+        });
+        Ok(BackgroundSync { store_id, summary, alert })
+    }
+
+    /// The stores due for a background run at `now`: connected, not paused, not a CSV import,
+    /// and never synced or last synced at least their interval ago.
+    pub fn stores_due(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        Ok(self
+            .stores()?
+            .into_iter()
+            .filter(|s| !s.paused && !s.disconnected && s.platform != "csv")
+            .filter(|s| s.last_sync_at.is_none_or(|at| now - at >= Duration::minutes(s.sync_interval_minutes as i64)))
+            .map(|s| s.id)
+            .collect())
+    }
+
+    /// Runs every due store at once (each within its own platform's limits) and returns what
+    /// each did; a store whose run could not even start is reported as an error in its place.
+    pub async fn sync_due_stores(&self, now: DateTime<Utc>) -> Result<Vec<Result<BackgroundSync>>> {
+        let due = self.stores_due(now)?;
+        let runs = due.into_iter().map(|id| self.sync_store_in_background(id, now));
+        Ok(futures_util::future::join_all(runs).await)
+    }
+
+    /// The retry policy of page reads: the default, or `DROPDOCK_RETRY_DELAY_MS` for tests and
+    /// the fault-injection bench.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        let mut policy = RetryPolicy::default();
+        if let Some(ms) = std::env::var("DROPDOCK_RETRY_DELAY_MS").ok().and_then(|v| v.parse().ok()) {
+            policy.first_delay = std::time::Duration::from_millis(ms);
+        }
+        policy
+    }
+}

@@ -1,0 +1,108 @@
+//! Background sync against the sandbox's WooCommerce store: the first run reaches back 60 days,
+//! later runs start at the watermark (less the overlap), an order updated exactly at the
+//! watermark is neither lost nor counted twice, failed runs never move the watermark and the
+//! third in a row raises an alert, retries ride out 429/500/cut replies, and Integrations can
+//! test, pause, disconnect and revive a store.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use dropdock_core::app::Dropdock;
+use dropdock_core::ErrorCode;
+use dropdock_sandbox::woo::WooFault;
+use dropdock_sandbox::SandboxConfig;
+
+fn woo_store(dd: &Dropdock) -> dropdock_core::views::StoreView {
+    dd.store_by_name("Woo").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_runs_follow_the_watermark_and_survive_faults() {
+    std::env::set_var("DROPDOCK_RETRY_DELAY_MS", "5");
+    let (mut sandbox, dd, shop_id, _dir) =
+        common::synced_sandbox(SandboxConfig { orders: 200, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+    let woo = sandbox.woo();
+    let store = dd.connect_woocommerce("Woo", &woo.url(), &woo.consumer_key(), &woo.consumer_secret()).await.unwrap();
+    dd.test_store_connection(store.id).await.unwrap();
+    let now = Utc::now();
+
+    // Due: the new store (never synced); the demo shop was synced a moment ago.
+    assert_eq!(dd.stores_due(now).unwrap(), vec![store.id]);
+    assert!(dd.stores_due(now + Duration::minutes(10)).unwrap().contains(&shop_id));
+
+    // First run: the last 60 days. The watermark is the newest (updated_at, id) it stored.
+    let first = dd.sync_store_in_background(store.id, now).await.unwrap();
+    assert_eq!((first.summary.additions, first.summary.updates), (50, 0), "{}", first.summary.line);
+    let newest = woo.orders().iter().map(|o| o["date_modified_gmt"].as_str().unwrap().to_owned()).max().unwrap();
+    let mark = woo_store(&dd).watermark.unwrap();
+    assert_eq!(mark.format("%Y-%m-%dT%H:%M:%S").to_string(), newest);
+    assert!(!dd.stores_due(now).unwrap().contains(&store.id), "synced: not due until its interval passes");
+
+    // An order updated exactly at the watermark, never seen before (taken while the last run
+    // read its pages): the next run picks it up once; the order that set the watermark is read
+    // again but unchanged, so it is not counted.
+    let mut late = woo.orders()[0].clone();
+    late["id"] = 9_999.into();
+    late["number"] = "9999".into();
+    late["date_modified_gmt"] = newest.clone().into();
+    woo.add_order(late);
+    let second = dd.sync_store_in_background(store.id, now + Duration::minutes(10)).await.unwrap();
+    assert_eq!((second.summary.additions, second.summary.updates), (1, 0), "{}", second.summary.line);
+    let third = dd.sync_store_in_background(store.id, now + Duration::minutes(20)).await.unwrap();
+    assert_eq!((third.summary.additions, third.summary.updates), (0, 0), "{}", third.summary.line);
+    dd.order_id_by_name("#9999").unwrap();
+
+    // 429 (honouring Retry-After), 500 and a reply cut in half: each page is read again.
+    woo.edit_order(4_001, None, |o| o["billing"]["email"] = "edited@example.com".into());
+    woo.fail_next(&[WooFault::TooManyRequests { retry_after_secs: 0 }, WooFault::ServerError, WooFault::Truncated]);
+    let retried = dd.sync_store_in_background(store.id, now + Duration::minutes(30)).await.unwrap();
+    assert_eq!(retried.summary.error, None, "{}", retried.summary.line);
+    assert_eq!((retried.summary.additions, retried.summary.updates), (0, 1), "{}", retried.summary.line);
+    let moved = woo_store(&dd).watermark.unwrap();
+    assert!(moved > mark, "a clean run moves the watermark");
+
+    // Faults beyond the retries: the run fails, keeps the watermark, and the third failure in a
+    // row raises one alert. Then a clean run clears it.
+    for run in 1..=3 {
+        woo.fail_next(&[WooFault::ServerError; 4]);
+        let failed = dd.sync_store_in_background(store.id, now + Duration::minutes(40 + run)).await.unwrap();
+        assert!(failed.summary.line.contains(" failed, "), "{}", failed.summary.line);
+        assert_eq!(woo_store(&dd).watermark.unwrap(), moved, "a failed run never moves the watermark");
+        assert_eq!(woo_store(&dd).consecutive_failures, run as u32);
+        assert_eq!(failed.alert.is_some(), run == 3, "{:?}", failed.alert);
+    }
+    assert!(woo_store(&dd).warning.unwrap().contains("the last 3 syncs failed"));
+    let alert = dd.sync_store_in_background(store.id, now + Duration::minutes(50)).await.unwrap();
+    assert!(alert.alert.is_none() && alert.summary.error.is_none());
+    assert_eq!(woo_store(&dd).consecutive_failures, 0);
+    assert_eq!(woo_store(&dd).warning, None);
+
+    // Unreachable: the run fails as offline, nothing stored is lost.
+    sandbox.stop_servers().await;
+    let offline = dd.sync_store_in_background(store.id, now + Duration::minutes(60)).await.unwrap();
+    assert!(offline.summary.unreachable && offline.summary.error.unwrap().contains("cannot reach WooCommerce store"));
+    assert!(!dd.network_status().unwrap().online);
+    assert_eq!(woo_store(&dd).consecutive_failures, 1);
+    sandbox.restart_servers().await.unwrap();
+    assert_eq!(dd.orders(None, 1000).unwrap().iter().filter(|o| o.store_name == "Woo").count(), 51);
+
+    // Pause and resume; the interval.
+    assert!(dd.set_store_paused(store.id, true).unwrap().paused);
+    assert!(!dd.stores_due(now + Duration::days(1)).unwrap().contains(&store.id));
+    dd.set_store_paused(store.id, false).unwrap();
+    assert_eq!(dd.set_store_sync_interval(store.id, 0).unwrap_err().code(), ErrorCode::InvalidInput);
+    assert_eq!(dd.set_store_sync_interval(store.id, 30).unwrap().sync_interval_minutes, 30);
+
+    // Disconnect: the keys leave the keychain, the orders stay, sync stops; connecting the same
+    // name again revives the store with its orders.
+    let gone = dd.disconnect_store(store.id).unwrap();
+    assert!(gone.disconnected && gone.paused);
+    assert_eq!(dd.secrets().get(&dropdock_core::secrets::store_token_key(store.id)).unwrap(), None);
+    assert!(!dd.stores_due(now + Duration::days(1)).unwrap().contains(&store.id));
+    assert_eq!(dd.test_store_connection(store.id).await.unwrap_err().code(), ErrorCode::Keychain);
+    assert_eq!(dd.disconnect_store(shop_id).unwrap_err().code(), ErrorCode::InvalidInput, "the demo store stays");
+    let back = dd.connect_woocommerce("Woo", &woo.url(), &woo.consumer_key(), &woo.consumer_secret()).await.unwrap();
+    assert_eq!(back.id, store.id);
+    assert!(!back.disconnected && !back.paused);
+    assert_eq!(back.order_count, 51);
+}
