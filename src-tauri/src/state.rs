@@ -156,6 +156,11 @@ impl AppState {
         Ok(())
     }
 
+    /// The sandbox's WooCommerce store, to try connecting a store (`None` when not on the sandbox).
+    pub fn demo_woo(&self) -> Option<dropdock_core::demo::DemoWooStore> {
+        self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).woo)
+    }
+
     /// Whether the embedded sandbox's servers run (`None` when not on the sandbox).
     pub fn sandbox_serving(&self) -> Option<bool> {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| s.is_serving())

@@ -1,5 +1,6 @@
-//! Background work spawned at start and stopped on exit: the tracking poller, and the network
-//! watcher that runs the actions queued while offline once the accounts answer again.
+//! Background work spawned at start and stopped on exit: background store sync, the tracking
+//! poller, Auto Fulfillment, and the network watcher that runs the actions queued while offline
+//! once the accounts answer again.
 
 use std::time::Duration;
 
@@ -103,7 +104,55 @@ pub async fn run_auto(app: &AppHandle) {
     }
 }
 
+/// How often the stores are checked for a due background sync (each has its own interval).
+fn store_sync_check(on_sandbox: bool) -> Duration {
+    if on_sandbox {
+        Duration::from_secs(10)
+    } else {
+        Duration::from_secs(60)
+    }
+}
+
+/// Syncs every store that is due; tells the UI, and notifies a store whose third run in a row
+/// failed. Offline, nothing is tried (the network watcher brings it back).
+pub async fn sync_stores(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    if !state.dd.network_status().map(|s| s.online).unwrap_or(true) {
+        return;
+    }
+    match state.dd.sync_due_stores(chrono::Utc::now()).await {
+        Ok(runs) => {
+            let mut changed = false;
+            for run in runs {
+                match run {
+                    Ok(run) => {
+                        changed |= run.summary.additions + run.summary.updates > 0;
+                        if let Some(alert) = &run.alert {
+                            crate::notifier::notify(app, "Store sync failing", alert);
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "background sync could not start"),
+                }
+            }
+            if changed {
+                let _ = app.emit(ORDERS_CHANGED, ());
+            }
+            let _ = app.emit(crate::state::STATUS_CHANGED, ());
+        }
+        Err(e) => tracing::warn!(error = %e, "background sync failed"),
+    }
+}
+
 pub fn start(app: AppHandle) {
+    let handle = app.clone();
+    let store_sync = tauri::async_runtime::spawn(async move {
+        // On launch first: orders taken while Dropdock was closed are caught up.
+        loop {
+            sync_stores(&handle).await;
+            let on_sandbox = handle.state::<AppState>().on_sandbox();
+            tokio::time::sleep(store_sync_check(on_sandbox)).await;
+        }
+    });
     let handle = app.clone();
     let tracking = tauri::async_runtime::spawn(async move {
         loop {
@@ -131,7 +180,7 @@ pub fn start(app: AppHandle) {
             run_auto(&handle).await;
         }
     });
-    app.state::<AppState>().workers.lock().expect("workers lock").extend([tracking, network, auto]);
+    app.state::<AppState>().workers.lock().expect("workers lock").extend([store_sync, tracking, network, auto]);
 }
 
 pub fn stop(app: &AppHandle) {

@@ -28,6 +28,8 @@ import type { CardInput } from "./bindings/CardInput";
 import type { SavedCard } from "./bindings/SavedCard";
 import type { CancelResult } from "./bindings/CancelResult";
 import type { FoundVariant } from "./bindings/FoundVariant";
+import type { DemoWooStore } from "./bindings/DemoWooStore";
+import type { BackgroundSync } from "./bindings/BackgroundSync";
 
 /** An error from a command: `{ code, message }` with a stable code. */
 export class CommandError extends Error {
@@ -79,6 +81,15 @@ export const api = {
   setSandboxServing: (serving: boolean) => call<boolean>("set_sandbox_serving", { serving }),
   syncOrders: (storeId: number, days: number) => call<SyncSummary>("sync_orders", { storeId, days }),
   listStores: () => call<StoreView[]>("list_stores"),
+  demoWooStore: () => call<DemoWooStore | null>("demo_woo_store"),
+  connectWoocommerce: (name: string, baseUrl: string, consumerKey: string, consumerSecret: string) =>
+    call<StoreView>("connect_woocommerce", { name, baseUrl, consumerKey, consumerSecret }),
+  connectShopify: (name: string, baseUrl: string, token: string) => call<StoreView>("connect_shopify", { name, baseUrl, token }),
+  testStoreConnection: (id: number) => call<void>("test_store_connection", { id }),
+  syncStoreNow: (id: number) => call<BackgroundSync>("sync_store_now", { id }),
+  setStorePaused: (id: number, paused: boolean) => call<StoreView>("set_store_paused", { id, paused }),
+  setStoreSyncInterval: (id: number, minutes: number) => call<StoreView>("set_store_sync_interval", { id, minutes }),
+  disconnectStore: (id: number) => call<StoreView>("disconnect_store", { id }),
   wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
   trackNow: () => call<TrackReport>("track_now"),
   openLink: (url: string) => call<void>("open_link", { url }),

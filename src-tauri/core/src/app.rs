@@ -169,6 +169,19 @@ impl Dropdock {
         consumer_key: &str,
         consumer_secret: &str,
     ) -> Result<StoreView> {
+        self.connect_woocommerce_account(name, base_url, consumer_key, consumer_secret, false).await
+    }
+
+    /// [`Self::connect_woocommerce`]; `is_sandbox` marks the embedded sandbox's demo store (its
+    /// port changes at every launch, and it is re-pointed then).
+    pub async fn connect_woocommerce_account(
+        &self,
+        name: &str,
+        base_url: &str,
+        consumer_key: &str,
+        consumer_secret: &str,
+        is_sandbox: bool,
+    ) -> Result<StoreView> {
         let name = validate_name(name)?;
         let base_url = validate_base_url(base_url)?;
         let credentials = crate::stores::woocommerce::WooCredentials {
@@ -180,7 +193,7 @@ impl Dropdock {
         }
         crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()).check().await?;
         let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, false)?;
+            let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, is_sandbox)?;
             self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;
             Ok(id)
         })?;

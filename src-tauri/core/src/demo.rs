@@ -9,6 +9,19 @@ use crate::error::Result;
 
 /// The name of the demo store in Store → Integrations.
 pub const DEMO_STORE_NAME: &str = "Demo Shopify store";
+/// The name the demo WooCommerce store gets when the merchant connects it.
+pub const DEMO_WOO_STORE_NAME: &str = "Demo WooCommerce store";
+
+/// The sandbox's WooCommerce store: not connected by the demo, offered in Store → Integrations
+/// so the merchant can try connecting a store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DemoWooStore {
+    pub name: String,
+    pub base_url: String,
+    pub consumer_key: String,
+    pub consumer_secret: String,
+}
 
 /// A demo catalog entry: store SKU → supplier variant id and cost (US cents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,6 +46,7 @@ pub struct SandboxEndpoints {
     pub shopify_url: String,
     pub shopify_token: String,
     pub suppliers: Vec<SandboxSupplier>,
+    pub woo: DemoWooStore,
 }
 
 /// Connects (or re-points, since ports change between launches) the demo store and suppliers,
@@ -47,6 +61,12 @@ pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Res
             dd.map_sku(&entry.sku, view.id, &entry.variant_id, entry.cost_minor)?;
         }
     }
+    // The demo WooCommerce store, if the merchant connected it: re-pointed at the new port.
+    let demo_woo = dd.stores()?.into_iter().find(|s| s.is_sandbox && s.platform == "woocommerce");
+    if let Some(woo) = demo_woo.filter(|s| !s.disconnected) {
+        let w = &endpoints.woo;
+        dd.connect_woocommerce_account(&woo.name, &w.base_url, &w.consumer_key, &w.consumer_secret, true).await?;
+    }
     Ok(store.id)
 }
 
@@ -56,6 +76,15 @@ pub fn sandbox_endpoints(sandbox: &dropdock_sandbox::Sandbox) -> SandboxEndpoint
     SandboxEndpoints {
         shopify_url: sandbox.shopify_url(),
         shopify_token: sandbox.shopify_token(),
+        woo: {
+            let woo = sandbox.woo();
+            DemoWooStore {
+                name: DEMO_WOO_STORE_NAME.into(),
+                base_url: woo.url(),
+                consumer_key: woo.consumer_key(),
+                consumer_secret: woo.consumer_secret(),
+            }
+        },
         suppliers: (0..sandbox.supplier_count())
             .map(|i| {
                 let s = sandbox.supplier(i);

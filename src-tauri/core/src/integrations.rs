@@ -110,12 +110,14 @@ impl Dropdock {
     }
 
     /// The stores due for a background run at `now`: connected, not paused, not a CSV import,
-    /// and never synced or last synced at least their interval ago.
+    /// and never synced or last synced at least their interval ago. A demo store waits for its
+    /// first Sync Order by hand: the demo walks the merchant through the seed's flow.
     pub fn stores_due(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
         Ok(self
             .stores()?
             .into_iter()
             .filter(|s| !s.paused && !s.disconnected && s.platform != "csv")
+            .filter(|s| !(s.is_sandbox && s.last_sync_at.is_none()))
             .filter(|s| s.last_sync_at.is_none_or(|at| now - at >= Duration::minutes(s.sync_interval_minutes as i64)))
             .map(|s| s.id)
             .collect())

@@ -309,8 +309,8 @@ pub fn generate_woo(config: &SandboxConfig) -> WooStoreData {
     }
     WooStoreData {
         site_name: "Dropdock Demo WooCommerce".into(),
-        consumer_key: format!("ck_{:040x}", rng.gen::<u128>()),
-        consumer_secret: format!("cs_{:040x}", rng.gen::<u128>()),
+        consumer_key: format!("ck_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
+        consumer_secret: format!("cs_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         orders,
     }
 }

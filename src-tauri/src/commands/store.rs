@@ -1,12 +1,90 @@
-//! Store → Integrations.
+//! Store → Integrations: the connected stores, connecting a WooCommerce store, and each store's
+//! Test connection / Sync now / Pause / Resume / Disconnect.
 
+use dropdock_core::demo::DemoWooStore;
+use dropdock_core::integrations::BackgroundSync;
 use dropdock_core::views::StoreView;
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
 use super::{to_body, CommandResult};
-use crate::state::AppState;
+use crate::state::{AppState, ORDERS_CHANGED, STATUS_CHANGED};
 
 #[tauri::command]
 pub fn list_stores(state: State<'_, AppState>) -> CommandResult<Vec<StoreView>> {
     state.dd.stores().map_err(to_body)
+}
+
+/// The sandbox's WooCommerce store and its keys, offered on the connect form (sandbox only).
+#[tauri::command]
+pub fn demo_woo_store(state: State<'_, AppState>) -> Option<DemoWooStore> {
+    state.demo_woo()
+}
+
+/// Connect a store → WooCommerce: the keys are checked with one read, then kept in the keychain.
+/// The sandbox's own store is marked as the demo's, so it follows the sandbox between launches.
+#[tauri::command]
+pub async fn connect_woocommerce(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    base_url: String,
+    consumer_key: String,
+    consumer_secret: String,
+) -> CommandResult<StoreView> {
+    let is_demo = state.demo_woo().is_some_and(|d| d.base_url.trim_end_matches('/') == base_url.trim().trim_end_matches('/'));
+    let store = state
+        .dd
+        .connect_woocommerce_account(&name, &base_url, &consumer_key, &consumer_secret, is_demo)
+        .await
+        .map_err(to_body)?;
+    let _ = app.emit(STATUS_CHANGED, ());
+    Ok(store)
+}
+
+/// Connect a store → Shopify with an Admin API access token (checked with `shop { name }`).
+#[tauri::command]
+pub async fn connect_shopify(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    base_url: String,
+    token: String,
+) -> CommandResult<StoreView> {
+    let store = state.dd.connect_shopify(&name, &base_url, &token, false).await.map_err(to_body)?;
+    let _ = app.emit(STATUS_CHANGED, ());
+    Ok(store)
+}
+
+/// Test connection: one read with the stored credentials.
+#[tauri::command]
+pub async fn test_store_connection(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    state.dd.test_store_connection(id).await.map_err(to_body)
+}
+
+/// Sync now: the store's background run, at once (since its watermark).
+#[tauri::command]
+pub async fn sync_store_now(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<BackgroundSync> {
+    let result = state.dd.sync_store_in_background(id, chrono::Utc::now()).await.map_err(to_body);
+    let _ = app.emit(ORDERS_CHANGED, ());
+    result
+}
+
+/// Pause or resume background sync.
+#[tauri::command]
+pub fn set_store_paused(state: State<'_, AppState>, id: i64, paused: bool) -> CommandResult<StoreView> {
+    state.dd.set_store_paused(id, paused).map_err(to_body)
+}
+
+/// How often the store syncs in the background, in minutes.
+#[tauri::command]
+pub fn set_store_sync_interval(state: State<'_, AppState>, id: i64, minutes: u32) -> CommandResult<StoreView> {
+    state.dd.set_store_sync_interval(id, minutes).map_err(to_body)
+}
+
+/// Disconnect: the credentials leave the keychain; the orders stay.
+#[tauri::command]
+pub fn disconnect_store(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<StoreView> {
+    let result = state.dd.disconnect_store(id).map_err(to_body);
+    let _ = app.emit(STATUS_CHANGED, ());
+    result
 }

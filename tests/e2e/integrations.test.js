@@ -1,0 +1,72 @@
+// Store → Integrations on the real app: connect the sandbox's WooCommerce store through the
+// connect form (wrong keys first: refused with the reason), test the connection, sync it, and
+// its orders appear on the Order page beside the Shopify store's.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { Key } from "selenium-webdriver";
+import { launch, byTestId, clickTestId, waitStill, withScreenshot, settled, By } from "./driver.js";
+
+let app;
+before(async () => {
+  app = await launch();
+});
+after(async () => {
+  await app?.close();
+});
+
+/** The store row named `name`, or null. */
+async function row(d, name) {
+  return (await d.findElements(By.css(`[data-testid="store-row"][data-name="${name}"]`)))[0] ?? null;
+}
+
+async function openRowMenu(d, name) {
+  const menu = await (await row(d, name)).findElement(By.css('[data-testid="store-menu"]'));
+  await menu.click();
+}
+
+test("Integrations: connect the demo WooCommerce store, test the connection, sync it", { timeout: 240_000 }, (t) => withScreenshot(t, async () => {
+  const d = app.driver;
+  await byTestId(d, "sandbox-badge", 60_000);
+  await clickTestId(d, "nav-integrations");
+  await settled(d, async () => (await row(d, "Demo Shopify store")) !== null, 30_000, "the demo Shopify store is listed");
+
+  // Connect a store → WooCommerce, with the demo store's details; a wrong secret is refused.
+  await clickTestId(d, "connect-store");
+  const fill = await byTestId(d, "woo-demo-fill", 20_000);
+  await waitStill(d, fill);
+  await fill.click();
+  const secret = await byTestId(d, "connect-secret");
+  await secret.sendKeys("x"); // now wrong
+  await clickTestId(d, "connect-submit");
+  const error = await byTestId(d, "connect-error-text", 30_000);
+  assert.match(await error.getText(), /rejected the credentials: reconnect this account/);
+  await secret.sendKeys(Key.BACK_SPACE);
+  await clickTestId(d, "connect-submit");
+  await settled(d, async () => (await row(d, "Demo WooCommerce store")) !== null, 30_000, "the WooCommerce store is listed");
+  const woo = await row(d, "Demo WooCommerce store");
+  assert.equal(await woo.getAttribute("data-platform"), "woocommerce");
+
+  // Test connection.
+  await openRowMenu(d, "Demo WooCommerce store");
+  await clickTestId(d, "store-test");
+  const result = await byTestId(d, "store-test-result", 30_000);
+  assert.equal(await result.getAttribute("data-ok"), "true");
+  assert.match(await result.getText(), /Connection OK/);
+
+  // Sync now: its 50 orders are stored, and the run is complete.
+  await openRowMenu(d, "Demo WooCommerce store");
+  await clickTestId(d, "store-sync-now");
+  await settled(d, async () => (await (await row(d, "Demo WooCommerce store")).getAttribute("data-orders")) === "50", 60_000, "50 orders synced");
+  const status = await (await row(d, "Demo WooCommerce store")).findElement(By.css('[data-testid="store-sync-status"]'));
+  assert.equal(await status.getAttribute("data-status"), "complete");
+
+  // On the Order page, the WooCommerce orders are there (numbered from #5001).
+  await clickTestId(d, "nav-orders");
+  const search = await byTestId(d, "orders-search", 20_000);
+  await search.sendKeys("5001");
+  await settled(d, async () => {
+    const rows = await d.findElements(By.css('[data-testid="order-row"]'));
+    for (const r of rows) if ((await r.getText()).includes("#5001")) return true;
+    return false;
+  }, 30_000, "order #5001 is listed");
+}));

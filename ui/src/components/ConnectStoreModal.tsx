@@ -1,0 +1,117 @@
+import { useState } from "react";
+import { Alert, Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconAlertTriangle, IconFlask } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api } from "../api";
+
+type Platform = "woocommerce" | "shopify";
+
+/**
+ * Store → Integrations → Connect a store: WooCommerce (store URL, consumer key and secret from
+ * WooCommerce → Settings → Advanced → REST API) or Shopify (an Admin API access token). Connect
+ * checks the credentials with one read before anything is kept; they go to the OS keychain.
+ * On the sandbox, the demo WooCommerce store's details can be filled in.
+ */
+export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const demo = useQuery({ queryKey: ["demo-woo"], queryFn: api.demoWooStore, enabled: opened });
+  const [platform, setPlatform] = useState<Platform>("woocommerce");
+  const [name, setName] = useState("");
+  const [url, setUrl] = useState("");
+  const [key, setKey] = useState("");
+  const [secret, setSecret] = useState("");
+  const [token, setToken] = useState("");
+  const reset = () => {
+    setName("");
+    setUrl("");
+    setKey("");
+    setSecret("");
+    setToken("");
+  };
+  const connect = useMutation({
+    mutationFn: () =>
+      platform === "woocommerce" ? api.connectWoocommerce(name, url, key, secret) : api.connectShopify(name, url, token),
+    onSuccess: (store) => {
+      notifications.show({ color: "green", title: t("integrations.connected"), message: t("integrations.connectedHint", { name: store.name }) });
+      reset();
+      connect.reset();
+      onClose();
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["stores"] }),
+  });
+  const ready = name.trim() && url.trim() && (platform === "woocommerce" ? key.trim() && secret.trim() : token.trim());
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{t("integrations.connectTitle")}</Text>} size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) connect.mutate();
+        }}
+      >
+        <Stack gap="sm">
+          <SegmentedControl
+            value={platform}
+            onChange={(v) => setPlatform(v as Platform)}
+            data={[
+              { value: "woocommerce", label: "WooCommerce" },
+              { value: "shopify", label: "Shopify" },
+            ]}
+            data-testid="connect-platform"
+          />
+          {platform === "woocommerce" && demo.data && (
+            <Alert color="grape" icon={<IconFlask />} title={t("integrations.demoWooTitle")}>
+              <Group justify="space-between" wrap="nowrap">
+                <Text size="sm">{t("integrations.demoWooHint")}</Text>
+                <Button
+                  size="xs"
+                  variant="light"
+                  color="grape"
+                  onClick={() => {
+                    setName(demo.data!.name);
+                    setUrl(demo.data!.base_url);
+                    setKey(demo.data!.consumer_key);
+                    setSecret(demo.data!.consumer_secret);
+                  }}
+                  data-testid="woo-demo-fill"
+                >
+                  {t("integrations.fillIn")}
+                </Button>
+              </Group>
+            </Alert>
+          )}
+          <TextInput label={t("integrations.storeName")} value={name} onChange={(e) => setName(e.currentTarget.value)} data-testid="connect-name" />
+          <TextInput
+            label={t("integrations.storeUrl")}
+            placeholder={platform === "woocommerce" ? "https://shop.example.com" : "https://my-shop.myshopify.com"}
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            data-testid="connect-url"
+          />
+          {platform === "woocommerce" ? (
+            <>
+              <Text size="xs" c="dimmed">{t("integrations.wooKeysHint")}</Text>
+              <TextInput label={t("integrations.consumerKey")} placeholder="ck_…" value={key} onChange={(e) => setKey(e.currentTarget.value)} data-testid="connect-key" />
+              <PasswordInput label={t("integrations.consumerSecret")} placeholder="cs_…" value={secret} onChange={(e) => setSecret(e.currentTarget.value)} data-testid="connect-secret" />
+            </>
+          ) : (
+            <PasswordInput label={t("integrations.accessToken")} placeholder="shpat_…" value={token} onChange={(e) => setToken(e.currentTarget.value)} data-testid="connect-token" />
+          )}
+          {connect.isError && (
+            <Alert color="red" icon={<IconAlertTriangle />} title={t("integrations.notConnected")} data-testid="connect-error">
+              <Text size="sm" data-testid="connect-error-text">{connect.error.message}</Text>
+            </Alert>
+          )}
+          <Group justify="space-between">
+            <Text size="xs" c="dimmed">{t("integrations.keychainHint")}</Text>
+            <Button type="submit" loading={connect.isPending} disabled={!ready} data-testid="connect-submit">
+              {t("integrations.connect")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
