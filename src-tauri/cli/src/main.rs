@@ -65,6 +65,9 @@ enum Command {
         #[arg(long, value_parser = ["7", "14", "30", "60"])]
         days: String,
     },
+    /// Background sync, once: every store that is due (never synced, or its interval passed),
+    /// since its watermark. Prints one summary line per store.
+    SyncDue,
     /// Local orders: list, ship, hold, release, export.
     #[command(subcommand)]
     Orders(OrdersCommand),
@@ -115,24 +118,61 @@ enum Command {
 
 #[derive(Subcommand)]
 enum StoreCommand {
-    /// Connect a store; the token goes to the OS keychain.
+    /// Connect a store; its credentials go to the OS keychain. Shopify takes --token (an Admin
+    /// API access token); WooCommerce takes --consumer-key and --consumer-secret (WooCommerce →
+    /// Settings → Advanced → REST API).
     Add {
         platform: StorePlatform,
         #[arg(long)]
         name: String,
-        /// The shop's origin, e.g. https://my-shop.myshopify.com
+        /// The shop's origin, e.g. https://my-shop.myshopify.com or https://shop.example.com
         #[arg(long)]
         url: String,
-        /// Admin API access token.
-        #[arg(long)]
-        token: String,
+        /// Shopify: Admin API access token.
+        #[arg(long, required_if_eq("platform", "shopify"))]
+        token: Option<String>,
+        /// WooCommerce: the REST API consumer key (ck_…).
+        #[arg(long, required_if_eq("platform", "woocommerce"))]
+        consumer_key: Option<String>,
+        /// WooCommerce: the REST API consumer secret (cs_…).
+        #[arg(long, required_if_eq("platform", "woocommerce"))]
+        consumer_secret: Option<String>,
     },
+    /// Connected stores: name, platform, URL, last sync.
     List,
+    /// Test connection: one read with the stored credentials.
+    Test {
+        #[arg(long)]
+        name: String,
+    },
+    /// Pause background sync (Sync Order by hand still works).
+    Pause {
+        #[arg(long)]
+        name: String,
+    },
+    /// Resume background sync.
+    Resume {
+        #[arg(long)]
+        name: String,
+    },
+    /// How often the store syncs in the background.
+    Interval {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        minutes: u32,
+    },
+    /// Disconnect: the credentials leave the keychain, the orders stay.
+    Remove {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum StorePlatform {
     Shopify,
+    Woocommerce,
 }
 
 #[derive(Subcommand)]
@@ -442,10 +482,78 @@ async fn run(cli: Cli) -> Result<()> {
             tokio::signal::ctrl_c().await?;
             Ok(())
         }
-        Command::Store(StoreCommand::Add { platform: StorePlatform::Shopify, name, url, token }) => {
+        Command::Store(StoreCommand::Add { platform, name, url, token, consumer_key, consumer_secret }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
-            let store = dd.connect_shopify(&name, &url, &token, false).await?;
+            let store = match platform {
+                StorePlatform::Shopify => dd.connect_shopify(&name, &url, &token.unwrap_or_default(), false).await?,
+                StorePlatform::Woocommerce => {
+                    let (key, secret) = (consumer_key.unwrap_or_default(), consumer_secret.unwrap_or_default());
+                    dd.connect_woocommerce(&name, &url, &key, &secret).await?
+                }
+            };
             println!("Connected store {} ({})", store.name, store.base_url);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Test { name }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.store_by_name(&name)?;
+            dd.test_store_connection(store.id).await?;
+            println!("Connection OK: {} answered", store.name);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Pause { name }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.set_store_paused(dd.store_by_name(&name)?.id, true)?;
+            println!("Background sync paused for {}", store.name);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Resume { name }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.set_store_paused(dd.store_by_name(&name)?.id, false)?;
+            println!("Background sync resumed for {} (every {} minutes)", store.name, store.sync_interval_minutes);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Interval { name, minutes }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.set_store_sync_interval(dd.store_by_name(&name)?.id, minutes)?;
+            println!("{} syncs every {} minutes", store.name, store.sync_interval_minutes);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Remove { name }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.disconnect_store(dd.store_by_name(&name)?.id)?;
+            println!("Disconnected {}: its credentials are removed, its {} orders stay", store.name, store.order_count);
+            Ok(())
+        }
+        Command::SyncDue => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let runs = dd.sync_due_stores(chrono::Utc::now()).await?;
+            if runs.is_empty() {
+                println!("No store is due");
+            }
+            let mut failed = 0;
+            for run in runs {
+                match run {
+                    Ok(run) => {
+                        let name = run.summary.store_name.clone();
+                        println!("{name}: {}", run.summary.line);
+                        if let Some(error) = &run.summary.error {
+                            failed += 1;
+                            println!("{name}: {error}");
+                        }
+                        if let Some(alert) = &run.alert {
+                            println!("{name}: {alert}");
+                        }
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        println!("error: {e}");
+                    }
+                }
+            }
+            if failed > 0 {
+                bail!("{failed} store(s) did not sync completely");
+            }
             Ok(())
         }
         Command::Store(StoreCommand::List) => {

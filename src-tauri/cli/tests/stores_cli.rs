@@ -1,0 +1,66 @@
+//! The CLI's store commands against the sandbox's WooCommerce store, in this test process:
+//! connect (refused keys are one clear line), test, background sync once, pause, disconnect.
+
+use std::process::{Command, Output};
+
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+
+fn cli(dir: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("DROPDOCK_LOG", "off")
+        .env("DROPDOCK_RETRY_DELAY_MS", "5")
+        .output()
+        .expect("the CLI runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "stdout:\n{}\nstderr:\n{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    stdout(&out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn woocommerce_store_commands() {
+    let sandbox = Sandbox::start(SandboxConfig { orders: 200, ..SandboxConfig::default() }).await.unwrap();
+    let woo = sandbox.woo();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap().to_owned();
+    let (url, key, secret) = (woo.url(), woo.consumer_key(), woo.consumer_secret());
+
+    let refused = cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url, "--consumer-key", &key, "--consumer-secret", "cs_wrong"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr).trim(),
+        "error: the WooCommerce store rejected the credentials: reconnect this account"
+    );
+    let missing = cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--consumer-key"));
+
+    let added = ok(cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url, "--consumer-key", &key, "--consumer-secret", &secret]));
+    assert_eq!(added.trim(), format!("Connected store Woo ({url})"));
+    assert_eq!(ok(cli(&d, &["store", "test", "--name", "Woo"])).trim(), "Connection OK: Woo answered");
+
+    // Background sync, once: the new store is due; then it is not.
+    let first = ok(cli(&d, &["sync-due"]));
+    assert!(first.trim().starts_with("Woo: Synchronize ") && first.trim().ends_with("Total additions 50, To update 0, fail 0"), "{first}");
+    assert_eq!(ok(cli(&d, &["sync-due"])).trim(), "No store is due");
+
+    assert_eq!(ok(cli(&d, &["store", "pause", "--name", "Woo"])).trim(), "Background sync paused for Woo");
+    assert_eq!(ok(cli(&d, &["store", "interval", "--name", "Woo", "--minutes", "30"])).trim(), "Woo syncs every 30 minutes");
+    assert_eq!(ok(cli(&d, &["store", "resume", "--name", "Woo"])).trim(), "Background sync resumed for Woo (every 30 minutes)");
+    assert_eq!(
+        ok(cli(&d, &["store", "remove", "--name", "Woo"])).trim(),
+        "Disconnected Woo: its credentials are removed, its 50 orders stay"
+    );
+    let after = cli(&d, &["store", "test", "--name", "Woo"]);
+    assert_eq!(after.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&after.stderr).contains("reconnect it"), "{}", String::from_utf8_lossy(&after.stderr));
+    let listed = ok(cli(&d, &["orders", "list", "--store", "Woo", "--limit", "100"]));
+    assert_eq!(listed.lines().count(), 50);
+}
