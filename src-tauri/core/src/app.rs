@@ -201,6 +201,60 @@ impl Dropdock {
         self.store(id)
     }
 
+    /// Keeps a store's renewed credentials in the keychain (a failure is logged: the token in
+    /// memory still works until the app restarts).
+    fn persist_store_secret(&self, store_id: i64) -> impl Fn(&crate::stores::shopify::ShopifyAppCredentials) + Send + Sync + 'static {
+        let secrets = self.secrets.clone();
+        let key = secrets::store_token_key(store_id);
+        move |app| {
+            let json = serde_json::to_string(app).expect("credentials serialise");
+            if let Err(e) = secrets.set(&key, &json) {
+                tracing::warn!(error = %e, "a renewed Shopify token could not be kept in the keychain");
+            }
+        }
+    }
+
+    /// Connects a Shopify store through a Dev Dashboard app installed in it: the client id and
+    /// secret are exchanged for a token (client credentials grant), `shop { name }` is read with
+    /// it, then the store and the credentials (with the token, renewed before it ends) are kept.
+    /// Errors: a bad URL, empty credentials, credentials refused, the shop unreachable.
+    pub async fn connect_shopify_app(
+        &self,
+        name: &str,
+        base_url: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<StoreView> {
+        let name = validate_name(name)?;
+        let base_url = validate_base_url(base_url)?;
+        let (client_id, client_secret) = (client_id.trim(), client_secret.trim());
+        if client_id.is_empty() || client_secret.is_empty() {
+            return Err(CoreError::InvalidInput("the app's client id and client secret are both needed".into()));
+        }
+        let granted = Arc::new(Mutex::new(None));
+        let keep = granted.clone();
+        let probe = ShopifyClient::with_app(
+            self.http.clone(),
+            &base_url,
+            crate::stores::shopify::ShopifyAppCredentials {
+                client_id: client_id.to_owned(),
+                client_secret: client_secret.to_owned(),
+                access_token: None,
+                expires_at: None,
+            },
+            move |app| *keep.lock().expect("grant lock") = Some(app.clone()),
+        );
+        probe.graphql("query DropdockShop { shop { name } }", serde_json::json!({}), 1).await?;
+        let app = granted.lock().expect("grant lock").clone().expect("a token was granted");
+        let id = self.db.write(|tx| {
+            let id = upsert_account(tx, AccountTable::Store, &name, "shopify", &base_url, false)?;
+            self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&app).expect("credentials serialise"))?;
+            Ok(id)
+        })?;
+        self.stores.lock().expect("stores lock").remove(&id);
+        self.store(id)
+    }
+
     /// Connects a Shopify store: checks the URL and that the token is accepted (`shop { name }`),
     /// then stores the row and puts the token in the keychain (both or neither).
     /// A store of the same name that `is_sandbox` is updated in place (the sandbox's port changes).
@@ -267,6 +321,12 @@ impl Dropdock {
                 let credentials: crate::stores::woocommerce::WooCredentials = serde_json::from_str(&secret)
                     .map_err(|_| CoreError::Keychain(format!("the keys of store {} are unreadable; reconnect it", store.name)))?;
                 Arc::new(crate::stores::woocommerce::WooClient::new(self.http.clone(), &store.base_url, credentials))
+            }
+            // A Dev Dashboard app's credentials are a JSON entry; a plain token is an Admin API token.
+            "shopify" if secret.trim_start().starts_with('{') => {
+                let app: crate::stores::shopify::ShopifyAppCredentials = serde_json::from_str(&secret)
+                    .map_err(|_| CoreError::Keychain(format!("the app credentials of store {} are unreadable; reconnect it", store.name)))?;
+                Arc::new(ShopifyClient::with_app(self.http.clone(), &store.base_url, app, self.persist_store_secret(store_id)))
             }
             "shopify" => Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, secret)),
             other => return Err(CoreError::InvalidInput(format!("{other} stores cannot be synced yet"))),
@@ -486,7 +546,13 @@ impl Dropdock {
     pub async fn sync(&self, store_id: i64, days: u32) -> Result<SyncSummary> {
         let days = SyncWindowDays::new(days)?;
         let connector = self.store_connector(store_id)?;
-        let summary = self.observe(sync::run_sync(&self.db, connector.as_ref(), store_id, days, Utc::now()).await)?;
+        let now = Utc::now();
+        let window = sync::RunWindow {
+            updated_since: now - chrono::Duration::days(days.days() as i64),
+            window_days: days.days(),
+            retry: self.retry_policy(),
+        };
+        let summary = self.observe(sync::run_sync_window(&self.db, connector.as_ref(), store_id, window, now).await)?;
         if summary.unreachable {
             self.network.set_online(false);
         }

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::model::{is_paid_status, Order, OrderStatus, SyncWindowDays};
+use crate::model::{is_paid_status, Order, OrderStatus};
 use crate::stores::{StoreConnector, SyncWindow};
 
 /// An order that could not be stored, with the reason shown to the merchant.
@@ -197,22 +197,6 @@ pub struct RunWindow {
     /// The window as the summary reports it, in days (0: "since the last sync").
     pub window_days: u32,
     pub retry: RetryPolicy,
-}
-
-/// Syncs `store_id` over the last `days` with `connector`, page by page (the seed's Sync Order).
-pub async fn run_sync(
-    db: &Db,
-    connector: &dyn StoreConnector,
-    store_id: i64,
-    days: SyncWindowDays,
-    now: DateTime<Utc>,
-) -> Result<SyncSummary> {
-    let window = RunWindow {
-        updated_since: now - Duration::days(days.days() as i64),
-        window_days: days.days(),
-        retry: RetryPolicy::default(),
-    };
-    run_sync_window(db, connector, store_id, window, now).await
 }
 
 /// Syncs `store_id` for orders updated since `window.updated_since`, page by page.

@@ -27,6 +27,84 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+/// A fault a store mock can answer a read with instead of the data (tests and the
+/// fault-injection bench): the failures a real store's API shows under load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 429 with `Retry-After` in seconds.
+    TooManyRequests { retry_after_secs: u64 },
+    /// 500 with an error body.
+    ServerError,
+    /// The reply starts, then stops short: a body that is not valid JSON.
+    Truncated,
+    /// The body comes only after this long (the client's timeout should fire first).
+    Stall { millis: u64 },
+}
+
+/// Faults still to serve, in order, or a share of replies (0 to 1) to answer with a random one.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    pub(crate) queue: std::collections::VecDeque<Fault>,
+    pub(crate) rate: f64,
+}
+
+impl Faults {
+    /// The fault for this reply, if any.
+    pub(crate) fn next(&mut self) -> Option<Fault> {
+        self.queue.pop_front().or_else(|| {
+            (self.rate > 0.0 && rand::random::<f64>() < self.rate).then(|| match rand::random::<u8>() % 4 {
+                0 => Fault::TooManyRequests { retry_after_secs: 0 },
+                1 => Fault::ServerError,
+                2 => Fault::Truncated,
+                _ => Fault::Stall { millis: 1_500 },
+            })
+        })
+    }
+}
+
+/// Answers with `fault`, or with `text` (a JSON body) and `headers` when there is none.
+pub(crate) fn reply_with(
+    fault: Option<Fault>,
+    text: String,
+    headers: Vec<(&'static str, axum::http::HeaderValue)>,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    let ok = |text: String| {
+        let mut response = ([("content-type", "application/json")], text).into_response();
+        for (name, value) in &headers {
+            response.headers_mut().insert(*name, value.clone());
+        }
+        response
+    };
+    let error = |status: StatusCode, body: serde_json::Value| (status, axum::Json(body)).into_response();
+    match fault {
+        None => ok(text),
+        Some(Fault::TooManyRequests { retry_after_secs }) => {
+            let mut r = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                serde_json::json!({ "code": "rest_too_many_requests", "errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }),
+            );
+            r.headers_mut().insert("Retry-After", HeaderValue::from(retry_after_secs));
+            r
+        }
+        Some(Fault::ServerError) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            serde_json::json!({ "code": "internal_server_error", "errors": "Internal Server Error" }),
+        ),
+        Some(Fault::Truncated) => ok(text[..text.len() / 2].to_owned()),
+        Some(Fault::Stall { millis }) => {
+            use futures_util::StreamExt;
+            let (parts, body) = ok(text).into_parts();
+            let delay = futures_util::stream::once(async move {
+                tokio::time::sleep(Duration::from_millis(millis)).await;
+                Ok::<_, axum::Error>(axum::body::Bytes::new())
+            });
+            axum::response::Response::from_parts(parts, axum::body::Body::from_stream(delay.chain(body.into_data_stream())))
+        }
+    }
+}
+
 /// How the sandbox is seeded and behaves.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {

@@ -241,6 +241,8 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
         shop: ShopData {
             shop_name: "Dropdock Demo Shop".into(),
             access_token: format!("shpat_demo{:024x}", rng.gen::<u128>()),
+            app_client_id: format!("{:032x}", rng.gen::<u128>()),
+            app_client_secret: format!("shpss_{:032x}", rng.gen::<u128>()),
             orders,
             next_id: 7_000_000,
         },

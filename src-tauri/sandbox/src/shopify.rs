@@ -105,11 +105,25 @@ fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+fn demo_client_id() -> String {
+    "dd-demo-client-id".into()
+}
+
+fn demo_client_secret() -> String {
+    "dd-demo-client-secret".into()
+}
+
 /// The shop's persistent data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShopData {
     pub shop_name: String,
     pub access_token: String,
+    /// The Dev Dashboard app installed in the shop: its client id and secret (the client
+    /// credentials grant).
+    #[serde(default = "demo_client_id")]
+    pub app_client_id: String,
+    #[serde(default = "demo_client_secret")]
+    pub app_client_secret: String,
     pub orders: Vec<ShopOrder>,
     pub next_id: u64,
 }
@@ -122,11 +136,24 @@ pub(crate) struct ShopRuntime {
     at: Instant,
     /// Replies served THROTTLED so far (tests read it).
     pub(crate) throttled_replies: u64,
+    /// Faults to answer `orders` reads with (429, 500, cut replies, stalls).
+    pub(crate) faults: crate::Faults,
+    /// Tokens issued by the client credentials grant, with their expiry.
+    pub(crate) granted: std::collections::HashMap<String, DateTime<Utc>>,
+    /// How long granted tokens last (Shopify: about 24 hours).
+    pub(crate) grant_lifetime: chrono::Duration,
+    /// Grants made so far (tests read it).
+    pub(crate) grants: u32,
 }
 
 impl ShopRuntime {
     pub(crate) fn new(maximum: f64, restore_rate: f64) -> Self {
-        Self { maximum, restore_rate, available: maximum, at: Instant::now(), throttled_replies: 0 }
+        Self { maximum, restore_rate, available: maximum, at: Instant::now(), throttled_replies: 0,
+            faults: crate::Faults::default(),
+            granted: std::collections::HashMap::new(),
+            grant_lifetime: chrono::Duration::seconds(86_399),
+            grants: 0,
+        }
     }
 
     fn refill(&mut self) {
@@ -142,7 +169,10 @@ impl ShopRuntime {
 }
 
 pub(crate) fn router(world: SharedWorld) -> Router {
-    Router::new().route("/admin/api/{version}/graphql.json", post(graphql)).with_state(world)
+    Router::new()
+        .route("/admin/api/{version}/graphql.json", post(graphql))
+        .route("/admin/oauth/access_token", post(client_credentials_grant))
+        .with_state(world)
 }
 
 #[derive(Deserialize)]
@@ -240,7 +270,9 @@ async fn graphql(
     Json(request): Json<GraphqlRequest>,
 ) -> Response {
     let mut w = world.lock().expect("world");
-    if headers.get("X-Shopify-Access-Token").and_then(|v| v.to_str().ok()) != Some(w.shop.access_token.as_str()) {
+    let presented = headers.get("X-Shopify-Access-Token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let granted = w.shop_runtime.granted.get(presented).is_some_and(|expiry| *expiry > Utc::now());
+    if presented != w.shop.access_token && !granted {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" })),
@@ -265,6 +297,11 @@ async fn graphql(
         _ => 1,
     } as f64;
     w.shop_runtime.refill();
+    // A fault costs nothing: the reply never got to the bucket.
+    let fault = if field == "orders" { w.shop_runtime.faults.next() } else { None };
+    if matches!(fault, Some(crate::Fault::TooManyRequests { .. } | crate::Fault::ServerError)) {
+        return crate::reply_with(fault, String::new(), vec![]);
+    }
     if requested > w.shop_runtime.maximum {
         return Json(json!({ "errors": [{ "message": format!("Query cost is {requested}, which exceeds the single query max cost limit ({}).", w.shop_runtime.maximum), "extensions": { "code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": w.shop_runtime.maximum } }] })).into_response();
     }
@@ -329,7 +366,29 @@ async fn graphql(
     };
     w.shop_runtime.available -= actual;
     body["extensions"] = json!({ "cost": { "requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": w.shop_runtime.status() } });
-    Json(body).into_response()
+    crate::reply_with(fault, body.to_string(), vec![])
+}
+
+/// `POST /admin/oauth/access_token` with `grant_type=client_credentials`, the app's `client_id`
+/// and `client_secret` (form-encoded): a token lasting about 24 hours (Shopify's "Using the client
+/// credentials grant").
+async fn client_credentials_grant(
+    State(world): State<SharedWorld>,
+    axum::extract::Form(form): axum::extract::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let mut w = world.lock().expect("world");
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
+    if field("grant_type") != "client_credentials" {
+        return (StatusCode::BAD_REQUEST, Json(json!({ "error": "unsupported_grant_type" }))).into_response();
+    }
+    if field("client_id") != w.shop.app_client_id || field("client_secret") != w.shop.app_client_secret {
+        return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_client", "error_description": "Client credentials are invalid" }))).into_response();
+    }
+    let token = format!("shpat_{:032x}", rand::random::<u128>());
+    let lifetime = w.shop_runtime.grant_lifetime;
+    w.shop_runtime.granted.insert(token.clone(), Utc::now() + lifetime);
+    w.shop_runtime.grants += 1;
+    Json(json!({ "access_token": token, "scope": "read_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders", "expires_in": lifetime.num_seconds() })).into_response()
 }
 
 fn user_error(field: &str, message: &str) -> Value {
@@ -493,6 +552,31 @@ impl ShopHandle {
     /// Replies served THROTTLED so far.
     pub fn throttled_replies(&self) -> u64 {
         self.with(|w| w.shop_runtime.throttled_replies)
+    }
+
+    /// The Dev Dashboard app's client id and secret.
+    pub fn app_credentials(&self) -> (String, String) {
+        self.with(|w| (w.shop.app_client_id.clone(), w.shop.app_client_secret.clone()))
+    }
+
+    /// How long tokens from the client credentials grant last.
+    pub fn set_grant_lifetime(&self, lifetime: chrono::Duration) {
+        self.with(|w| w.shop_runtime.grant_lifetime = lifetime)
+    }
+
+    /// Client credentials grants made so far.
+    pub fn grants(&self) -> u32 {
+        self.with(|w| w.shop_runtime.grants)
+    }
+
+    /// Answers the next `orders` reads with these faults, in order.
+    pub fn fail_next(&self, faults: &[crate::Fault]) {
+        self.with(|w| w.shop_runtime.faults.queue.extend(faults.iter().copied()))
+    }
+
+    /// Answers this share (0 to 1) of `orders` reads with a random fault.
+    pub fn set_fault_rate(&self, rate: f64) {
+        self.with(|w| w.shop_runtime.faults.rate = rate.clamp(0.0, 1.0))
     }
 }
 

@@ -37,18 +37,8 @@ pub struct WooStoreData {
     pub orders: Vec<Value>,
 }
 
-/// A fault the store can answer with instead of the list (tests and the fault-injection bench).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WooFault {
-    /// 429 with `Retry-After` in seconds.
-    TooManyRequests { retry_after_secs: u64 },
-    /// 500 with WordPress's error body.
-    ServerError,
-    /// The reply starts, then stops short: a body that is not valid JSON.
-    Truncated,
-    /// No reply for this long (the client's timeout should fire first).
-    Stall { millis: u64 },
-}
+/// The faults the store can answer a list request with (see [`crate::Fault`]).
+pub type WooFault = crate::Fault;
 
 /// What the store remembers between requests (not persisted).
 #[derive(Default)]
@@ -56,10 +46,8 @@ pub(crate) struct WooRuntime {
     used_nonces: HashSet<String>,
     /// Requests answered, for tests.
     pub(crate) requests: u32,
-    /// Faults to answer the next list requests with, in order.
-    pub(crate) faults: std::collections::VecDeque<WooFault>,
-    /// Or: answer this share of list requests (0 to 1) with a random fault.
-    pub(crate) fault_rate: f64,
+    /// Faults to answer list requests with.
+    pub(crate) faults: crate::Faults,
 }
 
 pub(crate) fn router(world: SharedWorld) -> Router {
@@ -147,16 +135,7 @@ async fn list_orders(
     if let Err(rejected) = check_oauth(&w.woo, &mut w.woo_runtime, &url, &params) {
         return rejected;
     }
-    let fault = w.woo_runtime.faults.pop_front().or_else(|| {
-        (w.woo_runtime.fault_rate > 0.0 && rand::random::<f64>() < w.woo_runtime.fault_rate).then(|| {
-            match rand::random::<u8>() % 4 {
-                0 => WooFault::TooManyRequests { retry_after_secs: 0 },
-                1 => WooFault::ServerError,
-                2 => WooFault::Truncated,
-                _ => WooFault::Stall { millis: 1_500 },
-            }
-        })
-    });
+    let fault = w.woo_runtime.faults.next();
     let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     let per_page: usize = get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10);
     if !(1..=100).contains(&per_page) {
@@ -184,43 +163,7 @@ async fn list_orders(
     let pages = total.div_ceil(per_page).max(1);
     let body: Vec<Value> = matching.into_iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
     let text = serde_json::to_string(&Value::Array(body)).expect("orders serialise");
-    let reply = |text: String| {
-        let mut response = ([("content-type", "application/json")], text).into_response();
-        let h = response.headers_mut();
-        h.insert("X-WP-Total", HeaderValue::from(total));
-        h.insert("X-WP-TotalPages", HeaderValue::from(pages));
-        response
-    };
-    match fault {
-        None => reply(text),
-        Some(WooFault::TooManyRequests { retry_after_secs }) => {
-            let mut r = error(StatusCode::TOO_MANY_REQUESTS, "rest_too_many_requests", "Too many requests.");
-            r.headers_mut().insert("Retry-After", HeaderValue::from(retry_after_secs));
-            r
-        }
-        Some(WooFault::ServerError) => {
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal_server_error", "There has been a critical error on this website.")
-        }
-        Some(WooFault::Truncated) => reply(text[..text.len() / 2].to_owned()),
-        // The headers go out at once; the body waits (the world's lock is not held meanwhile).
-        Some(WooFault::Stall { millis }) => stall_then(reply(text), millis),
-    }
-}
-
-/// A reply whose body arrives only after `millis`.
-fn stall_then(response: Response, millis: u64) -> Response {
-    let (parts, body) = response.into_parts();
-    let delayed = async_stream_body(body, millis);
-    Response::from_parts(parts, delayed)
-}
-
-fn async_stream_body(body: axum::body::Body, millis: u64) -> axum::body::Body {
-    use futures_util::StreamExt;
-    let delay = futures_util::stream::once(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
-        Ok::<_, axum::Error>(axum::body::Bytes::new())
-    });
-    axum::body::Body::from_stream(delay.chain(body.into_data_stream()))
+    crate::reply_with(fault, text, vec![("X-WP-Total", HeaderValue::from(total)), ("X-WP-TotalPages", HeaderValue::from(pages))])
 }
 
 /// Inspect and change the store from Rust (tests, the demo).
@@ -270,13 +213,13 @@ impl WooHandle {
 
     /// Answers the next list requests with these faults, in order.
     pub fn fail_next(&self, faults: &[WooFault]) {
-        self.world.lock().expect("world").woo_runtime.faults.extend(faults.iter().copied());
+        self.world.lock().expect("world").woo_runtime.faults.queue.extend(faults.iter().copied());
     }
 
     /// Answers this share (0 to 1) of list requests with a random fault: 429, 500, a reply cut
     /// in half, or a 1.5 s stall.
     pub fn set_fault_rate(&self, rate: f64) {
-        self.world.lock().expect("world").woo_runtime.fault_rate = rate.clamp(0.0, 1.0);
+        self.world.lock().expect("world").woo_runtime.faults.rate = rate.clamp(0.0, 1.0);
     }
 
     /// Requests the store has answered.

@@ -93,19 +93,118 @@ impl Bucket {
     }
 }
 
+/// A Dev Dashboard app installed in the merchant's store: its client id and secret, exchanged
+/// for access tokens with the client credentials grant (shopify.dev "Using the client credentials
+/// grant": `POST /admin/oauth/access_token`, form-encoded, tokens last about 24 hours). Kept in the
+/// keychain as one JSON entry with the current token, which is renewed 5 minutes before it ends.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct ShopifyAppCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(default)]
+    pub access_token: Option<String>,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for ShopifyAppCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShopifyAppCredentials").field("expires_at", &self.expires_at).finish_non_exhaustive()
+    }
+}
+
+/// How a client authenticates.
+enum Auth {
+    /// An Admin API access token (apps made before 2026 in the store admin).
+    Token(String),
+    /// A Dev Dashboard app; every renewed token is handed to `persist` (the keychain).
+    App { credentials: tokio::sync::Mutex<ShopifyAppCredentials>, persist: Box<dyn Fn(&ShopifyAppCredentials) + Send + Sync> },
+}
+
+/// Renew a granted token this long before it ends.
+const RENEW_BEFORE: chrono::Duration = chrono::Duration::minutes(5);
+
 /// A client for one shop. `base_url` is the shop's origin (`https://{shop}.myshopify.com`, or a
 /// loopback server); the access token goes in `X-Shopify-Access-Token`.
 pub struct ShopifyClient {
     http: reqwest::Client,
+    base: String,
     endpoint: String,
-    token: String,
+    auth: Auth,
     bucket: Mutex<Option<Bucket>>,
 }
 
 impl ShopifyClient {
+    /// A client with an Admin API access token.
     pub fn new(http: reqwest::Client, base_url: &str, token: String) -> Self {
-        let endpoint = format!("{}/admin/api/{API_VERSION}/graphql.json", base_url.trim_end_matches('/'));
-        Self { http, endpoint, token, bucket: Mutex::new(None) }
+        Self::with_auth(http, base_url, Auth::Token(token))
+    }
+
+    /// A client for a Dev Dashboard app: tokens come from the client credentials grant and are
+    /// renewed before they end; `persist` receives the credentials with each new token.
+    pub fn with_app(
+        http: reqwest::Client,
+        base_url: &str,
+        credentials: ShopifyAppCredentials,
+        persist: impl Fn(&ShopifyAppCredentials) + Send + Sync + 'static,
+    ) -> Self {
+        Self::with_auth(
+            http,
+            base_url,
+            Auth::App { credentials: tokio::sync::Mutex::new(credentials), persist: Box::new(persist) },
+        )
+    }
+
+    fn with_auth(http: reqwest::Client, base_url: &str, auth: Auth) -> Self {
+        let base = base_url.trim_end_matches('/').to_owned();
+        let endpoint = format!("{base}/admin/api/{API_VERSION}/graphql.json");
+        Self { http, base, endpoint, auth, bucket: Mutex::new(None) }
+    }
+
+    /// The token to send: the fixed one, or the app's current token, granted anew when missing,
+    /// ending within 5 minutes, or (`renew`) just refused.
+    async fn token(&self, renew: bool) -> Result<String, ConnectorError> {
+        let (credentials, persist) = match &self.auth {
+            Auth::Token(token) => return Ok(token.clone()),
+            Auth::App { credentials, persist } => (credentials, persist),
+        };
+        let mut app = credentials.lock().await;
+        let fresh = app.expires_at.is_some_and(|end| end - RENEW_BEFORE > Utc::now());
+        if let (Some(token), true, false) = (&app.access_token, fresh, renew) {
+            return Ok(token.clone());
+        }
+        let response = self
+            .http
+            .post(format!("{}/admin/oauth/access_token", self.base))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", app.client_id.as_str()),
+                ("client_secret", app.client_secret.as_str()),
+            ])
+            .send()
+            .await
+            .map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
+        let status = response.status();
+        if status.is_client_error() {
+            return Err(ConnectorError::Auth(SERVICE.into()));
+        }
+        if status.is_server_error() {
+            return Err(ConnectorError::Busy { service: SERVICE.into(), status: status.as_u16(), retry_after: None });
+        }
+        let body: Value = response.json().await.map_err(|_| ConnectorError::Malformed {
+            service: SERVICE.into(),
+            detail: "the access token reply is not JSON".into(),
+        })?;
+        let token = body["access_token"].as_str().filter(|t| !t.is_empty()).ok_or_else(|| ConnectorError::Malformed {
+            service: SERVICE.into(),
+            detail: "the access token reply has no access_token".into(),
+        })?;
+        let lifetime = body["expires_in"].as_i64().unwrap_or(86_399);
+        app.access_token = Some(token.to_owned());
+        app.expires_at = Some(Utc::now() + chrono::Duration::seconds(lifetime));
+        persist(&app);
+        tracing::info!(expires_in = lifetime, "Shopify access token granted (client credentials)");
+        Ok(token.to_owned())
     }
 
     /// Runs one GraphQL operation and returns its `data`. Paces itself from the last reply's
@@ -113,7 +212,9 @@ impl ShopifyClient {
     /// HTTP status) the same way; a query is never sent blind into an empty bucket.
     pub async fn graphql(&self, query: &str, variables: Value, expected_cost: u32) -> Result<Value, ConnectorError> {
         let mut attempt = 0;
+        let mut renewed = false;
         loop {
+            let token = self.token(false).await?;
             let wait = self.bucket.lock().expect("bucket lock").map(|b| b.wait_for(expected_cost as f64));
             if let Some(wait) = wait.filter(|w| !w.is_zero()) {
                 tracing::debug!(?wait, "pacing Shopify request from throttleStatus");
@@ -122,7 +223,7 @@ impl ShopifyClient {
             let response = self
                 .http
                 .post(&self.endpoint)
-                .header("X-Shopify-Access-Token", &self.token)
+                .header("X-Shopify-Access-Token", &token)
                 .json(&json!({ "query": query, "variables": variables }))
                 .send()
                 .await
@@ -134,7 +235,18 @@ impl ShopifyClient {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse::<f64>().ok());
             if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+                // An app's token may have been revoked early: one new grant, one more try.
+                if matches!(self.auth, Auth::App { .. }) && !renewed {
+                    renewed = true;
+                    self.token(true).await?;
+                    continue;
+                }
                 return Err(ConnectorError::Auth(SERVICE.into()));
+            }
+            if status.is_server_error() {
+                // Shopify's 5xx: worth another try (by the caller's retry policy).
+                let retry_after = retry_after.map(Duration::from_secs_f64);
+                return Err(ConnectorError::Busy { service: SERVICE.into(), status: status.as_u16(), retry_after });
             }
             let text = response.text().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
             let body: Value = serde_json::from_str(&text).map_err(|_| ConnectorError::Malformed {
