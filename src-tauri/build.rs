@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "demo_woo_store",
     "connect_woocommerce",
     "connect_shopify",
+    "connect_shopify_app",
     "test_store_connection",
     "sync_store_now",
     "set_store_paused",

@@ -39,6 +39,7 @@ fn main_window_has_only_its_own_commands() {
         "allow-demo-woo-store",
         "allow-connect-woocommerce",
         "allow-connect-shopify",
+        "allow-connect-shopify-app",
         "allow-test-store-connection",
         "allow-sync-store-now",
         "allow-set-store-paused",

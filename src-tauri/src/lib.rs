@@ -66,6 +66,7 @@ pub fn run() {
             commands::store::demo_woo_store,
             commands::store::connect_woocommerce,
             commands::store::connect_shopify,
+            commands::store::connect_shopify_app,
             commands::store::test_store_connection,
             commands::store::sync_store_now,
             commands::store::set_store_paused,

@@ -85,6 +85,8 @@ export const api = {
   connectWoocommerce: (name: string, baseUrl: string, consumerKey: string, consumerSecret: string) =>
     call<StoreView>("connect_woocommerce", { name, baseUrl, consumerKey, consumerSecret }),
   connectShopify: (name: string, baseUrl: string, token: string) => call<StoreView>("connect_shopify", { name, baseUrl, token }),
+  connectShopifyApp: (name: string, baseUrl: string, clientId: string, clientSecret: string) =>
+    call<StoreView>("connect_shopify_app", { name, baseUrl, clientId, clientSecret }),
   testStoreConnection: (id: number) => call<void>("test_store_connection", { id }),
   syncStoreNow: (id: number) => call<BackgroundSync>("sync_store_now", { id }),
   setStorePaused: (id: number, paused: boolean) => call<StoreView>("set_store_paused", { id, paused }),

@@ -118,9 +118,10 @@ enum Command {
 
 #[derive(Subcommand)]
 enum StoreCommand {
-    /// Connect a store; its credentials go to the OS keychain. Shopify takes --token (an Admin
-    /// API access token); WooCommerce takes --consumer-key and --consumer-secret (WooCommerce →
-    /// Settings → Advanced → REST API).
+    /// Connect a store; its credentials go to the OS keychain. Shopify takes --client-id and
+    /// --client-secret (a Dev Dashboard app installed in the store; tokens are renewed by
+    /// themselves) or --token (an Admin API access token); WooCommerce takes --consumer-key and
+    /// --consumer-secret (WooCommerce → Settings → Advanced → REST API).
     Add {
         platform: StorePlatform,
         #[arg(long)]
@@ -129,8 +130,14 @@ enum StoreCommand {
         #[arg(long)]
         url: String,
         /// Shopify: Admin API access token.
-        #[arg(long, required_if_eq("platform", "shopify"))]
+        #[arg(long, conflicts_with_all = ["client_id", "client_secret"])]
         token: Option<String>,
+        /// Shopify: the Dev Dashboard app's client id.
+        #[arg(long, requires = "client_secret")]
+        client_id: Option<String>,
+        /// Shopify: the Dev Dashboard app's client secret.
+        #[arg(long, requires = "client_id")]
+        client_secret: Option<String>,
         /// WooCommerce: the REST API consumer key (ck_…).
         #[arg(long, required_if_eq("platform", "woocommerce"))]
         consumer_key: Option<String>,
@@ -482,10 +489,14 @@ async fn run(cli: Cli) -> Result<()> {
             tokio::signal::ctrl_c().await?;
             Ok(())
         }
-        Command::Store(StoreCommand::Add { platform, name, url, token, consumer_key, consumer_secret }) => {
+        Command::Store(StoreCommand::Add { platform, name, url, token, client_id, client_secret, consumer_key, consumer_secret }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let store = match platform {
-                StorePlatform::Shopify => dd.connect_shopify(&name, &url, &token.unwrap_or_default(), false).await?,
+                StorePlatform::Shopify => match (token, client_id, client_secret) {
+                    (Some(token), _, _) => dd.connect_shopify(&name, &url, &token, false).await?,
+                    (None, Some(id), Some(secret)) => dd.connect_shopify_app(&name, &url, &id, &secret).await?,
+                    _ => bail!("Shopify needs --client-id and --client-secret (a Dev Dashboard app) or --token"),
+                },
                 StorePlatform::Woocommerce => {
                     let (key, secret) = (consumer_key.unwrap_or_default(), consumer_secret.unwrap_or_default());
                     dd.connect_woocommerce(&name, &url, &key, &secret).await?

@@ -63,4 +63,17 @@ async fn woocommerce_store_commands() {
     assert!(String::from_utf8_lossy(&after.stderr).contains("reconnect it"), "{}", String::from_utf8_lossy(&after.stderr));
     let listed = ok(cli(&d, &["orders", "list", "--store", "Woo", "--limit", "100"]));
     assert_eq!(listed.lines().count(), 50);
+
+    // Shopify through a Dev Dashboard app (client credentials), or nothing: one clear line.
+    let shop = sandbox.shopify_url();
+    let none = cli(&d, &["store", "add", "shopify", "--name", "Shop", "--url", &shop]);
+    assert_eq!(
+        String::from_utf8_lossy(&none.stderr).trim(),
+        "error: Shopify needs --client-id and --client-secret (a Dev Dashboard app) or --token"
+    );
+    let (id, app_secret) = sandbox.shop().app_credentials();
+    let added = ok(cli(&d, &["store", "add", "shopify", "--name", "Shop", "--url", &shop, "--client-id", &id, "--client-secret", &app_secret]));
+    assert_eq!(added.trim(), format!("Connected store Shop ({shop})"));
+    assert_eq!(ok(cli(&d, &["store", "test", "--name", "Shop"])).trim(), "Connection OK: Shop answered");
+    assert_eq!(sandbox.shop().grants(), 1, "the second command reused the token kept in the keychain");
 }

@@ -55,6 +55,22 @@ pub async fn connect_shopify(
     Ok(store)
 }
 
+/// Connect a store → Shopify with a Dev Dashboard app's client id and secret (client credentials
+/// grant; the token is renewed by itself).
+#[tauri::command]
+pub async fn connect_shopify_app(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    base_url: String,
+    client_id: String,
+    client_secret: String,
+) -> CommandResult<StoreView> {
+    let store = state.dd.connect_shopify_app(&name, &base_url, &client_id, &client_secret).await.map_err(to_body)?;
+    let _ = app.emit(STATUS_CHANGED, ());
+    Ok(store)
+}
+
 /// Test connection: one read with the stored credentials.
 #[tauri::command]
 pub async fn test_store_connection(state: State<'_, AppState>, id: i64) -> CommandResult<()> {

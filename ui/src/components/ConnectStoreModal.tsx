@@ -10,7 +10,8 @@ type Platform = "woocommerce" | "shopify";
 
 /**
  * Store → Integrations → Connect a store: WooCommerce (store URL, consumer key and secret from
- * WooCommerce → Settings → Advanced → REST API) or Shopify (an Admin API access token). Connect
+ * WooCommerce → Settings → Advanced → REST API) or Shopify (a Dev Dashboard app's client id and
+ * secret, whose tokens Dropdock renews, or an Admin API access token). Connect
  * checks the credentials with one read before anything is kept; they go to the OS keychain.
  * On the sandbox, the demo WooCommerce store's details can be filled in.
  */
@@ -24,16 +25,25 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
   const [key, setKey] = useState("");
   const [secret, setSecret] = useState("");
   const [token, setToken] = useState("");
+  const [shopifyAuth, setShopifyAuth] = useState<"app" | "token">("app");
+  const [clientId, setClientId] = useState("");
+  const [clientSecret, setClientSecret] = useState("");
   const reset = () => {
     setName("");
     setUrl("");
     setKey("");
     setSecret("");
     setToken("");
+    setClientId("");
+    setClientSecret("");
   };
   const connect = useMutation({
     mutationFn: () =>
-      platform === "woocommerce" ? api.connectWoocommerce(name, url, key, secret) : api.connectShopify(name, url, token),
+      platform === "woocommerce"
+        ? api.connectWoocommerce(name, url, key, secret)
+        : shopifyAuth === "app"
+          ? api.connectShopifyApp(name, url, clientId, clientSecret)
+          : api.connectShopify(name, url, token),
     onSuccess: (store) => {
       notifications.show({ color: "green", title: t("integrations.connected"), message: t("integrations.connectedHint", { name: store.name }) });
       reset();
@@ -42,7 +52,10 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
     },
     onSettled: () => client.invalidateQueries({ queryKey: ["stores"] }),
   });
-  const ready = name.trim() && url.trim() && (platform === "woocommerce" ? key.trim() && secret.trim() : token.trim());
+  const ready =
+    name.trim() &&
+    url.trim() &&
+    (platform === "woocommerce" ? key.trim() && secret.trim() : shopifyAuth === "app" ? clientId.trim() && clientSecret.trim() : token.trim());
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{t("integrations.connectTitle")}</Text>} size="lg">
       <form
@@ -97,7 +110,26 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
               <PasswordInput label={t("integrations.consumerSecret")} placeholder="cs_…" value={secret} onChange={(e) => setSecret(e.currentTarget.value)} data-testid="connect-secret" />
             </>
           ) : (
-            <PasswordInput label={t("integrations.accessToken")} placeholder="shpat_…" value={token} onChange={(e) => setToken(e.currentTarget.value)} data-testid="connect-token" />
+            <>
+              <SegmentedControl
+                size="xs"
+                value={shopifyAuth}
+                onChange={(v) => setShopifyAuth(v as "app" | "token")}
+                data={[
+                  { value: "app", label: t("integrations.devDashboardApp") },
+                  { value: "token", label: t("integrations.accessToken") },
+                ]}
+              />
+              {shopifyAuth === "app" ? (
+                <>
+                  <Text size="xs" c="dimmed">{t("integrations.appHint")}</Text>
+                  <TextInput label={t("integrations.clientId")} value={clientId} onChange={(e) => setClientId(e.currentTarget.value)} data-testid="connect-client-id" />
+                  <PasswordInput label={t("integrations.clientSecret")} value={clientSecret} onChange={(e) => setClientSecret(e.currentTarget.value)} data-testid="connect-client-secret" />
+                </>
+              ) : (
+                <PasswordInput label={t("integrations.accessToken")} placeholder="shpat_…" value={token} onChange={(e) => setToken(e.currentTarget.value)} data-testid="connect-token" />
+              )}
+            </>
           )}
           {connect.isError && (
             <Alert color="red" icon={<IconAlertTriangle />} title={t("integrations.notConnected")} data-testid="connect-error">
