@@ -311,6 +311,12 @@ impl Dropdock {
             return Ok(c.clone());
         }
         let store = self.store(store_id)?;
+        if store.platform == "csv" {
+            return Err(CoreError::InvalidInput(format!(
+                "{} is imported from CSV files: import the file again to update it",
+                store.name
+            )));
+        }
         let secret = secrets::require(
             self.secrets.as_ref(),
             &secrets::store_token_key(store_id),

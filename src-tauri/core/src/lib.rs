@@ -10,6 +10,7 @@ pub mod autofulfill;
 pub mod cancellation;
 pub mod carriers;
 pub mod countries;
+pub mod csv_import;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

@@ -68,7 +68,8 @@ pub enum Upsert {
     Unchanged,
 }
 
-fn content_hash(order: &Order) -> String {
+/// The hash an order is compared by: an order counts as updated only when it changes.
+pub(crate) fn content_hash(order: &Order) -> String {
     let bytes = serde_json::to_vec(order).expect("orders serialise");
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

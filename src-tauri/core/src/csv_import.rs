@@ -1,0 +1,548 @@
+//! Other stores: orders imported from a CSV file, read with the `csv` crate.
+//!
+//! Two formats, told apart by their header row:
+//! - **Shopify's order export** (Shopify admin → Orders → Export, "CSV for Excel, Numbers, or other
+//!   spreadsheet programs"): one row per line item; an order's first row carries its fields
+//!   (`Name`, `Email`, `Financial Status`, `Fulfillment Status`, `Currency`, `Total`, `Created at`
+//!   as `2026-03-01 10:15:22 -0500`, `Shipping Name` … `Shipping Country` as a two-letter code,
+//!   `Shipping Phone`), every row its line item's (`Lineitem quantity`, `Lineitem name`,
+//!   `Lineitem price`, `Lineitem sku`, `Lineitem requires shipping`).
+//! - **Dropdock's template** ([`TEMPLATE_HEADER`]): one row per line item, every row complete.
+//!
+//! A preview parses the whole file and compares it with what is stored, before anything is
+//! written: each row that cannot be read is reported with its line number and reason, and its
+//! whole order is left out (never half an order). Importing stores the readable orders through
+//! the same upsert as a sync, so importing the same file again changes nothing, and a changed
+//! order counts as "To update".
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::app::Dropdock;
+use crate::countries::is_known_country;
+use crate::error::{CoreError, Result};
+use crate::model::{Address, LineItem, Order};
+use crate::money::parse_minor;
+use crate::stores::shopify::clean_text;
+
+/// Dropdock's own CSV template: the header row.
+pub const TEMPLATE_HEADER: &[&str] = &[
+    "order_number",
+    "created_at",
+    "financial_status",
+    "currency",
+    "order_total",
+    "email",
+    "customer_name",
+    "shipping_name",
+    "shipping_address1",
+    "shipping_address2",
+    "shipping_city",
+    "shipping_province",
+    "shipping_zip",
+    "shipping_country",
+    "shipping_phone",
+    "sku",
+    "item_title",
+    "quantity",
+    "unit_price",
+    "requires_shipping",
+];
+
+/// Files larger than this are refused (a CSV of orders is rarely a tenth of it).
+pub const MAX_CSV_BYTES: usize = 50 * 1024 * 1024;
+
+/// Which format a file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CsvFormat {
+    ShopifyExport,
+    DropdockTemplate,
+}
+
+/// A row that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CsvRowError {
+    /// The line in the file (the header is line 1).
+    #[ts(type = "number")]
+    pub line: u64,
+    /// The order the row belongs to, when it says.
+    pub order: Option<String>,
+    pub reason: String,
+}
+
+/// What an import would do (the preview) or did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CsvImport {
+    pub store_name: String,
+    pub format: CsvFormat,
+    /// Orders readable in the file.
+    pub orders: u32,
+    /// Of them: new to Dropdock, changed since the last import, and the same.
+    pub additions: u32,
+    pub updates: u32,
+    pub unchanged: u32,
+    /// Rows that cannot be read; their orders are left out.
+    pub errors: Vec<CsvRowError>,
+    /// True once stored (false for a preview).
+    pub imported: bool,
+    /// The summary line, in the seed's shape: `Import {time} complete, Plan execution: Total
+    /// additions X, To update Y, fail Z` (`Preview` for a preview; Z counts the orders left out).
+    pub line: String,
+}
+
+/// The readable orders of a file, and the rows that were not.
+pub struct ParsedCsv {
+    pub format: CsvFormat,
+    pub orders: Vec<Order>,
+    pub errors: Vec<CsvRowError>,
+}
+
+/// Columns by name, from the header row.
+struct Columns(HashMap<String, usize>);
+
+impl Columns {
+    fn get<'a>(&self, record: &'a csv::StringRecord, name: &str) -> &'a str {
+        self.0.get(name).and_then(|i| record.get(*i)).map(str::trim).unwrap_or("")
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = clean_text(s);
+    (!s.is_empty()).then_some(s)
+}
+
+fn date(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S %z")
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").map(|t| t.and_utc()))
+        .map_err(|_| format!("'{}' is not a date (2026-03-01 10:15:22 -0500, or RFC 3339)", crate::money::clip(s)))
+}
+
+fn boolean(s: &str, field: &str) -> std::result::Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" | "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        other => Err(format!("{field} '{}' is not true or false", crate::money::clip(other))),
+    }
+}
+
+/// One order being read: its fields from its first row, its line items from every row.
+struct Building {
+    order: Order,
+    first_line: u64,
+    broken: bool,
+}
+
+/// Reads a whole file. Errors only when it is not a CSV of orders at all (empty, unreadable
+/// header, neither format); a bad row is a [`CsvRowError`], never an error of the file.
+pub fn parse(text: &str) -> Result<ParsedCsv> {
+    if text.len() > MAX_CSV_BYTES {
+        return Err(CoreError::InvalidInput(format!("the file is larger than {} MB", MAX_CSV_BYTES / 1024 / 1024)));
+    }
+    let text = text.trim_start_matches('\u{feff}'); // Excel's byte-order mark
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| CoreError::InvalidInput(format!("the file is not a CSV: {e}")))?
+        .clone();
+    let columns = Columns(header.iter().enumerate().map(|(i, h)| (h.trim().to_owned(), i)).collect());
+    let format = if columns.0.contains_key("Lineitem quantity") && columns.0.contains_key("Name") {
+        CsvFormat::ShopifyExport
+    } else if TEMPLATE_HEADER.iter().all(|c| columns.0.contains_key(*c)) {
+        CsvFormat::DropdockTemplate
+    } else {
+        return Err(CoreError::InvalidInput(
+            "this CSV is neither Shopify's order export nor Dropdock's template: check its header row".into(),
+        ));
+    };
+    let mut orders: Vec<Building> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(CsvRowError { line, order: None, reason: format!("unreadable row: {e}") });
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let (name_col, row) = match format {
+            CsvFormat::ShopifyExport => ("Name", read_shopify_row(&columns, &record)),
+            CsvFormat::DropdockTemplate => ("order_number", read_template_row(&columns, &record)),
+        };
+        let name = clean_text(columns.get(&record, name_col));
+        if name.is_empty() {
+            errors.push(CsvRowError { line, order: None, reason: format!("{name_col} is empty") });
+            continue;
+        }
+        let name = if format == CsvFormat::DropdockTemplate && !name.starts_with('#') { format!("#{name}") } else { name };
+        let index = *by_name.entry(name.clone()).or_insert_with(|| {
+            orders.push(Building { order: empty_order(&name), first_line: line, broken: false });
+            orders.len() - 1
+        });
+        let building = &mut orders[index];
+        let first_row = building.first_line == line;
+        match row {
+            Ok((head, item)) => {
+                if first_row {
+                    match head {
+                        Some(head) => apply_head(&mut building.order, head),
+                        None => {
+                            building.broken = true;
+                            errors.push(CsvRowError { line, order: Some(name.clone()), reason: "the order's first row has no order fields".into() });
+                            continue;
+                        }
+                    }
+                }
+                let mut item = item;
+                item.remote_id = (building.order.line_items.len() + 1).to_string();
+                building.order.line_items.push(item);
+            }
+            Err(reason) => {
+                building.broken = true;
+                errors.push(CsvRowError { line, order: Some(name.clone()), reason });
+            }
+        }
+    }
+    let orders = orders.into_iter().filter(|b| !b.broken).map(|b| b.order).collect();
+    Ok(ParsedCsv { format, orders, errors })
+}
+
+/// An order's own fields, as its first row gives them.
+struct Head {
+    financial_status: String,
+    fulfillment_status: String,
+    currency: String,
+    total_minor: i64,
+    created_at: DateTime<Utc>,
+    email: Option<String>,
+    customer_name: Option<String>,
+    address: Option<Address>,
+}
+
+fn empty_order(name: &str) -> Order {
+    Order {
+        remote_id: format!("csv:{name}"),
+        name: name.to_owned(),
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_at: DateTime::<Utc>::UNIX_EPOCH,
+        financial_status: String::new(),
+        fulfillment_status: String::new(),
+        email: None,
+        customer_name: None,
+        total_minor: 0,
+        currency: String::new(),
+        shipping_address: None,
+        line_items: Vec::new(),
+    }
+}
+
+fn apply_head(order: &mut Order, head: Head) {
+    order.created_at = head.created_at;
+    // A file has no "updated at": the creation time keeps re-imports unchanged.
+    order.updated_at = head.created_at;
+    order.financial_status = head.financial_status;
+    order.fulfillment_status = head.fulfillment_status;
+    order.currency = head.currency;
+    order.total_minor = head.total_minor;
+    order.email = head.email;
+    order.customer_name = head.customer_name;
+    order.shipping_address = head.address;
+}
+
+fn address(name: &str, address1: &str, address2: &str, city: &str, province: &str, zip: &str, country: &str, phone: &str) -> std::result::Result<Option<Address>, String> {
+    if address1.trim().is_empty() && country.trim().is_empty() {
+        return Ok(None);
+    }
+    let address1 = opt(address1).ok_or("the shipping street (address 1) is empty")?;
+    let country = country.trim().to_ascii_uppercase();
+    if !is_known_country(&country) {
+        return Err(format!("shipping country '{}' is not a two-letter ISO code", crate::money::clip(&country)));
+    }
+    Ok(Some(Address {
+        name: opt(name),
+        address1,
+        address2: opt(address2),
+        city: opt(city),
+        province: opt(province),
+        zip: opt(zip),
+        country_code: country,
+        phone: opt(phone),
+    }))
+}
+
+fn currency_code(s: &str) -> std::result::Result<String, String> {
+    let c = s.trim().to_ascii_uppercase();
+    if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(format!("currency '{}' is not an ISO 4217 code", crate::money::clip(s)))
+    }
+}
+
+fn line_item(sku: &str, title: &str, quantity: &str, price: &str, currency: &str, requires: &str) -> std::result::Result<LineItem, String> {
+    let quantity: i64 = quantity.trim().parse().ok().filter(|q| *q > 0).ok_or_else(|| format!("quantity '{}' is not a positive whole number", crate::money::clip(quantity)))?;
+    Ok(LineItem {
+        remote_id: String::new(),
+        sku: opt(sku),
+        title: opt(title).unwrap_or_else(|| "(untitled item)".into()),
+        quantity,
+        unit_price_minor: parse_minor(price.trim(), currency).map_err(|e| format!("price: {e}"))?,
+        requires_shipping: boolean(requires, "requires shipping")?,
+        product_ref: None,
+    })
+}
+
+/// A row of Shopify's export: the order's fields when the row carries them (its first row),
+/// and its line item.
+fn read_shopify_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<(Option<Head>, LineItem), String> {
+    let has_head = !c.get(r, "Financial Status").is_empty() || !c.get(r, "Created at").is_empty();
+    let currency = if c.get(r, "Currency").is_empty() { "USD".to_owned() } else { currency_code(c.get(r, "Currency"))? };
+    let head = if has_head {
+        let created_at = date(c.get(r, "Created at")).map_err(|e| format!("Created at {e}"))?;
+        Some(Head {
+            financial_status: c.get(r, "Financial Status").to_ascii_uppercase(),
+            fulfillment_status: match c.get(r, "Fulfillment Status").to_ascii_lowercase().as_str() {
+                "fulfilled" => "FULFILLED".into(),
+                "partial" => "PARTIALLY_FULFILLED".into(),
+                _ => "UNFULFILLED".into(),
+            },
+            total_minor: parse_minor(c.get(r, "Total"), &currency).map_err(|e| format!("Total: {e}"))?,
+            currency: currency.clone(),
+            created_at,
+            email: opt(c.get(r, "Email")),
+            customer_name: opt(c.get(r, "Billing Name")).or_else(|| opt(c.get(r, "Shipping Name"))),
+            address: address(
+                c.get(r, "Shipping Name"),
+                c.get(r, "Shipping Address1"),
+                c.get(r, "Shipping Address2"),
+                c.get(r, "Shipping City"),
+                c.get(r, "Shipping Province"),
+                c.get(r, "Shipping Zip"),
+                c.get(r, "Shipping Country"),
+                c.get(r, "Shipping Phone"),
+            )?,
+        })
+    } else {
+        None
+    };
+    let item = line_item(
+        c.get(r, "Lineitem sku"),
+        c.get(r, "Lineitem name"),
+        c.get(r, "Lineitem quantity"),
+        c.get(r, "Lineitem price"),
+        &currency,
+        c.get(r, "Lineitem requires shipping"),
+    )?;
+    Ok((head, item))
+}
+
+/// A row of Dropdock's template: every row is complete; the first of an order gives its fields.
+fn read_template_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<(Option<Head>, LineItem), String> {
+    let currency = currency_code(c.get(r, "currency"))?;
+    let status = c.get(r, "financial_status").to_ascii_lowercase();
+    let financial_status = match status.as_str() {
+        "paid" => "PAID".to_owned(),
+        "pending" | "" => "PENDING".to_owned(),
+        other => other.to_ascii_uppercase(),
+    };
+    let head = Head {
+        financial_status,
+        fulfillment_status: "UNFULFILLED".into(),
+        total_minor: parse_minor(c.get(r, "order_total"), &currency).map_err(|e| format!("order_total: {e}"))?,
+        currency: currency.clone(),
+        created_at: date(c.get(r, "created_at")).map_err(|e| format!("created_at {e}"))?,
+        email: opt(c.get(r, "email")),
+        customer_name: opt(c.get(r, "customer_name")).or_else(|| opt(c.get(r, "shipping_name"))),
+        address: address(
+            c.get(r, "shipping_name"),
+            c.get(r, "shipping_address1"),
+            c.get(r, "shipping_address2"),
+            c.get(r, "shipping_city"),
+            c.get(r, "shipping_province"),
+            c.get(r, "shipping_zip"),
+            c.get(r, "shipping_country"),
+            c.get(r, "shipping_phone"),
+        )?,
+    };
+    let item = line_item(
+        c.get(r, "sku"),
+        c.get(r, "item_title"),
+        c.get(r, "quantity"),
+        c.get(r, "unit_price"),
+        &currency,
+        c.get(r, "requires_shipping"),
+    )?;
+    Ok((Some(head), item))
+}
+
+impl Dropdock {
+    /// What importing `text` into the CSV store `store_name` would do: nothing is written.
+    /// Errors: the file is not a CSV of orders, the name is taken by a store of another platform.
+    pub fn preview_csv_import(&self, store_name: &str, text: &str) -> Result<CsvImport> {
+        self.csv_import(store_name, text, false)
+    }
+
+    /// Imports `text` into the CSV store `store_name` (created on first import): readable orders
+    /// are stored (new, or updated when changed); rows that cannot be read are reported and their
+    /// orders left out. Importing the same file again changes nothing.
+    pub fn import_csv(&self, store_name: &str, text: &str) -> Result<CsvImport> {
+        self.csv_import(store_name, text, true)
+    }
+
+    fn csv_import(&self, store_name: &str, text: &str, store: bool) -> Result<CsvImport> {
+        let store_name = store_name.trim();
+        if store_name.is_empty() || store_name.chars().count() > 80 || store_name.chars().any(char::is_control) {
+            return Err(CoreError::InvalidInput("name the store the orders come from (1 to 80 characters)".into()));
+        }
+        let parsed = parse(text)?;
+        let existing: Option<(i64, String)> = self.db.read(|c| {
+            Ok(c.query_row("SELECT id, platform FROM store WHERE name = ?1", [store_name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+        })?;
+        if let Some((_, platform)) = existing.as_ref().filter(|(_, p)| p != "csv") {
+            return Err(CoreError::InvalidInput(format!("{store_name} is a {platform} store: import into another name")));
+        }
+        let now = Utc::now();
+        let (mut additions, mut updates, mut unchanged) = (0u32, 0u32, 0u32);
+        if store {
+            self.db.write(|tx| {
+                let store_id = match existing.as_ref() {
+                    Some((id, _)) => *id,
+                    None => {
+                        tx.execute(
+                            "INSERT INTO store (name, platform, base_url, created_at, paused) VALUES (?1, 'csv', 'csv:', ?2, 1)",
+                            params![store_name, now],
+                        )?;
+                        tx.last_insert_rowid()
+                    }
+                };
+                for order in &parsed.orders {
+                    match crate::sync::upsert_order(tx, store_id, order, now)?.1 {
+                        crate::sync::Upsert::Added => additions += 1,
+                        crate::sync::Upsert::Updated => updates += 1,
+                        crate::sync::Upsert::Unchanged => unchanged += 1,
+                    }
+                }
+                let status = if parsed.errors.is_empty() { "complete" } else { "partial" };
+                tx.execute(
+                    "UPDATE store SET last_sync_at = ?2, last_sync_status = ?3, last_sync_error = ?4 WHERE id = ?1",
+                    params![store_id, now, status, (!parsed.errors.is_empty()).then(|| format!("{} row(s) could not be read", parsed.errors.len()))],
+                )?;
+                Ok(())
+            })?;
+        } else {
+            self.db.read(|c| {
+                let store_id = existing.as_ref().map(|(id, _)| *id);
+                for order in &parsed.orders {
+                    let stored: Option<String> = match store_id {
+                        Some(id) => c
+                            .prepare_cached("SELECT content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2")?
+                            .query_row(params![id, order.remote_id], |r| r.get(0))
+                            .optional()?,
+                        None => None,
+                    };
+                    match stored {
+                        None => additions += 1,
+                        Some(hash) if hash == crate::sync::content_hash(order) => unchanged += 1,
+                        Some(_) => updates += 1,
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        let failed_orders: std::collections::BTreeSet<&str> =
+            parsed.errors.iter().map(|e| e.order.as_deref().unwrap_or("")).collect();
+        let fail = failed_orders.len();
+        let outcome = if parsed.errors.is_empty() { "complete" } else { "partial" };
+        let line = if store {
+            format!(
+                "Import {} {outcome}, Plan execution: Total additions {additions}, To update {updates}, fail {fail}",
+                now.format("%Y-%m-%d %H:%M:%S UTC")
+            )
+        } else {
+            format!("Preview: Total additions {additions}, To update {updates}, fail {fail}")
+        };
+        Ok(CsvImport {
+            store_name: store_name.to_owned(),
+            format: parsed.format,
+            orders: parsed.orders.len() as u32,
+            additions,
+            updates,
+            unchanged,
+            errors: parsed.errors,
+            imported: store,
+            line,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHOPIFY: &str = "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,Shipping Name,Shipping Street,Shipping Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Id
+#1001,ana@example.com,paid,2026-03-01 10:16:00 -0500,unfulfilled,,no,USD,39.98,4.99,0.00,44.97,,0.00,Standard,2026-03-01 10:15:22 -0500,2,Ceramic Mug - White,14.99,,DD-MUG-WHT,true,true,pending,Ana Núñez,Ana Núñez,12 Main St,12 Main St,Apt 4,,Austin,78701,TX,US,+1 555 0100,5550001
+#1001,,,,,,,,,,,,,,,,1,Care Guide (e-book),9.99,,DD-EBOOK,false,true,pending,,,,,,,,,,,,
+#1002,li@example.com,pending,,unfulfilled,,no,EUR,24.99,0.00,0.00,24.99,,0.00,,2026-03-02 08:00:00 +0100,1,LED Strip Lights 5 m,24.99,,DD-LED-5M,true,true,pending,Li Wei,Li Wei,Hauptstraße 1,Hauptstraße 1,,,Köln,50667,,DE,,5550002
+";
+
+    #[test]
+    fn shopify_export_rows_become_orders_with_their_line_items() {
+        let parsed = parse(SHOPIFY).unwrap();
+        assert_eq!(parsed.format, CsvFormat::ShopifyExport);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let [first, second] = &parsed.orders[..] else { panic!("two orders") };
+        assert_eq!((first.name.as_str(), first.remote_id.as_str()), ("#1001", "csv:#1001"));
+        assert_eq!((first.financial_status.as_str(), first.total_minor, first.currency.as_str()), ("PAID", 4497, "USD"));
+        assert_eq!(first.created_at.to_rfc3339(), "2026-03-01T15:15:22+00:00");
+        assert_eq!(first.line_items.len(), 2);
+        assert_eq!((first.line_items[0].sku.as_deref(), first.line_items[0].quantity, first.line_items[0].unit_price_minor), (Some("DD-MUG-WHT"), 2, 1499));
+        assert!(!first.line_items[1].requires_shipping);
+        let address = first.shipping_address.as_ref().unwrap();
+        assert_eq!((address.address2.as_deref(), address.country_code.as_str(), address.phone.as_deref()), (Some("Apt 4"), "US", Some("+1 555 0100")));
+        assert_eq!(second.currency, "EUR");
+        assert_eq!(second.financial_status, "PENDING");
+    }
+
+    #[test]
+    fn a_bad_row_leaves_its_whole_order_out_with_the_line_and_reason() {
+        let broken = SHOPIFY.replace(",1,Care Guide (e-book),9.99,", ",1,Care Guide (e-book),9.9x,");
+        let parsed = parse(&broken).unwrap();
+        assert_eq!(parsed.orders.len(), 1, "#1001 is left out, #1002 stays");
+        assert_eq!(parsed.errors.len(), 1);
+        let e = &parsed.errors[0];
+        assert_eq!((e.line, e.order.as_deref()), (3, Some("#1001")));
+        assert!(e.reason.starts_with("price"), "{}", e.reason);
+        let country = SHOPIFY.replace(",Köln,50667,,DE,", ",Köln,50667,,Germany,");
+        assert_eq!(parse(&country).unwrap().errors[0].reason, "shipping country 'GERMANY' is not a two-letter ISO code");
+    }
+
+    #[test]
+    fn the_template_reads_and_other_files_are_refused() {
+        let template = format!(
+            "{}\n1001,2026-03-01T10:00:00Z,paid,USD,29.98,a@example.com,Ann,Ann,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-14,Phone Case,2,14.99,true\n",
+            TEMPLATE_HEADER.join(",")
+        );
+        let parsed = parse(&template).unwrap();
+        assert_eq!(parsed.format, CsvFormat::DropdockTemplate);
+        assert_eq!(parsed.orders[0].name, "#1001");
+        assert_eq!(parsed.orders[0].line_items[0].unit_price_minor, 1499);
+        let err = parse("a,b,c\n1,2,3\n").err().unwrap();
+        assert!(err.to_string().contains("neither Shopify's order export nor Dropdock's template"));
+        assert!(parse("").is_err());
+    }
+}
