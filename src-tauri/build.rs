@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "connect_woocommerce",
     "connect_shopify",
     "connect_shopify_app",
+    "preview_csv_import",
+    "import_csv",
     "test_store_connection",
     "sync_store_now",
     "set_store_paused",

@@ -4,6 +4,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "selenium-webdriver";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { launch, byTestId, clickTestId, waitStill, withScreenshot, settled, By } from "./driver.js";
 
 let app;
@@ -69,4 +72,32 @@ test("Integrations: connect the demo WooCommerce store, test the connection, syn
     for (const r of rows) if ((await r.getText()).includes("#5001")) return true;
     return false;
   }, 30_000, "order #5001 is listed");
+}));
+
+test("Integrations: a CSV is previewed with its unreadable rows, then imported", { timeout: 120_000 }, (t) => withScreenshot(t, async () => {
+  const d = app.driver;
+  const header = "order_number,created_at,financial_status,currency,order_total,email,customer_name,shipping_name,shipping_address1,shipping_address2,shipping_city,shipping_province,shipping_zip,shipping_country,shipping_phone,sku,item_title,quantity,unit_price,requires_shipping";
+  const file = join(mkdtempSync(join(tmpdir(), "dropdock-csv-")), "orders.csv");
+  writeFileSync(file, [
+    header,
+    "E-1,2026-11-01T10:00:00Z,paid,USD,29.98,ann@example.com,Ann Lee,Ann Lee,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-14,Phone Case,2,14.99,true",
+    "E-2,2026-11-02T10:00:00Z,paid,USD,14.99,bo@example.com,Bo Chen,Bo Chen,9 Oak Avenue,,Austin,Texas,78701,US,,DD-MUG-WHT,Ceramic Mug,1,14.99,true",
+    "E-3,2026-11-03T10:00:00Z,paid,USD,9.99,cy@example.com,Cy,Cy,3 Rue,,Lyon,,69001,Francia,,DD-BAND-42,Band,1,9.99,true",
+  ].join("\n") + "\n");
+  await clickTestId(d, "nav-integrations");
+  await clickTestId(d, "import-csv");
+  const store = await byTestId(d, "csv-store");
+  await waitStill(d, store);
+  await store.sendKeys("Etsy (CSV)");
+  const input = await d.findElement(By.css('input[type="file"]'));
+  await input.sendKeys(file);
+  const previewButton = await byTestId(d, "csv-preview-button");
+  await settled(d, async () => previewButton.isEnabled(), 10_000, "the file is read");
+  await previewButton.click();
+  await byTestId(d, "csv-preview", 20_000);
+  assert.equal(await (await byTestId(d, "csv-additions")).getAttribute("data-value"), "2");
+  assert.equal(await (await byTestId(d, "csv-errors")).getAttribute("data-value"), "1");
+  assert.match(await (await byTestId(d, "csv-error-rows")).getText(), /4\s*#E-3\s*shipping country 'FRANCIA' is not a two-letter ISO code/);
+  await clickTestId(d, "csv-import");
+  await settled(d, async () => (await row(d, "Etsy (CSV)")) !== null && (await (await row(d, "Etsy (CSV)")).getAttribute("data-orders")) === "2", 30_000, "the CSV store holds 2 orders");
 }));

@@ -30,6 +30,7 @@ import type { CancelResult } from "./bindings/CancelResult";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { DemoWooStore } from "./bindings/DemoWooStore";
 import type { BackgroundSync } from "./bindings/BackgroundSync";
+import type { CsvImport } from "./bindings/CsvImport";
 
 /** An error from a command: `{ code, message }` with a stable code. */
 export class CommandError extends Error {
@@ -87,6 +88,8 @@ export const api = {
   connectShopify: (name: string, baseUrl: string, token: string) => call<StoreView>("connect_shopify", { name, baseUrl, token }),
   connectShopifyApp: (name: string, baseUrl: string, clientId: string, clientSecret: string) =>
     call<StoreView>("connect_shopify_app", { name, baseUrl, clientId, clientSecret }),
+  previewCsvImport: (storeName: string, text: string) => call<CsvImport>("preview_csv_import", { storeName, text }),
+  importCsv: (storeName: string, text: string) => call<CsvImport>("import_csv", { storeName, text }),
   testStoreConnection: (id: number) => call<void>("test_store_connection", { id }),
   syncStoreNow: (id: number) => call<BackgroundSync>("sync_store_now", { id }),
   setStorePaused: (id: number, paused: boolean) => call<StoreView>("set_store_paused", { id, paused }),

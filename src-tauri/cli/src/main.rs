@@ -65,6 +65,9 @@ enum Command {
         #[arg(long, value_parser = ["7", "14", "30", "60"])]
         days: String,
     },
+    /// Orders from a CSV file (other stores): Shopify's order export or Dropdock's template.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Background sync, once: every store that is due (never synced, or its interval passed),
     /// since its watermark. Prints one summary line per store.
     SyncDue,
@@ -395,6 +398,23 @@ enum OrdersCommand {
 }
 
 #[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a CSV file into a CSV store (created on first import). Rows that cannot be read
+    /// are printed with their line; their orders are left out. The same file twice changes nothing.
+    Csv {
+        /// The store the orders come from, e.g. "Etsy (CSV)".
+        #[arg(long)]
+        store: String,
+        file: PathBuf,
+        /// Only show what the import would do.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Print Dropdock's CSV template: the header and an example row.
+    Template,
+}
+
+#[derive(Subcommand)]
 enum CardCommand {
     /// Add the card suppliers are paid with (the Credit Card tab). The number and the CVC are
     /// read from standard input, one per line, so they stay out of the shell's history and the
@@ -534,6 +554,21 @@ async fn run(cli: Cli) -> Result<()> {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let store = dd.disconnect_store(dd.store_by_name(&name)?.id)?;
             println!("Disconnected {}: its credentials are removed, its {} orders stay", store.name, store.order_count);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Csv { store, file, preview }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+            let result = if preview { dd.preview_csv_import(&store, &text)? } else { dd.import_csv(&store, &text)? };
+            println!("{}", result.line);
+            for e in &result.errors {
+                println!("line {}{}: {}", e.line, e.order.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), e.reason);
+            }
+            Ok(())
+        }
+        Command::Import(ImportCommand::Template) => {
+            println!("{}", dropdock_core::csv_import::TEMPLATE_HEADER.join(","));
+            println!("1001,2026-11-01T10:00:00Z,paid,USD,29.98,ann@example.com,Ann Lee,Ann Lee,1 High Street,,Leeds,,LS1 4DY,GB,+44 113 496 0000,MUG-01,Ceramic Mug,2,14.99,true");
             Ok(())
         }
         Command::SyncDue => {

@@ -1,6 +1,7 @@
 //! Store → Integrations: the connected stores, connecting a WooCommerce store, and each store's
 //! Test connection / Sync now / Pause / Resume / Disconnect.
 
+use dropdock_core::csv_import::CsvImport;
 use dropdock_core::demo::DemoWooStore;
 use dropdock_core::integrations::BackgroundSync;
 use dropdock_core::views::StoreView;
@@ -69,6 +70,21 @@ pub async fn connect_shopify_app(
     let store = state.dd.connect_shopify_app(&name, &base_url, &client_id, &client_secret).await.map_err(to_body)?;
     let _ = app.emit(STATUS_CHANGED, ());
     Ok(store)
+}
+
+/// Import orders (CSV) → Preview: what importing the file would do; nothing is stored.
+#[tauri::command]
+pub fn preview_csv_import(state: State<'_, AppState>, store_name: String, text: String) -> CommandResult<CsvImport> {
+    state.dd.preview_csv_import(&store_name, &text).map_err(to_body)
+}
+
+/// Import orders (CSV) → Import.
+#[tauri::command]
+pub fn import_csv(app: AppHandle, state: State<'_, AppState>, store_name: String, text: String) -> CommandResult<CsvImport> {
+    let result = state.dd.import_csv(&store_name, &text).map_err(to_body);
+    let _ = app.emit(ORDERS_CHANGED, ());
+    let _ = app.emit(STATUS_CHANGED, ());
+    result
 }
 
 /// Test connection: one read with the stored credentials.

@@ -15,14 +15,16 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
   const [storeId, setStoreId] = useState<string>("");
   const [days, setDays] = useState<string>("");
   const sync = useMutation<SyncSummary, Error, void>({ mutationFn: () => api.syncOrders(Number(storeId), Number(days)) });
+  // CSV stores are imported, and disconnected ones have no credentials: neither can sync.
+  const syncable = (stores.data ?? []).filter((s) => s.platform !== "csv" && !s.disconnected);
 
   useEffect(() => {
     if (opened) sync.reset();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened]);
   useEffect(() => {
-    if (!storeId && stores.data?.length) setStoreId(String(stores.data[0].id));
-  }, [stores.data, storeId]);
+    if (!storeId && syncable.length) setStoreId(String(syncable[0].id));
+  }, [syncable, storeId]);
 
   const summary = sync.data;
   return (
@@ -33,9 +35,9 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
           withAsterisk
           value={storeId}
           onChange={(e) => setStoreId(e.currentTarget.value)}
-          data={stores.data?.map((s) => ({ value: String(s.id), label: s.name })) ?? []}
-          disabled={!stores.data?.length}
-          description={stores.data?.length === 0 ? t("sync.noStore") : undefined}
+          data={syncable.map((s) => ({ value: String(s.id), label: s.name }))}
+          disabled={!syncable.length}
+          description={stores.data && syncable.length === 0 ? t("sync.noStore") : undefined}
           data-testid="sync-store"
         />
         <Radio.Group label={t("sync.time")} withAsterisk value={days} onChange={setDays}>

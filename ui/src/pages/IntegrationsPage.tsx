@@ -5,6 +5,7 @@ import { notifications } from "@mantine/notifications";
 import {
   IconAlertTriangle,
   IconDots,
+  IconFileImport,
   IconPlayerPause,
   IconPlayerPlay,
   IconPlugConnected,
@@ -17,6 +18,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { StoreView } from "../bindings/StoreView";
 import { ConnectStoreModal } from "../components/ConnectStoreModal";
+import { ImportCsvModal } from "../components/ImportCsvModal";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
 import { dateTime, number } from "../format";
@@ -65,10 +67,10 @@ function StoreRow({ store }: { store: StoreView }) {
         <Group gap="xs">
           <Text size="sm" fw={500}>{store.name}</Text>
           {store.is_sandbox && <Badge size="sm" color="grape" variant="light">{t("integrations.sandbox")}</Badge>}
-          {store.paused && !store.disconnected && <Badge size="sm" color="gray" variant="light">{t("integrations.paused")}</Badge>}
+          {store.paused && !store.disconnected && store.platform !== "csv" && <Badge size="sm" color="gray" variant="light">{t("integrations.paused")}</Badge>}
           {store.disconnected && <Badge size="sm" color="red" variant="light">{t("integrations.disconnected")}</Badge>}
         </Group>
-        <Text size="xs" c="dimmed">{store.base_url}</Text>
+        {store.platform !== "csv" && <Text size="xs" c="dimmed">{store.base_url}</Text>}
         {tested && (
           <Text size="xs" c={tested.ok ? "green.7" : "red"} data-testid="store-test-result" data-ok={tested.ok}>
             {tested.message}
@@ -88,7 +90,9 @@ function StoreRow({ store }: { store: StoreView }) {
         ) : (
           <Text size="sm" c="dimmed">{t("integrations.neverSynced")}</Text>
         )}
-        {!store.disconnected && (
+        {store.platform === "csv" ? (
+          <Text size="xs" c="dimmed">{t("csv.importedHint")}</Text>
+        ) : !store.disconnected && (
           <Text size="xs" c="dimmed">
             {store.paused
               ? t("integrations.backgroundPaused")
@@ -106,6 +110,7 @@ function StoreRow({ store }: { store: StoreView }) {
         )}
       </Table.Td>
       <Table.Td w={60}>
+        {store.platform !== "csv" && (
         <Menu position="bottom-end" withinPortal>
           <Menu.Target>
             <Tooltip label={t("integrations.actions")}>
@@ -141,6 +146,7 @@ function StoreRow({ store }: { store: StoreView }) {
             )}
           </Menu.Dropdown>
         </Menu>
+        )}
       </Table.Td>
     </Table.Tr>
   );
@@ -152,6 +158,7 @@ export function IntegrationsPage() {
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
   const suppliers = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false) });
   const [connecting, setConnecting] = useState(false);
+  const [importing, setImporting] = useState(false);
   const sandboxBadge = <Badge size="sm" color="grape" variant="light">{t("integrations.sandbox")}</Badge>;
   return (
     <>
@@ -159,12 +166,18 @@ export function IntegrationsPage() {
         title={t("integrations.title")}
         description={t("integrations.description")}
         right={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setConnecting(true)} data-testid="connect-store">
-            {t("integrations.connectStore")}
-          </Button>
+          <Group gap="sm">
+            <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => setImporting(true)} data-testid="import-csv">
+              {t("csv.title")}
+            </Button>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setConnecting(true)} data-testid="connect-store">
+              {t("integrations.connectStore")}
+            </Button>
+          </Group>
         }
       />
       <ConnectStoreModal opened={connecting} onClose={() => setConnecting(false)} />
+      <ImportCsvModal opened={importing} onClose={() => setImporting(false)} />
       <Stack gap="lg">
         <Card withBorder padding={0}>
           <Text fw={600} p="md">{t("integrations.stores")}</Text>
