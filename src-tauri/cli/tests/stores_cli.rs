@@ -77,3 +77,29 @@ async fn woocommerce_store_commands() {
     assert_eq!(ok(cli(&d, &["store", "test", "--name", "Shop"])).trim(), "Connection OK: Shop answered");
     assert_eq!(sandbox.shop().grants(), 1, "the second command reused the token kept in the keychain");
 }
+
+#[test]
+fn csv_import_from_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap().to_owned();
+    let template = ok(cli(&d, &["import", "template"]));
+    let mut lines = template.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("order_number,created_at,financial_status,currency,"), "{header}");
+    let file = dir.path().join("orders.csv");
+    let bad = lines.next().unwrap().replacen("1001,", "1002,", 1).replace(",GB,", ",Britain,");
+    std::fs::write(&file, format!("{template}{bad}\n")).unwrap();
+    let f = file.to_str().unwrap();
+    let preview = ok(cli(&d, &["import", "csv", "--store", "Etsy (CSV)", f, "--preview"]));
+    assert_eq!(
+        preview.trim(),
+        "Preview: Total additions 1, To update 0, fail 1\nline 3 (#1002): shipping country 'BRITAIN' is not a two-letter ISO code"
+    );
+    assert!(ok(cli(&d, &["store", "list"])).is_empty(), "a preview stores nothing");
+    let first = ok(cli(&d, &["import", "csv", "--store", "Etsy (CSV)", f]));
+    assert!(first.lines().next().unwrap().ends_with(" partial, Plan execution: Total additions 1, To update 0, fail 1"), "{first}");
+    let again = ok(cli(&d, &["import", "csv", "--store", "Etsy (CSV)", f]));
+    assert!(again.lines().next().unwrap().ends_with("Total additions 0, To update 0, fail 1"), "{again}");
+    let missing = cli(&d, &["import", "csv", "--store", "Etsy (CSV)", "/nonexistent.csv"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: cannot read /nonexistent.csv"));
+}
