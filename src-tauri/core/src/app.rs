@@ -203,15 +203,33 @@ impl Dropdock {
 
     /// Keeps a store's renewed credentials in the keychain (a failure is logged: the token in
     /// memory still works until the app restarts).
-    fn persist_store_secret(&self, store_id: i64) -> impl Fn(&crate::stores::shopify::ShopifyAppCredentials) + Send + Sync + 'static {
+    fn persist_store_secret<T: serde::Serialize>(&self, store_id: i64) -> impl Fn(&T) + Send + Sync + 'static {
         let secrets = self.secrets.clone();
         let key = secrets::store_token_key(store_id);
-        move |app| {
-            let json = serde_json::to_string(app).expect("credentials serialise");
+        move |credentials: &T| {
+            let json = serde_json::to_string(credentials).expect("credentials serialise");
             if let Err(e) = secrets.set(&key, &json) {
-                tracing::warn!(error = %e, "a renewed Shopify token could not be kept in the keychain");
+                tracing::warn!(error = %e, "renewed store credentials could not be kept in the keychain");
             }
         }
+    }
+
+    /// The HTTP client every connector shares.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Stores a store's row and its credentials (both or neither), for connections whose
+    /// credentials were checked elsewhere (Etsy's OAuth flow).
+    pub(crate) fn keep_store_credentials(&self, name: &str, platform: &str, base_url: &str, secret: &str) -> Result<StoreView> {
+        let name = validate_name(name)?;
+        let id = self.db.write(|tx| {
+            let id = upsert_account(tx, AccountTable::Store, &name, platform, base_url, false)?;
+            self.secrets.set(&secrets::store_token_key(id), secret)?;
+            Ok(id)
+        })?;
+        self.stores.lock().expect("stores lock").remove(&id);
+        self.store(id)
     }
 
     /// Connects a Shopify store through a Dev Dashboard app installed in it: the client id and
@@ -332,9 +350,19 @@ impl Dropdock {
             "shopify" if secret.trim_start().starts_with('{') => {
                 let app: crate::stores::shopify::ShopifyAppCredentials = serde_json::from_str(&secret)
                     .map_err(|_| CoreError::Keychain(format!("the app credentials of store {} are unreadable; reconnect it", store.name)))?;
-                Arc::new(ShopifyClient::with_app(self.http.clone(), &store.base_url, app, self.persist_store_secret(store_id)))
+                Arc::new(ShopifyClient::with_app(
+                    self.http.clone(),
+                    &store.base_url,
+                    app,
+                    self.persist_store_secret::<crate::stores::shopify::ShopifyAppCredentials>(store_id),
+                ))
             }
             "shopify" => Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, secret)),
+            "etsy" => {
+                let credentials: crate::stores::etsy::EtsyCredentials = serde_json::from_str(&secret)
+                    .map_err(|_| CoreError::Keychain(format!("the Etsy tokens of store {} are unreadable; reconnect it", store.name)))?;
+                Arc::new(crate::stores::etsy::EtsyClient::new(self.http.clone(), &store.base_url, credentials, self.persist_store_secret(store_id)))
+            }
             other => return Err(CoreError::InvalidInput(format!("{other} stores cannot be synced yet"))),
         };
         self.stores.lock().expect("stores lock").insert(store_id, client.clone());

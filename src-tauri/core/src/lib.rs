@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod etsy_connect;
 pub mod fulfillment;
 pub mod integrations;
 pub mod model;

@@ -7,6 +7,8 @@
 //! - [`woo`]: a WooCommerce store behind the REST API v3 (OAuth 1.0a over plain HTTP, page
 //!   numbers and `X-WP-TotalPages`, `modified_after`). The demo does not connect it: it is there
 //!   to be connected in Store → Integrations.
+//! - [`etsy`]: an Etsy shop behind the Open API v3 with OAuth 2.0 + PKCE (rotating refresh tokens,
+//!   `x-api-key`, receipts by `offset`). Not connected by the demo either.
 //! - [`cj`]: a CJdropshipping API 2.0 account (getAccessToken, freightCalculate, createOrderV2 with
 //!   a unique `orderNumber`, getBalance, getOrderDetail) whose orders ship after a delay.
 //!
@@ -14,6 +16,7 @@
 //! Every server binds `127.0.0.1` on a free port and stops when its [`Sandbox`] is dropped.
 
 pub mod cj;
+pub mod etsy;
 pub mod seed;
 pub mod shopify;
 pub mod woo;
@@ -145,6 +148,9 @@ pub struct SandboxState {
     /// Absent in state files written before the WooCommerce store existed: seeded then.
     #[serde(default)]
     pub woo: Option<woo::WooStoreData>,
+    /// Likewise for the Etsy shop.
+    #[serde(default)]
+    pub etsy: Option<etsy::EtsyShopData>,
 }
 
 pub(crate) struct Persist {
@@ -152,9 +158,14 @@ pub(crate) struct Persist {
 }
 
 impl Persist {
-    pub(crate) fn save(&self, shop: &shopify::ShopData, suppliers: &[cj::CjAccountData], woo: &woo::WooStoreData) {
+    pub(crate) fn save(&self, w: &World) {
         if let Some(path) = &self.path {
-            let state = SandboxState { shop: shop.clone(), suppliers: suppliers.to_vec(), woo: Some(woo.clone()) };
+            let state = SandboxState {
+                shop: w.shop.clone(),
+                suppliers: w.suppliers.clone(),
+                woo: Some(w.woo.clone()),
+                etsy: Some(w.etsy.clone()),
+            };
             let tmp = path.with_extension("tmp");
             let written = serde_json::to_vec(&state)
                 .map_err(std::io::Error::other)
@@ -175,13 +186,15 @@ pub(crate) struct World {
     pub(crate) supplier_runtime: Vec<cj::CjRuntime>,
     pub(crate) woo: woo::WooStoreData,
     pub(crate) woo_runtime: woo::WooRuntime,
+    pub(crate) etsy: etsy::EtsyShopData,
+    pub(crate) etsy_runtime: etsy::EtsyRuntime,
     pub(crate) ship_after: Duration,
     pub(crate) persist: Persist,
 }
 
 impl World {
     pub(crate) fn save(&self) {
-        self.persist.save(&self.shop, &self.suppliers, &self.woo);
+        self.persist.save(self);
     }
 }
 
@@ -192,6 +205,7 @@ pub struct Sandbox {
     world: SharedWorld,
     shopify_addr: SocketAddr,
     woo_addr: SocketAddr,
+    etsy_addr: SocketAddr,
     supplier_addrs: Vec<SocketAddr>,
     servers: Vec<Server>,
 }
@@ -241,6 +255,8 @@ impl Sandbox {
             supplier_runtime: state.suppliers.iter().map(|_| cj::CjRuntime::default()).collect(),
             woo: state.woo.unwrap_or_else(|| seed::generate_woo(&config)),
             woo_runtime: woo::WooRuntime::default(),
+            etsy: state.etsy.unwrap_or_else(|| seed::generate_etsy(&config)),
+            etsy_runtime: etsy::EtsyRuntime::default(),
             shop: state.shop,
             suppliers: state.suppliers,
             ship_after: config.ship_after,
@@ -251,7 +267,7 @@ impl Sandbox {
         world.lock().expect("world").save();
         let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
         let mut sandbox =
-            Sandbox { world, shopify_addr: any_port, woo_addr: any_port, supplier_addrs: vec![any_port; count], servers: Vec::new() };
+            Sandbox { world, shopify_addr: any_port, woo_addr: any_port, etsy_addr: any_port, supplier_addrs: vec![any_port; count], servers: Vec::new() };
         sandbox.start_servers().await?;
         Ok(sandbox)
     }
@@ -262,6 +278,9 @@ impl Sandbox {
         self.servers.push(server);
         let (addr, server) = serve(woo::router(self.world.clone()), self.woo_addr).await?;
         self.woo_addr = addr;
+        self.servers.push(server);
+        let (addr, server) = serve(etsy::router(self.world.clone()), self.etsy_addr).await?;
+        self.etsy_addr = addr;
         self.servers.push(server);
         for index in 0..self.supplier_addrs.len() {
             let (addr, server) = serve(cj::router(self.world.clone(), index), self.supplier_addrs[index]).await?;
@@ -316,6 +335,11 @@ impl Sandbox {
     /// A handle to the demo WooCommerce store.
     pub fn woo(&self) -> woo::WooHandle {
         woo::WooHandle { world: self.world.clone(), url: format!("http://{}", self.woo_addr) }
+    }
+
+    /// A handle to the demo Etsy shop.
+    pub fn etsy(&self) -> etsy::EtsyHandle {
+        etsy::EtsyHandle { world: self.world.clone(), url: format!("http://{}", self.etsy_addr) }
     }
 
     /// How many supplier accounts the sandbox runs.

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::cj::{CatalogVariant, CjAccountData, LogisticLine};
 use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
+use crate::etsy::EtsyShopData;
 use crate::woo::WooStoreData;
 use crate::{SandboxConfig, SandboxState};
 
@@ -248,6 +249,7 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
         },
         suppliers,
         woo: Some(generate_woo(config)),
+        etsy: Some(generate_etsy(config)),
     }
 }
 
@@ -314,5 +316,46 @@ pub fn generate_woo(config: &SandboxConfig) -> WooStoreData {
         consumer_key: format!("ck_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         consumer_secret: format!("cs_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         orders,
+    }
+}
+
+/// The demo Etsy shop: a fifth as many receipts as the shop has orders (at least 10), in Etsy's
+/// `ShopReceipt` shape (money as `{amount, divisor, currency_code}`, unix timestamps).
+pub fn generate_etsy(config: &SandboxConfig) -> EtsyShopData {
+    let mut rng = StdRng::seed_from_u64(config.seed ^ 0x00e7_5e11);
+    let now = Utc::now();
+    let count = (config.orders / 5).max(10);
+    let mut receipts = Vec::with_capacity(count);
+    for i in 0..count {
+        let created = now - Duration::seconds(rng.gen_range(600..59 * 86_400));
+        let updated = (created + Duration::seconds(rng.gen_range(0..3_600))).min(now);
+        let (country, _, cities) = pick_country(&mut rng);
+        let (city, province, zip) = cities[rng.gen_range(0..cities.len())];
+        let name = format!("{} {}", FIRST[rng.gen_range(0..FIRST.len())], LAST[rng.gen_range(0..LAST.len())]);
+        let (sku, title, retail, _, _) = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
+        let quantity = rng.gen_range(1..=2);
+        let paid = rng.gen_range(0..100) < 85;
+        receipts.push(json!({
+            "receipt_id": 3_100_000_000u64 + i as u64, "receipt_type": 0, "seller_user_id": 7_000_001,
+            "buyer_user_id": 8_000_000 + i, "buyer_email": format!("etsy.buyer{i}@example.com"),
+            "name": name, "first_line": format!("{} {}", rng.gen_range(1..400), STREETS[rng.gen_range(0..STREETS.len())]),
+            "second_line": Value::Null, "city": city, "state": province, "zip": zip, "country_iso": country,
+            "status": if paid { "Paid" } else { "Payment Processing" }, "is_paid": paid, "is_shipped": false,
+            "created_timestamp": created.timestamp(), "updated_timestamp": updated.timestamp(),
+            "grandtotal": { "amount": retail * quantity, "divisor": 100, "currency_code": "USD" },
+            "transactions": [{
+                "transaction_id": 4_100_000_000u64 + i as u64, "title": title, "quantity": quantity, "sku": sku,
+                "is_digital": false, "product_id": 9_000 + i,
+                "price": { "amount": retail, "divisor": 100, "currency_code": "USD" },
+            }],
+        }));
+    }
+    EtsyShopData {
+        keystring: format!("{:024x}", rng.gen::<u128>()),
+        shared_secret: format!("{:010x}", rng.gen::<u64>()),
+        user_id: 7_000_001,
+        shop_id: 40_000_001,
+        shop_name: "DropdockDemoCrafts".into(),
+        receipts,
     }
 }

@@ -1,5 +1,6 @@
 //! Store connectors: where orders come from and where tracking goes back to.
 
+pub mod etsy;
 pub mod shopify;
 pub mod woocommerce;
 

@@ -1,0 +1,71 @@
+//! An Etsy shop connected through OAuth 2.0 with PKCE and a loopback redirect (the test plays the
+//! browser), then synced by offset to the last page; the rotating refresh token reaches the
+//! keychain at once; a refused answer or a wrong API key are clear errors.
+
+mod common;
+
+use std::time::Duration;
+
+use dropdock_core::secrets::store_token_key;
+use dropdock_core::ErrorCode;
+use dropdock_sandbox::SandboxConfig;
+
+/// The seller's browser: opens the authorize URL and follows Etsy's redirect to Dropdock.
+async fn allow_in_browser(url: &str) -> String {
+    reqwest::get(url).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
+    let (sandbox, dd, _shop, _dir) =
+        common::synced_sandbox(SandboxConfig { orders: 600, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+    let etsy = sandbox.etsy();
+    let (keystring, secret) = etsy.app_keys();
+
+    // The seller refuses: a clear error, nothing stored.
+    let pending = dd.begin_etsy_connect("Etsy", &etsy.url(), &keystring, &secret, 0).await.unwrap();
+    let callback = pending.authorize_url.clone();
+    let port = reqwest::Url::parse(&callback).unwrap().query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
+    reqwest::get(format!("{port}?error=access_denied&state=x")).await.unwrap();
+    let refused = dd.finish_etsy_connect(pending, Duration::from_secs(5)).await.unwrap_err();
+    assert!(refused.to_string().contains("did not give access"), "{refused}");
+    assert!(dd.store_by_name("Etsy").is_err());
+
+    // The seller allows access: the code and verifier are traded for tokens, the shop found.
+    let pending = dd.begin_etsy_connect("Etsy", &etsy.url(), &keystring, &secret, 0).await.unwrap();
+    assert!(pending.authorize_url.contains("code_challenge_method=S256"));
+    assert!(pending.authorize_url.contains("scope=transactions_r+transactions_w"), "{}", pending.authorize_url);
+    let page = allow_in_browser(&pending.authorize_url).await;
+    assert!(page.contains("connected to Dropdock"), "{page}");
+    let store = dd.finish_etsy_connect(pending, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(store.platform, "etsy");
+    dd.test_store_connection(store.id).await.unwrap();
+
+    // 120 receipts: two pages by offset, to the last.
+    let run = dd.sync(store.id, 60).await.unwrap();
+    assert_eq!((run.additions, run.failures.len()), (120, 0), "{}", run.line);
+    let receipt = &etsy.receipts()[0];
+    let id = dd.order_id_by_name(&format!("#{}", receipt["receipt_id"])).unwrap();
+    assert_eq!(dd.order_detail(id).unwrap().line_items[0].sku.as_deref(), receipt["transactions"][0]["sku"].as_str());
+
+    // An access token near its end is renewed; the new refresh token is in the keychain at once
+    // and the old one no longer works at Etsy.
+    let key = store_token_key(store.id);
+    let mut kept: serde_json::Value = serde_json::from_str(&dd.secrets().get(&key).unwrap().unwrap()).unwrap();
+    let old_refresh = kept["refresh_token"].as_str().unwrap().to_owned();
+    kept["expires_at"] = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339().into();
+    dd.secrets().set(&key, &kept.to_string()).unwrap();
+    dd.test_store_connection(store.id).await.unwrap();
+    assert_eq!(etsy.refreshes(), 1);
+    let now_kept: serde_json::Value = serde_json::from_str(&dd.secrets().get(&key).unwrap().unwrap()).unwrap();
+    assert_ne!(now_kept["refresh_token"].as_str().unwrap(), old_refresh);
+    assert!(!etsy.refresh_token_valid(&old_refresh), "Etsy retired the old refresh token");
+    assert!(etsy.refresh_token_valid(now_kept["refresh_token"].as_str().unwrap()));
+
+    // A wrong shared secret (x-api-key): "reconnect".
+    let mut wrong = now_kept.clone();
+    wrong["shared_secret"] = "nope".into();
+    dd.secrets().set(&key, &wrong.to_string()).unwrap();
+    let err = dd.test_store_connection(store.id).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Auth, "{err}");
+}
