@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "connect_woocommerce",
     "connect_shopify",
     "connect_shopify_app",
+    "demo_etsy_shop",
+    "connect_etsy",
     "preview_csv_import",
     "import_csv",
     "test_store_connection",

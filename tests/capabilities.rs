@@ -40,6 +40,8 @@ fn main_window_has_only_its_own_commands() {
         "allow-connect-woocommerce",
         "allow-connect-shopify",
         "allow-connect-shopify-app",
+        "allow-demo-etsy-shop",
+        "allow-connect-etsy",
         "allow-preview-csv-import",
         "allow-import-csv",
         "allow-test-store-connection",

@@ -67,6 +67,8 @@ pub fn run() {
             commands::store::connect_woocommerce,
             commands::store::connect_shopify,
             commands::store::connect_shopify_app,
+            commands::store::demo_etsy_shop,
+            commands::store::connect_etsy,
             commands::store::preview_csv_import,
             commands::store::import_csv,
             commands::store::test_store_connection,

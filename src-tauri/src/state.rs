@@ -161,6 +161,11 @@ impl AppState {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).woo)
     }
 
+    /// The sandbox's Etsy shop and its app keys (`None` when not on the sandbox).
+    pub fn demo_etsy(&self) -> Option<dropdock_core::demo::DemoEtsyShop> {
+        self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).etsy)
+    }
+
     /// Whether the embedded sandbox's servers run (`None` when not on the sandbox).
     pub fn sandbox_serving(&self) -> Option<bool> {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| s.is_serving())

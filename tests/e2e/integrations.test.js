@@ -7,7 +7,7 @@ import { Key } from "selenium-webdriver";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, clickTestId, waitStill, withScreenshot, settled, By } from "./driver.js";
+import { launch, byTestId, clickTestId, waitStill, withScreenshot, settled, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -100,4 +100,21 @@ test("Integrations: a CSV is previewed with its unreadable rows, then imported",
   assert.match(await (await byTestId(d, "csv-error-rows")).getText(), /4\s*#E-3\s*shipping country 'FRANCIA' is not a two-letter ISO code/);
   await clickTestId(d, "csv-import");
   await settled(d, async () => (await row(d, "Etsy (CSV)")) !== null && (await (await row(d, "Etsy (CSV)")).getAttribute("data-orders")) === "2", 30_000, "the CSV store holds 2 orders");
+}));
+
+test("Integrations: the demo Etsy shop is connected through Etsy's Allow access page", { timeout: 120_000 }, (t) => withScreenshot(t, async () => {
+  const d = app.driver;
+  await clickTestId(d, "nav-integrations");
+  await clickTestId(d, "connect-store");
+  const etsy = await d.wait(until.elementLocated(By.xpath("//label[normalize-space()='Etsy']")), 20_000);
+  await waitStill(d, etsy);
+  await etsy.click();
+  const fill = await d.wait(until.elementLocated(By.xpath("//button[normalize-space()='Fill in its details']")), 20_000);
+  await fill.click();
+  await clickTestId(d, "connect-submit");
+  await settled(d, async () => (await row(d, "Demo Etsy shop")) !== null, 60_000, "the Etsy shop is listed");
+  assert.equal(await (await row(d, "Demo Etsy shop")).getAttribute("data-platform"), "etsy");
+  await openRowMenu(d, "Demo Etsy shop");
+  await clickTestId(d, "store-sync-now");
+  await settled(d, async () => Number(await (await row(d, "Demo Etsy shop")).getAttribute("data-orders")) === 40, 60_000, "40 receipts synced");
 }));

@@ -29,6 +29,7 @@ import type { SavedCard } from "./bindings/SavedCard";
 import type { CancelResult } from "./bindings/CancelResult";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { DemoWooStore } from "./bindings/DemoWooStore";
+import type { DemoEtsyShop } from "./bindings/DemoEtsyShop";
 import type { BackgroundSync } from "./bindings/BackgroundSync";
 import type { CsvImport } from "./bindings/CsvImport";
 
@@ -85,6 +86,9 @@ export const api = {
   demoWooStore: () => call<DemoWooStore | null>("demo_woo_store"),
   connectWoocommerce: (name: string, baseUrl: string, consumerKey: string, consumerSecret: string) =>
     call<StoreView>("connect_woocommerce", { name, baseUrl, consumerKey, consumerSecret }),
+  demoEtsyShop: () => call<DemoEtsyShop | null>("demo_etsy_shop"),
+  connectEtsy: (name: string, apiUrl: string, keystring: string, sharedSecret: string) =>
+    call<StoreView>("connect_etsy", { name, apiUrl, keystring, sharedSecret }),
   connectShopify: (name: string, baseUrl: string, token: string) => call<StoreView>("connect_shopify", { name, baseUrl, token }),
   connectShopifyApp: (name: string, baseUrl: string, clientId: string, clientSecret: string) =>
     call<StoreView>("connect_shopify_app", { name, baseUrl, clientId, clientSecret }),

@@ -141,6 +141,15 @@ enum StoreCommand {
         /// Shopify: the Dev Dashboard app's client secret.
         #[arg(long, requires = "client_id")]
         client_secret: Option<String>,
+        /// Etsy: the app's keystring (etsy.com/developers).
+        #[arg(long, required_if_eq("platform", "etsy"))]
+        keystring: Option<String>,
+        /// Etsy: the app's shared secret.
+        #[arg(long, required_if_eq("platform", "etsy"))]
+        shared_secret: Option<String>,
+        /// Etsy: the loopback port Etsy redirects to (register http://localhost:PORT/etsy/callback).
+        #[arg(long, default_value_t = dropdock_core::etsy_connect::ETSY_REDIRECT_PORT)]
+        port: u16,
         /// WooCommerce: the REST API consumer key (ck_…).
         #[arg(long, required_if_eq("platform", "woocommerce"))]
         consumer_key: Option<String>,
@@ -183,6 +192,7 @@ enum StoreCommand {
 enum StorePlatform {
     Shopify,
     Woocommerce,
+    Etsy,
 }
 
 #[derive(Subcommand)]
@@ -509,7 +519,19 @@ async fn run(cli: Cli) -> Result<()> {
             tokio::signal::ctrl_c().await?;
             Ok(())
         }
-        Command::Store(StoreCommand::Add { platform, name, url, token, client_id, client_secret, consumer_key, consumer_secret }) => {
+        Command::Store(StoreCommand::Add {
+            platform,
+            name,
+            url,
+            token,
+            client_id,
+            client_secret,
+            keystring,
+            shared_secret,
+            port,
+            consumer_key,
+            consumer_secret,
+        }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let store = match platform {
                 StorePlatform::Shopify => match (token, client_id, client_secret) {
@@ -520,6 +542,15 @@ async fn run(cli: Cli) -> Result<()> {
                 StorePlatform::Woocommerce => {
                     let (key, secret) = (consumer_key.unwrap_or_default(), consumer_secret.unwrap_or_default());
                     dd.connect_woocommerce(&name, &url, &key, &secret).await?
+                }
+                StorePlatform::Etsy => {
+                    let (key, secret) = (keystring.unwrap_or_default(), shared_secret.unwrap_or_default());
+                    let pending = dd.begin_etsy_connect(&name, &url, &key, &secret, port).await?;
+                    println!("Open this address in your browser and allow Dropdock access to your Etsy shop:");
+                    println!("{}", pending.authorize_url);
+                    use std::io::Write;
+                    std::io::stdout().flush()?;
+                    dd.finish_etsy_connect(pending, std::time::Duration::from_secs(300)).await?
                 }
             };
             println!("Connected store {} ({})", store.name, store.base_url);

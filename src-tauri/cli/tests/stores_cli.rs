@@ -103,3 +103,36 @@ fn csv_import_from_the_template() {
     let missing = cli(&d, &["import", "csv", "--store", "Etsy (CSV)", "/nonexistent.csv"]);
     assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: cannot read /nonexistent.csv"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn etsy_is_connected_by_allowing_access_in_a_browser() {
+    use std::io::BufRead;
+    let sandbox = Sandbox::start(SandboxConfig { orders: 100, ..SandboxConfig::default() }).await.unwrap();
+    let etsy = sandbox.etsy();
+    let (keystring, secret) = etsy.app_keys();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap().to_owned();
+    let api = etsy.url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .args(["--data-dir", &d, "store", "add", "etsy", "--name", "Etsy", "--url", &api])
+        .args(["--keystring", &keystring, "--shared-secret", &secret, "--port", "0"])
+        .env("DROPDOCK_LOG", "off")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), "Open this address in your browser and allow Dropdock access to your Etsy shop:");
+    let mut url = String::new();
+    out.read_line(&mut url).unwrap();
+    // The browser: Etsy's page, then its redirect to Dropdock's loopback address.
+    let page = reqwest::get(url.trim()).await.unwrap().text().await.unwrap();
+    assert!(page.contains("connected to Dropdock"));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest.trim(), format!("Connected store Etsy ({api})"));
+    let first_sync = ok(cli(&d, &["sync-due"]));
+    assert!(first_sync.trim().ends_with("Total additions 20, To update 0, fail 0"), "{first_sync}");
+}

@@ -214,6 +214,16 @@ impl Dropdock {
         }
     }
 
+    /// Points a sandbox store at the sandbox's new address (its port changes at every launch).
+    pub fn repoint_sandbox_store(&self, store_id: i64, base_url: &str) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute("UPDATE store SET base_url = ?2 WHERE id = ?1 AND is_sandbox = 1", params![store_id, base_url])?;
+            Ok(())
+        })?;
+        self.stores.lock().expect("stores lock").remove(&store_id);
+        Ok(())
+    }
+
     /// The HTTP client every connector shares.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
@@ -221,10 +231,17 @@ impl Dropdock {
 
     /// Stores a store's row and its credentials (both or neither), for connections whose
     /// credentials were checked elsewhere (Etsy's OAuth flow).
-    pub(crate) fn keep_store_credentials(&self, name: &str, platform: &str, base_url: &str, secret: &str) -> Result<StoreView> {
+    pub(crate) fn keep_store_credentials(
+        &self,
+        name: &str,
+        platform: &str,
+        base_url: &str,
+        secret: &str,
+        is_sandbox: bool,
+    ) -> Result<StoreView> {
         let name = validate_name(name)?;
         let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Store, &name, platform, base_url, false)?;
+            let id = upsert_account(tx, AccountTable::Store, &name, platform, base_url, is_sandbox)?;
             self.secrets.set(&secrets::store_token_key(id), secret)?;
             Ok(id)
         })?;

@@ -12,6 +12,20 @@ pub const DEMO_STORE_NAME: &str = "Demo Shopify store";
 /// The name the demo WooCommerce store gets when the merchant connects it.
 pub const DEMO_WOO_STORE_NAME: &str = "Demo WooCommerce store";
 
+/// The name the demo Etsy shop gets when the merchant connects it.
+pub const DEMO_ETSY_STORE_NAME: &str = "Demo Etsy shop";
+
+/// The sandbox's Etsy shop and its app's keys, offered in Store → Integrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DemoEtsyShop {
+    pub name: String,
+    /// The API origin (its OAuth pages are there too).
+    pub api_url: String,
+    pub keystring: String,
+    pub shared_secret: String,
+}
+
 /// The sandbox's WooCommerce store: not connected by the demo, offered in Store → Integrations
 /// so the merchant can try connecting a store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -47,6 +61,7 @@ pub struct SandboxEndpoints {
     pub shopify_token: String,
     pub suppliers: Vec<SandboxSupplier>,
     pub woo: DemoWooStore,
+    pub etsy: DemoEtsyShop,
 }
 
 /// Connects (or re-points, since ports change between launches) the demo store and suppliers,
@@ -67,6 +82,10 @@ pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Res
         let w = &endpoints.woo;
         dd.connect_woocommerce_account(&woo.name, &w.base_url, &w.consumer_key, &w.consumer_secret, true).await?;
     }
+    // Likewise the demo Etsy shop (its tokens live on in the sandbox's state).
+    for etsy in dd.stores()?.into_iter().filter(|s| s.is_sandbox && s.platform == "etsy") {
+        dd.repoint_sandbox_store(etsy.id, &endpoints.etsy.api_url)?;
+    }
     Ok(store.id)
 }
 
@@ -76,6 +95,11 @@ pub fn sandbox_endpoints(sandbox: &dropdock_sandbox::Sandbox) -> SandboxEndpoint
     SandboxEndpoints {
         shopify_url: sandbox.shopify_url(),
         shopify_token: sandbox.shopify_token(),
+        etsy: {
+            let etsy = sandbox.etsy();
+            let (keystring, shared_secret) = etsy.app_keys();
+            DemoEtsyShop { name: DEMO_ETSY_STORE_NAME.into(), api_url: etsy.url(), keystring, shared_secret }
+        },
         woo: {
             let woo = sandbox.woo();
             DemoWooStore {

@@ -37,6 +37,8 @@ pub const ETSY_SCOPES: [&str; 2] = ["transactions_r", "transactions_w"];
 pub struct PendingEtsyConnect {
     /// Open this in the system browser.
     pub authorize_url: String,
+    /// The embedded sandbox's demo shop: it follows the sandbox between launches.
+    pub is_sandbox: bool,
     name: String,
     api: String,
     keystring: String,
@@ -115,6 +117,7 @@ impl Dropdock {
         });
         Ok(PendingEtsyConnect {
             authorize_url: url.to_string(),
+            is_sandbox: false,
             name: name.to_owned(),
             api,
             keystring: keystring.to_owned(),
@@ -181,7 +184,8 @@ impl Dropdock {
             expires_at: chrono::Utc::now()
                 + chrono::Duration::from_std(tokens.expires_in().unwrap_or(Duration::from_secs(3600))).unwrap_or_default(),
         };
-        let store = self.keep_store_credentials(&pending.name, "etsy", &pending.api, &serde_json::to_string(&credentials).expect("credentials serialise"))?;
+        let secret = serde_json::to_string(&credentials).expect("credentials serialise");
+        let store = self.keep_store_credentials(&pending.name, "etsy", &pending.api, &secret, pending.is_sandbox)?;
         tracing::info!(shop_id, "Etsy shop connected");
         Ok(store)
     }

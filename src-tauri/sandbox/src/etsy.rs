@@ -33,6 +33,11 @@ pub struct EtsyShopData {
     pub shop_id: u64,
     pub shop_name: String,
     pub receipts: Vec<Value>,
+    /// Tokens issued (kept with the shop, so a connection survives a restart of the sandbox).
+    #[serde(default)]
+    pub access: HashMap<String, DateTime<Utc>>,
+    #[serde(default)]
+    pub refresh: HashSet<String>,
 }
 
 /// OAuth state and counters (not persisted).
@@ -40,8 +45,6 @@ pub struct EtsyShopData {
 pub(crate) struct EtsyRuntime {
     /// code → (code_challenge, redirect_uri)
     codes: HashMap<String, (String, String)>,
-    access: HashMap<String, DateTime<Utc>>,
-    refresh: HashSet<String>,
     pub(crate) access_lifetime_secs: Option<i64>,
     pub(crate) refreshes: u32,
     calls_today: i64,
@@ -82,8 +85,9 @@ fn issue(w: &mut crate::World) -> Value {
     let lifetime = w.etsy_runtime.access_lifetime_secs.unwrap_or(3600);
     let access = format!("{user}.{:032x}", rand::random::<u128>());
     let refresh = format!("{user}.{:032x}", rand::random::<u128>());
-    w.etsy_runtime.access.insert(access.clone(), Utc::now() + chrono::Duration::seconds(lifetime));
-    w.etsy_runtime.refresh.insert(refresh.clone());
+    w.etsy.access.insert(access.clone(), Utc::now() + chrono::Duration::seconds(lifetime));
+    w.etsy.refresh.insert(refresh.clone());
+    w.save();
     json!({ "access_token": access, "token_type": "Bearer", "expires_in": lifetime, "refresh_token": refresh })
 }
 
@@ -105,7 +109,7 @@ async fn token(State(world): State<SharedWorld>, Form(form): Form<HashMap<String
             Json(issue(&mut w)).into_response()
         }
         "refresh_token" => {
-            if !w.etsy_runtime.refresh.remove(&field("refresh_token")) {
+            if !w.etsy.refresh.remove(&field("refresh_token")) {
                 return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "refresh token is invalid or used" }))).into_response();
             }
             w.etsy_runtime.refreshes += 1;
@@ -122,7 +126,7 @@ fn check(w: &mut crate::World, headers: &HeaderMap) -> Result<(), Response> {
         return Err(error(StatusCode::FORBIDDEN, "Invalid API key: the x-api-key header must be keystring:shared_secret"));
     }
     let bearer = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default();
-    if !w.etsy_runtime.access.get(bearer).is_some_and(|end| *end > Utc::now()) {
+    if !w.etsy.access.get(bearer).is_some_and(|end| *end > Utc::now()) {
         return Err(error(StatusCode::UNAUTHORIZED, "invalid_token"));
     }
     w.etsy_runtime.calls_today += 1;
@@ -225,6 +229,6 @@ impl EtsyHandle {
 
     /// Whether a refresh token would still be accepted.
     pub fn refresh_token_valid(&self, token: &str) -> bool {
-        self.world.lock().expect("world").etsy_runtime.refresh.contains(token)
+        self.world.lock().expect("world").etsy.refresh.contains(token)
     }
 }

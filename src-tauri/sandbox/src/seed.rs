@@ -357,5 +357,7 @@ pub fn generate_etsy(config: &SandboxConfig) -> EtsyShopData {
         shop_id: 40_000_001,
         shop_name: "DropdockDemoCrafts".into(),
         receipts,
+        access: Default::default(),
+        refresh: Default::default(),
     }
 }

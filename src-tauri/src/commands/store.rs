@@ -2,7 +2,8 @@
 //! Test connection / Sync now / Pause / Resume / Disconnect.
 
 use dropdock_core::csv_import::CsvImport;
-use dropdock_core::demo::DemoWooStore;
+use dropdock_core::demo::{DemoEtsyShop, DemoWooStore};
+use tauri_plugin_opener::OpenerExt;
 use dropdock_core::integrations::BackgroundSync;
 use dropdock_core::views::StoreView;
 use tauri::{AppHandle, Emitter, State};
@@ -85,6 +86,51 @@ pub fn import_csv(app: AppHandle, state: State<'_, AppState>, store_name: String
     let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(STATUS_CHANGED, ());
     result
+}
+
+/// The sandbox's Etsy shop and its app keys, offered on the connect form (sandbox only).
+#[tauri::command]
+pub fn demo_etsy_shop(state: State<'_, AppState>) -> Option<DemoEtsyShop> {
+    state.demo_etsy()
+}
+
+/// Connect a store → Etsy: opens Etsy's "Allow access" page in the system browser (OAuth 2.0 with
+/// PKCE), waits up to 5 minutes for the seller to allow it, then keeps the shop and its tokens.
+#[tauri::command]
+pub async fn connect_etsy(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    api_url: String,
+    keystring: String,
+    shared_secret: String,
+) -> CommandResult<StoreView> {
+    let is_demo = state.demo_etsy().is_some_and(|d| d.api_url == api_url.trim().trim_end_matches('/'));
+    let port = if is_demo { 0 } else { dropdock_core::etsy_connect::ETSY_REDIRECT_PORT };
+    let mut pending =
+        state.dd.begin_etsy_connect(&name, &api_url, &keystring, &shared_secret, port).await.map_err(to_body)?;
+    pending.is_sandbox = is_demo;
+    let browser_error = |message: String| dropdock_core::error::ErrorBody { code: dropdock_core::ErrorCode::InvalidInput, message };
+    if is_demo {
+        // The demo shop's "Allow access" page approves at once: follow it here, no browser needed.
+        let url = pending.authorize_url.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = reqwest::get(url).await {
+                tracing::warn!(error = %e, "the demo Etsy page did not answer");
+            }
+        });
+    } else {
+        app.opener()
+            .open_url(pending.authorize_url.clone(), None::<&str>)
+            .map_err(|e| browser_error(format!("could not open the browser: {e}")))?;
+    }
+    let store = state
+        .dd
+        .finish_etsy_connect(pending, std::time::Duration::from_secs(300))
+        .await
+        .map_err(to_body)?;
+    let _ = app.emit(STATUS_CHANGED, ());
+    Ok(store)
 }
 
 /// Test connection: one read with the stored credentials.

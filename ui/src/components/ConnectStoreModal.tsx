@@ -6,7 +6,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 
-type Platform = "woocommerce" | "shopify";
+type Platform = "woocommerce" | "shopify" | "etsy";
+
+/** Etsy's API origin; the sandbox's demo shop has its own. */
+const ETSY_API = "https://api.etsy.com";
 
 /**
  * Store → Integrations → Connect a store: WooCommerce (store URL, consumer key and secret from
@@ -19,6 +22,8 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
   const { t } = useTranslation();
   const client = useQueryClient();
   const demo = useQuery({ queryKey: ["demo-woo"], queryFn: api.demoWooStore, enabled: opened });
+  const demoEtsy = useQuery({ queryKey: ["demo-etsy"], queryFn: api.demoEtsyShop, enabled: opened });
+  const [etsyApi, setEtsyApi] = useState(ETSY_API);
   const [platform, setPlatform] = useState<Platform>("woocommerce");
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
@@ -39,7 +44,9 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
   };
   const connect = useMutation({
     mutationFn: () =>
-      platform === "woocommerce"
+      platform === "etsy"
+        ? api.connectEtsy(name, etsyApi, key, secret)
+        : platform === "woocommerce"
         ? api.connectWoocommerce(name, url, key, secret)
         : shopifyAuth === "app"
           ? api.connectShopifyApp(name, url, clientId, clientSecret)
@@ -54,8 +61,8 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
   });
   const ready =
     name.trim() &&
-    url.trim() &&
-    (platform === "woocommerce" ? key.trim() && secret.trim() : shopifyAuth === "app" ? clientId.trim() && clientSecret.trim() : token.trim());
+    (platform === "etsy" || url.trim()) &&
+    (platform !== "shopify" ? key.trim() && secret.trim() : shopifyAuth === "app" ? clientId.trim() && clientSecret.trim() : token.trim());
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{t("integrations.connectTitle")}</Text>} size="lg">
       <form
@@ -71,6 +78,7 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
             data={[
               { value: "woocommerce", label: "WooCommerce" },
               { value: "shopify", label: "Shopify" },
+              { value: "etsy", label: "Etsy" },
             ]}
             data-testid="connect-platform"
           />
@@ -95,15 +103,42 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
               </Group>
             </Alert>
           )}
+          {platform === "etsy" && demoEtsy.data && (
+            <Alert color="grape" icon={<IconFlask />} title={t("integrations.demoEtsyTitle")}>
+              <Group justify="space-between" wrap="nowrap">
+                <Text size="sm">{t("integrations.demoEtsyHint")}</Text>
+                <Button
+                  size="xs"
+                  variant="light"
+                  color="grape"
+                  onClick={() => {
+                    setName(demoEtsy.data!.name);
+                    setEtsyApi(demoEtsy.data!.api_url);
+                    setKey(demoEtsy.data!.keystring);
+                    setSecret(demoEtsy.data!.shared_secret);
+                  }}
+                >
+                  {t("integrations.fillIn")}
+                </Button>
+              </Group>
+            </Alert>
+          )}
           <TextInput label={t("integrations.storeName")} value={name} onChange={(e) => setName(e.currentTarget.value)} data-testid="connect-name" />
-          <TextInput
+          {platform !== "etsy" && <TextInput
             label={t("integrations.storeUrl")}
             placeholder={platform === "woocommerce" ? "https://shop.example.com" : "https://my-shop.myshopify.com"}
             value={url}
             onChange={(e) => setUrl(e.currentTarget.value)}
             data-testid="connect-url"
-          />
-          {platform === "woocommerce" ? (
+          />}
+          {platform === "etsy" ? (
+            <>
+              <Text size="xs" c="dimmed">{t("integrations.etsyHint")}</Text>
+              <TextInput label={t("integrations.keystring")} value={key} onChange={(e) => setKey(e.currentTarget.value)} />
+              <PasswordInput label={t("integrations.sharedSecret")} value={secret} onChange={(e) => setSecret(e.currentTarget.value)} />
+              {connect.isPending && <Alert color="blue" title={t("integrations.etsyWaiting")}>{t("integrations.etsyWaitingHint")}</Alert>}
+            </>
+          ) : platform === "woocommerce" ? (
             <>
               <Text size="xs" c="dimmed">{t("integrations.wooKeysHint")}</Text>
               <TextInput label={t("integrations.consumerKey")} placeholder="ck_…" value={key} onChange={(e) => setKey(e.currentTarget.value)} data-testid="connect-key" />
@@ -139,7 +174,7 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
           <Group justify="space-between">
             <Text size="xs" c="dimmed">{t("integrations.keychainHint")}</Text>
             <Button type="submit" loading={connect.isPending} disabled={!ready} data-testid="connect-submit">
-              {t("integrations.connect")}
+              {platform === "etsy" ? t("integrations.connectEtsy") : t("integrations.connect")}
             </Button>
           </Group>
         </Stack>
