@@ -4,6 +4,7 @@
 //! stable. Errors print one line `error: …` on stderr and exit non-zero; nothing stored is lost.
 
 mod bench;
+mod bench_sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -110,6 +111,18 @@ enum Command {
         /// DROPDOCK_DATA_DIR; default: a temporary directory removed afterwards.
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
+    },
+    /// Order sync figures: the Shopify mock as a Standard plan against the floor, and a sync
+    /// through 10 % faults against a clean one (run it with --release).
+    BenchSync {
+        #[arg(long, default_value_t = 10_000)]
+        orders: usize,
+        /// The shop's query-cost bucket, points (Standard: 1000).
+        #[arg(long, default_value_t = 1000.0)]
+        bucket: f64,
+        /// Points restored per second (Standard: 100).
+        #[arg(long, default_value_t = 100.0)]
+        restore_rate: f64,
     },
     /// The whole job on a fresh embedded sandbox, step by step.
     Demo {
@@ -902,6 +915,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo { ship } => demo(cli.data_dir, ship).await,
         Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),
+        Command::BenchSync { orders, bucket, restore_rate } => bench_sync::run(orders, bucket, restore_rate).await,
     }
 }
 

@@ -549,6 +549,11 @@ impl ShopHandle {
         })
     }
 
+    /// Every order's (updated_at, number of line items), for cost figures.
+    pub fn orders_line_counts(&self) -> Vec<(DateTime<Utc>, usize)> {
+        self.with(|w| w.shop.orders.iter().map(|o| (o.updated_at, o.line_items.len())).collect())
+    }
+
     /// Replies served THROTTLED so far.
     pub fn throttled_replies(&self) -> u64 {
         self.with(|w| w.shop_runtime.throttled_replies)
