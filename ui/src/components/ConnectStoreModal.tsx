@@ -90,6 +90,7 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
                   size="xs"
                   variant="light"
                   color="grape"
+                  style={{ flexShrink: 0 }}
                   onClick={() => {
                     setName(demo.data!.name);
                     setUrl(demo.data!.base_url);
@@ -111,6 +112,7 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
                   size="xs"
                   variant="light"
                   color="grape"
+                  style={{ flexShrink: 0 }}
                   onClick={() => {
                     setName(demoEtsy.data!.name);
                     setEtsyApi(demoEtsy.data!.api_url);
@@ -172,7 +174,7 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
             </Alert>
           )}
           <Group justify="space-between">
-            <Text size="xs" c="dimmed">{t("integrations.keychainHint")}</Text>
+            <Text size="xs" c="dimmed">{platform === "etsy" ? t("integrations.etsyKeychainHint") : t("integrations.keychainHint")}</Text>
             <Button type="submit" loading={connect.isPending} disabled={!ready} data-testid="connect-submit">
               {platform === "etsy" ? t("integrations.connectEtsy") : t("integrations.connect")}
             </Button>

@@ -314,6 +314,7 @@ export const en = {
     etsyWaitingHint: "Allow Dropdock access on the Etsy page that opened in your browser, then come back here.",
     accessToken: "Admin API access token",
     wooKeysHint: "In WordPress: WooCommerce → Settings → Advanced → REST API → Add key, with Read/Write permissions.",
+    etsyKeychainHint: "You allow access on Etsy; the tokens are kept in your system's keychain.",
     keychainHint: "The keys are checked with one read, then kept in your system's keychain.",
     connect: "Connect",
     notConnected: "The store was not connected",

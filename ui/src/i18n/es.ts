@@ -316,6 +316,7 @@ export const es: Messages = {
     etsyWaitingHint: "Permita el acceso a Dropdock en la página de Etsy que se abrió en su navegador y vuelva aquí.",
     accessToken: "Token de acceso de la Admin API",
     wooKeysHint: "En WordPress: WooCommerce → Ajustes → Avanzado → API REST → Añadir clave, con permisos de lectura/escritura.",
+    etsyKeychainHint: "Usted permite el acceso en Etsy; los tokens se guardan en el llavero del sistema.",
     keychainHint: "Las claves se comprueban con una lectura y se guardan en el llavero del sistema.",
     connect: "Conectar",
     notConnected: "La tienda no se conectó",

@@ -316,6 +316,7 @@ export const zh: Messages = {
     etsyWaitingHint: "请在浏览器中打开的 Etsy 页面上允许 Dropdock 访问，然后回到这里。",
     accessToken: "Admin API 访问令牌",
     wooKeysHint: "在 WordPress 中：WooCommerce → 设置 → 高级 → REST API → 添加密钥，权限选读/写。",
+    etsyKeychainHint: "您在 Etsy 上授权访问；令牌保存在系统钥匙串中。",
     keychainHint: "密钥会先通过一次读取校验，然后保存在系统钥匙串中。",
     connect: "连接",
     notConnected: "店铺未连接",
