@@ -63,8 +63,9 @@ async fn background_runs_follow_the_watermark_and_survive_faults() {
 
     // Faults beyond the retries: the run fails, keeps the watermark, and the third failure in a
     // row raises one alert. Then a clean run clears it.
+    // Twelve 500s in a row: each run's four attempts at its first page fail, three runs over.
+    woo.fail_next(&[WooFault::ServerError; 12]);
     for run in 1..=3 {
-        woo.fail_next(&[WooFault::ServerError; 4]);
         let failed = dd.sync_store_in_background(store.id, now + Duration::minutes(40 + run)).await.unwrap();
         assert!(failed.summary.line.contains(" failed, "), "{}", failed.summary.line);
         assert_eq!(woo_store(&dd).watermark.unwrap(), moved, "a failed run never moves the watermark");

@@ -44,23 +44,31 @@ pub enum Fault {
     Stall { millis: u64 },
 }
 
-/// Faults still to serve, in order, or a share of replies (0 to 1) to answer with a random one.
+/// Faults still to serve, in order (`None`: answer this one), then a share of replies (0 to 1)
+/// to answer with a random one.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
-    pub(crate) queue: std::collections::VecDeque<Fault>,
+    queue: std::collections::VecDeque<Option<Fault>>,
     pub(crate) rate: f64,
 }
 
 impl Faults {
+    /// Serves `faults` in a row, then one good answer, before any random fault.
+    pub(crate) fn burst(&mut self, faults: &[Fault]) {
+        self.queue.extend(faults.iter().copied().map(Some));
+        self.queue.push_back(None);
+    }
+
     /// The fault for this reply, if any.
     pub(crate) fn next(&mut self) -> Option<Fault> {
-        self.queue.pop_front().or_else(|| {
-            (self.rate > 0.0 && rand::random::<f64>() < self.rate).then(|| match rand::random::<u8>() % 4 {
-                0 => Fault::TooManyRequests { retry_after_secs: 0 },
-                1 => Fault::ServerError,
-                2 => Fault::Truncated,
-                _ => Fault::Stall { millis: 1_500 },
-            })
+        if let Some(queued) = self.queue.pop_front() {
+            return queued;
+        }
+        (self.rate > 0.0 && rand::random::<f64>() < self.rate).then(|| match rand::random::<u8>() % 4 {
+            0 => Fault::TooManyRequests { retry_after_secs: 0 },
+            1 => Fault::ServerError,
+            2 => Fault::Truncated,
+            _ => Fault::Stall { millis: 1_500 },
         })
     }
 }

@@ -574,9 +574,9 @@ impl ShopHandle {
         self.with(|w| w.shop_runtime.grants)
     }
 
-    /// Answers the next `orders` reads with these faults, in order.
+    /// Answers the next `orders` reads with these faults, in order, then one good answer.
     pub fn fail_next(&self, faults: &[crate::Fault]) {
-        self.with(|w| w.shop_runtime.faults.queue.extend(faults.iter().copied()))
+        self.with(|w| w.shop_runtime.faults.burst(faults))
     }
 
     /// Answers this share (0 to 1) of `orders` reads with a random fault.

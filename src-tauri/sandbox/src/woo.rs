@@ -211,9 +211,9 @@ impl WooHandle {
         w.save();
     }
 
-    /// Answers the next list requests with these faults, in order.
+    /// Answers the next list requests with these faults, in order, then one good answer.
     pub fn fail_next(&self, faults: &[WooFault]) {
-        self.world.lock().expect("world").woo_runtime.faults.queue.extend(faults.iter().copied());
+        self.world.lock().expect("world").woo_runtime.faults.burst(faults);
     }
 
     /// Answers this share (0 to 1) of list requests with a random fault: 429, 500, a reply cut

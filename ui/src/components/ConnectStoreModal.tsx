@@ -11,6 +11,21 @@ type Platform = "woocommerce" | "shopify" | "etsy";
 /** Etsy's API origin; the sandbox's demo shop has its own. */
 const ETSY_API = "https://api.etsy.com";
 
+/** The sandbox's offer to fill in one of its demo stores. */
+function DemoFill({ title, hint, testId, onFill }: { title: string; hint: string; testId: string; onFill: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Alert color="grape" icon={<IconFlask />} title={title}>
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="sm">{hint}</Text>
+        <Button size="xs" variant="light" color="grape" style={{ flexShrink: 0 }} onClick={onFill} data-testid={testId}>
+          {t("integrations.fillIn")}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
 /**
  * Store → Integrations → Connect a store: WooCommerce (store URL, consumer key and secret from
  * WooCommerce → Settings → Advanced → REST API) or Shopify (a Dev Dashboard app's client id and
@@ -83,47 +98,30 @@ export function ConnectStoreModal({ opened, onClose }: { opened: boolean; onClos
             data-testid="connect-platform"
           />
           {platform === "woocommerce" && demo.data && (
-            <Alert color="grape" icon={<IconFlask />} title={t("integrations.demoWooTitle")}>
-              <Group justify="space-between" wrap="nowrap">
-                <Text size="sm">{t("integrations.demoWooHint")}</Text>
-                <Button
-                  size="xs"
-                  variant="light"
-                  color="grape"
-                  style={{ flexShrink: 0 }}
-                  onClick={() => {
-                    setName(demo.data!.name);
-                    setUrl(demo.data!.base_url);
-                    setKey(demo.data!.consumer_key);
-                    setSecret(demo.data!.consumer_secret);
-                  }}
-                  data-testid="woo-demo-fill"
-                >
-                  {t("integrations.fillIn")}
-                </Button>
-              </Group>
-            </Alert>
+            <DemoFill
+              title={t("integrations.demoWooTitle")}
+              hint={t("integrations.demoWooHint")}
+              testId="woo-demo-fill"
+              onFill={() => {
+                setName(demo.data!.name);
+                setUrl(demo.data!.base_url);
+                setKey(demo.data!.consumer_key);
+                setSecret(demo.data!.consumer_secret);
+              }}
+            />
           )}
           {platform === "etsy" && demoEtsy.data && (
-            <Alert color="grape" icon={<IconFlask />} title={t("integrations.demoEtsyTitle")}>
-              <Group justify="space-between" wrap="nowrap">
-                <Text size="sm">{t("integrations.demoEtsyHint")}</Text>
-                <Button
-                  size="xs"
-                  variant="light"
-                  color="grape"
-                  style={{ flexShrink: 0 }}
-                  onClick={() => {
-                    setName(demoEtsy.data!.name);
-                    setEtsyApi(demoEtsy.data!.api_url);
-                    setKey(demoEtsy.data!.keystring);
-                    setSecret(demoEtsy.data!.shared_secret);
-                  }}
-                >
-                  {t("integrations.fillIn")}
-                </Button>
-              </Group>
-            </Alert>
+            <DemoFill
+              title={t("integrations.demoEtsyTitle")}
+              hint={t("integrations.demoEtsyHint")}
+              testId="etsy-demo-fill"
+              onFill={() => {
+                setName(demoEtsy.data!.name);
+                setEtsyApi(demoEtsy.data!.api_url);
+                setKey(demoEtsy.data!.keystring);
+                setSecret(demoEtsy.data!.shared_secret);
+              }}
+            />
           )}
           <TextInput label={t("integrations.storeName")} value={name} onChange={(e) => setName(e.currentTarget.value)} data-testid="connect-name" />
           {platform !== "etsy" && <TextInput

@@ -21,7 +21,7 @@ use serde_json::Value;
 use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo};
 use crate::countries::is_known_country;
 use crate::model::{Address, LineItem, Order};
-use crate::stores::shopify::clean_text;
+use crate::stores::shopify::{clean_text, opt_text};
 
 const SERVICE: &str = "Etsy shop";
 /// Etsy's page size limit for receipts.
@@ -241,11 +241,7 @@ impl StoreConnector for EtsyClient {
         _lines: &[ShippedLine],
         _tracking: &TrackingInfo,
     ) -> Result<String, ConnectorError> {
-        Err(ConnectorError::Remote {
-            service: SERVICE.into(),
-            code: None,
-            message: "pushing tracking numbers to Etsy is not supported yet".into(),
-        })
+        Err(super::tracking_push_unsupported(SERVICE))
     }
 }
 
@@ -266,10 +262,6 @@ fn money(v: &Value, field: &str) -> Result<(i64, String), String> {
         return Err(format!("{field} {amount}/{divisor} is not a whole number of minor units"));
     }
     Ok((minor as i64, currency.to_owned()))
-}
-
-fn opt_text(v: &Value) -> Option<String> {
-    v.as_str().map(clean_text).filter(|s| !s.is_empty())
 }
 
 fn timestamp(v: &Value, field: &str) -> Result<DateTime<Utc>, String> {

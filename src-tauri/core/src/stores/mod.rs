@@ -177,3 +177,13 @@ pub async fn orders_page_with_retry(
         .notify(|e, delay| tracing::info!(error = %e, ?delay, "page read failed; retrying"))
         .await
 }
+
+/// The answer of a connector that cannot push tracking numbers to its platform yet: the shipment
+/// stays recorded in Dropdock with this error, and is pushed once the connector can.
+pub(crate) fn tracking_push_unsupported(service: &str) -> ConnectorError {
+    ConnectorError::Remote {
+        service: service.to_owned(),
+        code: None,
+        message: "pushing tracking numbers to this platform is not supported yet".into(),
+    }
+}

@@ -426,7 +426,8 @@ pub(crate) fn clean_text(s: &str) -> String {
     s.trim().chars().filter(|c| !c.is_control()).take(MAX_TEXT).collect()
 }
 
-fn opt_text(v: &Value) -> Option<String> {
+/// A JSON string field as cleaned text; `None` when absent, not a string, or blank.
+pub(crate) fn opt_text(v: &Value) -> Option<String> {
     v.as_str().map(clean_text).filter(|s| !s.is_empty())
 }
 

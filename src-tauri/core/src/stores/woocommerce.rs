@@ -19,7 +19,7 @@ use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnect
 use crate::countries::is_known_country;
 use crate::model::{Address, LineItem, Order};
 use crate::money::{clip, parse_minor};
-use crate::stores::shopify::clean_text;
+use crate::stores::shopify::{clean_text, opt_text};
 
 const SERVICE: &str = "WooCommerce store";
 /// WooCommerce caps `per_page` at 100.
@@ -172,16 +172,8 @@ impl StoreConnector for WooClient {
         _lines: &[ShippedLine],
         _tracking: &TrackingInfo,
     ) -> Result<String, ConnectorError> {
-        Err(ConnectorError::Remote {
-            service: SERVICE.into(),
-            code: None,
-            message: "pushing tracking numbers to WooCommerce is not supported yet".into(),
-        })
+        Err(super::tracking_push_unsupported(SERVICE))
     }
-}
-
-fn opt_text(v: &Value) -> Option<String> {
-    v.as_str().map(clean_text).filter(|s| !s.is_empty())
 }
 
 /// WooCommerce's `*_gmt` dates: `2026-11-01T10:00:00`, UTC without an offset.
