@@ -17,7 +17,7 @@ async fn allow_in_browser(url: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
-    let (sandbox, dd, _shop, _dir) =
+    let (sandbox, dd, _shop, dir) =
         common::synced_sandbox(SandboxConfig { orders: 600, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
     let etsy = sandbox.etsy();
     let (keystring, secret) = etsy.app_keys();
@@ -47,6 +47,45 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     let receipt = &etsy.receipts()[0];
     let id = dd.order_id_by_name(&format!("#{}", receipt["receipt_id"])).unwrap();
     assert_eq!(dd.order_detail(id).unwrap().line_items[0].sku.as_deref(), receipt["transactions"][0]["sku"].as_str());
+
+    // Etsy says no call is left this second: the next page waits for the next second.
+    etsy.exhaust_second(1);
+    let before = etsy.receipt_calls().len();
+    let again = dd.sync(store.id, 60).await.unwrap();
+    assert_eq!((again.additions, again.updates), (0, 0), "{}", again.line);
+    let calls = etsy.receipt_calls();
+    assert_eq!(calls.len() - before, 2, "two pages");
+    assert!(calls[before + 1] - calls[before] >= Duration::from_millis(900), "the second page waited for the next second");
+
+    // Through faults (a burst of 429, 500 and a cut reply, then 10 % at random), another app's
+    // sync stores exactly what this clean one did.
+    std::env::set_var("DROPDOCK_RETRY_DELAY_MS", "5");
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = dropdock_core::app::Dropdock::new(
+        dropdock_core::db::Db::open_dir(other_dir.path()).unwrap(),
+        std::sync::Arc::new(dropdock_core::secrets::MemorySecrets::default()),
+        dropdock_core::app::http_client(Duration::from_secs(5)),
+    );
+    let pending = other.begin_etsy_connect("Etsy", &etsy.url(), &keystring, &secret, 0).await.unwrap();
+    allow_in_browser(&pending.authorize_url).await;
+    let other_store = other.finish_etsy_connect(pending, Duration::from_secs(5)).await.unwrap();
+    etsy.fail_next(&[
+        dropdock_sandbox::Fault::TooManyRequests { retry_after_secs: 0 },
+        dropdock_sandbox::Fault::ServerError,
+        dropdock_sandbox::Fault::Truncated,
+    ]);
+    etsy.set_fault_rate(0.1);
+    let faulty = other.sync(other_store.id, 60).await.unwrap();
+    etsy.set_fault_rate(0.0);
+    assert_eq!((faulty.additions, faulty.error.as_deref()), (120, None), "{}", faulty.line);
+    let snapshot = |d: &std::path::Path| -> Vec<(String, String)> {
+        let conn = rusqlite::Connection::open(d.join(dropdock_core::db::DB_FILE)).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT o.remote_id, o.content_hash FROM orders o JOIN store s ON s.id = o.store_id WHERE s.platform = 'etsy' ORDER BY 1")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(snapshot(other_dir.path()), snapshot(dir.path()), "the same receipts, field for field");
 
     // An access token near its end is renewed; the new refresh token is in the keychain at once
     // and the old one no longer works at Etsy.

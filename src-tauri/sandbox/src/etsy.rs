@@ -48,6 +48,12 @@ pub(crate) struct EtsyRuntime {
     pub(crate) access_lifetime_secs: Option<i64>,
     pub(crate) refreshes: u32,
     calls_today: i64,
+    /// Faults to answer receipts reads with (429, 500, cut replies, stalls).
+    pub(crate) faults: crate::Faults,
+    /// Answer `x-remaining-this-second: 0` on the next replies (the caller must wait a second).
+    pub(crate) exhaust_second: u32,
+    /// Receipts requests answered, with when.
+    pub(crate) receipt_calls: Vec<std::time::Instant>,
 }
 
 pub(crate) fn router(world: SharedWorld) -> Router {
@@ -133,9 +139,15 @@ fn check(w: &mut crate::World, headers: &HeaderMap) -> Result<(), Response> {
     Ok(())
 }
 
-fn with_rate_headers(w: &crate::World, mut response: Response) -> Response {
+fn with_rate_headers(w: &mut crate::World, mut response: Response) -> Response {
+    let left = if w.etsy_runtime.exhaust_second > 0 {
+        w.etsy_runtime.exhaust_second -= 1;
+        0
+    } else {
+        9
+    };
     let h = response.headers_mut();
-    h.insert("x-remaining-this-second", HeaderValue::from(9));
+    h.insert("x-remaining-this-second", HeaderValue::from(left));
     h.insert("x-remaining-today", HeaderValue::from(10_000 - w.etsy_runtime.calls_today));
     response
 }
@@ -149,7 +161,7 @@ async fn shop_by_owner(State(world): State<SharedWorld>, headers: HeaderMap, Pat
         return error(StatusCode::NOT_FOUND, "no shop for this user");
     }
     let body = Json(json!({ "shop_id": w.etsy.shop_id, "shop_name": w.etsy.shop_name, "user_id": w.etsy.user_id })).into_response();
-    with_rate_headers(&w, body)
+    with_rate_headers(&mut w, body)
 }
 
 async fn shop(State(world): State<SharedWorld>, headers: HeaderMap, Path(shop_id): Path<u64>) -> Response {
@@ -161,7 +173,7 @@ async fn shop(State(world): State<SharedWorld>, headers: HeaderMap, Path(shop_id
         return error(StatusCode::NOT_FOUND, "shop not found");
     }
     let body = Json(json!({ "shop_id": w.etsy.shop_id, "shop_name": w.etsy.shop_name, "currency_code": "USD" })).into_response();
-    with_rate_headers(&w, body)
+    with_rate_headers(&mut w, body)
 }
 
 async fn receipts(
@@ -190,8 +202,11 @@ async fn receipts(
     }
     let count = matching.len();
     let results: Vec<Value> = matching.into_iter().skip(offset).take(limit as usize).cloned().collect();
-    let body = Json(json!({ "count": count, "results": results })).into_response();
-    with_rate_headers(&w, body)
+    let text = json!({ "count": count, "results": results }).to_string();
+    w.etsy_runtime.receipt_calls.push(std::time::Instant::now());
+    let fault = w.etsy_runtime.faults.next();
+    let body = crate::reply_with(fault, text, vec![]);
+    with_rate_headers(&mut w, body)
 }
 
 /// Inspect and change the shop from Rust (tests, the demo).
@@ -225,6 +240,26 @@ impl EtsyHandle {
     /// Refresh tokens exchanged so far.
     pub fn refreshes(&self) -> u32 {
         self.world.lock().expect("world").etsy_runtime.refreshes
+    }
+
+    /// Answers the next receipts reads with these faults, in order, then one good answer.
+    pub fn fail_next(&self, faults: &[crate::Fault]) {
+        self.world.lock().expect("world").etsy_runtime.faults.burst(faults);
+    }
+
+    /// Answers this share (0 to 1) of receipts reads with a random fault.
+    pub fn set_fault_rate(&self, rate: f64) {
+        self.world.lock().expect("world").etsy_runtime.faults.rate = rate.clamp(0.0, 1.0);
+    }
+
+    /// The next `n` replies say no call is left this second.
+    pub fn exhaust_second(&self, n: u32) {
+        self.world.lock().expect("world").etsy_runtime.exhaust_second = n;
+    }
+
+    /// When each receipts request was answered.
+    pub fn receipt_calls(&self) -> Vec<std::time::Instant> {
+        self.world.lock().expect("world").etsy_runtime.receipt_calls.clone()
     }
 
     /// Whether a refresh token would still be accepted.
