@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "set_store_paused",
     "set_store_sync_interval",
     "disconnect_store",
+    "rename_store",
+    "update_store_credentials",
     "auto_settings",
     "save_auto_settings",
     "check_auto_ready",

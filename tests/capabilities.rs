@@ -49,6 +49,8 @@ fn main_window_has_only_its_own_commands() {
         "allow-set-store-paused",
         "allow-set-store-sync-interval",
         "allow-disconnect-store",
+        "allow-rename-store",
+        "allow-update-store-credentials",
         "allow-auto-settings",
         "allow-save-auto-settings",
         "allow-check-auto-ready",

@@ -76,6 +76,8 @@ pub fn run() {
             commands::store::set_store_paused,
             commands::store::set_store_sync_interval,
             commands::store::disconnect_store,
+            commands::store::rename_store,
+            commands::store::update_store_credentials,
             commands::auto::auto_settings,
             commands::auto::save_auto_settings,
             commands::auto::check_auto_ready,

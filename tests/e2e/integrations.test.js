@@ -63,6 +63,17 @@ test("Integrations: connect the demo WooCommerce store, test the connection, syn
   const status = await (await row(d, "Demo WooCommerce store")).findElement(By.css('[data-testid="store-sync-status"]'));
   assert.equal(await status.getAttribute("data-status"), "complete");
 
+  // Edit: a new name.
+  await openRowMenu(d, "Demo WooCommerce store");
+  await clickTestId(d, "store-edit");
+  const name = await byTestId(d, "edit-name");
+  await waitStill(d, name);
+  await name.sendKeys(Key.CONTROL, "a");
+  await name.sendKeys(Key.BACK_SPACE);
+  await name.sendKeys("Woo EU");
+  await clickTestId(d, "edit-save");
+  await settled(d, async () => (await row(d, "Woo EU")) !== null, 20_000, "the store is renamed");
+
   // On the Order page, the WooCommerce orders are there (numbered from #5001).
   await clickTestId(d, "nav-orders");
   const search = await byTestId(d, "orders-search", 20_000);

@@ -32,6 +32,7 @@ import type { DemoWooStore } from "./bindings/DemoWooStore";
 import type { DemoEtsyShop } from "./bindings/DemoEtsyShop";
 import type { BackgroundSync } from "./bindings/BackgroundSync";
 import type { CsvImport } from "./bindings/CsvImport";
+import type { StoreCredentialsInput } from "./bindings/StoreCredentialsInput";
 
 /** An error from a command: `{ code, message }` with a stable code. */
 export class CommandError extends Error {
@@ -98,6 +99,9 @@ export const api = {
   syncStoreNow: (id: number) => call<BackgroundSync>("sync_store_now", { id }),
   setStorePaused: (id: number, paused: boolean) => call<StoreView>("set_store_paused", { id, paused }),
   setStoreSyncInterval: (id: number, minutes: number) => call<StoreView>("set_store_sync_interval", { id, minutes }),
+  renameStore: (id: number, name: string) => call<StoreView>("rename_store", { id, name }),
+  updateStoreCredentials: (id: number, credentials: StoreCredentialsInput) =>
+    call<StoreView>("update_store_credentials", { id, credentials }),
   disconnectStore: (id: number) => call<StoreView>("disconnect_store", { id }),
   wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
   trackNow: () => call<TrackReport>("track_now"),

@@ -194,6 +194,25 @@ enum StoreCommand {
         #[arg(long)]
         minutes: u32,
     },
+    /// Rename a store.
+    Rename {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// New credentials for a connected store, checked before they replace the old ones:
+    /// WooCommerce --consumer-key and --consumer-secret, Shopify --token.
+    Keys {
+        #[arg(long)]
+        name: String,
+        #[arg(long, conflicts_with_all = ["consumer_key", "consumer_secret"])]
+        token: Option<String>,
+        #[arg(long, requires = "consumer_secret")]
+        consumer_key: Option<String>,
+        #[arg(long, requires = "consumer_key")]
+        consumer_secret: Option<String>,
+    },
     /// Disconnect: the credentials leave the keychain, the orders stay.
     Remove {
         #[arg(long)]
@@ -592,6 +611,24 @@ async fn run(cli: Cli) -> Result<()> {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let store = dd.set_store_sync_interval(dd.store_by_name(&name)?.id, minutes)?;
             println!("{} syncs every {} minutes", store.name, store.sync_interval_minutes);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Rename { name, to }) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let store = dd.rename_store(dd.store_by_name(&name)?.id, &to)?;
+            println!("Renamed {name} to {}", store.name);
+            Ok(())
+        }
+        Command::Store(StoreCommand::Keys { name, token, consumer_key, consumer_secret }) => {
+            use dropdock_core::integrations::StoreCredentialsInput;
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let credentials = match (token, consumer_key, consumer_secret) {
+                (Some(token), _, _) => StoreCredentialsInput::ShopifyToken { token },
+                (None, Some(consumer_key), Some(consumer_secret)) => StoreCredentialsInput::WooCommerce { consumer_key, consumer_secret },
+                _ => bail!("give --token (Shopify) or --consumer-key and --consumer-secret (WooCommerce)"),
+            };
+            let store = dd.update_store_credentials(dd.store_by_name(&name)?.id, &credentials).await?;
+            println!("New credentials for {} are checked and kept", store.name);
             Ok(())
         }
         Command::Store(StoreCommand::Remove { name }) => {

@@ -51,6 +51,14 @@ async fn woocommerce_store_commands() {
     assert!(first.trim().starts_with("Woo: Synchronize ") && first.trim().ends_with("Total additions 50, To update 0, fail 0"), "{first}");
     assert_eq!(ok(cli(&d, &["sync-due"])).trim(), "No store is due");
 
+    assert_eq!(ok(cli(&d, &["store", "rename", "--name", "Woo", "--to", "Woo EU"])).trim(), "Renamed Woo to Woo EU");
+    let wrong = cli(&d, &["store", "keys", "--name", "Woo EU", "--consumer-key", &key, "--consumer-secret", "cs_bad"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        ok(cli(&d, &["store", "keys", "--name", "Woo EU", "--consumer-key", &key, "--consumer-secret", &secret])).trim(),
+        "New credentials for Woo EU are checked and kept"
+    );
+    ok(cli(&d, &["store", "rename", "--name", "Woo EU", "--to", "Woo"]));
     assert_eq!(ok(cli(&d, &["store", "pause", "--name", "Woo"])).trim(), "Background sync paused for Woo");
     assert_eq!(ok(cli(&d, &["store", "interval", "--name", "Woo", "--minutes", "30"])).trim(), "Woo syncs every 30 minutes");
     assert_eq!(ok(cli(&d, &["store", "resume", "--name", "Woo"])).trim(), "Background sync resumed for Woo (every 30 minutes)");

@@ -28,6 +28,15 @@ pub const ALERT_AFTER_FAILURES: u32 = 3;
 /// orders fall out of what Shopify lets an app read.
 pub const SHOPIFY_STALE_AFTER_DAYS: i64 = 50;
 
+/// New credentials for a connected store (Integrations → Edit).
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum StoreCredentialsInput {
+    WooCommerce { consumer_key: String, consumer_secret: String },
+    ShopifyToken { token: String },
+}
+
 /// What one background run of one store did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -59,6 +68,53 @@ impl Dropdock {
             return Err(CoreError::InvalidInput("the sync interval is 1 to 1440 minutes".into()));
         }
         self.update_store(store_id, "sync_interval_minutes = ?2", params![store_id, minutes])
+    }
+
+    /// Renames a store (Integrations → Edit). Errors: an empty or too long name, a name another
+    /// store has.
+    pub fn rename_store(&self, store_id: i64, name: &str) -> Result<StoreView> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+            return Err(CoreError::InvalidInput("a name must be 1 to 80 printable characters".into()));
+        }
+        let taken = self.stores()?.iter().any(|s| s.id != store_id && s.name.eq_ignore_ascii_case(name));
+        if taken {
+            return Err(CoreError::InvalidInput(format!("a store named {name} is already connected")));
+        }
+        self.update_store(store_id, "name = ?2", params![store_id, name])
+    }
+
+    /// New credentials for a connected store (Integrations → Edit): checked with one read
+    /// against the store before they replace the old ones in the keychain. `credentials` is, by
+    /// platform: WooCommerce `consumer_key` + `consumer_secret`; Shopify `token`, or `client_id`
+    /// + `client_secret`. Errors: the wrong kind for the platform, credentials refused.
+    pub async fn update_store_credentials(&self, store_id: i64, credentials: &StoreCredentialsInput) -> Result<StoreView> {
+        let store = self.store(store_id)?;
+        let secret = match (store.platform.as_str(), credentials) {
+            ("woocommerce", StoreCredentialsInput::WooCommerce { consumer_key, consumer_secret }) => {
+                let keys = crate::stores::woocommerce::WooCredentials {
+                    consumer_key: consumer_key.trim().to_owned(),
+                    consumer_secret: consumer_secret.trim().to_owned(),
+                };
+                crate::stores::woocommerce::WooClient::new(self.http_client().clone(), &store.base_url, keys.clone())
+                    .check()
+                    .await?;
+                serde_json::to_string(&keys).expect("keys serialise")
+            }
+            ("shopify", StoreCredentialsInput::ShopifyToken { token }) => {
+                let client = crate::stores::shopify::ShopifyClient::new(self.http_client().clone(), &store.base_url, token.trim().to_owned());
+                crate::stores::StoreConnector::verify(&client).await?;
+                token.trim().to_owned()
+            }
+            (platform, _) => {
+                return Err(CoreError::InvalidInput(format!(
+                    "these are not credentials a {platform} store takes; for Etsy, connect again to allow access"
+                )))
+            }
+        };
+        self.secrets().set(&crate::secrets::store_token_key(store_id), &secret)?;
+        self.stores.lock().expect("stores lock").remove(&store_id);
+        self.update_store(store_id, "consecutive_failures = 0, last_sync_error = NULL", params![store_id])
     }
 
     /// Disconnects a store: its credentials leave the keychain and background sync stops. Its

@@ -94,6 +94,20 @@ async fn background_runs_follow_the_watermark_and_survive_faults() {
     assert_eq!(dd.set_store_sync_interval(store.id, 0).unwrap_err().code(), ErrorCode::InvalidInput);
     assert_eq!(dd.set_store_sync_interval(store.id, 30).unwrap().sync_interval_minutes, 30);
 
+    // Edit: a new name (not one another store has), and new keys, checked before they replace
+    // the old ones.
+    use dropdock_core::integrations::StoreCredentialsInput;
+    assert_eq!(dd.rename_store(store.id, "Demo Shopify store").unwrap_err().code(), ErrorCode::InvalidInput);
+    assert_eq!(dd.rename_store(store.id, "Woo EU").unwrap().name, "Woo EU");
+    let wrong = StoreCredentialsInput::WooCommerce { consumer_key: woo.consumer_key(), consumer_secret: "cs_wrong".into() };
+    assert_eq!(dd.update_store_credentials(store.id, &wrong).await.unwrap_err().code(), ErrorCode::Auth);
+    dd.test_store_connection(store.id).await.unwrap(); // the old keys are still there
+    let token = StoreCredentialsInput::ShopifyToken { token: "shpat_x".into() };
+    assert_eq!(dd.update_store_credentials(store.id, &token).await.unwrap_err().code(), ErrorCode::InvalidInput);
+    let right = StoreCredentialsInput::WooCommerce { consumer_key: woo.consumer_key(), consumer_secret: woo.consumer_secret() };
+    dd.update_store_credentials(store.id, &right).await.unwrap();
+    dd.rename_store(store.id, "Woo").unwrap();
+
     // Disconnect: the keys leave the keychain, the orders stay, sync stops; connecting the same
     // name again revives the store with its orders.
     let gone = dd.disconnect_store(store.id).unwrap();

@@ -159,6 +159,24 @@ pub fn set_store_sync_interval(state: State<'_, AppState>, id: i64, minutes: u32
     state.dd.set_store_sync_interval(id, minutes).map_err(to_body)
 }
 
+/// Edit → name.
+#[tauri::command]
+pub fn rename_store(app: AppHandle, state: State<'_, AppState>, id: i64, name: String) -> CommandResult<StoreView> {
+    let result = state.dd.rename_store(id, &name).map_err(to_body);
+    let _ = app.emit(ORDERS_CHANGED, ());
+    result
+}
+
+/// Edit → new credentials, checked before they replace the old ones.
+#[tauri::command]
+pub async fn update_store_credentials(
+    state: State<'_, AppState>,
+    id: i64,
+    credentials: dropdock_core::integrations::StoreCredentialsInput,
+) -> CommandResult<StoreView> {
+    state.dd.update_store_credentials(id, &credentials).await.map_err(to_body)
+}
+
 /// Disconnect: the credentials leave the keychain; the orders stay.
 #[tauri::command]
 pub fn disconnect_store(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<StoreView> {

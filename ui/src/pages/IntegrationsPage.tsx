@@ -5,6 +5,7 @@ import { notifications } from "@mantine/notifications";
 import {
   IconAlertTriangle,
   IconDots,
+  IconPencil,
   IconFileImport,
   IconPlayerPause,
   IconPlayerPlay,
@@ -18,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { StoreView } from "../bindings/StoreView";
 import { ConnectStoreModal } from "../components/ConnectStoreModal";
+import { EditStoreModal } from "../components/EditStoreModal";
 import { ImportCsvModal } from "../components/ImportCsvModal";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
@@ -26,8 +28,8 @@ import { dateTime, number } from "../format";
 const SYNC_COLORS: Record<string, string> = { complete: "green", partial: "yellow", failed: "red" };
 const PLATFORM_NAMES: Record<string, string> = { shopify: "Shopify", woocommerce: "WooCommerce", etsy: "Etsy", csv: "CSV" };
 
-/** One connected store: its sync state and its actions (Test connection, Sync now, Pause, Disconnect). */
-function StoreRow({ store }: { store: StoreView }) {
+/** One connected store: its sync state and its actions (Test connection, Sync now, Edit, Pause, Disconnect). */
+function StoreRow({ store, onEdit }: { store: StoreView; onEdit: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const refresh = () => {
@@ -126,6 +128,11 @@ function StoreRow({ store }: { store: StoreView }) {
             <Menu.Item leftSection={<IconRefresh size={16} />} onClick={() => syncNow.mutate()} disabled={store.disconnected} data-testid="store-sync-now">
               {t("integrations.syncNow")}
             </Menu.Item>
+            {!store.disconnected && (
+              <Menu.Item leftSection={<IconPencil size={16} />} onClick={onEdit} data-testid="store-edit">
+                {t("integrations.edit")}
+              </Menu.Item>
+            )}
             {!store.disconnected &&
               (store.paused ? (
                 <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() => pause.mutate(false)} data-testid="store-resume">
@@ -159,6 +166,7 @@ export function IntegrationsPage() {
   const suppliers = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false) });
   const [connecting, setConnecting] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [editing, setEditing] = useState<StoreView | null>(null);
   const sandboxBadge = <Badge size="sm" color="grape" variant="light">{t("integrations.sandbox")}</Badge>;
   return (
     <>
@@ -178,6 +186,7 @@ export function IntegrationsPage() {
       />
       <ConnectStoreModal opened={connecting} onClose={() => setConnecting(false)} />
       <ImportCsvModal opened={importing} onClose={() => setImporting(false)} />
+      <EditStoreModal store={editing} onClose={() => setEditing(null)} />
       <Stack gap="lg">
         <Card withBorder padding={0}>
           <Text fw={600} p="md">{t("integrations.stores")}</Text>
@@ -198,7 +207,7 @@ export function IntegrationsPage() {
                   </Table.Thead>
                   <Table.Tbody>
                     {rows.map((s) => (
-                      <StoreRow key={s.id} store={s} />
+                      <StoreRow key={s.id} store={s} onEdit={() => setEditing(s)} />
                     ))}
                   </Table.Tbody>
                 </Table>
