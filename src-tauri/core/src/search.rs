@@ -15,6 +15,12 @@ use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
 /// order, its line items or its shipments).
 pub fn reindex_order(conn: &Connection, order_id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM order_search WHERE rowid = ?1")?.execute([order_id])?;
+    index_new_order(conn, order_id)
+}
+
+/// Indexes an order that has no entry yet (a new order), without the delete of
+/// [`reindex_order`].
+pub fn index_new_order(conn: &Connection, order_id: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO order_search (rowid, name, customer, email, skus, titles, tracking)
          SELECT o.id, o.name, COALESCE(o.customer_name, ''), COALESCE(o.email, ''),

@@ -101,7 +101,11 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
             (tx.last_insert_rowid(), Upsert::Added)
         }
     };
-    tx.prepare_cached("DELETE FROM address WHERE order_id = ?1")?.execute([order_id])?;
+    // A new order has nothing to replace: its old address, line items and index entry are skipped.
+    let fresh = outcome == Upsert::Added;
+    if !fresh {
+        tx.prepare_cached("DELETE FROM address WHERE order_id = ?1")?.execute([order_id])?;
+    }
     if let Some(a) = &order.shipping_address {
         tx.prepare_cached(
             "INSERT INTO address (order_id, name, address1, address2, city, province, zip, country_code, phone)
@@ -120,7 +124,9 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
         ])?;
     }
     // Line items keep their local ids (sub-orders point at them); removed lines drop to quantity 0.
-    tx.prepare_cached("UPDATE line_item SET quantity = 0 WHERE order_id = ?1")?.execute([order_id])?;
+    if !fresh {
+        tx.prepare_cached("UPDATE line_item SET quantity = 0 WHERE order_id = ?1")?.execute([order_id])?;
+    }
     for (position, item) in order.line_items.iter().enumerate() {
         tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping, product_ref)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -130,7 +136,11 @@ pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: Dat
         )?;
     }
     refresh_order_status(tx, order_id)?;
-    crate::search::reindex_order(tx, order_id)?;
+    if fresh {
+        crate::search::index_new_order(tx, order_id)?;
+    } else {
+        crate::search::reindex_order(tx, order_id)?;
+    }
     Ok((order_id, outcome))
 }
 
