@@ -2,7 +2,7 @@
 //! here, not in timed tests (run it with `--release`).
 //!
 //! - ingest: parse + upsert of recorded Admin API order nodes, pages of 250 in one transaction
-//!   each, one core, no network;
+//!   each (`upsert_page`, as a sync stores a page), one core, no network;
 //! - the Order page's queries with N orders stored: first page of 50, a full-text search, a
 //!   filter change (p50/p95/max over `runs` calls each), the Dashboard, a CSV export of 1,000.
 //!
@@ -20,7 +20,7 @@ use dropdock_core::model::OrderStatus;
 use dropdock_core::order_actions::{export_orders_csv, OrderSelection};
 use dropdock_core::search::{query_orders, OrderQuery};
 use dropdock_core::stores::shopify::parse_order;
-use dropdock_core::sync::upsert_order;
+use dropdock_core::sync::upsert_page;
 use dropdock_sandbox::{seed, shopify::order_node, SandboxConfig};
 use rusqlite::params;
 
@@ -73,11 +73,11 @@ pub fn run(orders: usize, runs: usize, keep: Option<std::path::PathBuf>) -> Resu
     let started = Instant::now();
     for (page, chunk) in nodes.chunks(250).enumerate() {
         db.write(|tx| {
-            let now = Utc::now();
-            for node in chunk {
-                let order = parse_order(node).map_err(|r| dropdock_core::CoreError::InvalidInput(r.reason))?;
-                upsert_order(tx, 1 + (page % 2) as i64, &order, now)?;
-            }
+            let orders = chunk
+                .iter()
+                .map(|node| parse_order(node).map_err(|r| dropdock_core::CoreError::InvalidInput(r.reason)))
+                .collect::<dropdock_core::error::Result<Vec<_>>>()?;
+            upsert_page(tx, 1 + (page % 2) as i64, &orders, Utc::now())?;
             Ok(())
         })?;
     }

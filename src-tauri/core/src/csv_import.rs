@@ -430,8 +430,8 @@ impl Dropdock {
                         tx.last_insert_rowid()
                     }
                 };
-                for order in &parsed.orders {
-                    match crate::sync::upsert_order(tx, store_id, order, now)?.1 {
+                for (_, outcome) in crate::sync::upsert_page(tx, store_id, &parsed.orders, now)? {
+                    match outcome {
                         crate::sync::Upsert::Added => additions += 1,
                         crate::sync::Upsert::Updated => updates += 1,
                         crate::sync::Upsert::Unchanged => unchanged += 1,

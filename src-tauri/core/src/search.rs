@@ -15,12 +15,15 @@ use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
 /// order, its line items or its shipments).
 pub fn reindex_order(conn: &Connection, order_id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM order_search WHERE rowid = ?1")?.execute([order_id])?;
-    index_new_order(conn, order_id)
+    index_orders(conn, &[order_id])
 }
 
-/// Indexes an order that has no entry yet (a new order), without the delete of
-/// [`reindex_order`].
-pub fn index_new_order(conn: &Connection, order_id: i64) -> Result<()> {
+/// Indexes orders that have no entry yet (new orders), all in one statement.
+pub fn index_orders(conn: &Connection, order_ids: &[i64]) -> Result<()> {
+    if order_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(order_ids).expect("ids serialise");
     conn.prepare_cached(
         "INSERT INTO order_search (rowid, name, customer, email, skus, titles, tracking)
          SELECT o.id, o.name, COALESCE(o.customer_name, ''), COALESCE(o.email, ''),
@@ -28,9 +31,9 @@ pub fn index_new_order(conn: &Connection, order_id: i64) -> Result<()> {
                 COALESCE((SELECT group_concat(li.title, ' ') FROM line_item li WHERE li.order_id = o.id), ''),
                 COALESCE((SELECT group_concat(sh.tracking_number, ' ') FROM supplier_order so
                           JOIN shipment sh ON sh.supplier_order_id = so.id WHERE so.order_id = o.id), '')
-         FROM orders o WHERE o.id = ?1",
+         FROM orders o WHERE o.id IN (SELECT value FROM json_each(?1))",
     )?
-    .execute([order_id])?;
+    .execute([ids])?;
     Ok(())
 }
 
