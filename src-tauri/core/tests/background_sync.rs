@@ -121,3 +121,41 @@ async fn background_runs_follow_the_watermark_and_survive_faults() {
     assert!(!back.disconnected && !back.paused);
     assert_eq!(back.order_count, 51);
 }
+
+/// On Shopify (`updated_at:>=`) and Etsy (`min_last_modified`, whole seconds) too: an order
+/// updated exactly at the watermark, never seen, is picked up once; the order that set the
+/// watermark is read again but not counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_at_the_watermark_are_neither_lost_nor_counted_twice_on_shopify_and_etsy() {
+    let (sandbox, dd, shop_id, _dir) =
+        common::synced_sandbox(SandboxConfig { orders: 100, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+    let now = Utc::now();
+
+    // Shopify: the demo's Sync Order set the watermark.
+    let mark = dd.store(shop_id).unwrap().watermark.expect("a clean 60-day run sets the watermark");
+    let template = sandbox.shop().order_names()[0].clone();
+    sandbox.shop().add_copy(&template, "#9001", mark);
+    let run = dd.sync_store_in_background(shop_id, now + Duration::minutes(10)).await.unwrap();
+    assert_eq!((run.summary.additions, run.summary.updates), (1, 0), "{}", run.summary.line);
+    let again = dd.sync_store_in_background(shop_id, now + Duration::minutes(20)).await.unwrap();
+    assert_eq!((again.summary.additions, again.summary.updates), (0, 0), "{}", again.summary.line);
+    dd.order_id_by_name("#9001").unwrap();
+
+    // Etsy.
+    let etsy = sandbox.etsy();
+    let (keystring, secret) = etsy.app_keys();
+    let pending = dd.begin_etsy_connect("Etsy", &etsy.url(), &keystring, &secret, 0).await.unwrap();
+    reqwest::get(&pending.authorize_url).await.unwrap();
+    let store = dd.finish_etsy_connect(pending, std::time::Duration::from_secs(5)).await.unwrap();
+    let first = dd.sync_store_in_background(store.id, now).await.unwrap();
+    assert_eq!(first.summary.additions, 20, "{}", first.summary.line);
+    let mark = dd.store(store.id).unwrap().watermark.unwrap();
+    let mut late = etsy.receipts()[0].clone();
+    late["receipt_id"] = 3_199_999_999u64.into();
+    late["updated_timestamp"] = mark.timestamp().into();
+    etsy.add_receipt(late);
+    let run = dd.sync_store_in_background(store.id, now + Duration::minutes(10)).await.unwrap();
+    assert_eq!((run.summary.additions, run.summary.updates), (1, 0), "{}", run.summary.line);
+    let again = dd.sync_store_in_background(store.id, now + Duration::minutes(20)).await.unwrap();
+    assert_eq!((again.summary.additions, again.summary.updates), (0, 0), "{}", again.summary.line);
+}

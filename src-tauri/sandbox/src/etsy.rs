@@ -232,6 +232,13 @@ impl EtsyHandle {
         self.world.lock().expect("world").etsy.receipts.clone()
     }
 
+    /// Adds a receipt (Etsy's `ShopReceipt` shape).
+    pub fn add_receipt(&self, receipt: Value) {
+        let mut w = self.world.lock().expect("world");
+        w.etsy.receipts.push(receipt);
+        w.save();
+    }
+
     /// New access tokens last this long.
     pub fn set_access_lifetime(&self, seconds: i64) {
         self.world.lock().expect("world").etsy_runtime.access_lifetime_secs = Some(seconds);

@@ -489,6 +489,22 @@ impl ShopHandle {
         })
     }
 
+    /// Adds a copy of order `template` as a new order `name`, updated at `updated_at` (orders
+    /// taken while a sync ran, for watermark tests).
+    pub fn add_copy(&self, template: &str, name: &str, updated_at: DateTime<Utc>) {
+        self.with(|w| {
+            let Some(mut order) = w.shop.orders.iter().find(|o| o.name == template).cloned() else { return };
+            order.id = w.shop.next_id;
+            w.shop.next_id += 1;
+            order.name = name.to_owned();
+            order.updated_at = updated_at;
+            for (k, line) in order.line_items.iter_mut().enumerate() {
+                line.id = order.id * 100 + k as u64;
+            }
+            w.shop.orders.push(order);
+        })
+    }
+
     /// Adds an order served exactly as `node` (any JSON), updated now. Returns its internal id.
     pub fn add_raw_order(&self, node: Value) -> u64 {
         self.with(|w| {
