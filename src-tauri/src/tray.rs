@@ -1,17 +1,70 @@
-//! The tray icon. On Linux tray clicks do not fire, so every action is in the menu.
+//! The tray icon. On Linux tray clicks do not fire, so every action is in the menu: the counts
+//! (To order, Processing, Shipped today), Open, Sync now, Pause/Resume Auto Fulfillment, Quit.
+//! The menu is rebuilt whenever orders or Auto Fulfillment change.
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Listener, Manager, Wry};
 
-use crate::state::{AppState, ORDERS_CHANGED};
+use crate::state::{AppState, AUTO_CHANGED, ORDERS_CHANGED};
 
-pub fn create(app: &AppHandle) -> tauri::Result<()> {
+const TRAY_ID: &str = "main";
+
+/// The merchant's offset from UTC now, in minutes ("shipped today" is their day).
+fn local_offset_minutes() -> i32 {
+    chrono::Local::now().offset().local_minus_utc() / 60
+}
+
+fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+    let state = app.state::<AppState>();
+    let counts = state.dd.tray_counts(local_offset_minutes()).ok();
+    let auto = state.dd.auto_settings().ok();
+    let line = |id: &str, label: String| MenuItem::with_id(app, id, label, false, None::<&str>);
+    let (to_order, processing, shipped) = match counts {
+        Some(c) => (c.to_order.to_string(), c.processing.to_string(), c.shipped_today.to_string()),
+        None => ("–".into(), "–".into(), "–".into()),
+    };
+    let to_order = line("count-to-order", format!("To order: {to_order}"))?;
+    let processing = line("count-processing", format!("Processing: {processing}"))?;
+    let shipped = line("count-shipped", format!("Shipped today: {shipped}"))?;
     let open = MenuItem::with_id(app, "open", "Open Dropdock", true, None::<&str>)?;
     let sync = MenuItem::with_id(app, "sync", "Sync now", true, None::<&str>)?;
+    let auto_label = match &auto {
+        Some(a) if a.enabled => "Pause Auto Fulfillment",
+        _ => "Resume Auto Fulfillment",
+    };
+    let auto_item = MenuItem::with_id(app, "auto", auto_label, auto.is_some(), None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &sync, &PredefinedMenuItem::separator(app)?, &quit])?;
-    let mut builder = TrayIconBuilder::with_id("main").tooltip("Dropdock").menu(&menu).show_menu_on_left_click(true);
+    Menu::with_items(
+        app,
+        &[
+            &to_order,
+            &processing,
+            &shipped,
+            &PredefinedMenuItem::separator(app)?,
+            &open,
+            &sync,
+            &auto_item,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
+    )
+}
+
+/// Rebuilds the menu with fresh counts and the Auto Fulfillment switch's state.
+pub fn refresh(app: &AppHandle) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
+    match build_menu(app) {
+        Ok(menu) => {
+            let _ = tray.set_menu(Some(menu));
+        }
+        Err(e) => tracing::warn!(error = %e, "tray menu not rebuilt"),
+    }
+}
+
+pub fn create(app: &AppHandle) -> tauri::Result<()> {
+    let menu = build_menu(app)?;
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID).tooltip("Dropdock").menu(&menu).show_menu_on_left_click(true);
     if let Some(icon) = app.default_window_icon() {
         builder = builder.icon(icon.clone());
     }
@@ -22,24 +75,50 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move { sync_all(&app).await });
             }
+            "auto" => {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move { toggle_auto(&app).await });
+            }
             "quit" => app.exit(0),
             _ => {}
         })
         .build(app)?;
+    for event in [ORDERS_CHANGED, AUTO_CHANGED] {
+        let handle = app.clone();
+        app.listen_any(event, move |_| refresh(&handle));
+    }
     Ok(())
 }
 
-/// "Sync now": every store, last 7 days, one after the other (the seed: one store at a time).
+/// "Sync now": every connected store at once, from where its last clean sync left off.
 async fn sync_all(app: &AppHandle) {
     let state = app.state::<AppState>();
     let Ok(stores) = state.dd.stores() else { return };
-    for store in stores {
-        match state.dd.sync(store.id, 7).await {
-            Ok(summary) => crate::notifier::notify(app, &store.name, &summary.line),
+    let now = chrono::Utc::now();
+    for store in stores.into_iter().filter(|s| !s.disconnected && s.platform != "csv") {
+        match state.dd.sync_store_in_background(store.id, now).await {
+            Ok(run) => crate::notifier::notify(app, &store.name, &run.summary.line),
             Err(e) => crate::notifier::notify(app, &format!("{}: sync failed", store.name), &e.to_string()),
         }
     }
     let _ = app.emit(ORDERS_CHANGED, ());
+}
+
+/// "Pause/Resume Auto Fulfillment": the page's switch, from the tray. Turning it on checks the
+/// payment method like the page does; a refusal is a notification with what to do.
+async fn toggle_auto(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let enabled = state.dd.auto_settings().map(|s| s.enabled).unwrap_or(false);
+    let result = if enabled { state.dd.disable_auto().map(|_| ()) } else { state.dd.enable_auto().await.map(|_| ()) };
+    match result {
+        Ok(()) => crate::notifier::notify(
+            app,
+            "Auto Fulfillment",
+            if enabled { "Paused from the tray." } else { "Resumed from the tray." },
+        ),
+        Err(e) => crate::notifier::notify(app, "Auto Fulfillment was not resumed", &e.to_string()),
+    }
+    let _ = app.emit(AUTO_CHANGED, ());
 }
 
 /// Shows, restores and focuses the main window (tray "Open", a second launch).

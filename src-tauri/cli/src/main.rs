@@ -69,6 +69,9 @@ enum Command {
     /// Orders from a CSV file (other stores): Shopify's order export or Dropdock's template.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The tray's figures: orders to send, orders with their suppliers, shipments today (this
+    /// computer's clock).
+    Counts,
     /// Background sync, once: every store that is due (never synced, or its interval passed),
     /// since its watermark. Prints one summary line per store.
     SyncDue,
@@ -650,6 +653,13 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import(ImportCommand::Template) => {
             println!("{}", dropdock_core::csv_import::TEMPLATE_HEADER.join(","));
             println!("1001,2026-11-01T10:00:00Z,paid,USD,29.98,ann@example.com,Ann Lee,Ann Lee,1 High Street,,Leeds,,LS1 4DY,GB,+44 113 496 0000,MUG-01,Ceramic Mug,2,14.99,true");
+            Ok(())
+        }
+        Command::Counts => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let offset = chrono::Local::now().offset().local_minus_utc() / 60;
+            let c = dd.tray_counts(offset)?;
+            println!("To order {}, Processing {}, Shipped today {}", c.to_order, c.processing, c.shipped_today);
             Ok(())
         }
         Command::SyncDue => {

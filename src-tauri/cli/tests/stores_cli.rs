@@ -50,6 +50,8 @@ async fn woocommerce_store_commands() {
     let first = ok(cli(&d, &["sync-due"]));
     assert!(first.trim().starts_with("Woo: Synchronize ") && first.trim().ends_with("Total additions 50, To update 0, fail 0"), "{first}");
     assert_eq!(ok(cli(&d, &["sync-due"])).trim(), "No store is due");
+    let paid = woo.orders().iter().filter(|o| o["status"] == "processing").count();
+    assert_eq!(ok(cli(&d, &["counts"])).trim(), format!("To order {paid}, Processing 0, Shipped today 0"));
 
     assert_eq!(ok(cli(&d, &["store", "rename", "--name", "Woo", "--to", "Woo EU"])).trim(), "Renamed Woo to Woo EU");
     let wrong = cli(&d, &["store", "keys", "--name", "Woo EU", "--consumer-key", &key, "--consumer-secret", "cs_bad"]);

@@ -674,6 +674,11 @@ impl Dropdock {
         self.db.read(|c| crate::dashboard::dashboard(c, request, Utc::now()))
     }
 
+    /// The tray menu's figures (see [`crate::dashboard::TrayCounts`]).
+    pub fn tray_counts(&self, utc_offset_minutes: i32) -> Result<crate::dashboard::TrayCounts> {
+        self.db.read(|c| crate::dashboard::tray_counts(c, utc_offset_minutes, Utc::now()))
+    }
+
     // ---- reads --------------------------------------------------------------------------
 
     pub fn orders(&self, status: Option<OrderStatus>, limit: u32) -> Result<Vec<OrderRow>> {

@@ -133,3 +133,41 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
         late_since,
     })
 }
+
+/// The tray menu's figures: orders to send, orders with their suppliers, and shipments detected
+/// since midnight on the merchant's clock (`utc_offset_minutes` from UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TrayCounts {
+    #[ts(type = "number")]
+    pub to_order: i64,
+    #[ts(type = "number")]
+    pub processing: i64,
+    #[ts(type = "number")]
+    pub shipped_today: i64,
+}
+
+/// [`TrayCounts`] at `now`. Errors: an offset beyond 18 hours.
+pub fn tray_counts(conn: &Connection, utc_offset_minutes: i32, now: DateTime<Utc>) -> Result<TrayCounts> {
+    let offset = FixedOffset::east_opt(utc_offset_minutes * 60)
+        .filter(|_| utc_offset_minutes.abs() <= 18 * 60)
+        .ok_or_else(|| CoreError::InvalidInput("a UTC offset is at most 18 hours".into()))?;
+    let midnight = now
+        .with_timezone(&offset)
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(offset)
+        .unwrap()
+        .with_timezone(&Utc);
+    let count = |status: &str| -> Result<i64> {
+        Ok(conn.prepare_cached("SELECT COUNT(*) FROM orders WHERE status = ?1")?.query_row([status], |r| r.get(0))?)
+    };
+    Ok(TrayCounts {
+        to_order: count("to_order")?,
+        processing: count("processing")?,
+        shipped_today: conn
+            .prepare_cached("SELECT COUNT(*) FROM shipment WHERE detected_at >= ?1")?
+            .query_row([midnight], |r| r.get(0))?,
+    })
+}

@@ -135,6 +135,13 @@ async fn sync_ship_track_end_to_end() {
     assert_eq!(mixed_fulfillments.len(), 2);
     assert!(mixed_fulfillments.iter().all(|f| !f.line_item_skus.is_empty()));
 
+    // The tray: 4 shipments today (on any clock whose day began before them), none processing.
+    let tray = dd.tray_counts(0).unwrap();
+    assert_eq!(tray.shipped_today, 4);
+    assert_eq!(tray.processing, dd.orders(Some(OrderStatus::Processing), 1000).unwrap().len() as i64);
+    assert_eq!(tray.to_order, dd.orders(Some(OrderStatus::ToOrder), 1000).unwrap().len() as i64);
+    assert!(dd.tray_counts(24 * 60).is_err());
+
     // A second poll changes nothing at the store.
     let rerun = dd.track().await.unwrap();
     assert_eq!((rerun.new_shipments.len(), rerun.pushed), (0, 0));
