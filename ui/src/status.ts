@@ -6,6 +6,7 @@ export const STATUS_TABS: { status: OrderStatus; color: string }[] = [
   { status: "to_order", color: "blue" },
   { status: "processing", color: "yellow" },
   { status: "shipped", color: "cyan" },
+  { status: "partially_fulfilled", color: "teal" },
   { status: "fulfilled", color: "green" },
   { status: "failed", color: "red" },
 ];

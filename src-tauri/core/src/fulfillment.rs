@@ -157,7 +157,7 @@ pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<Hold>> {
 pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Result<()> {
     let hold = match status {
         OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed => hold_reason(conn, order_id)?,
-        OrderStatus::Processing | OrderStatus::Shipped | OrderStatus::Fulfilled => None,
+        OrderStatus::Processing | OrderStatus::Shipped | OrderStatus::PartiallyFulfilled | OrderStatus::Fulfilled => None,
     };
     match hold {
         Some(hold) => conn

@@ -87,6 +87,9 @@ pub enum OrderStatus {
     Processing,
     /// Every sub-order shipped; tracking not yet accepted by the store.
     Shipped,
+    /// The store accepted the tracking of some sub-orders, not all yet (a multi-supplier order
+    /// whose suppliers ship at different times).
+    PartiallyFulfilled,
     /// The store shows the order fulfilled.
     Fulfilled,
     /// A sub-order was refused by the supplier: the merchant must act.
@@ -94,11 +97,12 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 6] = [
+    pub const ALL: [OrderStatus; 7] = [
         OrderStatus::AwaitingPayment,
         OrderStatus::ToOrder,
         OrderStatus::Processing,
         OrderStatus::Shipped,
+        OrderStatus::PartiallyFulfilled,
         OrderStatus::Fulfilled,
         OrderStatus::Failed,
     ];
@@ -110,6 +114,7 @@ impl OrderStatus {
             OrderStatus::ToOrder => "to_order",
             OrderStatus::Processing => "processing",
             OrderStatus::Shipped => "shipped",
+            OrderStatus::PartiallyFulfilled => "partially_fulfilled",
             OrderStatus::Fulfilled => "fulfilled",
             OrderStatus::Failed => "failed",
         }
@@ -122,6 +127,7 @@ impl OrderStatus {
             OrderStatus::ToOrder => "To order",
             OrderStatus::Processing => "Processing",
             OrderStatus::Shipped => "Shipped",
+            OrderStatus::PartiallyFulfilled => "Partially fulfilled",
             OrderStatus::Fulfilled => "Fulfilled",
             OrderStatus::Failed => "Failed",
         }

@@ -189,6 +189,9 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
         OrderStatus::Fulfilled
     } else if subs.iter().any(|s| s.0 == "failed") {
         OrderStatus::Failed
+    } else if subs.iter().any(|s| s.2) {
+        // The store has some sub-orders' tracking, not all yet.
+        OrderStatus::PartiallyFulfilled
     } else if !subs.is_empty() && subs.iter().all(|s| s.1) {
         OrderStatus::Shipped
     } else if !subs.is_empty() {

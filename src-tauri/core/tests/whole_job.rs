@@ -291,3 +291,52 @@ async fn an_expiring_access_token_is_renewed_with_the_refresh_token() {
     }
     assert_eq!(cj.refreshes(), 3);
 }
+
+/// A two-supplier order whose suppliers ship at different times: partially fulfilled in the
+/// store and on the Order page after the first, fulfilled after the second, with two fulfilments
+/// each holding its supplier's line items.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_two_supplier_order_is_partially_then_fully_fulfilled() {
+    let Setup { sandbox, dd, store_id, _dir } =
+        setup(SandboxConfig { orders: 60, ship_after: Duration::from_secs(3600), ..SandboxConfig::default() }, Duration::from_secs(10)).await;
+    dd.sync(store_id, 60).await.unwrap();
+    let shop = sandbox.shop();
+    let mixed = dd
+        .orders(Some(OrderStatus::ToOrder), 1000)
+        .unwrap()
+        .into_iter()
+        .find(|o| {
+            let d = dd.order_detail(o.id).unwrap();
+            d.hold_reason.is_none() && d.line_items.iter().filter_map(|l| l.supplier_name.clone()).collect::<HashSet<_>>().len() == 2
+        })
+        .expect("a multi-supplier order");
+    dd.ship(mixed.id).await.unwrap();
+    let supplier_skus = |i: usize| -> HashSet<String> { sandbox.supplier(i).catalog().into_iter().map(|v| v.sku).collect() };
+
+    sandbox.supplier(0).ship_all_now();
+    let first = dd.track().await.unwrap();
+    assert_eq!(first.pushed, 1, "{first:?}");
+    assert_eq!(shop.fulfillment_status(&mixed.name), Some("PARTIALLY_FULFILLED"));
+    assert_eq!(dd.order_detail(mixed.id).unwrap().order.status, OrderStatus::PartiallyFulfilled);
+    assert_eq!(dd.tray_counts(0).unwrap().shipped_today, 1);
+    let one = shop.fulfillments(&mixed.name);
+    assert_eq!(one.len(), 1);
+    assert!(one[0].line_item_skus.iter().all(|s| supplier_skus(0).contains(s)), "{one:?}");
+
+    sandbox.supplier(1).ship_all_now();
+    let second = dd.track().await.unwrap();
+    assert_eq!(second.pushed, 1, "{second:?}");
+    assert_eq!(shop.fulfillment_status(&mixed.name), Some("FULFILLED"));
+    assert_eq!(dd.order_detail(mixed.id).unwrap().order.status, OrderStatus::Fulfilled);
+    let two = shop.fulfillments(&mixed.name);
+    assert_eq!(two.len(), 2);
+    assert!(two.iter().any(|f| !f.line_item_skus.is_empty() && f.line_item_skus.iter().all(|s| supplier_skus(1).contains(s))), "{two:?}");
+    // A crash between the store's reply and Dropdock's record: the pushes are forgotten locally;
+    // the rerun finds the fulfilments by their tracking numbers and creates no third.
+    let conn = rusqlite::Connection::open(_dir.path().join(dropdock_core::db::DB_FILE)).unwrap();
+    conn.execute("UPDATE shipment SET pushed_at = NULL, store_fulfillment_id = NULL", []).unwrap();
+    let rerun = dd.track().await.unwrap();
+    assert_eq!(rerun.pushed, 2, "{rerun:?}");
+    assert_eq!(shop.fulfillments(&mixed.name).len(), 2);
+    assert_eq!(dd.order_detail(mixed.id).unwrap().order.status, OrderStatus::Fulfilled);
+}

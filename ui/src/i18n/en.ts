@@ -41,6 +41,7 @@ export const en = {
     to_order: "To order",
     processing: "Processing",
     shipped: "Shipped",
+    partially_fulfilled: "Partially fulfilled",
     fulfilled: "Fulfilled",
     failed: "Failed",
   },

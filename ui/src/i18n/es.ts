@@ -43,6 +43,7 @@ export const es: Messages = {
     to_order: "Por pedir",
     processing: "En proceso",
     shipped: "Enviado",
+    partially_fulfilled: "Parcialmente enviado",
     fulfilled: "Completado",
     failed: "Fallido",
   },

@@ -43,6 +43,7 @@ export const zh: Messages = {
     to_order: "待下单",
     processing: "处理中",
     shipped: "已发货",
+    partially_fulfilled: "部分履约",
     fulfilled: "已履约",
     failed: "失败",
   },
