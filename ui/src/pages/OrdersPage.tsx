@@ -211,7 +211,14 @@ export function OrdersPage() {
         </Group>
       </Group>
       <Card withBorder padding={0}>
-        <Tabs value={tab} onChange={(v) => setTab((v as OrderStatus | "all") ?? "all")} px="md" pt="xs">
+        <Tabs
+          value={tab}
+          onChange={(v) => setTab((v as OrderStatus | "all") ?? "all")}
+          px="md"
+          pt="xs"
+          // One row of tabs: tighter padding, and a scroll on narrow windows instead of a wrap.
+          styles={{ list: { flexWrap: "nowrap", overflowX: "auto", scrollbarWidth: "thin" }, tab: { paddingInline: 12, flexShrink: 0 } }}
+        >
           <Tabs.List>
             <Tabs.Tab value="all" data-testid="tab-all">
               {t("orders.all")} <Badge size="sm" variant="light" color="gray" ml={4} data-testid="count-all" data-count={total}>{number(total)}</Badge>
