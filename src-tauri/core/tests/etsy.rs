@@ -48,11 +48,38 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     let id = dd.order_id_by_name(&format!("#{}", receipt["receipt_id"])).unwrap();
     assert_eq!(dd.order_detail(id).unwrap().line_items[0].sku.as_deref(), receipt["transactions"][0]["sku"].as_str());
 
+    // Tracking goes back to Etsy (createReceiptShipment), once, even after a crash-rerun.
+    let paid = dd
+        .orders(Some(dropdock_core::model::OrderStatus::ToOrder), 1000)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.store_name == "Etsy" && dd.order_detail(o.id).unwrap().hold_reason.is_none())
+        .expect("a paid Etsy order");
+    let shipped = dd.ship(paid.id).await.unwrap();
+    assert!(shipped.sub_orders.iter().all(|s| s.state == "paid"), "{shipped:?}");
+    for i in 0..sandbox.supplier_count() {
+        sandbox.supplier(i).ship_all_now();
+    }
+    let tracked = dd.track().await.unwrap();
+    assert!(tracked.errors.is_empty(), "{:?}", tracked.errors);
+    let remote: u64 = paid.name.trim_start_matches('#').parse().unwrap();
+    let at_etsy = || etsy.receipts().into_iter().find(|r| r["receipt_id"].as_u64() == Some(remote)).unwrap();
+    let codes: Vec<String> = at_etsy()["shipments"].as_array().unwrap().iter().map(|s| s["tracking_code"].as_str().unwrap().to_owned()).collect();
+    let detail = dd.order_detail(paid.id).unwrap();
+    let number = detail.sub_orders[0].shipment.as_ref().unwrap().tracking_number.clone();
+    assert_eq!(codes, vec![number]);
+    assert_eq!(at_etsy()["is_shipped"], true);
+    assert_eq!(detail.order.status, dropdock_core::model::OrderStatus::Fulfilled);
+    let conn = rusqlite::Connection::open(dir.path().join(dropdock_core::db::DB_FILE)).unwrap();
+    conn.execute("UPDATE shipment SET pushed_at = NULL", []).unwrap();
+    dd.track().await.unwrap();
+    assert_eq!(at_etsy()["shipments"].as_array().unwrap().len(), 1, "no second shipment");
+
     // Etsy says no call is left this second: the next page waits for the next second.
     etsy.exhaust_second(1);
     let before = etsy.receipt_calls().len();
     let again = dd.sync(store.id, 60).await.unwrap();
-    assert_eq!((again.additions, again.updates), (0, 0), "{}", again.line);
+    assert_eq!((again.additions, again.updates), (0, 1), "only the receipt just shipped changed: {}", again.line);
     let calls = etsy.receipt_calls();
     assert_eq!(calls.len() - before, 2, "two pages");
     assert!(calls[before + 1] - calls[before] >= Duration::from_millis(900), "the second page waited for the next second");

@@ -63,6 +63,8 @@ pub(crate) fn router(world: SharedWorld) -> Router {
         .route("/v3/application/users/{user_id}/shops", get(shop_by_owner))
         .route("/v3/application/shops/{shop_id}", get(shop))
         .route("/v3/application/shops/{shop_id}/receipts", get(receipts))
+        .route("/v3/application/shops/{shop_id}/receipts/{receipt_id}", get(receipt))
+        .route("/v3/application/shops/{shop_id}/receipts/{receipt_id}/tracking", post(create_shipment))
         .with_state(world)
 }
 
@@ -207,6 +209,56 @@ async fn receipts(
     let fault = w.etsy_runtime.faults.next();
     let body = crate::reply_with(fault, text, vec![]);
     with_rate_headers(&mut w, body)
+}
+
+/// `getShopReceipt`.
+async fn receipt(State(world): State<SharedWorld>, headers: HeaderMap, Path((shop_id, receipt_id)): Path<(u64, u64)>) -> Response {
+    let mut w = world.lock().expect("world");
+    if let Err(r) = check(&mut w, &headers) {
+        return r;
+    }
+    let found = w.etsy.receipts.iter().find(|r| shop_id == w.etsy.shop_id && r["receipt_id"].as_u64() == Some(receipt_id)).cloned();
+    match found {
+        Some(r) => with_rate_headers(&mut w, Json(r).into_response()),
+        None => error(StatusCode::NOT_FOUND, "receipt not found"),
+    }
+}
+
+/// `createReceiptShipment`: a shipment with the tracking code; the receipt is shipped.
+async fn create_shipment(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path((shop_id, receipt_id)): Path<(u64, u64)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let mut w = world.lock().expect("world");
+    if let Err(r) = check(&mut w, &headers) {
+        return r;
+    }
+    let code = form.get("tracking_code").cloned().unwrap_or_default();
+    let carrier = form.get("carrier_name").cloned().unwrap_or_default();
+    if code.is_empty() || carrier.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "tracking_code and carrier_name are required");
+    }
+    let shop = w.etsy.shop_id;
+    let Some(r) = w.etsy.receipts.iter_mut().find(|r| shop_id == shop && r["receipt_id"].as_u64() == Some(receipt_id)) else {
+        return error(StatusCode::NOT_FOUND, "receipt not found");
+    };
+    let shipments = r["shipments"].as_array().map(|l| l.len()).unwrap_or(0) as u64;
+    let shipment = json!({
+        "receipt_shipping_id": receipt_id * 10 + shipments + 1,
+        "shipment_notification_timestamp": Utc::now().timestamp(),
+        "carrier_name": carrier, "tracking_code": code,
+    });
+    match r["shipments"].as_array_mut() {
+        Some(list) => list.push(shipment),
+        None => r["shipments"] = json!([shipment]),
+    }
+    r["is_shipped"] = json!(true);
+    r["updated_timestamp"] = json!(Utc::now().timestamp());
+    let reply = r.clone();
+    w.save();
+    with_rate_headers(&mut w, Json(reply).into_response())
 }
 
 /// Inspect and change the shop from Rust (tests, the demo).

@@ -129,6 +129,18 @@ impl EtsyClient {
     /// One GET below `/v3/application`, with the API key and the access token; waits when the
     /// last reply said no call is left this second.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, ConnectorError> {
+        self.request(reqwest::Method::GET, path, query, None).await
+    }
+
+    /// [`Self::get`] for any method, with an optional form-encoded body (Etsy's writes take
+    /// `application/x-www-form-urlencoded`).
+    async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        form: Option<&[(&str, String)]>,
+    ) -> Result<Value, ConnectorError> {
         let mut renewed = false;
         loop {
             let wait = self.remaining_this_second.lock().expect("rate lock").and_then(|(left, at)| {
@@ -138,15 +150,16 @@ impl EtsyClient {
                 tokio::time::sleep(wait).await;
             }
             let (token, api_key) = self.access_token(false).await?;
-            let response = self
+            let mut request = self
                 .http
-                .get(format!("{}/v3/application/{}", self.api, path.trim_start_matches('/')))
+                .request(method.clone(), format!("{}/v3/application/{}", self.api, path.trim_start_matches('/')))
                 .header("x-api-key", api_key)
                 .bearer_auth(token)
-                .query(query)
-                .send()
-                .await
-                .map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
+                .query(query);
+            if let Some(form) = form {
+                request = request.form(form);
+            }
+            let response = request.send().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
             let status = response.status();
             let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
             if let Some(left) = header("x-remaining-this-second") {
@@ -185,6 +198,20 @@ impl EtsyClient {
 
     async fn shop_id(&self) -> u64 {
         self.credentials.lock().await.shop_id
+    }
+}
+
+/// Etsy's carrier name for a carrier as Dropdock knows it (Shopify's name): Etsy takes the
+/// names of `getShippingCarriers` (`usps`, `ups`, `fedex`, `dhl`…), and `other` for the rest.
+pub fn etsy_carrier(company: &str) -> &'static str {
+    match company.to_ascii_lowercase().as_str() {
+        "usps" => "usps",
+        "ups" => "ups",
+        "fedex" => "fedex",
+        "dhl express" => "dhl",
+        "canada post" => "canada-post",
+        "royal mail" => "royal-mail",
+        _ => "other",
     }
 }
 
@@ -235,13 +262,38 @@ impl StoreConnector for EtsyClient {
         self.get(&format!("shops/{shop}"), &[]).await.map(|_| ())
     }
 
+    /// Etsy `createReceiptShipment` (`POST shops/{shop}/receipts/{receipt}/tracking`, form
+    /// `tracking_code`, `carrier_name`, `send_bcc`); Etsy e-mails the buyer. Idempotent: the
+    /// receipt is read first (`getShopReceipt`), and a shipment already carrying the tracking code
+    /// is returned instead of a second one. Etsy ships whole receipts, so `lines` are not sent.
     async fn push_tracking(
         &self,
-        _order_remote_id: &str,
+        order_remote_id: &str,
         _lines: &[ShippedLine],
-        _tracking: &TrackingInfo,
+        tracking: &TrackingInfo,
     ) -> Result<String, ConnectorError> {
-        Err(super::tracking_push_unsupported(SERVICE))
+        let shop = self.shop_id().await;
+        let path = format!("shops/{shop}/receipts/{order_remote_id}");
+        let find = |receipt: &Value| {
+            receipt["shipments"].as_array().and_then(|list| {
+                list.iter()
+                    .find(|s| s["tracking_code"].as_str() == Some(tracking.number.as_str()))
+                    .map(|s| s["receipt_shipping_id"].as_u64().map(|id| id.to_string()).unwrap_or_else(|| tracking.number.clone()))
+            })
+        };
+        if let Some(existing) = find(&self.get(&path, &[]).await?) {
+            return Ok(existing);
+        }
+        let form = [
+            ("tracking_code", tracking.number.clone()),
+            ("carrier_name", etsy_carrier(&tracking.company).to_owned()),
+            ("send_bcc", "false".to_owned()),
+        ];
+        let receipt = self.request(reqwest::Method::POST, &format!("{path}/tracking"), &[], Some(&form)).await?;
+        find(&receipt).ok_or_else(|| ConnectorError::Malformed {
+            service: SERVICE.into(),
+            detail: "createReceiptShipment's reply has no shipment with the tracking code".into(),
+        })
     }
 }
 
