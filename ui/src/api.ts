@@ -34,6 +34,22 @@ import type { BackgroundSync } from "./bindings/BackgroundSync";
 import type { CsvImport } from "./bindings/CsvImport";
 import type { StoreCredentialsInput } from "./bindings/StoreCredentialsInput";
 
+/** The saved Auto Fulfillment settings as the input that saves them again, with `changes` on top:
+ * each part of the page saves its own fields and keeps the others. */
+export function autoInput(settings: AutoSettings, changes: Partial<AutoSettingsInput> = {}): AutoSettingsInput {
+  return {
+    payment_method: settings.payment_method,
+    wallet_terms_accepted: settings.wallet_terms_accepted,
+    threshold_minor: settings.threshold_minor,
+    approval_delay_minutes: settings.approval_delay_minutes,
+    daily_at_minute: settings.daily_at_minute,
+    utc_offset_minutes: settings.utc_offset_minutes,
+    most_suitable_within_days: settings.most_suitable_within_days,
+    max_order_cost_minor: settings.max_order_cost_minor,
+    ...changes,
+  };
+}
+
 /** An error from a command: `{ code, message }` with a stable code. */
 export class CommandError extends Error {
   constructor(public readonly body: ErrorBody) {

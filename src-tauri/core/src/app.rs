@@ -191,7 +191,8 @@ impl Dropdock {
         if credentials.consumer_key.is_empty() || credentials.consumer_secret.is_empty() {
             return Err(CoreError::InvalidInput("the consumer key and the consumer secret are both needed".into()));
         }
-        crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()).check().await?;
+        crate::stores::StoreConnector::verify(&crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()))
+            .await?;
         let id = self.db.write(|tx| {
             let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, is_sandbox)?;
             self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;

@@ -31,6 +31,16 @@ pub enum PaymentMethod {
     Card,
 }
 
+impl PaymentMethod {
+    /// The stored spelling (`auto_fulfillment.payment_method`, `supplier_order.payment_method`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Wallet => "wallet",
+            PaymentMethod::Card => "card",
+        }
+    }
+}
+
 /// The Auto Fulfillment page's settings, as stored (table `auto_fulfillment`, migration 04).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -164,13 +174,6 @@ fn short_wallets(conn: &Connection, threshold: i64) -> Result<Option<String>> {
     )))
 }
 
-fn method_str(method: PaymentMethod) -> &'static str {
-    match method {
-        PaymentMethod::Wallet => "wallet",
-        PaymentMethod::Card => "card",
-    }
-}
-
 fn format_money(minor: i64) -> String {
     format!("${}", format_minor(minor, CJ_CURRENCY))
 }
@@ -238,7 +241,7 @@ impl Dropdock {
                     input.max_order_cost_minor,
                     input.daily_at_minute,
                     input.utc_offset_minutes,
-                    method_str(input.payment_method)
+                    input.payment_method.as_str()
                 ],
             )?;
             load(tx)

@@ -264,7 +264,9 @@ fn apply_head(order: &mut Order, head: Head) {
     order.shipping_address = head.address;
 }
 
-fn address(name: &str, address1: &str, address2: &str, city: &str, province: &str, zip: &str, country: &str, phone: &str) -> std::result::Result<Option<Address>, String> {
+/// A shipping address from its fields (name, address 1, address 2, city, province, zip, country,
+/// phone); `None` when it has neither street nor country (nothing to ship).
+fn address([name, address1, address2, city, province, zip, country, phone]: [&str; 8]) -> std::result::Result<Option<Address>, String> {
     if address1.trim().is_empty() && country.trim().is_empty() {
         return Ok(None);
     }
@@ -307,6 +309,53 @@ fn line_item(sku: &str, title: &str, quantity: &str, price: &str, currency: &str
     })
 }
 
+/// Where a format keeps the shipping address and the line item: column names.
+struct Layout {
+    /// name, address 1, address 2, city, province, zip, country, phone
+    address: [&'static str; 8],
+    /// SKU, title, quantity, unit price, requires shipping
+    item: [&'static str; 5],
+}
+
+const SHOPIFY_LAYOUT: Layout = Layout {
+    address: [
+        "Shipping Name",
+        "Shipping Address1",
+        "Shipping Address2",
+        "Shipping City",
+        "Shipping Province",
+        "Shipping Zip",
+        "Shipping Country",
+        "Shipping Phone",
+    ],
+    item: ["Lineitem sku", "Lineitem name", "Lineitem quantity", "Lineitem price", "Lineitem requires shipping"],
+};
+
+const TEMPLATE_LAYOUT: Layout = Layout {
+    address: [
+        "shipping_name",
+        "shipping_address1",
+        "shipping_address2",
+        "shipping_city",
+        "shipping_province",
+        "shipping_zip",
+        "shipping_country",
+        "shipping_phone",
+    ],
+    item: ["sku", "item_title", "quantity", "unit_price", "requires_shipping"],
+};
+
+impl Layout {
+    fn address(&self, c: &Columns, r: &csv::StringRecord) -> std::result::Result<Option<Address>, String> {
+        address(self.address.map(|col| c.get(r, col)))
+    }
+
+    fn line_item(&self, c: &Columns, r: &csv::StringRecord, currency: &str) -> std::result::Result<LineItem, String> {
+        let [sku, title, quantity, price, requires] = self.item.map(|col| c.get(r, col));
+        line_item(sku, title, quantity, price, currency, requires)
+    }
+}
+
 /// A row of Shopify's export: the order's fields when the row carries them (its first row),
 /// and its line item.
 fn read_shopify_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<(Option<Head>, LineItem), String> {
@@ -326,29 +375,12 @@ fn read_shopify_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<(
             created_at,
             email: opt(c.get(r, "Email")),
             customer_name: opt(c.get(r, "Billing Name")).or_else(|| opt(c.get(r, "Shipping Name"))),
-            address: address(
-                c.get(r, "Shipping Name"),
-                c.get(r, "Shipping Address1"),
-                c.get(r, "Shipping Address2"),
-                c.get(r, "Shipping City"),
-                c.get(r, "Shipping Province"),
-                c.get(r, "Shipping Zip"),
-                c.get(r, "Shipping Country"),
-                c.get(r, "Shipping Phone"),
-            )?,
+            address: SHOPIFY_LAYOUT.address(c, r)?,
         })
     } else {
         None
     };
-    let item = line_item(
-        c.get(r, "Lineitem sku"),
-        c.get(r, "Lineitem name"),
-        c.get(r, "Lineitem quantity"),
-        c.get(r, "Lineitem price"),
-        &currency,
-        c.get(r, "Lineitem requires shipping"),
-    )?;
-    Ok((head, item))
+    Ok((head, SHOPIFY_LAYOUT.line_item(c, r, &currency)?))
 }
 
 /// A row of Dropdock's template: every row is complete; the first of an order gives its fields.
@@ -368,26 +400,9 @@ fn read_template_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<
         created_at: date(c.get(r, "created_at")).map_err(|e| format!("created_at {e}"))?,
         email: opt(c.get(r, "email")),
         customer_name: opt(c.get(r, "customer_name")).or_else(|| opt(c.get(r, "shipping_name"))),
-        address: address(
-            c.get(r, "shipping_name"),
-            c.get(r, "shipping_address1"),
-            c.get(r, "shipping_address2"),
-            c.get(r, "shipping_city"),
-            c.get(r, "shipping_province"),
-            c.get(r, "shipping_zip"),
-            c.get(r, "shipping_country"),
-            c.get(r, "shipping_phone"),
-        )?,
+        address: TEMPLATE_LAYOUT.address(c, r)?,
     };
-    let item = line_item(
-        c.get(r, "sku"),
-        c.get(r, "item_title"),
-        c.get(r, "quantity"),
-        c.get(r, "unit_price"),
-        &currency,
-        c.get(r, "requires_shipping"),
-    )?;
-    Ok((Some(head), item))
+    Ok((Some(head), TEMPLATE_LAYOUT.line_item(c, r, &currency)?))
 }
 
 impl Dropdock {

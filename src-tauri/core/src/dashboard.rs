@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
+use crate::model::OrderStatus;
 use crate::views::{status_counts, StatusCount};
 
 /// What the Dashboard asks for.
@@ -160,12 +161,11 @@ pub fn tray_counts(conn: &Connection, utc_offset_minutes: i32, now: DateTime<Utc
         .and_local_timezone(offset)
         .unwrap()
         .with_timezone(&Utc);
-    let count = |status: &str| -> Result<i64> {
-        Ok(conn.prepare_cached("SELECT COUNT(*) FROM orders WHERE status = ?1")?.query_row([status], |r| r.get(0))?)
-    };
+    let counts = status_counts(conn)?;
+    let count = |status: OrderStatus| counts.iter().find(|c| c.status == status).map_or(0, |c| c.count);
     Ok(TrayCounts {
-        to_order: count("to_order")?,
-        processing: count("processing")?,
+        to_order: count(OrderStatus::ToOrder),
+        processing: count(OrderStatus::Processing),
         shipped_today: conn
             .prepare_cached("SELECT COUNT(*) FROM shipment WHERE detected_at >= ?1")?
             .query_row([midnight], |r| r.get(0))?,

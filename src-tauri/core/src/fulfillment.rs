@@ -11,6 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::app::Dropdock;
+use crate::autofulfill::PaymentMethod;
 use crate::error::{CoreError, Result};
 use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::suppliers::cj::{CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY};
@@ -356,18 +357,17 @@ enum Payment {
 impl Payment {
     fn as_str(&self) -> &'static str {
         match self {
-            Payment::Wallet => "wallet",
-            Payment::Card(_) => "card",
+            Payment::Wallet => PaymentMethod::Wallet.as_str(),
+            Payment::Card(_) => PaymentMethod::Card.as_str(),
         }
     }
 }
 
-/// How `supplier_id`'s sub-orders are paid now: the Auto Fulfillment page's payment method (it
-/// applies to "Ship order" too). Errors: the card is chosen but none is on file for the supplier.
-fn payment_for(dd: &Dropdock, supplier_id: i64, supplier_name: &str) -> Result<Payment> {
-    let method: String =
-        dd.db.read(|c| Ok(c.query_row("SELECT payment_method FROM auto_fulfillment WHERE id = 1", [], |r| r.get(0))?))?;
-    if method != "card" {
+/// How `supplier_id`'s sub-orders are paid under `method`, the Auto Fulfillment page's payment
+/// method (it applies to "Ship order" too). Errors: the card is chosen but none is on file for the
+/// supplier.
+fn payment_for(dd: &Dropdock, method: PaymentMethod, supplier_id: i64, supplier_name: &str) -> Result<Payment> {
+    if method == PaymentMethod::Wallet {
         return Ok(Payment::Wallet);
     }
     match dd.secrets().get(&crate::secrets::supplier_card_token_key(supplier_id))? {
@@ -451,25 +451,23 @@ struct AtSupplier {
 /// with the card on file (the Auto Fulfillment page's payment method).
 pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
     let plan = dd.db.read(|c| plan(c, order_id))?;
+    // The payment method and "most suitable", read once for every sub-order.
+    let settings = dd.auto_settings()?;
     // Choose every line before writing anything: a held order leaves no rows behind.
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {
         let client = dd.supplier_client(sub.supplier_id)?;
-        let payment = payment_for(dd, sub.supplier_id, &sub.supplier_name)?;
+        let payment = payment_for(dd, settings.payment_method, sub.supplier_id, &sub.supplier_name)?;
         let products: Vec<CjProduct> =
             sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
         let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
-        let (rule, within_days): (Vec<String>, Option<u32>) = dd.db.read(|c| {
-            let rule = c
-                .prepare_cached("SELECT logistic_name FROM shipping_rule WHERE country_code = ?1 ORDER BY position")?
+        let rule: Vec<String> = dd.db.read(|c| {
+            Ok(c.prepare_cached("SELECT logistic_name FROM shipping_rule WHERE country_code = ?1 ORDER BY position")?
                 .query_map([country], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let within =
-                c.query_row("SELECT most_suitable_within_days FROM auto_fulfillment WHERE id = 1", [], |r| r.get(0))?;
-            Ok((rule, within))
+                .collect::<rusqlite::Result<_>>()?)
         })?;
-        let Some(line) = choose_line(&rule, within_days, &lines) else {
+        let Some(line) = choose_line(&rule, settings.most_suitable_within_days, &lines) else {
             let reason = format!("no shipping line to {country} from {}", sub.supplier_name);
             dd.db.write(|tx| {
                 tx.prepare_cached("UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1")?

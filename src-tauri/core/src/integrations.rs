@@ -96,9 +96,8 @@ impl Dropdock {
                     consumer_key: consumer_key.trim().to_owned(),
                     consumer_secret: consumer_secret.trim().to_owned(),
                 };
-                crate::stores::woocommerce::WooClient::new(self.http_client().clone(), &store.base_url, keys.clone())
-                    .check()
-                    .await?;
+                let client = crate::stores::woocommerce::WooClient::new(self.http_client().clone(), &store.base_url, keys.clone());
+                crate::stores::StoreConnector::verify(&client).await?;
                 serde_json::to_string(&keys).expect("keys serialise")
             }
             ("shopify", StoreCredentialsInput::ShopifyToken { token }) => {
@@ -169,13 +168,19 @@ impl Dropdock {
     /// and never synced or last synced at least their interval ago. A demo store waits for its
     /// first Sync Order by hand: the demo walks the merchant through the seed's flow.
     pub fn stores_due(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
-        Ok(self
-            .stores()?
+        let candidates: Vec<(i64, Option<DateTime<Utc>>, i64)> = self.db.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT id, last_sync_at, sync_interval_minutes FROM store
+                 WHERE paused = 0 AND disconnected_at IS NULL AND platform <> 'csv'
+                   AND NOT (is_sandbox = 1 AND last_sync_at IS NULL)",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+        })?;
+        Ok(candidates
             .into_iter()
-            .filter(|s| !s.paused && !s.disconnected && s.platform != "csv")
-            .filter(|s| !(s.is_sandbox && s.last_sync_at.is_none()))
-            .filter(|s| s.last_sync_at.is_none_or(|at| now - at >= Duration::minutes(s.sync_interval_minutes as i64)))
-            .map(|s| s.id)
+            .filter(|(_, last, minutes)| last.is_none_or(|at| now - at >= Duration::minutes(*minutes)))
+            .map(|(id, _, _)| id)
             .collect())
     }
 

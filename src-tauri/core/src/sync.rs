@@ -77,13 +77,7 @@ pub(crate) fn content_hash(order: &Order) -> String {
 /// Inserts or updates one order with its address and line items, and its search index entry;
 /// returns its local id. An order whose content hash is unchanged is left untouched.
 pub fn upsert_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime<Utc>) -> Result<(i64, Upsert)> {
-    let (id, outcome) = store_order(tx, store_id, order, now)?;
-    match outcome {
-        Upsert::Added => crate::search::index_orders(tx, &[id])?,
-        Upsert::Updated => crate::search::reindex_order(tx, id)?,
-        Upsert::Unchanged => {}
-    }
-    Ok((id, outcome))
+    Ok(upsert_page(tx, store_id, [order], now)?.remove(0))
 }
 
 /// A page of orders: each stored as [`upsert_order`] does, then the new ones indexed in one

@@ -9,7 +9,7 @@ mod common;
 use chrono::{Duration, Utc};
 use dropdock_core::app::Dropdock;
 use dropdock_core::ErrorCode;
-use dropdock_sandbox::woo::WooFault;
+use dropdock_sandbox::Fault as WooFault;
 use dropdock_sandbox::SandboxConfig;
 
 fn woo_store(dd: &Dropdock) -> dropdock_core::views::StoreView {

@@ -37,9 +37,6 @@ pub struct WooStoreData {
     pub orders: Vec<Value>,
 }
 
-/// The faults the store can answer a list request with (see [`crate::Fault`]).
-pub type WooFault = crate::Fault;
-
 /// What the store remembers between requests (not persisted).
 #[derive(Default)]
 pub(crate) struct WooRuntime {
@@ -212,7 +209,7 @@ impl WooHandle {
     }
 
     /// Answers the next list requests with these faults, in order, then one good answer.
-    pub fn fail_next(&self, faults: &[WooFault]) {
+    pub fn fail_next(&self, faults: &[crate::Fault]) {
         self.world.lock().expect("world").woo_runtime.faults.burst(faults);
     }
 

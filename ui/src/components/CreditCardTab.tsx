@@ -5,7 +5,7 @@ import { IconAlertTriangle, IconCreditCard, IconLock } from "@tabler/icons-react
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import cardValidator from "card-validator";
-import { api } from "../api";
+import { api, autoInput } from "../api";
 import type { AutoSettings } from "../bindings/AutoSettings";
 import type { SavedCard } from "../bindings/SavedCard";
 import { countryName } from "../format";
@@ -113,16 +113,7 @@ export function CreditCardTab({ settings }: { settings: AutoSettings }) {
   });
   const use = useMutation({
     mutationFn: () =>
-      api.saveAutoSettings({
-        payment_method: "card",
-        wallet_terms_accepted: settings.wallet_terms_accepted,
-        threshold_minor: settings.threshold_minor,
-        approval_delay_minutes: settings.approval_delay_minutes,
-        daily_at_minute: settings.daily_at_minute,
-        utc_offset_minutes: settings.utc_offset_minutes,
-        most_suitable_within_days: settings.most_suitable_within_days,
-        max_order_cost_minor: settings.max_order_cost_minor,
-      }),
+      api.saveAutoSettings(autoInput(settings, { payment_method: "card" })),
     onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),
     onSettled: () => client.invalidateQueries({ queryKey: ["auto"] }),
   });

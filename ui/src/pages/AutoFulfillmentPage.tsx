@@ -23,7 +23,7 @@ import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconCreditCard, IconPlayerPause, IconWallet } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api } from "../api";
+import { api, autoInput } from "../api";
 import type { AutoSettings } from "../bindings/AutoSettings";
 import { CreditCardTab } from "../components/CreditCardTab";
 import { PageHeader } from "../components/PageHeader";
@@ -58,16 +58,17 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   }, [settings.wallet_terms_accepted]);
   const save = useMutation({
     mutationFn: () =>
-      api.saveAutoSettings({
-        payment_method: "wallet",
-        wallet_terms_accepted: onlyIfEnough && terms,
-        threshold_minor: Math.round(threshold * 100),
-        approval_delay_minutes: delay === "daily" ? 0 : Number(delay),
-        daily_at_minute: delay === "daily" ? minuteOfDay(dailyAt) : null,
-        utc_offset_minutes: -new Date().getTimezoneOffset(),
-        most_suitable_within_days: settings.most_suitable_within_days,
-        max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
-      }),
+      api.saveAutoSettings(
+        autoInput(settings, {
+          payment_method: "wallet",
+          wallet_terms_accepted: onlyIfEnough && terms,
+          threshold_minor: Math.round(threshold * 100),
+          approval_delay_minutes: delay === "daily" ? 0 : Number(delay),
+          daily_at_minute: delay === "daily" ? minuteOfDay(dailyAt) : null,
+          utc_offset_minutes: -new Date().getTimezoneOffset(),
+          max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
+        }),
+      ),
     onSuccess: () => notifications.show({ color: "green", title: t("auto.title"), message: t("auto.saved") }),
     onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),
     onSettled: () => client.invalidateQueries({ queryKey: ["auto"] }),
@@ -152,16 +153,7 @@ function ShippingCard({ settings }: { settings: AutoSettings }) {
   const confirm = useMutation({
     mutationFn: async () => {
       if (country) await api.setShippingRule({ country_code: country, lines });
-      await api.saveAutoSettings({
-        payment_method: settings.payment_method,
-        wallet_terms_accepted: settings.wallet_terms_accepted,
-        threshold_minor: settings.threshold_minor,
-        approval_delay_minutes: settings.approval_delay_minutes,
-        daily_at_minute: settings.daily_at_minute,
-        utc_offset_minutes: settings.utc_offset_minutes,
-        most_suitable_within_days: withinDays === "" ? null : withinDays,
-        max_order_cost_minor: settings.max_order_cost_minor,
-      });
+      await api.saveAutoSettings(autoInput(settings, { most_suitable_within_days: withinDays === "" ? null : withinDays }));
     },
     onSuccess: () => notifications.show({ color: "green", title: t("auto.shippingTitle"), message: t("auto.saved") }),
     onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),

@@ -122,15 +122,6 @@ impl WooClient {
         Ok((body, pages))
     }
 
-    /// Checks the URL and the keys with the cheapest read: one order.
-    pub async fn check(&self) -> Result<(), ConnectorError> {
-        let (body, _) = self.get("orders", &[("per_page", "1".into())]).await?;
-        if body.is_array() {
-            Ok(())
-        } else {
-            Err(ConnectorError::Malformed { service: SERVICE.into(), detail: "orders is not a list".into() })
-        }
-    }
 }
 
 /// `modified_after` as WooCommerce reads it with `dates_are_gmt=true`: ISO 8601 in UTC.
@@ -140,8 +131,14 @@ pub fn modified_after(window: &SyncWindow) -> String {
 
 #[async_trait]
 impl StoreConnector for WooClient {
+    /// The cheapest authenticated read: one order.
     async fn verify(&self) -> Result<(), ConnectorError> {
-        self.check().await
+        let (body, _) = self.get("orders", &[("per_page", "1".into())]).await?;
+        if body.is_array() {
+            Ok(())
+        } else {
+            Err(ConnectorError::Malformed { service: SERVICE.into(), detail: "orders is not a list".into() })
+        }
     }
 
     /// Pages are numbered (`page=N`); `cursor` is the next page's number.
