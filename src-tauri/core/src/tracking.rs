@@ -1,14 +1,19 @@
 //! The tracking poller: ask suppliers for tracking numbers of sub-orders they have, record each
-//! shipment once, and push it to the store (Shopify `fulfillmentCreate`) so the order becomes
-//! Fulfilled there. Safe to rerun at any point: a shipment row is unique per sub-order, and the
+//! shipment once, and push it to the store (Shopify `fulfillmentCreate`, WooCommerce
+//! fulfillments / Shipment Tracking / a note, Etsy `createReceiptShipment`) so the order becomes
+//! Fulfilled there. Safe to rerun at any point: a shipment row is unique per sub-order, and each
 //! store push first looks for a fulfilment already carrying the tracking number.
+//!
+//! A supplier sometimes replaces a tracking number (a new last-mile carrier): shipped sub-orders
+//! are asked again every [`RECHECK_AFTER`] for [`RECHECK_FOR_DAYS`] days, and a changed number
+//! updates the store's fulfilment instead of adding one.
 
 use chrono::Utc;
 use rusqlite::params;
 use serde::Serialize;
 
 use crate::app::Dropdock;
-use crate::carriers::map_carrier;
+use crate::carriers::{map_carrier_with, mappings};
 use crate::error::Result;
 use crate::stores::{ShippedLine, TrackingInfo};
 use crate::sync::refresh_order_status;
@@ -38,9 +43,16 @@ pub struct TrackReport {
     pub errors: Vec<String>,
 }
 
+/// How long after its last check a shipped sub-order is asked about again.
+pub const RECHECK_AFTER: chrono::Duration = chrono::Duration::hours(6);
+/// For how many days after it shipped a sub-order's tracking number is rechecked.
+pub const RECHECK_FOR_DAYS: i64 = 30;
+
 /// One poll over every supplier and store.
 pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
     let mut report = TrackReport::default();
+    let table = dd.db.read(mappings)?;
+    recheck_shipped(dd, &table, &mut report).await?;
     // 1. Ask the suppliers about sub-orders they have and that have not shipped yet.
     let pending: Vec<(i64, i64, i64, String, String)> = dd.db.read(|c| {
         let mut stmt = c.prepare(
@@ -69,7 +81,7 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
         };
         let Some(number) = detail.track_number else { continue };
         let carrier = detail.logistic_name.unwrap_or_else(|| "Other".into());
-        let mapped = map_carrier(&carrier, &number);
+        let mapped = map_carrier_with(&table, &carrier, &number);
         let inserted = dd.db.write(|tx| {
             let n = tx.execute(
                 "INSERT OR IGNORE INTO shipment (supplier_order_id, tracking_number, carrier, tracking_company, tracking_url, detected_at)
@@ -92,6 +104,7 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
         }
     }
     // 2. Push every shipment the store has not accepted yet.
+    // New shipments, and shipments whose tracking number the supplier replaced.
     struct Unpushed {
         shipment_id: i64,
         sub_id: i64,
@@ -103,12 +116,18 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
     }
     let unpushed: Vec<Unpushed> = dd.db.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT sh.id, so.id, o.id, o.store_id, o.remote_id, o.name, sh.tracking_number, sh.tracking_company, sh.tracking_url
+            "SELECT sh.id, so.id, o.id, o.store_id, o.remote_id, o.name, sh.tracking_number, sh.carrier, sh.replaced_tracking_number,
+                    NOT EXISTS (SELECT 1 FROM supplier_order other LEFT JOIN shipment osh ON osh.supplier_order_id = other.id
+                                WHERE other.order_id = o.id AND other.id <> so.id AND other.state NOT IN ('cancelled', 'held', 'pending')
+                                  AND osh.pushed_at IS NULL)
              FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
-             WHERE sh.pushed_at IS NULL",
+             WHERE sh.pushed_at IS NULL OR sh.replaced_tracking_number IS NOT NULL",
         )?;
         let rows = stmt
             .query_map([], |r| {
+                let number: String = r.get(6)?;
+                let carrier: String = r.get(7)?;
+                let mapped = map_carrier_with(&table, &carrier, &number);
                 Ok(Unpushed {
                     shipment_id: r.get(0)?,
                     sub_id: r.get(1)?,
@@ -116,7 +135,15 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
                     store_id: r.get(3)?,
                     remote_id: r.get(4)?,
                     order_name: r.get(5)?,
-                    tracking: TrackingInfo { number: r.get(6)?, company: r.get(7)?, url: r.get(8)? },
+                    tracking: TrackingInfo {
+                        number,
+                        company: mapped.company,
+                        url: mapped.url,
+                        etsy_carrier: mapped.etsy_carrier,
+                        woo_provider: mapped.woo_provider,
+                        replaces: r.get(8)?,
+                        completes_order: r.get(9)?,
+                    },
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -136,8 +163,10 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
             match &result {
                 Ok(fulfillment_id) => {
                     tx.execute(
-                        "UPDATE shipment SET pushed_at=?2, store_fulfillment_id=?3, push_error=NULL WHERE id=?1",
-                        params![shipment_id, Utc::now(), fulfillment_id],
+                        "UPDATE shipment SET pushed_at=COALESCE(pushed_at, ?2), store_fulfillment_id=?3, push_error=NULL,
+                                replaced_tracking_number=NULL, tracking_company=?4, tracking_url=?5
+                         WHERE id=?1",
+                        params![shipment_id, Utc::now(), fulfillment_id, tracking.company, tracking.url],
                     )?;
                 }
                 Err(e) => {
@@ -153,4 +182,65 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
         }
     }
     Ok(report)
+}
+
+/// Asks the suppliers again about sub-orders shipped in the last [`RECHECK_FOR_DAYS`] days and
+/// not checked for [`RECHECK_AFTER`]: a replaced tracking number is recorded (the old one kept in
+/// `replaced_tracking_number` until the store has the new one) and reported as a new shipment.
+async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping], report: &mut TrackReport) -> Result<()> {
+    let now = Utc::now();
+    let due: Vec<(i64, i64, i64, i64, String, String, String)> = dd.db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT sh.id, so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name, sh.tracking_number
+             FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
+             WHERE so.state = 'shipped' AND so.supplier_order_id IS NOT NULL AND sh.detected_at >= ?1
+               AND (sh.checked_at IS NULL OR sh.checked_at < ?2) AND sh.replaced_tracking_number IS NULL",
+        )?;
+        let rows = stmt
+            .query_map(params![now - chrono::Duration::days(RECHECK_FOR_DAYS), now - RECHECK_AFTER], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    })?;
+    for (shipment_id, _sub_id, order_id, supplier_id, supplier_order_id, order_name, old_number) in due {
+        report.checked += 1;
+        let detail = match dd.supplier_client(supplier_id)?.order_detail(&supplier_order_id).await {
+            Ok(Some(detail)) => detail,
+            Ok(None) => continue,
+            Err(e) => {
+                report.errors.push(format!("{order_name}: {e}"));
+                continue;
+            }
+        };
+        let new_number = detail.track_number.filter(|n| *n != old_number);
+        let carrier = detail.logistic_name;
+        let changed = dd.db.write(|tx| {
+            tx.execute("UPDATE shipment SET checked_at=?2 WHERE id=?1", params![shipment_id, Utc::now()])?;
+            let Some(number) = &new_number else { return Ok(None) };
+            let carrier: String = match &carrier {
+                Some(c) => c.clone(),
+                None => tx.query_row("SELECT carrier FROM shipment WHERE id=?1", [shipment_id], |r| r.get(0))?,
+            };
+            let mapped = map_carrier_with(table, &carrier, number);
+            tx.execute(
+                "UPDATE shipment SET replaced_tracking_number=tracking_number, tracking_number=?2, carrier=?3,
+                        tracking_company=?4, tracking_url=?5, notified_at=NULL
+                 WHERE id=?1",
+                params![shipment_id, number, carrier, mapped.company, mapped.url],
+            )?;
+            crate::search::reindex_order(tx, order_id)?;
+            Ok(Some(mapped))
+        })?;
+        if let (Some(mapped), Some(number)) = (changed, new_number) {
+            report.new_shipments.push(ShipmentNotice {
+                order_id,
+                order_name,
+                tracking_number: number,
+                company: mapped.company,
+                url: mapped.url,
+            });
+        }
+    }
+    Ok(())
 }

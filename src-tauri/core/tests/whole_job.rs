@@ -339,4 +339,19 @@ async fn a_two_supplier_order_is_partially_then_fully_fulfilled() {
     assert_eq!(rerun.pushed, 2, "{rerun:?}");
     assert_eq!(shop.fulfillments(&mixed.name).len(), 2);
     assert_eq!(dd.order_detail(mixed.id).unwrap().order.status, OrderStatus::Fulfilled);
+
+    // The supplier replaces a tracking number: Shopify's fulfilment is updated
+    // (fulfillmentTrackingInfoUpdate), still two fulfilments, the right carrier name.
+    let sub = dd.order_detail(mixed.id).unwrap().sub_orders.remove(0);
+    let cj_order = sub.supplier_order_id.clone().unwrap();
+    let old_number = sub.shipment.unwrap().tracking_number;
+    let i = (0..2).find(|i| sandbox.supplier(*i).orders().iter().any(|o| o.order_id == cj_order)).unwrap();
+    sandbox.supplier(i).replace_track_number(&cj_order, "9400111899560000000001");
+    conn.execute("UPDATE shipment SET checked_at = NULL", []).unwrap(); // six hours pass
+    let changed = dd.track().await.unwrap();
+    assert!(changed.errors.is_empty(), "{:?}", changed.errors);
+    let after = shop.fulfillments(&mixed.name);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after.iter().any(|f| f.tracking_number == "9400111899560000000001"));
+    assert!(!after.iter().any(|f| f.tracking_number == old_number));
 }

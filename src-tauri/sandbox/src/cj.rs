@@ -663,6 +663,15 @@ impl CjHandle {
         })
     }
 
+    /// Replaces an order's tracking number (a carrier change at the supplier).
+    pub fn replace_track_number(&self, order_id: &str, number: &str) {
+        self.with(|w| {
+            if let Some(o) = w.suppliers[self.index].orders.iter_mut().find(|o| o.order_id == order_id) {
+                o.track_number = number.to_owned();
+            }
+        })
+    }
+
     /// Makes createOrderV2 reply `delay` after creating the order (crash tests).
     pub fn set_create_reply_delay(&self, delay: Duration) {
         self.with(|w| w.supplier_runtime[self.index].create_reply_delay = delay)

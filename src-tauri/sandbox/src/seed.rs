@@ -316,6 +316,10 @@ pub fn generate_woo(config: &SandboxConfig) -> WooStoreData {
         consumer_key: format!("ck_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         consumer_secret: format!("cs_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         orders,
+        tracking_support: Default::default(),
+        fulfillments: Vec::new(),
+        shipment_trackings: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -293,7 +293,7 @@ async fn graphql(
                 + 2
                 + connection_first(q, "fulfillmentOrders") * (3 + 2 * connection_first(q, "lineItems"))
         }
-        "fulfillmentCreate" => 10,
+        "fulfillmentCreate" | "fulfillmentTrackingInfoUpdate" => 10,
         _ => 1,
     } as f64;
     w.shop_runtime.refill();
@@ -362,6 +362,9 @@ async fn graphql(
             (json!({ "data": { "order": node } }), 20.0)
         }
         "fulfillmentCreate" => (fulfillment_create(&mut w, &vars["fulfillment"]), 10.0),
+        "fulfillmentTrackingInfoUpdate" => {
+            (tracking_info_update(&mut w, &vars["fulfillmentId"], &vars["trackingInfoInput"]), 10.0)
+        }
         other => return Json(error(&format!("Field '{other}' doesn't exist on type 'QueryRoot'"))).into_response(),
     };
     w.shop_runtime.available -= actual;
@@ -430,6 +433,31 @@ fn fulfillment_create(w: &mut crate::World, input: &Value) -> Value {
     w.shop.next_id += 1;
     w.save();
     json!({ "data": { "fulfillmentCreate": { "fulfillment": { "id": format!("gid://shopify/Fulfillment/{next_id}"), "status": "SUCCESS" }, "userErrors": [] } } })
+}
+
+/// `fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput: {number, company, url})`:
+/// replaces the fulfilment's tracking (shopify.dev, Admin GraphQL).
+fn tracking_info_update(w: &mut crate::World, id: &Value, input: &Value) -> Value {
+    let refuse = |field: &str, message: &str| {
+        json!({ "data": { "fulfillmentTrackingInfoUpdate": { "fulfillment": null, "userErrors": [{ "field": [field], "message": message }] } } })
+    };
+    let Some(fid) = gid_number(id) else { return refuse("fulfillmentId", "Fulfillment does not exist.") };
+    let Some(number) = input["number"].as_str().filter(|n| !n.trim().is_empty()) else {
+        return refuse("trackingInfoInput", "Tracking number can't be blank.");
+    };
+    let Some((o, f)) = w.shop.orders.iter().enumerate().find_map(|(o, order)| {
+        order.fulfillments.iter().position(|f| f.id == fid).map(|f| (o, f))
+    }) else {
+        return refuse("fulfillmentId", "Fulfillment does not exist.");
+    };
+    let order = &mut w.shop.orders[o];
+    let fulfillment = &mut order.fulfillments[f];
+    fulfillment.tracking_number = number.to_owned();
+    fulfillment.tracking_company = input["company"].as_str().unwrap_or_default().to_owned();
+    fulfillment.tracking_url = input["url"].as_str().unwrap_or_default().to_owned();
+    order.updated_at = Utc::now();
+    w.save();
+    json!({ "data": { "fulfillmentTrackingInfoUpdate": { "fulfillment": { "id": format!("gid://shopify/Fulfillment/{fid}"), "trackingInfo": [{ "number": number }] }, "userErrors": [] } } })
 }
 
 /// A fulfilment as the store shows it, for tests and the demo.

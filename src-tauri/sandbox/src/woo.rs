@@ -8,16 +8,30 @@
 //! answers the totals in `X-WP-Total` and `X-WP-TotalPages`. Errors are `{code, message, data:
 //! {status}}`.
 //!
+//! Tracking back (the store answers in one of three ways, chosen with [`WooTrackingSupport`]):
+//! - core order fulfillments (developer.woocommerce.com "Order fulfillments"):
+//!   `GET|POST /wp-json/wc/v3/orders/{id}/fulfillments`, `PUT …/fulfillments/{fid}`, a
+//!   fulfillment being `{id, entity_type, entity_id, status, is_fulfilled, meta_data}` with the meta
+//!   keys `_items` (`[{item_id, qty}]`), `_tracking_number`, `_tracking_url`, `_shipment_provider`;
+//!   404 `rest_no_route` when the store has not enabled the feature;
+//! - the Shipment Tracking extension (woocommerce.com "Shipment Tracking REST API"):
+//!   `GET|POST /wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings` with
+//!   `tracking_provider` or `custom_tracking_provider` + `custom_tracking_link`, `tracking_number`,
+//!   `date_shipped`; `DELETE …/shipment-trackings/{tracking_id}`; 404 `rest_no_route` without it;
+//! - always: order notes (`GET|POST /wp-json/wc/v3/orders/{id}/notes {note, customer_note}`) and
+//!   `PUT /wp-json/wc/v3/orders/{id} {status}`.
+//!
 //! The signature check is written out here (the server side of OAuth 1.0a, from RFC 5849 §3.4)
 //! rather than reusing the client crate Dropdock signs with, so that a mistake in one is caught
 //! by the other.
 
 use std::collections::HashSet;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::http::Method;
+use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -35,6 +49,30 @@ pub struct WooStoreData {
     pub consumer_secret: String,
     /// Orders as `GET /orders` returns them.
     pub orders: Vec<Value>,
+    /// How this store takes tracking numbers.
+    #[serde(default)]
+    pub tracking_support: WooTrackingSupport,
+    /// Core order fulfillments, each with its order's id in `entity_id`.
+    #[serde(default)]
+    pub fulfillments: Vec<Value>,
+    /// Shipment Tracking items, each with its order's id in `order_id`.
+    #[serde(default)]
+    pub shipment_trackings: Vec<Value>,
+    /// Order notes, each with its order's id in `order_id`.
+    #[serde(default)]
+    pub notes: Vec<Value>,
+}
+
+/// What a WooCommerce store offers for tracking numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WooTrackingSupport {
+    /// WooCommerce's core order fulfillments are enabled.
+    Fulfillments,
+    /// The Shipment Tracking extension is installed (the most common set-up; the demo's).
+    #[default]
+    ShipmentTracking,
+    /// Neither: only order notes and statuses.
+    NotesOnly,
 }
 
 /// What the store remembers between requests (not persisted).
@@ -48,7 +86,15 @@ pub(crate) struct WooRuntime {
 }
 
 pub(crate) fn router(world: SharedWorld) -> Router {
-    Router::new().route("/wp-json/wc/v3/orders", get(list_orders)).with_state(world)
+    Router::new()
+        .route("/wp-json/wc/v3/orders", get(list_orders))
+        .route("/wp-json/wc/v3/orders/{id}", put(update_order))
+        .route("/wp-json/wc/v3/orders/{id}/fulfillments", get(list_fulfillments).post(create_fulfillment))
+        .route("/wp-json/wc/v3/orders/{id}/fulfillments/{fid}", put(update_fulfillment))
+        .route("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings", get(list_trackings).post(create_tracking))
+        .route("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings/{tid}", delete(delete_tracking))
+        .route("/wp-json/wc/v3/orders/{id}/notes", get(list_notes).post(create_note))
+        .with_state(world)
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -66,6 +112,7 @@ fn encode(s: &str) -> String {
 fn check_oauth(
     store: &WooStoreData,
     runtime: &mut WooRuntime,
+    http_method: &Method,
     url: &str,
     params: &[(String, String)],
 ) -> Result<(), Response> {
@@ -90,7 +137,7 @@ fn check_oauth(
         params.iter().filter(|(k, _)| k != "oauth_signature").map(|(k, v)| (encode(k), encode(v))).collect();
     pairs.sort();
     let normalized = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
-    let base = format!("GET&{}&{}", encode(url), encode(&normalized));
+    let base = format!("{}&{}&{}", http_method.as_str(), encode(url), encode(&normalized));
     let key = format!("{}&", encode(&store.consumer_secret));
     let expected = match method {
         "HMAC-SHA1" => {
@@ -127,9 +174,7 @@ async fn list_orders(
         // Over plain HTTP WooCommerce ignores Basic auth: the request is anonymous.
         return error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
     }
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let url = format!("http://{host}/wp-json/wc/v3/orders");
-    if let Err(rejected) = check_oauth(&w.woo, &mut w.woo_runtime, &url, &params) {
+    if let Err(rejected) = authorise(w, &headers, &Method::GET, "/wp-json/wc/v3/orders", &params) {
         return rejected;
     }
     let fault = w.woo_runtime.faults.next();
@@ -161,6 +206,252 @@ async fn list_orders(
     let body: Vec<Value> = matching.into_iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
     let text = serde_json::to_string(&Value::Array(body)).expect("orders serialise");
     crate::reply_with(fault, text, vec![("X-WP-Total", HeaderValue::from(total)), ("X-WP-TotalPages", HeaderValue::from(pages))])
+}
+
+/// Checks a request's OAuth 1.0a signature (Basic auth over plain HTTP is anonymous, as in
+/// WooCommerce). `path` is the request's path, without its query.
+fn authorise(w: &mut crate::World, headers: &HeaderMap, method: &Method, path: &str, params: &[(String, String)]) -> Result<(), Response> {
+    if headers.contains_key("authorization") {
+        return Err(error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."));
+    }
+    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let url = format!("http://{host}{path}");
+    check_oauth(&w.woo, &mut w.woo_runtime, method, &url, params)
+}
+
+fn no_route() -> Response {
+    error(StatusCode::NOT_FOUND, "rest_no_route", "No route was found matching the URL and request method.")
+}
+
+fn order_exists(w: &crate::World, id: u64) -> bool {
+    w.woo.orders.iter().any(|o| o["id"].as_u64() == Some(id))
+}
+
+fn invalid_order() -> Response {
+    error(StatusCode::NOT_FOUND, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+}
+
+fn now_gmt() -> String {
+    Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// Runs `handle` on the world after the common checks: signature, the order's existence, and
+/// (for the two tracking APIs) whether the store has the feature.
+fn with_order(
+    world: &SharedWorld,
+    headers: &HeaderMap,
+    method: Method,
+    path: String,
+    params: &[(String, String)],
+    order_id: u64,
+    needs: Option<WooTrackingSupport>,
+    handle: impl FnOnce(&mut crate::World) -> Response,
+) -> Response {
+    let mut w = world.lock().expect("world");
+    let w = &mut *w;
+    w.woo_runtime.requests += 1;
+    if let Some(needed) = needs {
+        if w.woo.tracking_support != needed {
+            return no_route();
+        }
+    }
+    if let Err(rejected) = authorise(w, headers, &method, &path, params) {
+        return rejected;
+    }
+    if !order_exists(w, order_id) {
+        return invalid_order();
+    }
+    let response = handle(w);
+    w.save();
+    response
+}
+
+async fn update_order(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/wp-json/wc/v3/orders/{id}");
+    with_order(&world, &headers, Method::PUT, path, &params, id, None, |w| {
+        let order = w.woo.orders.iter_mut().find(|o| o["id"].as_u64() == Some(id)).expect("checked");
+        if let Some(status) = body["status"].as_str() {
+            order["status"] = Value::from(status);
+            if status == "completed" && order["date_completed_gmt"].is_null() {
+                order["date_completed_gmt"] = Value::from(now_gmt());
+            }
+        }
+        order["date_modified_gmt"] = Value::from(now_gmt());
+        Json(order.clone()).into_response()
+    })
+}
+
+fn fulfillments_of(w: &crate::World, id: u64) -> Vec<Value> {
+    w.woo.fulfillments.iter().filter(|f| f["entity_id"].as_str() == Some(id.to_string().as_str())).cloned().collect()
+}
+
+async fn list_fulfillments(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let path = format!("/wp-json/wc/v3/orders/{id}/fulfillments");
+    with_order(&world, &headers, Method::GET, path, &params, id, Some(WooTrackingSupport::Fulfillments), |w| {
+        Json(Value::Array(fulfillments_of(w, id))).into_response()
+    })
+}
+
+/// Meta data as sent (`[{key, value}]`) gets ids, as WooCommerce gives them.
+fn numbered_meta(meta: &Value) -> Result<Value, Response> {
+    let list = meta.as_array().ok_or_else(|| error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): meta_data"))?;
+    Ok(Value::Array(
+        list.iter()
+            .enumerate()
+            .map(|(i, m)| json!({ "id": i + 1, "key": m["key"], "value": m["value"] }))
+            .collect(),
+    ))
+}
+
+async fn create_fulfillment(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/wp-json/wc/v3/orders/{id}/fulfillments");
+    with_order(&world, &headers, Method::POST, path, &params, id, Some(WooTrackingSupport::Fulfillments), |w| {
+        let meta = match numbered_meta(&body["meta_data"]) {
+            Ok(m) => m,
+            Err(e) => return e,
+        };
+        let next = w.woo.fulfillments.iter().filter_map(|f| f["id"].as_u64()).max().unwrap_or(0) + 1;
+        let fulfillment = json!({
+            "id": next, "entity_type": "WC_Order", "entity_id": id.to_string(),
+            "status": body["status"].as_str().unwrap_or("unfulfilled"),
+            "is_fulfilled": body["is_fulfilled"].as_bool().unwrap_or(false),
+            "date_updated": now_gmt(), "date_deleted": Value::Null, "meta_data": meta,
+        });
+        w.woo.fulfillments.push(fulfillment.clone());
+        (StatusCode::CREATED, Json(fulfillment)).into_response()
+    })
+}
+
+async fn update_fulfillment(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path((id, fid)): Path<(u64, u64)>,
+    Query(params): Query<Vec<(String, String)>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/wp-json/wc/v3/orders/{id}/fulfillments/{fid}");
+    with_order(&world, &headers, Method::PUT, path, &params, id, Some(WooTrackingSupport::Fulfillments), |w| {
+        let meta = match numbered_meta(&body["meta_data"]) {
+            Ok(m) => m,
+            Err(e) => return e,
+        };
+        let Some(f) = w.woo.fulfillments.iter_mut().find(|f| f["id"].as_u64() == Some(fid) && f["entity_id"].as_str() == Some(id.to_string().as_str())) else {
+            return error(StatusCode::NOT_FOUND, "woocommerce_rest_fulfillment_invalid_id", "Invalid fulfillment ID.");
+        };
+        f["meta_data"] = meta;
+        f["date_updated"] = Value::from(now_gmt());
+        Json(f.clone()).into_response()
+    })
+}
+
+async fn list_trackings(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let path = format!("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings");
+    with_order(&world, &headers, Method::GET, path, &params, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
+        let list: Vec<Value> = w.woo.shipment_trackings.iter().filter(|t| t["order_id"].as_u64() == Some(id)).cloned().collect();
+        Json(Value::Array(list)).into_response()
+    })
+}
+
+async fn create_tracking(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings");
+    with_order(&world, &headers, Method::POST, path, &params, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
+        let text = |k: &str| body[k].as_str().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let Some(number) = text("tracking_number") else {
+            return error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): tracking_number");
+        };
+        let provider = text("tracking_provider");
+        let custom = text("custom_tracking_provider");
+        if provider.is_none() && (custom.is_none() || text("custom_tracking_link").is_none()) {
+            return error(StatusCode::BAD_REQUEST, "woocommerce_shipment_tracking_invalid_provider", "A predefined or custom tracking provider is required.");
+        }
+        let tracking_id = format!("{:032x}", w.woo.shipment_trackings.len() as u128 * 7919 + id as u128);
+        let item = json!({
+            "order_id": id, "tracking_id": tracking_id, "tracking_number": number,
+            "tracking_provider": provider.unwrap_or_default(), "custom_tracking_provider": custom.unwrap_or_default(),
+            "custom_tracking_link": text("custom_tracking_link").unwrap_or_default(),
+            "date_shipped": text("date_shipped").unwrap_or_else(|| Utc::now().format("%Y-%m-%d").to_string()),
+        });
+        w.woo.shipment_trackings.push(item.clone());
+        (StatusCode::CREATED, Json(item)).into_response()
+    })
+}
+
+async fn delete_tracking(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path((id, tid)): Path<(u64, String)>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let path = format!("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings/{tid}");
+    with_order(&world, &headers, Method::DELETE, path, &params, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
+        let Some(at) = w.woo.shipment_trackings.iter().position(|t| t["order_id"].as_u64() == Some(id) && t["tracking_id"].as_str() == Some(tid.as_str())) else {
+            return error(StatusCode::NOT_FOUND, "woocommerce_shipment_tracking_invalid_id", "Invalid tracking ID.");
+        };
+        Json(w.woo.shipment_trackings.remove(at)).into_response()
+    })
+}
+
+async fn list_notes(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let path = format!("/wp-json/wc/v3/orders/{id}/notes");
+    with_order(&world, &headers, Method::GET, path, &params, id, None, |w| {
+        let list: Vec<Value> = w.woo.notes.iter().filter(|n| n["order_id"].as_u64() == Some(id)).cloned().collect();
+        Json(Value::Array(list)).into_response()
+    })
+}
+
+async fn create_note(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(params): Query<Vec<(String, String)>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/wp-json/wc/v3/orders/{id}/notes");
+    with_order(&world, &headers, Method::POST, path, &params, id, None, |w| {
+        let Some(note) = body["note"].as_str().filter(|n| !n.trim().is_empty()) else {
+            return error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): note");
+        };
+        let next = w.woo.notes.iter().filter_map(|n| n["id"].as_u64()).max().unwrap_or(0) + 1;
+        let item = json!({
+            "id": next, "order_id": id, "author": "WooCommerce", "date_created_gmt": now_gmt(), "note": note,
+            "customer_note": body["customer_note"].as_bool().unwrap_or(false),
+        });
+        w.woo.notes.push(item.clone());
+        (StatusCode::CREATED, Json(item)).into_response()
+    })
 }
 
 /// Inspect and change the store from Rust (tests, the demo).
@@ -217,6 +508,30 @@ impl WooHandle {
     /// in half, or a 1.5 s stall.
     pub fn set_fault_rate(&self, rate: f64) {
         self.world.lock().expect("world").woo_runtime.faults.rate = rate.clamp(0.0, 1.0);
+    }
+
+    /// Chooses how the store takes tracking numbers (core fulfillments, Shipment Tracking, notes).
+    pub fn set_tracking_support(&self, support: WooTrackingSupport) {
+        let mut w = self.world.lock().expect("world");
+        w.woo.tracking_support = support;
+        w.save();
+    }
+
+    /// The core fulfillments of an order.
+    pub fn fulfillments(&self, order_id: u64) -> Vec<Value> {
+        fulfillments_of(&self.world.lock().expect("world"), order_id)
+    }
+
+    /// The Shipment Tracking items of an order.
+    pub fn shipment_trackings(&self, order_id: u64) -> Vec<Value> {
+        let w = self.world.lock().expect("world");
+        w.woo.shipment_trackings.iter().filter(|t| t["order_id"].as_u64() == Some(order_id)).cloned().collect()
+    }
+
+    /// The notes of an order.
+    pub fn notes(&self, order_id: u64) -> Vec<Value> {
+        let w = self.world.lock().expect("world");
+        w.woo.notes.iter().filter(|n| n["order_id"].as_u64() == Some(order_id)).cloned().collect()
     }
 
     /// Requests the store has answered.

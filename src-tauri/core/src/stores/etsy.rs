@@ -201,20 +201,6 @@ impl EtsyClient {
     }
 }
 
-/// Etsy's carrier name for a carrier as Dropdock knows it (Shopify's name): Etsy takes the
-/// names of `getShippingCarriers` (`usps`, `ups`, `fedex`, `dhl`…), and `other` for the rest.
-pub fn etsy_carrier(company: &str) -> &'static str {
-    match company.to_ascii_lowercase().as_str() {
-        "usps" => "usps",
-        "ups" => "ups",
-        "fedex" => "fedex",
-        "dhl express" => "dhl",
-        "canada post" => "canada-post",
-        "royal mail" => "royal-mail",
-        _ => "other",
-    }
-}
-
 /// A token endpoint's refusal is a "reconnect" error; anything else is the network's.
 pub fn token_error<RE: std::error::Error + 'static, T: oauth2::ErrorResponse + 'static>(
     e: &oauth2::RequestTokenError<RE, T>,
@@ -265,7 +251,8 @@ impl StoreConnector for EtsyClient {
     /// Etsy `createReceiptShipment` (`POST shops/{shop}/receipts/{receipt}/tracking`, form
     /// `tracking_code`, `carrier_name`, `send_bcc`); Etsy e-mails the buyer. Idempotent: the
     /// receipt is read first (`getShopReceipt`), and a shipment already carrying the tracking code
-    /// is returned instead of a second one. Etsy ships whole receipts, so `lines` are not sent.
+    /// is returned instead of a second one. Etsy ships whole receipts, so `lines` are not sent, and
+    /// has no update: a replaced tracking number is sent as a further shipment of the receipt.
     async fn push_tracking(
         &self,
         order_remote_id: &str,
@@ -286,7 +273,7 @@ impl StoreConnector for EtsyClient {
         }
         let form = [
             ("tracking_code", tracking.number.clone()),
-            ("carrier_name", etsy_carrier(&tracking.company).to_owned()),
+            ("carrier_name", tracking.etsy_carrier.clone()),
             ("send_bcc", "false".to_owned()),
         ];
         let receipt = self.request(reqwest::Method::POST, &format!("{path}/tracking"), &[], Some(&form)).await?;

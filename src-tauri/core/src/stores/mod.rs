@@ -119,9 +119,22 @@ pub struct OrdersPage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackingInfo {
     pub number: String,
-    /// The platform's exact carrier name (see [`crate::carriers`]).
+    /// Shopify's exact tracking company name, or the carrier's own name when off Shopify's list
+    /// (see [`crate::carriers`]); also the name shown to buyers by the other platforms.
     pub company: String,
+    /// The tracking link (the carrier's page, or a template's).
     pub url: String,
+    /// Etsy's `carrier_name` (`other` when off Etsy's list).
+    pub etsy_carrier: String,
+    /// The Shipment Tracking extension's predefined provider name; empty means a custom
+    /// provider (the company and the link are sent instead).
+    pub woo_provider: String,
+    /// True when, with this shipment, every sub-order of the order has shipped: a platform that
+    /// tracks the order rather than its items (WooCommerce without core fulfillments) completes it.
+    pub completes_order: bool,
+    /// The tracking number this one replaces (the supplier changed it): the store's fulfilment
+    /// carrying the old number is updated instead of a second one being made.
+    pub replaces: Option<String>,
 }
 
 /// A line item of the store's order with the quantity a shipment covers.
@@ -176,14 +189,4 @@ pub async fn orders_page_with_retry(
         })
         .notify(|e, delay| tracing::info!(error = %e, ?delay, "page read failed; retrying"))
         .await
-}
-
-/// The answer of a connector that cannot push tracking numbers to its platform yet: the shipment
-/// stays recorded in Dropdock with this error, and is pushed once the connector can.
-pub(crate) fn tracking_push_unsupported(service: &str) -> ConnectorError {
-    ConnectorError::Remote {
-        service: service.to_owned(),
-        code: None,
-        message: "pushing tracking numbers to this platform is not supported yet".into(),
-    }
 }

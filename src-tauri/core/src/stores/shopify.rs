@@ -73,6 +73,13 @@ const FULFILLMENT_CREATE: &str = r#"mutation DropdockFulfillmentCreate($fulfillm
   }
 }"#;
 
+const TRACKING_INFO_UPDATE: &str = r#"mutation DropdockTrackingInfoUpdate($fulfillmentId: ID!, $trackingInfoInput: FulfillmentTrackingInput!) {
+  fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId, trackingInfoInput: $trackingInfoInput, notifyCustomer: true) {
+    fulfillment { id }
+    userErrors { field message }
+  }
+}"#;
+
 /// The leaky bucket as the last reply described it.
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
@@ -347,6 +354,9 @@ impl StoreConnector for ShopifyClient {
         Ok(OrdersPage { orders: nodes.iter().map(parse_order).collect(), next_cursor })
     }
 
+    /// `fulfillmentCreate` on the open fulfillment order line items that hold `lines`; a
+    /// fulfilment already carrying the number is ours, and one carrying the number it replaces
+    /// gets `fulfillmentTrackingInfoUpdate` (shopify.dev, Admin GraphQL).
     async fn push_tracking(
         &self,
         order_remote_id: &str,
@@ -368,6 +378,24 @@ impl StoreConnector for ShopifyClient {
             f["trackingInfo"].as_array().into_iter().flatten().any(|t| t["number"] == tracking.number.as_str())
         }) {
             return Ok(existing["id"].as_str().unwrap_or_default().to_owned());
+        }
+        // A replaced tracking number: update the fulfilment that carries the old one.
+        if let Some(old) = order["fulfillments"].as_array().into_iter().flatten().find(|f| {
+            f["trackingInfo"].as_array().into_iter().flatten().any(|t| Some(t["number"].as_str().unwrap_or_default()) == tracking.replaces.as_deref())
+        }) {
+            let input = json!({ "number": tracking.number, "company": tracking.company, "url": tracking.url });
+            let data = self
+                .graphql(TRACKING_INFO_UPDATE, json!({ "fulfillmentId": old["id"], "trackingInfoInput": input }), 10)
+                .await?;
+            let result = &data["fulfillmentTrackingInfoUpdate"];
+            if let Some(errs) = result["userErrors"].as_array().filter(|e| !e.is_empty()) {
+                return Err(ConnectorError::Remote {
+                    service: SERVICE.into(),
+                    code: None,
+                    message: error_messages(&Value::Array(errs.clone())),
+                });
+            }
+            return Ok(old["id"].as_str().unwrap_or_default().to_owned());
         }
         let mut by_fulfillment_order = Vec::new();
         for fo in order["fulfillmentOrders"]["nodes"].as_array().into_iter().flatten() {

@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo};
 use crate::countries::is_known_country;
@@ -42,7 +42,8 @@ impl std::fmt::Debug for WooCredentials {
 /// WordPress in a sub-folder); the API is below `/wp-json/wc/v3`.
 pub struct WooClient {
     http: reqwest::Client,
-    api: String,
+    /// `{site}/wp-json`: the REST API root (WooCommerce below `wc/v3`, extensions beside it).
+    site: String,
     credentials: WooCredentials,
     over_https: bool,
 }
@@ -52,24 +53,39 @@ impl WooClient {
         let base = base_url.trim_end_matches('/');
         Self {
             http,
-            api: format!("{base}/wp-json/wc/v3"),
+            site: format!("{base}/wp-json"),
             credentials,
             over_https: base.starts_with("https://"),
         }
     }
 
-    /// One authenticated GET of `path` (below `/wp-json/wc/v3`) with `params`: HTTP Basic over
-    /// HTTPS; over plain HTTP, OAuth 1.0a one-legged (HMAC-SHA1, the consumer secret plus `&` as
-    /// key, no `oauth_version`), signed by the `oauth1-request` crate, with the OAuth parameters
-    /// in the query string as WooCommerce requires. Returns the JSON body and the total number of
-    /// pages (`X-WP-TotalPages`, 1 when absent).
-    /// Errors: 401/403 (reconnect), 429 and 5xx (busy, with `Retry-After`), other HTTP errors with WooCommerce's `code`
-    /// and `message`, a body that is not JSON (malformed: a truncated reply is one).
+    /// One authenticated GET of `path` (below `/wp-json/wc/v3`) with `params`. Returns the JSON
+    /// body and the total number of pages (`X-WP-TotalPages`, 1 when absent). See
+    /// [`Self::request`] for the errors.
     pub async fn get(&self, path: &str, params: &[(&str, String)]) -> Result<(Value, u32), ConnectorError> {
-        let url = format!("{}/{}", self.api, path.trim_start_matches('/'));
+        self.request(reqwest::Method::GET, &format!("wc/v3/{}", path.trim_start_matches('/')), params, None).await
+    }
+
+    /// One authenticated request to `path` below `/wp-json` (e.g. `wc/v3/orders/7/notes`) with the
+    /// query `params` and an optional JSON body: HTTP Basic over HTTPS; over plain HTTP, OAuth
+    /// 1.0a one-legged (HMAC-SHA1, the consumer secret plus `&` as key, no `oauth_version`),
+    /// signed by the `oauth1-request` crate over the method, URL and query (a JSON body is not
+    /// signed, RFC 5849 §3.4.1.3), with the OAuth parameters in the query string as WooCommerce
+    /// requires. Returns the JSON body and `X-WP-TotalPages` (1 when absent).
+    /// Errors: 401/403 (reconnect), 429 and 5xx (busy, with `Retry-After`), other HTTP errors as
+    /// `Remote` with the status as code and WooCommerce's `code: message` (see [`is_no_route`]),
+    /// a body that is not JSON (malformed: a truncated reply is one).
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        params: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<(Value, u32), ConnectorError> {
+        let url = format!("{}/{}", self.site, path.trim_start_matches('/'));
         let request = if self.over_https {
             self.http
-                .get(&url)
+                .request(method.clone(), &url)
                 .basic_auth(&self.credentials.consumer_key, Some(&self.credentials.consumer_secret))
                 .query(params)
         } else {
@@ -82,8 +98,12 @@ impl WooClient {
             );
             let mut builder = oauth1_request::Builder::<_, _>::new(client, oauth1_request::HMAC_SHA1);
             builder.version(false);
-            let signed = builder.to_query("GET", url.clone(), &oauth1_request::ParameterList::new(list));
-            self.http.get(signed).query(params)
+            let signed = builder.to_query(method.as_str(), url.clone(), &oauth1_request::ParameterList::new(list));
+            self.http.request(method.clone(), signed).query(params)
+        };
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request,
         };
         let response = request.send().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
         let status = response.status();
@@ -122,6 +142,123 @@ impl WooClient {
         Ok((body, pages))
     }
 
+    /// Tracking through WooCommerce's core order fulfillments (developer.woocommerce.com, "Order
+    /// fulfillments"): the fulfillment whose `_tracking_number` meta is this number is ours; one
+    /// carrying the number it replaces is updated (`PUT`); else one is created, fulfilled, with
+    /// `_items` (`[{item_id, qty}]`), `_tracking_number`, `_tracking_url` and
+    /// `_shipment_provider`, and the customer notified. `Ok(None)` when the store has not
+    /// enabled the feature (404 `rest_no_route`).
+    async fn push_fulfillment(
+        &self,
+        order_id: &str,
+        lines: &[ShippedLine],
+        tracking: &TrackingInfo,
+    ) -> Result<Option<String>, ConnectorError> {
+        let path = format!("wc/v3/orders/{order_id}/fulfillments");
+        let existing = match self.request(reqwest::Method::GET, &path, &[], None).await {
+            Ok((list, _)) => list,
+            Err(e) if is_no_route(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let carrying = |number: &str| {
+            existing.as_array().into_iter().flatten().find(|f| {
+                f["meta_data"].as_array().into_iter().flatten().any(|m| m["key"] == "_tracking_number" && m["value"] == number)
+            })
+        };
+        let id_of = |f: &Value| f["id"].as_u64().map(|id| format!("fulfillment:{id}"));
+        if let Some(found) = carrying(&tracking.number) {
+            return Ok(Some(id_of(found).unwrap_or_default()));
+        }
+        let items: Vec<Value> = lines
+            .iter()
+            .filter_map(|l| l.line_item_remote_id.parse::<u64>().ok().map(|id| json!({ "item_id": id, "qty": l.quantity })))
+            .collect();
+        let provider = if tracking.woo_provider.is_empty() { tracking.company.clone() } else { tracking.woo_provider.clone() };
+        let body = json!({
+            "status": "fulfilled",
+            "is_fulfilled": true,
+            "meta_data": [
+                { "key": "_items", "value": items },
+                { "key": "_tracking_number", "value": tracking.number },
+                { "key": "_tracking_url", "value": tracking.url },
+                { "key": "_shipment_provider", "value": provider },
+            ],
+        });
+        let notify = [("notify_customer", "true".to_owned())];
+        let replaced = tracking.replaces.as_deref().and_then(carrying).and_then(|f| f["id"].as_u64());
+        let (saved, _) = match replaced {
+            Some(fid) => self.request(reqwest::Method::PUT, &format!("{path}/{fid}"), &notify, Some(&body)).await?,
+            None => self.request(reqwest::Method::POST, &path, &notify, Some(&body)).await?,
+        };
+        id_of(&saved).map(Some).ok_or_else(|| ConnectorError::Malformed {
+            service: SERVICE.into(),
+            detail: "the fulfillment reply has no id".into(),
+        })
+    }
+
+    /// Tracking through the Shipment Tracking extension (woocommerce.com, "Shipment Tracking
+    /// REST API"): an item with this number is ours; an item with the number it replaces is
+    /// deleted; a new item names the predefined provider, or the carrier as a custom provider
+    /// with the tracking link. `Ok(None)` without the extension (404 `rest_no_route`).
+    async fn push_shipment_tracking(&self, order_id: &str, tracking: &TrackingInfo) -> Result<Option<String>, ConnectorError> {
+        let path = format!("wc-shipment-tracking/v3/orders/{order_id}/shipment-trackings");
+        let existing = match self.request(reqwest::Method::GET, &path, &[], None).await {
+            Ok((list, _)) => list,
+            Err(e) if is_no_route(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let carrying = |number: &str| {
+            existing.as_array().into_iter().flatten().find(|t| t["tracking_number"] == number).cloned()
+        };
+        let id_of = |t: &Value| format!("shipment-tracking:{}", t["tracking_id"].as_str().unwrap_or_default());
+        if let Some(found) = carrying(&tracking.number) {
+            return Ok(Some(id_of(&found)));
+        }
+        if let Some(old) = tracking.replaces.as_deref().and_then(carrying) {
+            let old_id = old["tracking_id"].as_str().unwrap_or_default();
+            self.request(reqwest::Method::DELETE, &format!("{path}/{old_id}"), &[], None).await?;
+        }
+        let mut body = json!({
+            "tracking_number": tracking.number,
+            "date_shipped": chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        });
+        if tracking.woo_provider.is_empty() {
+            body["custom_tracking_provider"] = json!(tracking.company);
+            body["custom_tracking_link"] = json!(tracking.url);
+        } else {
+            body["tracking_provider"] = json!(tracking.woo_provider);
+        }
+        let (saved, _) = self.request(reqwest::Method::POST, &path, &[], Some(&body)).await?;
+        Ok(Some(id_of(&saved)))
+    }
+
+    /// The last resort: a customer note with the carrier, number and link (WooCommerce e-mails
+    /// customer notes to the buyer). A note already holding the number is ours.
+    async fn push_note(&self, order_id: &str, tracking: &TrackingInfo) -> Result<String, ConnectorError> {
+        let path = format!("wc/v3/orders/{order_id}/notes");
+        let (existing, _) = self.request(reqwest::Method::GET, &path, &[], None).await?;
+        if let Some(found) = existing.as_array().into_iter().flatten().find(|n| {
+            n["note"].as_str().is_some_and(|text| text.contains(&format!("tracking number {}", tracking.number)))
+        }) {
+            return Ok(format!("note:{}", found["id"].as_u64().unwrap_or_default()));
+        }
+        let mut note = format!(
+            "Your order has shipped with {}, tracking number {}: {}",
+            tracking.company, tracking.number, tracking.url
+        );
+        if let Some(old) = &tracking.replaces {
+            note.push_str(&format!(" (this replaces tracking number {old})"));
+        }
+        let (saved, _) =
+            self.request(reqwest::Method::POST, &path, &[], Some(&json!({ "note": note, "customer_note": true }))).await?;
+        Ok(format!("note:{}", saved["id"].as_u64().unwrap_or_default()))
+    }
+}
+
+/// True for WooCommerce's 404 `rest_no_route`: the store does not have this API (a feature
+/// not enabled, an extension not installed).
+pub fn is_no_route(e: &ConnectorError) -> bool {
+    matches!(e, ConnectorError::Remote { code: Some(404), message, .. } if message.starts_with("rest_no_route"))
 }
 
 /// `modified_after` as WooCommerce reads it with `dates_are_gmt=true`: ISO 8601 in UTC.
@@ -163,13 +300,30 @@ impl StoreConnector for WooClient {
         })
     }
 
+    /// Tries, per store and in this order, core order fulfillments, the Shipment Tracking
+    /// extension, then a customer note (source: `../reference` platform facts, WooCommerce's
+    /// docs for each). Only fulfillments mark the items themselves; with the other two the order
+    /// is set `completed` once its last shipment is pushed (`completes_order`), which also
+    /// e-mails the buyer. Every step first looks for what an earlier run made, so a rerun after a
+    /// crash adds nothing.
     async fn push_tracking(
         &self,
-        _order_remote_id: &str,
-        _lines: &[ShippedLine],
-        _tracking: &TrackingInfo,
+        order_remote_id: &str,
+        lines: &[ShippedLine],
+        tracking: &TrackingInfo,
     ) -> Result<String, ConnectorError> {
-        Err(super::tracking_push_unsupported(SERVICE))
+        if let Some(id) = self.push_fulfillment(order_remote_id, lines, tracking).await? {
+            return Ok(id);
+        }
+        let id = match self.push_shipment_tracking(order_remote_id, tracking).await? {
+            Some(id) => id,
+            None => self.push_note(order_remote_id, tracking).await?,
+        };
+        if tracking.completes_order {
+            let body = json!({ "status": "completed" });
+            self.request(reqwest::Method::PUT, &format!("wc/v3/orders/{order_remote_id}"), &[], Some(&body)).await?;
+        }
+        Ok(id)
     }
 }
 
