@@ -27,3 +27,11 @@ ALTER TABLE shipment ADD COLUMN replaced_tracking_number TEXT;
 CREATE INDEX wallet_entry_by_time ON wallet_entry (created_at);
 -- When the supplier was last asked about a shipped sub-order (its tracking number may change).
 ALTER TABLE shipment ADD COLUMN checked_at TEXT;
+-- When the supplier was paid (invoices are by this date). Earlier sub-orders: their ledger
+-- charge's time, else their last change.
+ALTER TABLE supplier_order ADD COLUMN paid_at TEXT;
+UPDATE supplier_order SET paid_at = COALESCE(
+    (SELECT MIN(w.created_at) FROM wallet_entry w WHERE w.supplier_order_id = supplier_order.id AND w.kind = 'charge'),
+    updated_at)
+WHERE state IN ('paid', 'shipped', 'delivered') AND cost_minor IS NOT NULL;
+CREATE INDEX supplier_order_by_paid_at ON supplier_order (paid_at) WHERE paid_at IS NOT NULL;

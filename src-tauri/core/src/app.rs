@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use crate::db::Db;
@@ -19,6 +19,9 @@ use crate::suppliers::CjClient;
 use crate::sync::{self, SyncSummary};
 use crate::tracking::{self, TrackReport};
 use crate::views::{self, OrderDetail, OrderRow, StatusCount, StoreView, SupplierView};
+
+/// CJ's My Wallet page, where a real CJ wallet is recharged (CJ has no recharge API).
+pub const CJ_WALLET_PAGE: &str = "https://cjdropshipping.com/myCJ.html#/myWallet";
 
 /// Timeout for every remote call; a write that hits it becomes `ambiguous`, never blindly resent.
 pub const REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -577,19 +580,106 @@ impl Dropdock {
         })
     }
 
-    /// Refreshes every supplier's wallet balance (`getBalance`) and returns the suppliers.
+    /// Refreshes every supplier's wallet balance (`getBalance`) and returns the suppliers. The
+    /// first report of a supplier opens its ledger (see [`crate::wallet`]).
     pub async fn refresh_wallet(&self) -> Result<Vec<SupplierView>> {
         for supplier in self.suppliers()? {
             let balance = self.supplier_client(supplier.id)?.balance().await?;
-            self.db.write(|tx| {
-                tx.execute(
-                    "UPDATE supplier SET balance_minor=?2, balance_checked_at=?3 WHERE id=?1",
-                    params![supplier.id, balance, Utc::now()],
-                )?;
-                Ok(())
-            })?;
+            self.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier.id, balance))?;
         }
         self.suppliers()
+    }
+
+    /// The ledger, newest first (see [`crate::wallet::ledger`]).
+    pub fn wallet_ledger(&self, supplier_id: Option<i64>, limit: u32) -> Result<Vec<crate::wallet::LedgerEntry>> {
+        self.db.read(|c| crate::wallet::ledger(c, supplier_id, limit))
+    }
+
+    /// Each supplier's ledger against its last reported balance.
+    pub fn wallet_reconciliation(&self) -> Result<Vec<crate::wallet::Reconciliation>> {
+        self.db.read(crate::wallet::reconcile)
+    }
+
+    /// Records a recharge made on the supplier's site, or an adjustment (see
+    /// [`crate::wallet::record_entry`]).
+    pub fn record_wallet_entry(
+        &self,
+        supplier_id: i64,
+        kind: crate::wallet::ManualEntryKind,
+        amount_minor: i64,
+        note: &str,
+    ) -> Result<i64> {
+        self.db.write(|tx| {
+            tx.query_row("SELECT id FROM supplier WHERE id = ?1", [supplier_id], |r| r.get::<_, i64>(0))
+                .optional()?
+                .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;
+            crate::wallet::record_entry(tx, supplier_id, kind, amount_minor, note)
+        })
+    }
+
+    /// My Wallet → Recharge. On the embedded sandbox: the sandbox supplier's recharge call, a
+    /// `recharge` ledger entry, and a refresh. On a real CJ account (CJ has no recharge API):
+    /// `Ok(Some(url))`, the page to open in the browser; refresh afterwards.
+    pub async fn recharge_wallet(&self, supplier_id: i64, amount_minor: i64) -> Result<Option<String>> {
+        let supplier = self
+            .suppliers()?
+            .into_iter()
+            .find(|s| s.id == supplier_id)
+            .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;
+        if !supplier.is_sandbox {
+            return Ok(Some(CJ_WALLET_PAGE.to_owned()));
+        }
+        if !(1..=crate::wallet::MAX_ENTRY_MINOR).contains(&amount_minor) {
+            return Err(CoreError::InvalidInput("amount: between $0.01 and $1000000.00".into()));
+        }
+        // The ledger is opened with the balance before the recharge, so the recharge is its own entry.
+        if self.db.read(|c| Ok(c.query_row("SELECT ledger_opened_at IS NULL FROM supplier WHERE id=?1", [supplier_id], |r| r.get::<_, bool>(0))?))? {
+            let before = self.supplier_client(supplier_id)?.balance().await?;
+            self.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier_id, before))?;
+        }
+        let balance = self.supplier_client(supplier_id)?.sandbox_recharge(amount_minor).await?;
+        self.db.write(|tx| {
+            crate::wallet::record_entry(tx, supplier_id, crate::wallet::ManualEntryKind::Recharge, amount_minor, "Recharged in the sandbox")?;
+            crate::wallet::record_reported_balance(tx, supplier_id, balance)
+        })?;
+        Ok(None)
+    }
+
+    /// What the orders waiting at each supplier will cost against its balance and the Auto
+    /// Fulfillment threshold.
+    pub fn wallet_forecast(&self) -> Result<Vec<crate::wallet::Forecast>> {
+        let threshold = self.auto_settings()?.threshold_minor;
+        self.db.read(|c| crate::wallet::forecast(c, threshold))
+    }
+
+    /// The invoice for `[from, to)` (UTC).
+    pub fn invoice(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<crate::wallet::Invoice> {
+        self.db.read(|c| crate::wallet::invoice(c, from, to))
+    }
+
+    /// Writes the invoice for `[from, to)` to `path` as CSV or PDF (by `format`), through a
+    /// temporary file renamed into place, so a full disk never leaves half a file. Returns the
+    /// invoice written. Errors: `File` with the path and the reason.
+    pub fn export_invoice(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        format: crate::wallet::InvoiceFormat,
+        path: &std::path::Path,
+    ) -> Result<crate::wallet::Invoice> {
+        let invoice = self.invoice(from, to)?;
+        let bytes = match format {
+            crate::wallet::InvoiceFormat::Csv => crate::wallet::invoice_csv(&invoice)?,
+            crate::wallet::InvoiceFormat::Pdf => crate::wallet::invoice_pdf(&invoice, "Dropdock supplier invoices")?,
+        };
+        let file_error = |e: std::io::Error| CoreError::File(format!("could not write {}: {e}", path.display()));
+        let tmp = path.with_extension("dropdock-tmp");
+        std::fs::write(&tmp, &bytes).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            file_error(e)
+        })?;
+        std::fs::rename(&tmp, path).map_err(file_error)?;
+        Ok(invoice)
     }
 
     // ---- the job ------------------------------------------------------------------------

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Database,
     /// The OS keychain is missing or refused access.
     Keychain,
+    /// A file could not be written or made (disk full, no permission, a bad path).
+    File,
 }
 
 /// Everything that can go wrong in the core.
@@ -47,6 +49,9 @@ pub enum CoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("OS keychain: {0}")]
     Keychain(String),
+    /// Writing or making a file (an export) failed; the message says which and why.
+    #[error("{0}")]
+    File(String),
 }
 
 impl CoreError {
@@ -70,6 +75,7 @@ impl CoreError {
             },
             CoreError::Database(_) | CoreError::Migration(_) => ErrorCode::Database,
             CoreError::Keychain(_) => ErrorCode::Keychain,
+            CoreError::File(_) => ErrorCode::File,
         }
     }
 }

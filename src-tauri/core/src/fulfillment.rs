@@ -403,14 +403,19 @@ fn record_paid(
     tx: &rusqlite::Transaction<'_>,
     sub_id: i64,
     supplier_id: i64,
-    supplier_order_id: &str,
-    amount_minor: i64,
+    order: &AtSupplier,
     payment_method: &str,
 ) -> Result<()> {
     let now = Utc::now();
-    let changed = tx.prepare_cached("UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5, payment_method=?6
-         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending', 'submitted', 'failed')")?.execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now, payment_method],
-    )?;
+    let (supplier_order_id, amount_minor) = (order.id.as_str(), order.amount_minor);
+    let shipping = order.shipping_minor.filter(|s| (0..=amount_minor).contains(s));
+    let changed = tx
+        .prepare_cached(
+            "UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5,
+                    payment_method=?6, paid_at=?5, shipping_cost_minor=?7, product_cost_minor=?3 - ?7
+             WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending', 'submitted', 'failed')",
+        )?
+        .execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now, payment_method, shipping])?;
     if changed == 1 && payment_method == "wallet" {
         tx.prepare_cached(
             "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
@@ -444,6 +449,8 @@ pub fn resend_key(key: &str) -> String {
 struct AtSupplier {
     id: String,
     amount_minor: i64,
+    /// The postage part of the charge, when the supplier said.
+    shipping_minor: Option<i64>,
     paid: bool,
 }
 
@@ -533,13 +540,14 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         //    crash between the two calls) is paid, not created again; a sub-order whose last
         //    attempt had an unknown outcome is looked up by its number before any resend.
         let mut at_supplier: Option<AtSupplier> =
-            known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, paid: false });
+            known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, shipping_minor: None, paid: false });
         if at_supplier.is_none() && matches!(previous_state.as_deref(), Some("ambiguous" | "submitting")) {
             match client.order_detail(&key).await {
                 Ok(Some(found)) if found.status != "CANCELLED" => {
                     at_supplier = Some(AtSupplier {
                         id: found.supplier_order_id,
                         amount_minor: found.amount_minor.unwrap_or(0),
+                        shipping_minor: found.shipping_minor,
                         paid: found.status != "UNPAID",
                     })
                 }
@@ -567,7 +575,12 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 None => {
                     let pay_type = if payment == Payment::Wallet { 2 } else { 3 };
                     let created = client.create_order(&request_for(&plan, &key, &line.name, products, pay_type)).await?;
-                    AtSupplier { id: created.supplier_order_id, amount_minor: created.amount_minor, paid: pay_type == 2 }
+                    AtSupplier {
+                        id: created.supplier_order_id,
+                        amount_minor: created.amount_minor,
+                        shipping_minor: created.shipping_minor,
+                        paid: pay_type == 2,
+                    }
                 }
             };
             if order.paid {
@@ -595,7 +608,7 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
             };
             match &result {
                 Ok(order) => {
-                    record_paid(tx, sub_id, sub.supplier_id, &order.id, order.amount_minor, payment.as_str())?;
+                    record_paid(tx, sub_id, sub.supplier_id, order, payment.as_str())?;
                     outcome.state = "paid".into();
                     outcome.supplier_order_id = Some(order.id.clone());
                     outcome.cost_minor = Some(order.amount_minor);

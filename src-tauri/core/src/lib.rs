@@ -30,6 +30,7 @@ pub mod suppliers;
 pub mod sync;
 pub mod tracking;
 pub mod views;
+pub mod wallet;
 
 pub use app::Dropdock;
 

@@ -59,6 +59,9 @@ pub struct CjOrder {
     pub products: Vec<(String, i64)>,
     /// Products + postage, US cents.
     pub amount_minor: i64,
+    /// The postage part of `amount_minor`.
+    #[serde(default)]
+    pub postage_minor: i64,
     pub paid: bool,
     /// Paid with a card on file rather than the balance.
     #[serde(default)]
@@ -131,6 +134,7 @@ pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
         .route("/api2.0/v1/shopping/order/getOrderDetail", get(order_detail))
         .route("/api2.0/v1/shopping/order/deleteOrder", axum::routing::delete(delete_order))
         .route("/api2.0/v1/shopping/pay/getBalance", get(balance))
+        .route("/api2.0/v1/sandbox/recharge", post(sandbox_recharge))
         .route("/api2.0/v1/shopping/pay/payBalance", post(pay_balance))
         .route("/api2.0/v1/shopping/pay/tokenizeCard", post(tokenize_card))
         .route("/api2.0/v1/shopping/pay/payWithCard", post(pay_with_card))
@@ -261,6 +265,7 @@ fn order_data(o: &CjOrder) -> Value {
     json!({
         "orderId": o.order_id, "orderNumber": o.order_number, "shippingCountryCode": o.country_code,
         "orderAmount": dollars(o.amount_minor), "logisticName": o.logistic_name,
+        "productAmount": dollars(o.amount_minor - o.postage_minor), "postageAmount": dollars(o.postage_minor),
         "orderStatus": status_of(o),
     })
 }
@@ -327,6 +332,7 @@ fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, bod
         logistic_name: line.name.clone(),
         products,
         amount_minor: amount,
+        postage_minor: postage(&line, items),
         paid: pay_now,
         paid_by_card: false,
         cancelled: false,
@@ -371,6 +377,7 @@ async fn order_detail(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
         "orderId": o.order_id, "orderNum": o.order_number, "cjOrderId": o.order_id,
         "shippingCountryCode": o.country_code, "logisticName": o.logistic_name,
         "orderAmount": dollars(o.amount_minor),
+        "productAmount": dollars(o.amount_minor - o.postage_minor), "postageAmount": dollars(o.postage_minor),
         "orderStatus": status_of(o),
         "trackNumber": if shipped { Value::from(o.track_number.clone()) } else { Value::Null },
         "createDate": o.created_at.to_rfc3339(),
@@ -383,6 +390,33 @@ async fn balance(State((world, index)): Ctx, headers: HeaderMap) -> Json<Value> 
         return envelope(1600001, "Invalid access token", Value::Null);
     }
     ok(json!({ "amount": dollars(w.suppliers[index].balance_minor), "noWithdrawalAmount": 0, "freezeAmount": 0 }))
+}
+
+/// `POST sandbox/recharge {amount}`: the sandbox's stand-in for recharging on CJ's site (CJ has
+/// no recharge API; this route exists only here). `amount` in dollars, 0.01 to 1,000,000.
+async fn sandbox_recharge(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let mut w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid access token", Value::Null);
+    }
+    let amount = body["amount"].as_str().map(str::to_owned).or_else(|| body["amount"].as_f64().map(|f| format!("{f:.2}")));
+    let Some(minor) = amount.and_then(|a| cents(&a)).filter(|m| (1..=100_000_000).contains(m)) else {
+        return envelope(1600100, "amount must be between 0.01 and 1000000", Value::Null);
+    };
+    w.suppliers[index].balance_minor += minor;
+    let balance = w.suppliers[index].balance_minor;
+    w.save();
+    ok(json!({ "amount": dollars(balance) }))
+}
+
+/// `"12.34"` → 1234 (at most two decimals).
+fn cents(text: &str) -> Option<i64> {
+    let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if frac.len() > 2 || whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let frac = format!("{frac:0<2}");
+    Some(whole.parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?)
 }
 
 /// The order `orderId` names (CJ's id or the merchant's number), for the payment endpoints.

@@ -82,6 +82,8 @@ pub struct CreatedOrder {
     pub supplier_order_id: String,
     /// What CJ charged (products + postage), US cents.
     pub amount_minor: i64,
+    /// The postage part (`postageAmount`), when CJ says.
+    pub shipping_minor: Option<i64>,
 }
 
 /// A supplier variant found by SKU (`product/variant/query`), for mapping a store SKU to it.
@@ -136,6 +138,8 @@ pub struct SupplierOrderDetail {
     pub track_number: Option<String>,
     pub logistic_name: Option<String>,
     pub amount_minor: Option<i64>,
+    /// The postage part (`postageAmount`), when CJ says.
+    pub shipping_minor: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -360,6 +364,7 @@ impl CjClient {
         Ok(CreatedOrder {
             supplier_order_id: supplier_order_id.to_owned(),
             amount_minor: parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("orderAmount {e}")))?,
+            shipping_minor: number_text(&data["postageAmount"]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok()),
         })
     }
 
@@ -385,6 +390,7 @@ impl CjClient {
             track_number: text("trackNumber"),
             logistic_name: text("logisticName"),
             amount_minor: number_text(&data["orderAmount"]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok()),
+            shipping_minor: number_text(&data["postageAmount"]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok()),
         }))
     }
 
@@ -480,6 +486,15 @@ impl CjClient {
                 })
             })
             .collect()
+    }
+
+    /// The embedded sandbox only (`POST sandbox/recharge {amount}`; CJ has no recharge API, a
+    /// real wallet is recharged on CJ's site): adds `amount_minor` US cents, returns the balance.
+    pub async fn sandbox_recharge(&self, amount_minor: i64) -> Result<i64> {
+        let body = json!({ "amount": crate::money::format_minor(amount_minor, CJ_CURRENCY) });
+        let data = self.authed(reqwest::Method::POST, "sandbox/recharge", &[], Some(body)).await?;
+        let amount = number_text(&data["amount"]).ok_or_else(|| malformed("sandbox/recharge returned no amount"))?;
+        parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("balance {e}")))
     }
 
     /// The wallet balance available for orders, in US cents.

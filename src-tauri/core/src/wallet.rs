@@ -1,0 +1,588 @@
+//! Finance → My Wallet: the local ledger of each supplier wallet, its reconciliation against the
+//! balance the supplier reports, recharges and adjustments, the forecast of what waiting orders
+//! will cost, and invoices for a period (CSV with the `csv` crate, PDF with `printpdf`).
+//!
+//! Money is US cents (CJ's wallet currency) throughout; times are UTC.
+//!
+//! The ledger (`wallet_entry`): positive entries are money in (recharge, refund, a positive
+//! adjustment), negative ones money out (an order charge, linked to its sub-order). It opens with
+//! the supplier's balance at the first refresh ("Opening balance", an adjustment); from then on
+//! the ledger's sum should equal the supplier's balance, and any difference is shown as it is.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{CoreError, Result};
+use crate::money::format_minor;
+
+/// The note of the entry that opens a supplier's ledger.
+pub const OPENING_NOTE: &str = "Opening balance";
+/// The largest single recharge or adjustment: $1,000,000.
+pub const MAX_ENTRY_MINOR: i64 = 100_000_000;
+
+/// One ledger entry, newest first in [`ledger`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub supplier_name: String,
+    /// `recharge`, `charge`, `refund` or `adjustment`.
+    pub kind: String,
+    /// US cents; negative for money out.
+    #[ts(type = "number")]
+    pub amount_minor: i64,
+    /// The ledger's balance after this entry, US cents.
+    #[ts(type = "number")]
+    pub balance_after_minor: i64,
+    /// For charges and refunds: the store order (`#1001`) and the supplier's order number.
+    pub order_id: Option<i64>,
+    pub order_name: Option<String>,
+    pub supplier_order_number: Option<String>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The ledger, newest first, at most `limit` entries, optionally for one supplier.
+pub fn ledger(conn: &Connection, supplier_id: Option<i64>, limit: u32) -> Result<Vec<LedgerEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT w.id, s.name, w.kind, w.amount_minor,
+                SUM(w.amount_minor) OVER (PARTITION BY w.supplier_id ORDER BY w.created_at, w.id),
+                o.id, o.name, so.supplier_order_id, w.note, w.created_at
+         FROM wallet_entry w JOIN supplier s ON s.id = w.supplier_id
+         LEFT JOIN supplier_order so ON so.id = w.supplier_order_id LEFT JOIN orders o ON o.id = so.order_id
+         WHERE ?1 IS NULL OR w.supplier_id = ?1
+         ORDER BY w.created_at DESC, w.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![supplier_id, limit], |r| {
+            Ok(LedgerEntry {
+                id: r.get(0)?,
+                supplier_name: r.get(1)?,
+                kind: r.get(2)?,
+                amount_minor: r.get(3)?,
+                balance_after_minor: r.get(4)?,
+                order_id: r.get(5)?,
+                order_name: r.get(6)?,
+                supplier_order_number: r.get(7)?,
+                note: r.get(8)?,
+                created_at: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One supplier wallet: the ledger against the supplier's own figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Reconciliation {
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    /// The sum of the ledger, US cents.
+    #[ts(type = "number")]
+    pub ledger_balance_minor: i64,
+    /// The balance the supplier reported at its last refresh; `None` before the first.
+    #[ts(type = "number | null")]
+    pub supplier_balance_minor: Option<i64>,
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Supplier's balance less the ledger's (positive: the supplier holds more than the ledger
+    /// explains, e.g. a recharge made on the supplier's site); `None` until both are known.
+    #[ts(type = "number | null")]
+    pub difference_minor: Option<i64>,
+    /// Charges in the ledger and what they add up to (negative), US cents.
+    #[ts(type = "number")]
+    pub charges: i64,
+    #[ts(type = "number")]
+    pub charged_minor: i64,
+}
+
+/// Every supplier's reconciliation, by name.
+pub fn reconcile(conn: &Connection) -> Result<Vec<Reconciliation>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.id, s.name, COALESCE(SUM(w.amount_minor), 0), s.balance_minor, s.balance_checked_at, s.ledger_opened_at,
+                COUNT(w.id) FILTER (WHERE w.kind = 'charge'), COALESCE(SUM(w.amount_minor) FILTER (WHERE w.kind = 'charge'), 0)
+         FROM supplier s LEFT JOIN wallet_entry w ON w.supplier_id = s.id
+         GROUP BY s.id ORDER BY s.name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let ledger: i64 = r.get(2)?;
+            let reported: Option<i64> = r.get(3)?;
+            let opened: Option<String> = r.get(5)?;
+            Ok(Reconciliation {
+                supplier_id: r.get(0)?,
+                supplier_name: r.get(1)?,
+                ledger_balance_minor: ledger,
+                supplier_balance_minor: reported,
+                checked_at: r.get(4)?,
+                difference_minor: reported.filter(|_| opened.is_some()).map(|b| b - ledger),
+                charges: r.get(6)?,
+                charged_minor: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Records the balance a supplier just reported. The first time, the ledger is opened with an
+/// "Opening balance" adjustment that makes its sum equal the report; later reports only update
+/// the figure the ledger is reconciled against.
+pub fn record_reported_balance(tx: &Connection, supplier_id: i64, balance_minor: i64) -> Result<()> {
+    let now = Utc::now();
+    tx.execute(
+        "UPDATE supplier SET balance_minor=?2, balance_checked_at=?3 WHERE id=?1",
+        params![supplier_id, balance_minor, now],
+    )?;
+    let opened: Option<String> =
+        tx.query_row("SELECT ledger_opened_at FROM supplier WHERE id=?1", [supplier_id], |r| r.get(0))?;
+    if opened.is_none() {
+        let sum: i64 = tx.query_row(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry WHERE supplier_id=?1",
+            [supplier_id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, note, created_at)
+             VALUES (?1, 'adjustment', ?2, 'USD', ?3, ?4)",
+            params![supplier_id, balance_minor - sum, OPENING_NOTE, now],
+        )?;
+        tx.execute("UPDATE supplier SET ledger_opened_at=?2 WHERE id=?1", params![supplier_id, now])?;
+    }
+    Ok(())
+}
+
+/// What the merchant records by hand: a recharge made on the supplier's site, or an adjustment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualEntryKind {
+    Recharge,
+    Adjustment,
+}
+
+/// Adds a recharge (positive) or an adjustment (either sign) to the ledger; returns its id.
+/// Errors (`InvalidInput`): zero, a recharge that is not positive, more than
+/// [`MAX_ENTRY_MINOR`] either way, a note over 200 characters.
+pub fn record_entry(tx: &Connection, supplier_id: i64, kind: ManualEntryKind, amount_minor: i64, note: &str) -> Result<i64> {
+    let invalid = |m: String| Err(CoreError::InvalidInput(m));
+    if amount_minor == 0 || amount_minor.abs() > MAX_ENTRY_MINOR {
+        return invalid(format!("amount: between $0.01 and {} either way", format!("${}", format_minor(MAX_ENTRY_MINOR, "USD"))));
+    }
+    if kind == ManualEntryKind::Recharge && amount_minor < 0 {
+        return invalid("amount: a recharge adds money; record a withdrawal as an adjustment".into());
+    }
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return invalid("note: at most 200 characters".into());
+    }
+    let kind = match kind {
+        ManualEntryKind::Recharge => "recharge",
+        ManualEntryKind::Adjustment => "adjustment",
+    };
+    tx.execute(
+        "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, note, created_at) VALUES (?1, ?2, ?3, 'USD', ?4, ?5)",
+        params![supplier_id, kind, amount_minor, (!note.is_empty()).then_some(note), Utc::now()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// What the orders waiting at one supplier will cost, against its balance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Forecast {
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    #[ts(type = "number")]
+    pub balance_minor: i64,
+    /// Paid store orders not sent yet and not held: their products at the mapped cost plus
+    /// the estimated postage, US cents.
+    #[ts(type = "number")]
+    pub to_order_minor: i64,
+    /// Orders held (by the merchant, or waiting for funds), likewise.
+    #[ts(type = "number")]
+    pub held_minor: i64,
+    /// Orders queued while the network was down, likewise.
+    #[ts(type = "number")]
+    pub queued_minor: i64,
+    /// Orders counted in the three figures above.
+    pub orders: i64,
+    /// The postage assumed per order: the average of the last 100 charged at this supplier.
+    #[ts(type = "number")]
+    pub postage_estimate_minor: i64,
+    /// Balance less the three figures.
+    #[ts(type = "number")]
+    pub after_minor: i64,
+    /// The Auto Fulfillment threshold, US cents.
+    #[ts(type = "number")]
+    pub threshold_minor: i64,
+    /// True when sending everything waiting would leave the balance below the threshold.
+    pub below_threshold: bool,
+}
+
+/// The forecast for every supplier, by name. `threshold_minor` is Auto Fulfillment's.
+pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>> {
+    let suppliers: Vec<(i64, String, i64)> = conn
+        .prepare("SELECT id, name, COALESCE(balance_minor, 0) FROM supplier ORDER BY name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(suppliers.len());
+    for (supplier_id, supplier_name, balance_minor) in suppliers {
+        let postage: i64 = conn.query_row(
+            "SELECT COALESCE(CAST(AVG(shipping_cost_minor) AS INTEGER), 0) FROM (
+                 SELECT shipping_cost_minor FROM supplier_order
+                 WHERE supplier_id = ?1 AND shipping_cost_minor IS NOT NULL ORDER BY paid_at DESC LIMIT 100)",
+            [supplier_id],
+            |r| r.get(0),
+        )?;
+        // Per waiting order: which bucket it is in, and its products' cost at this supplier.
+        let mut stmt = conn.prepare_cached(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id) THEN 'queued'
+                         WHEN o.hold_kind IS NOT NULL OR o.merchant_hold_at IS NOT NULL THEN 'held'
+                         ELSE 'to_order' END,
+                    SUM(pm.cost_minor * li.quantity)
+             FROM orders o JOIN line_item li ON li.order_id = o.id JOIN product_mapping pm ON pm.sku = li.sku
+             WHERE o.status = 'to_order' AND pm.supplier_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
+               AND NOT EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id AND so.supplier_id = ?1
+                               AND so.state IN ('paid', 'shipped', 'delivered'))
+             GROUP BY o.id",
+        )?;
+        let (mut to_order, mut held, mut queued, mut orders) = (0i64, 0i64, 0i64, 0i64);
+        for row in stmt.query_map([supplier_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (bucket, cost) = row?;
+            let cost = cost + postage;
+            orders += 1;
+            match bucket.as_str() {
+                "queued" => queued += cost,
+                "held" => held += cost,
+                _ => to_order += cost,
+            }
+        }
+        let after_minor = balance_minor - to_order - held - queued;
+        out.push(Forecast {
+            supplier_id,
+            supplier_name,
+            balance_minor,
+            to_order_minor: to_order,
+            held_minor: held,
+            queued_minor: queued,
+            orders,
+            postage_estimate_minor: postage,
+            after_minor,
+            threshold_minor,
+            below_threshold: after_minor < threshold_minor,
+        });
+    }
+    Ok(out)
+}
+
+/// One charged sub-order on an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct InvoiceLine {
+    pub paid_at: DateTime<Utc>,
+    pub store_name: String,
+    /// The store's order number, e.g. `#1001`.
+    pub order_name: String,
+    pub supplier_name: String,
+    /// The supplier's order number, e.g. CJ's `CJ2611220000001`.
+    pub supplier_order_number: String,
+    /// `2 x SKU-A; 1 x SKU-B`.
+    pub items: String,
+    /// The products' part of the charge, US cents; `None` when the supplier gave only a total.
+    #[ts(type = "number | null")]
+    pub products_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub shipping_minor: Option<i64>,
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    /// `wallet` or `card`.
+    pub paid_with: String,
+}
+
+/// Every sub-order charged in `[from, to)` (UTC), oldest first, with the period's totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Invoice {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub lines: Vec<InvoiceLine>,
+    #[ts(type = "number")]
+    pub products_minor: i64,
+    #[ts(type = "number")]
+    pub shipping_minor: i64,
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    /// Refunds to the wallet in the period (positive), US cents: shown, not netted.
+    #[ts(type = "number")]
+    pub refunds_minor: i64,
+}
+
+/// The invoice for `[from, to)`. Errors: `from` not before `to` (`InvalidInput`).
+pub fn invoice(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Invoice> {
+    if from >= to {
+        return Err(CoreError::InvalidInput("period: the start must be before the end".into()));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT so.paid_at, st.name, o.name, s.name, so.supplier_order_id,
+                (SELECT GROUP_CONCAT(soi.quantity || ' x ' || COALESCE(li.sku, li.title), '; ')
+                 FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id WHERE soi.supplier_order_id = so.id),
+                so.product_cost_minor, so.shipping_cost_minor, so.cost_minor, COALESCE(so.payment_method, 'wallet')
+         FROM supplier_order so JOIN orders o ON o.id = so.order_id JOIN store st ON st.id = o.store_id
+         JOIN supplier s ON s.id = so.supplier_id
+         WHERE so.paid_at >= ?1 AND so.paid_at < ?2 AND so.cost_minor IS NOT NULL AND so.supplier_order_id IS NOT NULL
+         ORDER BY so.paid_at, so.id",
+    )?;
+    let lines: Vec<InvoiceLine> = stmt
+        .query_map(params![from, to], |r| {
+            Ok(InvoiceLine {
+                paid_at: r.get(0)?,
+                store_name: r.get(1)?,
+                order_name: r.get(2)?,
+                supplier_name: r.get(3)?,
+                supplier_order_number: r.get(4)?,
+                items: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                products_minor: r.get(6)?,
+                shipping_minor: r.get(7)?,
+                total_minor: r.get(8)?,
+                paid_with: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let refunds_minor: i64 = conn
+        .query_row(
+            "SELECT SUM(amount_minor) FROM wallet_entry WHERE kind = 'refund' AND created_at >= ?1 AND created_at < ?2",
+            params![from, to],
+            |r| r.get::<_, Option<i64>>(0),
+        )
+        .optional()?
+        .flatten()
+        .unwrap_or(0);
+    Ok(Invoice {
+        from,
+        to,
+        products_minor: lines.iter().filter_map(|l| l.products_minor).sum(),
+        shipping_minor: lines.iter().filter_map(|l| l.shipping_minor).sum(),
+        total_minor: lines.iter().map(|l| l.total_minor).sum(),
+        refunds_minor,
+        lines,
+    })
+}
+
+/// Cents as a plain decimal for spreadsheets: `-1234` → `-12.34`.
+fn decimal(minor: i64) -> String {
+    format_minor(minor, "USD")
+}
+
+/// The two export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceFormat {
+    Csv,
+    Pdf,
+}
+
+/// The CSV columns, in order.
+pub const INVOICE_CSV_HEADER: [&str; 10] = [
+    "Paid (UTC)",
+    "Store",
+    "Order",
+    "Supplier",
+    "Supplier order",
+    "Items",
+    "Products (USD)",
+    "Shipping (USD)",
+    "Total (USD)",
+    "Paid with",
+];
+
+/// The invoice as CSV (RFC 4180, written by the `csv` crate): a header, one row per charged
+/// sub-order, then a `Total` row; and, when there were refunds, a `Refunds` row. Amounts are
+/// plain decimals in US dollars. A cell that a spreadsheet would run as a formula (`=`, `+`,
+/// `-`, `@` at the start of a text field) is prefixed with `'`.
+pub fn invoice_csv(invoice: &Invoice) -> Result<Vec<u8>> {
+    let text = |s: &str| -> String {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        }
+    };
+    let opt = |m: Option<i64>| m.map(decimal).unwrap_or_default();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| CoreError::File(format!("writing the invoice CSV: {e}"));
+    w.write_record(INVOICE_CSV_HEADER).map_err(csv_err)?;
+    for l in &invoice.lines {
+        w.write_record([
+            l.paid_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            text(&l.store_name),
+            text(&l.order_name),
+            text(&l.supplier_name),
+            text(&l.supplier_order_number),
+            text(&l.items),
+            opt(l.products_minor),
+            opt(l.shipping_minor),
+            decimal(l.total_minor),
+            l.paid_with.clone(),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.write_record([
+        "Total".to_owned(),
+        String::new(),
+        format!("{} sub-orders", invoice.lines.len()),
+        String::new(),
+        String::new(),
+        format!("{} to {}", invoice.from.format("%Y-%m-%d"), invoice.to.format("%Y-%m-%d")),
+        decimal(invoice.products_minor),
+        decimal(invoice.shipping_minor),
+        decimal(invoice.total_minor),
+        String::new(),
+    ])
+    .map_err(csv_err)?;
+    if invoice.refunds_minor != 0 {
+        let mut row = vec![String::new(); 10];
+        row[0] = "Refunds".into();
+        row[8] = decimal(invoice.refunds_minor);
+        w.write_record(row).map_err(csv_err)?;
+    }
+    w.into_inner().map_err(|e| CoreError::File(format!("writing the invoice CSV: {e}")))
+}
+
+/// The built-in PDF fonts are written here with printable ASCII only (so no font file ships):
+/// other characters are shown as `?`; the CSV keeps every character.
+fn pdf_text(s: &str, max_chars: usize) -> String {
+    let mut out: String = s.chars().map(|c| if (' '..='~').contains(&c) { c } else { '?' }).collect();
+    if out.chars().count() > max_chars {
+        out = out.chars().take(max_chars.saturating_sub(3)).collect::<String>() + "...";
+    }
+    out
+}
+
+/// The invoice as an A4 landscape PDF made with `printpdf` (built-in Helvetica, so no font file
+/// ships): a title with the period, one row per charged sub-order, page breaks with the column
+/// heads repeated, and the totals at the end.
+pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
+    use printpdf::{BuiltinFont, Mm, PdfDocument};
+    let (width, height) = (Mm(297.0), Mm(210.0));
+    let (doc, page, layer) = PdfDocument::new(pdf_text(title, 80), width, height, "invoice");
+    let pdf_err = |e: printpdf::Error| CoreError::File(format!("writing the invoice PDF: {e}"));
+    let font = doc.add_builtin_font(BuiltinFont::Helvetica).map_err(pdf_err)?;
+    let bold = doc.add_builtin_font(BuiltinFont::HelveticaBold).map_err(pdf_err)?;
+    // x positions (mm) of: paid, order, supplier order, items, products, shipping, total.
+    const COLUMNS: [f32; 7] = [12.0, 42.0, 72.0, 112.0, 222.0, 246.0, 268.0];
+    const HEADS: [&str; 7] = ["Paid (UTC)", "Order", "Supplier order", "Items", "Products", "Shipping", "Total"];
+    let mut layer = doc.get_page(page).get_layer(layer);
+    let mut y = 190.0f32;
+    let heads = |layer: &printpdf::PdfLayerReference, y: f32| {
+        for (x, head) in COLUMNS.iter().zip(HEADS) {
+            layer.use_text(head, 9.0, Mm(*x), Mm(y), &bold);
+        }
+    };
+    layer.use_text(pdf_text(title, 80), 16.0, Mm(12.0), Mm(y), &bold);
+    y -= 8.0;
+    let period = format!(
+        "{} to {} (UTC) - {} charged sub-orders - amounts in USD",
+        invoice.from.format("%Y-%m-%d"),
+        invoice.to.format("%Y-%m-%d"),
+        invoice.lines.len()
+    );
+    layer.use_text(period, 10.0, Mm(12.0), Mm(y), &font);
+    y -= 10.0;
+    heads(&layer, y);
+    y -= 6.0;
+    let money = |m: Option<i64>| m.map(decimal).unwrap_or_else(|| "-".into());
+    for line in &invoice.lines {
+        if y < 18.0 {
+            let (next_page, next_layer) = doc.add_page(width, height, "invoice");
+            layer = doc.get_page(next_page).get_layer(next_layer);
+            y = 190.0;
+            heads(&layer, y);
+            y -= 6.0;
+        }
+        let cells = [
+            line.paid_at.format("%Y-%m-%d %H:%M").to_string(),
+            pdf_text(&line.order_name, 16),
+            pdf_text(&line.supplier_order_number, 22),
+            pdf_text(&line.items, 60),
+            money(line.products_minor),
+            money(line.shipping_minor),
+            decimal(line.total_minor),
+        ];
+        for (x, cell) in COLUMNS.iter().zip(cells) {
+            layer.use_text(cell, 8.5, Mm(*x), Mm(y), &font);
+        }
+        y -= 5.0;
+    }
+    if y < 30.0 {
+        let (next_page, next_layer) = doc.add_page(width, height, "invoice");
+        layer = doc.get_page(next_page).get_layer(next_layer);
+        y = 190.0;
+    }
+    y -= 4.0;
+    layer.use_text("Total", 10.0, Mm(COLUMNS[3]), Mm(y), &bold);
+    for (x, amount) in COLUMNS[4..].iter().zip([invoice.products_minor, invoice.shipping_minor, invoice.total_minor]) {
+        layer.use_text(decimal(amount), 10.0, Mm(*x), Mm(y), &bold);
+    }
+    if invoice.refunds_minor != 0 {
+        y -= 6.0;
+        layer.use_text("Refunds to the wallet in the period", 9.0, Mm(COLUMNS[3]), Mm(y), &font);
+        layer.use_text(decimal(invoice.refunds_minor), 9.0, Mm(COLUMNS[6]), Mm(y), &font);
+    }
+    doc.save_to_bytes().map_err(pdf_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Invoice {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let line = |order: &str, total: i64, shipping: Option<i64>| InvoiceLine {
+            paid_at: at("2026-11-02T10:00:00Z"),
+            store_name: "Demo".into(),
+            order_name: order.into(),
+            supplier_name: "CJ".into(),
+            supplier_order_number: "CJ1".into(),
+            items: "2 x SKU-1 ✓".into(),
+            products_minor: shipping.map(|s| total - s),
+            shipping_minor: shipping,
+            total_minor: total,
+            paid_with: "wallet".into(),
+        };
+        let lines = vec![line("#1001", 1234, Some(400)), line("=HYPERLINK(\"x\")", 99, None)];
+        Invoice {
+            from: at("2026-11-01T00:00:00Z"),
+            to: at("2026-12-01T00:00:00Z"),
+            products_minor: 834,
+            shipping_minor: 400,
+            total_minor: 1333,
+            refunds_minor: 0,
+            lines,
+        }
+    }
+
+    #[test]
+    fn the_csv_has_a_row_per_sub_order_and_the_totals_and_no_formulas() {
+        let csv = String::from_utf8(invoice_csv(&sample()).unwrap()).unwrap();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows.len(), 4, "{csv}");
+        assert!(rows[1].ends_with("8.34,4.00,12.34,wallet"), "{}", rows[1]);
+        assert!(rows[2].contains("'=HYPERLINK"), "a formula is defused: {}", rows[2]);
+        assert!(rows[3].starts_with("Total,,2 sub-orders") && rows[3].contains("8.34,4.00,13.33"), "{}", rows[3]);
+        assert_eq!(decimal(-5), "-0.05");
+    }
+
+    #[test]
+    fn the_pdf_is_a_pdf_with_the_totals() {
+        let pdf = invoice_pdf(&sample(), "Dropdock invoices").unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let text = doc.extract_text(&[1]).unwrap();
+        for expected in ["Dropdock invoices", "#1001", "CJ1", "2 x SKU-1 ?", "12.34", "Total", "13.33"] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
+    }
+}
