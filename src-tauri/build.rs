@@ -49,7 +49,12 @@ const COMMANDS: &[&str] = &[
     "remove_card",
     "sync_orders",
     "wallet",
-    "sandbox_recharge",
+    "wallet_ledger",
+    "wallet_reconciliation",
+    "record_wallet_entry",
+    "recharge_wallet",
+    "wallet_forecast",
+    "export_invoices",
     "track_now",
     "open_link",
     "desktop_settings",
@@ -57,6 +62,11 @@ const COMMANDS: &[&str] = &[
     "open_logs_folder",
     "check_for_updates",
     "install_update",
+    "notification_settings",
+    "save_notification_settings",
+    "carrier_mappings",
+    "save_carrier_mapping",
+    "remove_carrier_mapping",
 ];
 
 fn main() {

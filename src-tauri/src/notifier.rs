@@ -1,8 +1,9 @@
 //! Desktop notifications (the notification plugin; a missing notification daemon is logged,
 //! never fatal).
 
+use dropdock_core::notifications::NotificationSettings;
 use dropdock_core::tracking::ShipmentNotice;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 pub fn notify(app: &AppHandle, title: &str, body: &str) {
@@ -11,10 +12,35 @@ pub fn notify(app: &AppHandle, title: &str, body: &str) {
     }
 }
 
-/// One notification per new shipment.
+/// The merchant's choices in Settings → Notifications (all on if they cannot be read).
+fn wanted(app: &AppHandle) -> NotificationSettings {
+    let state = app.state::<crate::state::AppState>();
+    dropdock_core::notifications::settings(&state.dd.db)
+        .unwrap_or(NotificationSettings { shipment: true, auto_paused: true, sync_failed: true })
+}
+
+/// One notification per new shipment, grouped when many arrive together ("12 orders
+/// shipped"), unless the merchant turned shipment notifications off.
 pub fn shipments(app: &AppHandle, notices: &[ShipmentNotice]) {
-    for n in notices {
-        notify(app, &format!("Order {} shipped", n.order_name), &format!("{} {}", n.company, n.tracking_number));
+    if notices.is_empty() || !wanted(app).shipment {
+        return;
+    }
+    for n in dropdock_core::notifications::shipment_notices(notices) {
+        notify(app, &n.title, &n.body);
+    }
+}
+
+/// Auto Fulfillment paused itself, unless turned off.
+pub fn auto_paused(app: &AppHandle, reason: &str) {
+    if wanted(app).auto_paused {
+        notify(app, "Auto Fulfillment paused", reason);
+    }
+}
+
+/// A store's sync failed three times in a row, unless turned off.
+pub fn sync_failing(app: &AppHandle, alert: &str) {
+    if wanted(app).sync_failed {
+        notify(app, "Store sync failing", alert);
     }
 }
 

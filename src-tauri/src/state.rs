@@ -144,18 +144,6 @@ impl AppState {
         result.map(|_| now_serving)
     }
 
-    /// Adds money to a demo supplier wallet (My Wallet → Recharge on the sandbox). Errors when
-    /// Dropdock does not run on the sandbox or the supplier is not a sandbox one.
-    pub fn sandbox_recharge(&self, supplier_name: &str, amount_minor: i64) -> Result<(), String> {
-        let guard = self.sandbox.lock().expect("sandbox lock");
-        let sandbox = guard.as_ref().ok_or("Dropdock is not running on the demo sandbox")?;
-        let index = (0..sandbox.supplier_count())
-            .find(|i| sandbox.supplier(*i).name() == supplier_name)
-            .ok_or_else(|| format!("{supplier_name} is not a demo supplier"))?;
-        sandbox.supplier(index).recharge(amount_minor);
-        Ok(())
-    }
-
     /// The sandbox's WooCommerce store, to try connecting a store (`None` when not on the sandbox).
     pub fn demo_woo(&self) -> Option<dropdock_core::demo::DemoWooStore> {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).woo)

@@ -80,7 +80,7 @@ pub async fn run_auto(app: &AppHandle) {
     match state.dd.run_auto(chrono::Utc::now()).await {
         Ok(report) if report.ran => {
             if report.newly_paused {
-                crate::notifier::notify(app, "Auto Fulfillment paused", report.paused.as_deref().unwrap_or_default());
+                crate::notifier::auto_paused(app, report.paused.as_deref().unwrap_or_default());
             }
             if report.resumed {
                 crate::notifier::notify(app, "Auto Fulfillment resumed", "My Wallet is back above the threshold.");
@@ -128,7 +128,7 @@ pub async fn sync_stores(app: &AppHandle) {
                     Ok(run) => {
                         changed |= run.summary.additions + run.summary.updates > 0;
                         if let Some(alert) = &run.alert {
-                            crate::notifier::notify(app, "Store sync failing", alert);
+                            crate::notifier::sync_failing(app, alert);
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "background sync could not start"),

@@ -33,6 +33,13 @@ import type { DemoEtsyShop } from "./bindings/DemoEtsyShop";
 import type { BackgroundSync } from "./bindings/BackgroundSync";
 import type { CsvImport } from "./bindings/CsvImport";
 import type { StoreCredentialsInput } from "./bindings/StoreCredentialsInput";
+import type { LedgerEntry } from "./bindings/LedgerEntry";
+import type { Reconciliation } from "./bindings/Reconciliation";
+import type { Forecast } from "./bindings/Forecast";
+import type { ManualEntryKind } from "./bindings/ManualEntryKind";
+import type { InvoiceFormat } from "./bindings/InvoiceFormat";
+import type { NotificationSettings } from "./bindings/NotificationSettings";
+import type { CarrierMapping } from "./bindings/CarrierMapping";
 
 /** The saved Auto Fulfillment settings as the input that saves them again, with `changes` on top:
  * each part of the page saves its own fields and keeps the others. */
@@ -96,7 +103,6 @@ export const api = {
   shippingRules: () => call<ShippingRule[]>("shipping_rules"),
   setShippingRule: (rule: ShippingRule) => call<void>("set_shipping_rule", { rule }),
   shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),
-  sandboxRecharge: (supplierName: string, amountMinor: number) => call<SupplierView[]>("sandbox_recharge", { supplierName, amountMinor }),
   setSandboxServing: (serving: boolean) => call<boolean>("set_sandbox_serving", { serving }),
   syncOrders: (storeId: number, days: number) => call<SyncSummary>("sync_orders", { storeId, days }),
   listStores: () => call<StoreView[]>("list_stores"),
@@ -120,6 +126,19 @@ export const api = {
     call<StoreView>("update_store_credentials", { id, credentials }),
   disconnectStore: (id: number) => call<StoreView>("disconnect_store", { id }),
   wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
+  walletLedger: (supplierId: number | null, limit: number) => call<LedgerEntry[]>("wallet_ledger", { supplierId, limit }),
+  walletReconciliation: () => call<Reconciliation[]>("wallet_reconciliation"),
+  recordWalletEntry: (supplierId: number, kind: ManualEntryKind, amountMinor: number, note: string) =>
+    call<number>("record_wallet_entry", { supplierId, kind, amountMinor, note }),
+  /** On the sandbox the recharge happens (null); for a real supplier, the page to recharge on. */
+  rechargeWallet: (supplierId: number, amountMinor: number) => call<string | null>("recharge_wallet", { supplierId, amountMinor }),
+  walletForecast: () => call<Forecast[]>("wallet_forecast"),
+  exportInvoices: (from: string, to: string, format: InvoiceFormat) => call<ExportedFile>("export_invoices", { from, to, format }),
+  notificationSettings: () => call<NotificationSettings>("notification_settings"),
+  saveNotificationSettings: (settings: NotificationSettings) => call<NotificationSettings>("save_notification_settings", { settings }),
+  carrierMappings: () => call<CarrierMapping[]>("carrier_mappings"),
+  saveCarrierMapping: (row: CarrierMapping) => call<CarrierMapping[]>("save_carrier_mapping", { row }),
+  removeCarrierMapping: (supplierCarrier: string) => call<CarrierMapping[]>("remove_carrier_mapping", { supplierCarrier }),
   trackNow: () => call<TrackReport>("track_now"),
   openLink: (url: string) => call<void>("open_link", { url }),
   desktopSettings: () => call<DesktopSettings>("desktop_settings"),

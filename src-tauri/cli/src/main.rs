@@ -102,8 +102,30 @@ enum Command {
     Ship { order: String },
     /// One tracking poll: new shipments recorded and pushed to the stores.
     Track,
-    /// My Wallet: each supplier's balance, refreshed from the supplier.
-    Wallet,
+    /// My Wallet: each supplier's balance, refreshed from the supplier; with a subcommand, the
+    /// ledger, reconciliation, recharges, adjustments and the forecast.
+    Wallet {
+        #[command(subcommand)]
+        action: Option<WalletCommand>,
+    },
+    /// Export invoices ("How to Export Invoices?"): every charged sub-order of a period.
+    #[command(subcommand)]
+    Invoices(InvoicesCommand),
+    /// The carrier mapping (supplier carrier → Shopify, Etsy and WooCommerce names, tracking link).
+    #[command(subcommand)]
+    Carriers(CarriersCommand),
+    /// Which desktop notifications the app shows; with no flag, prints them.
+    Notifications {
+        /// on or off: a notification per shipment (grouped when many arrive together).
+        #[arg(long)]
+        shipment: Option<OnOff>,
+        /// on or off: Auto Fulfillment paused itself.
+        #[arg(long)]
+        auto_paused: Option<OnOff>,
+        /// on or off: a store's sync failed three times in a row.
+        #[arg(long)]
+        sync_failed: Option<OnOff>,
+    },
     /// Measure the core on a large throwaway database (ingest, first page, search, filters).
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -484,6 +506,105 @@ enum CardCommand {
     Remove,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EntryKind {
+    Recharge,
+    Adjustment,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InvoiceFileFormat {
+    Csv,
+    Pdf,
+}
+
+#[derive(Subcommand)]
+enum WalletCommand {
+    /// The ledger, newest first: recharges, charges (with their order), refunds, adjustments.
+    Ledger {
+        /// Only this supplier.
+        #[arg(long)]
+        supplier: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Refresh the balances and compare each with the ledger; a difference is printed as it is.
+    Reconcile,
+    /// Recharge. On the sandbox: the supplier's recharge call. A real CJ wallet: prints the page
+    /// to recharge on; run `wallet record --kind recharge` or `wallet reconcile` afterwards.
+    Recharge {
+        #[arg(long)]
+        supplier: String,
+        /// Dollars, e.g. 500 or 250.50.
+        #[arg(long)]
+        amount: String,
+    },
+    /// Record a recharge made on the supplier's site, or an adjustment (negative: money out).
+    Record {
+        #[arg(long)]
+        supplier: String,
+        #[arg(long, value_enum)]
+        kind: EntryKind,
+        /// Dollars, e.g. 500 or -12.30.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// What waiting orders will cost against each balance and the Auto Fulfillment threshold.
+    Forecast,
+}
+
+#[derive(Subcommand)]
+enum InvoicesCommand {
+    /// Write the invoices of a period to a CSV or PDF file.
+    Export {
+        /// First day, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, YYYY-MM-DD (UTC), included.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: InvoiceFileFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CarriersCommand {
+    /// The mapping in force: the merchant's rows (custom), then the built-in ones.
+    List,
+    /// Add or replace a row.
+    Set {
+        /// A word or phrase of the supplier's line name, e.g. "cjpacket".
+        #[arg(long)]
+        supplier_carrier: String,
+        /// Shopify's exact tracking company name.
+        #[arg(long)]
+        shopify: String,
+        /// Etsy's carrier name, or other.
+        #[arg(long, default_value = "other")]
+        etsy: String,
+        /// The Shipment Tracking provider; empty for a custom provider.
+        #[arg(long, default_value = "")]
+        woo: String,
+        /// The tracking link, https, with {n} for the number.
+        #[arg(long)]
+        url: String,
+    },
+    /// Remove the merchant's row (the built-in row applies again).
+    Remove { supplier_carrier: String },
+}
+
 #[derive(Subcommand)]
 enum QueueCommand {
     /// Actions waiting for the network.
@@ -514,6 +635,102 @@ fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf> {
 
 fn open(dir: &std::path::Path) -> Result<Dropdock> {
     Ok(Dropdock::open(dir, |install_id| Arc::new(OsKeychain::new(install_id)) as Arc<dyn SecretStore>)?)
+}
+
+/// `wallet` and its subcommands.
+async fn wallet(dir: &std::path::Path, action: Option<WalletCommand>) -> Result<()> {
+    use dropdock_core::wallet::ManualEntryKind;
+    let dd = open(dir)?;
+    let dollars = |text: &str| dropdock_core::money::parse_minor(text, "USD").map_err(|e| anyhow!("--amount: {e}"));
+    match action {
+        None => {
+            for s in dd.refresh_wallet().await? {
+                println!(
+                    "{}\tbalance {}\tcharged {} sub-orders, {}",
+                    s.name,
+                    money(s.balance_minor.unwrap_or(0), "USD"),
+                    s.charged_sub_orders,
+                    money(-s.ledger_total_minor, "USD")
+                );
+            }
+        }
+        Some(WalletCommand::Ledger { supplier, limit }) => {
+            let supplier_id = match supplier {
+                Some(name) => Some(dd.supplier_by_name(&name)?.id),
+                None => None,
+            };
+            for e in dd.wallet_ledger(supplier_id, limit)? {
+                let what = match (&e.order_name, &e.supplier_order_number) {
+                    (Some(order), Some(number)) => format!("{order} ({number})"),
+                    _ => e.note.clone().unwrap_or_default(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\tbalance {}\t{what}",
+                    e.created_at.format("%Y-%m-%d %H:%M:%S"),
+                    e.supplier_name,
+                    e.kind,
+                    money(e.amount_minor, "USD"),
+                    money(e.balance_after_minor, "USD")
+                );
+            }
+        }
+        Some(WalletCommand::Reconcile) => {
+            dd.refresh_wallet().await?;
+            for r in dd.wallet_reconciliation()? {
+                let difference = match r.difference_minor {
+                    Some(0) => "reconciled".to_owned(),
+                    Some(d) => format!("difference {} (supplier less ledger)", money(d, "USD")),
+                    None => "not checked yet".to_owned(),
+                };
+                println!(
+                    "{}\tledger {}\tsupplier {}\t{difference}",
+                    r.supplier_name,
+                    money(r.ledger_balance_minor, "USD"),
+                    r.supplier_balance_minor.map(|b| money(b, "USD")).unwrap_or_else(|| "-".into())
+                );
+            }
+        }
+        Some(WalletCommand::Recharge { supplier, amount }) => {
+            let supplier = dd.supplier_by_name(&supplier)?;
+            match dd.recharge_wallet(supplier.id, dollars(&amount)?).await? {
+                None => {
+                    let now = dd.suppliers()?.into_iter().find(|s| s.id == supplier.id).and_then(|s| s.balance_minor).unwrap_or(0);
+                    println!("Recharged {} at {}; balance {}", money(dollars(&amount)?, "USD"), supplier.name, money(now, "USD"));
+                }
+                Some(page) => println!("Recharge {} on its own site: {page}\nThen run: dropdock-cli wallet reconcile", supplier.name),
+            }
+        }
+        Some(WalletCommand::Record { supplier, kind, amount, note }) => {
+            let supplier = dd.supplier_by_name(&supplier)?;
+            let kind = match kind {
+                EntryKind::Recharge => ManualEntryKind::Recharge,
+                EntryKind::Adjustment => ManualEntryKind::Adjustment,
+            };
+            let amount = dollars(&amount)?;
+            dd.record_wallet_entry(supplier.id, kind, amount, &note)?;
+            println!("Recorded {} at {}", money(amount, "USD"), supplier.name);
+        }
+        Some(WalletCommand::Forecast) => {
+            for f in dd.wallet_forecast()? {
+                println!(
+                    "{}\tbalance {}\t{} orders waiting: to order {}, held {}, queued {}\tafter {}\t{}",
+                    f.supplier_name,
+                    money(f.balance_minor, "USD"),
+                    f.orders,
+                    money(f.to_order_minor, "USD"),
+                    money(f.held_minor, "USD"),
+                    money(f.queued_minor, "USD"),
+                    money(f.after_minor, "USD"),
+                    if f.below_threshold {
+                        format!("below the {} threshold: recharge", money(f.threshold_minor, "USD"))
+                    } else {
+                        "above the threshold".to_owned()
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn money(minor: i64, currency: &str) -> String {
@@ -947,17 +1164,81 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Wallet => {
+        Command::Wallet { action } => wallet(&data_dir(&cli.data_dir)?, action).await,
+        Command::Invoices(InvoicesCommand::Export { from, to, format, out }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
-            for s in dd.refresh_wallet().await? {
+            let start = from.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+            let end = to.succ_opt().ok_or_else(|| anyhow!("--to is out of range"))?.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+            let format = match format {
+                InvoiceFileFormat::Csv => dropdock_core::wallet::InvoiceFormat::Csv,
+                InvoiceFileFormat::Pdf => dropdock_core::wallet::InvoiceFormat::Pdf,
+            };
+            let invoice = dd.export_invoice(start, end, format, &out)?;
+            println!(
+                "Invoices {from} to {to}: {} charged sub-orders, products {}, shipping {}, total {}; written to {}",
+                invoice.lines.len(),
+                money(invoice.products_minor, "USD"),
+                money(invoice.shipping_minor, "USD"),
+                money(invoice.total_minor, "USD"),
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Carriers(command) => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            match command {
+                CarriersCommand::List => {}
+                CarriersCommand::Set { supplier_carrier, shopify, etsy, woo, url } => {
+                    let row = dropdock_core::carriers::CarrierMapping {
+                        supplier_carrier,
+                        shopify_company: shopify,
+                        etsy_carrier: etsy,
+                        woo_provider: woo,
+                        url_template: url,
+                        custom: true,
+                    };
+                    dd.db.write(|tx| dropdock_core::carriers::save_mapping(tx, &row))?;
+                }
+                CarriersCommand::Remove { supplier_carrier } => {
+                    if !dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier))? {
+                        bail!("no row of yours for {supplier_carrier}");
+                    }
+                }
+            }
+            for m in dd.db.read(dropdock_core::carriers::mappings)? {
                 println!(
-                    "{}\tbalance {}\tcharged {} sub-orders, {}",
-                    s.name,
-                    money(s.balance_minor.unwrap_or(0), "USD"),
-                    s.charged_sub_orders,
-                    money(-s.ledger_total_minor, "USD")
+                    "{}\tShopify {}\tEtsy {}\tWooCommerce {}\t{}\t{}",
+                    m.supplier_carrier,
+                    m.shopify_company,
+                    m.etsy_carrier,
+                    if m.woo_provider.is_empty() { "(custom)" } else { &m.woo_provider },
+                    m.url_template,
+                    if m.custom { "custom" } else { "built-in" }
                 );
             }
+            Ok(())
+        }
+        Command::Notifications { shipment, auto_paused, sync_failed } => {
+            let dd = open(&data_dir(&cli.data_dir)?)?;
+            let mut settings = dropdock_core::notifications::settings(&dd.db)?;
+            let on = |v: OnOff| matches!(v, OnOff::On);
+            if let Some(v) = shipment {
+                settings.shipment = on(v);
+            }
+            if let Some(v) = auto_paused {
+                settings.auto_paused = on(v);
+            }
+            if let Some(v) = sync_failed {
+                settings.sync_failed = on(v);
+            }
+            dropdock_core::notifications::save_settings(&dd.db, settings)?;
+            let word = |b: bool| if b { "on" } else { "off" };
+            println!(
+                "Notifications: shipments {}, Auto Fulfillment paused {}, store sync failing {}",
+                word(settings.shipment),
+                word(settings.auto_paused),
+                word(settings.sync_failed)
+            );
             Ok(())
         }
         Command::Demo { ship } => demo(cli.data_dir, ship).await,

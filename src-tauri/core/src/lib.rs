@@ -20,6 +20,7 @@ pub mod fulfillment;
 pub mod integrations;
 pub mod model;
 pub mod money;
+pub mod notifications;
 pub mod offline;
 pub mod order_actions;
 pub mod payment_card;

@@ -26,6 +26,7 @@ pub const MAX_ENTRY_MINOR: i64 = 100_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct LedgerEntry {
+    #[ts(type = "number")]
     pub id: i64,
     pub supplier_name: String,
     /// `recharge`, `charge`, `refund` or `adjustment`.
@@ -37,6 +38,7 @@ pub struct LedgerEntry {
     #[ts(type = "number")]
     pub balance_after_minor: i64,
     /// For charges and refunds: the store order (`#1001`) and the supplier's order number.
+    #[ts(type = "number | null")]
     pub order_id: Option<i64>,
     pub order_name: Option<String>,
     pub supplier_order_number: Option<String>,
@@ -78,6 +80,7 @@ pub fn ledger(conn: &Connection, supplier_id: Option<i64>, limit: u32) -> Result
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Reconciliation {
+    #[ts(type = "number")]
     pub supplier_id: i64,
     pub supplier_name: String,
     /// The sum of the ledger, US cents.
@@ -192,6 +195,7 @@ pub fn record_entry(tx: &Connection, supplier_id: i64, kind: ManualEntryKind, am
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Forecast {
+    #[ts(type = "number")]
     pub supplier_id: i64,
     pub supplier_name: String,
     #[ts(type = "number")]
@@ -207,6 +211,7 @@ pub struct Forecast {
     #[ts(type = "number")]
     pub queued_minor: i64,
     /// Orders counted in the three figures above.
+    #[ts(type = "number")]
     pub orders: i64,
     /// The postage assumed per order: the average of the last 100 charged at this supplier.
     #[ts(type = "number")]

@@ -1,8 +1,11 @@
 //! Finance → My Wallet.
 
+use chrono::{DateTime, Utc};
 use dropdock_core::error::{ErrorBody, ErrorCode};
+use dropdock_core::order_actions::ExportedFile;
 use dropdock_core::views::SupplierView;
-use tauri::State;
+use dropdock_core::wallet::{Forecast, InvoiceFormat, LedgerEntry, ManualEntryKind, Reconciliation};
+use tauri::{AppHandle, Emitter, State};
 
 use super::{to_body, CommandResult};
 use crate::state::AppState;
@@ -17,19 +20,64 @@ pub async fn wallet(state: State<'_, AppState>, refresh: bool) -> CommandResult<
     }
 }
 
-/// My Wallet → Recharge on the sandbox: adds `amount_minor` (US cents) to a demo supplier wallet,
-/// then refreshes the balances. (A real CJ wallet is recharged on CJ's own site.)
+/// The ledger, newest first: every supplier, or one.
 #[tauri::command]
-pub async fn sandbox_recharge(
+pub fn wallet_ledger(state: State<'_, AppState>, supplier_id: Option<i64>, limit: u32) -> CommandResult<Vec<LedgerEntry>> {
+    state.dd.wallet_ledger(supplier_id, limit.clamp(1, 5000)).map_err(to_body)
+}
+
+/// Each supplier's ledger against the balance it last reported.
+#[tauri::command]
+pub fn wallet_reconciliation(state: State<'_, AppState>) -> CommandResult<Vec<Reconciliation>> {
+    state.dd.wallet_reconciliation().map_err(to_body)
+}
+
+/// Records a recharge made on the supplier's site, or an adjustment (US cents).
+#[tauri::command]
+pub fn record_wallet_entry(
     state: State<'_, AppState>,
-    supplier_name: String,
+    supplier_id: i64,
+    kind: ManualEntryKind,
     amount_minor: i64,
-) -> CommandResult<Vec<SupplierView>> {
-    if !(1..=10_000_000).contains(&amount_minor) {
-        return Err(ErrorBody { code: ErrorCode::InvalidInput, message: "recharge between $0.01 and $100,000".into() });
-    }
-    state
-        .sandbox_recharge(&supplier_name, amount_minor)
-        .map_err(|message| ErrorBody { code: ErrorCode::InvalidInput, message })?;
-    state.dd.refresh_wallet().await.map_err(to_body)
+    note: String,
+) -> CommandResult<i64> {
+    state.dd.record_wallet_entry(supplier_id, kind, amount_minor, &note).map_err(to_body)
+}
+
+/// Recharge: on the sandbox the supplier's recharge call (and a ledger entry), answering `None`;
+/// for a real CJ account the wallet page to open in the browser.
+#[tauri::command]
+pub async fn recharge_wallet(app: AppHandle, state: State<'_, AppState>, supplier_id: i64, amount_minor: i64) -> CommandResult<Option<String>> {
+    let page = state.dd.recharge_wallet(supplier_id, amount_minor).await.map_err(to_body)?;
+    let _ = app.emit(crate::state::AUTO_CHANGED, ());
+    Ok(page)
+}
+
+/// What waiting orders will cost at each supplier, against the balance and the threshold.
+#[tauri::command]
+pub fn wallet_forecast(state: State<'_, AppState>) -> CommandResult<Vec<Forecast>> {
+    state.dd.wallet_forecast().map_err(to_body)
+}
+
+/// Export invoices for `[from, to)` (UTC) into the exports folder as CSV or PDF.
+#[tauri::command]
+pub fn export_invoices(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    format: InvoiceFormat,
+) -> CommandResult<ExportedFile> {
+    let dir = super::orders::exports_dir(&app);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ErrorBody { code: ErrorCode::File, message: format!("cannot create {}: {e}", dir.display()) })?;
+    let extension = match format {
+        InvoiceFormat::Csv => "csv",
+        InvoiceFormat::Pdf => "pdf",
+    };
+    let name = format!("dropdock-invoices-{}-to-{}.{extension}", from.format("%Y%m%d"), to.format("%Y%m%d"));
+    let path = dir.join(name);
+    let invoice = state.dd.export_invoice(from, to, format, &path).map_err(to_body)?;
+    tracing::info!(lines = invoice.lines.len(), path = %path.display(), "invoices exported");
+    Ok(ExportedFile { path: path.display().to_string(), orders: invoice.lines.len() })
 }

@@ -103,7 +103,7 @@ pub fn release_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>)
 
 /// Exports land in the user's Downloads folder (the data directory's `exports` when there is
 /// none), like a browser's downloads: no file dialog to drive, and the path is shown to the user.
-fn exports_dir(app: &AppHandle) -> PathBuf {
+pub(crate) fn exports_dir(app: &AppHandle) -> PathBuf {
     match std::env::var_os("DROPDOCK_EXPORT_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => app.path().download_dir().unwrap_or_else(|_| app.state::<AppState>().data_dir().join("exports")),
@@ -135,7 +135,7 @@ pub fn export_orders_csv(
 #[tauri::command]
 pub fn reveal_export(app: AppHandle, path: String) -> CommandResult<()> {
     let path = PathBuf::from(path);
-    if path.parent() != Some(exports_dir(&app).as_path()) || path.extension().is_none_or(|e| e != "csv") {
+    if path.parent() != Some(exports_dir(&app).as_path()) || path.extension().is_none_or(|e| e != "csv" && e != "pdf") {
         return Err(io_error("only Dropdock's own exports can be shown".into()));
     }
     app.opener().reveal_item_in_dir(&path).map_err(|e| io_error(format!("could not open the file manager: {e}")))

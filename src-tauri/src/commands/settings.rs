@@ -1,12 +1,14 @@
 //! Settings: start with the system, logs, updates.
 
+use dropdock_core::carriers::CarrierMapping;
 use dropdock_core::error::{ErrorBody, ErrorCode};
+use dropdock_core::notifications::NotificationSettings;
 use dropdock_core::views::{DesktopSettings, UpdateStatus};
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
-use super::CommandResult;
+use super::{to_body, CommandResult};
 use crate::state::AppState;
 
 fn failed(message: String) -> ErrorBody {
@@ -46,4 +48,36 @@ pub async fn check_for_updates(app: AppHandle) -> UpdateStatus {
 #[tauri::command]
 pub async fn install_update(app: AppHandle) -> CommandResult<()> {
     crate::updates::install(&app).await.map_err(failed)
+}
+
+/// Settings → Notifications: which kinds are on.
+#[tauri::command]
+pub fn notification_settings(state: State<'_, AppState>) -> CommandResult<NotificationSettings> {
+    dropdock_core::notifications::settings(&state.dd.db).map_err(to_body)
+}
+
+#[tauri::command]
+pub fn save_notification_settings(state: State<'_, AppState>, settings: NotificationSettings) -> CommandResult<NotificationSettings> {
+    dropdock_core::notifications::save_settings(&state.dd.db, settings).map_err(to_body)?;
+    dropdock_core::notifications::settings(&state.dd.db).map_err(to_body)
+}
+
+/// Settings → Carriers: the mapping in force (the merchant's rows, then the built-in ones).
+#[tauri::command]
+pub fn carrier_mappings(state: State<'_, AppState>) -> CommandResult<Vec<CarrierMapping>> {
+    state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
+}
+
+/// Saves a row (replacing the row for the same supplier carrier); returns the mapping.
+#[tauri::command]
+pub fn save_carrier_mapping(state: State<'_, AppState>, row: CarrierMapping) -> CommandResult<Vec<CarrierMapping>> {
+    state.dd.db.write(|tx| dropdock_core::carriers::save_mapping(tx, &row)).map_err(to_body)?;
+    state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
+}
+
+/// Removes the merchant's row (a built-in row for the carrier applies again).
+#[tauri::command]
+pub fn remove_carrier_mapping(state: State<'_, AppState>, supplier_carrier: String) -> CommandResult<Vec<CarrierMapping>> {
+    state.dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier)).map_err(to_body)?;
+    state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
 }

@@ -3,4 +3,4 @@
 /**
  * Stable error codes. Serialised in `snake_case`, e.g. `"not_found"`.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "auth" | "network" | "remote" | "held" | "database" | "keychain";
+export type ErrorCode = "not_found" | "invalid_input" | "auth" | "network" | "remote" | "held" | "database" | "keychain" | "file";

@@ -3,7 +3,7 @@
 /**
  * What the orders waiting at one supplier will cost, against its balance.
  */
-export type Forecast = { supplier_id: bigint, supplier_name: string, balance_minor: number, 
+export type Forecast = { supplier_id: number, supplier_name: string, balance_minor: number, 
 /**
  * Paid store orders not sent yet and not held: their products at the mapped cost plus
  * the estimated postage, US cents.
@@ -20,7 +20,7 @@ queued_minor: number,
 /**
  * Orders counted in the three figures above.
  */
-orders: bigint, 
+orders: number, 
 /**
  * The postage assumed per order: the average of the last 100 charged at this supplier.
  */

@@ -3,7 +3,7 @@
 /**
  * One ledger entry, newest first in [`ledger`].
  */
-export type LedgerEntry = { id: bigint, supplier_name: string, 
+export type LedgerEntry = { id: number, supplier_name: string, 
 /**
  * `recharge`, `charge`, `refund` or `adjustment`.
  */
@@ -19,4 +19,4 @@ balance_after_minor: number,
 /**
  * For charges and refunds: the store order (`#1001`) and the supplier's order number.
  */
-order_id: bigint | null, order_name: string | null, supplier_order_number: string | null, note: string | null, created_at: string, };
+order_id: number | null, order_name: string | null, supplier_order_number: string | null, note: string | null, created_at: string, };

@@ -3,7 +3,7 @@
 /**
  * One supplier wallet: the ledger against the supplier's own figure.
  */
-export type Reconciliation = { supplier_id: bigint, supplier_name: string, 
+export type Reconciliation = { supplier_id: number, supplier_name: string, 
 /**
  * The sum of the ledger, US cents.
  */

@@ -7,6 +7,8 @@ import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
 import { LANGUAGES, setLanguage } from "../i18n";
 import type { UpdateStatus } from "../bindings/UpdateStatus";
+import type { NotificationSettings } from "../bindings/NotificationSettings";
+import { CarrierMappingSection } from "../components/CarrierMappingSection";
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -51,11 +53,20 @@ export function SettingsPage() {
     },
     onError: fail,
   });
+  const notify = useQuery({ queryKey: ["notifications"], queryFn: api.notificationSettings });
+  const saveNotify = useMutation({
+    mutationFn: api.saveNotificationSettings,
+    onSuccess: (saved) => client.setQueryData(["notifications"], saved),
+    onError: fail,
+  });
+  const toggle = (key: keyof NotificationSettings) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    if (notify.data) saveNotify.mutate({ ...notify.data, [key]: e.currentTarget.checked });
+  };
   const update = check.data ?? settings.data?.update;
   return (
     <>
       <PageHeader title={t("settings.title")} />
-      <Card withBorder padding="lg" maw={760}>
+      <Card withBorder padding="lg" maw={860}>
         <Stack gap="md">
           <Section title={t("settings.language")}>
             <NativeSelect
@@ -76,6 +87,20 @@ export function SettingsPage() {
               label={t("settings.autostartHint")}
               data-testid="autostart-switch"
             />
+          </Section>
+          <Divider />
+          <Section title={t("settings.notifications")}>
+            <Text size="sm" c="dimmed" mb="xs">{t("settings.notificationsHint")}</Text>
+            <Stack gap={8}>
+              <Switch checked={notify.data?.shipment ?? true} onChange={toggle("shipment")} disabled={!notify.data} label={t("settings.notifyShipment")} data-testid="notify-shipment" />
+              <Switch checked={notify.data?.auto_paused ?? true} onChange={toggle("auto_paused")} disabled={!notify.data} label={t("settings.notifyAutoPaused")} data-testid="notify-auto-paused" />
+              <Switch checked={notify.data?.sync_failed ?? true} onChange={toggle("sync_failed")} disabled={!notify.data} label={t("settings.notifySyncFailed")} data-testid="notify-sync-failed" />
+            </Stack>
+          </Section>
+          <Divider />
+          <Section title={t("settings.carriers")}>
+            <Text size="sm" c="dimmed" mb="xs">{t("settings.carriersHint")}</Text>
+            <CarrierMappingSection />
           </Section>
           <Divider />
           <Section title={t("settings.updates")}>

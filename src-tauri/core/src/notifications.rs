@@ -1,0 +1,112 @@
+//! Desktop notifications: which kinds the merchant wants (Settings → Notifications), and how a
+//! batch of shipments becomes one notification or a grouped one ("12 orders shipped").
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::tracking::ShipmentNotice;
+
+/// Up to this many shipments found together get one notification each; more are grouped.
+pub const GROUP_ABOVE: usize = 3;
+
+/// The kinds of notification, each on unless turned off. Stored as settings
+/// `notify.shipment`, `notify.auto_paused`, `notify.sync_failed` (`"0"` = off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NotificationSettings {
+    /// A shipment was found (tracking number from the supplier).
+    pub shipment: bool,
+    /// Auto Fulfillment paused itself (wallet below the threshold, card expired).
+    pub auto_paused: bool,
+    /// A store's background sync failed three times in a row.
+    pub sync_failed: bool,
+}
+
+const KEYS: [&str; 3] = ["notify.shipment", "notify.auto_paused", "notify.sync_failed"];
+
+/// The merchant's choices (every kind on by default).
+pub fn settings(db: &Db) -> Result<NotificationSettings> {
+    let on = |key: &str| -> Result<bool> { Ok(db.setting(key)?.as_deref() != Some("0")) };
+    Ok(NotificationSettings { shipment: on(KEYS[0])?, auto_paused: on(KEYS[1])?, sync_failed: on(KEYS[2])? })
+}
+
+/// Saves the merchant's choices.
+pub fn save_settings(db: &Db, s: NotificationSettings) -> Result<()> {
+    for (key, on) in KEYS.iter().zip([s.shipment, s.auto_paused, s.sync_failed]) {
+        db.set_setting(key, if on { "1" } else { "0" })?;
+    }
+    Ok(())
+}
+
+/// One desktop notification: a title, a body, and the order to open when it is clicked (`None`
+/// for a group: the Order page's Shipped tab).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+    #[ts(type = "number | null")]
+    pub order_id: Option<i64>,
+}
+
+/// The notifications for shipments found in one poll: one each up to [`GROUP_ABOVE`], else one
+/// for all ("12 orders shipped"), naming the first few orders.
+pub fn shipment_notices(shipments: &[ShipmentNotice]) -> Vec<Notice> {
+    if shipments.len() <= GROUP_ABOVE {
+        return shipments
+            .iter()
+            .map(|s| Notice {
+                title: format!("Order {} shipped", s.order_name),
+                body: format!("{} {}", s.company, s.tracking_number),
+                order_id: Some(s.order_id),
+            })
+            .collect();
+    }
+    let mut orders: Vec<&str> = shipments.iter().map(|s| s.order_name.as_str()).collect();
+    orders.dedup();
+    let named: Vec<&str> = orders.iter().take(3).copied().collect();
+    let more = orders.len().saturating_sub(named.len());
+    let body = if more > 0 { format!("{} and {more} more", named.join(", ")) } else { named.join(", ") };
+    vec![Notice { title: format!("{} orders shipped", orders.len()), body, order_id: None }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(n: i64) -> ShipmentNotice {
+        ShipmentNotice {
+            order_id: n,
+            order_name: format!("#{n}"),
+            tracking_number: format!("YT{n}"),
+            company: "YunExpress".into(),
+            url: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_few_shipments_are_told_one_by_one_and_many_are_grouped() {
+        let three: Vec<_> = (1..=3).map(notice).collect();
+        let each = shipment_notices(&three);
+        assert_eq!(each.len(), 3);
+        assert_eq!((each[0].title.as_str(), each[0].body.as_str(), each[0].order_id), ("Order #1 shipped", "YunExpress YT1", Some(1)));
+        let twelve: Vec<_> = (1..=12).map(notice).collect();
+        let grouped = shipment_notices(&twelve);
+        assert_eq!(grouped.len(), 1);
+        assert_eq!(grouped[0].title, "12 orders shipped");
+        assert_eq!(grouped[0].body, "#1, #2, #3 and 9 more");
+        assert!(shipment_notices(&[]).is_empty());
+    }
+
+    #[test]
+    fn each_kind_can_be_turned_off_and_stays_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_dir(dir.path()).unwrap();
+        assert_eq!(settings(&db).unwrap(), NotificationSettings { shipment: true, auto_paused: true, sync_failed: true });
+        save_settings(&db, NotificationSettings { shipment: false, auto_paused: true, sync_failed: false }).unwrap();
+        let reopened = Db::open_dir(dir.path()).unwrap();
+        assert_eq!(settings(&reopened).unwrap(), NotificationSettings { shipment: false, auto_paused: true, sync_failed: false });
+    }
+}
