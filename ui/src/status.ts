@@ -8,6 +8,7 @@ export const STATUS_TABS: { status: OrderStatus; color: string }[] = [
   { status: "shipped", color: "cyan" },
   { status: "partially_fulfilled", color: "teal" },
   { status: "fulfilled", color: "green" },
+  { status: "delivered", color: "lime" },
   { status: "failed", color: "red" },
 ];
 

@@ -158,7 +158,11 @@ pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<Hold>> {
 pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Result<()> {
     let hold = match status {
         OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed => hold_reason(conn, order_id)?,
-        OrderStatus::Processing | OrderStatus::Shipped | OrderStatus::PartiallyFulfilled | OrderStatus::Fulfilled => None,
+        OrderStatus::Processing
+        | OrderStatus::Shipped
+        | OrderStatus::PartiallyFulfilled
+        | OrderStatus::Fulfilled
+        | OrderStatus::Delivered => None,
     };
     match hold {
         Some(hold) => conn

@@ -92,18 +92,21 @@ pub enum OrderStatus {
     PartiallyFulfilled,
     /// The store shows the order fulfilled.
     Fulfilled,
+    /// Fulfilled, and every sub-order's parcel delivered (the supplier's `DELIVERED`).
+    Delivered,
     /// A sub-order was refused by the supplier: the merchant must act.
     Failed,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
+    pub const ALL: [OrderStatus; 8] = [
         OrderStatus::AwaitingPayment,
         OrderStatus::ToOrder,
         OrderStatus::Processing,
         OrderStatus::Shipped,
         OrderStatus::PartiallyFulfilled,
         OrderStatus::Fulfilled,
+        OrderStatus::Delivered,
         OrderStatus::Failed,
     ];
 
@@ -116,6 +119,7 @@ impl OrderStatus {
             OrderStatus::Shipped => "shipped",
             OrderStatus::PartiallyFulfilled => "partially_fulfilled",
             OrderStatus::Fulfilled => "fulfilled",
+            OrderStatus::Delivered => "delivered",
             OrderStatus::Failed => "failed",
         }
     }
@@ -129,6 +133,7 @@ impl OrderStatus {
             OrderStatus::Shipped => "Shipped",
             OrderStatus::PartiallyFulfilled => "Partially fulfilled",
             OrderStatus::Fulfilled => "Fulfilled",
+            OrderStatus::Delivered => "Delivered",
             OrderStatus::Failed => "Failed",
         }
     }

@@ -179,7 +179,9 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     )?;
     let subs: Vec<(String, bool, bool)> =
         stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    let status = if store_fulfillment == "FULFILLED" || (!subs.is_empty() && subs.iter().all(|s| s.2)) {
+    let status = if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == "delivered") {
+        OrderStatus::Delivered
+    } else if store_fulfillment == "FULFILLED" || (!subs.is_empty() && subs.iter().all(|s| s.2)) {
         OrderStatus::Fulfilled
     } else if subs.iter().any(|s| s.0 == "failed") {
         OrderStatus::Failed

@@ -186,7 +186,9 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
 
 /// Asks the suppliers again about sub-orders shipped in the last [`RECHECK_FOR_DAYS`] days and
 /// not checked for [`RECHECK_AFTER`]: a replaced tracking number is recorded (the old one kept in
-/// `replaced_tracking_number` until the store has the new one) and reported as a new shipment.
+/// `replaced_tracking_number` until the store has the new one) and reported as a new shipment; a
+/// parcel the supplier reports `DELIVERED` makes its sub-order `delivered` (and the order
+/// Delivered once all are), after which it is not asked about again.
 async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping], report: &mut TrackReport) -> Result<()> {
     let now = Utc::now();
     let due: Vec<(i64, i64, i64, i64, String, String, String)> = dd.db.read(|c| {
@@ -203,7 +205,7 @@ async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     })?;
-    for (shipment_id, _sub_id, order_id, supplier_id, supplier_order_id, order_name, old_number) in due {
+    for (shipment_id, sub_id, order_id, supplier_id, supplier_order_id, order_name, old_number) in due {
         report.checked += 1;
         let detail = match dd.supplier_client(supplier_id)?.order_detail(&supplier_order_id).await {
             Ok(Some(detail)) => detail,
@@ -213,10 +215,15 @@ async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping
                 continue;
             }
         };
+        let delivered = detail.status == "DELIVERED";
         let new_number = detail.track_number.filter(|n| *n != old_number);
         let carrier = detail.logistic_name;
         let changed = dd.db.write(|tx| {
             tx.execute("UPDATE shipment SET checked_at=?2 WHERE id=?1", params![shipment_id, Utc::now()])?;
+            if delivered {
+                tx.execute("UPDATE supplier_order SET state='delivered', updated_at=?2 WHERE id=?1", params![sub_id, Utc::now()])?;
+                refresh_order_status(tx, order_id)?;
+            }
             let Some(number) = &new_number else { return Ok(None) };
             let carrier: String = match &carrier {
                 Some(c) => c.clone(),

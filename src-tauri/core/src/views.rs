@@ -365,7 +365,8 @@ pub struct SupplierView {
     #[ts(type = "number | null")]
     pub balance_minor: Option<i64>,
     pub balance_checked_at: Option<DateTime<Utc>>,
-    /// Sum of local ledger charges (negative) and credits, US cents.
+    /// Order charges net of their refunds in the local ledger (negative = money out), US cents;
+    /// recharges, adjustments and the opening balance are not in it (see [`crate::wallet`]).
     #[ts(type = "number")]
     pub ledger_total_minor: i64,
     #[ts(type = "number")]
@@ -378,7 +379,7 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
     let rows = conn
         .prepare(
             "SELECT s.id, s.name, s.kind, s.base_url, s.is_sandbox, s.balance_minor, s.balance_checked_at,
-                    (SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry w WHERE w.supplier_id = s.id),
+                    (SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind IN ('charge', 'refund')),
                     (SELECT COUNT(*) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind = 'charge'),
                     s.requests_per_second
              FROM supplier s ORDER BY s.name",

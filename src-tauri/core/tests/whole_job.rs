@@ -354,4 +354,18 @@ async fn a_two_supplier_order_is_partially_then_fully_fulfilled() {
     assert_eq!(after.len(), 2, "{after:?}");
     assert!(after.iter().any(|f| f.tracking_number == "9400111899560000000001"));
     assert!(!after.iter().any(|f| f.tracking_number == old_number));
+
+    // The parcels arrive: the supplier says DELIVERED, and the order is Delivered.
+    sandbox.supplier(0).deliver_all_now();
+    conn.execute("UPDATE shipment SET checked_at = NULL", []).unwrap();
+    dd.track().await.unwrap();
+    assert_eq!(dd.order_detail(mixed.id).unwrap().order.status, OrderStatus::Fulfilled, "one of two parcels delivered");
+    sandbox.supplier(1).deliver_all_now();
+    conn.execute("UPDATE shipment SET checked_at = NULL", []).unwrap();
+    dd.track().await.unwrap();
+    assert_eq!(dd.order_detail(mixed.id).unwrap().order.status, OrderStatus::Delivered);
+    let tab = dd.status_counts().unwrap().into_iter().find(|c| c.status == OrderStatus::Delivered).unwrap();
+    assert_eq!(tab.count, 1, "the Delivered tab counts it");
+    conn.execute("UPDATE shipment SET checked_at = NULL", []).unwrap();
+    assert_eq!(dd.track().await.unwrap().checked, 0, "a delivered sub-order is not asked about again");
 }

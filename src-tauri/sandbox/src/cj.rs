@@ -69,6 +69,9 @@ pub struct CjOrder {
     /// Cancelled with `deleteOrder` (and refunded, if it was paid).
     #[serde(default)]
     pub cancelled: bool,
+    /// Delivered ahead of time (tests); otherwise a parcel is delivered a day after it ships.
+    #[serde(default)]
+    pub delivered: bool,
     pub created_at: DateTime<Utc>,
     pub ships_at: DateTime<Utc>,
     pub track_number: String,
@@ -252,6 +255,8 @@ async fn freight_calculate(State((world, index)): Ctx, headers: HeaderMap, Json(
 fn status_of(o: &CjOrder) -> &'static str {
     if o.cancelled {
         "CANCELLED"
+    } else if o.paid && (o.delivered || Utc::now() >= o.ships_at + chrono::Duration::days(1)) {
+        "DELIVERED"
     } else if o.paid && Utc::now() >= o.ships_at {
         "SHIPPED"
     } else if o.paid {
@@ -336,6 +341,7 @@ fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, bod
         paid: pay_now,
         paid_by_card: false,
         cancelled: false,
+        delivered: false,
         created_at: now,
         ships_at: now + chrono::Duration::from_std(ship_after).unwrap_or_default(),
         track_number: format!("{}{:012}", line.tracking_prefix, rand::random::<u64>() % 1_000_000_000_000),
@@ -372,7 +378,7 @@ async fn order_detail(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
     else {
         return envelope(1603001, "Order does not exist", Value::Null);
     };
-    let shipped = status_of(o) == "SHIPPED";
+    let shipped = matches!(status_of(o), "SHIPPED" | "DELIVERED");
     ok(json!({
         "orderId": o.order_id, "orderNum": o.order_number, "cjOrderId": o.order_id,
         "shippingCountryCode": o.country_code, "logisticName": o.logistic_name,
@@ -692,6 +698,18 @@ impl CjHandle {
             for o in &mut w.suppliers[self.index].orders {
                 if o.paid && o.ships_at > now {
                     o.ships_at = now;
+                }
+            }
+        })
+    }
+
+    /// Delivers every shipped order now.
+    pub fn deliver_all_now(&self) {
+        self.with(|w| {
+            let now = Utc::now();
+            for o in &mut w.suppliers[self.index].orders {
+                if o.paid && o.ships_at <= now {
+                    o.delivered = true;
                 }
             }
         })

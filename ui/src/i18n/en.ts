@@ -43,6 +43,7 @@ export const en = {
     shipped: "Shipped",
     partially_fulfilled: "Partially fulfilled",
     fulfilled: "Fulfilled",
+    delivered: "Delivered",
     failed: "Failed",
   },
   orders: {

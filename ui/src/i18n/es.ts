@@ -45,6 +45,7 @@ export const es: Messages = {
     shipped: "Enviado",
     partially_fulfilled: "Parcialmente enviado",
     fulfilled: "Completado",
+    delivered: "Entregado",
     failed: "Fallido",
   },
   orders: {

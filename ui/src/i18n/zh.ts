@@ -45,6 +45,7 @@ export const zh: Messages = {
     shipped: "已发货",
     partially_fulfilled: "部分履约",
     fulfilled: "已履约",
+    delivered: "已送达",
     failed: "失败",
   },
   orders: {
