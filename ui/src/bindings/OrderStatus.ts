@@ -3,4 +3,4 @@
 /**
  * Dropdock's own status of an order: the tabs of the Order page.
  */
-export type OrderStatus = "awaiting_payment" | "to_order" | "processing" | "shipped" | "partially_fulfilled" | "fulfilled" | "failed";
+export type OrderStatus = "awaiting_payment" | "to_order" | "processing" | "shipped" | "partially_fulfilled" | "fulfilled" | "delivered" | "failed";

@@ -9,7 +9,8 @@ export type SupplierView = { id: number, name: string, kind: string, base_url: s
  */
 balance_minor: number | null, balance_checked_at: string | null, 
 /**
- * Sum of local ledger charges (negative) and credits, US cents.
+ * Order charges net of their refunds in the local ledger (negative = money out), US cents;
+ * recharges, adjustments and the opening balance are not in it (see [`crate::wallet`]).
  */
 ledger_total_minor: number, charged_sub_orders: number, 
 /**

@@ -214,19 +214,19 @@ export function OrdersPage() {
         <Tabs
           value={tab}
           onChange={(v) => setTab((v as OrderStatus | "all") ?? "all")}
-          px="md"
+          px="sm"
           pt="xs"
           // One row of tabs: tighter padding, and a scroll on narrow windows instead of a wrap.
-          styles={{ list: { flexWrap: "nowrap", overflowX: "auto", scrollbarWidth: "thin" }, tab: { paddingInline: 12, flexShrink: 0 } }}
+          styles={{ list: { flexWrap: "nowrap", overflowX: "auto", scrollbarWidth: "thin" }, tab: { paddingInline: 7, flexShrink: 0 } }}
         >
           <Tabs.List>
             <Tabs.Tab value="all" data-testid="tab-all">
-              {t("orders.all")} <Badge size="sm" variant="light" color="gray" ml={4} data-testid="count-all" data-count={total}>{number(total)}</Badge>
+              {t("orders.all")} <Badge size="sm" variant="light" color="gray" ml={2} data-testid="count-all" data-count={total}>{number(total)}</Badge>
             </Tabs.Tab>
             {STATUS_TABS.map((tab) => (
               <Tabs.Tab key={tab.status} value={tab.status} data-testid={`tab-${tab.status}`}>
                 {t(`status.${tab.status}`)}{" "}
-                <Badge size="sm" variant="light" color={tab.color} ml={4} data-testid={`count-${tab.status}`} data-count={count(tab.status)}>
+                <Badge size="sm" variant="light" color={tab.color} ml={2} data-testid={`count-${tab.status}`} data-count={count(tab.status)}>
                   {number(count(tab.status))}
                 </Badge>
               </Tabs.Tab>
