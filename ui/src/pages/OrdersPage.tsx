@@ -30,6 +30,7 @@ import { OrdersTable } from "../components/OrdersTable";
 import { SyncOrderModal } from "../components/SyncOrderModal";
 import { OrderDrawer } from "../components/OrderDrawer";
 import { STATUS_TABS } from "../status";
+import { showExported } from "../components/showExported";
 import { countryName, number } from "../format";
 
 /** What another screen may ask the Order page to show (the Dashboard's links). */
@@ -139,19 +140,7 @@ export function OrdersPage() {
   const release = useMutation({ mutationFn: () => api.releaseOrders(ids), onSuccess: showBulk(t("orders.release")), onError: failed, onSettled: done });
   const exportCsv = useMutation({
     mutationFn: (selection: OrderSelection) => api.exportOrdersCsv(selection),
-    onSuccess: (file) =>
-      notifications.show({
-        color: "green",
-        title: t("orders.exported", { count: file.orders }),
-        message: (
-          <Text size="sm" component="span">
-            {file.path}{" "}
-            <Text span c="blue" style={{ cursor: "pointer" }} onClick={() => api.revealExport(file.path).catch(failed)}>
-              {t("orders.showInFolder")}
-            </Text>
-          </Text>
-        ),
-      }),
+    onSuccess: (file) => showExported(t("orders.exported", { count: file.orders }), file, t("orders.showInFolder"), failed),
     onError: failed,
   });
   const busy = ship.isPending || hold.isPending || release.isPending || exportCsv.isPending;

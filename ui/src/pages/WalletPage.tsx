@@ -22,6 +22,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
+import { showExported } from "../components/showExported";
 import { dateTime, money } from "../format";
 import type { Reconciliation } from "../bindings/Reconciliation";
 import type { SupplierView } from "../bindings/SupplierView";
@@ -251,19 +252,7 @@ function InvoicesCard() {
       const end = dayjs(to ?? from!).add(1, "day").startOf("day").toISOString();
       return api.exportInvoices(start, end, format);
     },
-    onSuccess: (file) =>
-      notifications.show({
-        color: "green",
-        title: t("wallet.exported", { count: file.orders }),
-        message: (
-          <Text size="sm" component="span">
-            {file.path}{" "}
-            <Text span c="blue" style={{ cursor: "pointer" }} onClick={() => api.revealExport(file.path).catch(failed)}>
-              {t("orders.showInFolder")}
-            </Text>
-          </Text>
-        ),
-      }),
+    onSuccess: (file) => showExported(t("wallet.exported", { count: file.orders }), file, t("orders.showInFolder"), failed),
     onError: failed,
   });
   return (
