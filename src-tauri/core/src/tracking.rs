@@ -191,21 +191,21 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
 /// Delivered once all are), after which it is not asked about again.
 async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping], report: &mut TrackReport) -> Result<()> {
     let now = Utc::now();
-    let due: Vec<(i64, i64, i64, i64, String, String, String)> = dd.db.read(|c| {
+    let due: Vec<(i64, i64, i64, i64, String, String, String, String)> = dd.db.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT sh.id, so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name, sh.tracking_number
+            "SELECT sh.id, so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name, sh.tracking_number, sh.carrier
              FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
              WHERE so.state = 'shipped' AND so.supplier_order_id IS NOT NULL AND sh.detected_at >= ?1
                AND (sh.checked_at IS NULL OR sh.checked_at < ?2) AND sh.replaced_tracking_number IS NULL",
         )?;
         let rows = stmt
             .query_map(params![now - chrono::Duration::days(RECHECK_FOR_DAYS), now - RECHECK_AFTER], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     })?;
-    for (shipment_id, sub_id, order_id, supplier_id, supplier_order_id, order_name, old_number) in due {
+    for (shipment_id, sub_id, order_id, supplier_id, supplier_order_id, order_name, old_number, old_carrier) in due {
         report.checked += 1;
         let detail = match dd.supplier_client(supplier_id)?.order_detail(&supplier_order_id).await {
             Ok(Some(detail)) => detail,
@@ -217,7 +217,7 @@ async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping
         };
         let delivered = detail.status == "DELIVERED";
         let new_number = detail.track_number.filter(|n| *n != old_number);
-        let carrier = detail.logistic_name;
+        let carrier = detail.logistic_name.unwrap_or(old_carrier);
         let changed = dd.db.write(|tx| {
             tx.execute("UPDATE shipment SET checked_at=?2 WHERE id=?1", params![shipment_id, Utc::now()])?;
             if delivered {
@@ -225,10 +225,6 @@ async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping
                 refresh_order_status(tx, order_id)?;
             }
             let Some(number) = &new_number else { return Ok(None) };
-            let carrier: String = match &carrier {
-                Some(c) => c.clone(),
-                None => tx.query_row("SELECT carrier FROM shipment WHERE id=?1", [shipment_id], |r| r.get(0))?,
-            };
             let mapped = map_carrier_with(table, &carrier, number);
             tx.execute(
                 "UPDATE shipment SET replaced_tracking_number=tracking_number, tracking_number=?2, carrier=?3,

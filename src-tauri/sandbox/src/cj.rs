@@ -406,23 +406,13 @@ async fn sandbox_recharge(State((world, index)): Ctx, headers: HeaderMap, Json(b
         return envelope(1600001, "Invalid access token", Value::Null);
     }
     let amount = body["amount"].as_str().map(str::to_owned).or_else(|| body["amount"].as_f64().map(|f| format!("{f:.2}")));
-    let Some(minor) = amount.and_then(|a| cents(&a)).filter(|m| (1..=100_000_000).contains(m)) else {
+    let Some(minor) = amount.and_then(|a| crate::parse_cents(&a)).filter(|m| (1..=100_000_000).contains(m)) else {
         return envelope(1600100, "amount must be between 0.01 and 1000000", Value::Null);
     };
     w.suppliers[index].balance_minor += minor;
     let balance = w.suppliers[index].balance_minor;
     w.save();
     ok(json!({ "amount": dollars(balance) }))
-}
-
-/// `"12.34"` → 1234 (at most two decimals).
-fn cents(text: &str) -> Option<i64> {
-    let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
-    if frac.len() > 2 || whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let frac = format!("{frac:0<2}");
-    Some(whole.parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?)
 }
 
 /// The order `orderId` names (CJ's id or the merchant's number), for the payment endpoints.

@@ -73,6 +73,18 @@ impl Faults {
     }
 }
 
+/// A non-negative dollar string with at most two decimals (`"12.5"`, `"3"`) in cents; `None`
+/// for anything else. Money the sandbox reads from requests and from its own seed goes through it.
+pub(crate) fn parse_cents(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || frac.len() > 2 || !digits(whole) || !digits(frac) {
+        return None;
+    }
+    Some(whole.parse::<i64>().ok()?.checked_mul(100)? + format!("{frac:0<2}").parse::<i64>().ok()?)
+}
+
 /// Answers with `fault`, or with `text` (a JSON body) and `headers` when there is none.
 pub(crate) fn reply_with(
     fault: Option<Fault>,

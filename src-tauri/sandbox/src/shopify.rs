@@ -96,9 +96,9 @@ impl ShopOrder {
     }
 }
 
+/// The sandbox's own money strings (seeded, always valid) in cents.
 fn cents(decimal: &str) -> i64 {
-    let (whole, frac) = decimal.split_once('.').unwrap_or((decimal, "0"));
-    whole.parse::<i64>().unwrap_or(0) * 100 + format!("{frac:0<2}")[..2].parse::<i64>().unwrap_or(0)
+    crate::parse_cents(decimal).unwrap_or(0)
 }
 
 fn ts(t: DateTime<Utc>) -> String {

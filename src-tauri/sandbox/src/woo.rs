@@ -162,21 +162,14 @@ fn gmt(v: &Value) -> Option<DateTime<Utc>> {
     v.as_str().and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()).map(|t| t.and_utc())
 }
 
-async fn list_orders(
-    State(world): State<SharedWorld>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
+async fn list_orders(State(world): State<SharedWorld>, request: Signed) -> Response {
     let mut w = world.lock().expect("world");
     let w = &mut *w;
     w.woo_runtime.requests += 1;
-    if headers.contains_key("authorization") {
-        // Over plain HTTP WooCommerce ignores Basic auth: the request is anonymous.
-        return error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
-    }
-    if let Err(rejected) = authorise(w, &headers, &Method::GET, "/wp-json/wc/v3/orders", &params) {
+    if let Err(rejected) = authorise(w, &request) {
         return rejected;
     }
+    let params = &request.params;
     let fault = w.woo_runtime.faults.next();
     let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     let per_page: usize = get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10);
@@ -209,14 +202,15 @@ async fn list_orders(
 }
 
 /// Checks a request's OAuth 1.0a signature (Basic auth over plain HTTP is anonymous, as in
-/// WooCommerce). `path` is the request's path, without its query.
-fn authorise(w: &mut crate::World, headers: &HeaderMap, method: &Method, path: &str, params: &[(String, String)]) -> Result<(), Response> {
-    if headers.contains_key("authorization") {
+/// WooCommerce).
+fn authorise(w: &mut crate::World, request: &Signed) -> Result<(), Response> {
+    if request.headers.contains_key("authorization") {
+        // Over plain HTTP WooCommerce ignores Basic auth: the request is anonymous.
         return Err(error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."));
     }
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let url = format!("http://{host}{path}");
-    check_oauth(&w.woo, &mut w.woo_runtime, method, &url, params)
+    let host = request.headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let url = format!("http://{host}{}", request.path);
+    check_oauth(&w.woo, &mut w.woo_runtime, &request.method, &url, &request.params)
 }
 
 fn no_route() -> Response {
@@ -235,14 +229,31 @@ fn now_gmt() -> String {
     Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+/// What the OAuth 1.0a check of a request needs, taken from the request itself: its method,
+/// path (without the query), headers and query parameters.
+struct Signed {
+    method: Method,
+    path: String,
+    headers: HeaderMap,
+    params: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(params) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid query string."))?;
+        Ok(Signed { method: parts.method.clone(), path: parts.uri.path().to_owned(), headers: parts.headers.clone(), params })
+    }
+}
+
 /// Runs `handle` on the world after the common checks: signature, the order's existence, and
 /// (for the two tracking APIs) whether the store has the feature.
 fn with_order(
     world: &SharedWorld,
-    headers: &HeaderMap,
-    method: Method,
-    path: String,
-    params: &[(String, String)],
+    request: &Signed,
     order_id: u64,
     needs: Option<WooTrackingSupport>,
     handle: impl FnOnce(&mut crate::World) -> Response,
@@ -255,7 +266,7 @@ fn with_order(
             return no_route();
         }
     }
-    if let Err(rejected) = authorise(w, headers, &method, &path, params) {
+    if let Err(rejected) = authorise(w, request) {
         return rejected;
     }
     if !order_exists(w, order_id) {
@@ -268,13 +279,11 @@ fn with_order(
 
 async fn update_order(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
     Json(body): Json<Value>,
 ) -> Response {
-    let path = format!("/wp-json/wc/v3/orders/{id}");
-    with_order(&world, &headers, Method::PUT, path, &params, id, None, |w| {
+    with_order(&world, &request, id, None, |w| {
         let order = w.woo.orders.iter_mut().find(|o| o["id"].as_u64() == Some(id)).expect("checked");
         if let Some(status) = body["status"].as_str() {
             order["status"] = Value::from(status);
@@ -293,12 +302,10 @@ fn fulfillments_of(w: &crate::World, id: u64) -> Vec<Value> {
 
 async fn list_fulfillments(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
 ) -> Response {
-    let path = format!("/wp-json/wc/v3/orders/{id}/fulfillments");
-    with_order(&world, &headers, Method::GET, path, &params, id, Some(WooTrackingSupport::Fulfillments), |w| {
+    with_order(&world, &request, id, Some(WooTrackingSupport::Fulfillments), |w| {
         Json(Value::Array(fulfillments_of(w, id))).into_response()
     })
 }
@@ -316,13 +323,11 @@ fn numbered_meta(meta: &Value) -> Result<Value, Response> {
 
 async fn create_fulfillment(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
     Json(body): Json<Value>,
 ) -> Response {
-    let path = format!("/wp-json/wc/v3/orders/{id}/fulfillments");
-    with_order(&world, &headers, Method::POST, path, &params, id, Some(WooTrackingSupport::Fulfillments), |w| {
+    with_order(&world, &request, id, Some(WooTrackingSupport::Fulfillments), |w| {
         let meta = match numbered_meta(&body["meta_data"]) {
             Ok(m) => m,
             Err(e) => return e,
@@ -341,13 +346,11 @@ async fn create_fulfillment(
 
 async fn update_fulfillment(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path((id, fid)): Path<(u64, u64)>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
     Json(body): Json<Value>,
 ) -> Response {
-    let path = format!("/wp-json/wc/v3/orders/{id}/fulfillments/{fid}");
-    with_order(&world, &headers, Method::PUT, path, &params, id, Some(WooTrackingSupport::Fulfillments), |w| {
+    with_order(&world, &request, id, Some(WooTrackingSupport::Fulfillments), |w| {
         let meta = match numbered_meta(&body["meta_data"]) {
             Ok(m) => m,
             Err(e) => return e,
@@ -363,12 +366,10 @@ async fn update_fulfillment(
 
 async fn list_trackings(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
 ) -> Response {
-    let path = format!("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings");
-    with_order(&world, &headers, Method::GET, path, &params, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
+    with_order(&world, &request, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
         let list: Vec<Value> = w.woo.shipment_trackings.iter().filter(|t| t["order_id"].as_u64() == Some(id)).cloned().collect();
         Json(Value::Array(list)).into_response()
     })
@@ -376,13 +377,11 @@ async fn list_trackings(
 
 async fn create_tracking(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
     Json(body): Json<Value>,
 ) -> Response {
-    let path = format!("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings");
-    with_order(&world, &headers, Method::POST, path, &params, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
+    with_order(&world, &request, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
         let text = |k: &str| body[k].as_str().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         let Some(number) = text("tracking_number") else {
             return error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): tracking_number");
@@ -406,12 +405,10 @@ async fn create_tracking(
 
 async fn delete_tracking(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path((id, tid)): Path<(u64, String)>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
 ) -> Response {
-    let path = format!("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings/{tid}");
-    with_order(&world, &headers, Method::DELETE, path, &params, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
+    with_order(&world, &request, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
         let Some(at) = w.woo.shipment_trackings.iter().position(|t| t["order_id"].as_u64() == Some(id) && t["tracking_id"].as_str() == Some(tid.as_str())) else {
             return error(StatusCode::NOT_FOUND, "woocommerce_shipment_tracking_invalid_id", "Invalid tracking ID.");
         };
@@ -421,12 +418,10 @@ async fn delete_tracking(
 
 async fn list_notes(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
 ) -> Response {
-    let path = format!("/wp-json/wc/v3/orders/{id}/notes");
-    with_order(&world, &headers, Method::GET, path, &params, id, None, |w| {
+    with_order(&world, &request, id, None, |w| {
         let list: Vec<Value> = w.woo.notes.iter().filter(|n| n["order_id"].as_u64() == Some(id)).cloned().collect();
         Json(Value::Array(list)).into_response()
     })
@@ -434,13 +429,11 @@ async fn list_notes(
 
 async fn create_note(
     State(world): State<SharedWorld>,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Query(params): Query<Vec<(String, String)>>,
+    request: Signed,
     Json(body): Json<Value>,
 ) -> Response {
-    let path = format!("/wp-json/wc/v3/orders/{id}/notes");
-    with_order(&world, &headers, Method::POST, path, &params, id, None, |w| {
+    with_order(&world, &request, id, None, |w| {
         let Some(note) = body["note"].as_str().filter(|n| !n.trim().is_empty()) else {
             return error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): note");
         };

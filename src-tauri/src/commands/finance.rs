@@ -1,7 +1,6 @@
 //! Finance → My Wallet.
 
 use chrono::{DateTime, Utc};
-use dropdock_core::error::{ErrorBody, ErrorCode};
 use dropdock_core::order_actions::ExportedFile;
 use dropdock_core::views::SupplierView;
 use dropdock_core::wallet::{Forecast, InvoiceFormat, LedgerEntry, ManualEntryKind, Reconciliation};
@@ -68,15 +67,12 @@ pub fn export_invoices(
     to: DateTime<Utc>,
     format: InvoiceFormat,
 ) -> CommandResult<ExportedFile> {
-    let dir = super::orders::exports_dir(&app);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| ErrorBody { code: ErrorCode::File, message: format!("cannot create {}: {e}", dir.display()) })?;
     let extension = match format {
         InvoiceFormat::Csv => "csv",
         InvoiceFormat::Pdf => "pdf",
     };
     let name = format!("dropdock-invoices-{}-to-{}.{extension}", from.format("%Y%m%d"), to.format("%Y%m%d"));
-    let path = dir.join(name);
+    let path = super::orders::export_path(&app, &name)?;
     let invoice = state.dd.export_invoice(from, to, format, &path).map_err(to_body)?;
     tracing::info!(lines = invoice.lines.len(), path = %path.display(), "invoices exported");
     Ok(ExportedFile { path: path.display().to_string(), orders: invoice.lines.len() })

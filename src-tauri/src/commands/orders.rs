@@ -103,11 +103,19 @@ pub fn release_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>)
 
 /// Exports land in the user's Downloads folder (the data directory's `exports` when there is
 /// none), like a browser's downloads: no file dialog to drive, and the path is shown to the user.
-pub(crate) fn exports_dir(app: &AppHandle) -> PathBuf {
+fn exports_dir(app: &AppHandle) -> PathBuf {
     match std::env::var_os("DROPDOCK_EXPORT_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => app.path().download_dir().unwrap_or_else(|_| app.state::<AppState>().data_dir().join("exports")),
     }
+}
+
+/// Where an export named `file_name` goes: the exports folder, made if needed.
+pub(crate) fn export_path(app: &AppHandle, file_name: &str) -> CommandResult<PathBuf> {
+    let dir = exports_dir(app);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ErrorBody { code: ErrorCode::File, message: format!("cannot create {}: {e}", dir.display()) })?;
+    Ok(dir.join(file_name))
 }
 
 fn io_error(message: String) -> ErrorBody {
@@ -122,10 +130,7 @@ pub fn export_orders_csv(
     state: State<'_, AppState>,
     selection: OrderSelection,
 ) -> CommandResult<ExportedFile> {
-    let dir = exports_dir(&app);
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(format!("cannot create {}: {e}", dir.display())))?;
-    let name = format!("dropdock-orders-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
-    let path = dir.join(name);
+    let path = export_path(&app, &format!("dropdock-orders-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S")))?;
     let orders = state.dd.export_orders_csv_to(&selection, &path).map_err(to_body)?;
     tracing::info!(orders, path = %path.display(), "orders exported");
     Ok(ExportedFile { path: path.display().to_string(), orders })
