@@ -10,6 +10,10 @@ echo "== UI: install, typecheck, build (the app embeds ui/dist)"
 npm --prefix ui ci --no-audit --no-fund --loglevel=error
 npm --prefix ui run build --silent
 
+echo "== Rust: formatting and lints (rustfmt, clippy with warnings as errors)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 echo "== Rust: every crate, with an unlocked keychain on a session bus"
 tests/support/keyring-session.sh cargo test --workspace --locked
 

@@ -15,8 +15,11 @@ pub fn notify(app: &AppHandle, title: &str, body: &str) {
 /// The merchant's choices in Settings → Notifications (all on if they cannot be read).
 fn wanted(app: &AppHandle) -> NotificationSettings {
     let state = app.state::<crate::state::AppState>();
-    dropdock_core::notifications::settings(&state.dd.db)
-        .unwrap_or(NotificationSettings { shipment: true, auto_paused: true, sync_failed: true })
+    dropdock_core::notifications::settings(&state.dd.db).unwrap_or(NotificationSettings {
+        shipment: true,
+        auto_paused: true,
+        sync_failed: true,
+    })
 }
 
 /// One notification per new shipment, grouped when many arrive together ("12 orders

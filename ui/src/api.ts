@@ -115,8 +115,9 @@ export const api = {
   connectShopify: (name: string, baseUrl: string, token: string) => call<StoreView>("connect_shopify", { name, baseUrl, token }),
   connectShopifyApp: (name: string, baseUrl: string, clientId: string, clientSecret: string) =>
     call<StoreView>("connect_shopify_app", { name, baseUrl, clientId, clientSecret }),
-  previewCsvImport: (storeName: string, text: string) => call<CsvImport>("preview_csv_import", { storeName, text }),
-  importCsv: (storeName: string, text: string) => call<CsvImport>("import_csv", { storeName, text }),
+  /** `data`: the CSV file as base64 (the core detects its encoding). */
+  previewCsvImport: (storeName: string, data: string) => call<CsvImport>("preview_csv_import", { storeName, data }),
+  importCsv: (storeName: string, data: string) => call<CsvImport>("import_csv", { storeName, data }),
   testStoreConnection: (id: number) => call<void>("test_store_connection", { id }),
   syncStoreNow: (id: number) => call<BackgroundSync>("sync_store_now", { id }),
   setStorePaused: (id: number, paused: boolean) => call<StoreView>("set_store_paused", { id, paused }),

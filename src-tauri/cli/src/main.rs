@@ -191,8 +191,10 @@ enum StoreCommand {
         /// WooCommerce: the REST API consumer key (ck_…).
         #[arg(long, required_if_eq("platform", "woocommerce"))]
         consumer_key: Option<String>,
-        /// WooCommerce: the REST API consumer secret (cs_…).
-        #[arg(long, required_if_eq("platform", "woocommerce"))]
+        /// WooCommerce: the REST API consumer secret (cs_…). `-`, or left out, reads it from
+        /// the `DROPDOCK_WOO_CONSUMER_SECRET` environment variable or else from standard input,
+        /// so it stays out of the shell history and `ps`.
+        #[arg(long)]
         consumer_secret: Option<String>,
     },
     /// Connected stores: name, platform, URL, last sync.
@@ -694,10 +696,23 @@ async fn wallet(dir: &std::path::Path, action: Option<WalletCommand>) -> Result<
             let supplier = dd.supplier_by_name(&supplier)?;
             match dd.recharge_wallet(supplier.id, dollars(&amount)?).await? {
                 None => {
-                    let now = dd.suppliers()?.into_iter().find(|s| s.id == supplier.id).and_then(|s| s.balance_minor).unwrap_or(0);
-                    println!("Recharged {} at {}; balance {}", money(dollars(&amount)?, "USD"), supplier.name, money(now, "USD"));
+                    let now = dd
+                        .suppliers()?
+                        .into_iter()
+                        .find(|s| s.id == supplier.id)
+                        .and_then(|s| s.balance_minor)
+                        .unwrap_or(0);
+                    println!(
+                        "Recharged {} at {}; balance {}",
+                        money(dollars(&amount)?, "USD"),
+                        supplier.name,
+                        money(now, "USD")
+                    );
                 }
-                Some(page) => println!("Recharge {} on its own site: {page}\nThen run: dropdock-cli wallet reconcile", supplier.name),
+                Some(page) => println!(
+                    "Recharge {} on its own site: {page}\nThen run: dropdock-cli wallet reconcile",
+                    supplier.name
+                ),
             }
         }
         Some(WalletCommand::Record { supplier, kind, amount, note }) => {
@@ -739,11 +754,34 @@ fn money(minor: i64, currency: &str) -> String {
     format!("{symbol}{}{suffix}", format_minor(minor, currency))
 }
 
+/// The WooCommerce consumer secret: the flag's value, unless it is `-` or absent; then the
+/// `DROPDOCK_WOO_CONSUMER_SECRET` environment variable, else the first line of standard input.
+fn woo_consumer_secret(flag: Option<String>) -> Result<String> {
+    if let Some(secret) = flag.filter(|s| s != "-") {
+        return Ok(secret);
+    }
+    if let Some(secret) = std::env::var("DROPDOCK_WOO_CONSUMER_SECRET").ok().filter(|s| !s.trim().is_empty()) {
+        return Ok(secret.trim().to_owned());
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("WooCommerce consumer secret (cs_…): ");
+    }
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)?;
+    let secret = line.trim().to_owned();
+    if secret.is_empty() {
+        bail!("give the consumer secret: --consumer-secret, DROPDOCK_WOO_CONSUMER_SECRET, or on standard input");
+    }
+    Ok(secret)
+}
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DROPDOCK_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal: a log file or a pipe gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     if let Err(e) = run(cli).await {
@@ -792,7 +830,8 @@ async fn run(cli: Cli) -> Result<()> {
                     _ => bail!("Shopify needs --client-id and --client-secret (a Dev Dashboard app) or --token"),
                 },
                 StorePlatform::Woocommerce => {
-                    let (key, secret) = (consumer_key.unwrap_or_default(), consumer_secret.unwrap_or_default());
+                    let key = consumer_key.unwrap_or_default();
+                    let secret = woo_consumer_secret(consumer_secret)?;
                     dd.connect_woocommerce(&name, &url, &key, &secret).await?
                 }
                 StorePlatform::Etsy => {
@@ -844,7 +883,9 @@ async fn run(cli: Cli) -> Result<()> {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let credentials = match (token, consumer_key, consumer_secret) {
                 (Some(token), _, _) => StoreCredentialsInput::ShopifyToken { token },
-                (None, Some(consumer_key), Some(consumer_secret)) => StoreCredentialsInput::WooCommerce { consumer_key, consumer_secret },
+                (None, Some(consumer_key), Some(consumer_secret)) => {
+                    StoreCredentialsInput::WooCommerce { consumer_key, consumer_secret }
+                }
                 _ => bail!("give --token (Shopify) or --consumer-key and --consumer-secret (WooCommerce)"),
             };
             let store = dd.update_store_credentials(dd.store_by_name(&name)?.id, &credentials).await?;
@@ -859,11 +900,21 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Import(ImportCommand::Csv { store, file, preview }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
-            let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
-            let result = if preview { dd.preview_csv_import(&store, &text)? } else { dd.import_csv(&store, &text)? };
+            // The size first: a file over the limit is refused before it is read.
+            let size = std::fs::metadata(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?.len();
+            if size > dropdock_core::csv_import::MAX_CSV_BYTES as u64 {
+                return Err(dropdock_core::csv_import::too_large().into());
+            }
+            let bytes = std::fs::read(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+            let result = if preview { dd.preview_csv_import(&store, &bytes)? } else { dd.import_csv(&store, &bytes)? };
             println!("{}", result.line);
             for e in &result.errors {
-                println!("line {}{}: {}", e.line, e.order.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), e.reason);
+                println!(
+                    "line {}{}: {}",
+                    e.line,
+                    e.order.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(),
+                    e.reason
+                );
             }
             Ok(())
         }
@@ -1168,7 +1219,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Invoices(InvoicesCommand::Export { from, to, format, out }) => {
             let dd = open(&data_dir(&cli.data_dir)?)?;
             let start = from.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-            let end = to.succ_opt().ok_or_else(|| anyhow!("--to is out of range"))?.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+            let end = to
+                .succ_opt()
+                .ok_or_else(|| anyhow!("--to is out of range"))?
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc();
             let format = match format {
                 InvoiceFileFormat::Csv => dropdock_core::wallet::InvoiceFormat::Csv,
                 InvoiceFileFormat::Pdf => dropdock_core::wallet::InvoiceFormat::Pdf,

@@ -33,7 +33,22 @@ async fn woocommerce_store_commands() {
     let d = dir.path().to_str().unwrap().to_owned();
     let (url, key, secret) = (woo.url(), woo.consumer_key(), woo.consumer_secret());
 
-    let refused = cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url, "--consumer-key", &key, "--consumer-secret", "cs_wrong"]);
+    let refused = cli(
+        &d,
+        &[
+            "store",
+            "add",
+            "woocommerce",
+            "--name",
+            "Woo",
+            "--url",
+            &url,
+            "--consumer-key",
+            &key,
+            "--consumer-secret",
+            "cs_wrong",
+        ],
+    );
     assert_eq!(refused.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&refused.stderr).trim(),
@@ -41,14 +56,38 @@ async fn woocommerce_store_commands() {
     );
     let missing = cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--consumer-key"));
+    let no_secret = cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url, "--consumer-key", &key]);
+    assert_eq!(
+        String::from_utf8_lossy(&no_secret.stderr).trim(),
+        "error: give the consumer secret: --consumer-secret, DROPDOCK_WOO_CONSUMER_SECRET, or on standard input"
+    );
 
-    let added = ok(cli(&d, &["store", "add", "woocommerce", "--name", "Woo", "--url", &url, "--consumer-key", &key, "--consumer-secret", &secret]));
+    // The secret from the environment (it stays out of the shell history and `ps`).
+    let added = ok(Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .args(["--data-dir", &d, "store", "add", "woocommerce", "--name", "Woo", "--url", &url, "--consumer-key", &key])
+        .env("DROPDOCK_LOG", "off")
+        .env("DROPDOCK_WOO_CONSUMER_SECRET", &secret)
+        .output()
+        .unwrap());
     assert_eq!(added.trim(), format!("Connected store Woo ({url})"));
     assert_eq!(ok(cli(&d, &["store", "test", "--name", "Woo"])).trim(), "Connection OK: Woo answered");
 
     // Background sync, once: the new store is due; then it is not.
-    let first = ok(cli(&d, &["sync-due"]));
-    assert!(first.trim().starts_with("Woo: Synchronize ") && first.trim().ends_with("Total additions 50, To update 0, fail 0"), "{first}");
+    let logged = Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .args(["--data-dir", &d, "sync-due"])
+        .env("DROPDOCK_LOG", "info")
+        .env("DROPDOCK_RETRY_DELAY_MS", "5")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&logged.stderr).into_owned();
+    assert!(log.contains("sync finished"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no colour codes in a log that is not a terminal: {log}");
+    let first = ok(logged);
+    assert!(
+        first.trim().starts_with("Woo: Synchronize ")
+            && first.trim().ends_with("Total additions 50, To update 0, fail 0"),
+        "{first}"
+    );
     assert_eq!(ok(cli(&d, &["sync-due"])).trim(), "No store is due");
     let paid = woo.orders().iter().filter(|o| o["status"] == "processing").count();
     assert_eq!(ok(cli(&d, &["counts"])).trim(), format!("To order {paid}, Processing 0, Shipped today 0"));
@@ -57,20 +96,31 @@ async fn woocommerce_store_commands() {
     let wrong = cli(&d, &["store", "keys", "--name", "Woo EU", "--consumer-key", &key, "--consumer-secret", "cs_bad"]);
     assert_eq!(wrong.status.code(), Some(1));
     assert_eq!(
-        ok(cli(&d, &["store", "keys", "--name", "Woo EU", "--consumer-key", &key, "--consumer-secret", &secret])).trim(),
+        ok(cli(&d, &["store", "keys", "--name", "Woo EU", "--consumer-key", &key, "--consumer-secret", &secret]))
+            .trim(),
         "New credentials for Woo EU are checked and kept"
     );
     ok(cli(&d, &["store", "rename", "--name", "Woo EU", "--to", "Woo"]));
     assert_eq!(ok(cli(&d, &["store", "pause", "--name", "Woo"])).trim(), "Background sync paused for Woo");
-    assert_eq!(ok(cli(&d, &["store", "interval", "--name", "Woo", "--minutes", "30"])).trim(), "Woo syncs every 30 minutes");
-    assert_eq!(ok(cli(&d, &["store", "resume", "--name", "Woo"])).trim(), "Background sync resumed for Woo (every 30 minutes)");
+    assert_eq!(
+        ok(cli(&d, &["store", "interval", "--name", "Woo", "--minutes", "30"])).trim(),
+        "Woo syncs every 30 minutes"
+    );
+    assert_eq!(
+        ok(cli(&d, &["store", "resume", "--name", "Woo"])).trim(),
+        "Background sync resumed for Woo (every 30 minutes)"
+    );
     assert_eq!(
         ok(cli(&d, &["store", "remove", "--name", "Woo"])).trim(),
         "Disconnected Woo: its credentials are removed, its 50 orders stay"
     );
     let after = cli(&d, &["store", "test", "--name", "Woo"]);
     assert_eq!(after.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&after.stderr).contains("reconnect it"), "{}", String::from_utf8_lossy(&after.stderr));
+    assert!(
+        String::from_utf8_lossy(&after.stderr).contains("reconnect it"),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
     let listed = ok(cli(&d, &["orders", "list", "--store", "Woo", "--limit", "100"]));
     assert_eq!(listed.lines().count(), 50);
 
@@ -82,7 +132,22 @@ async fn woocommerce_store_commands() {
         "error: Shopify needs --client-id and --client-secret (a Dev Dashboard app) or --token"
     );
     let (id, app_secret) = sandbox.shop().app_credentials();
-    let added = ok(cli(&d, &["store", "add", "shopify", "--name", "Shop", "--url", &shop, "--client-id", &id, "--client-secret", &app_secret]));
+    let added = ok(cli(
+        &d,
+        &[
+            "store",
+            "add",
+            "shopify",
+            "--name",
+            "Shop",
+            "--url",
+            &shop,
+            "--client-id",
+            &id,
+            "--client-secret",
+            &app_secret,
+        ],
+    ));
     assert_eq!(added.trim(), format!("Connected store Shop ({shop})"));
     assert_eq!(ok(cli(&d, &["store", "test", "--name", "Shop"])).trim(), "Connection OK: Shop answered");
     assert_eq!(sandbox.shop().grants(), 1, "the second command reused the token kept in the keychain");
@@ -107,7 +172,10 @@ fn csv_import_from_the_template() {
     );
     assert!(ok(cli(&d, &["store", "list"])).is_empty(), "a preview stores nothing");
     let first = ok(cli(&d, &["import", "csv", "--store", "Etsy (CSV)", f]));
-    assert!(first.lines().next().unwrap().ends_with(" partial, Plan execution: Total additions 1, To update 0, fail 1"), "{first}");
+    assert!(
+        first.lines().next().unwrap().ends_with(" partial, Plan execution: Total additions 1, To update 0, fail 1"),
+        "{first}"
+    );
     let again = ok(cli(&d, &["import", "csv", "--store", "Etsy (CSV)", f]));
     assert!(again.lines().next().unwrap().ends_with("Total additions 0, To update 0, fail 1"), "{again}");
     let missing = cli(&d, &["import", "csv", "--store", "Etsy (CSV)", "/nonexistent.csv"]);

@@ -8,7 +8,13 @@ use std::process::{Command, Output};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 
 fn cli(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli")).arg("--data-dir").arg(dir).args(args).env("DROPDOCK_LOG", "off").output().expect("the CLI runs")
+    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("DROPDOCK_LOG", "off")
+        .output()
+        .expect("the CLI runs")
 }
 
 fn ok(out: Output) -> String {
@@ -28,7 +34,22 @@ async fn wallet_invoices_carriers_and_notifications_commands() {
     for i in 0..sandbox.supplier_count() {
         let s = sandbox.supplier(i);
         let (name, url, key) = (s.name(), s.url(), s.api_key());
-        ok(cli(&d, &["supplier", "add", "cj", "--name", &name, "--url", &url, "--api-key", &key, "--requests-per-second", "100"]));
+        ok(cli(
+            &d,
+            &[
+                "supplier",
+                "add",
+                "cj",
+                "--name",
+                &name,
+                "--url",
+                &url,
+                "--api-key",
+                &key,
+                "--requests-per-second",
+                "100",
+            ],
+        ));
         for v in s.catalog() {
             let cost = format!("{}.{:02}", v.cost_minor / 100, v.cost_minor % 100);
             ok(cli(&d, &["mapping", "add", "--sku", &v.sku, "--supplier", &name, "--vid", &v.vid, "--cost", &cost]));
@@ -50,18 +71,27 @@ async fn wallet_invoices_carriers_and_notifications_commands() {
     let ledger = ok(cli(&d, &["wallet", "ledger"]));
     let charge = ledger.lines().find(|l| l.contains("\tcharge\t")).unwrap_or_else(|| panic!("{ledger}"));
     assert!(charge.contains(&format!("{order} (CJ")), "{charge}");
-    assert!(ledger.lines().filter(|l| l.contains("\tadjustment\t") && l.ends_with("Opening balance")).count() == 2, "{ledger}");
+    assert!(
+        ledger.lines().filter(|l| l.contains("\tadjustment\t") && l.ends_with("Opening balance")).count() == 2,
+        "{ledger}"
+    );
     let one = ok(cli(&d, &["wallet", "ledger", "--supplier", &names[0]]));
     assert!(one.lines().all(|l| l.split('\t').nth(1) == Some(names[0].as_str())), "{one}");
 
     // A recharge on the supplier's own site: a difference, until recorded.
     sandbox.supplier(0).recharge(5_000);
     let off = ok(cli(&d, &["wallet", "reconcile"]));
-    assert!(off.lines().any(|l| l.starts_with(&names[0]) && l.ends_with("difference $50.00 (supplier less ledger)")), "{off}");
+    assert!(
+        off.lines().any(|l| l.starts_with(&names[0]) && l.ends_with("difference $50.00 (supplier less ledger)")),
+        "{off}"
+    );
     let bad = cli(&d, &["wallet", "record", "--supplier", &names[0], "--kind", "recharge", "--amount", "-50"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("a recharge adds money"));
-    ok(cli(&d, &["wallet", "record", "--supplier", &names[0], "--kind", "recharge", "--amount", "50", "--note", "on CJ"]));
+    ok(cli(
+        &d,
+        &["wallet", "record", "--supplier", &names[0], "--kind", "recharge", "--amount", "50", "--note", "on CJ"],
+    ));
     let back = ok(cli(&d, &["wallet", "reconcile"]));
     assert_eq!(back.lines().filter(|l| l.ends_with("\treconciled")).count(), 2, "{back}");
     // A real CJ account has no recharge API: the page to recharge on.
@@ -74,21 +104,45 @@ async fn wallet_invoices_carriers_and_notifications_commands() {
     // Invoices for today: the shipped order's sub-orders; the CSV total is what the ledger charged.
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let out = dir.path().join("invoices.csv");
-    let exported = ok(cli(&d, &["invoices", "export", "--from", &today, "--to", &today, "--format", "csv", "--out", out.to_str().unwrap()]));
+    let exported = ok(cli(
+        &d,
+        &["invoices", "export", "--from", &today, "--to", &today, "--format", "csv", "--out", out.to_str().unwrap()],
+    ));
     assert!(exported.starts_with(&format!("Invoices {today} to {today}: ")), "{exported}");
     let csv = std::fs::read_to_string(&out).unwrap();
     let total_row = csv.lines().last().unwrap();
     assert!(total_row.starts_with("Total,"), "{csv}");
-    let charged: i64 = sandbox.supplier(0).orders().iter().chain(sandbox.supplier(1).orders().iter()).map(|o| o.amount_minor).sum();
+    let charged: i64 =
+        sandbox.supplier(0).orders().iter().chain(sandbox.supplier(1).orders().iter()).map(|o| o.amount_minor).sum();
     let total = total_row.split(',').nth(8).unwrap();
     assert_eq!(total, format!("{}.{:02}", charged / 100, charged % 100), "{csv}");
     let pdf = dir.path().join("invoices.pdf");
-    ok(cli(&d, &["invoices", "export", "--from", &today, "--to", &today, "--format", "pdf", "--out", pdf.to_str().unwrap()]));
+    ok(cli(
+        &d,
+        &["invoices", "export", "--from", &today, "--to", &today, "--format", "pdf", "--out", pdf.to_str().unwrap()],
+    ));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 
     // Carriers: a row of the merchant's comes first and can be removed.
-    let set = ok(cli(&d, &["carriers", "set", "--supplier-carrier", "CJPacket", "--shopify", "CJ Packet", "--url", "https://track.example/{n}"]));
-    assert!(set.lines().next().unwrap().starts_with("cjpacket\tShopify CJ Packet\tEtsy other\tWooCommerce (custom)\thttps://track.example/{n}\tcustom"), "{set}");
+    let set = ok(cli(
+        &d,
+        &[
+            "carriers",
+            "set",
+            "--supplier-carrier",
+            "CJPacket",
+            "--shopify",
+            "CJ Packet",
+            "--url",
+            "https://track.example/{n}",
+        ],
+    ));
+    assert!(
+        set.lines().next().unwrap().starts_with(
+            "cjpacket\tShopify CJ Packet\tEtsy other\tWooCommerce (custom)\thttps://track.example/{n}\tcustom"
+        ),
+        "{set}"
+    );
     let refused = cli(&d, &["carriers", "set", "--supplier-carrier", "x", "--shopify", "X", "--url", "http://x/{n}"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("tracking link"), "{:?}", refused);
     let listed = ok(cli(&d, &["carriers", "remove", "cjpacket"]));
@@ -96,7 +150,13 @@ async fn wallet_invoices_carriers_and_notifications_commands() {
     assert_eq!(cli(&d, &["carriers", "remove", "cjpacket"]).status.code(), Some(1));
 
     // Notifications: each kind can be turned off, and stays off.
-    assert_eq!(ok(cli(&d, &["notifications"])).trim(), "Notifications: shipments on, Auto Fulfillment paused on, store sync failing on");
+    assert_eq!(
+        ok(cli(&d, &["notifications"])).trim(),
+        "Notifications: shipments on, Auto Fulfillment paused on, store sync failing on"
+    );
     ok(cli(&d, &["notifications", "--shipment", "off", "--sync-failed", "off"]));
-    assert_eq!(ok(cli(&d, &["notifications"])).trim(), "Notifications: shipments off, Auto Fulfillment paused on, store sync failing off");
+    assert_eq!(
+        ok(cli(&d, &["notifications"])).trim(),
+        "Notifications: shipments off, Auto Fulfillment paused on, store sync failing off"
+    );
 }

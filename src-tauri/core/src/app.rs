@@ -110,7 +110,9 @@ fn upsert_account(
                 params![id, base_url, kind],
             )?;
             if revived == 0 {
-                return Err(CoreError::InvalidInput(format!("a store named {name} was on another platform: choose another name")));
+                return Err(CoreError::InvalidInput(format!(
+                    "a store named {name} was on another platform: choose another name"
+                )));
             }
             Ok(id)
         }
@@ -194,11 +196,16 @@ impl Dropdock {
         if credentials.consumer_key.is_empty() || credentials.consumer_secret.is_empty() {
             return Err(CoreError::InvalidInput("the consumer key and the consumer secret are both needed".into()));
         }
-        crate::stores::StoreConnector::verify(&crate::stores::woocommerce::WooClient::new(self.http.clone(), &base_url, credentials.clone()))
-            .await?;
+        crate::stores::StoreConnector::verify(&crate::stores::woocommerce::WooClient::new(
+            self.http.clone(),
+            &base_url,
+            credentials.clone(),
+        ))
+        .await?;
         let id = self.db.write(|tx| {
             let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, is_sandbox)?;
-            self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;
+            self.secrets
+                .set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;
             Ok(id)
         })?;
         self.stores.lock().expect("stores lock").remove(&id);
@@ -283,11 +290,13 @@ impl Dropdock {
             },
             move |app| *keep.lock().expect("grant lock") = Some(app.clone()),
         );
-        probe.graphql("query DropdockShop { shop { name } }", serde_json::json!({}), 1).await?;
+        let shop = probe.shop_info().await?;
         let app = granted.lock().expect("grant lock").clone().expect("a token was granted");
         let id = self.db.write(|tx| {
             let id = upsert_account(tx, AccountTable::Store, &name, "shopify", &base_url, false)?;
-            self.secrets.set(&secrets::store_token_key(id), &serde_json::to_string(&app).expect("credentials serialise"))?;
+            record_shop(tx, id, &shop)?;
+            self.secrets
+                .set(&secrets::store_token_key(id), &serde_json::to_string(&app).expect("credentials serialise"))?;
             Ok(id)
         })?;
         self.stores.lock().expect("stores lock").remove(&id);
@@ -310,9 +319,10 @@ impl Dropdock {
             return Err(CoreError::InvalidInput("the access token is empty".into()));
         }
         let probe = ShopifyClient::new(self.http.clone(), &base_url, token.trim().to_owned());
-        probe.graphql("query DropdockShop { shop { name } }", serde_json::json!({}), 1).await?;
+        let shop = probe.shop_info().await?;
         let id = self.db.write(|tx| {
             let id = upsert_account(tx, AccountTable::Store, &name, "shopify", &base_url, is_sandbox)?;
+            record_shop(tx, id, &shop)?;
             self.secrets.set(&secrets::store_token_key(id), token.trim())?;
             Ok(id)
         })?;
@@ -363,14 +373,21 @@ impl Dropdock {
         )?;
         let client: Arc<dyn StoreConnector> = match store.platform.as_str() {
             "woocommerce" => {
-                let credentials: crate::stores::woocommerce::WooCredentials = serde_json::from_str(&secret)
-                    .map_err(|_| CoreError::Keychain(format!("the keys of store {} are unreadable; reconnect it", store.name)))?;
+                let credentials: crate::stores::woocommerce::WooCredentials =
+                    serde_json::from_str(&secret).map_err(|_| {
+                        CoreError::Keychain(format!("the keys of store {} are unreadable; reconnect it", store.name))
+                    })?;
                 Arc::new(crate::stores::woocommerce::WooClient::new(self.http.clone(), &store.base_url, credentials))
             }
             // A Dev Dashboard app's credentials are a JSON entry; a plain token is an Admin API token.
             "shopify" if secret.trim_start().starts_with('{') => {
-                let app: crate::stores::shopify::ShopifyAppCredentials = serde_json::from_str(&secret)
-                    .map_err(|_| CoreError::Keychain(format!("the app credentials of store {} are unreadable; reconnect it", store.name)))?;
+                let app: crate::stores::shopify::ShopifyAppCredentials =
+                    serde_json::from_str(&secret).map_err(|_| {
+                        CoreError::Keychain(format!(
+                            "the app credentials of store {} are unreadable; reconnect it",
+                            store.name
+                        ))
+                    })?;
                 Arc::new(ShopifyClient::with_app(
                     self.http.clone(),
                     &store.base_url,
@@ -380,9 +397,19 @@ impl Dropdock {
             }
             "shopify" => Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, secret)),
             "etsy" => {
-                let credentials: crate::stores::etsy::EtsyCredentials = serde_json::from_str(&secret)
-                    .map_err(|_| CoreError::Keychain(format!("the Etsy tokens of store {} are unreadable; reconnect it", store.name)))?;
-                Arc::new(crate::stores::etsy::EtsyClient::new(self.http.clone(), &store.base_url, credentials, self.persist_store_secret(store_id)))
+                let credentials: crate::stores::etsy::EtsyCredentials =
+                    serde_json::from_str(&secret).map_err(|_| {
+                        CoreError::Keychain(format!(
+                            "the Etsy tokens of store {} are unreadable; reconnect it",
+                            store.name
+                        ))
+                    })?;
+                Arc::new(crate::stores::etsy::EtsyClient::new(
+                    self.http.clone(),
+                    &store.base_url,
+                    credentials,
+                    self.persist_store_secret(store_id),
+                ))
             }
             other => return Err(CoreError::InvalidInput(format!("{other} stores cannot be synced yet"))),
         };
@@ -633,13 +660,23 @@ impl Dropdock {
             return Err(CoreError::InvalidInput("amount: between $0.01 and $1000000.00".into()));
         }
         // The ledger is opened with the balance before the recharge, so the recharge is its own entry.
-        if self.db.read(|c| Ok(c.query_row("SELECT ledger_opened_at IS NULL FROM supplier WHERE id=?1", [supplier_id], |r| r.get::<_, bool>(0))?))? {
+        if self.db.read(|c| {
+            Ok(c.query_row("SELECT ledger_opened_at IS NULL FROM supplier WHERE id=?1", [supplier_id], |r| {
+                r.get::<_, bool>(0)
+            })?)
+        })? {
             let before = self.supplier_client(supplier_id)?.balance().await?;
             self.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier_id, before))?;
         }
         let balance = self.supplier_client(supplier_id)?.sandbox_recharge(amount_minor).await?;
         self.db.write(|tx| {
-            crate::wallet::record_entry(tx, supplier_id, crate::wallet::ManualEntryKind::Recharge, amount_minor, "Recharged in the sandbox")?;
+            crate::wallet::record_entry(
+                tx,
+                supplier_id,
+                crate::wallet::ManualEntryKind::Recharge,
+                amount_minor,
+                "Recharged in the sandbox",
+            )?;
             crate::wallet::record_reported_balance(tx, supplier_id, balance)
         })?;
         Ok(None)
@@ -792,6 +829,22 @@ impl Dropdock {
     pub fn status_counts(&self) -> Result<Vec<StatusCount>> {
         self.db.read(views::status_counts)
     }
+}
+
+/// Keeps what a Shopify shop says of itself (name, currency, time zone, domain) on its store row.
+fn record_shop(tx: &rusqlite::Transaction<'_>, store_id: i64, shop: &crate::stores::shopify::ShopInfo) -> Result<()> {
+    let or_null = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    tx.prepare_cached(
+        "UPDATE store SET shop_name = ?2, shop_currency = ?3, shop_timezone = ?4, shop_domain = ?5 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![
+        store_id,
+        shop.name,
+        or_null(&shop.currency),
+        or_null(&shop.timezone),
+        or_null(&shop.domain)
+    ])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -355,7 +355,7 @@ impl Dropdock {
             if let Some(limit) = settings.max_order_cost_minor {
                 let cost: i64 = self.db.read(|c| {
                     Ok(c.prepare_cached(
-                        "SELECT COALESCE(SUM(pm.cost_minor * li.quantity), 0)
+                        "SELECT CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
                          FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
                          WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0",
                     )?
@@ -380,16 +380,20 @@ impl Dropdock {
             }
             // The wallet must cover the order's products at each supplier (postage is quoted at
             // submission; the threshold leaves room for it).
-            let shortfall: Option<(String, i64, i64)> = if by_card { None } else { self.db.read(|c| {
+            let shortfall: Option<(String, i64, i64)> = if by_card {
+                None
+            } else {
+                self.db.read(|c| {
                 Ok(c.prepare_cached(
-                    "SELECT s.name, SUM(pm.cost_minor * li.quantity) AS cost, COALESCE(s.balance_minor, 0)
+                    "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
                      FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
                      WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
                      GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
                 )?
                 .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?)
-            })? };
+            })?
+            };
             if let Some((supplier, cost, balance)) = shortfall {
                 let reason = format!(
                     "waiting for funds: {} needed at {supplier}, {} in My Wallet",
@@ -518,7 +522,8 @@ impl Dropdock {
     fn check_cards_ready(&self) -> Result<()> {
         if !self.auto_settings()?.card_terms_accepted {
             return Err(CoreError::InvalidInput(
-                "add your card on the Credit Card tab, accept the terms and Confirm before turning Auto Fulfillment on".into(),
+                "add your card on the Credit Card tab, accept the terms and Confirm before turning Auto Fulfillment on"
+                    .into(),
             ));
         }
         let cards = self.saved_cards()?;

@@ -132,7 +132,9 @@ pub fn save_mapping(conn: &Connection, row: &CarrierMapping) -> Result<()> {
 /// Removes the merchant's row; a built-in row for the same carrier applies again. Returns
 /// whether there was one.
 pub fn remove_mapping(conn: &Connection, supplier_carrier: &str) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM carrier_mapping WHERE supplier_carrier = ?1", [supplier_carrier.trim().to_lowercase()])? > 0)
+    Ok(conn
+        .execute("DELETE FROM carrier_mapping WHERE supplier_carrier = ?1", [supplier_carrier.trim().to_lowercase()])?
+        > 0)
 }
 
 /// A carrier as it will be shown and sent to each store platform.

@@ -10,8 +10,13 @@
 //! - **Dropdock's template** ([`TEMPLATE_HEADER`]): one row per line item, every row complete.
 //!
 //! A preview parses the whole file and compares it with what is stored, before anything is
-//! written: each row that cannot be read is reported with its line number and reason, and its
-//! whole order is left out (never half an order). Importing stores the readable orders through
+//! written: each row that cannot be read is reported with its line number (the physical line
+//! where it starts) and reason, and its whole order is left out (never half an order). A quote
+//! that is never closed, or closed lines later, makes the `csv` crate read the rows after it as
+//! one field: such a row is reported with the line where the quote opens and the lines it
+//! swallowed, never imported as if those orders were not there. Files are read as UTF-8, UTF-16
+//! (by its byte-order mark, or its zero bytes) or Windows-1252 (Latin-1's superset, what Excel
+//! writes on Western Windows), with `encoding_rs`; the size is checked before anything is read. Importing stores the readable orders through
 //! the same upsert as a sync, so importing the same file again changes nothing, and a changed
 //! order counts as "To update".
 
@@ -83,6 +88,8 @@ pub struct CsvRowError {
 pub struct CsvImport {
     pub store_name: String,
     pub format: CsvFormat,
+    /// The encoding the file was read in: `UTF-8`, `UTF-16LE`, `UTF-16BE` or `windows-1252`.
+    pub encoding: String,
     /// Orders readable in the file.
     pub orders: u32,
     /// Of them: new to Dropdock, changed since the last import, and the same.
@@ -143,18 +150,70 @@ struct Building {
     broken: bool,
 }
 
+/// The error for a file over [`MAX_CSV_BYTES`] (checked before it is read where the size is
+/// known: the CLI's file, the app's file picker).
+pub fn too_large() -> CoreError {
+    CoreError::InvalidInput(format!("the file is larger than {} MB", MAX_CSV_BYTES / 1024 / 1024))
+}
+
+/// A file's text and the encoding it was read in: UTF-16 by its byte-order mark or, without
+/// one, by its zero bytes (ASCII in UTF-16 is every other byte zero); else UTF-8 when it is
+/// valid UTF-8 (a UTF-8 byte-order mark is dropped); else Windows-1252, which reads every byte
+/// (Latin-1 files included). Errors: over [`MAX_CSV_BYTES`], or UTF-16 that does not decode,
+/// with the line of the first bad unit.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
+    if bytes.len() > MAX_CSV_BYTES {
+        return Err(too_large());
+    }
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some((encoding_rs::UTF_16LE, &bytes[2..])),
+        [0xFE, 0xFF, ..] => Some((encoding_rs::UTF_16BE, &bytes[2..])),
+        _ => {
+            let sample = &bytes[..bytes.len().min(4096)];
+            let zeros_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+            let half = sample.len() / 2;
+            if half >= 2 && zeros_at(1) * 10 >= half * 9 {
+                Some((encoding_rs::UTF_16LE, bytes))
+            } else if half >= 2 && zeros_at(0) * 10 >= half * 9 {
+                Some((encoding_rs::UTF_16BE, bytes))
+            } else {
+                None
+            }
+        }
+    };
+    if let Some((encoding, body)) = utf16 {
+        return match encoding.decode_without_bom_handling_and_without_replacement(body) {
+            Some(text) => Ok((text.into_owned(), encoding.name())),
+            None => {
+                // The first unit that does not decode, as a line of the file.
+                let (text, _) = encoding.decode_without_bom_handling(body);
+                let line = text.split('\u{FFFD}').next().map_or(1, |before| before.matches('\n').count() + 1);
+                Err(CoreError::InvalidInput(format!(
+                    "the file is not valid {}: line {line} has a bad character",
+                    encoding.name()
+                )))
+            }
+        };
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok((text.to_owned(), "UTF-8")),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(body);
+            Ok((text.into_owned(), "windows-1252"))
+        }
+    }
+}
+
 /// Reads a whole file. Errors only when it is not a CSV of orders at all (empty, unreadable
 /// header, neither format); a bad row is a [`CsvRowError`], never an error of the file.
 pub fn parse(text: &str) -> Result<ParsedCsv> {
     if text.len() > MAX_CSV_BYTES {
-        return Err(CoreError::InvalidInput(format!("the file is larger than {} MB", MAX_CSV_BYTES / 1024 / 1024)));
+        return Err(too_large());
     }
     let text = text.trim_start_matches('\u{feff}'); // Excel's byte-order mark
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| CoreError::InvalidInput(format!("the file is not a CSV: {e}")))?
-        .clone();
+    let header = reader.headers().map_err(|e| CoreError::InvalidInput(format!("the file is not a CSV: {e}")))?.clone();
     let columns = Columns(header.iter().enumerate().map(|(i, h)| (h.trim().to_owned(), i)).collect());
     let format = if columns.0.contains_key("Lineitem quantity") && columns.0.contains_key("Name") {
         CsvFormat::ShopifyExport
@@ -168,16 +227,35 @@ pub fn parse(text: &str) -> Result<ParsedCsv> {
     let mut orders: Vec<Building> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut errors = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    let mut next_line = 2;
+    for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                let line = e.position().map_or(next_line, |p| p.line());
                 errors.push(CsvRowError { line, order: None, reason: format!("unreadable row: {e}") });
                 continue;
             }
         };
+        // The physical line the row starts on (a quoted field may hold line breaks).
+        let line = record.position().map_or(next_line, |p| p.line());
+        let spans = record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
+        next_line = line + spans + 1;
         if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if let Some(swallowed) = swallowed_rows(&record, header.len()) {
+            let name = clean_text(record.get(0).unwrap_or_default());
+            errors.push(CsvRowError {
+                line,
+                order: Some(name).filter(|n| !n.is_empty()),
+                reason: format!(
+                    "a quote opened on line {line} is {}: lines {}–{} were read as part of one field ({swallowed} rows in it); fix the quote and import again",
+                    if text.matches('"').count() % 2 == 1 { "never closed" } else { "closed only lines later" },
+                    line + 1,
+                    line + record.iter().map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64).sum::<u64>()
+                ),
+            });
             continue;
         }
         let (name_col, row) = match format {
@@ -189,7 +267,8 @@ pub fn parse(text: &str) -> Result<ParsedCsv> {
             errors.push(CsvRowError { line, order: None, reason: format!("{name_col} is empty") });
             continue;
         }
-        let name = if format == CsvFormat::DropdockTemplate && !name.starts_with('#') { format!("#{name}") } else { name };
+        let name =
+            if format == CsvFormat::DropdockTemplate && !name.starts_with('#') { format!("#{name}") } else { name };
         let index = *by_name.entry(name.clone()).or_insert_with(|| {
             orders.push(Building { order: empty_order(&name), first_line: line, broken: false });
             orders.len() - 1
@@ -203,7 +282,11 @@ pub fn parse(text: &str) -> Result<ParsedCsv> {
                         Some(head) => apply_head(&mut building.order, head),
                         None => {
                             building.broken = true;
-                            errors.push(CsvRowError { line, order: Some(name.clone()), reason: "the order's first row has no order fields".into() });
+                            errors.push(CsvRowError {
+                                line,
+                                order: Some(name.clone()),
+                                reason: "the order's first row has no order fields".into(),
+                            });
                             continue;
                         }
                     }
@@ -220,6 +303,20 @@ pub fn parse(text: &str) -> Result<ParsedCsv> {
     }
     let orders = orders.into_iter().filter(|b| !b.broken).map(|b| b.order).collect();
     Ok(ParsedCsv { format, orders, errors })
+}
+
+/// How many rows of the file one field of `record` holds when a stray quote has made the rows
+/// after it part of the field: its inner lines that split into at least half a row's columns
+/// (at least 3; a row cut short by the closing quote still counts). `None` for a field that is
+/// only text with line breaks.
+fn swallowed_rows(record: &csv::StringRecord, columns: usize) -> Option<usize> {
+    let enough = (columns / 2).max(3);
+    let rows = record
+        .iter()
+        .filter(|f| f.contains('\n'))
+        .map(|f| f.lines().skip(1).filter(|l| l.matches(',').count() + 1 >= enough).count())
+        .sum::<usize>();
+    (rows > 0).then_some(rows)
 }
 
 /// An order's own fields, as its first row gives them.
@@ -266,7 +363,9 @@ fn apply_head(order: &mut Order, head: Head) {
 
 /// A shipping address from its fields (name, address 1, address 2, city, province, zip, country,
 /// phone); `None` when it has neither street nor country (nothing to ship).
-fn address([name, address1, address2, city, province, zip, country, phone]: [&str; 8]) -> std::result::Result<Option<Address>, String> {
+fn address(
+    [name, address1, address2, city, province, zip, country, phone]: [&str; 8],
+) -> std::result::Result<Option<Address>, String> {
     if address1.trim().is_empty() && country.trim().is_empty() {
         return Ok(None);
     }
@@ -289,15 +388,28 @@ fn address([name, address1, address2, city, province, zip, country, phone]: [&st
 
 fn currency_code(s: &str) -> std::result::Result<String, String> {
     let c = s.trim().to_ascii_uppercase();
-    if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+    if crate::money::is_known_currency(&c) {
         Ok(c)
     } else {
         Err(format!("currency '{}' is not an ISO 4217 code", crate::money::clip(s)))
     }
 }
 
-fn line_item(sku: &str, title: &str, quantity: &str, price: &str, currency: &str, requires: &str) -> std::result::Result<LineItem, String> {
-    let quantity: i64 = quantity.trim().parse().ok().filter(|q| *q > 0).ok_or_else(|| format!("quantity '{}' is not a positive whole number", crate::money::clip(quantity)))?;
+fn line_item(
+    sku: &str,
+    title: &str,
+    quantity: &str,
+    price: &str,
+    currency: &str,
+    requires: &str,
+) -> std::result::Result<LineItem, String> {
+    let quantity: i64 = match quantity.trim().parse::<i64>() {
+        Ok(q) if (1..=crate::model::MAX_QUANTITY).contains(&q) => q,
+        Ok(q) if q > crate::model::MAX_QUANTITY => {
+            return Err(format!("quantity {q} is over the limit of {}", crate::model::MAX_QUANTITY))
+        }
+        _ => return Err(format!("quantity '{}' is not a positive whole number", crate::money::clip(quantity))),
+    };
     Ok(LineItem {
         remote_id: String::new(),
         sku: opt(sku),
@@ -306,6 +418,8 @@ fn line_item(sku: &str, title: &str, quantity: &str, price: &str, currency: &str
         unit_price_minor: parse_minor(price.trim(), currency).map_err(|e| format!("price: {e}"))?,
         requires_shipping: boolean(requires, "requires shipping")?,
         product_ref: None,
+        store_product_id: None,
+        store_variant_id: None,
     })
 }
 
@@ -360,7 +474,8 @@ impl Layout {
 /// and its line item.
 fn read_shopify_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<(Option<Head>, LineItem), String> {
     let has_head = !c.get(r, "Financial Status").is_empty() || !c.get(r, "Created at").is_empty();
-    let currency = if c.get(r, "Currency").is_empty() { "USD".to_owned() } else { currency_code(c.get(r, "Currency"))? };
+    let currency =
+        if c.get(r, "Currency").is_empty() { "USD".to_owned() } else { currency_code(c.get(r, "Currency"))? };
     let head = if has_head {
         let created_at = date(c.get(r, "Created at")).map_err(|e| format!("Created at {e}"))?;
         Some(Head {
@@ -406,30 +521,37 @@ fn read_template_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<
 }
 
 impl Dropdock {
-    /// What importing `text` into the CSV store `store_name` would do: nothing is written.
-    /// Errors: the file is not a CSV of orders, the name is taken by a store of another platform.
-    pub fn preview_csv_import(&self, store_name: &str, text: &str) -> Result<CsvImport> {
-        self.csv_import(store_name, text, false)
+    /// What importing the file `bytes` into the CSV store `store_name` would do: nothing is
+    /// written. Errors: the file is too large or not text ([`decode`]), not a CSV of orders, or
+    /// the name is taken by a store of another platform.
+    pub fn preview_csv_import(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
+        self.csv_import(store_name, bytes, false)
     }
 
-    /// Imports `text` into the CSV store `store_name` (created on first import): readable orders
-    /// are stored (new, or updated when changed); rows that cannot be read are reported and their
-    /// orders left out. Importing the same file again changes nothing.
-    pub fn import_csv(&self, store_name: &str, text: &str) -> Result<CsvImport> {
-        self.csv_import(store_name, text, true)
+    /// Imports the file `bytes` into the CSV store `store_name` (created on first import):
+    /// readable orders are stored (new, or updated when changed); rows that cannot be read are
+    /// reported and their orders left out. Importing the same file again changes nothing.
+    pub fn import_csv(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
+        self.csv_import(store_name, bytes, true)
     }
 
-    fn csv_import(&self, store_name: &str, text: &str, store: bool) -> Result<CsvImport> {
+    fn csv_import(&self, store_name: &str, bytes: &[u8], store: bool) -> Result<CsvImport> {
         let store_name = store_name.trim();
         if store_name.is_empty() || store_name.chars().count() > 80 || store_name.chars().any(char::is_control) {
             return Err(CoreError::InvalidInput("name the store the orders come from (1 to 80 characters)".into()));
         }
-        let parsed = parse(text)?;
+        let (text, encoding) = decode(bytes)?;
+        let parsed = parse(&text)?;
         let existing: Option<(i64, String)> = self.db.read(|c| {
-            Ok(c.query_row("SELECT id, platform FROM store WHERE name = ?1", [store_name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+            Ok(c.query_row("SELECT id, platform FROM store WHERE name = ?1", [store_name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
         })?;
         if let Some((_, platform)) = existing.as_ref().filter(|(_, p)| p != "csv") {
-            return Err(CoreError::InvalidInput(format!("{store_name} is a {platform} store: import into another name")));
+            return Err(CoreError::InvalidInput(format!(
+                "{store_name} is a {platform} store: import into another name"
+            )));
         }
         let now = Utc::now();
         let (mut additions, mut updates, mut unchanged) = (0u32, 0u32, 0u32);
@@ -494,6 +616,7 @@ impl Dropdock {
         Ok(CsvImport {
             store_name: store_name.to_owned(),
             format: parsed.format,
+            encoding: encoding.to_owned(),
             orders: parsed.orders.len() as u32,
             additions,
             updates,
@@ -522,13 +645,22 @@ mod tests {
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         let [first, second] = &parsed.orders[..] else { panic!("two orders") };
         assert_eq!((first.name.as_str(), first.remote_id.as_str()), ("#1001", "csv:#1001"));
-        assert_eq!((first.financial_status.as_str(), first.total_minor, first.currency.as_str()), ("PAID", 4497, "USD"));
+        assert_eq!(
+            (first.financial_status.as_str(), first.total_minor, first.currency.as_str()),
+            ("PAID", 4497, "USD")
+        );
         assert_eq!(first.created_at.to_rfc3339(), "2026-03-01T15:15:22+00:00");
         assert_eq!(first.line_items.len(), 2);
-        assert_eq!((first.line_items[0].sku.as_deref(), first.line_items[0].quantity, first.line_items[0].unit_price_minor), (Some("DD-MUG-WHT"), 2, 1499));
+        assert_eq!(
+            (first.line_items[0].sku.as_deref(), first.line_items[0].quantity, first.line_items[0].unit_price_minor),
+            (Some("DD-MUG-WHT"), 2, 1499)
+        );
         assert!(!first.line_items[1].requires_shipping);
         let address = first.shipping_address.as_ref().unwrap();
-        assert_eq!((address.address2.as_deref(), address.country_code.as_str(), address.phone.as_deref()), (Some("Apt 4"), "US", Some("+1 555 0100")));
+        assert_eq!(
+            (address.address2.as_deref(), address.country_code.as_str(), address.phone.as_deref()),
+            (Some("Apt 4"), "US", Some("+1 555 0100"))
+        );
         assert_eq!(second.currency, "EUR");
         assert_eq!(second.financial_status, "PENDING");
     }
@@ -543,7 +675,10 @@ mod tests {
         assert_eq!((e.line, e.order.as_deref()), (3, Some("#1001")));
         assert!(e.reason.starts_with("price"), "{}", e.reason);
         let country = SHOPIFY.replace(",Köln,50667,,DE,", ",Köln,50667,,Germany,");
-        assert_eq!(parse(&country).unwrap().errors[0].reason, "shipping country 'GERMANY' is not a two-letter ISO code");
+        assert_eq!(
+            parse(&country).unwrap().errors[0].reason,
+            "shipping country 'GERMANY' is not a two-letter ISO code"
+        );
     }
 
     #[test]
@@ -559,5 +694,72 @@ mod tests {
         let err = parse("a,b,c\n1,2,3\n").err().unwrap();
         assert!(err.to_string().contains("neither Shopify's order export nor Dropdock's template"));
         assert!(parse("").is_err());
+    }
+
+    /// The template with one row per `(order number, item title, quantity)`.
+    fn template(rows: &[(&str, &str, &str)]) -> String {
+        let mut text = TEMPLATE_HEADER.join(",");
+        for (number, title, quantity) in rows {
+            text.push_str(&format!(
+                "\n{number},2026-03-01T10:00:00Z,paid,EUR,14.99,a@example.com,Ann Núñez,Ann Núñez,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-14,{title},{quantity},14.99,true"
+            ));
+        }
+        text.push('\n');
+        text
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_reported_with_its_line_and_the_lines_it_swallowed() {
+        // Q2's item title opens a quote that never closes: Q3 and Q4 would vanish into it.
+        let text = template(&[("Q1", "Ann", "1"), ("Q2", "\"Bea", "1"), ("Q3", "Cy", "1"), ("Q4", "Di", "1")]);
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed.orders.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["#Q1"]);
+        let [e] = &parsed.errors[..] else { panic!("{:?}", parsed.errors) };
+        assert_eq!(e.line, 3, "the line where the quote opens");
+        assert!(e.reason.contains("never closed") && e.reason.contains("lines 4–5"), "{}", e.reason);
+        assert!(e.reason.contains("2 rows"), "{}", e.reason);
+        // A quote closed lines later swallows the rows between, and says so too; the row after
+        // it keeps its own line number.
+        let closed_late = template(&[("Q1", "Ann", "1"), ("Q2", "\"Bea", "1"), ("Q3", "Cy\"", "1"), ("Q4", "Di", "1")]);
+        let parsed = parse(&closed_late).unwrap();
+        assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+        assert!(parsed.errors[0].reason.contains("closed only lines later"), "{}", parsed.errors[0].reason);
+        assert_eq!(parsed.orders.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["#Q1", "#Q4"]);
+        // A field with a line break and no swallowed rows is text, read as such.
+        let note = template(&[("Q1", "\"Ann\nSmith\"", "1"), ("Q2", "Bea", "x")]);
+        let parsed = parse(&note).unwrap();
+        assert_eq!(parsed.orders.len(), 1);
+        assert_eq!((parsed.errors[0].line, parsed.errors[0].order.as_deref()), (4, Some("#Q2")), "physical line 4");
+    }
+
+    #[test]
+    fn quantities_past_the_limit_fail_their_order() {
+        let text = template(&[("Q1", "Ann", "9223372036854775807"), ("Q2", "Bea", "100001"), ("Q3", "Cy", "100000")]);
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed.orders.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["#Q3"]);
+        assert!(parsed.errors.iter().all(|e| e.reason.contains("over the limit of 100000")), "{:?}", parsed.errors);
+    }
+
+    #[test]
+    fn latin_1_windows_1252_and_utf_16_files_are_detected_and_read() {
+        let text = template(&[("Q1", "Núñez", "1")]);
+        let latin1: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+        let (read, encoding) = decode(&latin1).unwrap();
+        assert_eq!((read.as_str(), encoding), (text.as_str(), "windows-1252"));
+        let mut utf16le = vec![0xFF, 0xFE];
+        utf16le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode(&utf16le).unwrap(), (text.clone(), "UTF-16LE"));
+        let utf16be_no_bom: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(&utf16be_no_bom).unwrap(), (text.clone(), "UTF-16BE"));
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend(text.as_bytes());
+        assert_eq!(decode(&with_bom).unwrap(), (text.clone(), "UTF-8"));
+        // A lone surrogate on line 2 of a UTF-16 file: refused with the line.
+        let mut bad = vec![0xFF, 0xFE];
+        bad.extend("a,b\nc".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        bad.extend(0xD800u16.to_le_bytes());
+        let err = decode(&bad).unwrap_err().to_string();
+        assert!(err.contains("UTF-16LE") && err.contains("line 2"), "{err}");
+        assert!(decode(&vec![b'a'; MAX_CSV_BYTES + 1]).unwrap_err().to_string().contains("larger than 50 MB"));
     }
 }

@@ -19,6 +19,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/05_cards_and_cancellation.sql")),
         M::up(include_str!("../migrations/06_store_platforms_and_background_sync.sql")).foreign_key_check(),
         M::up(include_str!("../migrations/07_carriers_wallet_and_tracking_changes.sql")),
+        M::up(include_str!("../migrations/08_platform_conformance.sql")),
+        M::up(include_str!("../migrations/09_bad_input.sql")),
     ])
 }
 

@@ -19,7 +19,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use oauth2::{AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, TokenUrl};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse, TokenUrl,
+};
 use tokio::sync::oneshot;
 
 use crate::app::Dropdock;
@@ -78,7 +81,9 @@ impl Dropdock {
         }
         let api = crate::app::validate_base_url(api)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
-            CoreError::InvalidInput(format!("cannot listen on 127.0.0.1:{port} for Etsy's answer ({e}); close what uses it"))
+            CoreError::InvalidInput(format!(
+                "cannot listen on 127.0.0.1:{port} for Etsy's answer ({e}); close what uses it"
+            ))
         })?;
         let port = listener.local_addr().map_err(|e| CoreError::InvalidInput(e.to_string()))?.port();
         let redirect = format!("http://localhost:{port}/etsy/callback");
@@ -136,19 +141,27 @@ impl Dropdock {
     pub async fn finish_etsy_connect(&self, mut pending: PendingEtsyConnect, timeout: Duration) -> Result<StoreView> {
         let answer = tokio::time::timeout(timeout, &mut pending.callback)
             .await
-            .map_err(|_| CoreError::InvalidInput("Etsy did not answer in time: connect again and allow access in the browser".into()))?
+            .map_err(|_| {
+                CoreError::InvalidInput(
+                    "Etsy did not answer in time: connect again and allow access in the browser".into(),
+                )
+            })?
             .map_err(|_| CoreError::InvalidInput("the wait for Etsy's answer was cancelled".into()))?;
         if let Some(error) = answer.get("error") {
             return Err(CoreError::InvalidInput(format!("Etsy did not give access ({error})")));
         }
         if answer.get("state").map(String::as_str) != Some(pending.state.secret().as_str()) {
-            return Err(CoreError::InvalidInput("Etsy's answer does not belong to this connection: connect again".into()));
+            return Err(CoreError::InvalidInput(
+                "Etsy's answer does not belong to this connection: connect again".into(),
+            ));
         }
         let code = answer.get("code").cloned().unwrap_or_default();
         let (_, token_url) = endpoints(&pending.api);
         let client = oauth2::basic::BasicClient::new(ClientId::new(pending.keystring.clone()))
             .set_token_uri(TokenUrl::new(token_url).map_err(|e| CoreError::InvalidInput(e.to_string()))?)
-            .set_redirect_uri(RedirectUrl::new(pending.redirect.clone()).map_err(|e| CoreError::InvalidInput(e.to_string()))?)
+            .set_redirect_uri(
+                RedirectUrl::new(pending.redirect.clone()).map_err(|e| CoreError::InvalidInput(e.to_string()))?,
+            )
             .set_auth_type(AuthType::RequestBody);
         let verifier = PkceCodeVerifier::new(pending.verifier.secret().clone());
         let tokens = client
@@ -174,7 +187,9 @@ impl Dropdock {
             .json()
             .await
             .map_err(|_| CoreError::InvalidInput("Etsy did not say which shop is yours".into()))?;
-        let shop_id = shop["shop_id"].as_u64().ok_or_else(|| CoreError::InvalidInput("no Etsy shop belongs to this account".into()))?;
+        let shop_id = shop["shop_id"]
+            .as_u64()
+            .ok_or_else(|| CoreError::InvalidInput("no Etsy shop belongs to this account".into()))?;
         let credentials = EtsyCredentials {
             keystring: pending.keystring.clone(),
             shared_secret: pending.shared_secret.clone(),
@@ -182,7 +197,8 @@ impl Dropdock {
             access_token: access,
             refresh_token: refresh,
             expires_at: chrono::Utc::now()
-                + chrono::Duration::from_std(tokens.expires_in().unwrap_or(Duration::from_secs(3600))).unwrap_or_default(),
+                + chrono::Duration::from_std(tokens.expires_in().unwrap_or(Duration::from_secs(3600)))
+                    .unwrap_or_default(),
         };
         let secret = serde_json::to_string(&credentials).expect("credentials serialise");
         let store = self.keep_store_credentials(&pending.name, "etsy", &pending.api, &secret, pending.is_sandbox)?;

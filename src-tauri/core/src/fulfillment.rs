@@ -14,7 +14,9 @@ use crate::app::Dropdock;
 use crate::autofulfill::PaymentMethod;
 use crate::error::{CoreError, Result};
 use crate::model::{is_paid_status, Address, OrderStatus};
-use crate::suppliers::cj::{CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY};
+use crate::suppliers::cj::{
+    country_name, CjOrderStatus, CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY,
+};
 use crate::sync::refresh_order_status;
 
 /// One line item going to a supplier.
@@ -335,6 +337,7 @@ fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>,
     CreateOrderRequest {
         order_number: key.to_owned(),
         shipping_country_code: a.country_code.clone(),
+        shipping_country: country_name(&a.country_code),
         shipping_province: text(&a.province),
         shipping_city: text(&a.city),
         shipping_zip: text(&a.zip),
@@ -458,6 +461,37 @@ struct AtSupplier {
     paid: bool,
 }
 
+impl AtSupplier {
+    /// What `getOrderDetail` shows: `Ok(None)` for a cancelled order (nothing to pay or
+    /// record), a paid or payable order with its amount, and an error (kept ambiguous, looked up
+    /// again) for an order whose amount or state Dropdock cannot read: never recorded as paid on
+    /// a guess.
+    fn from_detail(found: crate::suppliers::cj::SupplierOrderDetail) -> Result<Option<AtSupplier>> {
+        let unreadable = |detail: String| {
+            CoreError::Connector(crate::stores::ConnectorError::Malformed { service: "CJdropshipping".into(), detail })
+        };
+        if found.status == CjOrderStatus::Cancelled {
+            return Ok(None);
+        }
+        if !found.status.is_paid() && !found.status.awaits_payment() {
+            return Err(unreadable(format!(
+                "order {} is {} at the supplier: check it there",
+                found.supplier_order_id,
+                found.status.as_str()
+            )));
+        }
+        let amount_minor = found
+            .amount_minor
+            .ok_or_else(|| unreadable(format!("order {} shows no amount", found.supplier_order_id)))?;
+        Ok(Some(AtSupplier {
+            id: found.supplier_order_id,
+            amount_minor,
+            shipping_minor: found.shipping_minor,
+            paid: found.status.is_paid(),
+        }))
+    }
+}
+
 /// "Ship order": sends every sub-order of `order_id` to its supplier, paid from the wallet or
 /// with the card on file (the Auto Fulfillment page's payment method).
 pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
@@ -495,7 +529,9 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         // 1. The row first, committed, in state `submitting`.
         let row = dd.db.write(|tx| {
             let now = Utc::now();
-            let existing: Option<(i64, String, String, Option<String>, Option<i64>)> = tx
+            /// id, idempotency key, state, supplier order id, cost.
+            type Existing = (i64, String, String, Option<String>, Option<i64>);
+            let existing: Option<Existing> = tx
                 .query_row(
                     "SELECT id, idempotency_key, state, supplier_order_id, cost_minor FROM supplier_order
                      WHERE order_id = ?1 AND supplier_id = ?2",
@@ -546,19 +582,12 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         let mut at_supplier: Option<AtSupplier> =
             known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, shipping_minor: None, paid: false });
         if at_supplier.is_none() && matches!(previous_state.as_deref(), Some("ambiguous" | "submitting")) {
-            match client.order_detail(&key).await {
-                Ok(Some(found)) if found.status != "CANCELLED" => {
-                    at_supplier = Some(AtSupplier {
-                        id: found.supplier_order_id,
-                        amount_minor: found.amount_minor.unwrap_or(0),
-                        shipping_minor: found.shipping_minor,
-                        paid: found.status != "UNPAID",
-                    })
-                }
-                Ok(_) => {}
+            match client.order_detail(&key).await.and_then(|found| found.map(AtSupplier::from_detail).transpose()) {
+                Ok(found) => at_supplier = found.flatten(),
                 Err(e) => {
-                    // Still unknown: the row stays as it was left for the next attempt.
-                    let state = if e.is_unreachable() { "ambiguous" } else { "failed" };
+                    // Still unknown: the row stays ambiguous, looked up again on the next attempt.
+                    let unknown = e.is_unreachable() || matches!(&e, CoreError::Connector(c) if c.is_ambiguous());
+                    let state = if unknown { "ambiguous" } else { "failed" };
                     dd.db.write(|tx| {
                         tx.execute(
                             "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1",
@@ -578,12 +607,35 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 Some(found) => found,
                 None => {
                     let pay_type = if payment == Payment::Wallet { 2 } else { 3 };
-                    let created = client.create_order(&request_for(&plan, &key, &line.name, products, pay_type)).await?;
-                    AtSupplier {
-                        id: created.supplier_order_id,
-                        amount_minor: created.amount_minor,
-                        shipping_minor: created.shipping_minor,
-                        paid: pay_type == 2,
+                    let request = request_for(&plan, &key, &line.name, products, pay_type);
+                    // CJ already holding this number (its 1603003) is the order to look up.
+                    let created = match client.create_order(&request).await {
+                        Err(CoreError::Connector(crate::stores::ConnectorError::Remote {
+                            code: Some(code), ..
+                        })) if code == crate::suppliers::cj::CODE_ORDER_EXISTS => None,
+                        other => Some(other?),
+                    };
+                    match created.map(|c| (c.supplier_order_id, c.amount_minor, c.status, c.shipping_minor)) {
+                        Some((Some(id), Some(amount_minor), Some(status), shipping_minor))
+                            if status.is_paid() || status.awaits_payment() =>
+                        {
+                            AtSupplier { id, amount_minor, shipping_minor, paid: status.is_paid() }
+                        }
+                        // CJ's reply left out the id, the amounts or the state (its published
+                        // example does): what it holds is read back by our number. Not there
+                        // yet is an unknown outcome, looked up again before any resend.
+                        _ => client
+                            .order_detail(&key)
+                            .await?
+                            .map(AtSupplier::from_detail)
+                            .transpose()?
+                            .flatten()
+                            .ok_or_else(|| {
+                                CoreError::Connector(crate::stores::ConnectorError::Malformed {
+                                    service: sub.supplier_name.clone(),
+                                    detail: format!("order {key} was accepted but cannot be found yet"),
+                                })
+                            })?,
                     }
                 }
             };

@@ -88,7 +88,11 @@ impl Dropdock {
     /// against the store before they replace the old ones in the keychain. `credentials` is, by
     /// platform: WooCommerce `consumer_key` + `consumer_secret`; Shopify `token`, or `client_id`
     /// + `client_secret`. Errors: the wrong kind for the platform, credentials refused.
-    pub async fn update_store_credentials(&self, store_id: i64, credentials: &StoreCredentialsInput) -> Result<StoreView> {
+    pub async fn update_store_credentials(
+        &self,
+        store_id: i64,
+        credentials: &StoreCredentialsInput,
+    ) -> Result<StoreView> {
         let store = self.store(store_id)?;
         let secret = match (store.platform.as_str(), credentials) {
             ("woocommerce", StoreCredentialsInput::WooCommerce { consumer_key, consumer_secret }) => {
@@ -96,12 +100,20 @@ impl Dropdock {
                     consumer_key: consumer_key.trim().to_owned(),
                     consumer_secret: consumer_secret.trim().to_owned(),
                 };
-                let client = crate::stores::woocommerce::WooClient::new(self.http_client().clone(), &store.base_url, keys.clone());
+                let client = crate::stores::woocommerce::WooClient::new(
+                    self.http_client().clone(),
+                    &store.base_url,
+                    keys.clone(),
+                );
                 crate::stores::StoreConnector::verify(&client).await?;
                 serde_json::to_string(&keys).expect("keys serialise")
             }
             ("shopify", StoreCredentialsInput::ShopifyToken { token }) => {
-                let client = crate::stores::shopify::ShopifyClient::new(self.http_client().clone(), &store.base_url, token.trim().to_owned());
+                let client = crate::stores::shopify::ShopifyClient::new(
+                    self.http_client().clone(),
+                    &store.base_url,
+                    token.trim().to_owned(),
+                );
                 crate::stores::StoreConnector::verify(&client).await?;
                 token.trim().to_owned()
             }
@@ -147,7 +159,8 @@ impl Dropdock {
         let updated_since = watermark.map(|w| w.updated_at - WATERMARK_OVERLAP).unwrap_or(floor).max(floor);
         let connector = self.store_connector(store_id)?;
         let window = RunWindow { updated_since, window_days: 0, retry: self.retry_policy() };
-        let summary = self.observe(crate::sync::run_sync_window(&self.db, connector.as_ref(), store_id, window, now).await)?;
+        let summary =
+            self.observe(crate::sync::run_sync_window(&self.db, connector.as_ref(), store_id, window, now).await)?;
         if summary.unreachable {
             self.network.set_online(false);
         }
@@ -168,19 +181,23 @@ impl Dropdock {
     /// and never synced or last synced at least their interval ago. A demo store waits for its
     /// first Sync Order by hand: the demo walks the merchant through the seed's flow.
     pub fn stores_due(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
-        let candidates: Vec<(i64, Option<DateTime<Utc>>, i64)> = self.db.read(|c| {
+        type Candidate = (i64, Option<DateTime<Utc>>, i64, Option<DateTime<Utc>>);
+        let candidates: Vec<Candidate> = self.db.read(|c| {
             Ok(c.prepare_cached(
-                "SELECT id, last_sync_at, sync_interval_minutes FROM store
+                "SELECT id, last_sync_at, sync_interval_minutes, retry_not_before FROM store
                  WHERE paused = 0 AND disconnected_at IS NULL AND platform <> 'csv'
                    AND NOT (is_sandbox = 1 AND last_sync_at IS NULL)",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?)
         })?;
+        // A store that asked to be left alone until some time is not due before it.
         Ok(candidates
             .into_iter()
-            .filter(|(_, last, minutes)| last.is_none_or(|at| now - at >= Duration::minutes(*minutes)))
-            .map(|(id, _, _)| id)
+            .filter(|(_, last, minutes, not_before)| {
+                last.is_none_or(|at| now - at >= Duration::minutes(*minutes)) && not_before.is_none_or(|t| now >= t)
+            })
+            .map(|(id, ..)| id)
             .collect())
     }
 

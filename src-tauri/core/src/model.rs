@@ -36,6 +36,33 @@ pub struct LineItem {
     /// when absent, so orders stored before it existed keep their hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_ref: Option<String>,
+    /// The store's id of the product sold (Shopify `Product.legacyResourceId`, WooCommerce
+    /// `product_id`, Etsy `listing_id`); `None` for custom line items. Left out of the content
+    /// hash when absent, like `product_ref`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_product_id: Option<String>,
+    /// The store's id of the variant sold (Shopify `ProductVariant.legacyResourceId`,
+    /// WooCommerce `variation_id`, Etsy `product_id`); `None` when the product has no variants
+    /// or the line is custom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_variant_id: Option<String>,
+}
+
+/// The most units of one line item Dropdock stores; past it the order is refused with the
+/// reason (hostile or broken input), so quantities and their sums stay far inside `i64`.
+pub const MAX_QUANTITY: i64 = 100_000;
+
+/// A line item's quantity, read from `value` (a JSON number): a whole number from 1 to
+/// [`MAX_QUANTITY`], else the reason, naming `field`.
+pub fn check_quantity(value: &serde_json::Value, field: &str) -> Result<i64, String> {
+    match value.as_i64() {
+        Some(q) if (1..=MAX_QUANTITY).contains(&q) => Ok(q),
+        Some(q) if q > MAX_QUANTITY => Err(format!("{field} has a quantity of {q}, over the limit of {MAX_QUANTITY}")),
+        _ if value.is_u64() || value.is_f64() => {
+            Err(format!("{field} has a quantity of {value}, not a whole number from 1 to {MAX_QUANTITY}"))
+        }
+        _ => Err(format!("{field} has no positive quantity")),
+    }
 }
 
 /// An order as a store connector returns it.

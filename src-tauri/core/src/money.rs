@@ -15,11 +15,31 @@ pub fn minor_digits(currency: &str) -> u32 {
     }
 }
 
+/// The largest amount Dropdock stores, in minor units either way (10^12: ten billion dollars).
+/// Anything past it is hostile or broken input, refused when it is read, so every sum of
+/// amounts stays far inside `i64`.
+pub const MAX_MINOR: i64 = 1_000_000_000_000;
+
+/// `minor` when it is within ±[`MAX_MINOR`]; else the reason, naming `field`.
+pub fn bounded(minor: i64, field: &str) -> Result<i64, String> {
+    if minor.unsigned_abs() > MAX_MINOR as u64 {
+        return Err(format!("{field} {minor} is out of range (over 10^12 minor units)"));
+    }
+    Ok(minor)
+}
+
+/// Whether `code` is an ISO 4217 currency code (the `iso_currency` crate's list), e.g. `USD`;
+/// `XYZ` is not.
+pub fn is_known_currency(code: &str) -> bool {
+    iso_currency::Currency::from_code(code).is_some()
+}
+
 /// Parses a decimal amount such as `"12.30"` (Shopify `MoneyV2.amount`, WooCommerce money
 /// strings, CJ numbers) into minor units of `currency`.
 ///
 /// Errors (as a message fit for a per-order failure reason) when the text is not a plain
-/// decimal number, has more fractional digits than the currency allows, or overflows `i64`.
+/// decimal number, has more fractional digits than the currency allows, or is past
+/// ±[`MAX_MINOR`].
 pub fn parse_minor(amount: &str, currency: &str) -> Result<i64, String> {
     let text = amount.trim();
     let value = Decimal::from_str(text).map_err(|_| format!("'{}' is not a decimal amount", clip(amount)))?;
@@ -28,7 +48,11 @@ pub fn parse_minor(amount: &str, currency: &str) -> Result<i64, String> {
     if scaled.fract() != Decimal::ZERO {
         return Err(format!("'{text}' has more than {digits} decimals for {currency}"));
     }
-    i64::try_from(scaled.trunc()).map_err(|_| format!("'{text}' is out of range"))
+    let minor = i64::try_from(scaled.trunc()).map_err(|_| format!("'{}' is out of range", clip(text)))?;
+    if minor.unsigned_abs() > MAX_MINOR as u64 {
+        return Err(format!("'{}' is out of range (over 10^12 minor units)", clip(text)));
+    }
+    Ok(minor)
 }
 
 /// Formats minor units as a plain decimal string, e.g. `1230, "USD"` → `"12.30"`.

@@ -91,7 +91,10 @@ mod tests {
         let three: Vec<_> = (1..=3).map(notice).collect();
         let each = shipment_notices(&three);
         assert_eq!(each.len(), 3);
-        assert_eq!((each[0].title.as_str(), each[0].body.as_str(), each[0].order_id), ("Order #1 shipped", "YunExpress YT1", Some(1)));
+        assert_eq!(
+            (each[0].title.as_str(), each[0].body.as_str(), each[0].order_id),
+            ("Order #1 shipped", "YunExpress YT1", Some(1))
+        );
         let twelve: Vec<_> = (1..=12).map(notice).collect();
         let grouped = shipment_notices(&twelve);
         assert_eq!(grouped.len(), 1);
@@ -104,9 +107,15 @@ mod tests {
     fn each_kind_can_be_turned_off_and_stays_off() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_dir(dir.path()).unwrap();
-        assert_eq!(settings(&db).unwrap(), NotificationSettings { shipment: true, auto_paused: true, sync_failed: true });
+        assert_eq!(
+            settings(&db).unwrap(),
+            NotificationSettings { shipment: true, auto_paused: true, sync_failed: true }
+        );
         save_settings(&db, NotificationSettings { shipment: false, auto_paused: true, sync_failed: false }).unwrap();
         let reopened = Db::open_dir(dir.path()).unwrap();
-        assert_eq!(settings(&reopened).unwrap(), NotificationSettings { shipment: false, auto_paused: true, sync_failed: false });
+        assert_eq!(
+            settings(&reopened).unwrap(),
+            NotificationSettings { shipment: false, auto_paused: true, sync_failed: false }
+        );
     }
 }

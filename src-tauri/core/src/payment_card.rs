@@ -136,7 +136,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A card as typed on the Credit Card tab. The number and the CVC are wiped from memory when
@@ -200,7 +200,9 @@ impl CardInput {
             return invalid("card number: use digits only");
         }
         let Some(brand) = CardBrand::of(&number) else {
-            return invalid("card number: not a Visa, Mastercard, American Express, Discover, JCB, Diners Club or UnionPay card");
+            return invalid(
+                "card number: not a Visa, Mastercard, American Express, Discover, JCB, Diners Club or UnionPay card",
+            );
         };
         if !brand.lengths().contains(&number.len()) {
             return Err(CoreError::InvalidInput(format!(

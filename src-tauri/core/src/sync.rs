@@ -156,11 +156,12 @@ fn store_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime
         tx.prepare_cached("UPDATE line_item SET quantity = 0 WHERE order_id = ?1")?.execute([order_id])?;
     }
     for (position, item) in order.line_items.iter().enumerate() {
-        tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping, product_ref)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping, product_ref,
+               store_product_id, store_variant_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT(order_id, remote_id) DO UPDATE SET position=excluded.position, sku=excluded.sku, title=excluded.title,
                quantity=excluded.quantity, unit_price_minor=excluded.unit_price_minor, requires_shipping=excluded.requires_shipping,
-               product_ref=excluded.product_ref")?.execute(params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping, item.product_ref],
+               product_ref=excluded.product_ref, store_product_id=excluded.store_product_id, store_variant_id=excluded.store_variant_id")?.execute(params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping, item.product_ref, item.store_product_id, item.store_variant_id],
         )?;
     }
     refresh_order_status(tx, order_id)?;
@@ -203,17 +204,30 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     Ok(status)
 }
 
-/// How a run reads its pages: how many attempts per page, and the first backoff delay.
+/// How a run reads its pages: how many attempts per page, the first backoff delay, the longest
+/// wait a store may ask for within a run, and the time one page may take, retries included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub attempts: usize,
     pub first_delay: std::time::Duration,
+    /// A `Retry-After` longer than this is not waited out: the run ends `partial` and the store
+    /// is left alone until then ("the store asked to wait N minutes; next try at HH:MM").
+    pub max_server_wait: std::time::Duration,
+    /// The most one page may take, every attempt and wait included; past it the run ends with a
+    /// timeout (a server trickling its reply a byte at a time cannot hold a run).
+    pub page_bound: std::time::Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts per page, waiting about 1 s, 2 s, 4 s (or what `Retry-After` says).
+    /// 4 attempts per page, waiting about 1 s, 2 s, 4 s (or what `Retry-After` says, up to
+    /// 60 s); 75 s at most per page.
     fn default() -> Self {
-        RetryPolicy { attempts: 4, first_delay: std::time::Duration::from_secs(1) }
+        RetryPolicy {
+            attempts: 4,
+            first_delay: std::time::Duration::from_secs(1),
+            max_server_wait: std::time::Duration::from_secs(60),
+            page_bound: std::time::Duration::from_secs(75),
+        }
     }
 }
 
@@ -266,51 +280,84 @@ pub async fn run_sync_window(
     let range = SyncWindow { updated_since: window.updated_since };
     let (mut additions, mut updates, mut failures, mut error) = (0u32, 0u32, Vec::new(), None);
     let mut unreachable = false;
+    let mut retry_not_before: Option<DateTime<Utc>> = None;
     let mut newest: Option<Watermark> = None;
     let mut cursor: Option<String> = None;
     loop {
-        let read = crate::stores::orders_page_with_retry(
-            connector,
-            &range,
-            cursor.as_deref(),
-            window.retry.attempts,
-            window.retry.first_delay,
+        let read = tokio::time::timeout(
+            window.retry.page_bound,
+            crate::stores::orders_page_with_retry(connector, &range, cursor.as_deref(), &window.retry),
         )
-        .await;
+        .await
+        .unwrap_or_else(|_| {
+            Err(crate::stores::ConnectorError::Timeout(format!(
+                "{store_name} within {} s, retries included",
+                window.retry.page_bound.as_secs()
+            )))
+        });
         let page = match read {
             Ok(page) => page,
             Err(e) => {
                 unreachable = e.is_unreachable();
-                error = Some(e.to_string());
+                error = Some(match e.asked_wait().filter(|w| *w > window.retry.max_server_wait) {
+                    Some(wait) => {
+                        let until =
+                            Utc::now() + Duration::from_std(wait).unwrap_or(Duration::days(1)).min(Duration::days(1));
+                        retry_not_before = Some(until);
+                        format!(
+                            "the store asked to wait {} minutes; next try at {}",
+                            wait.as_secs().div_ceil(60),
+                            until.format("%H:%M UTC")
+                        )
+                    }
+                    None => e.to_string(),
+                });
                 break;
             }
         };
-        db.write(|tx| {
-            let mut readable = Vec::with_capacity(page.orders.len());
-            for entry in &page.orders {
-                match entry {
-                    Ok(order) => {
-                        let seen = Watermark { updated_at: order.updated_at, remote_id: order.remote_id.clone() };
-                        if newest.as_ref().is_none_or(|n| seen > *n) {
-                            newest = Some(seen);
+        // Within a page the last version of an order wins (a store listing one id twice).
+        let mut readable: Vec<&Order> = Vec::with_capacity(page.orders.len());
+        let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for entry in &page.orders {
+            match entry {
+                Ok(order) => {
+                    let seen = Watermark { updated_at: order.updated_at, remote_id: order.remote_id.clone() };
+                    if newest.as_ref().is_none_or(|n| seen > *n) {
+                        newest = Some(seen);
+                    }
+                    match at.get(order.remote_id.as_str()) {
+                        Some(&i) => readable[i] = order,
+                        None => {
+                            at.insert(&order.remote_id, readable.len());
+                            readable.push(order);
                         }
-                        readable.push(order);
                     }
-                    Err(rejected) => {
-                        tracing::warn!(store = %store_name, reference = %rejected.reference, reason = %rejected.reason, "order rejected");
-                        failures.push(SyncFailure { reference: rejected.reference.clone(), reason: rejected.reason.clone() });
+                }
+                Err(rejected) => {
+                    tracing::warn!(store = %store_name, reference = %rejected.reference, reason = %rejected.reason, "order rejected");
+                    failures
+                        .push(SyncFailure { reference: rejected.reference.clone(), reason: rejected.reason.clone() });
+                }
+            }
+        }
+        let stored = db.write(|tx| upsert_page(tx, store_id, readable.iter().copied(), Utc::now()));
+        match stored {
+            Ok(outcomes) => {
+                for (_, outcome) in outcomes {
+                    match outcome {
+                        Upsert::Added => additions += 1,
+                        Upsert::Updated => updates += 1,
+                        Upsert::Unchanged => {}
                     }
                 }
             }
-            for (_, outcome) in upsert_page(tx, store_id, readable, Utc::now())? {
-                match outcome {
-                    Upsert::Added => additions += 1,
-                    Upsert::Updated => updates += 1,
-                    Upsert::Unchanged => {}
-                }
+            Err(e) => {
+                // The page is not stored (a full disk, a broken database): the run ends, recorded.
+                tracing::error!(store = %store_name, error = %e, "a page could not be stored");
+                error = Some(format!("a page could not be stored: {e}"));
+                break;
             }
-            Ok(())
-        })?;
+        }
         match page.next_cursor {
             Some(next) => cursor = Some(next),
             None => break,
@@ -319,16 +366,17 @@ pub async fn run_sync_window(
     let finished_at = Utc::now();
     let status = match (&error, additions + updates) {
         (None, _) => "complete",
+        (Some(_), _) if retry_not_before.is_some() => "partial",
         (Some(_), 0) if cursor.is_none() => "failed",
         _ => "partial",
     };
-    db.write(|tx| {
+    let recorded = db.write(|tx| {
         tx.prepare_cached("UPDATE sync_run SET finished_at=?2, additions=?3, updates=?4, failures=?5, status=?6, error=?7 WHERE id=?1")?.execute(params![run_id, finished_at, additions, updates, failures.len() as i64, status, error],
         )?;
         for f in &failures {
             tx.prepare_cached("INSERT INTO sync_failure (sync_run_id, reference, reason) VALUES (?1, ?2, ?3)")?.execute(params![run_id, f.reference, f.reason])?;
         }
-        tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4 WHERE id=?1")?.execute(params![store_id, finished_at, status, error])?;
+        tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4, retry_not_before=?5 WHERE id=?1")?.execute(params![store_id, finished_at, status, error, retry_not_before])?;
         if status == "complete" {
             let current = load_watermark(tx, store_id)?;
             if current.as_ref().is_none_or(|w| window.updated_since <= w.updated_at) {
@@ -344,7 +392,21 @@ pub async fn run_sync_window(
                 .execute([store_id])?;
         }
         Ok(())
-    })?;
+    });
+    if let Err(e) = recorded {
+        // The full record could not be written (its failures may be what filled the disk): the
+        // run's outcome is still written, alone, so no run stays `running`.
+        tracing::error!(store = %store_name, error = %e, "the sync record could not be written");
+        db.write(|tx| {
+            let error = error.clone().unwrap_or_else(|| e.to_string());
+            tx.prepare_cached("UPDATE sync_run SET finished_at=?2, status='failed', error=?3 WHERE id=?1")?
+                .execute(params![run_id, finished_at, error])?;
+            tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status='failed', last_sync_error=?3, consecutive_failures=consecutive_failures+1 WHERE id=?1")?
+                .execute(params![store_id, finished_at, error])?;
+            Ok(())
+        })?;
+        return Err(e);
+    }
     let line = summary_line(finished_at, status, additions, updates, failures.len());
     tracing::info!(store = %store_name, %line, "sync finished");
     Ok(SyncSummary {

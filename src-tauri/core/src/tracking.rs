@@ -80,7 +80,7 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
             }
         };
         let Some(number) = detail.track_number else { continue };
-        let carrier = detail.logistic_name.unwrap_or_else(|| "Other".into());
+        let carrier = carrier_of(dd, supplier_id, &number, detail.logistic_name).await;
         let mapped = map_carrier_with(&table, &carrier, &number);
         let inserted = dd.db.write(|tx| {
             let n = tx.execute(
@@ -189,9 +189,15 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
 /// `replaced_tracking_number` until the store has the new one) and reported as a new shipment; a
 /// parcel the supplier reports `DELIVERED` makes its sub-order `delivered` (and the order
 /// Delivered once all are), after which it is not asked about again.
-async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping], report: &mut TrackReport) -> Result<()> {
+async fn recheck_shipped(
+    dd: &Dropdock,
+    table: &[crate::carriers::CarrierMapping],
+    report: &mut TrackReport,
+) -> Result<()> {
     let now = Utc::now();
-    let due: Vec<(i64, i64, i64, i64, String, String, String, String)> = dd.db.read(|c| {
+    /// shipment id, sub-order id, order id, supplier id, supplier order id, order name, number, carrier.
+    type Due = (i64, i64, i64, i64, String, String, String, String);
+    let due: Vec<Due> = dd.db.read(|c| {
         let mut stmt = c.prepare(
             "SELECT sh.id, so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name, sh.tracking_number, sh.carrier
              FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
@@ -215,13 +221,16 @@ async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping
                 continue;
             }
         };
-        let delivered = detail.status == "DELIVERED";
+        let delivered = detail.status == crate::suppliers::cj::CjOrderStatus::Delivered;
         let new_number = detail.track_number.filter(|n| *n != old_number);
         let carrier = detail.logistic_name.unwrap_or(old_carrier);
         let changed = dd.db.write(|tx| {
             tx.execute("UPDATE shipment SET checked_at=?2 WHERE id=?1", params![shipment_id, Utc::now()])?;
             if delivered {
-                tx.execute("UPDATE supplier_order SET state='delivered', updated_at=?2 WHERE id=?1", params![sub_id, Utc::now()])?;
+                tx.execute(
+                    "UPDATE supplier_order SET state='delivered', updated_at=?2 WHERE id=?1",
+                    params![sub_id, Utc::now()],
+                )?;
                 refresh_order_status(tx, order_id)?;
             }
             let Some(number) = &new_number else { return Ok(None) };
@@ -246,4 +255,21 @@ async fn recheck_shipped(dd: &Dropdock, table: &[crate::carriers::CarrierMapping
         }
     }
     Ok(())
+}
+
+/// The carrier of a new tracking number: what CJ's `logistic/trackInfo` says carries it (its
+/// last-mile carrier, else its line), else the line of `getOrderDetail`, else `Other`. A failed
+/// trackInfo call is logged and falls back: the shipment is not held up for the carrier's name.
+async fn carrier_of(dd: &Dropdock, supplier_id: i64, number: &str, logistic_name: Option<String>) -> String {
+    let tracked = match dd.supplier_client(supplier_id) {
+        Ok(client) => match client.track_info(number).await {
+            Ok(info) => info.and_then(|i| i.carrier),
+            Err(e) => {
+                tracing::info!(error = %e, "trackInfo failed; the carrier comes from the order's line");
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    tracked.or(logistic_name).unwrap_or_else(|| "Other".into())
 }

@@ -41,7 +41,7 @@ pub struct OrderRow {
 }
 
 pub(crate) const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
-        (SELECT COALESCE(SUM(quantity), 0) FROM line_item li WHERE li.order_id = o.id),
+        (SELECT CAST(TOTAL(quantity) AS INTEGER) FROM line_item li WHERE li.order_id = o.id),
         o.total_minor, o.currency, o.status, o.financial_status, o.hold_kind, o.hold_reason,
         EXISTS (SELECT 1 FROM queued_action q WHERE q.kind = 'ship_order' AND q.order_id = o.id)
     FROM orders o JOIN store s ON s.id = o.store_id LEFT JOIN address a ON a.order_id = o.id";
@@ -125,6 +125,10 @@ pub struct LineItemView {
     pub unit_price_minor: i64,
     pub requires_shipping: bool,
     pub supplier_name: Option<String>,
+    /// The store's product and variant ids of the line (Shopify `legacyResourceId`s,
+    /// WooCommerce `product_id`/`variation_id`, Etsy `listing_id`/`product_id`), when it has them.
+    pub store_product_id: Option<String>,
+    pub store_variant_id: Option<String>,
 }
 
 /// A shipment of a sub-order.
@@ -195,12 +199,22 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
     let address = load_address(conn, order_id)?;
     let line_items = conn
         .prepare(
-            "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name
+            "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name,
+                    li.store_product_id, li.store_variant_id
              FROM line_item li LEFT JOIN product_mapping pm ON pm.sku = li.sku LEFT JOIN supplier s ON s.id = pm.supplier_id
              WHERE li.order_id = ?1 AND li.quantity > 0 ORDER BY li.position",
         )?
         .query_map([order_id], |r| {
-            Ok(LineItemView { sku: r.get(0)?, title: r.get(1)?, quantity: r.get(2)?, unit_price_minor: r.get(3)?, requires_shipping: r.get(4)?, supplier_name: r.get(5)? })
+            Ok(LineItemView {
+                sku: r.get(0)?,
+                title: r.get(1)?,
+                quantity: r.get(2)?,
+                unit_price_minor: r.get(3)?,
+                requires_shipping: r.get(4)?,
+                supplier_name: r.get(5)?,
+                store_product_id: r.get(6)?,
+                store_variant_id: r.get(7)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let sub_orders = conn
@@ -299,6 +313,10 @@ pub struct StoreView {
     pub disconnected: bool,
     /// Something the merchant should know, e.g. a Shopify store not cleanly synced for 50 days.
     pub warning: Option<String>,
+    /// The shop's own name as the platform gives it (Shopify `shop.name`), when read.
+    pub shop_name: Option<String>,
+    /// The shop's currency (ISO 4217, Shopify `shop.currencyCode`), when read.
+    pub shop_currency: Option<String>,
 }
 
 pub fn list_stores(conn: &Connection) -> Result<Vec<StoreView>> {
@@ -307,7 +325,7 @@ pub fn list_stores(conn: &Connection) -> Result<Vec<StoreView>> {
             "SELECT s.id, s.name, s.platform, s.base_url, s.is_sandbox, s.last_sync_at, s.last_sync_status, s.last_sync_error,
                     (SELECT COUNT(*) FROM orders o WHERE o.store_id = s.id),
                     s.paused, s.sync_interval_minutes, s.watermark_updated_at, s.last_clean_sync_at,
-                    s.consecutive_failures, s.disconnected_at IS NOT NULL, s.created_at
+                    s.consecutive_failures, s.disconnected_at IS NOT NULL, s.created_at, s.shop_name, s.shop_currency
              FROM store s ORDER BY s.name",
         )?
         .query_map([], |r| {
@@ -345,6 +363,8 @@ pub fn list_stores(conn: &Connection) -> Result<Vec<StoreView>> {
                 consecutive_failures: failures,
                 disconnected: r.get(14)?,
                 warning,
+                shop_name: r.get(16)?,
+                shop_currency: r.get(17)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -373,6 +393,9 @@ pub struct SupplierView {
     pub charged_sub_orders: i64,
     /// The API rate limit Dropdock keeps to with this account, requests per second.
     pub requests_per_second: u32,
+    /// Whether the platform documents an API to charge a card on file (CJdropshipping does
+    /// not: it takes cards on its own payment page). The Credit Card tab says so when none does.
+    pub accepts_cards: bool,
 }
 
 pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
@@ -396,6 +419,7 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
                 ledger_total_minor: r.get(7)?,
                 charged_sub_orders: r.get(8)?,
                 requests_per_second: r.get(9)?,
+                accepts_cards: crate::suppliers::accepts_cards(&r.get::<_, String>(2)?),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

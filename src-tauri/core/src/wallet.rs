@@ -168,10 +168,16 @@ pub enum ManualEntryKind {
 /// Adds a recharge (positive) or an adjustment (either sign) to the ledger; returns its id.
 /// Errors (`InvalidInput`): zero, a recharge that is not positive, more than
 /// [`MAX_ENTRY_MINOR`] either way, a note over 200 characters.
-pub fn record_entry(tx: &Connection, supplier_id: i64, kind: ManualEntryKind, amount_minor: i64, note: &str) -> Result<i64> {
+pub fn record_entry(
+    tx: &Connection,
+    supplier_id: i64,
+    kind: ManualEntryKind,
+    amount_minor: i64,
+    note: &str,
+) -> Result<i64> {
     let invalid = |m: String| Err(CoreError::InvalidInput(m));
     if amount_minor == 0 || amount_minor.abs() > MAX_ENTRY_MINOR {
-        return invalid(format!("amount: between $0.01 and {} either way", format!("${}", format_minor(MAX_ENTRY_MINOR, "USD"))));
+        return invalid(format!("amount: between $0.01 and ${} either way", format_minor(MAX_ENTRY_MINOR, "USD")));
     }
     if kind == ManualEntryKind::Recharge && amount_minor < 0 {
         return invalid("amount: a recharge adds money; record a withdrawal as an adjustment".into());
@@ -246,7 +252,7 @@ pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id) THEN 'queued'
                          WHEN o.hold_kind IS NOT NULL OR o.merchant_hold_at IS NOT NULL THEN 'held'
                          ELSE 'to_order' END,
-                    SUM(pm.cost_minor * li.quantity)
+                    CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
              FROM orders o JOIN line_item li ON li.order_id = o.id JOIN product_mapping pm ON pm.sku = li.sku
              WHERE o.status = 'to_order' AND pm.supplier_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
                AND NOT EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id AND so.supplier_id = ?1

@@ -20,7 +20,8 @@ fn woo_store(dd: &Dropdock) -> dropdock_core::views::StoreView {
 async fn background_runs_follow_the_watermark_and_survive_faults() {
     std::env::set_var("DROPDOCK_RETRY_DELAY_MS", "5");
     let (mut sandbox, dd, shop_id, _dir) =
-        common::synced_sandbox(SandboxConfig { orders: 200, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+        common::synced_sandbox(SandboxConfig { orders: 200, restore_rate: 100_000.0, ..SandboxConfig::default() })
+            .await;
     let woo = sandbox.woo();
     let store = dd.connect_woocommerce("Woo", &woo.url(), &woo.consumer_key(), &woo.consumer_secret()).await.unwrap();
     dd.test_store_connection(store.id).await.unwrap();
@@ -99,12 +100,14 @@ async fn background_runs_follow_the_watermark_and_survive_faults() {
     use dropdock_core::integrations::StoreCredentialsInput;
     assert_eq!(dd.rename_store(store.id, "Demo Shopify store").unwrap_err().code(), ErrorCode::InvalidInput);
     assert_eq!(dd.rename_store(store.id, "Woo EU").unwrap().name, "Woo EU");
-    let wrong = StoreCredentialsInput::WooCommerce { consumer_key: woo.consumer_key(), consumer_secret: "cs_wrong".into() };
+    let wrong =
+        StoreCredentialsInput::WooCommerce { consumer_key: woo.consumer_key(), consumer_secret: "cs_wrong".into() };
     assert_eq!(dd.update_store_credentials(store.id, &wrong).await.unwrap_err().code(), ErrorCode::Auth);
     dd.test_store_connection(store.id).await.unwrap(); // the old keys are still there
     let token = StoreCredentialsInput::ShopifyToken { token: "shpat_x".into() };
     assert_eq!(dd.update_store_credentials(store.id, &token).await.unwrap_err().code(), ErrorCode::InvalidInput);
-    let right = StoreCredentialsInput::WooCommerce { consumer_key: woo.consumer_key(), consumer_secret: woo.consumer_secret() };
+    let right =
+        StoreCredentialsInput::WooCommerce { consumer_key: woo.consumer_key(), consumer_secret: woo.consumer_secret() };
     dd.update_store_credentials(store.id, &right).await.unwrap();
     dd.rename_store(store.id, "Woo").unwrap();
 
@@ -128,7 +131,8 @@ async fn background_runs_follow_the_watermark_and_survive_faults() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_at_the_watermark_are_neither_lost_nor_counted_twice_on_shopify_and_etsy() {
     let (sandbox, dd, shop_id, _dir) =
-        common::synced_sandbox(SandboxConfig { orders: 100, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+        common::synced_sandbox(SandboxConfig { orders: 100, restore_rate: 100_000.0, ..SandboxConfig::default() })
+            .await;
     let now = Utc::now();
 
     // Shopify: the demo's Sync Order set the watermark.

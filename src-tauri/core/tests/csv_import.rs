@@ -20,10 +20,11 @@ const BAD: &str = "A-3,2026-11-03T10:00:00Z,paid,USD,10.00,cy@example.com,Cy,Cy,
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_csv_is_previewed_imported_once_and_updated_when_edited() {
-    let (_sandbox, dd, _shop, _dir) = common::synced_sandbox(SandboxConfig { orders: 5, ..SandboxConfig::default() }).await;
+    let (_sandbox, dd, _shop, _dir) =
+        common::synced_sandbox(SandboxConfig { orders: 5, ..SandboxConfig::default() }).await;
     let text = file(&[A, B1, B2, BAD]);
 
-    let preview = dd.preview_csv_import("Etsy CSV", &text).unwrap();
+    let preview = dd.preview_csv_import("Etsy CSV", text.as_bytes()).unwrap();
     assert!(!preview.imported);
     assert_eq!((preview.orders, preview.additions, preview.updates), (2, 2, 0));
     assert_eq!(preview.errors.len(), 1);
@@ -32,9 +33,14 @@ async fn a_csv_is_previewed_imported_once_and_updated_when_edited() {
     assert_eq!(preview.line, "Preview: Total additions 2, To update 0, fail 1");
     assert!(dd.store_by_name("Etsy CSV").is_err(), "a preview stores nothing");
 
-    let imported = dd.import_csv("Etsy CSV", &text).unwrap();
+    let imported = dd.import_csv("Etsy CSV", text.as_bytes()).unwrap();
     assert_eq!((imported.additions, imported.updates, imported.errors.len()), (2, 0, 1));
-    assert!(imported.line.starts_with("Import ") && imported.line.ends_with(" partial, Plan execution: Total additions 2, To update 0, fail 1"), "{}", imported.line);
+    assert!(
+        imported.line.starts_with("Import ")
+            && imported.line.ends_with(" partial, Plan execution: Total additions 2, To update 0, fail 1"),
+        "{}",
+        imported.line
+    );
     let store = dd.store_by_name("Etsy CSV").unwrap();
     assert_eq!((store.platform.as_str(), store.order_count), ("csv", 2));
     let two_items = dd.order_detail(dd.order_id_by_name("#A-2").unwrap()).unwrap();
@@ -42,11 +48,11 @@ async fn a_csv_is_previewed_imported_once_and_updated_when_edited() {
     assert_eq!(two_items.order.status, OrderStatus::ToOrder);
 
     // The same file again: nothing changes. One order edited: To update 1.
-    let again = dd.import_csv("Etsy CSV", &text).unwrap();
+    let again = dd.import_csv("Etsy CSV", text.as_bytes()).unwrap();
     assert_eq!((again.additions, again.updates, again.unchanged), (0, 0, 2), "{}", again.line);
     let edited = file(&[&A.replace("ann@example.com", "ann.lee@example.com"), B1, B2]);
-    assert_eq!(dd.preview_csv_import("Etsy CSV", &edited).unwrap().updates, 1);
-    let updated = dd.import_csv("Etsy CSV", &edited).unwrap();
+    assert_eq!(dd.preview_csv_import("Etsy CSV", edited.as_bytes()).unwrap().updates, 1);
+    let updated = dd.import_csv("Etsy CSV", edited.as_bytes()).unwrap();
     assert_eq!((updated.additions, updated.updates, updated.unchanged), (0, 1, 1), "{}", updated.line);
     assert!(updated.line.contains(" complete, "), "{}", updated.line);
 
@@ -55,6 +61,6 @@ async fn a_csv_is_previewed_imported_once_and_updated_when_edited() {
     assert!(shipped.sub_orders.iter().all(|s| s.state == "paid"), "{shipped:?}");
     let sync = dd.sync(store.id, 7).await.unwrap_err();
     assert!(sync.to_string().contains("import the file again"), "{sync}");
-    let taken = dd.import_csv("Demo Shopify store", &text).unwrap_err();
+    let taken = dd.import_csv("Demo Shopify store", text.as_bytes()).unwrap_err();
     assert_eq!(taken.code(), ErrorCode::InvalidInput);
 }

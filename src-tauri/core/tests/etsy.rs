@@ -18,14 +18,21 @@ async fn allow_in_browser(url: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     let (sandbox, dd, _shop, dir) =
-        common::synced_sandbox(SandboxConfig { orders: 600, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+        common::synced_sandbox(SandboxConfig { orders: 600, restore_rate: 100_000.0, ..SandboxConfig::default() })
+            .await;
     let etsy = sandbox.etsy();
     let (keystring, secret) = etsy.app_keys();
 
     // The seller refuses: a clear error, nothing stored.
     let pending = dd.begin_etsy_connect("Etsy", &etsy.url(), &keystring, &secret, 0).await.unwrap();
     let callback = pending.authorize_url.clone();
-    let port = reqwest::Url::parse(&callback).unwrap().query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
+    let port = reqwest::Url::parse(&callback)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1
+        .into_owned();
     reqwest::get(format!("{port}?error=access_denied&state=x")).await.unwrap();
     let refused = dd.finish_etsy_connect(pending, Duration::from_secs(5)).await.unwrap_err();
     assert!(refused.to_string().contains("did not give access"), "{refused}");
@@ -64,7 +71,12 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     assert!(tracked.errors.is_empty(), "{:?}", tracked.errors);
     let remote: u64 = paid.name.trim_start_matches('#').parse().unwrap();
     let at_etsy = || etsy.receipts().into_iter().find(|r| r["receipt_id"].as_u64() == Some(remote)).unwrap();
-    let codes: Vec<String> = at_etsy()["shipments"].as_array().unwrap().iter().map(|s| s["tracking_code"].as_str().unwrap().to_owned()).collect();
+    let codes: Vec<String> = at_etsy()["shipments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["tracking_code"].as_str().unwrap().to_owned())
+        .collect();
     let detail = dd.order_detail(paid.id).unwrap();
     let number = detail.sub_orders[0].shipment.as_ref().unwrap().tracking_number.clone();
     assert_eq!(codes, vec![number]);
@@ -82,7 +94,10 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     assert_eq!((again.additions, again.updates), (0, 1), "only the receipt just shipped changed: {}", again.line);
     let calls = etsy.receipt_calls();
     assert_eq!(calls.len() - before, 2, "two pages");
-    assert!(calls[before + 1] - calls[before] >= Duration::from_millis(900), "the second page waited for the next second");
+    assert!(
+        calls[before + 1] - calls[before] >= Duration::from_millis(900),
+        "the second page waited for the next second"
+    );
 
     // Through faults (a burst of 429, 500 and a cut reply, then 10 % at random), another app's
     // sync stores exactly what this clean one did.

@@ -53,7 +53,11 @@ async fn a_sync_through_faults_stores_what_a_clean_sync_stores() {
     let (faulty, faulty_dir, shop, woo) = app(&sandbox, Duration::from_millis(800)).await;
     let start = [Fault::Stall { millis: 1_500 }, Fault::Truncated, Fault::ServerError];
     sandbox.shop().fail_next(&start);
-    sandbox.woo().fail_next(&[Fault::Truncated, Fault::TooManyRequests { retry_after_secs: 0 }, Fault::Stall { millis: 1_500 }]);
+    sandbox.woo().fail_next(&[
+        Fault::Truncated,
+        Fault::TooManyRequests { retry_after_secs: 0 },
+        Fault::Stall { millis: 1_500 },
+    ]);
     sandbox.shop().set_fault_rate(0.1);
     sandbox.woo().set_fault_rate(0.1);
     let woo_requests = sandbox.woo().requests();

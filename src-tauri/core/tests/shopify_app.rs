@@ -41,10 +41,9 @@ async fn a_dev_dashboard_app_connects_and_its_token_is_renewed_before_it_ends() 
     dd.secrets().set(&dropdock_core::secrets::store_token_key(store.id), &near_end.to_string()).unwrap();
     dd.test_store_connection(store.id).await.unwrap();
     assert_eq!(shop.grants(), 2);
-    let renewed: serde_json::Value = serde_json::from_str(
-        &dd.secrets().get(&dropdock_core::secrets::store_token_key(store.id)).unwrap().unwrap(),
-    )
-    .unwrap();
+    let renewed: serde_json::Value =
+        serde_json::from_str(&dd.secrets().get(&dropdock_core::secrets::store_token_key(store.id)).unwrap().unwrap())
+            .unwrap();
     assert_ne!(renewed["access_token"], first_token.as_str());
     let ends = chrono::DateTime::parse_from_rfc3339(renewed["expires_at"].as_str().unwrap()).unwrap();
     assert!(ends > chrono::Utc::now() + chrono::Duration::hours(23));

@@ -20,7 +20,9 @@ fn cents(text: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_the_invoice() {
-    let (sandbox, dd, _store, dir) = common::synced_sandbox(SandboxConfig { orders: 800, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+    let (sandbox, dd, _store, dir) =
+        common::synced_sandbox(SandboxConfig { orders: 800, restore_rate: 100_000.0, ..SandboxConfig::default() })
+            .await;
     for s in dd.suppliers().unwrap() {
         dd.set_supplier_rate_limit(s.id, 1000).unwrap();
     }
@@ -66,8 +68,12 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     let ledger_charges: i64 = reconciled.iter().map(|r| r.charged_minor).sum();
     assert_eq!(-ledger_charges, charged_at_suppliers);
     assert_eq!(reconciled.iter().map(|r| r.charges).sum::<i64>() as usize, sub_orders);
-    let every_charge = dd.wallet_ledger(None, 5000).unwrap().into_iter().filter(|e| e.kind == "charge").collect::<Vec<_>>();
-    assert!(every_charge.iter().all(|e| e.order_name.is_some() && e.supplier_order_number.is_some()), "each charge names its sub-order");
+    let every_charge =
+        dd.wallet_ledger(None, 5000).unwrap().into_iter().filter(|e| e.kind == "charge").collect::<Vec<_>>();
+    assert!(
+        every_charge.iter().all(|e| e.order_name.is_some() && e.supplier_order_number.is_some()),
+        "each charge names its sub-order"
+    );
     // And the ledger agrees with the balances the suppliers report.
     dd.refresh_wallet().await.unwrap();
     let reconciled = dd.wallet_reconciliation().unwrap();
@@ -90,7 +96,10 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     assert_eq!(&total_row[0], "Total");
     assert_eq!(cents(&total_row[8]), -ledger_charges, "the CSV's total is the ledger's");
     assert_eq!(lines.iter().map(|r| cents(&r[8])).sum::<i64>(), -ledger_charges, "and so are its lines");
-    assert!(lines.iter().all(|r| !r[2].is_empty() && r[4].starts_with("CJ") && r[5].contains(" x ")), "order, supplier order, items");
+    assert!(
+        lines.iter().all(|r| !r[2].is_empty() && r[4].starts_with("CJ") && r[5].contains(" x ")),
+        "order, supplier order, items"
+    );
     let pdf_path = dir.path().join("invoices.pdf");
     dd.export_invoice(started, Utc::now() + Duration::seconds(1), InvoiceFormat::Pdf, &pdf_path).unwrap();
     assert!(std::fs::read(&pdf_path).unwrap().starts_with(b"%PDF-"));
@@ -105,7 +114,9 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     sandbox.supplier(0).recharge(12_345);
     dd.refresh_wallet().await.unwrap();
     let name0 = sandbox.supplier(0).name();
-    let diff = |dd: &dropdock_core::app::Dropdock| dd.wallet_reconciliation().unwrap().into_iter().find(|r| r.supplier_name == name0).unwrap();
+    let diff = |dd: &dropdock_core::app::Dropdock| {
+        dd.wallet_reconciliation().unwrap().into_iter().find(|r| r.supplier_name == name0).unwrap()
+    };
     assert_eq!(diff(&dd).difference_minor, Some(12_345));
     let id0 = diff(&dd).supplier_id;
     assert!(dd.record_wallet_entry(id0, ManualEntryKind::Recharge, -5, "").is_err(), "a recharge adds money");

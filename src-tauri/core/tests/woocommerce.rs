@@ -10,7 +10,9 @@ use dropdock_sandbox::SandboxConfig;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_woocommerce_store_is_connected_and_synced_page_by_page() {
     // 440 shop orders → 110 WooCommerce orders: two pages of 100.
-    let (sandbox, dd, _shop, _dir) = common::synced_sandbox(SandboxConfig { orders: 440, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+    let (sandbox, dd, _shop, _dir) =
+        common::synced_sandbox(SandboxConfig { orders: 440, restore_rate: 100_000.0, ..SandboxConfig::default() })
+            .await;
     let woo = sandbox.woo();
     assert_eq!(woo.orders().len(), 110);
 

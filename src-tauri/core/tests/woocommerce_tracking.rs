@@ -11,12 +11,20 @@ use dropdock_sandbox::SandboxConfig;
 use serde_json::Value;
 
 fn meta<'a>(fulfillment: &'a Value, key: &str) -> &'a Value {
-    fulfillment["meta_data"].as_array().unwrap().iter().find(|m| m["key"] == key).map(|m| &m["value"]).unwrap_or(&Value::Null)
+    fulfillment["meta_data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == key)
+        .map(|m| &m["value"])
+        .unwrap_or(&Value::Null)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
-    let (sandbox, dd, _shop, dir) = common::synced_sandbox(SandboxConfig { orders: 200, restore_rate: 100_000.0, ..SandboxConfig::default() }).await;
+    let (sandbox, dd, _shop, dir) =
+        common::synced_sandbox(SandboxConfig { orders: 200, restore_rate: 100_000.0, ..SandboxConfig::default() })
+            .await;
     let woo = sandbox.woo();
     let store = dd.connect_woocommerce("Woo", &woo.url(), &woo.consumer_key(), &woo.consumer_secret()).await.unwrap();
     dd.sync(store.id, 60).await.unwrap();
@@ -27,7 +35,11 @@ async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
         .orders(None, 1000)
         .unwrap()
         .into_iter()
-        .filter(|o| o.store_name == "Woo" && o.status == OrderStatus::ToOrder && dd.order_detail(o.id).unwrap().hold_reason.is_none())
+        .filter(|o| {
+            o.store_name == "Woo"
+                && o.status == OrderStatus::ToOrder
+                && dd.order_detail(o.id).unwrap().hold_reason.is_none()
+        })
         .take(3)
         .collect();
     assert_eq!(ready.len(), 3);
@@ -36,7 +48,11 @@ async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
         woo.orders().iter().find(|o| o["number"] == number).unwrap()["id"].as_u64().unwrap()
     };
 
-    for (order, support) in ready.iter().zip([WooTrackingSupport::Fulfillments, WooTrackingSupport::ShipmentTracking, WooTrackingSupport::NotesOnly]) {
+    for (order, support) in ready.iter().zip([
+        WooTrackingSupport::Fulfillments,
+        WooTrackingSupport::ShipmentTracking,
+        WooTrackingSupport::NotesOnly,
+    ]) {
         woo.set_tracking_support(support);
         let shipped = dd.ship(order.id).await.unwrap();
         assert!(shipped.sub_orders.iter().all(|s| s.state == "paid"), "{shipped:?}");
@@ -62,9 +78,23 @@ async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
                     let items = meta(f, "_items").as_array().unwrap();
                     assert!(!items.is_empty() && items.iter().all(|i| i["qty"].as_i64().unwrap() > 0), "{f}");
                 }
-                let item_ids: Vec<u64> = list.iter().flat_map(|f| meta(f, "_items").as_array().unwrap().iter().map(|i| i["item_id"].as_u64().unwrap()).collect::<Vec<_>>()).collect();
-                let line_ids: Vec<u64> = at_store["line_items"].as_array().unwrap().iter().map(|l| l["id"].as_u64().unwrap()).collect();
-                assert!(item_ids.iter().all(|i| line_ids.contains(i)), "the fulfillments name the order's own line items");
+                let item_ids: Vec<u64> = list
+                    .iter()
+                    .flat_map(|f| {
+                        meta(f, "_items")
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|i| i["item_id"].as_u64().unwrap())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                let line_ids: Vec<u64> =
+                    at_store["line_items"].as_array().unwrap().iter().map(|l| l["id"].as_u64().unwrap()).collect();
+                assert!(
+                    item_ids.iter().all(|i| line_ids.contains(i)),
+                    "the fulfillments name the order's own line items"
+                );
                 assert!(woo.notes(id).is_empty(), "no note when fulfillments exist");
             }
             WooTrackingSupport::ShipmentTracking => {
@@ -73,7 +103,8 @@ async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
                 for t in &list {
                     assert!(numbers.iter().any(|n| t["tracking_number"] == n.as_str()));
                     let named = !t["tracking_provider"].as_str().unwrap().is_empty()
-                        || (!t["custom_tracking_provider"].as_str().unwrap().is_empty() && t["custom_tracking_link"].as_str().unwrap().starts_with("https://"));
+                        || (!t["custom_tracking_provider"].as_str().unwrap().is_empty()
+                            && t["custom_tracking_link"].as_str().unwrap().starts_with("https://"));
                     assert!(named, "a provider, or a custom one with its link: {t}");
                 }
                 assert_eq!(at_store["status"], "completed", "completed once every sub-order is at the store");
@@ -93,7 +124,11 @@ async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
         db.execute("UPDATE shipment SET pushed_at = NULL, store_fulfillment_id = NULL", []).unwrap();
         let rerun = dd.track().await.unwrap();
         assert!(rerun.errors.is_empty(), "{:?}", rerun.errors);
-        assert_eq!(woo.fulfillments(id).len() + woo.shipment_trackings(id).len() + woo.notes(id).len(), numbers.len(), "{support:?}: nothing made twice");
+        assert_eq!(
+            woo.fulfillments(id).len() + woo.shipment_trackings(id).len() + woo.notes(id).len(),
+            numbers.len(),
+            "{support:?}: nothing made twice"
+        );
     }
 
     // The supplier replaces a tracking number: the existing fulfillment is updated, not doubled.
@@ -106,12 +141,18 @@ async fn tracking_reaches_woocommerce_by_whichever_way_the_store_offers() {
     db.execute("UPDATE shipment SET checked_at = NULL", []).unwrap(); // six hours pass
     let report = dd.track().await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!(report.new_shipments.iter().filter(|s| s.tracking_number == "YT9999999999").count(), 1, "announced once");
+    assert_eq!(
+        report.new_shipments.iter().filter(|s| s.tracking_number == "YT9999999999").count(),
+        1,
+        "announced once"
+    );
     let id = woo_id(&first.name);
     let list = woo.fulfillments(id);
     assert_eq!(list.len(), dd.order_detail(first.id).unwrap().sub_orders.len(), "updated in place");
     assert!(list.iter().any(|f| meta(f, "_tracking_number") == "YT9999999999"));
-    assert!(!list.iter().any(|f| meta(f, "_tracking_number") == sub.shipment.as_ref().unwrap().tracking_number.as_str()));
+    assert!(!list
+        .iter()
+        .any(|f| meta(f, "_tracking_number") == sub.shipment.as_ref().unwrap().tracking_number.as_str()));
     let shown = dd.order_detail(first.id).unwrap();
     assert_eq!(shown.order.status, OrderStatus::Fulfilled, "stays Fulfilled throughout");
     assert!(shown.sub_orders.iter().any(|s| s.shipment.as_ref().unwrap().tracking_number == "YT9999999999"));

@@ -1,15 +1,21 @@
-//! A CJdropshipping API 2.0 account.
+//! A CJdropshipping API 2.0 account, as CJ's published pages describe it (read for the sandbox
+//! on its own, not from Dropdock's client).
 //!
 //! Source: developers.cjdropshipping.com "API 2.0": Authentication `getAccessToken` (at most once
-//! per 5 minutes), Logistics `freightCalculate`, Shopping `createOrderV2` (`orderNumber` unique
-//! per account; `payType` 2 pays from the balance at once, 3 creates only), `getOrderDetail`,
-//! `deleteOrder`, `getBalance`, `payBalance`, Product `variant/query`. Replies use the `{code,
-//! result, message, data, requestId}` envelope; success is `code` 200.
+//! per 5 minutes); Logistics `freightCalculate`, `trackInfo`; Shopping
+//! (<https://developers.cjdropshipping.com/en/api/api2/api/shopping.html>) `createOrderV2` —
+//! its request table's required fields (a missing one is the pages' 1600100 "Param error"),
+//! `orderNumber` unique per account (a second create is 1603003), `payType` 2 pays from the
+//! balance at once and 3 creates only, and the published success reply with its amounts as
+//! empty strings — then `getOrderDetail` (an unknown order is 1600300 on its page), `deleteOrder`,
+//! `getBalance`, `payBalance` (1604000 when the balance is short); Product `product/query` (by
+//! `pid`, `productSku` or `variantSku`) and `product/variant/query` (by `pid` or `productSku`).
+//! Codes and meanings from "Appendix 1: Global Error Codes". Replies use the `{code, result,
+//! message, data, requestId}` envelope; success is `code` 200. Orders are `CREATED` until paid,
+//! then `UNSHIPPED`, `SHIPPED`, `DELIVERED`; a cancelled paid order is refunded to the balance.
 //!
-//! Beyond CJ's documented API, the account also takes a card on file the way a Stripe-backed
-//! checkout does: `shopping/pay/tokenizeCard` returns a token (the number and CVC are never kept,
-//! not even here), and `shopping/pay/payWithCard` charges an order to it. Cancelling a paid order
-//! that has not shipped refunds it to where it was paid from.
+//! CJ documents no card API, so the account has none: a card sent to it gets HTTP 404 like any
+//! interface CJ does not have.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -18,7 +24,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -47,6 +53,10 @@ pub struct LogisticLine {
     pub countries: Vec<String>,
     /// Tracking number prefix and digits.
     pub tracking_prefix: String,
+    /// The carrier that delivers the last mile, as `trackInfo`'s `lastMileCarrier` names it
+    /// (empty when CJ names none).
+    #[serde(default)]
+    pub last_mile_carrier: String,
 }
 
 /// An order created at the supplier.
@@ -105,9 +115,6 @@ pub struct CardOnFile {
     pub exp_year: u32,
 }
 
-/// A card number the account declines (as Stripe's test card `4000 0000 0000 0002` is).
-pub const DECLINED_CARD: &str = "4000000000000002";
-
 /// Tokens and call times (not persisted: a restarted sandbox issues new tokens).
 #[derive(Default)]
 pub(crate) struct CjRuntime {
@@ -123,6 +130,15 @@ pub(crate) struct CjRuntime {
     access_token_lifetime: Option<chrono::Duration>,
     /// How many times refreshAccessToken succeeded.
     pub(crate) refreshes: u32,
+    /// createOrderV2 replies that leave out `orderId` (the docs say it may be absent).
+    omit_order_id: bool,
+    /// createOrderV2 requests still to lose before they create anything (the connection drops).
+    lose_create_requests: u32,
+    /// `payType` 2 orders stay `CREATED` until `payBalance` (CJ's cart → confirm → deduct
+    /// pipeline not done by the time it replies).
+    defer_balance_payment: bool,
+    /// Every createOrderV2 call, accepted or refused (tests read it).
+    pub(crate) create_calls: u32,
 }
 
 /// CJ allows getAccessToken once per 5 minutes.
@@ -139,9 +155,9 @@ pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
         .route("/api2.0/v1/shopping/pay/getBalance", get(balance))
         .route("/api2.0/v1/sandbox/recharge", post(sandbox_recharge))
         .route("/api2.0/v1/shopping/pay/payBalance", post(pay_balance))
-        .route("/api2.0/v1/shopping/pay/tokenizeCard", post(tokenize_card))
-        .route("/api2.0/v1/shopping/pay/payWithCard", post(pay_with_card))
+        .route("/api2.0/v1/product/query", get(product_query))
         .route("/api2.0/v1/product/variant/query", get(variant_query))
+        .route("/api2.0/v1/logistic/trackInfo", get(track_info))
         .with_state((world, index))
 }
 
@@ -241,7 +257,7 @@ async fn freight_calculate(State((world, index)): Ctx, headers: HeaderMap, Json(
     let account = &w.suppliers[index];
     let products = match read_products(account, &body["products"]) {
         Ok(p) => p,
-        Err(e) => return envelope(1603101, &e, Value::Null),
+        Err(e) => return envelope(1602000, &format!("Variant not found: {e}"), Value::Null),
     };
     let items: i64 = products.iter().map(|p| p.1).sum();
     let country = body["endCountryCode"].as_str().unwrap_or_default();
@@ -262,18 +278,36 @@ fn status_of(o: &CjOrder) -> &'static str {
     } else if o.paid {
         "UNSHIPPED"
     } else {
-        "UNPAID"
+        "CREATED"
     }
 }
 
-fn order_data(o: &CjOrder) -> Value {
-    json!({
-        "orderId": o.order_id, "orderNumber": o.order_number, "shippingCountryCode": o.country_code,
-        "orderAmount": dollars(o.amount_minor), "logisticName": o.logistic_name,
-        "productAmount": dollars(o.amount_minor - o.postage_minor), "postageAmount": dollars(o.postage_minor),
-        "orderStatus": status_of(o),
-    })
+/// createOrderV2's reply as CJ publishes it: the order's number and id, and its amounts as
+/// empty strings (CJ computes them after the reply; `getOrderDetail` has them).
+fn created_reply(o: &CjOrder, with_id: bool) -> Value {
+    let mut data = json!({
+        "orderNumber": o.order_number, "shipmentOrderId": "", "cjPayUrl": "",
+        "productAmount": "", "postageAmount": "", "productOriginalAmount": "", "postageOriginalAmount": "",
+        "totalDiscountAmount": "", "actualPayment": "", "orderAmount": "",
+    });
+    if with_id {
+        data["orderId"] = Value::from(o.order_id.clone());
+    }
+    data
 }
+
+/// createOrderV2's required fields (its request table's "Y" rows; `shippingZip` is "N").
+const REQUIRED_FIELDS: [&str; 9] = [
+    "orderNumber",
+    "shippingCountryCode",
+    "shippingCountry",
+    "shippingProvince",
+    "shippingCity",
+    "shippingAddress",
+    "shippingCustomerName",
+    "logisticName",
+    "fromCountryCode",
+];
 
 async fn create_order(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
     let (reply, delay) = {
@@ -291,29 +325,46 @@ async fn create_order(State((world, index)): Ctx, headers: HeaderMap, Json(body)
 
 fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, body: &Value) -> Json<Value> {
     if !authorised(w, index, headers) {
-        return envelope(1600001, "Invalid access token", Value::Null);
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
     }
+    w.supplier_runtime[index].create_calls += 1;
+    if w.supplier_runtime[index].lose_create_requests > 0 {
+        w.supplier_runtime[index].lose_create_requests -= 1;
+        return Json(json!("connection reset"));
+    }
+    let defer_payment = w.supplier_runtime[index].defer_balance_payment;
     let ship_after = w.ship_after;
     let account = &mut w.suppliers[index];
-    let Some(number) = body["orderNumber"].as_str().filter(|n| !n.trim().is_empty()) else {
-        return envelope(1603000, "orderNumber is required", Value::Null);
-    };
-    if let Some(existing) = account.orders.iter().find(|o| o.order_number == number) {
-        return ok(order_data(existing)); // orderNumber is unique: the first order is returned
+    // A required field missing (or not a string) is a parameter error; empty province and city
+    // are accepted, as for countries that have none.
+    for field in REQUIRED_FIELDS {
+        let present = body[field]
+            .as_str()
+            .is_some_and(|v| !v.trim().is_empty() || matches!(field, "shippingProvince" | "shippingCity"));
+        if !present {
+            return envelope(1600100, &format!("Param error: {field} is required"), Value::Null);
+        }
+    }
+    let number = body["orderNumber"].as_str().unwrap_or_default();
+    if number.chars().count() > 50 || body["shippingCountry"].as_str().is_some_and(|c| c.chars().count() > 50) {
+        return envelope(
+            1600100,
+            "Param error: orderNumber and shippingCountry are at most 50 characters",
+            Value::Null,
+        );
+    }
+    if account.orders.iter().any(|o| o.order_number == number) {
+        return envelope(1603003, "The order number already exists", Value::Null);
     }
     let products = match read_products(account, &body["products"]) {
         Ok(p) => p,
-        Err(e) => return envelope(1603101, &e, Value::Null),
+        Err(e) if e == "products is required" => return envelope(1600100, &format!("Param error: {e}"), Value::Null),
+        Err(e) => return envelope(1602000, &format!("Variant not found: {e}"), Value::Null),
     };
     let country = body["shippingCountryCode"].as_str().unwrap_or_default().to_owned();
-    for field in ["shippingAddress", "shippingCustomerName", "shippingCountryCode"] {
-        if body[field].as_str().is_none_or(|v| v.trim().is_empty()) {
-            return envelope(1603000, &format!("{field} is required"), Value::Null);
-        }
-    }
     let logistic = body["logisticName"].as_str().unwrap_or_default();
     let Some(line) = lines_for(account, &country).into_iter().find(|l| l.name == logistic).cloned() else {
-        return envelope(1603102, &format!("logistics {logistic} is not available to {country}"), Value::Null);
+        return envelope(1605001, &format!("Logistic invalid: {logistic} does not ship to {country}"), Value::Null);
     };
     let items: i64 = products.iter().map(|p| p.1).sum();
     let product_cost: i64 = products
@@ -323,8 +374,9 @@ fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, bod
     let amount = product_cost + postage(&line, items);
     let pay_now = body["payType"].as_i64() == Some(2) || body["payType"].as_str() == Some("2");
     if pay_now && account.balance_minor < amount {
-        return envelope(1603100, "Insufficient balance, please recharge", Value::Null);
+        return envelope(1604000, "Balance is insufficient", Value::Null);
     }
+    let pay_now = pay_now && !defer_payment;
     if pay_now {
         account.balance_minor -= amount;
     }
@@ -346,8 +398,9 @@ fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, bod
         ships_at: now + chrono::Duration::from_std(ship_after).unwrap_or_default(),
         track_number: format!("{}{:012}", line.tracking_prefix, rand::random::<u64>() % 1_000_000_000_000),
     };
-    let data = order_data(&order);
-    account.orders.push(order);
+    let with_id = !w.supplier_runtime[index].omit_order_id;
+    let data = created_reply(&order, with_id);
+    w.suppliers[index].orders.push(order);
     let drop_reply = {
         let rt = &mut w.supplier_runtime[index];
         let d = rt.drop_create_replies > 0;
@@ -376,7 +429,7 @@ async fn order_detail(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
     // Looked up by CJ's id or by the merchant's order number.
     let Some(o) = w.suppliers[index].orders.iter().find(|o| o.order_id == q.order_id || o.order_number == q.order_id)
     else {
-        return envelope(1603001, "Order does not exist", Value::Null);
+        return envelope(1600300, "Order not found", Value::Null);
     };
     let shipped = matches!(status_of(o), "SHIPPED" | "DELIVERED");
     ok(json!({
@@ -405,7 +458,8 @@ async fn sandbox_recharge(State((world, index)): Ctx, headers: HeaderMap, Json(b
     if !authorised(&w, index, &headers) {
         return envelope(1600001, "Invalid access token", Value::Null);
     }
-    let amount = body["amount"].as_str().map(str::to_owned).or_else(|| body["amount"].as_f64().map(|f| format!("{f:.2}")));
+    let amount =
+        body["amount"].as_str().map(str::to_owned).or_else(|| body["amount"].as_f64().map(|f| format!("{f:.2}")));
     let Some(minor) = amount.and_then(|a| crate::parse_cents(&a)).filter(|m| (1..=100_000_000).contains(m)) else {
         return envelope(1600100, "amount must be between 0.01 and 1000000", Value::Null);
     };
@@ -429,109 +483,18 @@ async fn pay_balance(State((world, index)): Ctx, headers: HeaderMap, Json(body):
     let account = &mut w.suppliers[index];
     let balance = account.balance_minor;
     let Some(order) = find_order(account, body["orderId"].as_str().unwrap_or_default()) else {
-        return envelope(1603001, "Order does not exist", Value::Null);
+        return envelope(1603100, "Order not found, Please check the CJ order id", Value::Null);
     };
-    if order.cancelled {
-        return envelope(1603003, "The order is cancelled", Value::Null);
-    }
-    if order.paid {
-        return envelope(1603004, "The order is already paid", Value::Null);
+    if order.cancelled || order.paid {
+        return envelope(1603101, "Order pay fail, Please contact CJ Order Center", Value::Null);
     }
     if balance < order.amount_minor {
-        return envelope(1603100, "Insufficient balance, please recharge", Value::Null);
+        return envelope(1604000, "Balance is insufficient", Value::Null);
     }
     order.paid = true;
     let amount = order.amount_minor;
     let data = json!({ "orderId": order.order_id, "payAmount": dollars(amount) });
     account.balance_minor -= amount;
-    w.save();
-    ok(data)
-}
-
-/// `POST shopping/pay/tokenizeCard {cardNumber, cvc, expMonth, expYear, holderName, countryCode}`
-/// → `{cardToken, brand, last4, expMonth, expYear}`.
-async fn tokenize_card(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
-    let mut w = world.lock().expect("world");
-    if !authorised(&w, index, &headers) {
-        return envelope(1600001, "Invalid access token", Value::Null);
-    }
-    let number = body["cardNumber"].as_str().unwrap_or_default();
-    let cvc = body["cvc"].as_str().unwrap_or_default();
-    let (month, year) = (body["expMonth"].as_u64().unwrap_or(0), body["expYear"].as_u64().unwrap_or(0));
-    let valid = number.len() >= 12 && number.bytes().all(|b| b.is_ascii_digit()) && luhn(number);
-    if !valid || !(3..=4).contains(&cvc.len()) || !(1..=12).contains(&month) || year < 2000 {
-        return envelope(1600100, "Invalid card details", Value::Null);
-    }
-    if number == DECLINED_CARD {
-        return envelope(1605001, "Your card was declined", Value::Null);
-    }
-    let brand = match number.as_bytes()[0] {
-        b'4' => "visa",
-        b'5' | b'2' => "mastercard",
-        b'3' if number.starts_with("34") || number.starts_with("37") => "amex",
-        b'6' => "discover",
-        _ => "card",
-    };
-    let card = CardOnFile {
-        token: format!("card_{:024x}", rand::random::<u128>()),
-        brand: brand.into(),
-        last4: number[number.len() - 4..].to_owned(),
-        exp_month: month as u32,
-        exp_year: year as u32,
-    };
-    let data = json!({ "cardToken": card.token, "brand": card.brand, "last4": card.last4, "expMonth": month, "expYear": year });
-    w.suppliers[index].cards.push(card);
-    w.save();
-    ok(data)
-}
-
-fn luhn(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0') * if i % 2 == 1 { 2 } else { 1 };
-            if d > 9 {
-                d - 9
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum % 10 == 0
-}
-
-/// `POST shopping/pay/payWithCard {orderId, cardToken}` → `{orderId, payAmount}`; an order
-/// already paid is answered with what it was charged, and charged nothing more.
-async fn pay_with_card(State((world, index)): Ctx, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
-    let mut w = world.lock().expect("world");
-    if !authorised(&w, index, &headers) {
-        return envelope(1600001, "Invalid access token", Value::Null);
-    }
-    let account = &mut w.suppliers[index];
-    let token = body["cardToken"].as_str().unwrap_or_default();
-    let today = Utc::now().date_naive();
-    let usable = account.cards.iter().any(|c| {
-        c.token == token && (c.exp_year, c.exp_month) >= (today.year() as u32, today.month())
-    });
-    let Some(order) = find_order(account, body["orderId"].as_str().unwrap_or_default()) else {
-        return envelope(1603001, "Order does not exist", Value::Null);
-    };
-    let data = json!({ "orderId": order.order_id, "payAmount": dollars(order.amount_minor) });
-    if order.cancelled {
-        return envelope(1603003, "The order is cancelled", Value::Null);
-    }
-    if order.paid {
-        return ok(data);
-    }
-    if !usable {
-        return envelope(1605002, "Unknown or expired card token", Value::Null);
-    }
-    order.paid = true;
-    order.paid_by_card = true;
-    let charge = (order.order_id.clone(), order.amount_minor);
-    account.card_charges.push(charge);
     w.save();
     ok(data)
 }
@@ -551,16 +514,17 @@ async fn delete_order(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
     }
     let account = &mut w.suppliers[index];
     let Some(order) = find_order(account, &q.order_id) else {
-        return envelope(1603001, "Order does not exist", Value::Null);
+        return envelope(1603100, "Order not found, Please check the CJ order id", Value::Null);
     };
     if order.cancelled {
         return ok(Value::from(order.order_id.clone()));
     }
-    if status_of(order) == "SHIPPED" {
-        return envelope(1603003, "The order has shipped and cannot be cancelled", Value::Null);
+    if matches!(status_of(order), "SHIPPED" | "DELIVERED") {
+        return envelope(1603002, "Order delete fail: the order has shipped", Value::Null);
     }
     order.cancelled = true;
-    let (id, refund, by_card) = (order.order_id.clone(), if order.paid { order.amount_minor } else { 0 }, order.paid_by_card);
+    let (id, refund, by_card) =
+        (order.order_id.clone(), if order.paid { order.amount_minor } else { 0 }, order.paid_by_card);
     if refund > 0 && by_card {
         account.card_charges.push((id.clone(), -refund));
     } else {
@@ -571,29 +535,115 @@ async fn delete_order(State((world, index)): Ctx, headers: HeaderMap, Query(q): 
 }
 
 #[derive(Deserialize)]
-struct VariantQuery {
+struct ProductQuery {
+    #[serde(default)]
+    pid: String,
+    #[serde(rename = "productSku", default)]
+    product_sku: String,
     #[serde(rename = "variantSku", default)]
     variant_sku: String,
 }
 
-/// `GET product/variant/query?variantSku=` → the variants sold under that SKU.
-async fn variant_query(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<VariantQuery>) -> Json<Value> {
+/// Each catalogue variant is a product of its own here: `pid` from its `vid`, the product SKU
+/// the variant SKU without its last `-` part (`DD-MUG-WHT` → `DD-MUG`).
+fn pid_of(v: &CatalogVariant) -> String {
+    format!("PID-{}", v.vid.trim_start_matches("VID-"))
+}
+
+fn product_sku_of(v: &CatalogVariant) -> String {
+    v.sku.rsplit_once('-').map_or(v.sku.clone(), |(head, _)| head.to_owned())
+}
+
+fn variant_json(v: &CatalogVariant) -> Value {
+    json!({
+        "vid": v.vid, "pid": pid_of(v), "variantSku": v.sku, "variantNameEn": v.name, "variantName": v.name,
+        "variantSellPrice": dollars(v.cost_minor), "variantImage": "", "variantKey": v.name,
+    })
+}
+
+/// `GET product/query?pid=|productSku=|variantSku=` → the product with its `variants`;
+/// none of the three is a parameter error, no match is 1602001 "Product not found".
+async fn product_query(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<ProductQuery>) -> Json<Value> {
     let w = world.lock().expect("world");
     if !authorised(&w, index, &headers) {
-        return envelope(1600001, "Invalid access token", Value::Null);
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
     }
-    let wanted = q.variant_sku.trim();
+    let (pid, product_sku, variant_sku) = (q.pid.trim(), q.product_sku.trim(), q.variant_sku.trim());
+    if pid.is_empty() && product_sku.is_empty() && variant_sku.is_empty() {
+        return envelope(1600100, "Param error: pid, productSku or variantSku is required", Value::Null);
+    }
+    let catalog = &w.suppliers[index].catalog;
+    let Some(hit) = catalog.iter().find(|v| {
+        (!pid.is_empty() && pid_of(v) == pid)
+            || (!product_sku.is_empty() && product_sku_of(v).eq_ignore_ascii_case(product_sku))
+            || (!variant_sku.is_empty() && v.sku.eq_ignore_ascii_case(variant_sku))
+    }) else {
+        return envelope(1602001, "Product not found", Value::Null);
+    };
+    let variants: Vec<Value> =
+        catalog.iter().filter(|v| product_sku_of(v) == product_sku_of(hit)).map(variant_json).collect();
+    ok(json!({
+        "pid": pid_of(hit), "productSku": product_sku_of(hit), "productNameEn": hit.name,
+        "sellPrice": dollars(hit.cost_minor), "variants": variants,
+    }))
+}
+
+/// `GET product/variant/query?pid=|productSku=` (+ `countryCode`) → the product's variants.
+/// Other parameters (a `variantSku`) are not in its table: a parameter error.
+async fn variant_query(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<ProductQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
+    }
+    let (pid, product_sku) = (q.pid.trim(), q.product_sku.trim());
+    if pid.is_empty() && product_sku.is_empty() {
+        return envelope(1600100, "Param error: pid or productSku is required", Value::Null);
+    }
     let found: Vec<Value> = w.suppliers[index]
         .catalog
         .iter()
-        .filter(|v| !wanted.is_empty() && v.sku.eq_ignore_ascii_case(wanted))
-        .map(|v| {
+        .filter(|v| {
+            (!pid.is_empty() && pid_of(v) == pid)
+                || (!product_sku.is_empty() && product_sku_of(v).eq_ignore_ascii_case(product_sku))
+        })
+        .map(variant_json)
+        .collect();
+    ok(Value::Array(found))
+}
+
+#[derive(Deserialize)]
+struct TrackQuery {
+    #[serde(rename = "trackNumber", default)]
+    track_number: String,
+}
+
+/// `GET logistic/trackInfo?trackNumber=` → `[{trackingNumber, logisticName, trackingFrom,
+/// trackingTo, deliveryDay, deliveryTime, trackingStatus, lastMileCarrier, lastTrackNumber}]`
+/// for a shipped order's number; an empty list for a number CJ has nothing on.
+async fn track_info(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<TrackQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
+    }
+    let account = &w.suppliers[index];
+    let found = account
+        .orders
+        .iter()
+        .filter(|o| o.track_number == q.track_number.trim() && matches!(status_of(o), "SHIPPED" | "DELIVERED"))
+        .map(|o| {
+            let line = account.lines.iter().find(|l| l.name == o.logistic_name);
+            let delivered = status_of(o) == "DELIVERED";
             json!({
-                "vid": v.vid, "pid": format!("PID-{}", v.vid.trim_start_matches("VID-")), "variantSku": v.sku,
-                "variantNameEn": v.name, "variantSellPrice": dollars(v.cost_minor),
+                "trackingNumber": o.track_number, "logisticName": o.logistic_name,
+                "trackingFrom": "CN", "trackingTo": o.country_code,
+                "deliveryDay": line.map(|l| l.aging.clone()).unwrap_or_default(),
+                "deliveryTime": if delivered { (o.ships_at + chrono::Duration::days(1)).to_rfc3339() } else { String::new() },
+                "trackingStatus": if delivered { "Delivered" } else { "In transit" },
+                "lastMileCarrier": line.map(|l| l.last_mile_carrier.clone()).unwrap_or_default(),
+                "lastTrackNumber": o.track_number,
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
     ok(Value::Array(found))
 }
 
@@ -724,6 +774,32 @@ impl CjHandle {
         self.with(|w| w.supplier_runtime[self.index].drop_create_replies = n)
     }
 
+    /// createOrderV2 replies leave out `orderId` from now on (`true`), as CJ says they may.
+    pub fn omit_order_id(&self, omit: bool) {
+        self.with(|w| w.supplier_runtime[self.index].omit_order_id = omit)
+    }
+
+    /// The next `n` createOrderV2 requests are lost before CJ creates anything (the reply is
+    /// not CJ's JSON envelope).
+    pub fn lose_create_requests(&self, n: u32) {
+        self.with(|w| w.supplier_runtime[self.index].lose_create_requests = n)
+    }
+
+    /// `payType` 2 orders are left `CREATED`, to be paid with `payBalance` (`true`).
+    pub fn defer_balance_payment(&self, defer: bool) {
+        self.with(|w| w.supplier_runtime[self.index].defer_balance_payment = defer)
+    }
+
+    /// Whether CJ holds the order with this number as paid.
+    pub fn is_paid(&self, order_number: &str) -> Option<bool> {
+        self.with(|w| w.suppliers[self.index].orders.iter().find(|o| o.order_number == order_number).map(|o| o.paid))
+    }
+
+    /// createOrderV2 calls so far, accepted or refused.
+    pub fn create_calls(&self) -> u32 {
+        self.with(|w| w.supplier_runtime[self.index].create_calls)
+    }
+
     /// New access tokens last `lifetime` (e.g. minutes, to see Dropdock refresh them).
     pub fn set_access_token_lifetime(&self, lifetime: chrono::Duration) {
         self.with(|w| w.supplier_runtime[self.index].access_token_lifetime = Some(lifetime))
@@ -752,6 +828,7 @@ mod tests {
             aging: "1-2".into(),
             countries: vec![],
             tracking_prefix: "X".into(),
+            last_mile_carrier: String::new(),
         };
         assert_eq!(postage(&line, 1), 400);
         assert_eq!(postage(&line, 3), 600);

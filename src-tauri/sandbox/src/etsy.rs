@@ -79,7 +79,10 @@ async fn authorize(State(world): State<SharedWorld>, Query(q): Query<HashMap<Str
     if field("client_id") != w.etsy.keystring {
         return error(StatusCode::BAD_REQUEST, "invalid client_id");
     }
-    if field("response_type") != "code" || field("code_challenge_method") != "S256" || field("code_challenge").is_empty() {
+    if field("response_type") != "code"
+        || field("code_challenge_method") != "S256"
+        || field("code_challenge").is_empty()
+    {
         return error(StatusCode::BAD_REQUEST, "a PKCE S256 code_challenge and response_type=code are required");
     }
     let code = format!("code{:024x}", rand::random::<u128>());
@@ -108,9 +111,14 @@ async fn token(State(world): State<SharedWorld>, Form(form): Form<HashMap<String
     match field("grant_type").as_str() {
         "authorization_code" => {
             let Some((challenge, redirect)) = w.etsy_runtime.codes.remove(&field("code")) else {
-                return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "code is invalid or used" }))).into_response();
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({ "error": "invalid_grant", "error_description": "code is invalid or used" })),
+                )
+                    .into_response();
             };
-            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(field("code_verifier").as_bytes()));
+            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(field("code_verifier").as_bytes()));
             if computed != challenge || redirect != field("redirect_uri") {
                 return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "code_verifier or redirect_uri does not match" }))).into_response();
             }
@@ -118,7 +126,11 @@ async fn token(State(world): State<SharedWorld>, Form(form): Form<HashMap<String
         }
         "refresh_token" => {
             if !w.etsy.refresh.remove(&field("refresh_token")) {
-                return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "refresh token is invalid or used" }))).into_response();
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({ "error": "invalid_grant", "error_description": "refresh token is invalid or used" })),
+                )
+                    .into_response();
             }
             w.etsy_runtime.refreshes += 1;
             Json(issue(&mut w)).into_response()
@@ -127,14 +139,28 @@ async fn token(State(world): State<SharedWorld>, Form(form): Form<HashMap<String
     }
 }
 
-/// The API key and the bearer token; `Err` is the reply to send.
-fn check(w: &mut crate::World, headers: &HeaderMap) -> Result<(), Response> {
+/// The API key alone, which every call needs (public endpoints such as `getShop` need nothing
+/// more); `Err` is the reply to send.
+fn check_key(w: &mut crate::World, headers: &HeaderMap) -> Result<(), Response> {
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default();
     if key != format!("{}:{}", w.etsy.keystring, w.etsy.shared_secret) {
-        return Err(error(StatusCode::FORBIDDEN, "Invalid API key: the x-api-key header must be keystring:shared_secret"));
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "Invalid API key: the x-api-key header must be keystring:shared_secret",
+        ));
     }
-    let bearer = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default();
-    if !w.etsy.access.get(bearer).is_some_and(|end| *end > Utc::now()) {
+    Ok(())
+}
+
+/// The API key and the bearer token (endpoints that need an OAuth scope); `Err` is the reply.
+fn check(w: &mut crate::World, headers: &HeaderMap) -> Result<(), Response> {
+    check_key(w, headers)?;
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if w.etsy.access.get(bearer).is_none_or(|end| *end <= Utc::now()) {
         return Err(error(StatusCode::UNAUTHORIZED, "invalid_token"));
     }
     w.etsy_runtime.calls_today += 1;
@@ -162,19 +188,23 @@ async fn shop_by_owner(State(world): State<SharedWorld>, headers: HeaderMap, Pat
     if user_id != w.etsy.user_id {
         return error(StatusCode::NOT_FOUND, "no shop for this user");
     }
-    let body = Json(json!({ "shop_id": w.etsy.shop_id, "shop_name": w.etsy.shop_name, "user_id": w.etsy.user_id })).into_response();
+    let body = Json(json!({ "shop_id": w.etsy.shop_id, "shop_name": w.etsy.shop_name, "user_id": w.etsy.user_id }))
+        .into_response();
     with_rate_headers(&mut w, body)
 }
 
+/// `getShop`: a public endpoint, `x-api-key` only (no OAuth scope in the spec).
 async fn shop(State(world): State<SharedWorld>, headers: HeaderMap, Path(shop_id): Path<u64>) -> Response {
     let mut w = world.lock().expect("world");
-    if let Err(r) = check(&mut w, &headers) {
+    if let Err(r) = check_key(&mut w, &headers) {
         return r;
     }
+    w.etsy_runtime.calls_today += 1;
     if shop_id != w.etsy.shop_id {
         return error(StatusCode::NOT_FOUND, "shop not found");
     }
-    let body = Json(json!({ "shop_id": w.etsy.shop_id, "shop_name": w.etsy.shop_name, "currency_code": "USD" })).into_response();
+    let body = Json(json!({ "shop_id": w.etsy.shop_id, "shop_name": w.etsy.shop_name, "currency_code": "USD" }))
+        .into_response();
     with_rate_headers(&mut w, body)
 }
 
@@ -197,7 +227,8 @@ async fn receipts(
         return error(StatusCode::BAD_REQUEST, "limit must be between 1 and 100");
     }
     let (offset, since) = (num("offset", 0).max(0) as usize, num("min_last_modified", 0));
-    let mut matching: Vec<&Value> = w.etsy.receipts.iter().filter(|r| r["updated_timestamp"].as_i64().unwrap_or(0) >= since).collect();
+    let mut matching: Vec<&Value> =
+        w.etsy.receipts.iter().filter(|r| r["updated_timestamp"].as_i64().unwrap_or(0) >= since).collect();
     matching.sort_by_key(|r| (r["updated_timestamp"].as_i64(), r["receipt_id"].as_u64()));
     if q.get("sort_order").map(String::as_str) == Some("desc") {
         matching.reverse();
@@ -212,12 +243,21 @@ async fn receipts(
 }
 
 /// `getShopReceipt`.
-async fn receipt(State(world): State<SharedWorld>, headers: HeaderMap, Path((shop_id, receipt_id)): Path<(u64, u64)>) -> Response {
+async fn receipt(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path((shop_id, receipt_id)): Path<(u64, u64)>,
+) -> Response {
     let mut w = world.lock().expect("world");
     if let Err(r) = check(&mut w, &headers) {
         return r;
     }
-    let found = w.etsy.receipts.iter().find(|r| shop_id == w.etsy.shop_id && r["receipt_id"].as_u64() == Some(receipt_id)).cloned();
+    let found = w
+        .etsy
+        .receipts
+        .iter()
+        .find(|r| shop_id == w.etsy.shop_id && r["receipt_id"].as_u64() == Some(receipt_id))
+        .cloned();
     match found {
         Some(r) => with_rate_headers(&mut w, Json(r).into_response()),
         None => error(StatusCode::NOT_FOUND, "receipt not found"),
@@ -241,7 +281,8 @@ async fn create_shipment(
         return error(StatusCode::BAD_REQUEST, "tracking_code and carrier_name are required");
     }
     let shop = w.etsy.shop_id;
-    let Some(r) = w.etsy.receipts.iter_mut().find(|r| shop_id == shop && r["receipt_id"].as_u64() == Some(receipt_id)) else {
+    let Some(r) = w.etsy.receipts.iter_mut().find(|r| shop_id == shop && r["receipt_id"].as_u64() == Some(receipt_id))
+    else {
         return error(StatusCode::NOT_FOUND, "receipt not found");
     };
     let shipments = r["shipments"].as_array().map(|l| l.len()).unwrap_or(0) as u64;

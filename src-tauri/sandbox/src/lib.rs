@@ -15,8 +15,14 @@
 //! The app uses it when no real account is connected; the tests use it as their remote peers.
 //! Every server binds `127.0.0.1` on a free port and stops when its [`Sandbox`] is dropped.
 
+// The servers' checks return the reply to send as their error (`Result<(), Response>`), the
+// way axum handlers exit early; a `Response` is large, but boxing each would only add noise to
+// test servers that answer one request at a time.
+#![allow(clippy::result_large_err)]
+
 pub mod cj;
 pub mod etsy;
+mod graphql;
 pub mod seed;
 pub mod shopify;
 pub mod woo;
@@ -123,7 +129,10 @@ pub(crate) fn reply_with(
                 tokio::time::sleep(Duration::from_millis(millis)).await;
                 Ok::<_, axum::Error>(axum::body::Bytes::new())
             });
-            axum::response::Response::from_parts(parts, axum::body::Body::from_stream(delay.chain(body.into_data_stream())))
+            axum::response::Response::from_parts(
+                parts,
+                axum::body::Body::from_stream(delay.chain(body.into_data_stream())),
+            )
         }
     }
 }
@@ -286,8 +295,14 @@ impl Sandbox {
         let world: SharedWorld = Arc::new(Mutex::new(world));
         world.lock().expect("world").save();
         let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
-        let mut sandbox =
-            Sandbox { world, shopify_addr: any_port, woo_addr: any_port, etsy_addr: any_port, supplier_addrs: vec![any_port; count], servers: Vec::new() };
+        let mut sandbox = Sandbox {
+            world,
+            shopify_addr: any_port,
+            woo_addr: any_port,
+            etsy_addr: any_port,
+            supplier_addrs: vec![any_port; count],
+            servers: Vec::new(),
+        };
         sandbox.start_servers().await?;
         Ok(sandbox)
     }

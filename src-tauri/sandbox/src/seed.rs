@@ -7,8 +7,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use crate::cj::{CatalogVariant, CjAccountData, LogisticLine};
-use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
 use crate::etsy::EtsyShopData;
+use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
 use crate::woo::WooStoreData;
 use crate::{SandboxConfig, SandboxState};
 
@@ -88,6 +88,7 @@ fn lines(shop_countries_only: Option<&[&str]>, base: i64) -> Vec<LogisticLine> {
             aging: "7-12".into(),
             countries: all.clone(),
             tracking_prefix: "CJPKL".into(),
+            last_mile_carrier: "".into(),
         },
         LogisticLine {
             name: "YunExpress Standard".into(),
@@ -95,6 +96,7 @@ fn lines(shop_countries_only: Option<&[&str]>, base: i64) -> Vec<LogisticLine> {
             aging: "6-10".into(),
             countries: all.clone(),
             tracking_prefix: "YT".into(),
+            last_mile_carrier: "".into(),
         },
         LogisticLine {
             name: "USPS+".into(),
@@ -102,6 +104,7 @@ fn lines(shop_countries_only: Option<&[&str]>, base: i64) -> Vec<LogisticLine> {
             aging: "4-7".into(),
             countries: vec!["US".into()],
             tracking_prefix: "9400".into(),
+            last_mile_carrier: "USPS".into(),
         },
         LogisticLine {
             name: "DHL Official".into(),
@@ -109,6 +112,7 @@ fn lines(shop_countries_only: Option<&[&str]>, base: i64) -> Vec<LogisticLine> {
             aging: "3-5".into(),
             countries: all,
             tracking_prefix: "JD".into(),
+            last_mile_carrier: "".into(),
         },
     ]
 }
@@ -160,6 +164,9 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
                 quantity: rng.gen_range(1..=2),
                 price: price(*retail),
                 requires_shipping: true,
+                // The demo catalogue's ids: product 9000 + its index, one variant each.
+                product_id: PRODUCTS.iter().position(|p| p.0 == *sku).map(|i| 9_000 + i as u64),
+                variant_id: PRODUCTS.iter().position(|p| p.0 == *sku).map(|i| 19_000 + i as u64),
             });
         }
         if rng.gen_bool(0.05) {
@@ -171,6 +178,8 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
                 quantity: 1,
                 price: "4.99".into(),
                 requires_shipping: false,
+                product_id: Some(9_999),
+                variant_id: Some(19_999),
             });
         }
         let name = format!("{first} {last}");
@@ -344,7 +353,7 @@ pub fn generate_etsy(config: &SandboxConfig) -> EtsyShopData {
             "buyer_user_id": 8_000_000 + i, "buyer_email": format!("etsy.buyer{i}@example.com"),
             "name": name, "first_line": format!("{} {}", rng.gen_range(1..400), STREETS[rng.gen_range(0..STREETS.len())]),
             "second_line": Value::Null, "city": city, "state": province, "zip": zip, "country_iso": country,
-            "status": if paid { "Paid" } else { "Payment Processing" }, "is_paid": paid, "is_shipped": false,
+            "status": if paid { "paid" } else { "payment processing" }, "is_paid": paid, "is_shipped": false,
             "created_timestamp": created.timestamp(), "updated_timestamp": updated.timestamp(),
             "grandtotal": { "amount": retail * quantity, "divisor": 100, "currency_code": "USD" },
             "transactions": [{

@@ -4,11 +4,13 @@
 //! `fulfillmentCreate`, `FulfillmentOrder`) and "API rate limits" (calculated query cost, leaky
 //! bucket, `extensions.cost`, `THROTTLED`).
 //!
-//! This is not a GraphQL engine: the server reads the operation's root field and its variables,
-//! and answers with the documented shape of the fields Dropdock selects. A query selecting
-//! other fields gets Shopify's "Field doesn't exist" error. (A full GraphQL executor with a
-//! Shopify schema would be a far larger piece than the three operations it would serve.)
+//! Queries are answered by [`crate::graphql`]: the shop's orders, line items, fulfilment orders
+//! and shop are JSON objects with the Admin API's field names, and a query gets exactly what it
+//! selects (a field the sandbox does not know is Shopify's "Field doesn't exist" error). Its
+//! requested cost is priced by the documented rule from the query text, refused over the
+//! single-query limit (`MAX_COST_EXCEEDED`, 1,000 points) and charged to the leaky bucket.
 
+use std::cell::Cell;
 use std::time::Instant;
 
 use axum::extract::{Path, State};
@@ -32,6 +34,12 @@ pub struct ShopLineItem {
     /// Decimal string, as Shopify's `MoneyV2.amount`.
     pub price: String,
     pub requires_shipping: bool,
+    /// The product and variant sold (`Product.legacyResourceId`, `ProductVariant.legacyResourceId`);
+    /// `None` for a custom line item.
+    #[serde(default)]
+    pub product_id: Option<u64>,
+    #[serde(default)]
+    pub variant_id: Option<u64>,
 }
 
 /// A fulfilment made through `fulfillmentCreate`.
@@ -144,15 +152,31 @@ pub(crate) struct ShopRuntime {
     pub(crate) grant_lifetime: chrono::Duration,
     /// Grants made so far (tests read it).
     pub(crate) grants: u32,
+    /// The most a single query may cost (Shopify: 1,000 points); over it, `MAX_COST_EXCEEDED`.
+    pub(crate) max_query_cost: f64,
+    /// Replies served MAX_COST_EXCEEDED so far (tests read it).
+    pub(crate) over_cost_replies: u64,
+    /// Requested and actual points of every query answered, in all (benches read them).
+    pub(crate) points_requested: f64,
+    pub(crate) points_spent: f64,
 }
 
 impl ShopRuntime {
     pub(crate) fn new(maximum: f64, restore_rate: f64) -> Self {
-        Self { maximum, restore_rate, available: maximum, at: Instant::now(), throttled_replies: 0,
+        Self {
+            maximum,
+            restore_rate,
+            available: maximum,
+            at: Instant::now(),
+            throttled_replies: 0,
             faults: crate::Faults::default(),
             granted: std::collections::HashMap::new(),
             grant_lifetime: chrono::Duration::seconds(86_399),
             grants: 0,
+            max_query_cost: 1000.0,
+            over_cost_replies: 0,
+            points_requested: 0.0,
+            points_spent: 0.0,
         }
     }
 
@@ -182,25 +206,6 @@ struct GraphqlRequest {
     variables: Value,
 }
 
-/// The first field selected by the operation: `orders`, `order`, `shop`, `fulfillmentCreate`.
-fn root_field(query: &str) -> Option<&str> {
-    let body = &query[query.find('{')? + 1..];
-    let body = body.trim_start();
-    let end = body.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(body.len());
-    Some(&body[..end]).filter(|f| !f.is_empty())
-}
-
-/// The `first:` argument of connection `field` in the query text (10 when absent).
-fn connection_first(query: &str, field: &str) -> u32 {
-    let needle = format!("{field}(first:");
-    query
-        .find(&needle)
-        .map(|i| &query[i + needle.len()..])
-        .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10)
-}
-
 /// `updated_at:>='…'` and `updated_at:<='…'` bounds of Shopify's search syntax (the subset
 /// Dropdock sends; other terms are ignored, as Shopify ignores unknown fields).
 fn updated_bounds(filter: &str) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
@@ -227,32 +232,109 @@ fn updated_bounds(filter: &str) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>
     (lower, upper)
 }
 
-/// The Admin API `Order` node of a sandbox order, as the `orders` query serves it.
-pub fn order_node(o: &ShopOrder) -> Value {
-    if let Some(raw) = &o.raw_node {
-        return raw.clone();
-    }
-    let money = |amount: &str| json!({ "shopMoney": { "amount": amount, "currencyCode": o.currency } });
+fn money_bag(amount: &str, currency: &str) -> Value {
+    let money = json!({ "__typename": "MoneyV2", "amount": amount, "currencyCode": currency });
+    json!({ "__typename": "MoneyBag", "shopMoney": money, "presentmentMoney": money })
+}
+
+fn line_item_node(o: &ShopOrder, l: &ShopLineItem) -> Value {
     json!({
+        "__typename": "LineItem",
+        "id": format!("gid://shopify/LineItem/{}", l.id),
+        "sku": l.sku, "name": l.title, "title": l.title, "quantity": l.quantity,
+        "requiresShipping": l.requires_shipping,
+        "originalUnitPriceSet": money_bag(&l.price, &o.currency),
+        "variant": l.variant_id.map(|v| json!({ "__typename": "ProductVariant", "id": format!("gid://shopify/ProductVariant/{v}"), "legacyResourceId": v.to_string(), "sku": l.sku, "title": l.title })),
+        "product": l.product_id.map(|p| json!({ "__typename": "Product", "id": format!("gid://shopify/Product/{p}"), "legacyResourceId": p.to_string(), "title": l.title })),
+    })
+}
+
+/// The order as the shop's data holds it: every field the sandbox serves, line items and
+/// fulfilment orders as connections.
+fn full_order(o: &ShopOrder) -> Value {
+    if let Some(raw) = &o.raw_node {
+        return json!({ "__raw": raw });
+    }
+    let mut address = o.shipping_address.clone();
+    if let Some(a) = address.as_object_mut() {
+        a.insert("__typename".into(), Value::from("MailingAddress"));
+        for field in [
+            "name",
+            "address1",
+            "address2",
+            "city",
+            "province",
+            "zip",
+            "countryCodeV2",
+            "phone",
+            "company",
+            "provinceCode",
+        ] {
+            a.entry(field).or_insert(Value::Null);
+        }
+    }
+    let open = o.display_fulfillment_status() != "FULFILLED";
+    let fo_lines: Vec<Value> = o
+        .shippable()
+        .map(|l| {
+            json!({
+                "__typename": "FulfillmentOrderLineItem",
+                "id": format!("gid://shopify/FulfillmentOrderLineItem/{}", l.id),
+                "remainingQuantity": l.quantity - o.fulfilled_quantity(l.id),
+                "totalQuantity": l.quantity,
+                "lineItem": line_item_node(o, l),
+            })
+        })
+        .collect();
+    let fulfillment_order = json!({
+        "__typename": "FulfillmentOrder",
+        "id": format!("gid://shopify/FulfillmentOrder/{}", o.id),
+        "status": if open { "OPEN" } else { "CLOSED" },
+        "lineItems": crate::graphql::connection(fo_lines, |n| n["id"].as_str().and_then(|id| id.rsplit('/').next()).map(|id| format!("{id:0>20}")).unwrap_or_default()),
+    });
+    json!({
+        "__typename": "Order",
         "id": format!("gid://shopify/Order/{}", o.id),
+        "legacyResourceId": o.id.to_string(),
         "name": o.name,
         "createdAt": ts(o.created_at),
         "updatedAt": ts(o.updated_at),
         "email": o.email,
+        "cancelledAt": Value::Null,
+        "cancelReason": Value::Null,
         "displayFinancialStatus": o.financial_status,
         "displayFulfillmentStatus": o.display_fulfillment_status(),
-        "customer": o.customer_name.as_ref().map(|n| json!({ "displayName": n })),
-        "totalPriceSet": money(&o.total()),
-        "shippingAddress": o.shipping_address,
-        "lineItems": {
-            "pageInfo": { "hasNextPage": false },
-            "nodes": o.line_items.iter().map(|l| json!({
-                "id": format!("gid://shopify/LineItem/{}", l.id),
-                "sku": l.sku, "name": l.title, "quantity": l.quantity, "requiresShipping": l.requires_shipping,
-                "originalUnitPriceSet": money(&l.price),
-            })).collect::<Vec<_>>(),
-        },
+        "customer": o.customer_name.as_ref().map(|n| json!({ "__typename": "Customer", "id": format!("gid://shopify/Customer/{}", o.id), "displayName": n })),
+        "totalPriceSet": money_bag(&o.total(), &o.currency),
+        "shippingAddress": address,
+        "lineItems": crate::graphql::connection(
+            o.line_items.iter().map(|l| line_item_node(o, l)).collect(),
+            |n| n["id"].as_str().and_then(|id| id.rsplit('/').next()).map(|id| format!("{id:0>20}")).unwrap_or_default(),
+        ),
+        "fulfillments": o.fulfillments.iter().map(|f| json!({
+            "__typename": "Fulfillment",
+            "id": format!("gid://shopify/Fulfillment/{}", f.id),
+            "trackingInfo": [{ "__typename": "FulfillmentTrackingInfo", "number": f.tracking_number, "company": f.tracking_company, "url": f.tracking_url }],
+        })).collect::<Vec<_>>(),
+        "fulfillmentOrders": crate::graphql::connection(vec![fulfillment_order], |_| "0".into()),
     })
+}
+
+/// The Admin API `Order` node of a sandbox order with every line item, in the documented shape
+/// (what an `orders` query selecting these fields returns), for benches and parser tests.
+pub fn order_node(o: &ShopOrder) -> Value {
+    if let Some(raw) = &o.raw_node {
+        return raw.clone();
+    }
+    let op = crate::graphql::parse(
+        "{ order { id name createdAt updatedAt email displayFinancialStatus displayFulfillmentStatus
+           customer { displayName } totalPriceSet { shopMoney { amount currencyCode } }
+           shippingAddress { name address1 address2 city province zip countryCodeV2 phone }
+           lineItems(first: 250) { pageInfo { hasNextPage } nodes { id sku name quantity requiresShipping
+             originalUnitPriceSet { shopMoney { amount currencyCode } } variant { id legacyResourceId } product { id legacyResourceId } } } } }",
+    )
+    .expect("the node query parses");
+    op.answer(op.root_fields()[0], &full_order(o), &Value::Null, &Cell::new(0.0)).expect("the node query answers")
 }
 
 fn gid_number(v: &Value) -> Option<u64> {
@@ -261,6 +343,26 @@ fn gid_number(v: &Value) -> Option<u64> {
 
 fn error(message: &str) -> Value {
     json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] })
+}
+
+/// The `orders` connection for `query` (its `updated_at` bounds), ordered by `(updatedAt, id)`.
+fn orders_connection(shop: &ShopData, filter: &str) -> Value {
+    let (lower, upper) = updated_bounds(filter);
+    let mut matching: Vec<&ShopOrder> = shop
+        .orders
+        .iter()
+        .filter(|o| lower.is_none_or(|l| o.updated_at >= l) && upper.is_none_or(|u| o.updated_at <= u))
+        .collect();
+    matching.sort_by_key(|o| (o.updated_at, o.id));
+    let nodes: Vec<Value> = matching
+        .iter()
+        .map(|o| {
+            let mut node = full_order(o);
+            node["__sort"] = Value::from(format!("{:020}|{:020}", o.updated_at.timestamp_micros(), o.id));
+            node
+        })
+        .collect();
+    crate::graphql::connection(nodes, |n| n["__sort"].as_str().unwrap_or_default().to_owned())
 }
 
 async fn graphql(
@@ -280,94 +382,88 @@ async fn graphql(
             .into_response();
     }
     let vars = &request.variables;
-    let field = root_field(&request.query).unwrap_or_default().to_owned();
-    let first = vars["first"].as_u64().unwrap_or(10).min(250) as u32;
-    let per_order = 3 + connection_first(&request.query, "lineItems");
-    let requested = match field.as_str() {
-        "orders" => 2 + first * per_order,
-        // order + fulfillments(first: F) + fulfillmentOrders(first: N) { lineItems(first: M) { lineItem } }
-        "order" => {
-            let q = &request.query;
-            1 + 2
-                + connection_first(q, "fulfillments")
-                + 2
-                + connection_first(q, "fulfillmentOrders") * (3 + 2 * connection_first(q, "lineItems"))
-        }
-        "fulfillmentCreate" | "fulfillmentTrackingInfoUpdate" => 10,
-        _ => 1,
-    } as f64;
+    let op = match crate::graphql::parse(&request.query) {
+        Ok(op) => op,
+        Err(e) => return Json(error(&e)).into_response(),
+    };
+    let requested = match op.requested_cost(vars) {
+        Ok(cost) => cost,
+        Err(e) => return Json(error(&e)).into_response(),
+    };
+    let roots = op.root_fields();
     w.shop_runtime.refill();
     // A fault costs nothing: the reply never got to the bucket.
-    let fault = if field == "orders" { w.shop_runtime.faults.next() } else { None };
+    let fault = if roots.iter().any(|f| f.name == "orders") { w.shop_runtime.faults.next() } else { None };
     if matches!(fault, Some(crate::Fault::TooManyRequests { .. } | crate::Fault::ServerError)) {
         return crate::reply_with(fault, String::new(), vec![]);
     }
-    if requested > w.shop_runtime.maximum {
-        return Json(json!({ "errors": [{ "message": format!("Query cost is {requested}, which exceeds the single query max cost limit ({}).", w.shop_runtime.maximum), "extensions": { "code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": w.shop_runtime.maximum } }] })).into_response();
+    let max_cost = w.shop_runtime.max_query_cost;
+    if requested > max_cost {
+        w.shop_runtime.over_cost_replies += 1;
+        return Json(json!({ "errors": [{ "message": format!("Query cost is {requested}, which exceeds the single query max cost limit ({max_cost})."), "extensions": { "code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": max_cost } }] })).into_response();
     }
     if requested > w.shop_runtime.available {
         w.shop_runtime.throttled_replies += 1;
         let cost = json!({ "requestedQueryCost": requested, "actualQueryCost": null, "throttleStatus": w.shop_runtime.status() });
         return Json(json!({ "errors": [{ "message": "Throttled", "extensions": { "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits" } }], "extensions": { "cost": cost } })).into_response();
     }
-    let (mut body, actual) = match field.as_str() {
-        "shop" => (json!({ "data": { "shop": { "name": w.shop.shop_name } } }), 1.0),
-        "orders" => {
-            let (lower, upper) = updated_bounds(vars["query"].as_str().unwrap_or(""));
-            let after: Option<(DateTime<Utc>, u64)> = vars["after"].as_str().and_then(|c| {
-                let (t, id) = c.split_once('|')?;
-                Some((DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc), id.parse().ok()?))
-            });
-            if vars["after"].is_string() && after.is_none() {
-                return Json(error("Invalid cursor for current pagination sort.")).into_response();
+    let spent = Cell::new(0.0);
+    let mut data = serde_json::Map::new();
+    for field in &roots {
+        let key = field.alias.unwrap_or(field.name).to_owned();
+        let id = || crate::graphql::argument(field, "id", vars).as_ref().and_then(gid_number);
+        let value = if op.is_mutation {
+            spent.set(10.0);
+            match field.name {
+                "fulfillmentCreate" => fulfillment_create(&mut w, &vars["fulfillment"]),
+                "fulfillmentTrackingInfoUpdate" => {
+                    tracking_info_update(&mut w, &vars["fulfillmentId"], &vars["trackingInfoInput"])
+                }
+                other => {
+                    return Json(error(&format!("Field '{other}' doesn't exist on type 'Mutation'"))).into_response()
+                }
             }
-            let mut matching: Vec<&ShopOrder> = w
-                .shop
-                .orders
-                .iter()
-                .filter(|o| lower.is_none_or(|l| o.updated_at >= l) && upper.is_none_or(|u| o.updated_at <= u))
-                .filter(|o| after.is_none_or(|a| (o.updated_at, o.id) > a))
-                .collect();
-            matching.sort_by_key(|o| (o.updated_at, o.id));
-            let page: Vec<&ShopOrder> = matching.iter().take(first as usize).copied().collect();
-            let has_next = matching.len() > page.len();
-            let end_cursor = page.last().map(|o| format!("{}|{}", o.updated_at.to_rfc3339(), o.id));
-            let actual = 2.0 + page.iter().map(|o| 3.0 + o.line_items.len() as f64).sum::<f64>();
-            let nodes: Vec<Value> = page.iter().map(|o| order_node(o)).collect();
-            (
-                json!({ "data": { "orders": { "pageInfo": { "hasNextPage": has_next, "endCursor": end_cursor }, "nodes": nodes } } }),
-                actual,
-            )
-        }
-        "order" => {
-            let order = gid_number(&vars["id"]).and_then(|id| w.shop.orders.iter().find(|o| o.id == id));
-            let node = order.map(|o| {
-                let open = o.display_fulfillment_status() != "FULFILLED";
-                json!({
-                    "fulfillments": o.fulfillments.iter().map(|f| json!({
-                        "id": format!("gid://shopify/Fulfillment/{}", f.id),
-                        "trackingInfo": [{ "number": f.tracking_number, "company": f.tracking_company, "url": f.tracking_url }],
-                    })).collect::<Vec<_>>(),
-                    "fulfillmentOrders": { "nodes": [{
-                        "id": format!("gid://shopify/FulfillmentOrder/{}", o.id),
-                        "status": if open { "OPEN" } else { "CLOSED" },
-                        "lineItems": { "nodes": o.shippable().map(|l| json!({
-                            "id": format!("gid://shopify/FulfillmentOrderLineItem/{}", l.id),
-                            "remainingQuantity": l.quantity - o.fulfilled_quantity(l.id),
-                            "lineItem": { "id": format!("gid://shopify/LineItem/{}", l.id) },
-                        })).collect::<Vec<_>>() },
-                    }] },
-                })
-            });
-            (json!({ "data": { "order": node } }), 20.0)
-        }
-        "fulfillmentCreate" => (fulfillment_create(&mut w, &vars["fulfillment"]), 10.0),
-        "fulfillmentTrackingInfoUpdate" => {
-            (tracking_info_update(&mut w, &vars["fulfillmentId"], &vars["trackingInfoInput"]), 10.0)
-        }
-        other => return Json(error(&format!("Field '{other}' doesn't exist on type 'QueryRoot'"))).into_response(),
+        } else {
+            let source = match field.name {
+                "shop" => json!({
+                    "__typename": "Shop", "id": "gid://shopify/Shop/1", "name": w.shop.shop_name,
+                    "myshopifyDomain": "dropdock-demo.myshopify.com", "currencyCode": "USD", "ianaTimezone": "America/New_York",
+                }),
+                "orders" => {
+                    let filter = crate::graphql::argument(field, "query", vars);
+                    orders_connection(&w.shop, filter.as_ref().and_then(Value::as_str).unwrap_or(""))
+                }
+                "order" => {
+                    id().and_then(|id| w.shop.orders.iter().find(|o| o.id == id)).map(full_order).unwrap_or(Value::Null)
+                }
+                "fulfillmentOrder" => id()
+                    .and_then(|id| w.shop.orders.iter().find(|o| o.id == id))
+                    .map(|o| full_order(o)["fulfillmentOrders"]["__connection"][0].clone())
+                    .unwrap_or(Value::Null),
+                other => {
+                    return Json(error(&format!("Field '{other}' doesn't exist on type 'QueryRoot'"))).into_response()
+                }
+            };
+            match op.answer(field, &source, vars, &spent) {
+                Ok(value) => value,
+                Err(e) => {
+                    return Json(json!({ "errors": [{ "message": e, "extensions": { "code": "undefinedField" } }] }))
+                        .into_response()
+                }
+            }
+        };
+        data.insert(key, value);
+    }
+    // A mutation answers with its own `{data: {...}}` body.
+    let mut body = if op.is_mutation {
+        data.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
+    } else {
+        json!({ "data": data })
     };
+    let actual = spent.get().min(requested);
     w.shop_runtime.available -= actual;
+    w.shop_runtime.points_requested += requested;
+    w.shop_runtime.points_spent += actual;
     body["extensions"] = json!({ "cost": { "requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": w.shop_runtime.status() } });
     crate::reply_with(fault, body.to_string(), vec![])
 }
@@ -385,7 +481,11 @@ async fn client_credentials_grant(
         return (StatusCode::BAD_REQUEST, Json(json!({ "error": "unsupported_grant_type" }))).into_response();
     }
     if field("client_id") != w.shop.app_client_id || field("client_secret") != w.shop.app_client_secret {
-        return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_client", "error_description": "Client credentials are invalid" }))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "invalid_client", "error_description": "Client credentials are invalid" })),
+        )
+            .into_response();
     }
     let token = format!("shpat_{:032x}", rand::random::<u128>());
     let lifetime = w.shop_runtime.grant_lifetime;
@@ -438,16 +538,18 @@ fn fulfillment_create(w: &mut crate::World, input: &Value) -> Value {
 /// `fulfillmentTrackingInfoUpdate(fulfillmentId, trackingInfoInput: {number, company, url})`:
 /// replaces the fulfilment's tracking (shopify.dev, Admin GraphQL).
 fn tracking_info_update(w: &mut crate::World, id: &Value, input: &Value) -> Value {
-    let refuse = |field: &str, message: &str| {
-        json!({ "data": { "fulfillmentTrackingInfoUpdate": { "fulfillment": null, "userErrors": [{ "field": [field], "message": message }] } } })
-    };
+    let refuse = |field: &str, message: &str| json!({ "data": { "fulfillmentTrackingInfoUpdate": { "fulfillment": null, "userErrors": [{ "field": [field], "message": message }] } } });
     let Some(fid) = gid_number(id) else { return refuse("fulfillmentId", "Fulfillment does not exist.") };
     let Some(number) = input["number"].as_str().filter(|n| !n.trim().is_empty()) else {
         return refuse("trackingInfoInput", "Tracking number can't be blank.");
     };
-    let Some((o, f)) = w.shop.orders.iter().enumerate().find_map(|(o, order)| {
-        order.fulfillments.iter().position(|f| f.id == fid).map(|f| (o, f))
-    }) else {
+    let Some((o, f)) = w
+        .shop
+        .orders
+        .iter()
+        .enumerate()
+        .find_map(|(o, order)| order.fulfillments.iter().position(|f| f.id == fid).map(|f| (o, f)))
+    else {
         return refuse("fulfillmentId", "Fulfillment does not exist.");
     };
     let order = &mut w.shop.orders[o];
@@ -603,6 +705,66 @@ impl ShopHandle {
         self.with(|w| w.shop_runtime.throttled_replies)
     }
 
+    /// Lowers (or raises) the single-query cost limit, as a shop whose limit differs would.
+    pub fn set_max_query_cost(&self, points: f64) {
+        self.with(|w| w.shop_runtime.max_query_cost = points)
+    }
+
+    /// The requested and the actual points of every query answered so far.
+    pub fn points(&self) -> (f64, f64) {
+        self.with(|w| (w.shop_runtime.points_requested, w.shop_runtime.points_spent))
+    }
+
+    /// Replies served MAX_COST_EXCEEDED so far.
+    pub fn over_cost_replies(&self) -> u64 {
+        self.with(|w| w.shop_runtime.over_cost_replies)
+    }
+
+    /// Adds a paid order `name` with `lines` line items (SKUs `{sku_prefix}-1`…), one of each,
+    /// shipped to the first demo order's address, updated now. Returns its internal id.
+    pub fn add_order_with_lines(&self, name: &str, sku_prefix: &str, lines: usize) -> u64 {
+        self.with(|w| {
+            let id = w.shop.next_id;
+            w.shop.next_id += 1;
+            let now = Utc::now();
+            let address = w
+                .shop
+                .orders
+                .iter()
+                .find(|o| o.raw_node.is_none())
+                .map(|o| o.shipping_address.clone())
+                .unwrap_or(Value::Null);
+            let line_items = (1..=lines)
+                .map(|k| ShopLineItem {
+                    id: id * 1000 + k as u64,
+                    sku: Some(format!("{sku_prefix}-{k}")),
+                    title: format!("Item {k}"),
+                    quantity: 1,
+                    price: "2.00".into(),
+                    requires_shipping: true,
+                    product_id: Some(700_000 + k as u64),
+                    variant_id: Some(800_000 + k as u64),
+                })
+                .collect();
+            w.shop.orders.push(ShopOrder {
+                id,
+                name: name.to_owned(),
+                created_at: now,
+                updated_at: now,
+                email: Some("many.lines@example.com".into()),
+                customer_name: Some("Many Lines".into()),
+                financial_status: "PAID".into(),
+                currency: "USD".into(),
+                shipping_address: address,
+                line_items,
+                shipping_price: "0.00".into(),
+                fulfillments: vec![],
+                raw_node: None,
+            });
+            id
+        })
+    }
+
     /// The Dev Dashboard app's client id and secret.
     pub fn app_credentials(&self) -> (String, String) {
         self.with(|w| (w.shop.app_client_id.clone(), w.shop.app_client_secret.clone()))
@@ -634,13 +796,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_root_field_and_filter() {
-        assert_eq!(root_field("query X($a: Int) {\n  orders(first: $a) { id } }"), Some("orders"));
-        assert_eq!(
-            root_field("mutation M($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { x } }"),
-            Some("fulfillmentCreate")
-        );
-        assert_eq!(connection_first("lineItems(first: 20) {", "lineItems"), 20);
+    fn reads_the_updated_at_filter() {
         let (lower, upper) = updated_bounds("updated_at:>='2026-11-01T00:00:00Z' status:any");
         assert_eq!(lower.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
         assert!(upper.is_none());

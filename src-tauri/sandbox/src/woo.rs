@@ -28,9 +28,9 @@
 use std::collections::HashSet;
 
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::http::Method;
 use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use base64::Engine;
@@ -91,7 +91,10 @@ pub(crate) fn router(world: SharedWorld) -> Router {
         .route("/wp-json/wc/v3/orders/{id}", put(update_order))
         .route("/wp-json/wc/v3/orders/{id}/fulfillments", get(list_fulfillments).post(create_fulfillment))
         .route("/wp-json/wc/v3/orders/{id}/fulfillments/{fid}", put(update_fulfillment))
-        .route("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings", get(list_trackings).post(create_tracking))
+        .route(
+            "/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings",
+            get(list_trackings).post(create_tracking),
+        )
         .route("/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings/{tid}", delete(delete_tracking))
         .route("/wp-json/wc/v3/orders/{id}/notes", get(list_notes).post(create_note))
         .with_state(world)
@@ -103,7 +106,8 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded (RFC 5849 §3.6).
 fn encode(s: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    const SET: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     percent_encoding::utf8_percent_encode(s, SET).to_string()
 }
 
@@ -181,7 +185,9 @@ async fn list_orders(State(world): State<SharedWorld>, request: Signed) -> Respo
         None => None,
         Some(v) => match NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S") {
             Ok(t) => Some(t.and_utc()),
-            Err(_) => return error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid parameter(s): modified_after"),
+            Err(_) => {
+                return error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid parameter(s): modified_after")
+            }
         },
     };
     let mut matching: Vec<&Value> = w
@@ -198,7 +204,11 @@ async fn list_orders(State(world): State<SharedWorld>, request: Signed) -> Respo
     let pages = total.div_ceil(per_page).max(1);
     let body: Vec<Value> = matching.into_iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
     let text = serde_json::to_string(&Value::Array(body)).expect("orders serialise");
-    crate::reply_with(fault, text, vec![("X-WP-Total", HeaderValue::from(total)), ("X-WP-TotalPages", HeaderValue::from(pages))])
+    crate::reply_with(
+        fault,
+        text,
+        vec![("X-WP-Total", HeaderValue::from(total)), ("X-WP-TotalPages", HeaderValue::from(pages))],
+    )
 }
 
 /// Checks a request's OAuth 1.0a signature (Basic auth over plain HTTP is anonymous, as in
@@ -206,7 +216,11 @@ async fn list_orders(State(world): State<SharedWorld>, request: Signed) -> Respo
 fn authorise(w: &mut crate::World, request: &Signed) -> Result<(), Response> {
     if request.headers.contains_key("authorization") {
         // Over plain HTTP WooCommerce ignores Basic auth: the request is anonymous.
-        return Err(error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."));
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "woocommerce_rest_cannot_view",
+            "Sorry, you cannot list resources.",
+        ));
     }
     let host = request.headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     let url = format!("http://{host}{}", request.path);
@@ -245,7 +259,12 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Signed {
         let Query(params) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(|_| error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid query string."))?;
-        Ok(Signed { method: parts.method.clone(), path: parts.uri.path().to_owned(), headers: parts.headers.clone(), params })
+        Ok(Signed {
+            method: parts.method.clone(),
+            path: parts.uri.path().to_owned(),
+            headers: parts.headers.clone(),
+            params,
+        })
     }
 }
 
@@ -300,11 +319,7 @@ fn fulfillments_of(w: &crate::World, id: u64) -> Vec<Value> {
     w.woo.fulfillments.iter().filter(|f| f["entity_id"].as_str() == Some(id.to_string().as_str())).cloned().collect()
 }
 
-async fn list_fulfillments(
-    State(world): State<SharedWorld>,
-    Path(id): Path<u64>,
-    request: Signed,
-) -> Response {
+async fn list_fulfillments(State(world): State<SharedWorld>, Path(id): Path<u64>, request: Signed) -> Response {
     with_order(&world, &request, id, Some(WooTrackingSupport::Fulfillments), |w| {
         Json(Value::Array(fulfillments_of(w, id))).into_response()
     })
@@ -312,12 +327,11 @@ async fn list_fulfillments(
 
 /// Meta data as sent (`[{key, value}]`) gets ids, as WooCommerce gives them.
 fn numbered_meta(meta: &Value) -> Result<Value, Response> {
-    let list = meta.as_array().ok_or_else(|| error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): meta_data"))?;
+    let list = meta.as_array().ok_or_else(|| {
+        error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): meta_data")
+    })?;
     Ok(Value::Array(
-        list.iter()
-            .enumerate()
-            .map(|(i, m)| json!({ "id": i + 1, "key": m["key"], "value": m["value"] }))
-            .collect(),
+        list.iter().enumerate().map(|(i, m)| json!({ "id": i + 1, "key": m["key"], "value": m["value"] })).collect(),
     ))
 }
 
@@ -355,7 +369,12 @@ async fn update_fulfillment(
             Ok(m) => m,
             Err(e) => return e,
         };
-        let Some(f) = w.woo.fulfillments.iter_mut().find(|f| f["id"].as_u64() == Some(fid) && f["entity_id"].as_str() == Some(id.to_string().as_str())) else {
+        let Some(f) = w
+            .woo
+            .fulfillments
+            .iter_mut()
+            .find(|f| f["id"].as_u64() == Some(fid) && f["entity_id"].as_str() == Some(id.to_string().as_str()))
+        else {
             return error(StatusCode::NOT_FOUND, "woocommerce_rest_fulfillment_invalid_id", "Invalid fulfillment ID.");
         };
         f["meta_data"] = meta;
@@ -364,13 +383,10 @@ async fn update_fulfillment(
     })
 }
 
-async fn list_trackings(
-    State(world): State<SharedWorld>,
-    Path(id): Path<u64>,
-    request: Signed,
-) -> Response {
+async fn list_trackings(State(world): State<SharedWorld>, Path(id): Path<u64>, request: Signed) -> Response {
     with_order(&world, &request, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
-        let list: Vec<Value> = w.woo.shipment_trackings.iter().filter(|t| t["order_id"].as_u64() == Some(id)).cloned().collect();
+        let list: Vec<Value> =
+            w.woo.shipment_trackings.iter().filter(|t| t["order_id"].as_u64() == Some(id)).cloned().collect();
         Json(Value::Array(list)).into_response()
     })
 }
@@ -384,12 +400,20 @@ async fn create_tracking(
     with_order(&world, &request, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
         let text = |k: &str| body[k].as_str().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         let Some(number) = text("tracking_number") else {
-            return error(StatusCode::BAD_REQUEST, "rest_missing_callback_param", "Missing parameter(s): tracking_number");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "rest_missing_callback_param",
+                "Missing parameter(s): tracking_number",
+            );
         };
         let provider = text("tracking_provider");
         let custom = text("custom_tracking_provider");
         if provider.is_none() && (custom.is_none() || text("custom_tracking_link").is_none()) {
-            return error(StatusCode::BAD_REQUEST, "woocommerce_shipment_tracking_invalid_provider", "A predefined or custom tracking provider is required.");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "woocommerce_shipment_tracking_invalid_provider",
+                "A predefined or custom tracking provider is required.",
+            );
         }
         let tracking_id = format!("{:032x}", w.woo.shipment_trackings.len() as u128 * 7919 + id as u128);
         let item = json!({
@@ -409,18 +433,19 @@ async fn delete_tracking(
     request: Signed,
 ) -> Response {
     with_order(&world, &request, id, Some(WooTrackingSupport::ShipmentTracking), |w| {
-        let Some(at) = w.woo.shipment_trackings.iter().position(|t| t["order_id"].as_u64() == Some(id) && t["tracking_id"].as_str() == Some(tid.as_str())) else {
+        let Some(at) = w
+            .woo
+            .shipment_trackings
+            .iter()
+            .position(|t| t["order_id"].as_u64() == Some(id) && t["tracking_id"].as_str() == Some(tid.as_str()))
+        else {
             return error(StatusCode::NOT_FOUND, "woocommerce_shipment_tracking_invalid_id", "Invalid tracking ID.");
         };
         Json(w.woo.shipment_trackings.remove(at)).into_response()
     })
 }
 
-async fn list_notes(
-    State(world): State<SharedWorld>,
-    Path(id): Path<u64>,
-    request: Signed,
-) -> Response {
+async fn list_notes(State(world): State<SharedWorld>, Path(id): Path<u64>, request: Signed) -> Response {
     with_order(&world, &request, id, None, |w| {
         let list: Vec<Value> = w.woo.notes.iter().filter(|n| n["order_id"].as_u64() == Some(id)).cloned().collect();
         Json(Value::Array(list)).into_response()

@@ -21,7 +21,11 @@ pub async fn wallet(state: State<'_, AppState>, refresh: bool) -> CommandResult<
 
 /// The ledger, newest first: every supplier, or one.
 #[tauri::command]
-pub fn wallet_ledger(state: State<'_, AppState>, supplier_id: Option<i64>, limit: u32) -> CommandResult<Vec<LedgerEntry>> {
+pub fn wallet_ledger(
+    state: State<'_, AppState>,
+    supplier_id: Option<i64>,
+    limit: u32,
+) -> CommandResult<Vec<LedgerEntry>> {
     state.dd.wallet_ledger(supplier_id, limit.clamp(1, 5000)).map_err(to_body)
 }
 
@@ -46,7 +50,12 @@ pub fn record_wallet_entry(
 /// Recharge: on the sandbox the supplier's recharge call (and a ledger entry), answering `None`;
 /// for a real CJ account the wallet page to open in the browser.
 #[tauri::command]
-pub async fn recharge_wallet(app: AppHandle, state: State<'_, AppState>, supplier_id: i64, amount_minor: i64) -> CommandResult<Option<String>> {
+pub async fn recharge_wallet(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    supplier_id: i64,
+    amount_minor: i64,
+) -> CommandResult<Option<String>> {
     let page = state.dd.recharge_wallet(supplier_id, amount_minor).await.map_err(to_body)?;
     let _ = app.emit(crate::state::AUTO_CHANGED, ());
     Ok(page)

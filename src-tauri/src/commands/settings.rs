@@ -57,7 +57,10 @@ pub fn notification_settings(state: State<'_, AppState>) -> CommandResult<Notifi
 }
 
 #[tauri::command]
-pub fn save_notification_settings(state: State<'_, AppState>, settings: NotificationSettings) -> CommandResult<NotificationSettings> {
+pub fn save_notification_settings(
+    state: State<'_, AppState>,
+    settings: NotificationSettings,
+) -> CommandResult<NotificationSettings> {
     dropdock_core::notifications::save_settings(&state.dd.db, settings).map_err(to_body)?;
     dropdock_core::notifications::settings(&state.dd.db).map_err(to_body)
 }
@@ -77,7 +80,10 @@ pub fn save_carrier_mapping(state: State<'_, AppState>, row: CarrierMapping) -> 
 
 /// Removes the merchant's row (a built-in row for the carrier applies again).
 #[tauri::command]
-pub fn remove_carrier_mapping(state: State<'_, AppState>, supplier_carrier: String) -> CommandResult<Vec<CarrierMapping>> {
+pub fn remove_carrier_mapping(
+    state: State<'_, AppState>,
+    supplier_carrier: String,
+) -> CommandResult<Vec<CarrierMapping>> {
     state.dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier)).map_err(to_body)?;
     state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
 }

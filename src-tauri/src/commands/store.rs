@@ -3,10 +3,10 @@
 
 use dropdock_core::csv_import::CsvImport;
 use dropdock_core::demo::{DemoEtsyShop, DemoWooStore};
-use tauri_plugin_opener::OpenerExt;
 use dropdock_core::integrations::BackgroundSync;
 use dropdock_core::views::StoreView;
 use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_opener::OpenerExt;
 
 use super::{to_body, CommandResult};
 use crate::state::{AppState, ORDERS_CHANGED, STATUS_CHANGED};
@@ -33,7 +33,8 @@ pub async fn connect_woocommerce(
     consumer_key: String,
     consumer_secret: String,
 ) -> CommandResult<StoreView> {
-    let is_demo = state.demo_woo().is_some_and(|d| d.base_url.trim_end_matches('/') == base_url.trim().trim_end_matches('/'));
+    let is_demo =
+        state.demo_woo().is_some_and(|d| d.base_url.trim_end_matches('/') == base_url.trim().trim_end_matches('/'));
     let store = state
         .dd
         .connect_woocommerce_account(&name, &base_url, &consumer_key, &consumer_secret, is_demo)
@@ -73,16 +74,48 @@ pub async fn connect_shopify_app(
     Ok(store)
 }
 
-/// Import orders (CSV) → Preview: what importing the file would do; nothing is stored.
-#[tauri::command]
-pub fn preview_csv_import(state: State<'_, AppState>, store_name: String, text: String) -> CommandResult<CsvImport> {
-    state.dd.preview_csv_import(&store_name, &text).map_err(to_body)
+/// The file's bytes from the web view's base64 (a file is sent whole, as the picker read it;
+/// its encoding is worked out by the core), decoded and read on a blocking thread.
+async fn csv_file<T: Send + 'static>(
+    state: &AppState,
+    data: String,
+    work: impl FnOnce(&dropdock_core::app::Dropdock, &[u8]) -> dropdock_core::error::Result<T> + Send + 'static,
+) -> CommandResult<T> {
+    use base64::Engine;
+    let dd = state.dd.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if data.len() > dropdock_core::csv_import::MAX_CSV_BYTES / 3 * 4 + 4 {
+            return Err(to_body(dropdock_core::csv_import::too_large()));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_bytes()).map_err(|_| {
+            to_body(dropdock_core::CoreError::InvalidInput("the file did not arrive whole: choose it again".into()))
+        })?;
+        work(&dd, &bytes).map_err(to_body)
+    })
+    .await
+    .map_err(|e| to_body(dropdock_core::CoreError::InvalidInput(format!("the file could not be read: {e}"))))?
 }
 
-/// Import orders (CSV) → Import.
+/// Import orders (CSV) → Preview: what importing the file would do; nothing is stored. `data`
+/// is the file, base64.
 #[tauri::command]
-pub fn import_csv(app: AppHandle, state: State<'_, AppState>, store_name: String, text: String) -> CommandResult<CsvImport> {
-    let result = state.dd.import_csv(&store_name, &text).map_err(to_body);
+pub async fn preview_csv_import(
+    state: State<'_, AppState>,
+    store_name: String,
+    data: String,
+) -> CommandResult<CsvImport> {
+    csv_file(&state, data, move |dd, bytes| dd.preview_csv_import(&store_name, bytes)).await
+}
+
+/// Import orders (CSV) → Import. `data` is the file, base64.
+#[tauri::command]
+pub async fn import_csv(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    store_name: String,
+    data: String,
+) -> CommandResult<CsvImport> {
+    let result = csv_file(&state, data, move |dd, bytes| dd.import_csv(&store_name, bytes)).await;
     let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(STATUS_CHANGED, ());
     result
@@ -110,7 +143,8 @@ pub async fn connect_etsy(
     let mut pending =
         state.dd.begin_etsy_connect(&name, &api_url, &keystring, &shared_secret, port).await.map_err(to_body)?;
     pending.is_sandbox = is_demo;
-    let browser_error = |message: String| dropdock_core::error::ErrorBody { code: dropdock_core::ErrorCode::InvalidInput, message };
+    let browser_error =
+        |message: String| dropdock_core::error::ErrorBody { code: dropdock_core::ErrorCode::InvalidInput, message };
     if is_demo {
         // The demo shop's "Allow access" page approves at once: follow it here, no browser needed.
         let url = pending.authorize_url.clone();
@@ -124,11 +158,7 @@ pub async fn connect_etsy(
             .open_url(pending.authorize_url.clone(), None::<&str>)
             .map_err(|e| browser_error(format!("could not open the browser: {e}")))?;
     }
-    let store = state
-        .dd
-        .finish_etsy_connect(pending, std::time::Duration::from_secs(300))
-        .await
-        .map_err(to_body)?;
+    let store = state.dd.finish_etsy_connect(pending, std::time::Duration::from_secs(300)).await.map_err(to_body)?;
     let _ = app.emit(STATUS_CHANGED, ());
     Ok(store)
 }

@@ -7,6 +7,10 @@ import type { CsvRowError } from "./CsvRowError";
  */
 export type CsvImport = { store_name: string, format: CsvFormat, 
 /**
+ * The encoding the file was read in: `UTF-8`, `UTF-16LE`, `UTF-16BE` or `windows-1252`.
+ */
+encoding: string, 
+/**
  * Orders readable in the file.
  */
 orders: number, 

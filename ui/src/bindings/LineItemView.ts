@@ -3,4 +3,9 @@
 /**
  * A line item with the supplier its SKU maps to.
  */
-export type LineItemView = { sku: string | null, title: string, quantity: number, unit_price_minor: number, requires_shipping: boolean, supplier_name: string | null, };
+export type LineItemView = { sku: string | null, title: string, quantity: number, unit_price_minor: number, requires_shipping: boolean, supplier_name: string | null, 
+/**
+ * The store's product and variant ids of the line (Shopify `legacyResourceId`s,
+ * WooCommerce `product_id`/`variation_id`, Etsy `listing_id`/`product_id`), when it has them.
+ */
+store_product_id: string | null, store_variant_id: string | null, };

@@ -31,4 +31,12 @@ disconnected: boolean,
 /**
  * Something the merchant should know, e.g. a Shopify store not cleanly synced for 50 days.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The shop's own name as the platform gives it (Shopify `shop.name`), when read.
+ */
+shop_name: string | null, 
+/**
+ * The shop's currency (ISO 4217, Shopify `shop.currencyCode`), when read.
+ */
+shop_currency: string | null, };

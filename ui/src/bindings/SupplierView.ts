@@ -16,4 +16,9 @@ ledger_total_minor: number, charged_sub_orders: number,
 /**
  * The API rate limit Dropdock keeps to with this account, requests per second.
  */
-requests_per_second: number, };
+requests_per_second: number, 
+/**
+ * Whether the platform documents an API to charge a card on file (CJdropshipping does
+ * not: it takes cards on its own payment page). The Credit Card tab says so when none does.
+ */
+accepts_cards: boolean, };

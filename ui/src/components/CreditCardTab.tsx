@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { Alert, Badge, Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertTriangle, IconCreditCard, IconLock } from "@tabler/icons-react";
+import { IconAlertTriangle, IconCreditCard, IconInfoCircle, IconLock, IconWallet } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import cardValidator from "card-validator";
 import { api, autoInput } from "../api";
 import type { AutoSettings } from "../bindings/AutoSettings";
@@ -36,12 +37,18 @@ function grouped(digits: string, gaps: number[]): string {
  * Confirm. The number and CVC are sent once, to the core, which has each supplier tokenize the
  * card; they are cleared from the form on success and never come back: the tab then shows the
  * brand, last 4 digits and expiry only.
+ *
+ * A supplier platform that documents no card API (CJdropshipping takes cards only on its own
+ * payment page) cannot be given a card: when no connected supplier takes one, the tab says so
+ * and points to My Wallet instead of offering a form that could not work.
  */
 export function CreditCardTab({ settings }: { settings: AutoSettings }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const cards = useQuery({ queryKey: ["auto", "cards"], queryFn: api.savedCards });
   const codes = useQuery({ queryKey: ["country-codes"], queryFn: api.countryCodes, staleTime: Infinity });
+  const suppliers = useQuery({ queryKey: ["wallet", false], queryFn: () => api.wallet(false) });
+  const navigate = useNavigate();
   const [digits, setDigits] = useState("");
   const [name, setName] = useState("");
   const [expiry, setExpiry] = useState("");
@@ -120,6 +127,21 @@ export function CreditCardTab({ settings }: { settings: AutoSettings }) {
 
   const onFile = cards.data?.[0];
   const inUse = settings.payment_method === "card";
+  const noneTakesCards = suppliers.data !== undefined && suppliers.data.length > 0 && suppliers.data.every((s) => !s.accepts_cards);
+  if (noneTakesCards && !onFile) {
+    return (
+      <Alert color="blue" icon={<IconInfoCircle />} title={t("card.unsupportedTitle")} data-testid="card-unsupported">
+        <Stack gap="sm">
+          <Text size="sm">{t("card.unsupported")}</Text>
+          <Group>
+            <Button size="xs" variant="light" leftSection={<IconWallet size={14} />} onClick={() => navigate("/finance/wallet")} data-testid="card-unsupported-wallet">
+              {t("card.openWallet")}
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    );
+  }
   return (
     <Stack gap="sm">
       {onFile && (

@@ -24,6 +24,22 @@ function Figure({ label, value, testId }: { label: string; value: number; testId
  * Dropdock's template), a preview of what would be added, updated and left out (each unreadable
  * row with its line and reason), then Import. Nothing is stored before Import.
  */
+/**
+ * The file's bytes as base64 (the browser's own encoder, through a data URL): the core works out
+ * the file's encoding (UTF-8, UTF-16, Windows-1252), so the file is sent as it is on disk.
+ */
+function base64Of(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onerror = () => reject(reader.error);
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(",") + 1));
+    };
+    reader.readAsDataURL(file);
+  });
+}
+
 export function ImportCsvModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -41,7 +57,11 @@ export function ImportCsvModal({ opened, onClose }: { opened: boolean; onClose: 
       setFileError(t("csv.tooLarge"));
       return;
     }
-    setText(await f.text());
+    try {
+      setText(await base64Of(f));
+    } catch {
+      setFileError(t("csv.failed"));
+    }
   };
   const preview = useMutation({ mutationFn: () => api.previewCsvImport(store, text ?? "") });
   const run = useMutation({
@@ -84,6 +104,7 @@ export function ImportCsvModal({ opened, onClose }: { opened: boolean; onClose: 
             <Group gap="xs">
               <Badge variant="light">{shown.format === "shopify_export" ? t("csv.shopifyExport") : t("csv.template")}</Badge>
               <Text size="sm" c="dimmed">{t("csv.readable", { count: shown.orders })}</Text>
+              <Text size="xs" c="dimmed" data-testid="csv-encoding">{t("csv.encoding", { encoding: shown.encoding })}</Text>
             </Group>
             <SimpleGrid cols={4}>
               <Figure label={t("csv.additions")} value={shown.additions} testId="csv-additions" />

@@ -148,7 +148,8 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
           const blocksShip = d.hold_reason != null && d.order.hold_kind !== "waiting_for_funds" && d.order.hold_kind !== "cost_above_guard";
           const canCancel = d.order.queued || d.sub_orders.some((s) => CANCELLABLE.includes(s.state));
           return (
-            <Stack gap="md" data-testid="order-detail">
+            // Long words (a name without spaces) wrap instead of pushing Qty and Price out.
+            <Stack gap="md" data-testid="order-detail" style={{ overflowWrap: "anywhere" }}>
               <Group justify="space-between">
                 <Stack gap={0}>
                   <Title order={3}>{d.order.name}</Title>

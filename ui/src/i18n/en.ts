@@ -269,6 +269,9 @@ export const en = {
     days: "days",
   },
   card: {
+    unsupportedTitle: "Your suppliers take cards on their own sites",
+    unsupported: "CJdropshipping takes cards only on its own payment page, not through an API Dropdock could use. Dropdock pays your CJ orders from My Wallet: recharge it on CJ's site (by card if you like), and Auto Fulfillment sends orders while it covers them.",
+    openWallet: "Open My Wallet",
     hint: "Your card is checked here, then each supplier's payment service stores it. Dropdock keeps only the brand, the last 4 digits and the expiry.",
     number: "Card number",
     name: "Name on card",
@@ -298,6 +301,7 @@ export const en = {
     remove: "Remove",
   },
   csv: {
+    encoding: "read as {{encoding}}",
     title: "Import orders (CSV)",
     hint: "For stores Dropdock cannot connect to: Shopify's order export (Orders → Export → CSV), or Dropdock's template (dropdock-cli import template). You see what the file holds before anything is stored; importing the same file again changes nothing.",
     store: "Store the orders come from",
@@ -323,6 +327,7 @@ export const en = {
     importedHint: "Imported from CSV files: import again to update",
   },
   integrations: {
+    shop: "Shop: {{name}} · {{currency}}",
     title: "Integrations",
     description: "Your stores and supplier accounts. Credentials are kept in your system's keychain.",
     stores: "Stores",

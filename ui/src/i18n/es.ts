@@ -271,6 +271,9 @@ export const es: Messages = {
     days: "días",
   },
   card: {
+    unsupportedTitle: "Tus proveedores aceptan tarjetas solo en su propio sitio",
+    unsupported: "CJdropshipping acepta tarjetas solo en su propia página de pago, no mediante una API que Dropdock pueda usar. Dropdock paga tus pedidos de CJ desde Mi billetera: recárgala en el sitio de CJ (con tarjeta, si quieres) y el cumplimiento automático enviará pedidos mientras alcance.",
+    openWallet: "Abrir Mi billetera",
     hint: "La tarjeta se comprueba aquí y luego la guarda el servicio de pago de cada proveedor. Dropdock solo conserva la marca, los 4 últimos dígitos y la caducidad.",
     number: "Número de tarjeta",
     name: "Nombre en la tarjeta",
@@ -300,6 +303,7 @@ export const es: Messages = {
     remove: "Eliminar",
   },
   csv: {
+    encoding: "leído como {{encoding}}",
     title: "Importar pedidos (CSV)",
     hint: "Para tiendas a las que Dropdock no puede conectarse: la exportación de pedidos de Shopify (Pedidos → Exportar → CSV) o la plantilla de Dropdock (dropdock-cli import template). Verá lo que contiene el archivo antes de guardar nada; importar el mismo archivo otra vez no cambia nada.",
     store: "Tienda de la que vienen los pedidos",
@@ -325,6 +329,7 @@ export const es: Messages = {
     importedHint: "Importada desde archivos CSV: importe de nuevo para actualizar",
   },
   integrations: {
+    shop: "Tienda: {{name}} · {{currency}}",
     title: "Integraciones",
     description: "Tus tiendas y cuentas de proveedores. Las credenciales se guardan en el llavero del sistema.",
     stores: "Tiendas",

@@ -271,6 +271,9 @@ export const zh: Messages = {
     days: "天",
   },
   card: {
+    unsupportedTitle: "您的供应商只在其网站上接受银行卡",
+    unsupported: "CJdropshipping 只在其自己的支付页面接受银行卡，没有 Dropdock 可以使用的 API。Dropdock 用\"我的钱包\"支付您的 CJ 订单：请在 CJ 网站上充值（可以用银行卡），余额足够时自动履约会发送订单。",
+    openWallet: "打开我的钱包",
     hint: "您的卡会先在此校验，然后由各供应商的支付服务保存。Dropdock 只保留卡组织、后 4 位和有效期。",
     number: "卡号",
     name: "持卡人姓名",
@@ -300,6 +303,7 @@ export const zh: Messages = {
     remove: "移除",
   },
   csv: {
+    encoding: "按 {{encoding}} 读取",
     title: "导入订单 (CSV)",
     hint: "适用于 Dropdock 无法直接连接的店铺：Shopify 的订单导出（订单 → 导出 → CSV）或 Dropdock 模板（dropdock-cli import template）。保存前会先显示文件内容；重复导入同一文件不会改变任何内容。",
     store: "订单来源店铺",
@@ -325,6 +329,7 @@ export const zh: Messages = {
     importedHint: "从 CSV 文件导入：再次导入即可更新",
   },
   integrations: {
+    shop: "店铺：{{name}} · {{currency}}",
     title: "集成",
     description: "您的店铺和供应商账户。凭据保存在系统钥匙串中。",
     stores: "店铺",

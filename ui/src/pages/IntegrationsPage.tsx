@@ -72,7 +72,12 @@ function StoreRow({ store, onEdit }: { store: StoreView; onEdit: () => void }) {
           {store.paused && !store.disconnected && store.platform !== "csv" && <Badge size="sm" color="gray" variant="light">{t("integrations.paused")}</Badge>}
           {store.disconnected && <Badge size="sm" color="red" variant="light">{t("integrations.disconnected")}</Badge>}
         </Group>
-        {store.platform !== "csv" && <Text size="xs" c="dimmed">{store.base_url}</Text>}
+        {store.shop_name && (
+          <Text size="xs" truncate maw={360} data-testid="store-shop" title={store.shop_name}>
+            {t("integrations.shop", { name: store.shop_name, currency: store.shop_currency ?? "—" })}
+          </Text>
+        )}
+        {store.platform !== "csv" && <Text size="xs" c="dimmed" truncate maw={360}>{store.base_url}</Text>}
         {tested && (
           <Text size="xs" c={tested.ok ? "green.7" : "red"} data-testid="store-test-result" data-ok={tested.ok}>
             {tested.message}

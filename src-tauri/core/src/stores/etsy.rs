@@ -43,7 +43,10 @@ pub struct EtsyCredentials {
 
 impl std::fmt::Debug for EtsyCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EtsyCredentials").field("shop_id", &self.shop_id).field("expires_at", &self.expires_at).finish_non_exhaustive()
+        f.debug_struct("EtsyCredentials")
+            .field("shop_id", &self.shop_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
     }
 }
 
@@ -108,7 +111,10 @@ impl EtsyClient {
         }
         let (_, token_url) = endpoints(&self.api);
         let client = oauth2::basic::BasicClient::new(ClientId::new(creds.keystring.clone()))
-            .set_token_uri(TokenUrl::new(token_url).map_err(|e| ConnectorError::Malformed { service: SERVICE.into(), detail: e.to_string() })?)
+            .set_token_uri(
+                TokenUrl::new(token_url)
+                    .map_err(|e| ConnectorError::Malformed { service: SERVICE.into(), detail: e.to_string() })?,
+            )
             .set_auth_type(AuthType::RequestBody);
         let refreshed = client
             .exchange_refresh_token(&RefreshToken::new(creds.refresh_token.clone()))
@@ -120,7 +126,8 @@ impl EtsyClient {
             creds.refresh_token = next.secret().clone();
         }
         creds.expires_at = Utc::now()
-            + chrono::Duration::from_std(refreshed.expires_in().unwrap_or(Duration::from_secs(3600))).unwrap_or_default();
+            + chrono::Duration::from_std(refreshed.expires_in().unwrap_or(Duration::from_secs(3600)))
+                .unwrap_or_default();
         (self.persist)(&creds);
         tracing::info!("Etsy access token renewed (the refresh token rotated)");
         Ok((creds.access_token.clone(), api_key))
@@ -141,11 +148,27 @@ impl EtsyClient {
         query: &[(&str, String)],
         form: Option<&[(&str, String)]>,
     ) -> Result<Value, ConnectorError> {
+        let text = self.request_text(method, path, query, form).await?;
+        serde_json::from_str(&text)
+            .map_err(|_| ConnectorError::Malformed { service: SERVICE.into(), detail: "body is not JSON".into() })
+    }
+
+    /// [`Self::request`] up to a successful reply's body, as text (a receipts page is split into
+    /// its receipts before any is parsed, see [`super::page`]).
+    async fn request_text(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        form: Option<&[(&str, String)]>,
+    ) -> Result<String, ConnectorError> {
         let mut renewed = false;
         loop {
-            let wait = self.remaining_this_second.lock().expect("rate lock").and_then(|(left, at)| {
-                (left <= 0).then(|| Duration::from_secs(1).saturating_sub(at.elapsed()))
-            });
+            let wait = self
+                .remaining_this_second
+                .lock()
+                .expect("rate lock")
+                .and_then(|(left, at)| (left <= 0).then(|| Duration::from_secs(1).saturating_sub(at.elapsed())));
             if let Some(wait) = wait.filter(|w| !w.is_zero()) {
                 tokio::time::sleep(wait).await;
             }
@@ -161,7 +184,9 @@ impl EtsyClient {
             }
             let response = request.send().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
             let status = response.status();
-            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+            let header = |name: &str| {
+                response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok())
+            };
             if let Some(left) = header("x-remaining-this-second") {
                 *self.remaining_this_second.lock().expect("rate lock") = Some((left, std::time::Instant::now()));
             }
@@ -181,18 +206,18 @@ impl EtsyClient {
                 return Err(ConnectorError::Busy { service: SERVICE.into(), status: status.as_u16(), retry_after });
             }
             let text = response.text().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
-            let body: Value = serde_json::from_str(&text).map_err(|_| ConnectorError::Malformed {
-                service: SERVICE.into(),
-                detail: format!("HTTP {status}, body is not JSON"),
-            })?;
             if !status.is_success() {
+                let body: Value = serde_json::from_str(&text).map_err(|_| ConnectorError::Malformed {
+                    service: SERVICE.into(),
+                    detail: format!("HTTP {status}, body is not JSON"),
+                })?;
                 return Err(ConnectorError::Remote {
                     service: SERVICE.into(),
                     code: Some(status.as_u16() as i64),
                     message: body["error"].as_str().map(clean_text).unwrap_or_else(|| "no message".into()),
                 });
             }
-            return Ok(body);
+            return Ok(text);
         }
     }
 
@@ -219,8 +244,9 @@ impl StoreConnector for EtsyClient {
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError> {
         let offset: u32 = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
         let shop = self.shop_id().await;
-        let body = self
-            .get(
+        let text = self
+            .request_text(
+                reqwest::Method::GET,
                 &format!("shops/{shop}/receipts"),
                 &[
                     ("min_last_modified", window.updated_since.timestamp().to_string()),
@@ -229,18 +255,39 @@ impl StoreConnector for EtsyClient {
                     ("sort_on", "updated".into()),
                     ("sort_order", "asc".into()),
                 ],
+                None,
             )
             .await?;
-        let results = body["results"].as_array().ok_or_else(|| ConnectorError::Malformed {
+        // `{count, results}`: the receipts kept raw, each read on its own (see `super::page`).
+        #[derive(serde::Deserialize)]
+        struct Receipts {
+            #[serde(default)]
+            count: Option<u64>,
+            results: Vec<Box<serde_json::value::RawValue>>,
+        }
+        let page: Receipts = serde_json::from_str(&text).map_err(|e| ConnectorError::Malformed {
             service: SERVICE.into(),
-            detail: "receipts reply has no results".into(),
+            detail: format!("the receipts reply cannot be read ({e})"),
         })?;
-        let count = body["count"].as_u64().unwrap_or(0);
-        let next = offset as u64 + results.len() as u64;
-        Ok(OrdersPage {
-            orders: results.iter().map(parse_receipt).collect(),
-            next_cursor: (!results.is_empty() && next < count).then(|| next.to_string()),
-        })
+        let orders: Vec<_> = page
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| match super::page::pick(raw, &RECEIPT_FIELDS) {
+                Ok(node) => parse_receipt(&node),
+                Err(reason) => Err(RejectedOrder {
+                    reference: super::page::pick(raw, &super::page::Fields { keys: &["receipt_id"], lists: &[] })
+                        .ok()
+                        .and_then(|v| v["receipt_id"].as_u64())
+                        .map(|id| format!("#{id}"))
+                        .unwrap_or_else(|| format!("(receipt {} at offset {offset})", i + 1)),
+                    reason: format!("the receipt cannot be read: {reason}"),
+                }),
+            })
+            .collect();
+        let next = offset as u64 + orders.len() as u64;
+        let count = page.count.unwrap_or(0);
+        Ok(OrdersPage { orders, next_cursor: (next > offset as u64 && next < count).then(|| next.to_string()) })
     }
 
     async fn verify(&self) -> Result<(), ConnectorError> {
@@ -263,9 +310,12 @@ impl StoreConnector for EtsyClient {
         let path = format!("shops/{shop}/receipts/{order_remote_id}");
         let find = |receipt: &Value| {
             receipt["shipments"].as_array().and_then(|list| {
-                list.iter()
-                    .find(|s| s["tracking_code"].as_str() == Some(tracking.number.as_str()))
-                    .map(|s| s["receipt_shipping_id"].as_u64().map(|id| id.to_string()).unwrap_or_else(|| tracking.number.clone()))
+                list.iter().find(|s| s["tracking_code"].as_str() == Some(tracking.number.as_str())).map(|s| {
+                    s["receipt_shipping_id"]
+                        .as_u64()
+                        .map(|id| id.to_string())
+                        .unwrap_or_else(|| tracking.number.clone())
+                })
             })
         };
         if let Some(existing) = find(&self.get(&path, &[]).await?) {
@@ -284,6 +334,35 @@ impl StoreConnector for EtsyClient {
     }
 }
 
+/// The receipt fields [`parse_receipt`] reads; the rest of a receipt is skipped unread.
+const RECEIPT_FIELDS: super::page::Fields = super::page::Fields {
+    keys: &[
+        "receipt_id",
+        "created_timestamp",
+        "updated_timestamp",
+        "status",
+        "is_paid",
+        "is_shipped",
+        "buyer_email",
+        "name",
+        "first_line",
+        "second_line",
+        "city",
+        "state",
+        "zip",
+        "country_iso",
+        "grandtotal",
+        "shipments",
+    ],
+    lists: &[(
+        "transactions",
+        super::page::Fields {
+            keys: &["transaction_id", "quantity", "price", "sku", "title", "is_digital", "listing_id", "product_id"],
+            lists: &[],
+        },
+    )],
+};
+
 /// Etsy's `Money`: an integer `amount` over a `divisor`, in minor units of its currency, exactly
 /// (a divisor that is not a power of ten, or amounts that do not land on whole minor units, are
 /// refused rather than rounded).
@@ -292,15 +371,16 @@ fn money(v: &Value, field: &str) -> Result<(i64, String), String> {
     let divisor = v["divisor"].as_i64().filter(|d| *d > 0).ok_or_else(|| format!("{field} has no divisor"))?;
     let currency = v["currency_code"]
         .as_str()
-        .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
-        .ok_or_else(|| format!("{field} has no currency code"))?;
-    let digits = crate::money::minor_digits(currency) as u32;
+        .filter(|c| crate::money::is_known_currency(c))
+        .ok_or_else(|| format!("{field} has no ISO 4217 currency code"))?;
+    let digits = crate::money::minor_digits(currency);
     let scale = 10i64.pow(digits);
     let minor = (amount as i128 * scale as i128) / divisor as i128;
     if (amount as i128 * scale as i128) % divisor as i128 != 0 {
         return Err(format!("{field} {amount}/{divisor} is not a whole number of minor units"));
     }
-    Ok((minor as i64, currency.to_owned()))
+    let minor = i64::try_from(minor).map_err(|_| format!("{field} {amount}/{divisor} is out of range"))?;
+    Ok((crate::money::bounded(minor, field)?, currency.to_owned()))
 }
 
 fn timestamp(v: &Value, field: &str) -> Result<DateTime<Utc>, String> {
@@ -322,7 +402,10 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
         None => return Err(reject("shipping address cannot be read: first_line is missing".into())),
         Some(first_line) => {
             if !is_known_country(country) {
-                return Err(reject(format!("shipping address has an unknown country code '{}'", crate::money::clip(country))));
+                return Err(reject(format!(
+                    "shipping address has an unknown country code '{}'",
+                    crate::money::clip(country)
+                )));
             }
             Some(Address {
                 name: opt_text(&node["name"]),
@@ -337,10 +420,12 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
         }
     };
     let mut line_items = Vec::new();
-    for (i, t) in node["transactions"].as_array().ok_or_else(|| reject("transactions are missing".into()))?.iter().enumerate() {
+    for (i, t) in
+        node["transactions"].as_array().ok_or_else(|| reject("transactions are missing".into()))?.iter().enumerate()
+    {
         let field = format!("transaction {}", i + 1);
         let transaction_id = t["transaction_id"].as_u64().ok_or_else(|| reject(format!("{field} has no id")))?;
-        let quantity = t["quantity"].as_i64().filter(|q| *q > 0).ok_or_else(|| reject(format!("{field} has no positive quantity")))?;
+        let quantity = crate::model::check_quantity(&t["quantity"], &field).map_err(&reject)?;
         let (unit_price_minor, line_currency) = money(&t["price"], &format!("{field} price")).map_err(&reject)?;
         if line_currency != currency {
             return Err(reject(format!("{field} is priced in {line_currency}, the receipt in {currency}")));
@@ -353,6 +438,8 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
             unit_price_minor,
             requires_shipping: !t["is_digital"].as_bool().unwrap_or(false),
             product_ref: t["product_id"].as_u64().map(|p| format!("etsy:product:{p}")),
+            store_product_id: t["listing_id"].as_u64().map(|l| l.to_string()),
+            store_variant_id: t["product_id"].as_u64().map(|p| p.to_string()),
         });
     }
     let paid = node["is_paid"].as_bool().unwrap_or(false);
@@ -371,7 +458,11 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
         created_at,
         updated_at,
         financial_status,
-        fulfillment_status: if node["is_shipped"].as_bool().unwrap_or(false) { "FULFILLED".into() } else { "UNFULFILLED".into() },
+        fulfillment_status: if node["is_shipped"].as_bool().unwrap_or(false) {
+            "FULFILLED".into()
+        } else {
+            "UNFULFILLED".into()
+        },
         email: opt_text(&node["buyer_email"]),
         customer_name: opt_text(&node["name"]),
         total_minor,
@@ -391,7 +482,7 @@ mod tests {
         json!({
             "receipt_id": 1_234_567_890u64, "receipt_type": 0, "seller_user_id": 12345, "buyer_user_id": 67890,
             "buyer_email": "buyer@example.com", "name": "Ann Lee", "first_line": "1 High Street", "second_line": "Flat 2",
-            "city": "Leeds", "state": "West Yorkshire", "zip": "LS1 4DY", "status": "Paid", "country_iso": "GB",
+            "city": "Leeds", "state": "West Yorkshire", "zip": "LS1 4DY", "status": "paid", "country_iso": "GB",
             "is_paid": true, "is_shipped": false, "created_timestamp": 1_795_000_000, "updated_timestamp": 1_795_000_600,
             "grandtotal": { "amount": 3498, "divisor": 100, "currency_code": "GBP" },
             "transactions": [
@@ -407,10 +498,16 @@ mod tests {
     fn a_receipt_is_stored_field_for_field() {
         let order = parse_receipt(&receipt()).unwrap();
         assert_eq!((order.remote_id.as_str(), order.name.as_str()), ("1234567890", "#1234567890"));
-        assert_eq!((order.total_minor, order.currency.as_str(), order.financial_status.as_str()), (3498, "GBP", "PAID"));
+        assert_eq!(
+            (order.total_minor, order.currency.as_str(), order.financial_status.as_str()),
+            (3498, "GBP", "PAID")
+        );
         assert_eq!(order.updated_at.timestamp(), 1_795_000_600);
         let a = order.shipping_address.unwrap();
-        assert_eq!((a.address1.as_str(), a.address2.as_deref(), a.country_code.as_str()), ("1 High Street", Some("Flat 2"), "GB"));
+        assert_eq!(
+            (a.address1.as_str(), a.address2.as_deref(), a.country_code.as_str()),
+            ("1 High Street", Some("Flat 2"), "GB")
+        );
         assert_eq!(order.line_items[0].unit_price_minor, 1499);
         assert_eq!(order.line_items[0].product_ref.as_deref(), Some("etsy:product:555"));
         assert!(!order.line_items[1].requires_shipping, "digital downloads need no shipping");
@@ -425,7 +522,7 @@ mod tests {
         assert!(money(&json!({ "amount": 19995, "divisor": 1000, "currency_code": "USD" }), "x").is_err());
         let mut unpaid = receipt();
         unpaid["is_paid"] = json!(false);
-        unpaid["status"] = json!("Payment Processing");
+        unpaid["status"] = json!("payment processing");
         assert_eq!(parse_receipt(&unpaid).unwrap().financial_status, "PAYMENT_PROCESSING");
         let mut bad = receipt();
         bad["country_iso"] = json!("UK");

@@ -1,6 +1,8 @@
 //! Store connectors: where orders come from and where tracking goes back to.
 
 pub mod etsy;
+pub mod graphql_cost;
+pub mod page;
 pub mod shopify;
 pub mod woocommerce;
 
@@ -67,6 +69,14 @@ impl ConnectorError {
             | ConnectorError::Malformed { .. } => true,
             ConnectorError::Remote { code: Some(code), .. } => (500..=599).contains(code),
             _ => false,
+        }
+    }
+
+    /// How long the remote asked to be left alone (`Retry-After` of a 429 or 5xx), if it said.
+    pub fn asked_wait(&self) -> Option<std::time::Duration> {
+        match self {
+            ConnectorError::Busy { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -165,24 +175,26 @@ pub trait StoreConnector: Send + Sync {
 }
 
 /// Reads one page, retrying what is worth retrying (see [`ConnectorError::is_retryable`]) up to
-/// `attempts` times in all, with exponential backoff from `first_delay` (jittered) that gives way
-/// to the server's `Retry-After` when it sent one. The retry loop is `backon`'s.
+/// `policy.attempts` times in all, with exponential backoff from `policy.first_delay` (jittered)
+/// that gives way to the server's `Retry-After` when it sent one, unless that is longer than
+/// `policy.max_server_wait`: such a reply ends the read at once (the run reports the wait). The
+/// retry loop is `backon`'s; the caller bounds the whole read in time.
 pub async fn orders_page_with_retry(
     connector: &dyn StoreConnector,
     window: &SyncWindow,
     cursor: Option<&str>,
-    attempts: usize,
-    first_delay: std::time::Duration,
+    policy: &crate::sync::RetryPolicy,
 ) -> Result<OrdersPage, ConnectorError> {
     use backon::Retryable;
     let backoff = backon::ExponentialBuilder::default()
-        .with_min_delay(first_delay)
-        .with_max_delay(first_delay * 16)
+        .with_min_delay(policy.first_delay)
+        .with_max_delay(policy.first_delay * 16)
         .with_jitter()
-        .with_max_times(attempts.saturating_sub(1));
+        .with_max_times(policy.attempts.saturating_sub(1));
+    let too_long = |e: &ConnectorError| e.asked_wait().is_some_and(|w| w > policy.max_server_wait);
     (|| connector.orders_page(window, cursor))
         .retry(backoff)
-        .when(ConnectorError::is_retryable)
+        .when(|e| e.is_retryable() && !too_long(e))
         .adjust(|e, delay| match e {
             ConnectorError::Busy { retry_after: Some(after), .. } => delay.map(|_| *after),
             _ => delay,

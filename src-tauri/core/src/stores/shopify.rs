@@ -1,10 +1,20 @@
 //! Shopify through the GraphQL Admin API (REST is legacy since 2024-10).
 //!
 //! Sources: shopify.dev "GraphQL Admin API" `orders` query (cursor pagination, `sortKey:
-//! UPDATED_AT`, search syntax `updated_at:>=`), "API rate limits" (calculated query cost,
-//! `extensions.cost.throttleStatus`, `THROTTLED` errors), `fulfillmentOrders` and
-//! `fulfillmentCreate` (FulfillmentOrder flow, `trackingInfo { number company url }`).
+//! UPDATED_AT`, search syntax `updated_at:>=`), `Order.lineItems` and `LineItem.variant` /
+//! `LineItem.product` (`legacyResourceId`), `shop` (`myshopifyDomain`, `currencyCode`,
+//! `ianaTimezone`), "GraphQL Admin API rate limits"
+//! (<https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits>: calculated query cost,
+//! the 1,000-point cap and `MAX_COST_EXCEEDED`, `extensions.cost.throttleStatus`, `THROTTLED`),
+//! `fulfillmentOrders`, `fulfillmentOrder.lineItems` and `fulfillmentCreate` (FulfillmentOrder
+//! flow, `trackingInfo { number company url }`), "API versioning" (each stable version is
+//! supported for at least 12 months).
+//!
+//! Every query's requested cost is computed from its text by the documented rule
+//! ([`graphql_cost`](super::graphql_cost)), and pages are sized from it. A server that still
+//! answers `MAX_COST_EXCEEDED` gets the same cursor again with a smaller page.
 
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -12,31 +22,38 @@ use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
+use super::graphql_cost::{largest_first_within, requested_cost, MAX_QUERY_COST};
 use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo};
 use crate::countries::is_known_country;
 use crate::model::{Address, LineItem, Order};
 use crate::money::{clip, parse_minor};
 
-/// The pinned Admin API version.
-pub const API_VERSION: &str = "2025-10";
-/// Line items read with each order. An order with more is reported as a failure, never truncated.
-pub const LINE_ITEMS_PER_ORDER: u32 = 20;
-/// Orders per page, chosen so that [`requested_cost`] stays under Shopify's 1,000-point cap.
-pub const ORDERS_PER_PAGE: u32 = 40;
-/// The most a single query may cost (Shopify "API rate limits").
-pub const MAX_QUERY_COST: u32 = 1000;
+/// The pinned Admin API version: the newest stable release (Shopify releases quarterly and
+/// supports each version for at least 12 months; 2025-10 leaves support in 2026-10).
+pub const API_VERSION: &str = "2026-10";
+/// Line items read with each order in a page; an order with more gets the rest from
+/// [`ORDER_LINE_ITEMS_QUERY`] before it is stored (whole, never truncated). Most orders have
+/// one to three, and each line item costs 5 points in every order of the page.
+pub const LINE_ITEMS_PER_ORDER: u32 = 5;
 const SERVICE: &str = "Shopify store";
 const MAX_THROTTLED_RETRIES: u32 = 8;
 
-/// The requested cost of the orders query, by Shopify's rule: a connection costs 2 plus `first`
-/// times the cost of one node; an object costs 1. An order node holds a line-item connection.
-pub const fn requested_cost(orders: u32, line_items: u32) -> u32 {
-    2 + orders * (1 + 2 + line_items)
+/// The line-item fields both order queries read (a macro, so that `concat!` can join it).
+macro_rules! line_item_fragment {
+    () => {
+        r#"
+fragment DropdockLineItem on LineItem {
+  id sku name quantity requiresShipping
+  originalUnitPriceSet { shopMoney { amount currencyCode } }
+  variant { id legacyResourceId }
+  product { id legacyResourceId }
+}"#
+    };
 }
 
-const _: () = assert!(requested_cost(ORDERS_PER_PAGE, LINE_ITEMS_PER_ORDER) <= MAX_QUERY_COST);
-
-const ORDERS_QUERY: &str = r#"query DropdockOrders($first: Int!, $after: String, $query: String) {
+/// The orders page. `$first` is sized so that its requested cost stays within the cap.
+pub const ORDERS_QUERY: &str = concat!(
+    r#"query DropdockOrders($first: Int!, $lines: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -45,26 +62,48 @@ const ORDERS_QUERY: &str = r#"query DropdockOrders($first: Int!, $after: String,
       customer { displayName }
       totalPriceSet { shopMoney { amount currencyCode } }
       shippingAddress { name address1 address2 city province zip countryCodeV2 phone }
-      lineItems(first: 20) {
-        pageInfo { hasNextPage }
-        nodes { id sku name quantity requiresShipping originalUnitPriceSet { shopMoney { amount currencyCode } } }
+      lineItems(first: $lines) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...DropdockLineItem }
       }
     }
   }
-}"#;
+}
+"#,
+    line_item_fragment!()
+);
+
+/// The rest of an order's line items, after the first page read with the order.
+pub const ORDER_LINE_ITEMS_QUERY: &str = concat!(
+    r#"query DropdockOrderLineItems($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    lineItems(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...DropdockLineItem }
+    }
+  }
+}
+"#,
+    line_item_fragment!()
+);
+
+const SHOP_QUERY: &str = "query DropdockShop { shop { name myshopifyDomain currencyCode ianaTimezone } }";
 
 const FULFILLMENT_ORDERS_QUERY: &str = r#"query DropdockFulfillmentOrders($id: ID!) {
   order(id: $id) {
     fulfillments(first: 20) { id trackingInfo { number } }
     fulfillmentOrders(first: 5) {
-      nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } } }
+      nodes { id status lineItems(first: 50) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem { id } } } }
     }
   }
 }"#;
 
-/// Requested cost of [`FULFILLMENT_ORDERS_QUERY`] by the same rule as [`requested_cost`].
-const FULFILLMENT_ORDERS_COST: u32 = 1 + (2 + 20) + 2 + 5 * (1 + 2 + 50 * 2);
-const _: () = assert!(FULFILLMENT_ORDERS_COST <= MAX_QUERY_COST);
+/// The rest of a fulfillment order's line items (more than the 50 read with the order).
+const FULFILLMENT_ORDER_LINE_ITEMS_QUERY: &str = r#"query DropdockFulfillmentOrderLineItems($id: ID!, $first: Int!, $after: String) {
+  fulfillmentOrder(id: $id) {
+    lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem { id } } }
+  }
+}"#;
 
 const FULFILLMENT_CREATE: &str = r#"mutation DropdockFulfillmentCreate($fulfillment: FulfillmentInput!) {
   fulfillmentCreate(fulfillment: $fulfillment) {
@@ -79,6 +118,39 @@ const TRACKING_INFO_UPDATE: &str = r#"mutation DropdockTrackingInfoUpdate($fulfi
     userErrors { field message }
   }
 }"#;
+
+/// The shop as `shop { name myshopifyDomain currencyCode ianaTimezone }` describes it, read at
+/// connect and shown in Store → Integrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopInfo {
+    /// The shop's own name.
+    pub name: String,
+    /// `{shop}.myshopify.com`.
+    pub domain: String,
+    /// The shop's currency (ISO 4217), in which its orders are priced.
+    pub currency: String,
+    /// The shop's time zone (IANA, e.g. `America/New_York`).
+    pub timezone: String,
+}
+
+/// The requested cost of the orders page of `first` orders, by the documented rule.
+pub fn orders_page_cost(first: u32) -> u32 {
+    requested_cost(ORDERS_QUERY, &json!({ "first": first, "lines": LINE_ITEMS_PER_ORDER })).unwrap_or(u32::MAX)
+}
+
+/// The most orders a page may hold within the 1,000-point cap (30 with today's query).
+pub fn orders_per_page() -> u32 {
+    largest_first_within(ORDERS_QUERY, &json!({ "lines": LINE_ITEMS_PER_ORDER }), "first", MAX_QUERY_COST)
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Shopify refused a query as over its single-query cost limit (`MAX_COST_EXCEEDED`).
+#[derive(Debug, Clone, Copy)]
+struct OverCost {
+    cost: f64,
+    max: f64,
+}
 
 /// The leaky bucket as the last reply described it.
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +197,10 @@ enum Auth {
     /// An Admin API access token (apps made before 2026 in the store admin).
     Token(String),
     /// A Dev Dashboard app; every renewed token is handed to `persist` (the keychain).
-    App { credentials: tokio::sync::Mutex<ShopifyAppCredentials>, persist: Box<dyn Fn(&ShopifyAppCredentials) + Send + Sync> },
+    App {
+        credentials: tokio::sync::Mutex<ShopifyAppCredentials>,
+        persist: Box<dyn Fn(&ShopifyAppCredentials) + Send + Sync>,
+    },
 }
 
 /// Renew a granted token this long before it ends.
@@ -139,6 +214,11 @@ pub struct ShopifyClient {
     endpoint: String,
     auth: Auth,
     bucket: Mutex<Option<Bucket>>,
+    /// Orders asked for per page: [`orders_per_page`], lowered for the client's life when the
+    /// server refuses a page as over its cost limit.
+    page_size: AtomicU32,
+    /// Whether that lowering was logged (once per client).
+    shrink_logged: AtomicBool,
 }
 
 impl ShopifyClient {
@@ -165,7 +245,15 @@ impl ShopifyClient {
     fn with_auth(http: reqwest::Client, base_url: &str, auth: Auth) -> Self {
         let base = base_url.trim_end_matches('/').to_owned();
         let endpoint = format!("{base}/admin/api/{API_VERSION}/graphql.json");
-        Self { http, base, endpoint, auth, bucket: Mutex::new(None) }
+        Self {
+            http,
+            base,
+            endpoint,
+            auth,
+            bucket: Mutex::new(None),
+            page_size: AtomicU32::new(orders_per_page()),
+            shrink_logged: AtomicBool::new(false),
+        }
     }
 
     /// The token to send: the fixed one, or the app's current token, granted anew when missing,
@@ -202,10 +290,11 @@ impl ShopifyClient {
             service: SERVICE.into(),
             detail: "the access token reply is not JSON".into(),
         })?;
-        let token = body["access_token"].as_str().filter(|t| !t.is_empty()).ok_or_else(|| ConnectorError::Malformed {
-            service: SERVICE.into(),
-            detail: "the access token reply has no access_token".into(),
-        })?;
+        let token =
+            body["access_token"].as_str().filter(|t| !t.is_empty()).ok_or_else(|| ConnectorError::Malformed {
+                service: SERVICE.into(),
+                detail: "the access token reply has no access_token".into(),
+            })?;
         let lifetime = body["expires_in"].as_i64().unwrap_or(86_399);
         app.access_token = Some(token.to_owned());
         app.expires_at = Some(Utc::now() + chrono::Duration::seconds(lifetime));
@@ -214,10 +303,29 @@ impl ShopifyClient {
         Ok(token.to_owned())
     }
 
-    /// Runs one GraphQL operation and returns its `data`. Paces itself from the last reply's
-    /// `throttleStatus`, and waits out `THROTTLED` replies (detected in the body, whatever the
-    /// HTTP status) the same way; a query is never sent blind into an empty bucket.
-    pub async fn graphql(&self, query: &str, variables: Value, expected_cost: u32) -> Result<Value, ConnectorError> {
+    /// Runs one GraphQL operation and returns its `data`. Its requested cost is computed from
+    /// the text and `variables` by the documented rule; the client paces itself from the last
+    /// reply's `throttleStatus`, and waits out `THROTTLED` replies (detected in the body, whatever
+    /// the HTTP status) the same way, so a query is never sent blind into an empty bucket.
+    /// Errors: those of [`ConnectorError`]; `MAX_COST_EXCEEDED` is a `Remote` error here (the
+    /// orders page shrinks instead, see [`StoreConnector::orders_page`]).
+    pub async fn graphql(&self, query: &str, variables: Value) -> Result<Value, ConnectorError> {
+        match self.run(query, variables).await? {
+            Ok(data) => Ok(data),
+            Err(over) => Err(ConnectorError::Remote {
+                service: SERVICE.into(),
+                code: None,
+                message: format!("the query costs {} points, over the shop's limit of {}", over.cost, over.max),
+            }),
+        }
+    }
+
+    /// [`graphql`](Self::graphql), with a `MAX_COST_EXCEEDED` refusal as a value.
+    async fn run(&self, query: &str, variables: Value) -> Result<Result<Value, OverCost>, ConnectorError> {
+        let expected_cost = requested_cost(query, &variables).map_err(|e| ConnectorError::Malformed {
+            service: SERVICE.into(),
+            detail: format!("query not sent: {e}"),
+        })?;
         let mut attempt = 0;
         let mut renewed = false;
         loop {
@@ -261,6 +369,9 @@ impl ShopifyClient {
                 detail: format!("HTTP {status}, body is not JSON"),
             })?;
             self.remember_bucket(&body);
+            if let Some(over) = over_cost(&body) {
+                return Ok(Err(over));
+            }
             let throttled = is_throttled(&body) || status == reqwest::StatusCode::TOO_MANY_REQUESTS;
             if throttled {
                 attempt += 1;
@@ -292,11 +403,115 @@ impl ShopifyClient {
                     message: "HTTP error".into(),
                 });
             }
-            return body.get("data").cloned().ok_or_else(|| ConnectorError::Malformed {
+            return body.get("data").cloned().map(Ok).ok_or_else(|| ConnectorError::Malformed {
                 service: SERVICE.into(),
                 detail: "reply has neither data nor errors".into(),
             });
         }
+    }
+
+    /// The shop's name, domain, currency and time zone (`shop`), read at connect.
+    pub async fn shop_info(&self) -> Result<ShopInfo, ConnectorError> {
+        let data = self.graphql(SHOP_QUERY, json!({})).await?;
+        let shop = &data["shop"];
+        let text = |k: &str| opt_text(&shop[k]).unwrap_or_default();
+        let name = opt_text(&shop["name"])
+            .ok_or_else(|| ConnectorError::Malformed { service: SERVICE.into(), detail: "shop has no name".into() })?;
+        Ok(ShopInfo {
+            name,
+            domain: text("myshopifyDomain"),
+            currency: text("currencyCode"),
+            timezone: text("ianaTimezone"),
+        })
+    }
+
+    /// The line items of order `order_id` after `cursor`, every page of them, each query sized
+    /// within the cost cap (and smaller again if the server refuses it as over its limit).
+    /// `Ok(None)` when the order is gone (deleted since the page was read).
+    async fn remaining_line_items(
+        &self,
+        order_id: &str,
+        mut cursor: String,
+    ) -> Result<Option<Vec<Value>>, ConnectorError> {
+        let mut first =
+            largest_first_within(ORDER_LINE_ITEMS_QUERY, &json!({ "id": order_id }), "first", MAX_QUERY_COST)
+                .unwrap_or(1)
+                .max(1);
+        let mut items = Vec::new();
+        loop {
+            let variables = json!({ "id": order_id, "first": first, "after": cursor });
+            let data = match self.run(ORDER_LINE_ITEMS_QUERY, variables).await? {
+                Ok(data) => data,
+                Err(over) => {
+                    first = self.shrunk(first, over)?;
+                    continue;
+                }
+            };
+            let connection = &data["order"]["lineItems"];
+            if data["order"].is_null() {
+                return Ok(None);
+            }
+            items.extend(connection["nodes"].as_array().cloned().unwrap_or_default());
+            match next_cursor(connection)? {
+                Some(next) => cursor = next,
+                None => return Ok(Some(items)),
+            }
+        }
+    }
+
+    /// Reads the rest of each fulfillment order's line items when it has more than the first
+    /// query read ([`FULFILLMENT_ORDER_LINE_ITEMS_QUERY`]), so every line can be fulfilled.
+    async fn complete_fulfillment_order_lines(&self, order: &mut Value) -> Result<(), ConnectorError> {
+        let Some(fulfillment_orders) = order["fulfillmentOrders"]["nodes"].as_array_mut() else { return Ok(()) };
+        let first =
+            largest_first_within(FULFILLMENT_ORDER_LINE_ITEMS_QUERY, &json!({ "id": "" }), "first", MAX_QUERY_COST)
+                .unwrap_or(1)
+                .max(1);
+        for fo in fulfillment_orders {
+            let Some(id) = fo["id"].as_str().map(str::to_owned) else { continue };
+            let mut after = next_cursor_of_lines(&fo["lineItems"]);
+            while let Some(cursor) = after {
+                let data = self
+                    .graphql(FULFILLMENT_ORDER_LINE_ITEMS_QUERY, json!({ "id": id, "first": first, "after": cursor }))
+                    .await?;
+                let connection = &data["fulfillmentOrder"]["lineItems"];
+                let rest = connection["nodes"].as_array().cloned().unwrap_or_default();
+                if let Some(list) = fo["lineItems"]["nodes"].as_array_mut() {
+                    list.extend(rest);
+                }
+                after = next_cursor(connection)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A smaller page after a `MAX_COST_EXCEEDED` refusal of one of `first` nodes: scaled by the
+    /// server's limit over the refused cost, and at least one fewer. Logged once per client.
+    /// Errors when a single node is already over the server's limit.
+    fn shrunk(&self, first: u32, over: OverCost) -> Result<u32, ConnectorError> {
+        let scaled = if over.cost > 0.0 && over.max > 0.0 {
+            (f64::from(first) * over.max / over.cost).floor() as u32
+        } else {
+            first / 2
+        };
+        let smaller = scaled.min(first.saturating_sub(1));
+        if smaller == 0 {
+            return Err(ConnectorError::Remote {
+                service: SERVICE.into(),
+                code: None,
+                message: format!("even the smallest page costs more than the shop's limit of {} points", over.max),
+            });
+        }
+        if !self.shrink_logged.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                cost = over.cost,
+                max_cost = over.max,
+                from = first,
+                to = smaller,
+                "Shopify refused a page as over its cost limit; asking for smaller pages"
+            );
+        }
+        Ok(smaller)
     }
 
     fn remember_bucket(&self, body: &Value) {
@@ -308,6 +523,29 @@ impl ShopifyClient {
                 Some(Bucket { available, restore_per_sec: restore, seen_at: Instant::now() });
         }
     }
+}
+
+/// A `MAX_COST_EXCEEDED` error with its `cost` and `maxCost` (shopify.dev "rate limits").
+fn over_cost(body: &Value) -> Option<OverCost> {
+    let error = body["errors"].as_array()?.iter().find(|e| e["extensions"]["code"] == "MAX_COST_EXCEEDED")?;
+    let number = |v: &Value| v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(0.0);
+    Some(OverCost { cost: number(&error["extensions"]["cost"]), max: number(&error["extensions"]["maxCost"]) })
+}
+
+/// The cursor after a line-item connection's first page, when it has more.
+fn next_cursor_of_lines(connection: &Value) -> Option<String> {
+    next_cursor(connection).ok().flatten()
+}
+
+/// A connection's `endCursor` when `hasNextPage`; an error when it claims a next page but
+/// gives no cursor to it.
+fn next_cursor(connection: &Value) -> Result<Option<String>, ConnectorError> {
+    if connection["pageInfo"]["hasNextPage"].as_bool() != Some(true) {
+        return Ok(None);
+    }
+    connection["pageInfo"]["endCursor"].as_str().filter(|c| !c.is_empty()).map(|c| Some(c.to_owned())).ok_or_else(
+        || ConnectorError::Malformed { service: SERVICE.into(), detail: "hasNextPage without endCursor".into() },
+    )
 }
 
 fn is_throttled(body: &Value) -> bool {
@@ -332,26 +570,48 @@ pub fn window_filter(window: &SyncWindow) -> String {
 #[async_trait]
 impl StoreConnector for ShopifyClient {
     async fn verify(&self) -> Result<(), ConnectorError> {
-        self.graphql("query DropdockShop { shop { name } }", json!({}), 1).await.map(|_| ())
+        self.shop_info().await.map(|_| ())
     }
 
+    /// One page of [`ORDERS_QUERY`], as many orders as fit the cost cap; an order with more
+    /// line items than the page reads is completed with [`ORDER_LINE_ITEMS_QUERY`] before it
+    /// is parsed. A `MAX_COST_EXCEEDED` reply shrinks the page and asks for the same cursor.
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError> {
-        let variables = json!({ "first": ORDERS_PER_PAGE, "after": cursor, "query": window_filter(window) });
-        let data = self.graphql(ORDERS_QUERY, variables, requested_cost(ORDERS_PER_PAGE, LINE_ITEMS_PER_ORDER)).await?;
+        let data = loop {
+            let first = self.page_size.load(Ordering::Relaxed);
+            let variables = json!({ "first": first, "lines": LINE_ITEMS_PER_ORDER, "after": cursor, "query": window_filter(window) });
+            match self.run(ORDERS_QUERY, variables).await? {
+                Ok(data) => break data,
+                Err(over) => self.page_size.store(self.shrunk(first, over)?, Ordering::Relaxed),
+            }
+        };
         let connection = &data["orders"];
         let nodes = connection["nodes"].as_array().ok_or_else(|| ConnectorError::Malformed {
             service: SERVICE.into(),
             detail: "orders.nodes is missing".into(),
         })?;
-        let has_next = connection["pageInfo"]["hasNextPage"].as_bool().unwrap_or(false);
-        let next_cursor = if has_next {
-            Some(connection["pageInfo"]["endCursor"].as_str().map(str::to_owned).ok_or_else(|| {
-                ConnectorError::Malformed { service: SERVICE.into(), detail: "hasNextPage without endCursor".into() }
-            })?)
-        } else {
-            None
-        };
-        Ok(OrdersPage { orders: nodes.iter().map(parse_order).collect(), next_cursor })
+        // An empty page is the last, whatever `hasNextPage` claims (a store cannot hold a run).
+        let next_cursor = if nodes.is_empty() { None } else { next_cursor(connection)? };
+        let mut orders = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let lines = &node["lineItems"];
+            let more = match (node["id"].as_str(), next_cursor_of_lines(lines)) {
+                (Some(id), Some(after)) => self.remaining_line_items(id, after).await?,
+                _ => None,
+            };
+            match more {
+                Some(rest) => {
+                    let mut whole = node.clone();
+                    if let Some(list) = whole["lineItems"]["nodes"].as_array_mut() {
+                        list.extend(rest);
+                    }
+                    whole["lineItems"]["pageInfo"] = json!({ "hasNextPage": false });
+                    orders.push(parse_order(&whole));
+                }
+                None => orders.push(parse_order(node)),
+            }
+        }
+        Ok(OrdersPage { orders, next_cursor })
     }
 
     /// `fulfillmentCreate` on the open fulfillment order line items that hold `lines`; a
@@ -363,8 +623,8 @@ impl StoreConnector for ShopifyClient {
         lines: &[ShippedLine],
         tracking: &TrackingInfo,
     ) -> Result<String, ConnectorError> {
-        let data =
-            self.graphql(FULFILLMENT_ORDERS_QUERY, json!({ "id": order_remote_id }), FULFILLMENT_ORDERS_COST).await?;
+        let mut data = self.graphql(FULFILLMENT_ORDERS_QUERY, json!({ "id": order_remote_id })).await?;
+        self.complete_fulfillment_order_lines(&mut data["order"]).await?;
         let order = &data["order"];
         if order.is_null() {
             return Err(ConnectorError::Remote {
@@ -381,11 +641,15 @@ impl StoreConnector for ShopifyClient {
         }
         // A replaced tracking number: update the fulfilment that carries the old one.
         if let Some(old) = order["fulfillments"].as_array().into_iter().flatten().find(|f| {
-            f["trackingInfo"].as_array().into_iter().flatten().any(|t| Some(t["number"].as_str().unwrap_or_default()) == tracking.replaces.as_deref())
+            f["trackingInfo"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|t| Some(t["number"].as_str().unwrap_or_default()) == tracking.replaces.as_deref())
         }) {
             let input = json!({ "number": tracking.number, "company": tracking.company, "url": tracking.url });
             let data = self
-                .graphql(TRACKING_INFO_UPDATE, json!({ "fulfillmentId": old["id"], "trackingInfoInput": input }), 10)
+                .graphql(TRACKING_INFO_UPDATE, json!({ "fulfillmentId": old["id"], "trackingInfoInput": input }))
                 .await?;
             let result = &data["fulfillmentTrackingInfoUpdate"];
             if let Some(errs) = result["userErrors"].as_array().filter(|e| !e.is_empty()) {
@@ -430,7 +694,7 @@ impl StoreConnector for ShopifyClient {
             "trackingInfo": { "number": tracking.number, "company": tracking.company, "url": tracking.url },
             "lineItemsByFulfillmentOrder": by_fulfillment_order,
         });
-        let data = self.graphql(FULFILLMENT_CREATE, json!({ "fulfillment": fulfillment }), 10).await?;
+        let data = self.graphql(FULFILLMENT_CREATE, json!({ "fulfillment": fulfillment })).await?;
         let result = &data["fulfillmentCreate"];
         if let Some(errs) = result["userErrors"].as_array().filter(|e| !e.is_empty()) {
             return Err(ConnectorError::Remote {
@@ -468,9 +732,8 @@ fn parse_time(v: &Value, field: &str) -> Result<DateTime<Utc>, String> {
 
 fn parse_money(v: &Value, field: &str) -> Result<(i64, String), String> {
     let money = &v["shopMoney"];
-    let currency =
-        money["currencyCode"].as_str().filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()));
-    let currency = currency.ok_or_else(|| format!("{field} has no valid currency code"))?;
+    let currency = money["currencyCode"].as_str().filter(|c| crate::money::is_known_currency(c));
+    let currency = currency.ok_or_else(|| format!("{field} has no ISO 4217 currency code"))?;
     let amount = money["amount"].as_str().ok_or_else(|| format!("{field} has no amount"))?;
     let minor = parse_minor(amount, currency).map_err(|e| format!("{field}: {e}"))?;
     Ok((minor, currency.to_owned()))
@@ -521,7 +784,7 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     let shipping_address = parse_address(&node["shippingAddress"]).map_err(&reject)?;
     let lines = &node["lineItems"];
     if lines["pageInfo"]["hasNextPage"].as_bool() == Some(true) {
-        return Err(reject(format!("more than {LINE_ITEMS_PER_ORDER} line items; not supported yet")));
+        return Err(reject("its line items could not all be read (the store gave no way to the next page)".into()));
     }
     let mut line_items = Vec::new();
     for (i, item) in
@@ -529,11 +792,15 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     {
         let field = format!("line item {}", i + 1);
         let remote_id = opt_text(&item["id"]).ok_or_else(|| reject(format!("{field} has no id")))?;
-        let quantity = item["quantity"]
-            .as_i64()
-            .filter(|q| *q > 0)
-            .ok_or_else(|| reject(format!("{field} has no positive quantity")))?;
+        let quantity = crate::model::check_quantity(&item["quantity"], &field).map_err(&reject)?;
         let (unit_price_minor, line_currency) = parse_money(&item["originalUnitPriceSet"], &field).map_err(&reject)?;
+        // `legacyResourceId` is an `UnsignedInt64` scalar, serialised as a string.
+        let legacy = |v: &Value| match &v["legacyResourceId"] {
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Some(s.clone()),
+            Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+            _ => None,
+        };
+        let (variant_id, product_id) = (legacy(&item["variant"]), legacy(&item["product"]));
         if line_currency != currency {
             return Err(reject(format!("{field} is priced in {line_currency}, the order in {currency}")));
         }
@@ -544,7 +811,13 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
             quantity,
             unit_price_minor,
             requires_shipping: item["requiresShipping"].as_bool().unwrap_or(true),
-            product_ref: None,
+            product_ref: match (&variant_id, &product_id) {
+                (Some(v), _) => Some(format!("shopify:variant:{v}")),
+                (None, Some(p)) => Some(format!("shopify:product:{p}")),
+                _ => None,
+            },
+            store_product_id: product_id,
+            store_variant_id: variant_id,
         });
     }
     Ok(Order {
@@ -628,8 +901,53 @@ mod tests {
     }
 
     #[test]
-    fn page_cost_stays_under_the_cap() {
-        assert!(requested_cost(ORDERS_PER_PAGE, LINE_ITEMS_PER_ORDER) <= MAX_QUERY_COST);
-        assert!(ORDERS_QUERY.contains(&format!("lineItems(first: {LINE_ITEMS_PER_ORDER})")));
+    fn every_query_is_priced_by_the_documented_rule_and_fits_the_cap() {
+        // orders 2 + pageInfo 1 + n × (order 1 + customer 1 + totalPriceSet 2 + shippingAddress 1
+        //   + lineItems (2 + pageInfo 1 + 5 × (line 1 + originalUnitPriceSet 2 + variant 1 + product 1))).
+        let per_order = 1 + 1 + 2 + 1 + (2 + 1 + LINE_ITEMS_PER_ORDER * 5);
+        assert_eq!(orders_page_cost(1), 3 + per_order);
+        assert_eq!(orders_page_cost(40), 3 + 40 * per_order, "40 orders would cost {}", 3 + 40 * per_order);
+        let page = orders_per_page();
+        assert_eq!(page, (MAX_QUERY_COST - 3) / per_order);
+        assert!(orders_page_cost(page) <= MAX_QUERY_COST && orders_page_cost(page + 1) > MAX_QUERY_COST);
+        // The follow-up queries: order line items, fulfillment orders, their line items, the shop.
+        let lines = largest_first_within(ORDER_LINE_ITEMS_QUERY, &json!({}), "first", MAX_QUERY_COST).unwrap();
+        assert_eq!(requested_cost(ORDER_LINE_ITEMS_QUERY, &json!({ "first": lines })).unwrap(), 1 + 2 + 1 + lines * 5);
+        assert_eq!(
+            requested_cost(FULFILLMENT_ORDERS_QUERY, &json!({})).unwrap(),
+            1 + (2 + 20 * 2) + (2 + 5 * (1 + 2 + 1 + 50 * 2))
+        );
+        let fo_lines =
+            largest_first_within(FULFILLMENT_ORDER_LINE_ITEMS_QUERY, &json!({}), "first", MAX_QUERY_COST).unwrap();
+        assert!(
+            requested_cost(FULFILLMENT_ORDER_LINE_ITEMS_QUERY, &json!({ "first": fo_lines })).unwrap()
+                <= MAX_QUERY_COST
+        );
+        assert_eq!(requested_cost(SHOP_QUERY, &json!({})).unwrap(), 1);
+        assert_eq!(requested_cost(FULFILLMENT_CREATE, &json!({})).unwrap(), 10);
+        assert_eq!(requested_cost(TRACKING_INFO_UPDATE, &json!({})).unwrap(), 10);
+    }
+
+    #[test]
+    fn line_items_keep_the_store_product_and_variant() {
+        let mut node = sample();
+        node["lineItems"]["nodes"][0]["variant"] =
+            json!({ "id": "gid://shopify/ProductVariant/42", "legacyResourceId": "42" });
+        node["lineItems"]["nodes"][0]["product"] = json!({ "id": "gid://shopify/Product/7", "legacyResourceId": "7" });
+        let item = &parse_order(&node).unwrap().line_items[0];
+        assert_eq!((item.store_product_id.as_deref(), item.store_variant_id.as_deref()), (Some("7"), Some("42")));
+        assert_eq!(item.product_ref.as_deref(), Some("shopify:variant:42"));
+        // A custom line item has neither, and that is no failure.
+        let item = &parse_order(&sample()).unwrap().line_items[0];
+        assert_eq!((item.store_product_id.as_deref(), item.store_variant_id.as_deref()), (None, None));
+    }
+
+    #[test]
+    fn a_max_cost_refusal_is_read_with_its_figures() {
+        let body = json!({ "errors": [{ "message": "Query cost is 2723, which exceeds the single query max cost limit (1000).",
+            "extensions": { "code": "MAX_COST_EXCEEDED", "cost": 2723, "maxCost": 1000 } }] });
+        let over = over_cost(&body).unwrap();
+        assert_eq!((over.cost, over.max), (2723.0, 1000.0));
+        assert!(over_cost(&json!({ "errors": [{ "extensions": { "code": "THROTTLED" } }] })).is_none());
     }
 }

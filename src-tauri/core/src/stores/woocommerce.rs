@@ -51,12 +51,7 @@ pub struct WooClient {
 impl WooClient {
     pub fn new(http: reqwest::Client, base_url: &str, credentials: WooCredentials) -> Self {
         let base = base_url.trim_end_matches('/');
-        Self {
-            http,
-            site: format!("{base}/wp-json"),
-            credentials,
-            over_https: base.starts_with("https://"),
-        }
+        Self { http, site: format!("{base}/wp-json"), credentials, over_https: base.starts_with("https://") }
     }
 
     /// One authenticated GET of `path` (below `/wp-json/wc/v3`) with `params`. Returns the JSON
@@ -82,6 +77,27 @@ impl WooClient {
         params: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<(Value, u32), ConnectorError> {
+        let (status, paging, text) = self.send(method, path, params, body).await?;
+        if !status.is_success() {
+            return Err(remote_error(status, &text));
+        }
+        let body: Value = serde_json::from_str(&text).map_err(|_| ConnectorError::Malformed {
+            service: SERVICE.into(),
+            detail: format!("HTTP {status}, body is not JSON"),
+        })?;
+        Ok((body, paging.total_pages.unwrap_or(1)))
+    }
+
+    /// [`request`](Self::request) up to the body: the status, the paging headers, and the body
+    /// as text (a listing is split into its orders before any is parsed, see [`super::page`]).
+    /// Errors: 401/403, 429 and 5xx as `request`'s.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        params: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<(reqwest::StatusCode, Paging, String), ConnectorError> {
         let url = format!("{}/{}", self.site, path.trim_start_matches('/'));
         let request = if self.over_https {
             self.http
@@ -119,27 +135,14 @@ impl WooClient {
                 .map(std::time::Duration::from_secs);
             return Err(ConnectorError::Busy { service: SERVICE.into(), status: status.as_u16(), retry_after });
         }
-        let pages = response
-            .headers()
-            .get("x-wp-totalpages")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .unwrap_or(1);
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned());
+        let paging = Paging {
+            total_pages: header("x-wp-totalpages").and_then(|v| v.parse().ok()),
+            total: header("x-wp-total").and_then(|v| v.parse().ok()),
+        };
         let text = response.text().await.map_err(|e| ConnectorError::from_transport(SERVICE, &e))?;
-        let body: Value = serde_json::from_str(&text).map_err(|_| ConnectorError::Malformed {
-            service: SERVICE.into(),
-            detail: format!("HTTP {status}, body is not JSON"),
-        })?;
-        if !status.is_success() {
-            let code = body["code"].as_str().unwrap_or("error");
-            let message = body["message"].as_str().map(clean_text).unwrap_or_else(|| "no message".into());
-            return Err(ConnectorError::Remote {
-                service: SERVICE.into(),
-                code: Some(status.as_u16() as i64),
-                message: format!("{code}: {message}"),
-            });
-        }
-        Ok((body, pages))
+        Ok((status, paging, text))
     }
 
     /// Tracking through WooCommerce's core order fulfillments (developer.woocommerce.com, "Order
@@ -162,7 +165,11 @@ impl WooClient {
         };
         let carrying = |number: &str| {
             existing.as_array().into_iter().flatten().find(|f| {
-                f["meta_data"].as_array().into_iter().flatten().any(|m| m["key"] == "_tracking_number" && m["value"] == number)
+                f["meta_data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|m| m["key"] == "_tracking_number" && m["value"] == number)
             })
         };
         let id_of = |f: &Value| f["id"].as_u64().map(|id| format!("fulfillment:{id}"));
@@ -171,9 +178,12 @@ impl WooClient {
         }
         let items: Vec<Value> = lines
             .iter()
-            .filter_map(|l| l.line_item_remote_id.parse::<u64>().ok().map(|id| json!({ "item_id": id, "qty": l.quantity })))
+            .filter_map(|l| {
+                l.line_item_remote_id.parse::<u64>().ok().map(|id| json!({ "item_id": id, "qty": l.quantity }))
+            })
             .collect();
-        let provider = if tracking.woo_provider.is_empty() { tracking.company.clone() } else { tracking.woo_provider.clone() };
+        let provider =
+            if tracking.woo_provider.is_empty() { tracking.company.clone() } else { tracking.woo_provider.clone() };
         let body = json!({
             "status": "fulfilled",
             "is_fulfilled": true,
@@ -200,16 +210,19 @@ impl WooClient {
     /// REST API"): an item with this number is ours; an item with the number it replaces is
     /// deleted; a new item names the predefined provider, or the carrier as a custom provider
     /// with the tracking link. `Ok(None)` without the extension (404 `rest_no_route`).
-    async fn push_shipment_tracking(&self, order_id: &str, tracking: &TrackingInfo) -> Result<Option<String>, ConnectorError> {
+    async fn push_shipment_tracking(
+        &self,
+        order_id: &str,
+        tracking: &TrackingInfo,
+    ) -> Result<Option<String>, ConnectorError> {
         let path = format!("wc-shipment-tracking/v3/orders/{order_id}/shipment-trackings");
         let existing = match self.request(reqwest::Method::GET, &path, &[], None).await {
             Ok((list, _)) => list,
             Err(e) if is_no_route(&e) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let carrying = |number: &str| {
-            existing.as_array().into_iter().flatten().find(|t| t["tracking_number"] == number).cloned()
-        };
+        let carrying =
+            |number: &str| existing.as_array().into_iter().flatten().find(|t| t["tracking_number"] == number).cloned();
         let id_of = |t: &Value| format!("shipment-tracking:{}", t["tracking_id"].as_str().unwrap_or_default());
         if let Some(found) = carrying(&tracking.number) {
             return Ok(Some(id_of(&found)));
@@ -249,8 +262,9 @@ impl WooClient {
         if let Some(old) = &tracking.replaces {
             note.push_str(&format!(" (this replaces tracking number {old})"));
         }
-        let (saved, _) =
-            self.request(reqwest::Method::POST, &path, &[], Some(&json!({ "note": note, "customer_note": true }))).await?;
+        let (saved, _) = self
+            .request(reqwest::Method::POST, &path, &[], Some(&json!({ "note": note, "customer_note": true })))
+            .await?;
         Ok(format!("note:{}", saved["id"].as_u64().unwrap_or_default()))
     }
 }
@@ -266,6 +280,39 @@ pub fn modified_after(window: &SyncWindow) -> String {
     window.updated_since.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+/// What a listing's headers say of the whole: `X-WP-TotalPages` and `X-WP-Total`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Paging {
+    total_pages: Option<u32>,
+    total: Option<u64>,
+}
+
+/// The order fields [`parse_order`] reads; every other field of an order is skipped unread (see
+/// [`super::page`]), so `meta_data` and the like can never fail an order.
+const ORDER_FIELDS: super::page::Fields = super::page::Fields {
+    keys: &[
+        "id",
+        "number",
+        "status",
+        "currency",
+        "date_created_gmt",
+        "date_modified_gmt",
+        "total",
+        "billing",
+        "shipping",
+    ],
+    lists: &[(
+        "line_items",
+        super::page::Fields {
+            keys: &["id", "sku", "name", "quantity", "price", "subtotal", "product_id", "variation_id"],
+            lists: &[],
+        },
+    )],
+};
+
+/// The most pages one run reads from a store, whatever its headers claim (2,000,000 orders).
+const MAX_PAGES: u32 = 20_000;
+
 #[async_trait]
 impl StoreConnector for WooClient {
     /// The cheapest authenticated read: one order.
@@ -278,7 +325,12 @@ impl StoreConnector for WooClient {
         }
     }
 
-    /// Pages are numbered (`page=N`); `cursor` is the next page's number.
+    /// Pages are numbered (`page=N`); `cursor` is the next page's number. A page is split into
+    /// its orders first and each order read on its own ([`super::page`]), so an unreadable one
+    /// is a failure with its number and reason beside the good ones. Paging stops at an empty
+    /// page, at the last page `X-WP-TotalPages` claims, at the pages `X-WP-Total` orders fill,
+    /// and at [`MAX_PAGES`], whichever comes first: a store claiming billions of pages while
+    /// serving nothing ends the run.
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError> {
         let page: u32 = cursor.and_then(|c| c.parse().ok()).unwrap_or(1);
         let params = [
@@ -289,15 +341,30 @@ impl StoreConnector for WooClient {
             ("orderby", "date".into()),
             ("order", "asc".into()),
         ];
-        let (body, pages) = self.get("orders", &params).await?;
-        let list = body.as_array().ok_or_else(|| ConnectorError::Malformed {
+        let path = "wc/v3/orders";
+        let (status, paging, text) = self.send(reqwest::Method::GET, path, &params, None).await?;
+        if !status.is_success() {
+            return Err(remote_error(status, &text));
+        }
+        let raw = super::page::split_array(&text).map_err(|detail| ConnectorError::Malformed {
             service: SERVICE.into(),
-            detail: "orders is not a list".into(),
+            detail: format!("orders: {detail}"),
         })?;
-        Ok(OrdersPage {
-            orders: list.iter().map(parse_order).collect(),
-            next_cursor: (page < pages).then(|| (page + 1).to_string()),
-        })
+        let orders: Vec<_> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, order)| match super::page::pick(order, &ORDER_FIELDS) {
+                Ok(node) => parse_order(&node),
+                Err(reason) => Err(RejectedOrder {
+                    reference: unreadable_reference(order, page, i),
+                    reason: format!("the order cannot be read: {reason}"),
+                }),
+            })
+            .collect();
+        let by_total = paging.total.map(|t| t.div_ceil(u64::from(ORDERS_PER_PAGE)).min(u64::from(u32::MAX)) as u32);
+        let last = [paging.total_pages.or(Some(1)), by_total, Some(MAX_PAGES)].into_iter().flatten().min().unwrap_or(1);
+        let more = !orders.is_empty() && page < last;
+        Ok(OrdersPage { orders, next_cursor: more.then(|| (page + 1).to_string()) })
     }
 
     /// Tries, per store and in this order, core order fulfillments, the Shipment Tracking
@@ -324,6 +391,44 @@ impl StoreConnector for WooClient {
             self.request(reqwest::Method::PUT, &format!("wc/v3/orders/{order_remote_id}"), &[], Some(&body)).await?;
         }
         Ok(id)
+    }
+}
+
+/// An HTTP error reply: WooCommerce's `{code, message}` with the status as the code (see
+/// [`is_no_route`]), or unreadable when the body is not JSON.
+fn remote_error(status: reqwest::StatusCode, text: &str) -> ConnectorError {
+    match serde_json::from_str::<Value>(text) {
+        Ok(body) => ConnectorError::Remote {
+            service: SERVICE.into(),
+            code: Some(status.as_u16() as i64),
+            message: format!(
+                "{}: {}",
+                body["code"].as_str().unwrap_or("error"),
+                body["message"].as_str().map(clean_text).unwrap_or_else(|| "no message".into())
+            ),
+        },
+        Err(_) => {
+            ConnectorError::Malformed { service: SERVICE.into(), detail: format!("HTTP {status}, body is not JSON") }
+        }
+    }
+}
+
+/// What names an order that cannot be read: its `number` or `id` when those two fields read,
+/// else its place in the listing.
+fn unreadable_reference(raw: &serde_json::value::RawValue, page: u32, index: usize) -> String {
+    const NAMING: super::page::Fields = super::page::Fields { keys: &["id", "number"], lists: &[] };
+    let named = super::page::pick(raw, &NAMING).ok();
+    let field = |k: &str| {
+        named.as_ref().and_then(|v| match &v[k] {
+            Value::String(s) => Some(clean_text(s)),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    match (field("number"), field("id")) {
+        (Some(number), _) if !number.is_empty() => format!("#{number}"),
+        (_, Some(id)) => id,
+        _ => format!("(order {} of page {page})", index + 1),
     }
 }
 
@@ -389,42 +494,42 @@ fn parse_address(order: &Value) -> Result<Option<Address>, String> {
 
 /// Turns one order of `GET /orders` into an [`Order`], or the reason it cannot be stored.
 pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
-    let remote_id = match &node["id"] {
-        Value::Number(n) if n.as_u64().is_some() => n.to_string(),
-        _ => String::new(),
+    let (remote_id, id_problem) = match &node["id"] {
+        Value::Number(n) if n.as_u64().is_some() => (n.to_string(), None),
+        Value::Null => (String::new(), Some("order id is missing".to_owned())),
+        other => (String::new(), Some(format!("order id {} is not a number", clip(&other.to_string())))),
     };
     let number = opt_text(&node["number"]);
-    let reference = number
-        .as_ref()
-        .map(|n| format!("#{n}"))
-        .unwrap_or_else(|| if remote_id.is_empty() { "(order without id)".into() } else { remote_id.clone() });
+    let reference = number.as_ref().map(|n| format!("#{n}")).unwrap_or_else(|| {
+        if remote_id.is_empty() {
+            "(order without id)".into()
+        } else {
+            remote_id.clone()
+        }
+    });
     let reject = |reason: String| RejectedOrder { reference: reference.clone(), reason };
-    if remote_id.is_empty() {
-        return Err(reject("order id is missing".into()));
+    if let Some(problem) = id_problem {
+        return Err(reject(problem));
     }
     let status = opt_text(&node["status"]).ok_or_else(|| reject("status is missing".into()))?;
     let currency = node["currency"]
         .as_str()
-        .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
-        .ok_or_else(|| reject("currency is not an ISO 4217 code".into()))?
+        .filter(|c| crate::money::is_known_currency(c))
+        .ok_or_else(|| {
+            reject(format!("currency '{}' is not an ISO 4217 code", clip(node["currency"].as_str().unwrap_or(""))))
+        })?
         .to_owned();
     let created_at = parse_gmt(&node["date_created_gmt"], "date_created_gmt").map_err(&reject)?;
     let updated_at = parse_gmt(&node["date_modified_gmt"], "date_modified_gmt").map_err(&reject)?;
     let total_minor = money(&node["total"], &currency, "total").map_err(&reject)?;
     let shipping_address = parse_address(node).map_err(&reject)?;
     let mut line_items = Vec::new();
-    for (i, item) in node["line_items"]
-        .as_array()
-        .ok_or_else(|| reject("line_items is missing".into()))?
-        .iter()
-        .enumerate()
+    for (i, item) in
+        node["line_items"].as_array().ok_or_else(|| reject("line_items is missing".into()))?.iter().enumerate()
     {
         let field = format!("line item {}", i + 1);
         let id = item["id"].as_u64().ok_or_else(|| reject(format!("{field} has no id")))?;
-        let quantity = item["quantity"]
-            .as_i64()
-            .filter(|q| *q > 0)
-            .ok_or_else(|| reject(format!("{field} has no positive quantity")))?;
+        let quantity = crate::model::check_quantity(&item["quantity"], &field).map_err(&reject)?;
         let unit_price_minor = match &item["price"] {
             Value::Null => {
                 // Older stores: the line's subtotal over its quantity, when it divides exactly.
@@ -450,6 +555,8 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
                 (None, Some(p)) => Some(format!("woo:product:{p}")),
                 _ => None,
             },
+            store_product_id: product.map(|p| p.to_string()),
+            store_variant_id: variation.map(|v| v.to_string()),
         });
     }
     let billing = &node["billing"];
@@ -520,11 +627,17 @@ mod tests {
         assert_eq!(address.name.as_deref(), Some("John Doe"));
         assert_eq!(address.address1, "969 Market");
         assert_eq!(address.address2, None);
-        assert_eq!((address.city.as_deref(), address.province.as_deref(), address.zip.as_deref()), (Some("San Francisco"), Some("CA"), Some("94103")));
+        assert_eq!(
+            (address.city.as_deref(), address.province.as_deref(), address.zip.as_deref()),
+            (Some("San Francisco"), Some("CA"), Some("94103"))
+        );
         assert_eq!(address.country_code, "US");
         assert_eq!(address.phone.as_deref(), Some("(555) 555-5555"), "the billing phone when shipping has none");
         let [single, variable] = &order.line_items[..] else { panic!("two line items") };
-        assert_eq!((single.remote_id.as_str(), single.sku.as_deref(), single.quantity, single.unit_price_minor), ("315", None, 2, 300));
+        assert_eq!(
+            (single.remote_id.as_str(), single.sku.as_deref(), single.quantity, single.unit_price_minor),
+            ("315", None, 2, 300)
+        );
         assert_eq!(single.product_ref.as_deref(), Some("woo:product:93"), "no SKU: mapped by product");
         assert_eq!((variable.sku.as_deref(), variable.unit_price_minor), (Some("Bar3"), 1200));
         assert_eq!(variable.product_ref.as_deref(), Some("woo:variation:23"));
@@ -563,12 +676,17 @@ mod tests {
         let mut order = documented_order();
         order["date_modified_gmt"] = json!("yesterday");
         let err = parse_order(&order).unwrap_err();
-        assert_eq!((err.reference.as_str(), err.reason.as_str()), ("#727", "date_modified_gmt 'yesterday' is not a date"));
+        assert_eq!(
+            (err.reference.as_str(), err.reason.as_str()),
+            ("#727", "date_modified_gmt 'yesterday' is not a date")
+        );
     }
 
     #[test]
     fn modified_after_is_utc_without_offset() {
-        let window = SyncWindow { updated_since: DateTime::parse_from_rfc3339("2026-11-01T10:00:05+02:00").unwrap().with_timezone(&Utc) };
+        let window = SyncWindow {
+            updated_since: DateTime::parse_from_rfc3339("2026-11-01T10:00:05+02:00").unwrap().with_timezone(&Utc),
+        };
         assert_eq!(modified_after(&window), "2026-11-01T08:00:05");
     }
 }

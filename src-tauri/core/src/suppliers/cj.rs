@@ -1,15 +1,26 @@
 //! CJdropshipping API 2.0.
 //!
-//! Source: developers.cjdropshipping.com, "API 2.0" → Authentication (`getAccessToken`,
-//! `refreshAccessToken`), Product (`variant/query`), Logistics (`freightCalculate`), Shopping
-//! (`createOrderV2`, `getOrderDetail`, `deleteOrder`, `getBalance`, `payBalance`), and
-//! "Appendix 1: Global Error Codes". Every reply is wrapped `{code, result, message, data,
-//! requestId}`; success is `code == 200`.
+//! Source: developers.cjdropshipping.com, "API 2.0" → 02 Authentication (`getAccessToken`,
+//! `refreshAccessToken`), 03 Product (`product/query` by `pid`, `productSku` or `variantSku`;
+//! `product/variant/query` by `pid` or `productSku`), Logistics (`freightCalculate`,
+//! `trackInfo`), 05 Shopping (<https://developers.cjdropshipping.com/en/api/api2/api/shopping.html>:
+//! `createOrderV2`'s request table, `getOrderDetail`, `deleteOrder`, `getBalance`,
+//! `payBalance`), and "Appendix 1: Global Error Codes"
+//! (<https://developers.cjdropshipping.com/en/api/api2/standard/ps-code.html>). Every reply is
+//! wrapped `{code, result, message, data, requestId}`; success is `code == 200`.
 //!
-//! Cards: CJ documents no API for a card on file (its site takes cards through Stripe). Dropdock
-//! speaks a tokenize-then-charge pair, `shopping/pay/tokenizeCard` and `shopping/pay/payWithCard`,
-//! shaped like `payBalance`; the embedded sandbox implements it, and an account that does not
-//! (HTTP 404) gets a clear "pay from My Wallet" error.
+//! What the published replies do and this client relies on:
+//! - `createOrderV2`'s success example carries empty strings for its amounts, and `orderId` may
+//!   be absent: a created order whose id or cost is not in the reply is read back with
+//!   `getOrderDetail` by our `orderNumber`, never recorded as paid on a guess.
+//! - Orders are `CREATED` / `IN_CART` / `UNPAID` until paid; only `UNSHIPPED`, `SHIPPED` and
+//!   `DELIVERED` are paid ([`CjOrderStatus`]).
+//! - `getOrderDetail` answers an unknown order with 1600300 (its own page) or 1603100 ("Order
+//!   not found" in the global table): both mean not found.
+//!
+//! Cards: CJ documents no card API. Its site takes cards on its own payment page (`payType` 1
+//! returns a `cjPayUrl`), so a CJ account pays from its balance here and the Credit Card tab
+//! says so ([`CjClient::tokenize_card`]).
 
 use std::sync::{Arc, Mutex};
 
@@ -54,13 +65,23 @@ pub struct CjProduct {
     pub quantity: i64,
 }
 
-/// The sub-order as sent with `createOrderV2`.
+/// The sub-order as sent with `createOrderV2`, field by field as its request table names them.
+/// Required there: `orderNumber` (≤ 50), `shippingCountryCode`, `shippingCountry` (the country's
+/// name, ≤ 50), `shippingProvince`, `shippingCity`, `shippingAddress`, `shippingCustomerName`,
+/// `shippingPhone`, `logisticName`, `fromCountryCode`, `products` (`vid`, `quantity`). Optional
+/// and sent: `shippingZip` (≤ 20), `shippingAddress2`, `email` (≤ 50), `payType`. Optional and
+/// left out on purpose: `shopLogisticsType` and `storageId` (orders shipped on the platform's own
+/// logistics, not CJ's lines), `iossType`/`iossNumber` (an EU VAT registration Dropdock does not
+/// hold), `platformToken` (a header CJ says may be empty), `houseNumber`, `taxId`, `consigneeID`.
+/// Build it with [`CreateOrderRequest::clipped`] so no field is over its documented length.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateOrderRequest {
     /// Our idempotency key: CJ keeps `orderNumber` unique per account.
     pub order_number: String,
     pub shipping_country_code: String,
+    /// The destination country's English name (the table's `shippingCountry`).
+    pub shipping_country: String,
     pub shipping_province: String,
     pub shipping_city: String,
     pub shipping_zip: String,
@@ -71,19 +92,130 @@ pub struct CreateOrderRequest {
     pub email: String,
     pub logistic_name: String,
     pub from_country_code: String,
-    /// 2 = pay from the CJ balance at once; 3 = create only.
+    /// 1 (or absent) = pay on CJ's page (`cjPayUrl`), 2 = pay from the CJ balance at once,
+    /// 3 = create only. Dropdock sends 2 or 3.
     pub pay_type: u8,
     pub products: Vec<CjProduct>,
 }
 
-/// What `createOrderV2` answered.
+impl CreateOrderRequest {
+    /// The request with every text field cut to the length CJ's table allows (characters):
+    /// 50 for the order number, the country name and the e-mail, 20 for the postal code and the
+    /// country code, 200 for the rest.
+    pub fn clipped(mut self) -> Self {
+        let cut = |s: &mut String, n: usize| {
+            if s.chars().count() > n {
+                *s = s.chars().take(n).collect();
+            }
+        };
+        cut(&mut self.order_number, 50);
+        cut(&mut self.shipping_country, 50);
+        cut(&mut self.email, 50);
+        cut(&mut self.shipping_zip, 20);
+        cut(&mut self.shipping_country_code, 20);
+        for field in [
+            &mut self.shipping_province,
+            &mut self.shipping_city,
+            &mut self.shipping_address,
+            &mut self.shipping_address2,
+            &mut self.shipping_customer_name,
+            &mut self.shipping_phone,
+            &mut self.logistic_name,
+        ] {
+            cut(field, 200);
+        }
+        self
+    }
+}
+
+/// The English name of a country for `shippingCountry` (ISO 3166-1, from the `isocountry`
+/// data); the code itself for one that has none there (Kosovo's user-assigned `XK`).
+pub fn country_name(code: &str) -> String {
+    match isocountry::CountryCode::for_alpha2(code) {
+        Ok(country) => country.name().to_owned(),
+        Err(_) if code == "XK" => "Kosovo".to_owned(),
+        Err(_) => code.to_owned(),
+    }
+}
+
+/// An order's state at CJ (`orderStatus`). Only the paid states are paid; a state CJ adds later
+/// is kept as it was spelled and counts as neither paid nor payable (fail safe: looked at, not
+/// assumed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CjOrderStatus {
+    /// Created, not yet in the cart or confirmed (`payType` 3).
+    Created,
+    /// In CJ's cart, not confirmed.
+    InCart,
+    /// Confirmed, waiting for payment.
+    Unpaid,
+    /// Paid, waiting to ship.
+    Unshipped,
+    Shipped,
+    Delivered,
+    Cancelled,
+    Other(String),
+}
+
+impl CjOrderStatus {
+    pub fn parse(status: &str) -> Self {
+        match status.trim().to_ascii_uppercase().as_str() {
+            "CREATED" => Self::Created,
+            "IN_CART" => Self::InCart,
+            "UNPAID" => Self::Unpaid,
+            "UNSHIPPED" => Self::Unshipped,
+            "SHIPPED" => Self::Shipped,
+            "DELIVERED" => Self::Delivered,
+            "CANCELLED" | "CANCELED" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Paid at CJ: `UNSHIPPED`, `SHIPPED`, `DELIVERED`.
+    pub fn is_paid(&self) -> bool {
+        matches!(self, Self::Unshipped | Self::Shipped | Self::Delivered)
+    }
+
+    /// Created and waiting for its payment: `CREATED`, `IN_CART`, `UNPAID`.
+    pub fn awaits_payment(&self) -> bool {
+        matches!(self, Self::Created | Self::InCart | Self::Unpaid)
+    }
+
+    /// CJ's spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::InCart => "IN_CART",
+            Self::Unpaid => "UNPAID",
+            Self::Unshipped => "UNSHIPPED",
+            Self::Shipped => "SHIPPED",
+            Self::Delivered => "DELIVERED",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// What `createOrderV2` answered. CJ's published example leaves the amounts empty and may
+/// leave out `orderId`: `None` is "not in the reply", to be read with `getOrderDetail`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedOrder {
-    pub supplier_order_id: String,
-    /// What CJ charged (products + postage), US cents.
-    pub amount_minor: i64,
-    /// The postage part (`postageAmount`), when CJ says.
+    pub supplier_order_id: Option<String>,
+    /// What CJ charges (products + postage), US cents.
+    pub amount_minor: Option<i64>,
+    /// The postage part (`postageAmount`).
     pub shipping_minor: Option<i64>,
+    /// `orderStatus`, when the reply has one.
+    pub status: Option<CjOrderStatus>,
+}
+
+/// What `logistic/trackInfo` says of a tracking number: who carries the parcel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackInfo {
+    /// The carrier that delivers (`lastMileCarrier`), else CJ's line (`logisticName`).
+    pub carrier: Option<String>,
+    /// CJ's tracking status text (`trackingStatus`).
+    pub status: Option<String>,
 }
 
 /// A supplier variant found by SKU (`product/variant/query`), for mapping a store SKU to it.
@@ -132,8 +264,8 @@ pub enum CancelAnswer {
 pub struct SupplierOrderDetail {
     pub supplier_order_id: String,
     pub order_number: String,
-    /// CJ's `orderStatus`, e.g. `UNSHIPPED`, `SHIPPED`, `DELIVERED`, `CANCELLED`.
-    pub status: String,
+    /// CJ's `orderStatus`.
+    pub status: CjOrderStatus,
     /// `None` until CJ has a tracking number.
     pub track_number: Option<String>,
     pub logistic_name: Option<String>,
@@ -350,22 +482,13 @@ impl CjClient {
         Ok(lines)
     }
 
-    /// Creates (and with `pay_type` 2, pays) an order. CJ keeps `orderNumber` unique, so sending
-    /// the same request again returns the first order instead of making a second one.
+    /// Creates (and with `pay_type` 2, pays) an order. CJ keeps `orderNumber` unique (a second
+    /// create is its error 1603003), so the caller looks an order up by that number before any
+    /// resend. The reply's id and amounts may be missing or empty (see [`CreatedOrder`]).
     pub async fn create_order(&self, request: &CreateOrderRequest) -> Result<CreatedOrder> {
-        let body = serde_json::to_value(request).expect("request serialises");
+        let body = serde_json::to_value(request.clone().clipped()).expect("request serialises");
         let data = self.authed(reqwest::Method::POST, "shopping/order/createOrderV2", &[], Some(body)).await?;
-        let supplier_order_id = data["orderId"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| malformed("createOrderV2 returned no orderId"))?;
-        let amount =
-            number_text(&data["orderAmount"]).ok_or_else(|| malformed("createOrderV2 returned no orderAmount"))?;
-        Ok(CreatedOrder {
-            supplier_order_id: supplier_order_id.to_owned(),
-            amount_minor: parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("orderAmount {e}")))?,
-            shipping_minor: number_text(&data["postageAmount"]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok()),
-        })
+        Ok(parse_created(&data))
     }
 
     /// The order by CJ's id or by our order number; `None` when CJ does not know it.
@@ -373,7 +496,7 @@ impl CjClient {
         let query = [("orderId", id_or_number)];
         let data = match self.authed(reqwest::Method::GET, "shopping/order/getOrderDetail", &query, None).await {
             Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), .. }))
-                if code == CODE_ORDER_NOT_FOUND =>
+                if ORDER_NOT_FOUND.contains(&code) =>
             {
                 return Ok(None)
             }
@@ -385,8 +508,8 @@ impl CjClient {
         let text = |k: &str| data[k].as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(Some(SupplierOrderDetail {
             supplier_order_id: text("orderId").ok_or_else(|| malformed("getOrderDetail returned no orderId"))?,
-            order_number: text("orderNum").unwrap_or_default(),
-            status: text("orderStatus").unwrap_or_else(|| "UNKNOWN".into()),
+            order_number: text("orderNum").or_else(|| text("orderNumber")).unwrap_or_default(),
+            status: CjOrderStatus::parse(&text("orderStatus").unwrap_or_else(|| "UNKNOWN".into())),
             track_number: text("trackNumber"),
             logistic_name: text("logisticName"),
             amount_minor: number_text(&data["orderAmount"]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok()),
@@ -395,48 +518,50 @@ impl CjClient {
     }
 
     /// Pays an order created with `payType` 3 from the wallet (`POST shopping/pay/payBalance
-    /// {orderId}`). Paying an order already paid is not an error: the supplier charges once.
+    /// {orderId}`). Errors: 1604000 (the balance is short) and 1603101 (payment failed) with
+    /// their documented meaning. The caller pays only an order CJ shows awaiting payment.
     pub async fn pay_balance(&self, supplier_order_id: &str) -> Result<()> {
         let body = json!({ "orderId": supplier_order_id });
-        match self.authed(reqwest::Method::POST, "shopping/pay/payBalance", &[], Some(body)).await {
-            Err(CoreError::Connector(ConnectorError::Remote { code: Some(CODE_ALREADY_PAID), .. })) => Ok(()),
-            other => other.map(|_| ()),
-        }
+        self.authed(reqwest::Method::POST, "shopping/pay/payBalance", &[], Some(body)).await.map(|_| ())
     }
 
-    /// Tokenizes a card at the supplier's payment endpoint (`POST shopping/pay/tokenizeCard`):
-    /// the number and CVC go there and nowhere else. Errors: the card declined (with the
-    /// supplier's reason), or `InvalidInput` when the account takes no card through its API.
-    pub async fn tokenize_card(&self, card: &crate::payment_card::CheckedCard) -> Result<CardToken> {
-        let body = json!({
-            "cardNumber": card.number, "cvc": card.cvc, "expMonth": card.exp_month, "expYear": card.exp_year,
-            "holderName": card.name_on_card, "countryCode": card.country_code,
-        });
-        let data = match self.authed(reqwest::Method::POST, "shopping/pay/tokenizeCard", &[], Some(body)).await {
-            Err(CoreError::Connector(ConnectorError::Remote { code: Some(404), .. })) => {
-                return Err(CoreError::InvalidInput(
-                    "this CJdropshipping account takes no card through its API: pay from My Wallet, or add the card on CJ's site".into(),
-                ))
-            }
-            other => other?,
+    /// The carrier of a tracking number (`GET logistic/trackInfo?trackNumber=`): the last-mile
+    /// carrier when CJ names one, else its line. `None` when CJ has nothing on the number yet.
+    pub async fn track_info(&self, track_number: &str) -> Result<Option<TrackInfo>> {
+        let data =
+            match self.authed(reqwest::Method::GET, "logistic/trackInfo", &[("trackNumber", track_number)], None).await
+            {
+                Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), .. }))
+                    if code == CODE_ILLEGAL_PARAMETER || code == 404 =>
+                {
+                    return Ok(None)
+                }
+                other => other?,
+            };
+        let entry = match &data {
+            Value::Array(list) => list.iter().find(|e| e["trackingNumber"] == track_number).or(list.first()),
+            Value::Object(_) => Some(&data),
+            _ => None,
         };
-        let text = |k: &str| data[k].as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        let last4 = text("last4").filter(|l| l.len() == 4).ok_or_else(|| malformed("tokenizeCard returned no last4"))?;
-        Ok(CardToken {
-            token: text("cardToken").ok_or_else(|| malformed("tokenizeCard returned no cardToken"))?,
-            brand: text("brand").unwrap_or_else(|| card.brand.as_str().to_owned()),
-            last4,
-        })
+        let Some(entry) = entry else { return Ok(None) };
+        let text = |k: &str| entry[k].as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        Ok(Some(TrackInfo {
+            carrier: text("lastMileCarrier").or_else(|| text("logisticName")),
+            status: text("trackingStatus"),
+        }))
     }
 
-    /// Pays an order created with `payType` 3 with the card on file (`POST
-    /// shopping/pay/payWithCard {orderId, cardToken}`); returns the amount charged, US cents.
-    /// Paying an order already paid charges nothing more and returns what was charged.
-    pub async fn pay_with_card(&self, supplier_order_id: &str, card_token: &str) -> Result<i64> {
-        let body = json!({ "orderId": supplier_order_id, "cardToken": card_token });
-        let data = self.authed(reqwest::Method::POST, "shopping/pay/payWithCard", &[], Some(body)).await?;
-        let amount = number_text(&data["payAmount"]).ok_or_else(|| malformed("payWithCard returned no payAmount"))?;
-        parse_minor(&amount, CJ_CURRENCY).map_err(|e| malformed(&format!("payAmount {e}")))
+    /// CJ documents no card API: its site takes a card on its own payment page (createOrderV2
+    /// with `payType` 1 answers a `cjPayUrl`). Dropdock therefore never sends a card number to
+    /// CJ; the Credit Card tab shows this error, and CJ orders are paid from My Wallet.
+    pub async fn tokenize_card(&self, _card: &crate::payment_card::CheckedCard) -> Result<CardToken> {
+        Err(CoreError::InvalidInput(CARDS_UNSUPPORTED.into()))
+    }
+
+    /// Never called for CJ (see [`Self::tokenize_card`]); kept so a card already on file from an
+    /// older version gets the same clear error instead of a charge.
+    pub async fn pay_with_card(&self, _supplier_order_id: &str, _card_token: &str) -> Result<i64> {
+        Err(CoreError::InvalidInput(CARDS_UNSUPPORTED.into()))
     }
 
     /// Asks CJ to cancel an order (`DELETE shopping/order/deleteOrder?orderId=`). A refusal (the
@@ -458,34 +583,48 @@ impl CjClient {
         }
     }
 
-    /// The variants whose CJ SKU is `sku` (`GET product/variant/query?variantSku=`), for mapping
-    /// a store SKU; empty when CJ sells none under it.
+    /// The variants CJ sells under `sku`, for mapping a store SKU: first as a variant SKU
+    /// (`GET product/query?variantSku=`, the product with its variants, of which those whose
+    /// `variantSku` is `sku`), else as a product SKU (`GET product/variant/query?productSku=`,
+    /// every variant of that product). Empty when CJ sells nothing under it.
     pub async fn variants_by_sku(&self, sku: &str) -> Result<Vec<SupplierVariant>> {
-        let data = self.authed(reqwest::Method::GET, "product/variant/query", &[("variantSku", sku)], None).await?;
-        let list = match &data {
-            Value::Null => return Ok(Vec::new()),
-            Value::Array(list) => list,
-            _ => return Err(malformed("variant/query data is not a list")),
+        let sku = sku.trim();
+        if sku.is_empty() {
+            return Ok(Vec::new());
+        }
+        let product = self.lookup(reqwest::Method::GET, "product/query", &[("variantSku", sku)]).await?;
+        let mut found: Vec<SupplierVariant> = match &product {
+            Value::Object(p) => p
+                .get("variants")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|v| v["variantSku"].as_str().is_some_and(|s| s.trim().eq_ignore_ascii_case(sku)))
+                .map(|v| parse_variant(v, &product))
+                .collect::<Result<_>>()?,
+            _ => Vec::new(),
         };
-        list.iter()
-            .map(|v| {
-                let text = |k: &str| v[k].as_str().map(str::trim).unwrap_or_default().to_owned();
-                let price = number_text(&v["variantSellPrice"])
-                    .ok_or_else(|| malformed("a variant has no variantSellPrice"))?;
-                let vid = text("vid");
-                if vid.is_empty() {
-                    return Err(malformed("a variant has no vid"));
-                }
-                Ok(SupplierVariant {
-                    vid,
-                    pid: text("pid"),
-                    variant_sku: text("variantSku"),
-                    name: text("variantNameEn"),
-                    price_minor: parse_minor(&price, CJ_CURRENCY)
-                        .map_err(|e| malformed(&format!("variantSellPrice {e}")))?,
-                })
-            })
-            .collect()
+        if found.is_empty() {
+            let variants = self.lookup(reqwest::Method::GET, "product/variant/query", &[("productSku", sku)]).await?;
+            found = match &variants {
+                Value::Array(list) => list.iter().map(|v| parse_variant(v, &Value::Null)).collect::<Result<_>>()?,
+                Value::Null => Vec::new(),
+                _ => return Err(malformed("variant/query data is not a list")),
+            };
+        }
+        Ok(found)
+    }
+
+    /// A catalogue read whose "not found" codes (1602000 variant, 1602001 product) are `Null`.
+    async fn lookup(&self, method: reqwest::Method, path: &str, query: &[(&str, &str)]) -> Result<Value> {
+        match self.authed(method, path, query, None).await {
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(code), .. }))
+                if code == CODE_VARIANT_NOT_FOUND || code == CODE_PRODUCT_NOT_FOUND =>
+            {
+                Ok(Value::Null)
+            }
+            other => other,
+        }
     }
 
     /// The embedded sandbox only (`POST sandbox/recharge {amount}`; CJ has no recharge API, a
@@ -505,52 +644,124 @@ impl CjClient {
     }
 }
 
-/// CJ's code for an order id or number it does not know.
-pub const CODE_ORDER_NOT_FOUND: i64 = 1_603_001;
-/// CJ's code for an order that can no longer be cancelled (processing or shipped).
-pub const CODE_CANNOT_CANCEL: i64 = 1_603_003;
-/// CJ's code for paying an order that is already paid.
-pub const CODE_ALREADY_PAID: i64 = 1_603_004;
+/// What a merchant reads when a CJ account is asked to take a card.
+const CARDS_UNSUPPORTED: &str = "CJdropshipping takes cards only on its own payment page, not through its API: Dropdock pays CJ orders from My Wallet (recharge it on CJ's site, by card if you like)";
 
-/// What a merchant should read for CJ's numeric codes ("Appendix 1: Global Error Codes"; CJ asks
-/// callers to act on the code, not the message, which may change). `None`: CJ's own message is
-/// shown with its code.
+/// `getOrderDetail`'s "order not found": 1600300 on its own page, 1603100 in the global table.
+pub const ORDER_NOT_FOUND: [i64; 2] = [CODE_ILLEGAL_PARAMETER, CODE_ORDER_NOT_FOUND];
+/// "Illegal parameter" (global table); `getOrderDetail`'s page uses it for an unknown order.
+pub const CODE_ILLEGAL_PARAMETER: i64 = 1_600_300;
+/// "Order not found, Please check the CJ order id".
+pub const CODE_ORDER_NOT_FOUND: i64 = 1_603_100;
+/// createOrderV2: an order with this `orderNumber` exists already.
+pub const CODE_ORDER_EXISTS: i64 = 1_603_003;
+/// "Order delete fail": deleteOrder refused (the order is being processed or has shipped).
+pub const CODE_CANNOT_CANCEL: i64 = 1_603_002;
+/// "Variant not found" and "Product not found".
+pub const CODE_VARIANT_NOT_FOUND: i64 = 1_602_000;
+pub const CODE_PRODUCT_NOT_FOUND: i64 = 1_602_001;
+
+/// What a merchant should read for CJ's numeric codes, from "Appendix 1: Global Error Codes"
+/// (each code with its documented meaning; CJ asks callers to act on the code, not the message,
+/// which may change) and the codes the endpoint pages add (1600100 "Param error" in their error
+/// examples, 1603003 for a duplicate `orderNumber`, 1605001 an invalid logistics line). `None`:
+/// CJ's own message is shown with its code.
 fn message_for_code(code: i64) -> Option<&'static str> {
     Some(match code {
         1_600_000 => "CJdropshipping is busy; Dropdock will try again later",
+        1_600_001 => "the access token is not valid: Dropdock gets a new one",
+        1_600_002 => "no access token was sent",
+        1_600_003 => "the refresh token is not valid: Dropdock signs in again with the API key",
+        1_600_004 | 1_600_008 => "authorisation failed: check the CJ account's e-mail and API key",
+        1_600_005 => "the API key is wrong: copy it again from CJ's developer page",
+        1_600_006 => "no CJ developer account has this API key",
         1_600_007 => "this CJ account is bound to another developer account",
-        1_600_100 => "a required field is missing or invalid",
-        1_603_000 => "the order is missing a required field",
+        1_600_030 | 1_600_031 => "the token is no longer valid: reconnect the CJ account",
+        1_600_100 => "a parameter is missing or invalid",
+        1_600_101 => "CJdropshipping has no such interface",
+        1_600_200 => "too many requests to CJdropshipping; Dropdock slows down and tries again",
+        1_600_201 => "this CJ account's API quota is used up; Dropdock tries again later",
+        CODE_ILLEGAL_PARAMETER => "CJdropshipping found an illegal parameter, or has no such order",
+        1_601_000 => "CJdropshipping has no such user: check the account's e-mail",
+        CODE_VARIANT_NOT_FOUND => "a product variant is unknown at CJdropshipping: check the mapping",
+        CODE_PRODUCT_NOT_FOUND => "the product is unknown or offline at CJdropshipping",
+        1_603_000 => "CJdropshipping could not create the order",
+        1_603_001 => "CJdropshipping could not confirm the order",
+        CODE_CANNOT_CANCEL => "CJdropshipping could not delete the order: it is being processed or has shipped",
+        CODE_ORDER_EXISTS => "CJdropshipping already has an order with this number",
         CODE_ORDER_NOT_FOUND => "CJdropshipping has no such order",
-        CODE_CANNOT_CANCEL => "the order is being processed or has shipped, so it can no longer be cancelled",
-        CODE_ALREADY_PAID => "the order is already paid",
-        1_603_100 => "My Wallet at CJdropshipping is short for this order: recharge it in Finance → My Wallet",
-        1_603_101 => "a product variant is unknown at CJdropshipping: check the SKU mapping",
-        1_603_102 => "the shipping line does not deliver to this country: choose another default shipping method",
-        1_605_001 => "the card was declined: check it or use another card",
-        1_605_002 => "the card on file is no longer valid: add the card again",
+        1_603_101 => "CJdropshipping could not take the payment",
+        1_604_000 => "My Wallet at CJdropshipping is short for this order: recharge it in Finance → My Wallet",
+        1_605_000 => "CJdropshipping does not know this shipping line",
+        1_605_001 => "the shipping line is not valid for this order: choose another default shipping method",
         _ => return None,
     })
 }
 
 /// Maps CJ's numeric error codes to errors a merchant can act on: credential codes ask to
-/// reconnect, rate-limit codes are throttling, the rest carry a clear sentence beside CJ's code.
+/// reconnect (a bad token is renewed first, see `authed`), limit and quota codes are throttling,
+/// the rest carry the documented meaning beside CJ's own message.
 fn error_for_code(code: i64, message: String) -> ConnectorError {
     match code {
-        1_600_001..=1_600_006 | 1_600_008 | 1_600_030 | 1_600_031 | 401 | 403 => {
-            ConnectorError::Auth("CJdropshipping account".into())
+        1_600_001..=1_600_008 | 1_600_030 | 1_600_031 | 1_601_000 | 401 | 403 if code != 1_600_007 => {
+            ConnectorError::Auth(match message_for_code(code) {
+                Some(clear) => format!("CJdropshipping account ({clear})"),
+                None => "CJdropshipping account".into(),
+            })
         }
-        429 | 1_600_200 => ConnectorError::Throttled(SERVICE.into()),
+        429 | 1_600_200 | 1_600_201 => ConnectorError::Throttled(match code {
+            1_600_201 => format!("{SERVICE} (the account's quota is used up)"),
+            _ => SERVICE.into(),
+        }),
         _ => ConnectorError::Remote {
             service: SERVICE.into(),
             code: Some(code),
             message: match message_for_code(code) {
                 Some(clear) if message.trim().is_empty() || message == clear => clear.to_owned(),
-                Some(clear) => format!("{clear} (CJ: {message})"),
-                None => message,
+                Some(clear) => format!("{clear} (CJ: {})", crate::money::clip(&message)),
+                None => crate::money::clip(&message),
             },
         },
     }
+}
+
+/// A `createOrderV2` reply's `data`: the created order, or the order id alone (older replies
+/// carry it as a bare string). Empty strings are "not said".
+fn parse_created(data: &Value) -> CreatedOrder {
+    if let Some(id) = data.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+        return CreatedOrder {
+            supplier_order_id: Some(id.to_owned()),
+            amount_minor: None,
+            shipping_minor: None,
+            status: None,
+        };
+    }
+    let money = |k: &str| number_text(&data[k]).and_then(|a| parse_minor(&a, CJ_CURRENCY).ok());
+    CreatedOrder {
+        supplier_order_id: data["orderId"].as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+        amount_minor: money("orderAmount"),
+        shipping_minor: money("postageAmount"),
+        status: data["orderStatus"].as_str().filter(|s| !s.trim().is_empty()).map(CjOrderStatus::parse),
+    }
+}
+
+/// A variant of `product/query`'s `variants` or `product/variant/query`'s list; `product` gives
+/// the `pid` when the variant does not.
+fn parse_variant(v: &Value, product: &Value) -> Result<SupplierVariant> {
+    let text = |k: &str| v[k].as_str().map(str::trim).unwrap_or_default().to_owned();
+    let price = number_text(&v["variantSellPrice"]).ok_or_else(|| malformed("a variant has no variantSellPrice"))?;
+    let vid = text("vid");
+    if vid.is_empty() {
+        return Err(malformed("a variant has no vid"));
+    }
+    let pid = Some(text("pid")).filter(|p| !p.is_empty()).or_else(|| product["pid"].as_str().map(str::to_owned));
+    Ok(SupplierVariant {
+        vid,
+        pid: pid.unwrap_or_default(),
+        variant_sku: text("variantSku"),
+        name: Some(text("variantNameEn")).filter(|n| !n.is_empty()).unwrap_or_else(|| text("variantName")),
+        price_minor: parse_minor(&price, CJ_CURRENCY).map_err(|e| malformed(&format!("variantSellPrice {e}")))?,
+    })
 }
 
 fn malformed(detail: &str) -> CoreError {
@@ -578,16 +789,126 @@ mod tests {
     }
 
     #[test]
-    fn error_codes_map_to_actionable_errors() {
-        assert!(matches!(error_for_code(1_600_001, "bad key".into()), ConnectorError::Auth(_)));
-        assert!(matches!(error_for_code(1_600_003, "Invalid Refresh token".into()), ConnectorError::Auth(_)));
-        assert!(matches!(error_for_code(1_600_200, "Too many requests".into()), ConnectorError::Throttled(_)));
-        let e = error_for_code(1_603_100, "Insufficient balance".into());
+    fn error_codes_carry_their_documented_meaning() {
+        // Credentials: reconnect (after one fresh token, see `authed`).
+        for code in [1_600_001, 1_600_003, 1_600_005, 1_601_000] {
+            assert!(matches!(error_for_code(code, "x".into()), ConnectorError::Auth(_)), "{code}");
+        }
+        // Rate and quota limits are throttling, not failures.
+        for code in [1_600_200, 1_600_201] {
+            assert!(matches!(error_for_code(code, "limit".into()), ConnectorError::Throttled(_)), "{code}");
+        }
+        let said = |code: i64| error_for_code(code, "CJ's words".into()).to_string();
         assert_eq!(
-            e.to_string(),
-            "CJdropshipping error 1603100: My Wallet at CJdropshipping is short for this order: recharge it in Finance → My Wallet (CJ: Insufficient balance)"
+            said(1_604_000),
+            "CJdropshipping error 1604000: My Wallet at CJdropshipping is short for this order: recharge it in Finance → My Wallet (CJ: CJ's words)"
         );
+        assert!(said(1_605_001).contains("shipping line is not valid"), "1605001 is Logistic invalid, not a card");
+        assert!(said(CODE_ORDER_NOT_FOUND).contains("has no such order"), "1603100 is Order not found");
+        assert!(said(1_603_101).contains("could not take the payment"));
+        assert!(said(CODE_ORDER_EXISTS).contains("already has an order with this number"));
+        assert!(said(1_600_100).contains("parameter is missing or invalid"));
         // A code without a sentence of ours keeps CJ's message.
         assert_eq!(error_for_code(1_609_999, "Odd".into()).to_string(), "CJdropshipping error 1609999: Odd");
+    }
+
+    #[test]
+    fn the_published_create_reply_with_empty_amounts_is_read_as_unknown() {
+        // createOrderV2's success example: amounts are empty strings; orderId may be absent.
+        let published = json!({
+            "orderNumber": "1234", "shipmentOrderId": "", "cjPayUrl": "",
+            "productAmount": "", "postageAmount": "", "productOriginalAmount": "", "postageOriginalAmount": "",
+            "totalDiscountAmount": "", "actualPayment": "", "orderAmount": ""
+        });
+        let created = parse_created(&published);
+        assert_eq!(
+            created,
+            CreatedOrder { supplier_order_id: None, amount_minor: None, shipping_minor: None, status: None }
+        );
+        // The older reply: the order id alone, as a string.
+        assert_eq!(
+            parse_created(&json!("210711100018655344")).supplier_order_id.as_deref(),
+            Some("210711100018655344")
+        );
+        // A full reply is read whole.
+        let full = parse_created(
+            &json!({ "orderId": "CJ1", "orderAmount": 12.5, "postageAmount": "3.20", "orderStatus": "UNSHIPPED" }),
+        );
+        assert_eq!(
+            full,
+            CreatedOrder {
+                supplier_order_id: Some("CJ1".into()),
+                amount_minor: Some(1250),
+                shipping_minor: Some(320),
+                status: Some(CjOrderStatus::Unshipped)
+            }
+        );
+    }
+
+    #[test]
+    fn only_paid_states_are_paid() {
+        for s in ["CREATED", "IN_CART", "UNPAID"] {
+            let status = CjOrderStatus::parse(s);
+            assert!(!status.is_paid() && status.awaits_payment(), "{s}");
+        }
+        for s in ["UNSHIPPED", "SHIPPED", "DELIVERED"] {
+            assert!(CjOrderStatus::parse(s).is_paid(), "{s}");
+        }
+        let odd = CjOrderStatus::parse("PENDING_REVIEW");
+        assert!(!odd.is_paid() && !odd.awaits_payment(), "a state CJ adds later is neither");
+        assert_eq!(odd.as_str(), "PENDING_REVIEW");
+        assert_eq!(CjOrderStatus::parse("CANCELLED"), CjOrderStatus::Cancelled);
+    }
+
+    #[test]
+    fn the_request_has_every_required_field_of_the_table_within_its_length() {
+        let request = CreateOrderRequest {
+            order_number: "DD1-5550001-S2".into(),
+            shipping_country_code: "US".into(),
+            shipping_country: country_name("US"),
+            shipping_province: "Texas".into(),
+            shipping_city: "Austin".into(),
+            shipping_zip: "78701-123456789012345".into(),
+            shipping_address: "1 Main St".into(),
+            shipping_address2: String::new(),
+            shipping_customer_name: "A".repeat(300),
+            shipping_phone: "+1 555 0100".into(),
+            email: String::new(),
+            logistic_name: "YunExpress Standard".into(),
+            from_country_code: "CN".into(),
+            pay_type: 2,
+            products: vec![CjProduct { vid: "VID-1".into(), quantity: 2 }],
+        }
+        .clipped();
+        let body = serde_json::to_value(&request).unwrap();
+        for field in [
+            "orderNumber",
+            "shippingCountryCode",
+            "shippingCountry",
+            "shippingProvince",
+            "shippingCity",
+            "shippingAddress",
+            "shippingCustomerName",
+            "shippingPhone",
+            "logisticName",
+            "fromCountryCode",
+            "products",
+        ] {
+            assert!(!body[field].is_null(), "{field} is sent");
+        }
+        assert_eq!(body["shippingCountry"], "United States of America");
+        assert_eq!(body["shippingZip"].as_str().unwrap().len(), 20);
+        assert_eq!(body["shippingCustomerName"].as_str().unwrap().chars().count(), 200);
+        assert_eq!(body["products"][0], json!({ "vid": "VID-1", "quantity": 2 }));
+        assert!(body.get("shopLogisticsType").is_none() && body.get("iossType").is_none());
+        assert_eq!(country_name("XK"), "Kosovo");
+    }
+
+    #[test]
+    fn variants_read_from_product_query_take_the_products_pid() {
+        let product = json!({ "pid": "P1", "variants": [{ "vid": "V1", "variantSku": "S-1", "variantNameEn": "Red", "variantSellPrice": "2.30" }] });
+        let v = parse_variant(&product["variants"][0], &product).unwrap();
+        assert_eq!((v.pid.as_str(), v.vid.as_str(), v.price_minor), ("P1", "V1", 230));
+        assert!(parse_variant(&json!({ "vid": "", "variantSellPrice": 1 }), &Value::Null).is_err());
     }
 }
