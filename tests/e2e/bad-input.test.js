@@ -27,7 +27,7 @@ test("Bad input: overflowing quantities are refused, a 500-character name is cut
   const text = [
     header,
     "BIG-1,2026-11-01T10:00:00Z,paid,USD,2.00,big@example.com,Big,Big,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-14,Phone Case,9223372036854775807,1.00,true",
-    "BIG-1,,,,,,,,,,,,,,,DD-CASE-14,Phone Case,1,1.00,true",
+    "BIG-1,2026-11-01T10:00:00Z,paid,USD,2.00,big@example.com,Big,Big,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-15,Phone Case,1,1.00,true",
     `LONG-1,2026-11-02T10:00:00Z,paid,USD,14.99,long@example.com,${LONG},${LONG},9 Oak Avenue,,Austin,Texas,78701,US,,DD-MUG-WHT,Ceramic Mug,1,14.99,true`,
   ].join("\r\n") + "\r\n";
   const file = join(mkdtempSync(join(tmpdir(), "dropdock-bad-")), "orders.csv");

@@ -80,7 +80,9 @@ test("Integrations: connect the demo WooCommerce store, test the connection, syn
   await search.sendKeys("5001");
   await settled(d, async () => {
     const rows = await d.findElements(By.css('[data-testid="order-row"]'));
-    for (const r of rows) if ((await r.getText()).includes("#5001")) return true;
+    // The row's text as the page holds it: WebDriver's visible-text reading leaves out text in
+    // cells that cut long text with an ellipsis (overflow: hidden), though it is on screen.
+    for (const r of rows) if ((await d.executeScript("return arguments[0].textContent", r)).includes("#5001")) return true;
     return false;
   }, 30_000, "order #5001 is listed");
 }));

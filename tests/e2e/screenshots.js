@@ -1,6 +1,7 @@
 // Screenshots of every screen of the real app, for reviewing the UI by eye (not a test).
 // Usage (headless): xvfb-run -a tests/support/keyring-session.sh node tests/e2e/screenshots.js OUT_DIR
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
 
@@ -46,6 +47,39 @@ try {
       await shot("auto-fulfillment-card");
     }
   }
+  // Import orders (CSV): a Windows-1252 file with a refused row, then a 500-character name on the
+  // Order page (cut in its cell) and in the order drawer (wrapped).
+  const long = "N" + "ú".repeat(10) + "x".repeat(489);
+  const csv = join(mkdtempSync(join(tmpdir(), "dropdock-shots-")), "orders.csv");
+  writeFileSync(csv, Buffer.from([
+    "order_number,created_at,financial_status,currency,order_total,email,customer_name,shipping_name,shipping_address1,shipping_address2,shipping_city,shipping_province,shipping_zip,shipping_country,shipping_phone,sku,item_title,quantity,unit_price,requires_shipping",
+    "BIG-1,2026-11-01T10:00:00Z,paid,USD,2.00,big@example.com,Big,Big,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-14,Phone Case,9223372036854775807,1.00,true",
+    `LONG-1,2026-11-02T10:00:00Z,paid,USD,14.99,long@example.com,${long},${long},9 Oak Avenue,,Austin,Texas,78701,US,,DD-MUG-WHT,Ceramic Mug,1,14.99,true`,
+  ].join("\r\n") + "\r\n", "latin1"));
+  await clickTestId(d, "nav-integrations");
+  await clickTestId(d, "import-csv");
+  const csvStore = await byTestId(d, "csv-store");
+  await waitStill(d, csvStore);
+  await csvStore.sendKeys("Excel (CSV)");
+  await (await d.findElement(By.css('input[type="file"]'))).sendKeys(csv);
+  await new Promise((r) => setTimeout(r, 800));
+  await clickTestId(d, "csv-preview-button");
+  await byTestId(d, "csv-preview", 20_000);
+  await shot("csv-preview");
+  await clickTestId(d, "csv-import");
+  await new Promise((r) => setTimeout(r, 1500));
+  await clickTestId(d, "nav-orders");
+  await clickTestId(d, "tab-all");
+  await (await byTestId(d, "orders-search")).sendKeys("LONG-1");
+  await new Promise((r) => setTimeout(r, 1500));
+  await shot("orders-long-name");
+  await (await d.findElements(By.css('[data-testid="order-row"] td')))[1].click();
+  await byTestId(d, "order-detail", 20_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  await shot("order-detail-long-name");
+  await d.actions().sendKeys("\uE00C").perform();
+  await new Promise((r) => setTimeout(r, 800));
+  await clickTestId(d, "nav-settings");
   // Offline: the demo servers off, the badge, the Order page still browsable.
   await d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css('[data-testid="sandbox-serving-switch"]')), 20_000));
   await byTestId(d, "offline-badge", 20_000);

@@ -232,13 +232,14 @@ pub fn parse(text: &str) -> Result<ParsedCsv> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(next_line, |p| p.line());
+                let line = e.position().map_or(next_line, |p| line_at(text, p.byte()));
                 errors.push(CsvRowError { line, order: None, reason: format!("unreadable row: {e}") });
                 continue;
             }
         };
-        // The physical line the row starts on (a quoted field may hold line breaks).
-        let line = record.position().map_or(next_line, |p| p.line());
+        // The physical line the row starts on (a quoted field may hold line breaks); read from
+        // the byte offset, past the line break the reader stops before (CRLF files).
+        let line = record.position().map_or(next_line, |p| line_at(text, p.byte()));
         let spans = record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
         next_line = line + spans + 1;
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -303,6 +304,16 @@ pub fn parse(text: &str) -> Result<ParsedCsv> {
     }
     let orders = orders.into_iter().filter(|b| !b.broken).map(|b| b.order).collect();
     Ok(ParsedCsv { format, orders, errors })
+}
+
+/// The line (from 1) of the first character at or after byte `offset` that is not a line break.
+fn line_at(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = (offset as usize).min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1
 }
 
 /// How many rows of the file one field of `record` holds when a stray quote has made the rows
@@ -730,6 +741,13 @@ mod tests {
         let parsed = parse(&note).unwrap();
         assert_eq!(parsed.orders.len(), 1);
         assert_eq!((parsed.errors[0].line, parsed.errors[0].order.as_deref()), (4, Some("#Q2")), "physical line 4");
+    }
+
+    #[test]
+    fn crlf_files_report_the_same_lines() {
+        let text = template(&[("Q1", "Case", "1"), ("Q2", "Case", "x")]).replace('\n', "\r\n");
+        let parsed = parse(&text).unwrap();
+        assert_eq!((parsed.errors[0].line, parsed.orders.len()), (3, 1), "{:?}", parsed.errors);
     }
 
     #[test]

@@ -346,19 +346,25 @@ fn error(message: &str) -> Value {
 }
 
 /// The `orders` connection for `query` (its `updated_at` bounds), ordered by `(updatedAt, id)`.
-fn orders_connection(shop: &ShopData, filter: &str) -> Value {
+/// Only the page asked for (`after`, `first`, and one more to tell `hasNextPage`) is built into
+/// JSON: a shop of 10,000 orders does not build them all for every page.
+fn orders_connection(shop: &ShopData, filter: &str, after: Option<&str>, first: Option<u64>) -> Value {
     let (lower, upper) = updated_bounds(filter);
+    let sort_key = |o: &ShopOrder| format!("{:020}|{:020}", o.updated_at.timestamp_micros(), o.id);
     let mut matching: Vec<&ShopOrder> = shop
         .orders
         .iter()
         .filter(|o| lower.is_none_or(|l| o.updated_at >= l) && upper.is_none_or(|u| o.updated_at <= u))
+        .filter(|o| after.is_none_or(|a| format!("sbx:{}", sort_key(o)).as_str() > a))
         .collect();
     matching.sort_by_key(|o| (o.updated_at, o.id));
+    let take = first.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1));
     let nodes: Vec<Value> = matching
         .iter()
+        .take(take)
         .map(|o| {
             let mut node = full_order(o);
-            node["__sort"] = Value::from(format!("{:020}|{:020}", o.updated_at.timestamp_micros(), o.id));
+            node["__sort"] = Value::from(sort_key(o));
             node
         })
         .collect();
@@ -430,8 +436,14 @@ async fn graphql(
                     "myshopifyDomain": "dropdock-demo.myshopify.com", "currencyCode": "USD", "ianaTimezone": "America/New_York",
                 }),
                 "orders" => {
-                    let filter = crate::graphql::argument(field, "query", vars);
-                    orders_connection(&w.shop, filter.as_ref().and_then(Value::as_str).unwrap_or(""))
+                    let arg = |name: &str| crate::graphql::argument(field, name, vars);
+                    let (filter, after, first) = (arg("query"), arg("after"), arg("first"));
+                    orders_connection(
+                        &w.shop,
+                        filter.as_ref().and_then(Value::as_str).unwrap_or(""),
+                        after.as_ref().and_then(Value::as_str),
+                        first.as_ref().and_then(Value::as_u64),
+                    )
                 }
                 "order" => {
                     id().and_then(|id| w.shop.orders.iter().find(|o| o.id == id)).map(full_order).unwrap_or(Value::Null)

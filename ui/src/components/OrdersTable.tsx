@@ -56,9 +56,13 @@ const OrderTableRow = memo(function OrderTableRow({
           data-testid="select-order"
         />
       </Table.Td>
-      <Table.Td fw={600} className={classes.ellipsis} title={o.name}>{o.name}</Table.Td>
+      <Table.Td fw={600}>
+        <div className={classes.ellipsis} title={o.name}>{o.name}</div>
+      </Table.Td>
       <Table.Td c="dimmed">{dateTime(o.created_at)}</Table.Td>
-      <Table.Td className={classes.ellipsis} title={o.customer_name ?? undefined} data-testid="order-customer">{o.customer_name ?? "—"}</Table.Td>
+      <Table.Td>
+        <div className={classes.ellipsis} title={o.customer_name ?? undefined} data-testid="order-customer">{o.customer_name ?? "—"}</div>
+      </Table.Td>
       <Table.Td>{o.country_code ?? "—"}</Table.Td>
       <Table.Td ta="right">{o.item_count}</Table.Td>
       <Table.Td ta="right">{money(o.total_minor, o.currency)}</Table.Td>
