@@ -7,14 +7,14 @@ use dropdock_core::views::AppStatus;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::{to_body, CommandResult};
+use super::{blocking, to_body, CommandResult};
 use crate::state::{AppState, NETWORK_CHANGED};
 
 #[tauri::command]
-pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, ()> {
     let mut status = state.status.read().expect("status lock").clone();
     status.sandbox_serving = state.sandbox_serving().unwrap_or(false);
-    status
+    Ok(status)
 }
 
 /// One tracking poll now (Order page → Action → Check tracking).
@@ -26,7 +26,7 @@ pub async fn track_now(app: AppHandle) -> CommandResult<TrackReport> {
 /// Opens an https link (a tracking page) in the system browser. The web view has no opener
 /// permission of its own: only links that pass this check leave the app.
 #[tauri::command]
-pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
+pub async fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
     let invalid = |message: String| ErrorBody { code: ErrorCode::InvalidInput, message };
     let parsed = tauri::Url::parse(&url).map_err(|_| invalid(format!("not a link: {url}")))?;
     if parsed.scheme() != "https" {
@@ -39,8 +39,8 @@ pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
 
 /// The offline badge: whether the stores and suppliers answer, and how many actions wait.
 #[tauri::command]
-pub fn network_status(state: State<'_, AppState>) -> CommandResult<NetworkStatus> {
-    state.dd.network_status().map_err(to_body)
+pub async fn network_status(state: State<'_, AppState>) -> CommandResult<NetworkStatus> {
+    blocking(&state.dd, move |dd| dd.network_status()).await
 }
 
 /// Settings → Demo sandbox: stop or restart the embedded sandbox's servers, to see Dropdock
@@ -60,6 +60,6 @@ pub async fn set_sandbox_serving(app: AppHandle, state: State<'_, AppState>, ser
 /// The ISO 3166-1 alpha-2 codes a country field offers (the core's list), e.g. a card's billing
 /// country.
 #[tauri::command]
-pub fn country_codes() -> Vec<&'static str> {
+pub async fn country_codes() -> Vec<&'static str> {
     dropdock_core::countries::country_codes().to_vec()
 }

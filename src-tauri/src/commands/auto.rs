@@ -4,22 +4,22 @@ use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, ShippingOption
 use dropdock_core::payment_card::{CardInput, SavedCard};
 use tauri::{AppHandle, Emitter, State};
 
-use super::{to_body, CommandResult};
+use super::{blocking, to_body, CommandResult};
 use crate::state::{AppState, AUTO_CHANGED};
 
 #[tauri::command]
-pub fn auto_settings(state: State<'_, AppState>) -> CommandResult<AutoSettings> {
-    state.dd.auto_settings().map_err(to_body)
+pub async fn auto_settings(state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    blocking(&state.dd, move |dd| dd.auto_settings()).await
 }
 
 /// My Wallet tab → Save (and the approval delay, "most suitable").
 #[tauri::command]
-pub fn save_auto_settings(
+pub async fn save_auto_settings(
     app: AppHandle,
     state: State<'_, AppState>,
     input: AutoSettingsInput,
 ) -> CommandResult<AutoSettings> {
-    let result = state.dd.save_auto_settings(&input).map_err(to_body);
+    let result = blocking(&state.dd, move |dd| dd.save_auto_settings(&input)).await;
     let _ = app.emit(AUTO_CHANGED, ());
     result
 }
@@ -43,16 +43,16 @@ pub async fn enable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandR
 }
 
 #[tauri::command]
-pub fn disable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
-    let result = state.dd.disable_auto().map_err(to_body);
+pub async fn disable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    let result = blocking(&state.dd, move |dd| dd.disable_auto()).await;
     let _ = app.emit(AUTO_CHANGED, ());
     result
 }
 
 /// The card on file at each supplier: brand, last 4 digits, expiry.
 #[tauri::command]
-pub fn saved_cards(state: State<'_, AppState>) -> CommandResult<Vec<SavedCard>> {
-    state.dd.saved_cards().map_err(to_body)
+pub async fn saved_cards(state: State<'_, AppState>) -> CommandResult<Vec<SavedCard>> {
+    blocking(&state.dd, move |dd| dd.saved_cards()).await
 }
 
 /// Credit Card tab → Confirm. The number and CVC go to the suppliers' payment endpoints and are
@@ -72,25 +72,25 @@ pub async fn save_card(
 
 /// Credit Card tab → Remove card: back to My Wallet.
 #[tauri::command]
-pub fn remove_card(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
-    let result = state.dd.remove_card().map_err(to_body);
+pub async fn remove_card(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+    let result = blocking(&state.dd, move |dd| dd.remove_card()).await;
     let _ = app.emit(AUTO_CHANGED, ());
     result
 }
 
 #[tauri::command]
-pub fn shipping_rules(state: State<'_, AppState>) -> CommandResult<Vec<ShippingRule>> {
-    state
-        .dd
-        .shipping_rules()
-        .map(|rules| rules.into_iter().map(|(country_code, lines)| ShippingRule { country_code, lines }).collect())
-        .map_err(to_body)
+pub async fn shipping_rules(state: State<'_, AppState>) -> CommandResult<Vec<ShippingRule>> {
+    blocking(&state.dd, |dd| {
+        dd.shipping_rules()
+            .map(|rules| rules.into_iter().map(|(country_code, lines)| ShippingRule { country_code, lines }).collect())
+    })
+    .await
 }
 
 /// Default shipping method → Confirm, for one country (an empty list removes it).
 #[tauri::command]
-pub fn set_shipping_rule(state: State<'_, AppState>, rule: ShippingRule) -> CommandResult<()> {
-    state.dd.set_shipping_rule(&rule.country_code, &rule.lines).map_err(to_body)
+pub async fn set_shipping_rule(state: State<'_, AppState>, rule: ShippingRule) -> CommandResult<()> {
+    blocking(&state.dd, move |dd| dd.set_shipping_rule(&rule.country_code, &rule.lines)).await
 }
 
 /// The lines the suppliers quote to a country, to choose from.

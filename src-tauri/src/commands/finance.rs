@@ -6,7 +6,7 @@ use dropdock_core::views::SupplierView;
 use dropdock_core::wallet::{Forecast, InvoiceFormat, LedgerEntry, ManualEntryKind, Reconciliation};
 use tauri::{AppHandle, Emitter, State};
 
-use super::{to_body, CommandResult};
+use super::{blocking, to_body, CommandResult};
 use crate::state::AppState;
 
 /// Each supplier account with its balance; `refresh` asks the suppliers first (`getBalance`).
@@ -21,30 +21,30 @@ pub async fn wallet(state: State<'_, AppState>, refresh: bool) -> CommandResult<
 
 /// The ledger, newest first: every supplier, or one.
 #[tauri::command]
-pub fn wallet_ledger(
+pub async fn wallet_ledger(
     state: State<'_, AppState>,
     supplier_id: Option<i64>,
     limit: u32,
 ) -> CommandResult<Vec<LedgerEntry>> {
-    state.dd.wallet_ledger(supplier_id, limit.clamp(1, 5000)).map_err(to_body)
+    blocking(&state.dd, move |dd| dd.wallet_ledger(supplier_id, limit.clamp(1, 5000))).await
 }
 
 /// Each supplier's ledger against the balance it last reported.
 #[tauri::command]
-pub fn wallet_reconciliation(state: State<'_, AppState>) -> CommandResult<Vec<Reconciliation>> {
-    state.dd.wallet_reconciliation().map_err(to_body)
+pub async fn wallet_reconciliation(state: State<'_, AppState>) -> CommandResult<Vec<Reconciliation>> {
+    blocking(&state.dd, move |dd| dd.wallet_reconciliation()).await
 }
 
 /// Records a recharge made on the supplier's site, or an adjustment (US cents).
 #[tauri::command]
-pub fn record_wallet_entry(
+pub async fn record_wallet_entry(
     state: State<'_, AppState>,
     supplier_id: i64,
     kind: ManualEntryKind,
     amount_minor: i64,
     note: String,
 ) -> CommandResult<i64> {
-    state.dd.record_wallet_entry(supplier_id, kind, amount_minor, &note).map_err(to_body)
+    blocking(&state.dd, move |dd| dd.record_wallet_entry(supplier_id, kind, amount_minor, &note)).await
 }
 
 /// Recharge: on the sandbox the supplier's recharge call (and a ledger entry), answering `None`;
@@ -63,13 +63,13 @@ pub async fn recharge_wallet(
 
 /// What waiting orders will cost at each supplier, against the balance and the threshold.
 #[tauri::command]
-pub fn wallet_forecast(state: State<'_, AppState>) -> CommandResult<Vec<Forecast>> {
-    state.dd.wallet_forecast().map_err(to_body)
+pub async fn wallet_forecast(state: State<'_, AppState>) -> CommandResult<Vec<Forecast>> {
+    blocking(&state.dd, move |dd| dd.wallet_forecast()).await
 }
 
 /// Export invoices for `[from, to)` (UTC) into the exports folder as CSV or PDF.
 #[tauri::command]
-pub fn export_invoices(
+pub async fn export_invoices(
     app: AppHandle,
     state: State<'_, AppState>,
     from: DateTime<Utc>,
@@ -82,7 +82,8 @@ pub fn export_invoices(
     };
     let name = format!("dropdock-invoices-{}-to-{}.{extension}", from.format("%Y%m%d"), to.format("%Y%m%d"));
     let path = super::orders::export_path(&app, &name)?;
-    let invoice = state.dd.export_invoice(from, to, format, &path).map_err(to_body)?;
+    let target = path.clone();
+    let invoice = blocking(&state.dd, move |dd| dd.export_invoice(from, to, format, &target)).await?;
     tracing::info!(lines = invoice.lines.len(), path = %path.display(), "invoices exported");
     Ok(ExportedFile { path: path.display().to_string(), orders: invoice.lines.len() })
 }

@@ -16,3 +16,18 @@ pub type CommandResult<T> = Result<T, ErrorBody>;
 pub fn to_body(e: CoreError) -> ErrorBody {
     ErrorBody::from(&e)
 }
+
+/// Runs the core's blocking work (SQLite, files, the keychain, CSV and PDF writing) on the
+/// blocking thread pool: every command is `async`, so none holds the main thread (Tauri runs
+/// synchronous commands there) or an async worker while it reads a million orders.
+pub async fn blocking<T, F>(dd: &std::sync::Arc<dropdock_core::Dropdock>, work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&dropdock_core::Dropdock) -> dropdock_core::error::Result<T> + Send + 'static,
+{
+    let dd = dd.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&dd))
+        .await
+        .map_err(|e| to_body(CoreError::InvalidInput(format!("the work stopped before it ended: {e}"))))?
+        .map_err(to_body)
+}

@@ -15,29 +15,29 @@ use dropdock_core::views::{OrderDetail, StatusCount};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::{to_body, CommandResult};
+use super::{blocking, to_body, CommandResult};
 use crate::state::{AppState, NETWORK_CHANGED, ORDERS_CHANGED};
 
 /// A page of the orders table: filters, search, keyset pagination (`query.after`).
 #[tauri::command]
-pub fn query_orders(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPage> {
-    state.dd.query_orders(&query).map_err(to_body)
+pub async fn query_orders(state: State<'_, AppState>, query: OrderQuery) -> CommandResult<OrderPage> {
+    blocking(&state.dd, move |dd| dd.query_orders(&query)).await
 }
 
 /// The country filter's choices: destinations of the stored orders.
 #[tauri::command]
-pub fn order_countries(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
-    state.dd.order_countries().map_err(to_body)
+pub async fn order_countries(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
+    blocking(&state.dd, move |dd| dd.order_countries()).await
 }
 
 #[tauri::command]
-pub fn order_counts(state: State<'_, AppState>) -> CommandResult<Vec<StatusCount>> {
-    state.dd.status_counts().map_err(to_body)
+pub async fn order_counts(state: State<'_, AppState>) -> CommandResult<Vec<StatusCount>> {
+    blocking(&state.dd, move |dd| dd.status_counts()).await
 }
 
 #[tauri::command]
-pub fn order_detail(state: State<'_, AppState>, id: i64) -> CommandResult<OrderDetail> {
-    state.dd.order_detail(id).map_err(to_body)
+pub async fn order_detail(state: State<'_, AppState>, id: i64) -> CommandResult<OrderDetail> {
+    blocking(&state.dd, move |dd| dd.order_detail(id)).await
 }
 
 /// "Ship order(s)": each order split by supplier, sent and paid from the wallet now, or queued
@@ -72,7 +72,7 @@ pub async fn find_supplier_variants(state: State<'_, AppState>, sku: String) -> 
 
 /// Maps a store SKU to a supplier variant (cost in US cents); orders held for it are rechecked.
 #[tauri::command]
-pub fn map_sku(
+pub async fn map_sku(
     app: AppHandle,
     state: State<'_, AppState>,
     sku: String,
@@ -80,25 +80,25 @@ pub fn map_sku(
     variant_id: String,
     cost_minor: i64,
 ) -> CommandResult<()> {
-    let result = state.dd.map_sku(&sku, supplier_id, &variant_id, cost_minor).map_err(to_body);
+    let result = blocking(&state.dd, move |dd| dd.map_sku(&sku, supplier_id, &variant_id, cost_minor)).await;
     let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
 
 /// "Hold" on a selection.
 #[tauri::command]
-pub fn hold_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
-    let result = state.dd.hold_orders(&ids);
+pub async fn hold_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
+    let result = blocking(&state.dd, move |dd| dd.hold_orders(&ids)).await;
     let _ = app.emit(ORDERS_CHANGED, ());
-    result.map_err(to_body)
+    result
 }
 
 /// "Release" on a selection.
 #[tauri::command]
-pub fn release_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
-    let result = state.dd.release_orders(&ids);
+pub async fn release_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
+    let result = blocking(&state.dd, move |dd| dd.release_orders(&ids)).await;
     let _ = app.emit(ORDERS_CHANGED, ());
-    result.map_err(to_body)
+    result
 }
 
 /// Exports land in the user's Downloads folder (the data directory's `exports` when there is
@@ -125,20 +125,21 @@ fn io_error(message: String) -> ErrorBody {
 /// "Export CSV": writes `dropdock-orders-{UTC time}.csv` into the exports folder (atomically:
 /// see `Dropdock::export_orders_csv_to`).
 #[tauri::command]
-pub fn export_orders_csv(
+pub async fn export_orders_csv(
     app: AppHandle,
     state: State<'_, AppState>,
     selection: OrderSelection,
 ) -> CommandResult<ExportedFile> {
     let path = export_path(&app, &format!("dropdock-orders-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S")))?;
-    let orders = state.dd.export_orders_csv_to(&selection, &path).map_err(to_body)?;
+    let target = path.clone();
+    let orders = blocking(&state.dd, move |dd| dd.export_orders_csv_to(&selection, &target)).await?;
     tracing::info!(orders, path = %path.display(), "orders exported");
     Ok(ExportedFile { path: path.display().to_string(), orders })
 }
 
 /// Shows an exported file in the file manager; only files in the exports folder.
 #[tauri::command]
-pub fn reveal_export(app: AppHandle, path: String) -> CommandResult<()> {
+pub async fn reveal_export(app: AppHandle, path: String) -> CommandResult<()> {
     let path = PathBuf::from(path);
     if path.parent() != Some(exports_dir(&app).as_path()) || path.extension().is_none_or(|e| e != "csv" && e != "pdf") {
         return Err(io_error("only Dropdock's own exports can be shown".into()));
@@ -149,13 +150,13 @@ pub fn reveal_export(app: AppHandle, path: String) -> CommandResult<()> {
 /// The Dashboard's figures. `utc_offset_minutes` is the merchant's offset from UTC (JavaScript's
 /// `-new Date().getTimezoneOffset()`).
 #[tauri::command]
-pub fn dashboard(
+pub async fn dashboard(
     state: State<'_, AppState>,
     days: u32,
     late_after_days: u32,
     utc_offset_minutes: i32,
 ) -> CommandResult<Dashboard> {
-    state.dd.dashboard(DashboardRequest { days, late_after_days, utc_offset_minutes }).map_err(to_body)
+    blocking(&state.dd, move |dd| dd.dashboard(DashboardRequest { days, late_after_days, utc_offset_minutes })).await
 }
 
 /// "Sync Order": one store, 7/14/30/60 days; returns the summary with its seed line.

@@ -8,7 +8,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
-use super::{to_body, CommandResult};
+use super::{blocking, CommandResult};
 use crate::state::AppState;
 
 fn failed(message: String) -> ErrorBody {
@@ -16,17 +16,17 @@ fn failed(message: String) -> ErrorBody {
 }
 
 #[tauri::command]
-pub fn desktop_settings(app: AppHandle, state: State<'_, AppState>) -> DesktopSettings {
-    DesktopSettings {
+pub async fn desktop_settings(app: AppHandle, state: State<'_, AppState>) -> Result<DesktopSettings, ()> {
+    Ok(DesktopSettings {
         autostart: app.autolaunch().is_enabled().unwrap_or(false),
         log_dir: state.log_dir.display().to_string(),
         update: state.update.read().expect("update lock").clone(),
-    }
+    })
 }
 
 /// Turns "start with the system (minimised to the tray)" on or off.
 #[tauri::command]
-pub fn set_autostart(app: AppHandle, enabled: bool) -> CommandResult<bool> {
+pub async fn set_autostart(app: AppHandle, enabled: bool) -> CommandResult<bool> {
     let launcher = app.autolaunch();
     let result = if enabled { launcher.enable() } else { launcher.disable() };
     result.map_err(|e| failed(format!("could not change start with the system: {e}")))?;
@@ -34,7 +34,7 @@ pub fn set_autostart(app: AppHandle, enabled: bool) -> CommandResult<bool> {
 }
 
 #[tauri::command]
-pub fn open_logs_folder(app: AppHandle, state: State<'_, AppState>) -> CommandResult<()> {
+pub async fn open_logs_folder(app: AppHandle, state: State<'_, AppState>) -> CommandResult<()> {
     app.opener()
         .open_path(state.log_dir.display().to_string(), None::<&str>)
         .map_err(|e| failed(format!("could not open the logs folder: {e}")))
@@ -52,38 +52,50 @@ pub async fn install_update(app: AppHandle) -> CommandResult<()> {
 
 /// Settings → Notifications: which kinds are on.
 #[tauri::command]
-pub fn notification_settings(state: State<'_, AppState>) -> CommandResult<NotificationSettings> {
-    dropdock_core::notifications::settings(&state.dd.db).map_err(to_body)
+pub async fn notification_settings(state: State<'_, AppState>) -> CommandResult<NotificationSettings> {
+    blocking(&state.dd, |dd| dropdock_core::notifications::settings(&dd.db)).await
 }
 
 #[tauri::command]
-pub fn save_notification_settings(
+pub async fn save_notification_settings(
     state: State<'_, AppState>,
     settings: NotificationSettings,
 ) -> CommandResult<NotificationSettings> {
-    dropdock_core::notifications::save_settings(&state.dd.db, settings).map_err(to_body)?;
-    dropdock_core::notifications::settings(&state.dd.db).map_err(to_body)
+    blocking(&state.dd, move |dd| {
+        dropdock_core::notifications::save_settings(&dd.db, settings)?;
+        dropdock_core::notifications::settings(&dd.db)
+    })
+    .await
 }
 
 /// Settings → Carriers: the mapping in force (the merchant's rows, then the built-in ones).
 #[tauri::command]
-pub fn carrier_mappings(state: State<'_, AppState>) -> CommandResult<Vec<CarrierMapping>> {
-    state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
+pub async fn carrier_mappings(state: State<'_, AppState>) -> CommandResult<Vec<CarrierMapping>> {
+    blocking(&state.dd, move |dd| dd.db.read(dropdock_core::carriers::mappings)).await
 }
 
 /// Saves a row (replacing the row for the same supplier carrier); returns the mapping.
 #[tauri::command]
-pub fn save_carrier_mapping(state: State<'_, AppState>, row: CarrierMapping) -> CommandResult<Vec<CarrierMapping>> {
-    state.dd.db.write(|tx| dropdock_core::carriers::save_mapping(tx, &row)).map_err(to_body)?;
-    state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
+pub async fn save_carrier_mapping(
+    state: State<'_, AppState>,
+    row: CarrierMapping,
+) -> CommandResult<Vec<CarrierMapping>> {
+    blocking(&state.dd, move |dd| {
+        dd.db.write(|tx| dropdock_core::carriers::save_mapping(tx, &row))?;
+        dd.db.read(dropdock_core::carriers::mappings)
+    })
+    .await
 }
 
 /// Removes the merchant's row (a built-in row for the carrier applies again).
 #[tauri::command]
-pub fn remove_carrier_mapping(
+pub async fn remove_carrier_mapping(
     state: State<'_, AppState>,
     supplier_carrier: String,
 ) -> CommandResult<Vec<CarrierMapping>> {
-    state.dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier)).map_err(to_body)?;
-    state.dd.db.read(dropdock_core::carriers::mappings).map_err(to_body)
+    blocking(&state.dd, move |dd| {
+        dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier))?;
+        dd.db.read(dropdock_core::carriers::mappings)
+    })
+    .await
 }

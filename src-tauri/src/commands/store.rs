@@ -8,18 +8,18 @@ use dropdock_core::views::StoreView;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::{to_body, CommandResult};
+use super::{blocking, to_body, CommandResult};
 use crate::state::{AppState, ORDERS_CHANGED, STATUS_CHANGED};
 
 #[tauri::command]
-pub fn list_stores(state: State<'_, AppState>) -> CommandResult<Vec<StoreView>> {
-    state.dd.stores().map_err(to_body)
+pub async fn list_stores(state: State<'_, AppState>) -> CommandResult<Vec<StoreView>> {
+    blocking(&state.dd, move |dd| dd.stores()).await
 }
 
 /// The sandbox's WooCommerce store and its keys, offered on the connect form (sandbox only).
 #[tauri::command]
-pub fn demo_woo_store(state: State<'_, AppState>) -> Option<DemoWooStore> {
-    state.demo_woo()
+pub async fn demo_woo_store(state: State<'_, AppState>) -> Result<Option<DemoWooStore>, ()> {
+    Ok(state.demo_woo())
 }
 
 /// Connect a store → WooCommerce: the keys are checked with one read, then kept in the keychain.
@@ -75,25 +75,23 @@ pub async fn connect_shopify_app(
 }
 
 /// The file's bytes from the web view's base64 (a file is sent whole, as the picker read it;
-/// its encoding is worked out by the core), decoded and read on a blocking thread.
+/// its encoding is worked out by the core), decoded and read on the blocking pool.
 async fn csv_file<T: Send + 'static>(
     state: &AppState,
     data: String,
     work: impl FnOnce(&dropdock_core::app::Dropdock, &[u8]) -> dropdock_core::error::Result<T> + Send + 'static,
 ) -> CommandResult<T> {
     use base64::Engine;
-    let dd = state.dd.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    blocking(&state.dd, move |dd| {
         if data.len() > dropdock_core::csv_import::MAX_CSV_BYTES / 3 * 4 + 4 {
-            return Err(to_body(dropdock_core::csv_import::too_large()));
+            return Err(dropdock_core::csv_import::too_large());
         }
         let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_bytes()).map_err(|_| {
-            to_body(dropdock_core::CoreError::InvalidInput("the file did not arrive whole: choose it again".into()))
+            dropdock_core::CoreError::InvalidInput("the file did not arrive whole: choose it again".into())
         })?;
-        work(&dd, &bytes).map_err(to_body)
+        work(dd, &bytes)
     })
     .await
-    .map_err(|e| to_body(dropdock_core::CoreError::InvalidInput(format!("the file could not be read: {e}"))))?
 }
 
 /// Import orders (CSV) → Preview: what importing the file would do; nothing is stored. `data`
@@ -123,8 +121,8 @@ pub async fn import_csv(
 
 /// The sandbox's Etsy shop and its app keys, offered on the connect form (sandbox only).
 #[tauri::command]
-pub fn demo_etsy_shop(state: State<'_, AppState>) -> Option<DemoEtsyShop> {
-    state.demo_etsy()
+pub async fn demo_etsy_shop(state: State<'_, AppState>) -> Result<Option<DemoEtsyShop>, ()> {
+    Ok(state.demo_etsy())
 }
 
 /// Connect a store → Etsy: opens Etsy's "Allow access" page in the system browser (OAuth 2.0 with
@@ -179,20 +177,25 @@ pub async fn sync_store_now(app: AppHandle, state: State<'_, AppState>, id: i64)
 
 /// Pause or resume background sync.
 #[tauri::command]
-pub fn set_store_paused(state: State<'_, AppState>, id: i64, paused: bool) -> CommandResult<StoreView> {
-    state.dd.set_store_paused(id, paused).map_err(to_body)
+pub async fn set_store_paused(state: State<'_, AppState>, id: i64, paused: bool) -> CommandResult<StoreView> {
+    blocking(&state.dd, move |dd| dd.set_store_paused(id, paused)).await
 }
 
 /// How often the store syncs in the background, in minutes.
 #[tauri::command]
-pub fn set_store_sync_interval(state: State<'_, AppState>, id: i64, minutes: u32) -> CommandResult<StoreView> {
-    state.dd.set_store_sync_interval(id, minutes).map_err(to_body)
+pub async fn set_store_sync_interval(state: State<'_, AppState>, id: i64, minutes: u32) -> CommandResult<StoreView> {
+    blocking(&state.dd, move |dd| dd.set_store_sync_interval(id, minutes)).await
 }
 
 /// Edit → name.
 #[tauri::command]
-pub fn rename_store(app: AppHandle, state: State<'_, AppState>, id: i64, name: String) -> CommandResult<StoreView> {
-    let result = state.dd.rename_store(id, &name).map_err(to_body);
+pub async fn rename_store(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    name: String,
+) -> CommandResult<StoreView> {
+    let result = blocking(&state.dd, move |dd| dd.rename_store(id, &name)).await;
     let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
@@ -209,8 +212,8 @@ pub async fn update_store_credentials(
 
 /// Disconnect: the credentials leave the keychain; the orders stay.
 #[tauri::command]
-pub fn disconnect_store(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<StoreView> {
-    let result = state.dd.disconnect_store(id).map_err(to_body);
+pub async fn disconnect_store(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<StoreView> {
+    let result = blocking(&state.dd, move |dd| dd.disconnect_store(id)).await;
     let _ = app.emit(STATUS_CHANGED, ());
     result
 }
