@@ -77,8 +77,33 @@ enum AccountTable {
     Supplier,
 }
 
+/// How to take back an account row written by [`upsert_account`] when its keychain entries
+/// cannot be kept: a new row is removed, a re-pointed or revived one gets its old state back.
+enum Undo {
+    Remove { table: &'static str, id: i64 },
+    Repoint { table: &'static str, id: i64, base_url: String },
+    Disconnect { id: i64, base_url: String, disconnected_at: Option<DateTime<Utc>> },
+}
+
+impl Undo {
+    fn apply(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        match self {
+            Undo::Remove { table, id } => tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?,
+            Undo::Repoint { table, id, base_url } => {
+                tx.execute(&format!("UPDATE {table} SET base_url = ?2 WHERE id = ?1"), params![id, base_url])?
+            }
+            Undo::Disconnect { id, base_url, disconnected_at } => tx.execute(
+                "UPDATE store SET base_url = ?2, disconnected_at = ?3, paused = 1 WHERE id = ?1",
+                params![id, base_url, disconnected_at],
+            )?,
+        };
+        Ok(())
+    }
+}
+
 /// Inserts an account row, or re-points a sandbox account of the same name (its port changes at
 /// every launch). A real account of the same name is an error: names identify accounts.
+/// Returns the row's id and how to take the write back.
 fn upsert_account(
     tx: &rusqlite::Transaction<'_>,
     table: AccountTable,
@@ -86,24 +111,27 @@ fn upsert_account(
     kind: &str,
     base_url: &str,
     is_sandbox: bool,
-) -> Result<i64> {
+) -> Result<(i64, Undo)> {
     let (table, kind_column, noun) = match table {
         AccountTable::Store => ("store", "platform", "store"),
         AccountTable::Supplier => ("supplier", "kind", "supplier"),
     };
-    let disconnected = if table == "store" { "disconnected_at IS NOT NULL" } else { "0" };
-    let existing: Option<(i64, bool, bool)> = tx
-        .query_row(&format!("SELECT id, is_sandbox, {disconnected} FROM {table} WHERE name = ?1"), [name], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+    let disconnected = if table == "store" { "disconnected_at" } else { "NULL" };
+    type Existing = (i64, bool, Option<DateTime<Utc>>, String);
+    let existing: Option<Existing> = tx
+        .query_row(
+            &format!("SELECT id, is_sandbox, {disconnected}, base_url FROM {table} WHERE name = ?1"),
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?;
     match existing {
-        Some((id, true, _)) if is_sandbox => {
+        Some((id, true, _, old_url)) if is_sandbox => {
             tx.execute(&format!("UPDATE {table} SET base_url = ?2 WHERE id = ?1"), params![id, base_url])?;
-            Ok(id)
+            Ok((id, Undo::Repoint { table, id, base_url: old_url }))
         }
         // A store the merchant disconnected comes back, with its orders, on the same platform.
-        Some((id, false, true)) if !is_sandbox => {
+        Some((id, false, Some(at), old_url)) if !is_sandbox => {
             let revived = tx.execute(
                 "UPDATE store SET base_url = ?2, disconnected_at = NULL, paused = 0, consecutive_failures = 0
                  WHERE id = ?1 AND platform = ?3",
@@ -114,7 +142,7 @@ fn upsert_account(
                     "a store named {name} was on another platform: choose another name"
                 )));
             }
-            Ok(id)
+            Ok((id, Undo::Disconnect { id, base_url: old_url, disconnected_at: Some(at) }))
         }
         Some(_) => Err(CoreError::InvalidInput(format!("a {noun} named {name} is already connected"))),
         None => {
@@ -122,7 +150,8 @@ fn upsert_account(
                 &format!("INSERT INTO {table} (name, {kind_column}, base_url, is_sandbox, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
                 params![name, kind, base_url, is_sandbox, Utc::now()],
             )?;
-            Ok(tx.last_insert_rowid())
+            let id = tx.last_insert_rowid();
+            Ok((id, Undo::Remove { table, id }))
         }
     }
 }
@@ -202,12 +231,16 @@ impl Dropdock {
             credentials.clone(),
         ))
         .await?;
-        let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Store, &name, "woocommerce", &base_url, is_sandbox)?;
-            self.secrets
-                .set(&secrets::store_token_key(id), &serde_json::to_string(&credentials).expect("keys serialise"))?;
-            Ok(id)
-        })?;
+        let keys = serde_json::to_string(&credentials).expect("keys serialise");
+        let id = self.keep_account(
+            AccountTable::Store,
+            &name,
+            "woocommerce",
+            &base_url,
+            is_sandbox,
+            |_, _| Ok(()),
+            |id| vec![(secrets::store_token_key(id), Some(keys))],
+        )?;
         self.stores.lock().expect("stores lock").remove(&id);
         self.store(id)
     }
@@ -240,6 +273,55 @@ impl Dropdock {
         &self.http
     }
 
+    /// Writes an account's row (with `also`'s writes, in the same transaction) and then its
+    /// keychain entries (`entries(id)`: key and value, `None` to delete), both or neither, and no
+    /// keychain call inside the write transaction. If an entry cannot be kept, the entries
+    /// already written get their old values back and the row is taken back ([`Undo`]).
+    #[allow(clippy::too_many_arguments)]
+    fn keep_account(
+        &self,
+        table: AccountTable,
+        name: &str,
+        kind: &str,
+        base_url: &str,
+        is_sandbox: bool,
+        also: impl FnOnce(&rusqlite::Transaction<'_>, i64) -> Result<()>,
+        entries: impl FnOnce(i64) -> Vec<(String, Option<String>)>,
+    ) -> Result<i64> {
+        let (id, undo) = self.db.write(|tx| {
+            let (id, undo) = upsert_account(tx, table, name, kind, base_url, is_sandbox)?;
+            also(tx, id)?;
+            Ok((id, undo))
+        })?;
+        let mut written: Vec<(String, Option<String>)> = Vec::new();
+        for (key, value) in entries(id) {
+            let kept = self.secrets.get(&key).and_then(|previous| {
+                match &value {
+                    Some(v) => self.secrets.set(&key, v)?,
+                    None => self.secrets.delete(&key)?,
+                }
+                Ok(previous)
+            });
+            match kept {
+                Ok(previous) => written.push((key, previous)),
+                Err(e) => {
+                    for (key, previous) in written {
+                        let restored = match previous {
+                            Some(p) => self.secrets.set(&key, &p),
+                            None => self.secrets.delete(&key),
+                        };
+                        if let Err(e) = restored {
+                            tracing::warn!(error = %e, "a keychain entry could not be put back");
+                        }
+                    }
+                    self.db.write(|tx| undo.apply(tx))?;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(id)
+    }
+
     /// Stores a store's row and its credentials (both or neither), for connections whose
     /// credentials were checked elsewhere (Etsy's OAuth flow).
     pub(crate) fn keep_store_credentials(
@@ -251,11 +333,15 @@ impl Dropdock {
         is_sandbox: bool,
     ) -> Result<StoreView> {
         let name = validate_name(name)?;
-        let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Store, &name, platform, base_url, is_sandbox)?;
-            self.secrets.set(&secrets::store_token_key(id), secret)?;
-            Ok(id)
-        })?;
+        let id = self.keep_account(
+            AccountTable::Store,
+            &name,
+            platform,
+            base_url,
+            is_sandbox,
+            |_, _| Ok(()),
+            |id| vec![(secrets::store_token_key(id), Some(secret.to_owned()))],
+        )?;
         self.stores.lock().expect("stores lock").remove(&id);
         self.store(id)
     }
@@ -292,13 +378,16 @@ impl Dropdock {
         );
         let shop = probe.shop_info().await?;
         let app = granted.lock().expect("grant lock").clone().expect("a token was granted");
-        let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Store, &name, "shopify", &base_url, false)?;
-            record_shop(tx, id, &shop)?;
-            self.secrets
-                .set(&secrets::store_token_key(id), &serde_json::to_string(&app).expect("credentials serialise"))?;
-            Ok(id)
-        })?;
+        let credentials = serde_json::to_string(&app).expect("credentials serialise");
+        let id = self.keep_account(
+            AccountTable::Store,
+            &name,
+            "shopify",
+            &base_url,
+            false,
+            |tx, id| record_shop(tx, id, &shop),
+            |id| vec![(secrets::store_token_key(id), Some(credentials))],
+        )?;
         self.stores.lock().expect("stores lock").remove(&id);
         self.store(id)
     }
@@ -320,12 +409,15 @@ impl Dropdock {
         }
         let probe = ShopifyClient::new(self.http.clone(), &base_url, token.trim().to_owned());
         let shop = probe.shop_info().await?;
-        let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Store, &name, "shopify", &base_url, is_sandbox)?;
-            record_shop(tx, id, &shop)?;
-            self.secrets.set(&secrets::store_token_key(id), token.trim())?;
-            Ok(id)
-        })?;
+        let id = self.keep_account(
+            AccountTable::Store,
+            &name,
+            "shopify",
+            &base_url,
+            is_sandbox,
+            |tx, id| record_shop(tx, id, &shop),
+            |id| vec![(secrets::store_token_key(id), Some(token.trim().to_owned()))],
+        )?;
         self.stores.lock().expect("stores lock").remove(&id);
         self.store(id)
     }
@@ -440,15 +532,20 @@ impl Dropdock {
             .await?;
         // CJ allows getAccessToken once per 5 minutes: keep the probe's token for the real client.
         let probe_token = probe_secrets.get(&secrets::supplier_token_key(0))?;
-        let id = self.db.write(|tx| {
-            let id = upsert_account(tx, AccountTable::Supplier, &name, "cj", &base_url, is_sandbox)?;
-            self.secrets.set(&secrets::supplier_api_key_key(id), api_key.trim())?;
-            match &probe_token {
-                Some(token) => self.secrets.set(&secrets::supplier_token_key(id), token)?,
-                None => self.secrets.delete(&secrets::supplier_token_key(id))?,
-            }
-            Ok(id)
-        })?;
+        let id = self.keep_account(
+            AccountTable::Supplier,
+            &name,
+            "cj",
+            &base_url,
+            is_sandbox,
+            |_, _| Ok(()),
+            |id| {
+                vec![
+                    (secrets::supplier_api_key_key(id), Some(api_key.trim().to_owned())),
+                    (secrets::supplier_token_key(id), probe_token.clone()),
+                ]
+            },
+        )?;
         self.suppliers.lock().expect("suppliers lock").remove(&id);
         self.suppliers()?
             .into_iter()
