@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::secrets::{OsKeychain, SecretStore};
 use dropdock_core::views::{AppStatus, UpdateStatus};
 use dropdock_core::Dropdock;
@@ -145,12 +145,12 @@ impl AppState {
     }
 
     /// The sandbox's WooCommerce store, to try connecting a store (`None` when not on the sandbox).
-    pub fn demo_woo(&self) -> Option<dropdock_core::demo::DemoWooStore> {
+    pub fn demo_woo(&self) -> Option<dropdock_demo::DemoWooStore> {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).woo)
     }
 
     /// The sandbox's Etsy shop and its app keys (`None` when not on the sandbox).
-    pub fn demo_etsy(&self) -> Option<dropdock_core::demo::DemoEtsyShop> {
+    pub fn demo_etsy(&self) -> Option<dropdock_demo::DemoEtsyShop> {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).etsy)
     }
 

@@ -14,7 +14,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, PaymentMethod};
 use dropdock_core::dashboard::DashboardRequest;
-use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::money::format_minor;

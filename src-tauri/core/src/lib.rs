@@ -13,7 +13,6 @@ pub mod countries;
 pub mod csv_import;
 pub mod dashboard;
 pub mod db;
-pub mod demo;
 pub mod error;
 pub mod etsy_connect;
 pub mod fulfillment;

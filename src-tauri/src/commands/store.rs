@@ -2,7 +2,7 @@
 //! Test connection / Sync now / Pause / Resume / Disconnect.
 
 use dropdock_core::csv_import::CsvImport;
-use dropdock_core::demo::{DemoEtsyShop, DemoWooStore};
+use dropdock_demo::{DemoEtsyShop, DemoWooStore};
 use dropdock_core::integrations::BackgroundSync;
 use dropdock_core::views::StoreView;
 use tauri::{AppHandle, Emitter, State};

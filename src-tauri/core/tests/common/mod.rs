@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::Db;
-use dropdock_core::demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::secrets::MemorySecrets;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 

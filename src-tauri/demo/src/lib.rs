@@ -1,11 +1,14 @@
 //! The embedded sandbox as an account: connects the demo store and suppliers that
 //! `dropdock-sandbox` serves on loopback, and maps the demo catalog's SKUs, so a new user sees
 //! the whole job work before connecting anything real.
+//!
+//! A crate of its own so that the domain (`dropdock-core`) knows no simulator: the desktop app
+//! and the CLI use it, and the core's tests (as a dev-dependency).
 
 use serde::Serialize;
 
-use crate::app::Dropdock;
-use crate::error::Result;
+use dropdock_core::app::Dropdock;
+use dropdock_core::error::Result;
 
 /// The name of the demo store in Store → Integrations.
 pub const DEMO_STORE_NAME: &str = "Demo Shopify store";
@@ -90,7 +93,6 @@ pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Res
 }
 
 /// The endpoints, credentials and catalogs of a running sandbox.
-#[cfg(feature = "sandbox")]
 pub fn sandbox_endpoints(sandbox: &dropdock_sandbox::Sandbox) -> SandboxEndpoints {
     SandboxEndpoints {
         shopify_url: sandbox.shopify_url(),
