@@ -14,7 +14,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, PaymentMethod};
 use dropdock_core::dashboard::DashboardRequest;
-use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::money::format_minor;
@@ -22,6 +21,7 @@ use dropdock_core::order_actions::{BulkResult, OrderSelection};
 use dropdock_core::search::OrderQuery;
 use dropdock_core::secrets::{MemorySecrets, OsKeychain, SecretStore};
 use dropdock_core::{Dropdock, APP_IDENTIFIER};
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 
 #[derive(Parser)]

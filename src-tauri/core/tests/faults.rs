@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::{Db, DB_FILE};
-use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::secrets::MemorySecrets;
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Fault, Sandbox, SandboxConfig};
 
 /// Every stored order: (platform, remote id) → content hash.

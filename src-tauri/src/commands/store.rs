@@ -2,9 +2,9 @@
 //! Test connection / Sync now / Pause / Resume / Disconnect.
 
 use dropdock_core::csv_import::CsvImport;
-use dropdock_demo::{DemoEtsyShop, DemoWooStore};
 use dropdock_core::integrations::BackgroundSync;
 use dropdock_core::views::StoreView;
+use dropdock_demo::{DemoEtsyShop, DemoWooStore};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::Db;
-use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_core::secrets::MemorySecrets;
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 
 /// The sandbox, the app, the sandbox store's id, and the data directory (kept alive).
