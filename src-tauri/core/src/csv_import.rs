@@ -356,6 +356,7 @@ fn empty_order(name: &str) -> Order {
         currency: String::new(),
         shipping_address: None,
         line_items: Vec::new(),
+        cancelled_at: None,
     }
 }
 

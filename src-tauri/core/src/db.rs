@@ -21,6 +21,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/07_carriers_wallet_and_tracking_changes.sql")),
         M::up(include_str!("../migrations/08_platform_conformance.sql")),
         M::up(include_str!("../migrations/09_bad_input.sql")),
+        M::up(include_str!("../migrations/10_cancelled_in_store.sql")),
     ])
 }
 

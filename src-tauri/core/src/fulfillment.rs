@@ -82,10 +82,12 @@ pub enum HoldKind {
     WaitingForFunds,
     /// Auto Fulfillment: the order costs more than the merchant's limit for automatic sending.
     CostAboveGuard,
+    /// The store cancelled the order: it is never sent, whatever its payment state says.
+    CancelledInStore,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 8] = [
+    pub const ALL: [HoldKind; 9] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
@@ -94,6 +96,7 @@ impl HoldKind {
         HoldKind::NoShippingLine,
         HoldKind::WaitingForFunds,
         HoldKind::CostAboveGuard,
+        HoldKind::CancelledInStore,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -107,6 +110,7 @@ impl HoldKind {
             HoldKind::NoShippingLine => "no_shipping_line",
             HoldKind::WaitingForFunds => "waiting_for_funds",
             HoldKind::CostAboveGuard => "cost_above_guard",
+            HoldKind::CancelledInStore => "cancelled_in_store",
         }
     }
 
@@ -220,12 +224,14 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
 
 /// [`plan`], with a hold as a value: `Ok(Err(hold))`.
 fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hold>> {
-    type OrderHead = (String, i64, String, String, Option<String>, Option<DateTime<Utc>>);
-    let (order_name, store_id, remote_id, financial, email, merchant_hold_at): OrderHead = conn
+    type OrderHead = (String, i64, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let (order_name, store_id, remote_id, financial, email, merchant_hold_at, cancelled_at): OrderHead = conn
         .prepare_cached(
-            "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at FROM orders WHERE id = ?1",
+            "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at, cancelled_at FROM orders WHERE id = ?1",
         )?
-        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .query_row([order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })
         .optional()?
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
@@ -235,6 +241,12 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
         )?
         .query_map([order_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    if let Some(at) = cancelled_at {
+        return Ok(Err(Hold::new(
+            HoldKind::CancelledInStore,
+            format!("cancelled in the store on {}: it is not sent to a supplier", at.format("%Y-%m-%d")),
+        )));
+    }
     if let Some(at) = merchant_hold_at {
         return Ok(Err(Hold::new(
             HoldKind::Merchant,

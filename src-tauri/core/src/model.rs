@@ -87,6 +87,10 @@ pub struct Order {
     /// `None` for orders with nothing to ship (digital goods, local pickup).
     pub shipping_address: Option<Address>,
     pub line_items: Vec<LineItem>,
+    /// When the store cancelled the order (UTC): such an order is never sent to a supplier,
+    /// even if its payment state still reads paid. Left out of the content hash when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 impl Order {

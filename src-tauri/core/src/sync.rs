@@ -114,17 +114,17 @@ fn store_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime
         Some((id, old_hash)) if old_hash == hash => return Ok((id, Upsert::Unchanged)),
         Some((id, _)) => {
             tx.prepare_cached("UPDATE orders SET name=?2, created_at=?3, updated_at=?4, financial_status=?5, store_fulfillment_status=?6,
-                 email=?7, customer_name=?8, total_minor=?9, currency=?10, content_hash=?11, synced_at=?12 WHERE id=?1")?.execute(params![id, order.name, order.created_at, order.updated_at, order.financial_status, order.fulfillment_status,
-                        order.email, order.customer_name, order.total_minor, order.currency, hash, now],
+                 email=?7, customer_name=?8, total_minor=?9, currency=?10, content_hash=?11, synced_at=?12, cancelled_at=?13 WHERE id=?1")?.execute(params![id, order.name, order.created_at, order.updated_at, order.financial_status, order.fulfillment_status,
+                        order.email, order.customer_name, order.total_minor, order.currency, hash, now, order.cancelled_at],
             )?;
             (id, Upsert::Updated)
         }
         None => {
             tx.prepare_cached("INSERT INTO orders (store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status,
-                 status, email, customer_name, total_minor, currency, content_hash, synced_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![store_id, order.remote_id, order.name, order.created_at, order.updated_at, order.financial_status,
+                 status, email, customer_name, total_minor, currency, content_hash, synced_at, cancelled_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")?.execute(params![store_id, order.remote_id, order.name, order.created_at, order.updated_at, order.financial_status,
                         order.fulfillment_status, OrderStatus::ToOrder.as_str(), order.email, order.customer_name,
-                        order.total_minor, order.currency, hash, now],
+                        order.total_minor, order.currency, hash, now, order.cancelled_at],
             )?;
             (tx.last_insert_rowid(), Upsert::Added)
         }

@@ -204,6 +204,7 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             shipping_price: price([0, 499, 799][rng.gen_range(0..3)]),
             fulfillments: vec![],
             raw_node: None,
+            cancelled_at: None,
         });
     }
     orders.sort_by_key(|o| o.created_at);

@@ -73,6 +73,9 @@ pub struct ShopOrder {
     pub fulfillments: Vec<ShopFulfillment>,
     /// When set, the order node is served exactly as this JSON (to test malformed replies).
     pub raw_node: Option<Value>,
+    /// When the merchant cancelled the order in the shop (`Order.cancelledAt`).
+    #[serde(default)]
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 impl ShopOrder {
@@ -300,8 +303,8 @@ fn full_order(o: &ShopOrder) -> Value {
         "createdAt": ts(o.created_at),
         "updatedAt": ts(o.updated_at),
         "email": o.email,
-        "cancelledAt": Value::Null,
-        "cancelReason": Value::Null,
+        "cancelledAt": o.cancelled_at.map(ts),
+        "cancelReason": o.cancelled_at.map(|_| "CUSTOMER"),
         "displayFinancialStatus": o.financial_status,
         "displayFulfillmentStatus": o.display_fulfillment_status(),
         "customer": o.customer_name.as_ref().map(|n| json!({ "__typename": "Customer", "id": format!("gid://shopify/Customer/{}", o.id), "displayName": n })),
@@ -631,6 +634,18 @@ impl ShopHandle {
         })
     }
 
+    /// Cancels an order in the shop as a merchant would (its payment stays as it was, as
+    /// Shopify keeps `displayFinancialStatus` until a refund), bumping `updatedAt`.
+    pub fn cancel_order(&self, name: &str) {
+        self.with(|w| {
+            if let Some(o) = w.shop.orders.iter_mut().find(|o| o.name == name) {
+                let now = Utc::now();
+                o.cancelled_at = Some(now);
+                o.updated_at = now;
+            }
+        })
+    }
+
     /// Adds a copy of order `template` as a new order `name`, updated at `updated_at` (orders
     /// taken while a sync ran, for watermark tests).
     pub fn add_copy(&self, template: &str, name: &str, updated_at: DateTime<Utc>) {
@@ -667,6 +682,7 @@ impl ShopHandle {
                 shipping_price: "0.00".into(),
                 fulfillments: vec![],
                 raw_node: Some(node),
+                cancelled_at: None,
             });
             id
         })
@@ -772,6 +788,7 @@ impl ShopHandle {
                 shipping_price: "0.00".into(),
                 fulfillments: vec![],
                 raw_node: None,
+                cancelled_at: None,
             });
             id
         })

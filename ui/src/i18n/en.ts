@@ -19,6 +19,7 @@ export const en = {
     no_shipping_line: "No shipping line",
     waiting_for_funds: "Waiting for funds",
     cost_above_guard: "Cost above your limit",
+    cancelled_in_store: "Cancelled in the store",
   },
   nav: {
     dashboard: "Dashboard",

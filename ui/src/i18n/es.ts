@@ -21,6 +21,7 @@ export const es: Messages = {
     no_shipping_line: "Sin método de envío",
     waiting_for_funds: "Esperando fondos",
     cost_above_guard: "Coste por encima del límite",
+    cancelled_in_store: "Cancelado en la tienda",
   },
   nav: {
     dashboard: "Panel",

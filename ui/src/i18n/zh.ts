@@ -21,6 +21,7 @@ export const zh: Messages = {
     no_shipping_line: "无可用物流",
     waiting_for_funds: "等待资金",
     cost_above_guard: "成本超过上限",
+    cancelled_in_store: "已在店铺取消",
   },
   nav: {
     dashboard: "仪表盘",

@@ -469,6 +469,8 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
         currency,
         shipping_address,
         line_items,
+        // Etsy has no cancellation date: a canceled or fully refunded receipt was so at its last change.
+        cancelled_at: matches!(status.as_str(), "canceled" | "fully refunded").then_some(updated_at),
     })
 }
 
@@ -523,6 +525,11 @@ mod tests {
         let mut unpaid = receipt();
         unpaid["is_paid"] = json!(false);
         unpaid["status"] = json!("payment processing");
+        let mut canceled = receipt();
+        canceled["status"] = json!("canceled");
+        let canceled = parse_receipt(&canceled).unwrap();
+        assert_eq!(canceled.cancelled_at, Some(canceled.updated_at), "a canceled receipt is cancelled");
+        assert_eq!(parse_receipt(&receipt()).unwrap().cancelled_at, None);
         assert_eq!(parse_receipt(&unpaid).unwrap().financial_status, "PAYMENT_PROCESSING");
         let mut bad = receipt();
         bad["country_iso"] = json!("UK");

@@ -57,7 +57,7 @@ pub const ORDERS_QUERY: &str = concat!(
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id name createdAt updatedAt email
+      id name createdAt updatedAt cancelledAt email
       displayFinancialStatus displayFulfillmentStatus
       customer { displayName }
       totalPriceSet { shopMoney { amount currencyCode } }
@@ -834,6 +834,10 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
         currency,
         shipping_address,
         line_items,
+        cancelled_at: match &node["cancelledAt"] {
+            Value::Null => None,
+            v => Some(parse_time(v, "cancelledAt").map_err(&reject)?),
+        },
     })
 }
 

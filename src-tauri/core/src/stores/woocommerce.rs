@@ -580,6 +580,8 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
         currency,
         shipping_address,
         line_items,
+        // WooCommerce has no cancellation date: a cancelled or refunded order was so at its last change.
+        cancelled_at: matches!(status.as_str(), "cancelled" | "refunded").then_some(updated_at),
     })
 }
 
@@ -610,6 +612,17 @@ mod tests {
                   "total_tax": "0.90", "sku": "Bar3", "price": 12 }
             ]
         })
+    }
+
+    #[test]
+    fn cancelled_and_refunded_orders_are_cancelled_in_the_store() {
+        for status in ["cancelled", "refunded"] {
+            let mut node = documented_order();
+            node["status"] = json!(status);
+            let order = parse_order(&node).unwrap();
+            assert_eq!(order.cancelled_at, Some(order.updated_at), "{status}");
+        }
+        assert_eq!(parse_order(&documented_order()).unwrap().cancelled_at, None);
     }
 
     #[test]
