@@ -9,13 +9,20 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 keyring_home=$(mktemp -d)
 eval "$(printf dropdock | XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock)" >/dev/null
+# Exported before the second call, so that call reaches the daemon just started (with its login
+# collection) rather than starting another one that could win the Secret Service's bus name.
+export GNOME_KEYRING_CONTROL
 eval "$(printf dropdock | XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --start --components=secrets)" >/dev/null
 export GNOME_KEYRING_CONTROL
-# The daemon makes its default collection after it answers: wait (up to 10 s) until an item can
-# be stored and read back, so the first program to use the keychain never races it.
+# The daemon makes its login collection after it answers: wait (up to 10 s) until the default
+# alias names a collection and that collection is unlocked, so the first program to use the
+# keychain never races it. Read-only: nothing is created here (an early write could make the
+# daemon create a locked default collection of its own).
 for _ in $(seq 1 50); do
-  if printf ready | secret-tool store --label=dropdock-probe dropdock-probe ready >/dev/null 2>&1 \
-    && [ "$(secret-tool lookup dropdock-probe ready 2>/dev/null)" = ready ]; then
+  path=$(dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+    org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null | sed -n 's/.*object path "\(.*\)"/\1/p')
+  if [ -n "$path" ] && [ "$path" != "/" ] && ! dbus-send --session --print-reply --dest=org.freedesktop.secrets "$path" \
+    org.freedesktop.DBus.Properties.Get string:org.freedesktop.Secret.Collection string:Locked 2>/dev/null | grep -q "boolean true"; then
     break
   fi
   sleep 0.2
