@@ -56,7 +56,7 @@ impl<'a> Operation<'a> {
             .expect("parse checked there is one operation")
     }
 
-    /// The root fields: `(response key, field name)`.
+    /// The operation's root fields (each answered on its own; its response key is its alias or name).
     pub(crate) fn root_fields(&self) -> Vec<&Field<'a, &'a str>> {
         self.root_set()
             .items
