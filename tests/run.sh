@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 bash .ci/install-deps --test
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "== UI: install, typecheck, build (the app embeds ui/dist)"
+echo "== UI: install, lint, typecheck, build (the app embeds ui/dist)"
 npm --prefix ui ci --no-audit --no-fund --loglevel=error
+npm --prefix ui run lint --silent
 npm --prefix ui run build --silent
 
 echo "== Rust: formatting and lints (rustfmt, clippy with warnings as errors)"
@@ -18,6 +19,6 @@ echo "== Rust: every crate, with an unlocked keychain on a session bus"
 tests/support/keyring-session.sh cargo test --workspace --locked
 
 echo "== GUI end-to-end: the real app under Xvfb through tauri-driver + WebKitWebDriver"
-cargo build -p dropdock --locked
+cargo build -p dropdock -p dropdock-cli --locked
 npm --prefix tests/e2e ci --no-audit --no-fund --loglevel=error
 xvfb-run -a -s "-screen 0 1440x900x24" tests/support/keyring-session.sh npm --prefix tests/e2e test --silent

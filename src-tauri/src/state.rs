@@ -11,12 +11,12 @@ use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 use tauri::{AppHandle, Emitter, Manager};
 
-/// Event the UI listens to: local orders changed (sync, ship, tracking); refetch.
-pub const ORDERS_CHANGED: &str = "orders-changed";
+/// Event the UI listens to: committed database writes, `{ tables: string[], external: bool }`
+/// ("*" among the tables: refresh everything). Raised from the write path
+/// ([`crate::workers::forward_changes`]), never by a command.
+pub const DB_CHANGED: &str = "db-changed";
 /// Event: the start-up status changed.
 pub const STATUS_CHANGED: &str = "status-changed";
-/// Event: the Auto Fulfillment settings or state changed.
-pub const AUTO_CHANGED: &str = "auto-changed";
 /// Event: online/offline or the number of queued actions may have changed; refetch the badge.
 pub const NETWORK_CHANGED: &str = "network-changed";
 
@@ -82,7 +82,6 @@ impl AppState {
                 status.error = result.err();
             }
             let _ = handle.emit(STATUS_CHANGED, ());
-            let _ = handle.emit(ORDERS_CHANGED, ());
             crate::updates::check(&handle).await;
             let _ = handle.emit(STATUS_CHANGED, ());
         });

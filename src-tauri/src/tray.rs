@@ -4,9 +4,9 @@
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Listener, Manager, Wry};
+use tauri::{AppHandle, Manager, Wry};
 
-use crate::state::{AppState, AUTO_CHANGED, ORDERS_CHANGED};
+use crate::state::AppState;
 
 const TRAY_ID: &str = "main";
 
@@ -83,10 +83,6 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
             _ => {}
         })
         .build(app)?;
-    for event in [ORDERS_CHANGED, AUTO_CHANGED] {
-        let handle = app.clone();
-        app.listen_any(event, move |_| refresh(&handle));
-    }
     Ok(())
 }
 
@@ -101,7 +97,6 @@ async fn sync_all(app: &AppHandle) {
             Err(e) => crate::notifier::notify(app, &format!("{}: sync failed", store.name), &e.to_string()),
         }
     }
-    let _ = app.emit(ORDERS_CHANGED, ());
 }
 
 /// "Pause/Resume Auto Fulfillment": the page's switch, from the tray. Turning it on checks the
@@ -118,7 +113,6 @@ async fn toggle_auto(app: &AppHandle) {
         ),
         Err(e) => crate::notifier::notify(app, "Auto Fulfillment was not resumed", &e.to_string()),
     }
-    let _ = app.emit(AUTO_CHANGED, ());
 }
 
 /// Shows, restores and focuses the main window (tray "Open", a second launch).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::state::{AppState, NETWORK_CHANGED, ORDERS_CHANGED};
+use crate::state::{AppState, DB_CHANGED, NETWORK_CHANGED};
 
 /// How often the network is checked: often while offline or with queued actions, so they run
 /// soon after the network returns; rarely otherwise (every failed call also marks it offline).
@@ -37,7 +37,6 @@ pub async fn check_network(app: &AppHandle) {
             }
             Err(e) => tracing::warn!(error = %e, "queued actions failed"),
         }
-        let _ = app.emit(ORDERS_CHANGED, ());
         let _ = app.emit(NETWORK_CHANGED, ());
     }
 }
@@ -51,14 +50,73 @@ fn tracking_interval(on_sandbox: bool) -> Duration {
     }
 }
 
+/// Forwards every committed database write to the UI as one `db-changed` event per 200 ms
+/// (`{ tables, external }`: the tables written, merged), and refreshes the tray's counts. Writes
+/// by another process (`dropdock-cli`) are found by polling the change log every 500 ms.
+pub async fn forward_changes(app: AppHandle) {
+    let mut feed = app.state::<AppState>().dd.db.subscribe();
+    loop {
+        let mut tables = std::collections::BTreeSet::new();
+        let mut external = false;
+        match feed.recv().await {
+            Ok(change) => {
+                external |= change.external;
+                tables.extend(change.tables);
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                tables.insert("*".to_owned());
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+        }
+        // Merge what follows within 200 ms: a sync commits page after page.
+        let window = tokio::time::sleep(Duration::from_millis(200));
+        tokio::pin!(window);
+        loop {
+            tokio::select! {
+                _ = &mut window => break,
+                next = feed.recv() => match next {
+                    Ok(change) => {
+                        external |= change.external;
+                        tables.extend(change.tables);
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        tables.insert("*".to_owned());
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
+            }
+        }
+        let _ = app.emit(DB_CHANGED, serde_json::json!({ "tables": tables, "external": external }));
+        let handle = app.clone();
+        let _ = tauri::async_runtime::spawn_blocking(move || crate::tray::refresh(&handle)).await;
+    }
+}
+
+/// Finds the writes of other processes every 500 ms (see [`forward_changes`]).
+pub async fn poll_external_changes(app: AppHandle) {
+    let db = app.state::<AppState>().dd.db.clone();
+    let start = db.clone();
+    let mut cursor = tauri::async_runtime::spawn_blocking(move || start.change_cursor())
+        .await
+        .ok()
+        .and_then(|r| r.ok())
+        .unwrap_or(0);
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let db = db.clone();
+        match tauri::async_runtime::spawn_blocking(move || db.poll_external(cursor)).await {
+            Ok(Ok(next)) => cursor = next,
+            Ok(Err(e)) => tracing::warn!(error = %e, "change log not readable"),
+            Err(_) => return,
+        }
+    }
+}
+
 /// One tracking poll: records shipments, pushes them to the store, notifies, tells the UI.
 pub async fn poll_tracking(app: &AppHandle) -> Result<dropdock_core::tracking::TrackReport, dropdock_core::CoreError> {
     let state = app.state::<AppState>();
     let report = state.dd.track().await?;
     crate::notifier::shipments(app, &report.new_shipments);
-    if !report.new_shipments.is_empty() || report.pushed > 0 {
-        let _ = app.emit(ORDERS_CHANGED, ());
-    }
     for e in &report.errors {
         tracing::warn!("tracking: {e}");
     }
@@ -92,12 +150,6 @@ pub async fn run_auto(app: &AppHandle) {
                     &format!("{} order(s) sent to their suppliers.", report.submitted.len()),
                 );
             }
-            if !report.submitted.is_empty() || !report.held.is_empty() || !report.queued.is_empty() {
-                let _ = app.emit(ORDERS_CHANGED, ());
-            }
-            if report.newly_paused || report.resumed {
-                let _ = app.emit(crate::state::AUTO_CHANGED, ());
-            }
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "auto fulfillment run failed"),
@@ -122,20 +174,15 @@ pub async fn sync_stores(app: &AppHandle) {
     }
     match state.dd.sync_due_stores(chrono::Utc::now()).await {
         Ok(runs) => {
-            let mut changed = false;
             for run in runs {
                 match run {
                     Ok(run) => {
-                        changed |= run.summary.additions + run.summary.updates > 0;
                         if let Some(alert) = &run.alert {
                             crate::notifier::sync_failing(app, alert);
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "background sync could not start"),
                 }
-            }
-            if changed {
-                let _ = app.emit(ORDERS_CHANGED, ());
             }
             let _ = app.emit(crate::state::STATUS_CHANGED, ());
         }
@@ -180,7 +227,13 @@ pub fn start(app: AppHandle) {
             run_auto(&handle).await;
         }
     });
-    app.state::<AppState>().workers.lock().expect("workers lock").extend([store_sync, tracking, network, auto]);
+    let forward = tauri::async_runtime::spawn(forward_changes(app.clone()));
+    let external = tauri::async_runtime::spawn(poll_external_changes(app.clone()));
+    app.state::<AppState>()
+        .workers
+        .lock()
+        .expect("workers lock")
+        .extend([store_sync, tracking, network, auto, forward, external]);
 }
 
 pub fn stop(app: &AppHandle) {

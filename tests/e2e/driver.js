@@ -19,7 +19,23 @@ async function freePort() {
 }
 
 /** Every app under test asks a dead loopback port for updates: no test reaches past 127.0.0.1. */
-export const TEST_ENV = { DROPDOCK_UPDATE_ENDPOINT: "http://127.0.0.1:9/latest.json" };
+export const TEST_ENV = { DROPDOCK_UPDATE_ENDPOINT: "http://127.0.0.1:9/latest.json", ...webkitSandboxEnv() };
+
+/**
+ * WebKitGTK runs its web process inside bubblewrap, which needs user namespaces. Some CI
+ * containers refuse them (even to root): the web process then dies and the window stays blank.
+ * Where `bwrap` cannot make a namespace here, the app under test runs WebKit unsandboxed (its
+ * documented switch), and says so once.
+ */
+function webkitSandboxEnv() {
+  try {
+    execFileSync("bwrap", ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "true"], { stdio: "ignore", timeout: 10_000 });
+    return {};
+  } catch {
+    console.error("# bubblewrap cannot make a namespace here: WebKit runs unsandboxed in these tests");
+    return { WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1" };
+  }
+}
 
 async function waitForPort(url, ms) {
   const deadline = Date.now() + ms;
@@ -33,6 +49,9 @@ async function waitForPort(url, ms) {
   }
   throw new Error(`tauri-driver did not listen on ${url}`);
 }
+
+/** The session the last `launch` opened (for failure reports). */
+let currentDriver = null;
 
 /** A fresh app (own data directory, embedded sandbox) driven through WebDriver; `dataDir` opens
  * an existing database instead (the perf bench's). */
@@ -48,6 +67,7 @@ export async function launch(extraEnv = {}, dataDir = mkdtempSync(join(tmpdir(),
     .usingServer(`http://127.0.0.1:${port}`)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
     .build();
+  currentDriver = driver;
   return {
     driver,
     dataDir,
@@ -144,11 +164,29 @@ export async function waitStill(driver, el, timeout = 10_000) {
   }, timeout, "element keeps moving");
 }
 
-/** Runs a test body; on failure keeps a screenshot of the screen for the CI log's reader. */
-export async function withScreenshot(t, body) {
+/**
+ * What the page shows, for a failure's log: its address, the errors the UI caught
+ * (`window.__dropdockErrors`), and the start of its text. Never throws.
+ */
+export async function describePage(driver) {
+  if (!driver) return "no WebDriver session";
+  try {
+    const page = await driver.executeScript(
+      "return { url: location.href, errors: window.__dropdockErrors || [], text: (document.body ? document.body.innerText : '').slice(0, 600), html: document.documentElement.outerHTML.length };",
+    );
+    return JSON.stringify(page);
+  } catch (e) {
+    return `the page did not answer: ${e.message}`;
+  }
+}
+
+/** Runs a test body; on failure keeps a screenshot of the screen for the CI log's reader, and
+ * prints what the page showed (`driver`: the session, when the body makes it known). */
+export async function withScreenshot(t, body, driverOf = () => currentDriver) {
   try {
     await body();
   } catch (e) {
+    console.error(`page: ${await describePage(driverOf())}`);
     const file = join(tmpdir(), `dropdock-e2e-${t.name.replace(/\W+/g, "-")}.png`);
     try {
       screenshot(file);

@@ -150,16 +150,44 @@ export const api = {
 };
 
 /** Refetch what the core says changed. */
+/**
+ * Which screens' queries show each table: a committed write to the table refreshes them. The
+ * core raises `db-changed` from its write path (this app's writes at once, another process's —
+ * `dropdock-cli` — within a second), so no command has to say what it changed.
+ */
+const QUERIES_OF_TABLE: Record<string, string[]> = {
+  orders: ["orders", "dashboard", "wallet", "stores"],
+  line_item: ["orders", "dashboard", "wallet"],
+  address: ["orders"],
+  supplier_order: ["orders", "dashboard", "wallet"],
+  supplier_order_item: ["orders"],
+  shipment: ["orders", "dashboard"],
+  queued_action: ["orders", "network"],
+  product_mapping: ["orders", "wallet"],
+  store: ["stores", "orders", "status"],
+  sync_run: ["stores"],
+  sync_failure: ["stores"],
+  supplier: ["wallet", "auto"],
+  supplier_card: ["auto"],
+  wallet_entry: ["wallet"],
+  auto_fulfillment: ["auto"],
+  shipping_rule: ["auto"],
+  shipping_default: ["auto"],
+  carrier_mapping: ["carriers"],
+  setting: ["auto", "settings", "notifications"],
+};
+
+type DbChange = { tables: string[]; external: boolean };
+
 export function subscribeToCoreEvents(client: QueryClient): () => void {
   const stops = [
-    listen("orders-changed", () => {
-      client.invalidateQueries({ queryKey: ["orders"] });
-      client.invalidateQueries({ queryKey: ["stores"] });
-      client.invalidateQueries({ queryKey: ["wallet"] });
-      client.invalidateQueries({ queryKey: ["dashboard"] });
-    }),
-    listen("auto-changed", () => {
-      client.invalidateQueries({ queryKey: ["auto"] });
+    listen<DbChange>("db-changed", ({ payload }) => {
+      if (payload.tables.includes("*")) {
+        void client.invalidateQueries();
+        return;
+      }
+      const keys = new Set(payload.tables.flatMap((table) => QUERIES_OF_TABLE[table] ?? []));
+      keys.forEach((key) => void client.invalidateQueries({ queryKey: [key] }));
     }),
     listen("network-changed", () => {
       client.invalidateQueries({ queryKey: ["network"] });

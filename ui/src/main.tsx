@@ -8,6 +8,7 @@ import { Notifications } from "@mantine/notifications";
 import { ModalsProvider } from "@mantine/modals";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { MemoryRouter } from "react-router";
+import { CrashBoundary } from "./boot";
 import "./i18n";
 import { App } from "./App";
 import { subscribeToCoreEvents } from "./api";
@@ -31,7 +32,9 @@ ReactDOM.createRoot(document.getElementById("root")!).render(
         <QueryClientProvider client={queryClient}>
           {/* A desktop app has no address bar: routes live in memory, so no URL ever changes. */}
           <MemoryRouter initialEntries={["/orders"]}>
-            <App />
+            <CrashBoundary>
+              <App />
+            </CrashBoundary>
           </MemoryRouter>
         </QueryClientProvider>
       </ModalsProvider>

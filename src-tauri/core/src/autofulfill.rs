@@ -17,9 +17,10 @@ use ts_rs::TS;
 
 use crate::app::Dropdock;
 use crate::error::{CoreError, Result};
-use crate::fulfillment::HoldKind;
+use crate::fulfillment::{Hold, HoldKind};
 use crate::money::format_minor;
 use crate::payment_card::{is_expired, CardBrand, CardInput, SavedCard};
+use crate::sub_order::SubOrderState;
 use crate::suppliers::cj::CJ_CURRENCY;
 
 /// How Auto Fulfillment pays the suppliers.
@@ -319,7 +320,7 @@ impl Dropdock {
             // Funds and the cost limit are looked at again on every run.
             for kind in HoldKind::ALL.into_iter().filter(|k| k.is_auto_only()) {
                 tx.execute(
-                    "UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE hold_kind = ?1",
+                    "UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE hold_kind = ?1",
                     [kind.as_str()],
                 )?;
             }
@@ -336,18 +337,19 @@ impl Dropdock {
             None => now - Duration::minutes(settings.approval_delay_minutes as i64),
         };
         let candidates: Vec<(i64, String)> = self.db.read(|c| {
-            Ok(c.prepare(
+            Ok(c.prepare(&format!(
                 // Paid orders waiting, and first any order a crash or a lost reply left with a
                 // sub-order `submitting`, `ambiguous` or `pending`: Ship order finishes those
                 // (looking ambiguous ones up at the supplier before sending anything).
                 "SELECT o.id, o.name FROM orders o
                  WHERE ((o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1)
                         OR EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id
-                                   AND so.state IN ('submitting', 'ambiguous', 'pending')))
+                                   AND so.state IN {}))
                    AND o.merchant_hold_at IS NULL
                    AND NOT EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id)
                  ORDER BY o.status = 'to_order', o.created_at, o.id LIMIT ?2",
-            )?
+                SubOrderState::sql_set(|s| s.needs_lookup() || s == SubOrderState::Pending)
+            ))?
             .query_map(params![cutoff, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?)
         })?;
@@ -362,18 +364,15 @@ impl Dropdock {
                     .query_row([order_id], |r| r.get(0))?)
                 })?;
                 if cost > limit {
-                    let reason = format!(
-                        "costs {} at the suppliers, above your {} limit for Auto Fulfillment: ship it by hand or raise the limit",
-                        format_money(cost),
-                        format_money(limit)
+                    let (cost, limit) = (format_money(cost), format_money(limit));
+                    let hold = Hold::new(
+                        HoldKind::CostAboveGuard,
+                        format!(
+                            "costs {cost} at the suppliers, above your {limit} limit for Auto Fulfillment: ship it by hand or raise the limit"
+                        ),
+                        [("cost", cost), ("limit", limit)],
                     );
-                    self.db.write(|tx| {
-                        tx.execute(
-                            "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1",
-                            params![order_id, HoldKind::CostAboveGuard.as_str(), reason],
-                        )?;
-                        Ok(())
-                    })?;
+                    self.db.write(|tx| hold.store(tx, order_id))?;
                     report.held.push(name);
                     continue;
                 }
@@ -395,18 +394,13 @@ impl Dropdock {
             })?
             };
             if let Some((supplier, cost, balance)) = shortfall {
-                let reason = format!(
-                    "waiting for funds: {} needed at {supplier}, {} in My Wallet",
-                    format_money(cost),
-                    format_money(balance)
+                let (cost, balance) = (format_money(cost), format_money(balance));
+                let hold = Hold::new(
+                    HoldKind::WaitingForFunds,
+                    format!("waiting for funds: {cost} needed at {supplier}, {balance} in My Wallet"),
+                    [("cost", cost), ("supplier", supplier), ("balance", balance)],
                 );
-                self.db.write(|tx| {
-                    tx.execute(
-                        "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1",
-                        params![order_id, HoldKind::WaitingForFunds.as_str(), reason],
-                    )?;
-                    Ok(())
-                })?;
+                self.db.write(|tx| hold.store(tx, order_id))?;
                 report.held.push(name);
                 continue;
             }

@@ -17,6 +17,7 @@ use ts_rs::TS;
 
 use crate::app::Dropdock;
 use crate::error::{CoreError, Result};
+use crate::sub_order::{SubOrderState, Transition};
 use crate::suppliers::cj::{CancelAnswer, CJ_CURRENCY};
 use crate::sync::refresh_order_status;
 
@@ -59,7 +60,7 @@ struct SubOrderRow {
     supplier_id: i64,
     supplier_name: String,
     idempotency_key: String,
-    state: String,
+    state: SubOrderState,
     supplier_order_id: Option<String>,
     cost_minor: Option<i64>,
     payment_method: Option<String>,
@@ -144,12 +145,12 @@ impl Dropdock {
 
     /// Cancels one sub-order; returns (cancelled, answer).
     async fn cancel_sub_order(&self, order_id: i64, sub: &SubOrderRow) -> Result<(bool, String)> {
-        match sub.state.as_str() {
-            "cancelled" => return Ok((true, "already cancelled".into())),
-            "shipped" | "delivered" => {
-                return Ok((false, format!("already {}: it can no longer be cancelled", sub.state)));
+        match sub.state {
+            SubOrderState::Cancelled => return Ok((true, "already cancelled".into())),
+            state if !state.can_cancel() => {
+                return Ok((false, format!("already {state}: it can no longer be cancelled")));
             }
-            "submitting" if Utc::now() - sub.updated_at < IN_FLIGHT => {
+            SubOrderState::Submitting if Utc::now() - sub.updated_at < IN_FLIGHT => {
                 return Ok((false, "being sent right now: try again in a minute".into()));
             }
             _ => {}
@@ -157,7 +158,7 @@ impl Dropdock {
         let client = self.supplier_client(sub.supplier_id)?;
         // Where a send may have reached the supplier, ask it by our order number.
         let mut supplier_order_id = sub.supplier_order_id.clone();
-        if supplier_order_id.is_none() && matches!(sub.state.as_str(), "submitting" | "ambiguous") {
+        if supplier_order_id.is_none() && sub.state.needs_lookup() {
             match self.observe(client.order_detail(&sub.idempotency_key).await) {
                 Ok(found) => supplier_order_id = found.map(|f| f.supplier_order_id),
                 Err(e) => return Ok((false, format!("could not ask the supplier ({e}); try again"))),
@@ -169,7 +170,7 @@ impl Dropdock {
         };
         match self.observe(client.cancel_order(&supplier_order_id).await) {
             Ok(CancelAnswer::Cancelled) => {
-                let paid = sub.state == "paid";
+                let paid = sub.state == SubOrderState::Paid;
                 let answer = format!(
                     "cancelled order {supplier_order_id}{}",
                     match (paid, sub.payment_method.as_deref()) {
@@ -202,9 +203,12 @@ impl Dropdock {
         self.db.write(|tx| {
             let now = Utc::now();
             let changed = tx.execute(
-                "UPDATE supplier_order SET state = 'cancelled', cancel_answer = ?2, error = NULL, updated_at = ?3
-                 WHERE id = ?1 AND state <> 'cancelled'",
-                params![sub.id, answer, now],
+                &format!(
+                    "UPDATE supplier_order SET state = ?4, cancel_answer = ?2, error = NULL, updated_at = ?3
+                     WHERE id = ?1 AND {}",
+                    Transition::Cancelled.guard()
+                ),
+                params![sub.id, answer, now, Transition::Cancelled.to()],
             )?;
             let amount = sub.cost_minor.unwrap_or(0);
             if changed == 1 && refund && amount > 0 {

@@ -1,10 +1,11 @@
 //! The local SQLite database: numbered migrations, WAL, foreign keys, one writer connection
 //! and one reader connection (WAL lets reads proceed while the writer commits).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::Result;
@@ -22,6 +23,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/08_platform_conformance.sql")),
         M::up(include_str!("../migrations/09_bad_input.sql")),
         M::up(include_str!("../migrations/10_cancelled_in_store.sql")),
+        M::up(include_str!("../migrations/11_hold_params.sql")),
+        M::up(include_str!("../migrations/12_change_log.sql")),
     ])
 }
 
@@ -34,7 +37,31 @@ pub struct Db {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
+    /// The tables the current write transaction touched (filled by SQLite's update hook).
+    touched: Arc<Mutex<BTreeSet<String>>>,
+    changes: tokio::sync::broadcast::Sender<Change>,
+    /// This handle's process, as written in `change_log.origin`.
+    origin: String,
 }
+
+/// One committed write: the tables it changed (e.g. `orders`, `supplier_order`), and whether it
+/// came from this process or another one (the CLI writing while the app is open).
+///
+/// Raised by the write path itself ([`Db::write`]), never by hand: every front end subscribes
+/// with [`Db::subscribe`] and refreshes what shows those tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub tables: BTreeSet<String>,
+    pub external: bool,
+}
+
+/// Tables whose changes are not announced: the change log itself and SQLite's own bookkeeping.
+fn announced(table: &str) -> bool {
+    table != "change_log" && !table.starts_with("sqlite_") && !table.starts_with("order_fts")
+}
+
+/// How many `change_log` rows are kept: enough for any reader polling every second.
+const CHANGE_LOG_KEEP: i64 = 1_000;
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -65,23 +92,100 @@ impl Db {
         writer.pragma_update(None, "foreign_keys", "OFF")?;
         migrations().to_latest(&mut writer)?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
+        let touched: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+        let sink = touched.clone();
+        writer.update_hook(Some(move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+            let mut set = sink.lock().unwrap_or_else(|p| p.into_inner());
+            if !set.contains(table) && announced(table) {
+                set.insert(table.to_owned());
+            }
+        }));
         let reader = Connection::open(path)?;
         configure(&reader)?;
         reader.pragma_update(None, "query_only", "ON")?;
-        Ok(Db { path: path.to_owned(), writer: Arc::new(Mutex::new(writer)), reader: Arc::new(Mutex::new(reader)) })
+        let (changes, _) = tokio::sync::broadcast::channel(256);
+        Ok(Db {
+            path: path.to_owned(),
+            writer: Arc::new(Mutex::new(writer)),
+            reader: Arc::new(Mutex::new(reader)),
+            touched,
+            changes,
+            origin: format!("{}:{:08x}", std::process::id(), rand::random::<u32>()),
+        })
+    }
+
+    /// Every committed write from now on, this process's at once and (through
+    /// [`Db::poll_external`]) other processes'. A slow subscriber that falls behind receives
+    /// `Lagged` and should refresh everything.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    /// The last `change_log` row now (0 when empty): where [`Db::poll_external`] starts.
+    pub fn change_cursor(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(id), 0) FROM change_log", [], |r| r.get(0))?))
+    }
+
+    /// Writes other processes committed after `cursor` (a `change_log` id): announces them to
+    /// [`Db::subscribe`]rs as one external [`Change`] and returns the new cursor. Call it every
+    /// second or so (the app does, so a write from `dropdock-cli` shows without a reload). When
+    /// rows were pruned past `cursor`, every table is announced.
+    pub fn poll_external(&self, cursor: i64) -> Result<i64> {
+        let (rows, oldest): (Vec<(i64, String, String)>, i64) = self.read(|c| {
+            let rows = c
+                .prepare_cached("SELECT id, origin, tables FROM change_log WHERE id > ?1 ORDER BY id")?
+                .query_map([cursor], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let oldest = c.query_row("SELECT COALESCE(MIN(id), 0) FROM change_log", [], |r| r.get(0))?;
+            Ok((rows, oldest))
+        })?;
+        let Some(last) = rows.last().map(|r| r.0) else { return Ok(cursor) };
+        let mut tables = BTreeSet::new();
+        for (_, _, names) in rows.iter().filter(|r| r.1 != self.origin) {
+            tables.extend(names.split(',').filter(|t| !t.is_empty()).map(str::to_owned));
+        }
+        if oldest > cursor + 1 && cursor > 0 {
+            tables.insert("*".to_owned());
+        }
+        if !tables.is_empty() {
+            let _ = self.changes.send(Change { tables, external: true });
+        }
+        Ok(last)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Runs `f` in one write transaction; it commits only if `f` returns `Ok`.
+    /// Runs `f` in one write transaction; it commits only if `f` returns `Ok`. A commit that
+    /// changed rows is announced to [`Db::subscribe`]rs and logged in `change_log` (in the same
+    /// transaction) for other processes.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.take_touched();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
+        let out = f(&tx);
+        let tables = self.take_touched();
+        let out = out?;
+        if !tables.is_empty() {
+            let names = tables.iter().map(String::as_str).collect::<Vec<_>>().join(",");
+            let id = tx
+                .prepare_cached("INSERT INTO change_log (origin, tables) VALUES (?1, ?2)")?
+                .execute(params![self.origin, names])
+                .map(|_| tx.last_insert_rowid())?;
+            if id % 100 == 0 {
+                tx.prepare_cached("DELETE FROM change_log WHERE id <= ?1")?.execute([id - CHANGE_LOG_KEEP])?;
+            }
+        }
         tx.commit()?;
+        if !tables.is_empty() {
+            let _ = self.changes.send(Change { tables, external: false });
+        }
         Ok(out)
+    }
+
+    fn take_touched(&self) -> BTreeSet<String> {
+        std::mem::take(&mut *self.touched.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Runs `f` on the read connection.
@@ -132,6 +236,34 @@ mod tests {
         assert_eq!(db.install_id().unwrap(), id, "reopening keeps data and does not re-run migrations");
         let fk: i64 = db.read(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)).unwrap();
         assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn writes_announce_their_tables_here_and_to_other_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = Db::open_dir(dir.path()).unwrap();
+        let cli = Db::open_dir(dir.path()).unwrap(); // another process: its own origin
+        let mut feed = app.subscribe();
+        let cursor = app.change_cursor().unwrap();
+        app.set_setting("a", "1").unwrap();
+        let own = feed.try_recv().unwrap();
+        assert_eq!((own.tables.iter().map(String::as_str).collect::<Vec<_>>(), own.external), (vec!["setting"], false));
+        // A write that fails is rolled back and announces nothing.
+        let failed: Result<()> = app.write(|tx| {
+            tx.execute("INSERT INTO setting (key, value) VALUES ('b', '2')", [])?;
+            Err(crate::CoreError::InvalidInput("no".into()))
+        });
+        assert!(failed.is_err());
+        assert!(feed.try_recv().is_err());
+        // The other process's write reaches this one's subscribers through the poll; this
+        // process's own writes are not announced twice.
+        cli.set_setting("c", "3").unwrap();
+        let cursor = app.poll_external(cursor).unwrap();
+        let external = feed.try_recv().unwrap();
+        assert!(external.external && external.tables.contains("setting"), "{external:?}");
+        assert!(feed.try_recv().is_err());
+        assert_eq!(app.poll_external(cursor).unwrap(), cursor, "nothing new");
+        assert!(feed.try_recv().is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::app::Dropdock;
 use crate::autofulfill::PaymentMethod;
 use crate::error::{CoreError, Result};
 use crate::model::{is_paid_status, Address, OrderStatus};
+use crate::sub_order::{SubOrderState, Transition};
 use crate::suppliers::cj::{
     country_name, CjOrderStatus, CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY,
 };
@@ -133,16 +134,34 @@ impl HoldKind {
     }
 }
 
-/// An order that cannot go now: the kind (for filters) and the sentence shown to the merchant.
+/// The values a hold's sentence is made of, by name (e.g. `sku`, `date`, `country`): the UI
+/// words the hold from its kind and these, in the merchant's language (`holdReason.<kind>`).
+pub type HoldParams = std::collections::BTreeMap<String, String>;
+
+/// An order that cannot go now: the kind (for filters), the English sentence (the CLI's, the
+/// CSV export's, and the fallback) and the values it is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hold {
     pub kind: HoldKind,
     pub reason: String,
+    pub params: HoldParams,
 }
 
 impl Hold {
-    fn new(kind: HoldKind, reason: impl Into<String>) -> Self {
-        Hold { kind, reason: reason.into() }
+    /// `params`: the values the sentence names, as `(name, value)` pairs.
+    pub fn new<const N: usize>(kind: HoldKind, reason: impl Into<String>, params: [(&str, String); N]) -> Self {
+        Hold { kind, reason: reason.into(), params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect() }
+    }
+
+    /// Records this hold on the order (kind, sentence and values), unless it is there already.
+    pub fn store(&self, conn: &Connection, order_id: i64) -> Result<()> {
+        let params_json = serde_json::to_string(&self.params).map_err(|e| CoreError::InvalidInput(e.to_string()))?;
+        conn.prepare_cached(
+            "UPDATE orders SET hold_kind = ?2, hold_reason = ?3, hold_params = ?4 WHERE id = ?1
+               AND (hold_kind IS NOT ?2 OR hold_reason IS NOT ?3 OR hold_params IS NOT ?4)",
+        )?
+        .execute(params![order_id, self.kind.as_str(), self.reason, params_json])?;
+        Ok(())
     }
 }
 
@@ -171,12 +190,7 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
         | OrderStatus::Delivered => None,
     };
     match hold {
-        Some(hold) => conn
-            .prepare_cached(
-                "UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1
-               AND (hold_kind IS NOT ?2 OR hold_reason IS NOT ?3)",
-            )?
-            .execute(params![order_id, hold.kind.as_str(), hold.reason])?,
+        Some(hold) => hold.store(conn, order_id)?,
         None => {
             let current: Option<String> = conn
                 .prepare_cached("SELECT hold_kind FROM orders WHERE id = ?1")?
@@ -187,10 +201,12 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
             if current.is_none() || kept {
                 return Ok(());
             }
-            conn.prepare_cached("UPDATE orders SET hold_kind = NULL, hold_reason = NULL WHERE id = ?1")?
-                .execute([order_id])?
+            conn.prepare_cached(
+                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE id = ?1",
+            )?
+            .execute([order_id])?;
         }
-    };
+    }
     Ok(())
 }
 
@@ -236,31 +252,38 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
     let sent: Vec<i64> = conn
-        .prepare_cached(
-            "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN ('paid', 'shipped', 'delivered')",
-        )?
+        .prepare_cached(&format!(
+            "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN {}",
+            SubOrderState::sql_set(SubOrderState::is_with_supplier)
+        ))?
         .query_map([order_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if let Some(at) = cancelled_at {
+        let date = at.format("%Y-%m-%d").to_string();
         return Ok(Err(Hold::new(
             HoldKind::CancelledInStore,
-            format!("cancelled in the store on {}: it is not sent to a supplier", at.format("%Y-%m-%d")),
+            format!("cancelled in the store on {date}: it is not sent to a supplier"),
+            [("date", date)],
         )));
     }
     if let Some(at) = merchant_hold_at {
+        let date = at.format("%Y-%m-%d").to_string();
         return Ok(Err(Hold::new(
             HoldKind::Merchant,
-            format!("held by you on {}: release it to ship", at.format("%Y-%m-%d")),
+            format!("held by you on {date}: release it to ship"),
+            [("date", date)],
         )));
     }
     if !is_paid_status(&financial) {
+        let financial = financial.to_lowercase();
         return Ok(Err(Hold::new(
             HoldKind::PaymentPending,
-            format!("payment pending: the store shows {order_name} as {}", financial.to_lowercase()),
+            format!("payment pending: the store shows {order_name} as {financial}"),
+            [("order", order_name), ("financial", financial)],
         )));
     }
     let Some(address) = crate::views::load_address(conn, order_id)? else {
-        return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to")));
+        return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to", [])));
     };
     let mut stmt = conn.prepare_cached(
         "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id
@@ -276,19 +299,24 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
         .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if rows.is_empty() {
-        return Ok(Err(Hold::new(HoldKind::NothingToShip, "nothing to ship: no line item requires shipping")));
+        return Ok(Err(Hold::new(HoldKind::NothingToShip, "nothing to ship: no line item requires shipping", [])));
     }
     let mut sub_orders: Vec<PlannedSubOrder> = Vec::new();
     for (line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id) in rows {
         let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id)
         else {
-            return Ok(Err(Hold::new(
-                HoldKind::UnmappedSku,
-                match sku {
-                    Some(sku) => format!("SKU {sku} is not mapped to a supplier variant"),
-                    None => format!("line item \"{title}\" has no SKU to map to a supplier"),
-                },
-            )));
+            return Ok(Err(match sku {
+                Some(sku) => Hold::new(
+                    HoldKind::UnmappedSku,
+                    format!("SKU {sku} is not mapped to a supplier variant"),
+                    [("sku", sku)],
+                ),
+                None => Hold::new(
+                    HoldKind::UnmappedSku,
+                    format!("line item \"{title}\" has no SKU to map to a supplier"),
+                    [("title", title)],
+                ),
+            }));
         };
         if sent.contains(&supplier_id) {
             continue;
@@ -310,8 +338,8 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
 #[ts(export)]
 pub struct SubOrderOutcome {
     pub supplier_name: String,
-    /// `paid`, `ambiguous` or `failed`.
-    pub state: String,
+    /// `paid`, `ambiguous`, `pending` (the supplier could not be reached) or `failed`.
+    pub state: SubOrderState,
     pub supplier_order_id: Option<String>,
     pub shipping_line: String,
     /// What the supplier charged, US cents.
@@ -405,11 +433,19 @@ fn record_created(
     supplier_order_id: &str,
     amount_minor: i64,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE supplier_order SET state='submitted', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
-         WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending', 'submitted', 'failed')",
-    )?
-    .execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, Utc::now()])?;
+    tx.prepare_cached(&format!(
+        "UPDATE supplier_order SET state=?6, supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
+         WHERE id=?1 AND {}",
+        Transition::Created.guard()
+    ))?
+    .execute(params![
+        sub_id,
+        supplier_order_id,
+        amount_minor,
+        CJ_CURRENCY,
+        Utc::now(),
+        Transition::Created.to()
+    ])?;
     Ok(())
 }
 
@@ -429,12 +465,22 @@ fn record_paid(
     let (supplier_order_id, amount_minor) = (order.id.as_str(), order.amount_minor);
     let shipping = order.shipping_minor.filter(|s| (0..=amount_minor).contains(s));
     let changed = tx
-        .prepare_cached(
-            "UPDATE supplier_order SET state='paid', supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5,
+        .prepare_cached(&format!(
+            "UPDATE supplier_order SET state=?8, supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5,
                     payment_method=?6, paid_at=?5, shipping_cost_minor=?7, product_cost_minor=?3 - ?7
-             WHERE id=?1 AND state IN ('submitting', 'ambiguous', 'pending', 'submitted', 'failed')",
-        )?
-        .execute(params![sub_id, supplier_order_id, amount_minor, CJ_CURRENCY, now, payment_method, shipping])?;
+             WHERE id=?1 AND {}",
+            Transition::Paid.guard()
+        ))?
+        .execute(params![
+            sub_id,
+            supplier_order_id,
+            amount_minor,
+            CJ_CURRENCY,
+            now,
+            payment_method,
+            shipping,
+            Transition::Paid.to()
+        ])?;
     if changed == 1 && payment_method == "wallet" {
         tx.prepare_cached(
             "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
@@ -451,6 +497,18 @@ fn record_paid(
         tx.prepare_cached("UPDATE supplier SET balance_minor = MAX(balance_minor - ?2, 0) WHERE id = ?1")?
             .execute(params![supplier_id, amount_minor])?;
     }
+    Ok(())
+}
+
+/// Records a send that did not end paid: `transition` is [`Transition::Unknown`],
+/// [`Transition::Unreachable`] or [`Transition::Refused`], with the error kept for the merchant.
+/// Guarded: a sub-order another worker recorded as paid meanwhile stays paid.
+fn record_failure(tx: &rusqlite::Transaction<'_>, sub_id: i64, transition: Transition, e: &CoreError) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1 AND {}",
+        transition.guard()
+    ))?
+    .execute(params![sub_id, transition.to(), e.to_string(), Utc::now()])?;
     Ok(())
 }
 
@@ -525,13 +583,13 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 .collect::<rusqlite::Result<_>>()?)
         })?;
         let Some(line) = choose_line(&rule, settings.most_suitable_within_days, &lines) else {
-            let reason = format!("no shipping line to {country} from {}", sub.supplier_name);
-            dd.db.write(|tx| {
-                tx.prepare_cached("UPDATE orders SET hold_kind = ?2, hold_reason = ?3 WHERE id = ?1")?
-                    .execute(params![order_id, HoldKind::NoShippingLine.as_str(), reason])?;
-                Ok(())
-            })?;
-            return Err(CoreError::Held(reason));
+            let hold = Hold::new(
+                HoldKind::NoShippingLine,
+                format!("no shipping line to {country} from {}", sub.supplier_name),
+                [("country", country.clone()), ("supplier", sub.supplier_name.clone())],
+            );
+            dd.db.write(|tx| hold.store(tx, order_id))?;
+            return Err(CoreError::Held(hold.reason));
         };
         chosen.push((sub, client, products, line, payment));
     }
@@ -542,7 +600,7 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         let row = dd.db.write(|tx| {
             let now = Utc::now();
             /// id, idempotency key, state, supplier order id, cost.
-            type Existing = (i64, String, String, Option<String>, Option<i64>);
+            type Existing = (i64, String, SubOrderState, Option<String>, Option<i64>);
             let existing: Option<Existing> = tx
                 .query_row(
                     "SELECT id, idempotency_key, state, supplier_order_id, cost_minor FROM supplier_order
@@ -553,29 +611,31 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                 .optional()?;
             let (id, key, previous, known) = match existing {
                 // Another worker sent it since this one planned: nothing to do.
-                Some((_, _, state, _, _)) if matches!(state.as_str(), "paid" | "shipped" | "delivered") => {
+                Some((_, _, state, _, _)) if Transition::Send.apply(state).is_err() => {
                     return Ok(None);
                 }
                 Some((id, key, state, supplier_order_id, cost)) => {
                     // Cancelled at the supplier: a new number, and nothing known of it yet.
-                    let (key, known) = if state == "cancelled" {
+                    let (key, known) = if state == SubOrderState::Cancelled {
                         (resend_key(&key), None)
                     } else {
                         (key, supplier_order_id.map(|s| (s, cost.unwrap_or(0))))
                     };
                     tx.prepare_cached(
-                        "UPDATE supplier_order SET state='submitting', idempotency_key=?2, shipping_line=?3, error=NULL,
+                        "UPDATE supplier_order SET state=?7, idempotency_key=?2, shipping_line=?3, error=NULL,
                            cancel_answer=NULL, payment_method=?4, updated_at=?5,
                            supplier_order_id = CASE WHEN ?6 THEN supplier_order_id END
                          WHERE id=?1",
                     )?
-                    .execute(params![id, key, line.name, payment.as_str(), now, known.is_some()])?;
+                    .execute(params![id, key, line.name, payment.as_str(), now, known.is_some(), Transition::Send.to()])?;
                     (id, key, Some(state), known)
                 }
                 None => {
-                    tx.prepare_cached("INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, payment_method, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, 'submitting', ?4, ?5, ?6, ?6)")?.execute(params![plan.order_id, sub.supplier_id, base_key, line.name, payment.as_str(), now],
-                    )?;
+                    tx.prepare_cached(
+                        "INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, payment_method, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, ?6)",
+                    )?
+                    .execute(params![plan.order_id, sub.supplier_id, base_key, line.name, payment.as_str(), now, Transition::Send.to()])?;
                     (tx.last_insert_rowid(), base_key.clone(), None, None)
                 }
             };
@@ -593,18 +653,15 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         //    attempt had an unknown outcome is looked up by its number before any resend.
         let mut at_supplier: Option<AtSupplier> =
             known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, shipping_minor: None, paid: false });
-        if at_supplier.is_none() && matches!(previous_state.as_deref(), Some("ambiguous" | "submitting")) {
+        if at_supplier.is_none() && previous_state.is_some_and(SubOrderState::needs_lookup) {
             match client.order_detail(&key).await.and_then(|found| found.map(AtSupplier::from_detail).transpose()) {
                 Ok(found) => at_supplier = found.flatten(),
                 Err(e) => {
                     // Still unknown: the row stays ambiguous, looked up again on the next attempt.
                     let unknown = e.is_unreachable() || matches!(&e, CoreError::Connector(c) if c.is_ambiguous());
-                    let state = if unknown { "ambiguous" } else { "failed" };
+                    let transition = if unknown { Transition::Unknown } else { Transition::Refused };
                     dd.db.write(|tx| {
-                        tx.execute(
-                            "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1",
-                            params![sub_id, state, e.to_string(), Utc::now()],
-                        )?;
+                        record_failure(tx, sub_id, transition, &e)?;
                         refresh_order_status(tx, plan.order_id)?;
                         Ok(())
                     })?;
@@ -668,7 +725,7 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
         let outcome = dd.db.write(|tx| {
             let mut outcome = SubOrderOutcome {
                 supplier_name: sub.supplier_name.clone(),
-                state: String::new(),
+                state: Transition::Paid.to(),
                 supplier_order_id: None,
                 shipping_line: line.name.clone(),
                 cost_minor: None,
@@ -677,7 +734,7 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
             match &result {
                 Ok(order) => {
                     record_paid(tx, sub_id, sub.supplier_id, order, payment.as_str())?;
-                    outcome.state = "paid".into();
+                    outcome.state = Transition::Paid.to();
                     outcome.supplier_order_id = Some(order.id.clone());
                     outcome.cost_minor = Some(order.amount_minor);
                 }
@@ -685,16 +742,15 @@ pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
                     let ambiguous = matches!(e, CoreError::Connector(c) if c.is_ambiguous());
                     // Unreachable before anything was sent: back to the queue's `pending`. A row
                     // with a supplier order id keeps it: the retry pays that order.
-                    let state = if ambiguous {
-                        "ambiguous"
+                    let transition = if ambiguous {
+                        Transition::Unknown
                     } else if e.is_unreachable() {
-                        "pending"
+                        Transition::Unreachable
                     } else {
-                        "failed"
+                        Transition::Refused
                     };
-                    tx.prepare_cached("UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1")?
-                        .execute(params![sub_id, state, e.to_string(), Utc::now()])?;
-                    outcome.state = state.into();
+                    record_failure(tx, sub_id, transition, e)?;
+                    outcome.state = transition.to();
                     outcome.error = Some(e.to_string());
                 }
             }

@@ -26,6 +26,7 @@ pub mod payment_card;
 pub mod search;
 pub mod secrets;
 pub mod stores;
+pub mod sub_order;
 pub mod suppliers;
 pub mod sync;
 pub mod tracking;

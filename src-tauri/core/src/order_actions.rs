@@ -100,7 +100,7 @@ pub fn release_orders(db: &Db, ids: &[i64]) -> Result<BulkResult> {
         for &id in ids {
             let (name, _) = name_and_status(tx, id)?;
             let released = tx.execute(
-                "UPDATE orders SET merchant_hold_at = NULL, hold_kind = NULL, hold_reason = NULL
+                "UPDATE orders SET merchant_hold_at = NULL, hold_kind = NULL, hold_reason = NULL, hold_params = NULL
                  WHERE id = ?1 AND (merchant_hold_at IS NOT NULL OR hold_kind = 'no_shipping_line')",
                 [id],
             )?;

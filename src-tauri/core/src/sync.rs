@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::model::{is_paid_status, Order, OrderStatus};
 use crate::stores::{StoreConnector, SyncWindow};
+use crate::sub_order::SubOrderState;
 
 /// An order that could not be stored, with the reason shown to the merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -173,18 +174,19 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     let (financial, store_fulfillment): (String, String) = tx
         .prepare_cached("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1")?
         .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mut stmt = tx.prepare_cached(
+    let mut stmt = tx.prepare_cached(&format!(
         "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
          FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
-         WHERE so.order_id = ?1 AND so.state NOT IN ('cancelled', 'held', 'pending')",
-    )?;
-    let subs: Vec<(String, bool, bool)> =
+         WHERE so.order_id = ?1 AND so.state IN {}",
+        SubOrderState::sql_set(SubOrderState::is_active)
+    ))?;
+    let subs: Vec<(SubOrderState, bool, bool)> =
         stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    let status = if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == "delivered") {
+    let status = if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == SubOrderState::Delivered) {
         OrderStatus::Delivered
     } else if store_fulfillment == "FULFILLED" || (!subs.is_empty() && subs.iter().all(|s| s.2)) {
         OrderStatus::Fulfilled
-    } else if subs.iter().any(|s| s.0 == "failed") {
+    } else if subs.iter().any(|s| s.0 == SubOrderState::Failed) {
         OrderStatus::Failed
     } else if subs.iter().any(|s| s.2) {
         // The store has some sub-orders' tracking, not all yet.

@@ -16,6 +16,7 @@ use crate::app::Dropdock;
 use crate::carriers::{map_carrier_with, mappings};
 use crate::error::Result;
 use crate::stores::{ShippedLine, TrackingInfo};
+use crate::sub_order::{SubOrderState, Transition};
 use crate::sync::refresh_order_status;
 
 /// A shipment seen for the first time: what the tray notification says.
@@ -55,12 +56,13 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
     recheck_shipped(dd, &table, &mut report).await?;
     // 1. Ask the suppliers about sub-orders they have and that have not shipped yet.
     let pending: Vec<(i64, i64, i64, String, String)> = dd.db.read(|c| {
-        let mut stmt = c.prepare(
+        let mut stmt = c.prepare(&format!(
             "SELECT so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name
              FROM supplier_order so JOIN orders o ON o.id = so.order_id
              LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
-             WHERE so.state IN ('submitted', 'paid') AND so.supplier_order_id IS NOT NULL AND sh.id IS NULL",
-        )?;
+             WHERE so.state IN {} AND so.supplier_order_id IS NOT NULL AND sh.id IS NULL",
+            SubOrderState::sql_set(SubOrderState::awaits_shipment)
+        ))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -88,7 +90,10 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![sub_id, number, carrier, mapped.company, mapped.url, Utc::now()],
             )?;
-            tx.execute("UPDATE supplier_order SET state='shipped', updated_at=?2 WHERE id=?1", params![sub_id, Utc::now()])?;
+            tx.execute(
+                &format!("UPDATE supplier_order SET state=?3, updated_at=?2 WHERE id=?1 AND {}", Transition::Shipped.guard()),
+                params![sub_id, Utc::now(), Transition::Shipped.to()],
+            )?;
             refresh_order_status(tx, order_id)?;
             crate::search::reindex_order(tx, order_id)?;
             Ok(n == 1)
@@ -115,14 +120,15 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
         tracking: TrackingInfo,
     }
     let unpushed: Vec<Unpushed> = dd.db.read(|c| {
-        let mut stmt = c.prepare(
+        let mut stmt = c.prepare(&format!(
             "SELECT sh.id, so.id, o.id, o.store_id, o.remote_id, o.name, sh.tracking_number, sh.carrier, sh.replaced_tracking_number,
                     NOT EXISTS (SELECT 1 FROM supplier_order other LEFT JOIN shipment osh ON osh.supplier_order_id = other.id
-                                WHERE other.order_id = o.id AND other.id <> so.id AND other.state NOT IN ('cancelled', 'held', 'pending')
+                                WHERE other.order_id = o.id AND other.id <> so.id AND other.state IN {}
                                   AND osh.pushed_at IS NULL)
              FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
              WHERE sh.pushed_at IS NULL OR sh.replaced_tracking_number IS NOT NULL",
-        )?;
+            SubOrderState::sql_set(SubOrderState::is_active)
+        ))?;
         let rows = stmt
             .query_map([], |r| {
                 let number: String = r.get(6)?;
@@ -198,12 +204,13 @@ async fn recheck_shipped(
     /// shipment id, sub-order id, order id, supplier id, supplier order id, order name, number, carrier.
     type Due = (i64, i64, i64, i64, String, String, String, String);
     let due: Vec<Due> = dd.db.read(|c| {
-        let mut stmt = c.prepare(
+        let mut stmt = c.prepare(&format!(
             "SELECT sh.id, so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name, sh.tracking_number, sh.carrier
              FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
-             WHERE so.state = 'shipped' AND so.supplier_order_id IS NOT NULL AND sh.detected_at >= ?1
+             WHERE so.{} AND so.supplier_order_id IS NOT NULL AND sh.detected_at >= ?1
                AND (sh.checked_at IS NULL OR sh.checked_at < ?2) AND sh.replaced_tracking_number IS NULL",
-        )?;
+            Transition::Delivered.guard()
+        ))?;
         let rows = stmt
             .query_map(params![now - chrono::Duration::days(RECHECK_FOR_DAYS), now - RECHECK_AFTER], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
@@ -228,8 +235,11 @@ async fn recheck_shipped(
             tx.execute("UPDATE shipment SET checked_at=?2 WHERE id=?1", params![shipment_id, Utc::now()])?;
             if delivered {
                 tx.execute(
-                    "UPDATE supplier_order SET state='delivered', updated_at=?2 WHERE id=?1",
-                    params![sub_id, Utc::now()],
+                    &format!(
+                        "UPDATE supplier_order SET state=?3, updated_at=?2 WHERE id=?1 AND {}",
+                        Transition::Delivered.guard()
+                    ),
+                    params![sub_id, Utc::now(), Transition::Delivered.to()],
                 )?;
                 refresh_order_status(tx, order_id)?;
             }

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::HoldKind;
 use crate::model::{Address, OrderStatus};
+use crate::sub_order::{OrderActions, SubOrderState};
 
 /// A row of the orders table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -34,8 +35,12 @@ pub struct OrderRow {
     pub financial_status: String,
     /// Why the order cannot go to its suppliers now (see [`HoldKind`]); `None` when it can or has.
     pub hold_kind: Option<HoldKind>,
-    /// The hold as a sentence for the merchant.
+    /// The hold as an English sentence (the CLI's; the UI's fallback).
     pub hold_reason: Option<String>,
+    /// The values the hold's sentence is made of, by name (see [`crate::fulfillment::HoldParams`]):
+    /// the UI words the hold from `hold_kind` and these. `None` for a hold recorded before them.
+    #[ts(type = "Record<string, string> | null")]
+    pub hold_params: Option<crate::fulfillment::HoldParams>,
     /// A "Ship order" asked for while offline waits for the network.
     pub queued: bool,
 }
@@ -43,7 +48,7 @@ pub struct OrderRow {
 pub(crate) const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
         (SELECT CAST(TOTAL(quantity) AS INTEGER) FROM line_item li WHERE li.order_id = o.id),
         o.total_minor, o.currency, o.status, o.financial_status, o.hold_kind, o.hold_reason,
-        EXISTS (SELECT 1 FROM queued_action q WHERE q.kind = 'ship_order' AND q.order_id = o.id)
+        EXISTS (SELECT 1 FROM queued_action q WHERE q.kind = 'ship_order' AND q.order_id = o.id), o.hold_params
     FROM orders o JOIN store s ON s.id = o.store_id LEFT JOIN address a ON a.order_id = o.id";
 
 pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -63,6 +68,8 @@ pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         hold_kind: r.get::<_, Option<String>>(11)?.as_deref().and_then(HoldKind::parse),
         hold_reason: r.get(12)?,
         queued: r.get(13)?,
+        // Unreadable values (never written so) fall back to the sentence.
+        hold_params: r.get::<_, Option<String>>(14)?.and_then(|j| serde_json::from_str(&j).ok()),
     })
 }
 
@@ -154,8 +161,7 @@ pub struct SubOrderView {
     #[ts(type = "number")]
     pub id: i64,
     pub supplier_name: String,
-    /// pending, submitting, submitted, paid, shipped, delivered, held, failed, cancelled, ambiguous.
-    pub state: String,
+    pub state: SubOrderState,
     /// Sent as the supplier's order number.
     pub idempotency_key: String,
     pub shipping_line: Option<String>,
@@ -185,6 +191,8 @@ pub struct OrderDetail {
     pub sub_orders: Vec<SubOrderView>,
     /// Why "Ship order" cannot run now, if it cannot.
     pub hold_reason: Option<String>,
+    /// What the merchant may do with it now.
+    pub actions: OrderActions,
 }
 
 pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
@@ -217,7 +225,7 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let sub_orders = conn
+    let sub_orders: Vec<SubOrderView> = conn
         .prepare(
             "SELECT so.id, s.name, so.state, so.idempotency_key, so.shipping_line, so.supplier_order_id, so.cost_minor, so.currency, so.error,
                     sh.tracking_number, sh.carrier, sh.tracking_company, sh.tracking_url, sh.detected_at, sh.pushed_at, sh.push_error,
@@ -256,7 +264,8 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let hold_reason = order.hold_reason.clone();
-    Ok(OrderDetail { order, email, store_fulfillment_status, address, line_items, sub_orders, hold_reason })
+    let actions = OrderActions::of(order.status, order.hold_kind, order.queued, sub_orders.iter().map(|s| s.state));
+    Ok(OrderDetail { order, email, store_fulfillment_status, address, line_items, sub_orders, hold_reason, actions })
 }
 
 /// The shipping address of an order, if it has one.

@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
 use crate::money::format_minor;
+use crate::sub_order::SubOrderState;
 
 /// The note of the entry that opens a supplier's ledger.
 pub const OPENING_NOTE: &str = "Opening balance";
@@ -248,7 +249,7 @@ pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>
             |r| r.get(0),
         )?;
         // Per waiting order: which bucket it is in, and its products' cost at this supplier.
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id) THEN 'queued'
                          WHEN o.hold_kind IS NOT NULL OR o.merchant_hold_at IS NOT NULL THEN 'held'
                          ELSE 'to_order' END,
@@ -256,9 +257,10 @@ pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>
              FROM orders o JOIN line_item li ON li.order_id = o.id JOIN product_mapping pm ON pm.sku = li.sku
              WHERE o.status = 'to_order' AND pm.supplier_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
                AND NOT EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id AND so.supplier_id = ?1
-                               AND so.state IN ('paid', 'shipped', 'delivered'))
+                               AND so.state IN {})
              GROUP BY o.id",
-        )?;
+            SubOrderState::sql_set(SubOrderState::is_with_supplier)
+        ))?;
         let (mut to_order, mut held, mut queued, mut orders) = (0i64, 0i64, 0i64, 0i64);
         for row in stmt.query_map([supplier_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (bucket, cost) = row?;

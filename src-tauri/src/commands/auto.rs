@@ -2,10 +2,10 @@
 
 use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, ShippingOption, ShippingRule};
 use dropdock_core::payment_card::{CardInput, SavedCard};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, State};
 
 use super::{blocking, to_body, CommandResult};
-use crate::state::{AppState, AUTO_CHANGED};
+use crate::state::AppState;
 
 #[tauri::command]
 pub async fn auto_settings(state: State<'_, AppState>) -> CommandResult<AutoSettings> {
@@ -14,13 +14,8 @@ pub async fn auto_settings(state: State<'_, AppState>) -> CommandResult<AutoSett
 
 /// My Wallet tab → Save (and the approval delay, "most suitable").
 #[tauri::command]
-pub async fn save_auto_settings(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    input: AutoSettingsInput,
-) -> CommandResult<AutoSettings> {
+pub async fn save_auto_settings(state: State<'_, AppState>, input: AutoSettingsInput) -> CommandResult<AutoSettings> {
     let result = blocking(&state.dd, move |dd| dd.save_auto_settings(&input)).await;
-    let _ = app.emit(AUTO_CHANGED, ());
     result
 }
 
@@ -36,16 +31,14 @@ pub async fn check_auto_ready(state: State<'_, AppState>) -> CommandResult<()> {
 #[tauri::command]
 pub async fn enable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
     let settings = state.dd.enable_auto().await.map_err(to_body)?;
-    let _ = app.emit(AUTO_CHANGED, ());
     let handle = app.clone();
     tauri::async_runtime::spawn(async move { crate::workers::run_auto(&handle).await });
     Ok(settings)
 }
 
 #[tauri::command]
-pub async fn disable_auto(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+pub async fn disable_auto(state: State<'_, AppState>) -> CommandResult<AutoSettings> {
     let result = blocking(&state.dd, move |dd| dd.disable_auto()).await;
-    let _ = app.emit(AUTO_CHANGED, ());
     result
 }
 
@@ -59,22 +52,19 @@ pub async fn saved_cards(state: State<'_, AppState>) -> CommandResult<Vec<SavedC
 /// wiped from memory when `card` is dropped; the reply holds only brand, last 4 digits, expiry.
 #[tauri::command]
 pub async fn save_card(
-    app: AppHandle,
     state: State<'_, AppState>,
     card: CardInput,
     terms_accepted: bool,
 ) -> CommandResult<Vec<SavedCard>> {
     let result = state.dd.save_card(&card, terms_accepted).await.map_err(to_body);
     drop(card);
-    let _ = app.emit(AUTO_CHANGED, ());
     result
 }
 
 /// Credit Card tab → Remove card: back to My Wallet.
 #[tauri::command]
-pub async fn remove_card(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AutoSettings> {
+pub async fn remove_card(state: State<'_, AppState>) -> CommandResult<AutoSettings> {
     let result = blocking(&state.dd, move |dd| dd.remove_card()).await;
-    let _ = app.emit(AUTO_CHANGED, ());
     result
 }
 

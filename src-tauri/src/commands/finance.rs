@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use dropdock_core::order_actions::ExportedFile;
 use dropdock_core::views::SupplierView;
 use dropdock_core::wallet::{Forecast, InvoiceFormat, LedgerEntry, ManualEntryKind, Reconciliation};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, State};
 
 use super::{blocking, to_body, CommandResult};
 use crate::state::AppState;
@@ -51,13 +51,11 @@ pub async fn record_wallet_entry(
 /// for a real CJ account the wallet page to open in the browser.
 #[tauri::command]
 pub async fn recharge_wallet(
-    app: AppHandle,
     state: State<'_, AppState>,
     supplier_id: i64,
     amount_minor: i64,
 ) -> CommandResult<Option<String>> {
     let page = state.dd.recharge_wallet(supplier_id, amount_minor).await.map_err(to_body)?;
-    let _ = app.emit(crate::state::AUTO_CHANGED, ());
     Ok(page)
 }
 

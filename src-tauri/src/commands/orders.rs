@@ -16,7 +16,7 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
 use super::{blocking, to_body, CommandResult};
-use crate::state::{AppState, NETWORK_CHANGED, ORDERS_CHANGED};
+use crate::state::{AppState, NETWORK_CHANGED};
 
 /// A page of the orders table: filters, search, keyset pagination (`query.after`).
 #[tauri::command]
@@ -45,7 +45,6 @@ pub async fn order_detail(state: State<'_, AppState>, id: i64) -> CommandResult<
 #[tauri::command]
 pub async fn ship_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<ShipOrdersResult> {
     let result = state.dd.ship_orders(&ids).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(NETWORK_CHANGED, ());
     result.map_err(to_body)
 }
@@ -59,7 +58,6 @@ pub async fn cancel_fulfillment(
     ids: Vec<i64>,
 ) -> CommandResult<CancelResult> {
     let result = state.dd.cancel_fulfillment(&ids).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(NETWORK_CHANGED, ());
     result.map_err(to_body)
 }
@@ -73,7 +71,6 @@ pub async fn find_supplier_variants(state: State<'_, AppState>, sku: String) -> 
 /// Maps a store SKU to a supplier variant (cost in US cents); orders held for it are rechecked.
 #[tauri::command]
 pub async fn map_sku(
-    app: AppHandle,
     state: State<'_, AppState>,
     sku: String,
     supplier_id: i64,
@@ -81,23 +78,20 @@ pub async fn map_sku(
     cost_minor: i64,
 ) -> CommandResult<()> {
     let result = blocking(&state.dd, move |dd| dd.map_sku(&sku, supplier_id, &variant_id, cost_minor)).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
 
 /// "Hold" on a selection.
 #[tauri::command]
-pub async fn hold_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
+pub async fn hold_orders(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
     let result = blocking(&state.dd, move |dd| dd.hold_orders(&ids)).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
 
 /// "Release" on a selection.
 #[tauri::command]
-pub async fn release_orders(app: AppHandle, state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
+pub async fn release_orders(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {
     let result = blocking(&state.dd, move |dd| dd.release_orders(&ids)).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
 
@@ -168,7 +162,6 @@ pub async fn sync_orders(
     days: u32,
 ) -> CommandResult<SyncSummary> {
     let result = state.dd.sync(store_id, days).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(NETWORK_CHANGED, ());
     result.map_err(to_body)
 }

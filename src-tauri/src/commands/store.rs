@@ -9,7 +9,7 @@ use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
 use super::{blocking, to_body, CommandResult};
-use crate::state::{AppState, ORDERS_CHANGED, STATUS_CHANGED};
+use crate::state::{AppState, STATUS_CHANGED};
 
 #[tauri::command]
 pub async fn list_stores(state: State<'_, AppState>) -> CommandResult<Vec<StoreView>> {
@@ -114,7 +114,6 @@ pub async fn import_csv(
     data: String,
 ) -> CommandResult<CsvImport> {
     let result = csv_file(&state, data, move |dd, bytes| dd.import_csv(&store_name, bytes)).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     let _ = app.emit(STATUS_CHANGED, ());
     result
 }
@@ -169,9 +168,8 @@ pub async fn test_store_connection(state: State<'_, AppState>, id: i64) -> Comma
 
 /// Sync now: the store's background run, at once (since its watermark).
 #[tauri::command]
-pub async fn sync_store_now(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<BackgroundSync> {
+pub async fn sync_store_now(state: State<'_, AppState>, id: i64) -> CommandResult<BackgroundSync> {
     let result = state.dd.sync_store_in_background(id, chrono::Utc::now()).await.map_err(to_body);
-    let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
 
@@ -189,14 +187,8 @@ pub async fn set_store_sync_interval(state: State<'_, AppState>, id: i64, minute
 
 /// Edit → name.
 #[tauri::command]
-pub async fn rename_store(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: i64,
-    name: String,
-) -> CommandResult<StoreView> {
+pub async fn rename_store(state: State<'_, AppState>, id: i64, name: String) -> CommandResult<StoreView> {
     let result = blocking(&state.dd, move |dd| dd.rename_store(id, &name)).await;
-    let _ = app.emit(ORDERS_CHANGED, ());
     result
 }
 

@@ -23,9 +23,14 @@ financial_status: string,
  */
 hold_kind: HoldKind | null, 
 /**
- * The hold as a sentence for the merchant.
+ * The hold as an English sentence (the CLI's; the UI's fallback).
  */
 hold_reason: string | null, 
+/**
+ * The values the hold's sentence is made of, by name (see [`crate::fulfillment::HoldParams`]):
+ * the UI words the hold from `hold_kind` and these. `None` for a hold recorded before them.
+ */
+hold_params: Record<string, string> | null, 
 /**
  * A "Ship order" asked for while offline waits for the network.
  */

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
 import type { CarrierMapping } from "../bindings/CarrierMapping";
@@ -60,7 +61,7 @@ export function CarrierMappingSection() {
   const remove = useMutation({
     mutationFn: api.removeCarrierMapping,
     onSuccess: (rows) => client.setQueryData(["carriers"], rows),
-    onError: (e: Error) => notifications.show({ color: "red", message: e.message }),
+    onError: (e: Error) => notifyError(t, e),
   });
   return (
     <>

@@ -4,6 +4,7 @@ import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconCreditCard, IconInfoCircle, IconLock, IconWallet } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { useNavigate } from "react-router";
 import cardValidator from "card-validator";
 import { api, autoInput } from "../api";
@@ -121,7 +122,7 @@ export function CreditCardTab({ settings }: { settings: AutoSettings }) {
   const use = useMutation({
     mutationFn: () =>
       api.saveAutoSettings(autoInput(settings, { payment_method: "card" })),
-    onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),
+    onError: (e: Error) => notifyError(t, e, t("auto.saveFailed")),
     onSettled: () => client.invalidateQueries({ queryKey: ["auto"] }),
   });
 

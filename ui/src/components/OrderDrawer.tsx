@@ -1,19 +1,30 @@
 import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, List, Loader, Popover, Stack, Table, Text, Title } from "@mantine/core";
 import { modals } from "@mantine/modals";
-import { IconAlertTriangle, IconBan, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay, IconSearch, IconSend } from "@tabler/icons-react";
+import { IconBan, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay, IconSearch, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
+import { ErrorAlert, notifyError } from "../errors";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
 import { statusColor } from "../status";
 import { dateTime, money } from "../format";
+import { holdText } from "../holds";
 import type { SubOrderView } from "../bindings/SubOrderView";
+import type { SubOrderState } from "../bindings/SubOrderState";
 
-const SUB_ORDER_COLORS: Record<string, string> = { paid: "blue", submitted: "blue", shipped: "cyan", delivered: "green", failed: "red", ambiguous: "orange", submitting: "yellow", cancelled: "gray" };
-
-/** Sub-order states the merchant may still cancel (before or after submission). */
-const CANCELLABLE = ["pending", "submitting", "submitted", "paid", "failed", "ambiguous", "held"];
+const SUB_ORDER_COLORS: Record<SubOrderState, string> = {
+  pending: "gray",
+  submitting: "yellow",
+  submitted: "blue",
+  paid: "blue",
+  shipped: "cyan",
+  delivered: "green",
+  held: "grape",
+  failed: "red",
+  cancelled: "gray",
+  ambiguous: "orange",
+};
 
 /** "Find at suppliers" for an unmapped SKU: the variants each supplier sells under it, to map. */
 function MapSkuButton({ sku }: { sku: string }) {
@@ -23,7 +34,7 @@ function MapSkuButton({ sku }: { sku: string }) {
   const map = useMutation({
     mutationFn: (v: { supplierId: number; vid: string; price: number }) => api.mapSku(sku, v.supplierId, v.vid, v.price),
     onSuccess: () => notifications.show({ color: "green", title: sku, message: t("detail.mapped") }),
-    onError: (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message }),
+    onError: (e: Error) => notifyError(t, e, t("orders.actionFailed")),
     onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });
   return (
@@ -66,7 +77,7 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
     <Card withBorder padding="sm" data-testid="sub-order" data-state={sub.state}>
       <Group justify="space-between">
         <Text fw={600}>{sub.supplier_name}</Text>
-        <Badge color={SUB_ORDER_COLORS[sub.state] ?? "gray"} variant="light">{sub.state}</Badge>
+        <Badge color={SUB_ORDER_COLORS[sub.state]} variant="light">{t(`subOrderState.${sub.state}`)}</Badge>
       </Group>
       <Text size="sm" c="dimmed">{t("detail.supplierOrder", { id: sub.supplier_order_id ?? "—", key: sub.idempotency_key })}</Text>
       <Text size="sm">
@@ -124,7 +135,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
   const holdOrRelease = useMutation({
     mutationFn: (hold: boolean) => (hold ? api.holdOrders([orderId!]) : api.releaseOrders([orderId!])),
     onSuccess: (r) => r.skipped.length > 0 && notifications.show({ color: "orange", title: r.skipped[0].order_name, message: r.skipped[0].reason }),
-    onError: (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message }),
+    onError: (e: Error) => notifyError(t, e, t("orders.actionFailed")),
     onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });
   const cancel = useMutation({
@@ -143,10 +154,8 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
     <Drawer opened={orderId != null} onClose={onClose} position="right" size="xl" title={<Text fw={600}>{t("detail.title")}</Text>}>
       <QueryState query={detail}>
         {(d) => {
-          const canShip = d.order.status === "to_order" || d.order.status === "failed";
-          // Auto Fulfillment's own holds (funds, cost limit) leave Ship order by hand open.
-          const blocksShip = d.hold_reason != null && d.order.hold_kind !== "waiting_for_funds" && d.order.hold_kind !== "cost_above_guard";
-          const canCancel = d.order.queued || d.sub_orders.some((s) => CANCELLABLE.includes(s.state));
+          // What the order allows now is the core's decision (`OrderActions`), never re-derived here.
+          const { can_ship: canShip, can_hold: canHold, can_release: canRelease, can_cancel: canCancel } = d.actions;
           return (
             // Long words (a name without spaces) wrap instead of pushing Qty and Price out.
             <Stack gap="md" data-testid="order-detail" style={{ overflowWrap: "anywhere" }}>
@@ -161,7 +170,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
               </Group>
               {d.hold_reason && (
                 <Alert color={d.order.hold_kind === "merchant" ? "grape" : "yellow"} icon={<IconHandStop />} title={t("detail.held")} data-testid="hold-reason">
-                  {d.hold_reason}
+                  {holdText(t, d.order.hold_kind, d.order.hold_params, d.hold_reason)}
                 </Alert>
               )}
               {d.order.queued && (
@@ -169,21 +178,20 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                   {t("orders.queuedHint")}
                 </Alert>
               )}
-              {ship.isError && <Alert color="red" icon={<IconAlertTriangle />} title={t("detail.shipFailed")}>{ship.error.message}</Alert>}
+              {ship.isError && <ErrorAlert error={ship.error} title={t("detail.shipFailed")} />}
               <Group>
-                <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip || blocksShip || d.order.queued} data-testid="ship-order">
+                <Button leftSection={<IconSend size={16} />} onClick={() => ship.mutate()} loading={ship.isPending} disabled={!canShip} data-testid="ship-order">
                   {t("detail.ship")}
                 </Button>
-                {d.order.hold_kind === "merchant" || d.order.hold_kind === "no_shipping_line" ? (
+                {canRelease && (
                   <Button variant="default" leftSection={<IconPlayerPlay size={16} />} onClick={() => holdOrRelease.mutate(false)} loading={holdOrRelease.isPending} data-testid="release-order">
                     {t("orders.release")}
                   </Button>
-                ) : (
-                  (canShip || d.order.status === "awaiting_payment") && (
-                    <Button variant="default" leftSection={<IconHandStop size={16} />} onClick={() => holdOrRelease.mutate(true)} loading={holdOrRelease.isPending} data-testid="hold-order">
-                      {t("orders.hold")}
-                    </Button>
-                  )
+                )}
+                {canHold && (
+                  <Button variant="default" leftSection={<IconHandStop size={16} />} onClick={() => holdOrRelease.mutate(true)} loading={holdOrRelease.isPending} data-testid="hold-order">
+                    {t("orders.hold")}
+                  </Button>
                 )}
                 {canCancel && (
                   <Button variant="subtle" color="red" leftSection={<IconBan size={16} />} onClick={() => askCancel(d.order.name)} loading={cancel.isPending} data-testid="cancel-fulfillment">
@@ -192,7 +200,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                 )}
                 <Text size="sm" c="dimmed" style={{ flex: 1 }}>{t("detail.shipHint")}</Text>
               </Group>
-              {cancel.isError && <Alert color="red" icon={<IconAlertTriangle />} title={t("detail.cancelFailed")}>{cancel.error.message}</Alert>}
+              {cancel.isError && <ErrorAlert error={cancel.error} title={t("detail.cancelFailed")} />}
               {cancel.data && (
                 <Alert
                   color={cancel.data.outcomes.every((o) => o.cancelled) ? "gray" : "orange"}

@@ -12,6 +12,7 @@ import classes from "./OrdersTable.module.css";
 import { QueryState } from "./QueryState";
 import { statusColor } from "../status";
 import { dateTime, money } from "../format";
+import { holdText } from "../holds";
 
 const ROW_HEIGHT = 45;
 const PAGE = 100;
@@ -70,7 +71,7 @@ const OrderTableRow = memo(function OrderTableRow({
         <div className={classes.status}>
           <Badge color={statusColor(o.status)} variant="light">{t(`status.${o.status}`)}</Badge>
           {o.hold_reason && (
-            <span className={classes.hold} data-kind={o.hold_kind} title={o.hold_reason} data-testid="hold-icon">
+            <span className={classes.hold} data-kind={o.hold_kind} title={holdText(t, o.hold_kind, o.hold_params, o.hold_reason) ?? undefined} data-testid="hold-icon">
               <IconHandStop size={14} />
             </span>
           )}

@@ -1,7 +1,7 @@
-import { Alert, Center, Loader } from "@mantine/core";
-import { IconAlertTriangle } from "@tabler/icons-react";
+import { Center, Loader } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { ErrorAlert } from "../errors";
 
 /** Loading and error states for a query; renders `children` with the data once it is there. */
 export function QueryState<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => React.ReactNode }) {
@@ -15,9 +15,7 @@ export function QueryState<T>({ query, children }: { query: UseQueryResult<T>; c
   }
   if (query.isError) {
     return (
-      <Alert color="red" icon={<IconAlertTriangle />} title={t("common.loadError")}>
-        {query.error.message}
-      </Alert>
+<ErrorAlert error={query.error} title={t("common.loadError")} />
     );
   }
   return <>{children(query.data)}</>;

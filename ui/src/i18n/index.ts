@@ -14,10 +14,19 @@ export const LANGUAGES = [
 
 const STORAGE_KEY = "dropdock.language";
 
+/** localStorage, or `null` where the web view has none (it can throw): the choice is then not kept. */
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 function initialLanguage(): string {
-  const saved = localStorage.getItem(STORAGE_KEY);
+  const saved = storage()?.getItem(STORAGE_KEY);
   if (saved && LANGUAGES.some((l) => l.code === saved)) return saved;
-  const system = navigator.language.toLowerCase();
+  const system = (navigator.language ?? "en").toLowerCase();
   if (system.startsWith("zh")) return "zh-CN";
   if (system.startsWith("es")) return "es";
   return "en";
@@ -32,7 +41,7 @@ i18n.use(initReactI18next).init({
 
 /** Switches the language and remembers it. */
 export function setLanguage(code: string) {
-  localStorage.setItem(STORAGE_KEY, code);
+  storage()?.setItem(STORAGE_KEY, code);
   void i18n.changeLanguage(code);
   document.documentElement.lang = code;
 }

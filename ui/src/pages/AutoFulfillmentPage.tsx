@@ -23,6 +23,7 @@ import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconCreditCard, IconPlayerPause, IconWallet } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { api, autoInput } from "../api";
 import type { AutoSettings } from "../bindings/AutoSettings";
 import { CreditCardTab } from "../components/CreditCardTab";
@@ -70,7 +71,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
         }),
       ),
     onSuccess: () => notifications.show({ color: "green", title: t("auto.title"), message: t("auto.saved") }),
-    onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),
+    onError: (e: Error) => notifyError(t, e, t("auto.saveFailed")),
     onSettled: () => client.invalidateQueries({ queryKey: ["auto"] }),
   });
   return (
@@ -156,7 +157,7 @@ function ShippingCard({ settings }: { settings: AutoSettings }) {
       await api.saveAutoSettings(autoInput(settings, { most_suitable_within_days: withinDays === "" ? null : withinDays }));
     },
     onSuccess: () => notifications.show({ color: "green", title: t("auto.shippingTitle"), message: t("auto.saved") }),
-    onError: (e: Error) => notifications.show({ color: "red", title: t("auto.saveFailed"), message: e.message }),
+    onError: (e: Error) => notifyError(t, e, t("auto.saveFailed")),
     onSettled: () => client.invalidateQueries({ queryKey: ["auto"] }),
   });
   return (

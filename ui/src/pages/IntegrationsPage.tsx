@@ -16,6 +16,7 @@ import {
 } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { api } from "../api";
 import type { StoreView } from "../bindings/StoreView";
 import { ConnectStoreModal } from "../components/ConnectStoreModal";
@@ -45,13 +46,13 @@ function StoreRow({ store, onEdit }: { store: StoreView; onEdit: () => void }) {
   const syncNow = useMutation({
     mutationFn: () => api.syncStoreNow(store.id),
     onSuccess: (r) => notifications.show({ color: r.summary.error ? "orange" : "green", title: store.name, message: r.summary.line }),
-    onError: (e: Error) => notifications.show({ color: "red", title: store.name, message: e.message }),
+    onError: (e: Error) => notifyError(t, e, store.name),
     onSettled: refresh,
   });
   const pause = useMutation({ mutationFn: (paused: boolean) => api.setStorePaused(store.id, paused), onSettled: refresh });
   const disconnect = useMutation({
     mutationFn: () => api.disconnectStore(store.id),
-    onError: (e: Error) => notifications.show({ color: "red", title: store.name, message: e.message }),
+    onError: (e: Error) => notifyError(t, e, store.name),
     onSettled: refresh,
   });
   const askDisconnect = () =>

@@ -17,6 +17,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { useDebouncedValue } from "@mantine/hooks";
 import { api } from "../api";
 import type { OrderStatus } from "../bindings/OrderStatus";
@@ -119,7 +120,7 @@ export function OrdersPage() {
       message: [t("orders.bulkDone", { done: result.done.length, skipped: result.skipped.length }), skippedLines(result.skipped)].filter(Boolean).join("\n"),
       style: { whiteSpace: "pre-line" },
     });
-  const failed = (e: Error) => notifications.show({ color: "red", title: t("orders.actionFailed"), message: e.message });
+  const failed = (e: Error) => notifyError(t, e, t("orders.actionFailed"));
   const ship = useMutation({
     mutationFn: () => api.shipOrders(ids),
     onSuccess: (r) =>

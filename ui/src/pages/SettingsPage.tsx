@@ -1,8 +1,8 @@
 import { Alert, Button, Card, Divider, Group, NativeSelect, Stack, Switch, Text, Typography } from "@mantine/core";
 import { IconDownload, IconFolderOpen, IconRefresh } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
 import { LANGUAGES, setLanguage } from "../i18n";
@@ -41,7 +41,7 @@ export function SettingsPage() {
   const client = useQueryClient();
   const status = useQuery({ queryKey: ["status"], queryFn: api.appStatus });
   const settings = useQuery({ queryKey: ["settings"], queryFn: api.desktopSettings, refetchInterval: (q) => (q.state.data?.update.state === "checking" ? 500 : false) });
-  const fail = (e: Error) => notifications.show({ color: "red", title: t("settings.failed"), message: e.message });
+  const fail = (e: Error) => notifyError(t, e, t("settings.failed"));
   const autostart = useMutation({ mutationFn: api.setAutostart, onSettled: () => client.invalidateQueries({ queryKey: ["settings"] }), onError: fail });
   const check = useMutation({ mutationFn: api.checkForUpdates, onSettled: () => client.invalidateQueries({ queryKey: ["settings"] }) });
   const install = useMutation({ mutationFn: api.installUpdate });

@@ -19,6 +19,7 @@ import { notifications } from "@mantine/notifications";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { notifyError } from "../errors";
 import { api } from "../api";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
@@ -48,7 +49,7 @@ function WalletCard({ supplier, reconciliation, sandbox }: { supplier: SupplierV
     void client.invalidateQueries({ queryKey: ["wallet"] });
     void client.invalidateQueries({ queryKey: ["auto"] });
   };
-  const failed = (e: Error) => notifications.show({ color: "red", title: t("wallet.notRefreshed"), message: e.message });
+  const failed = (e: Error) => notifyError(t, e, t("wallet.notRefreshed"));
   const recharge = useMutation({
     mutationFn: () => api.rechargeWallet(supplier.id, 100_000),
     onSuccess: (page) => {
@@ -243,7 +244,7 @@ function InvoicesCard() {
     dayjs().startOf("month").format("YYYY-MM-DD"),
     dayjs().format("YYYY-MM-DD"),
   ]);
-  const failed = (e: Error) => notifications.show({ color: "red", title: t("wallet.exportFailed"), message: e.message });
+  const failed = (e: Error) => notifyError(t, e, t("wallet.exportFailed"));
   const exportInvoices = useMutation({
     mutationFn: (format: InvoiceFormat) => {
       const [from, to] = period;
