@@ -59,7 +59,18 @@ export async function launch(extraEnv = {}, dataDir = mkdtempSync(join(tmpdir(),
   const port = await freePort();
   const nativePort = await freePort();
   const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, ...TEST_ENV, ...extraEnv, DROPDOCK_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1", WEBKIT_DISABLE_DMABUF_RENDERER: "1", LIBGL_ALWAYS_SOFTWARE: "1" },
+    // XDG_DATA_HOME per app: the web view's storage (the language choice, in localStorage) is
+    // each test's own, so no test inherits another's language.
+    env: {
+      ...process.env,
+      ...TEST_ENV,
+      XDG_DATA_HOME: join(dataDir, "xdg-data"),
+      ...extraEnv,
+      DROPDOCK_DATA_DIR: dataDir,
+      WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+      WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+      LIBGL_ALWAYS_SOFTWARE: "1",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForPort(`http://127.0.0.1:${port}/status`, 15_000);
@@ -172,7 +183,7 @@ export async function describePage(driver) {
   if (!driver) return "no WebDriver session";
   try {
     const page = await driver.executeScript(
-      "return { url: location.href, errors: window.__dropdockErrors || [], text: (document.body ? document.body.innerText : '').slice(0, 600), html: document.documentElement.outerHTML.length };",
+      "return { url: location.href, errors: window.__dropdockErrors || [], text: (document.body ? document.body.innerText : '').slice(0, 600), end: (document.body ? document.body.innerText : '').slice(-600), html: document.documentElement.outerHTML.length };",
     );
     return JSON.stringify(page);
   } catch (e) {

@@ -37,17 +37,22 @@ test("a hold written by dropdock-cli shows in the open app, its reason in Chines
   await settled(d, async () => (await (await rowOf(d, name)).getAttribute("data-hold")) === "merchant", 10_000, `${name} shows as held`);
   console.log(`# the CLI's hold reached the open app in ${Date.now() - started} ms`);
 
-  // In Chinese, the drawer words the hold from its kind and values, not the core's English.
-  await clickTestId(d, "nav-settings");
-  await (await byTestId(d, "language-select")).findElement(By.css('option[value="zh-CN"]')).click();
-  await settled(d, async () => (await (await byTestId(d, "nav-orders")).getText()) === "订单", 10_000, "sidebar in Chinese");
-  await clickTestId(d, "nav-orders");
-  await (await rowOf(d, name)).click();
-  const reason = await byTestId(d, "hold-reason", 20_000);
-  let text = "";
-  await settled(d, async () => (text = await reason.getText()).includes("暂停"), 10_000, "the hold in Chinese");
-  assert.match(text, /\d{4}-\d\d-\d\d/, text);
-  assert.doesNotMatch(text, /held by you/i, text);
-  await (await byTestId(d, "nav-settings")).click();
-  await (await byTestId(d, "language-select")).findElement(By.css('option[value="en"]')).click();
+  // In Chinese, the drawer words the hold from its kind and values, not the core's English. The
+  // language is kept by the web view across launches: put English back whatever happens.
+  try {
+    await clickTestId(d, "nav-settings");
+    await (await byTestId(d, "language-select")).findElement(By.css('option[value="zh-CN"]')).click();
+    await settled(d, async () => (await (await byTestId(d, "nav-orders")).getText()) === "订单", 10_000, "sidebar in Chinese");
+    await clickTestId(d, "nav-orders");
+    await clickTestId(d, "tab-to_order");
+    await settled(d, async () => (await d.findElements(By.css(`[data-testid="order-row"][data-order-name="${name}"]`))).length === 1, 20_000, `${name} listed`);
+    await d.executeScript("arguments[0].click()", await rowOf(d, name));
+    const reason = await byTestId(d, "hold-reason", 20_000);
+    let text = "";
+    await settled(d, async () => (text = await d.executeScript("return arguments[0].textContent", reason)).includes("暂停"), 10_000, "the hold in Chinese");
+    assert.match(text, /\d{4}-\d\d-\d\d/, text);
+    assert.doesNotMatch(text, /held by you/i, text);
+  } finally {
+    await d.executeScript("localStorage.setItem('dropdock.language', 'en')");
+  }
 }));

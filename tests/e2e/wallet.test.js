@@ -61,7 +61,7 @@ test("My Wallet: reconciled ledger with the order's charge, recharge, invoices a
 
   // Invoices for this month: a CSV line per charged sub-order, the ledger's total; and a PDF.
   await clickTestId(d, "export-invoices-csv");
-  await settled(d, () => readdirSync(exportDir).some((f) => f.endsWith(".csv")), 20_000, "the CSV is written");
+  await settled(d, () => readdirSync(exportDir).some((f) => f.endsWith(".csv")), 20_000, `the CSV is written (${exportDir}: ${readdirSync(exportDir).join(", ")})`);
   const csv = readFileSync(join(exportDir, readdirSync(exportDir).find((f) => f.endsWith(".csv"))), "utf8").trim().split("\n");
   assert.match(csv[0], /^Paid \(UTC\),Store,Order,Supplier,Supplier order,Items,Products \(USD\),Shipping \(USD\),Total \(USD\),Paid with$/);
   const lines = csv.slice(1, -1);

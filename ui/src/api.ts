@@ -179,15 +179,26 @@ const QUERIES_OF_TABLE: Record<string, string[]> = {
 
 type DbChange = { tables: string[]; external: boolean };
 
+/**
+ * A query that asks a store or supplier (and records what it hears, e.g. the live wallet
+ * balance) carries `meta: { remote: true }`: the database change its own answer causes must not
+ * ask again, or it would loop. It refreshes on its own schedule or button.
+ */
+declare module "@tanstack/react-query" {
+  interface Register {
+    queryMeta: { remote?: boolean };
+  }
+}
+
 export function subscribeToCoreEvents(client: QueryClient): () => void {
   const stops = [
     listen<DbChange>("db-changed", ({ payload }) => {
       if (payload.tables.includes("*")) {
-        void client.invalidateQueries();
+        void client.invalidateQueries({ predicate: (q) => !q.meta?.remote });
         return;
       }
       const keys = new Set(payload.tables.flatMap((table) => QUERIES_OF_TABLE[table] ?? []));
-      keys.forEach((key) => void client.invalidateQueries({ queryKey: [key] }));
+      keys.forEach((key) => void client.invalidateQueries({ queryKey: [key], predicate: (q) => !q.meta?.remote }));
     }),
     listen("network-changed", () => {
       client.invalidateQueries({ queryKey: ["network"] });

@@ -44,7 +44,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   // Fresh balances when the page opens; the last known ones when the suppliers cannot be reached.
-  const wallet = useQuery({ queryKey: ["wallet", "auto"], queryFn: () => api.wallet(true).catch(() => api.wallet(false)) });
+  const wallet = useQuery({ queryKey: ["wallet", "auto"], queryFn: () => api.wallet(true).catch(() => api.wallet(false)), meta: { remote: true } });
   const [onlyIfEnough, setOnlyIfEnough] = useState(settings.wallet_terms_accepted);
   const [terms, setTerms] = useState(settings.wallet_terms_accepted);
   const [threshold, setThreshold] = useState<number>(settings.threshold_minor / 100);
@@ -149,7 +149,7 @@ function ShippingCard({ settings }: { settings: AutoSettings }) {
   const [country, setCountry] = useState<string | null>(null);
   const [lines, setLines] = useState<string[]>([]);
   const [withinDays, setWithinDays] = useState<number | "">(settings.most_suitable_within_days ?? "");
-  const options = useQuery({ queryKey: ["auto", "options", country], queryFn: () => api.shippingOptions(country!), enabled: country != null });
+  const options = useQuery({ queryKey: ["auto", "options", country], queryFn: () => api.shippingOptions(country!), enabled: country != null, meta: { remote: true } });
   useEffect(() => setLines(rules.data?.find((r) => r.country_code === country)?.lines ?? []), [country, rules.data]);
   const confirm = useMutation({
     mutationFn: async () => {

@@ -286,7 +286,7 @@ function InvoicesCard() {
 /** Finance → My Wallet: balances reconciled with the ledger, recharge, forecast, ledger, invoices. */
 export function WalletPage() {
   const { t } = useTranslation();
-  const live = useQuery({ queryKey: ["wallet", "live"], queryFn: () => api.wallet(true) });
+  const live = useQuery({ queryKey: ["wallet", "live"], queryFn: () => api.wallet(true), meta: { remote: true } });
   const cached = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false), enabled: live.isError });
   const shown = live.isError ? cached : live;
   const reconciliation = useQuery({ queryKey: ["wallet", "reconciliation", live.dataUpdatedAt], queryFn: api.walletReconciliation });
