@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "install_update",
     "notification_settings",
     "save_notification_settings",
+    "set_language",
     "carrier_mappings",
     "save_carrier_mapping",
     "remove_carrier_mapping",

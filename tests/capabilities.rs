@@ -72,6 +72,7 @@ fn main_window_has_only_its_own_commands() {
         "allow-export-invoices",
         "allow-notification-settings",
         "allow-save-notification-settings",
+        "allow-set-language",
         "allow-carrier-mappings",
         "allow-save-carrier-mapping",
         "allow-remove-carrier-mapping",

@@ -98,6 +98,7 @@ pub fn run() {
             commands::finance::export_invoices,
             commands::settings::notification_settings,
             commands::settings::save_notification_settings,
+            commands::settings::set_language,
             commands::settings::carrier_mappings,
             commands::settings::save_carrier_mapping,
             commands::settings::remove_carrier_mapping,

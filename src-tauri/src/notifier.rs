@@ -1,10 +1,17 @@
 //! Desktop notifications (the notification plugin; a missing notification daemon is logged,
 //! never fatal).
 
+use dropdock_core::locale::Text;
 use dropdock_core::notifications::NotificationSettings;
 use dropdock_core::tracking::ShipmentNotice;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
+
+/// `text` in the merchant's language (Settings; English when it cannot be read).
+pub fn text(app: &AppHandle, text: Text<'_>) -> String {
+    let state = app.state::<crate::state::AppState>();
+    text.render(dropdock_core::locale::language(&state.dd.db).unwrap_or_default())
+}
 
 pub fn notify(app: &AppHandle, title: &str, body: &str) {
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
@@ -28,7 +35,9 @@ pub fn shipments(app: &AppHandle, notices: &[ShipmentNotice]) {
     if notices.is_empty() || !wanted(app).shipment {
         return;
     }
-    for n in dropdock_core::notifications::shipment_notices(notices) {
+    let state = app.state::<crate::state::AppState>();
+    let language = dropdock_core::locale::language(&state.dd.db).unwrap_or_default();
+    for n in dropdock_core::notifications::shipment_notices_in(notices, language) {
         notify(app, &n.title, &n.body);
     }
 }
@@ -36,14 +45,14 @@ pub fn shipments(app: &AppHandle, notices: &[ShipmentNotice]) {
 /// Auto Fulfillment paused itself, unless turned off.
 pub fn auto_paused(app: &AppHandle, reason: &str) {
     if wanted(app).auto_paused {
-        notify(app, "Auto Fulfillment paused", reason);
+        notify(app, &text(app, Text::AutoPaused), reason);
     }
 }
 
 /// A store's sync failed three times in a row, unless turned off.
 pub fn sync_failing(app: &AppHandle, alert: &str) {
     if wanted(app).sync_failed {
-        notify(app, "Store sync failing", alert);
+        notify(app, &text(app, Text::SyncFailing), alert);
     }
 }
 
@@ -52,9 +61,9 @@ pub fn queue_ran(app: &AppHandle, result: &dropdock_core::offline::ShipOrdersRes
     if result.shipped.is_empty() && result.skipped.is_empty() {
         return;
     }
-    let mut body = format!("{} queued order(s) sent to their suppliers.", result.shipped.len());
+    let mut body = text(app, Text::QueueSent(result.shipped.len()));
     if !result.skipped.is_empty() {
-        body.push_str(&format!(" {} could not go: see the Order page.", result.skipped.len()));
+        body.push_str(&text(app, Text::QueueSkipped(result.skipped.len())));
     }
-    notify(app, "Back online", &body);
+    notify(app, &text(app, Text::BackOnline), &body);
 }

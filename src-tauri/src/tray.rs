@@ -1,12 +1,14 @@
 //! The tray icon. On Linux tray clicks do not fire, so every action is in the menu: the counts
 //! (To order, Processing, Shipped today), Open, Sync now, Pause/Resume Auto Fulfillment, Quit.
-//! The menu is rebuilt whenever orders or Auto Fulfillment change.
+//! The menu is rebuilt whenever the database changes (`workers::forward_changes`), in the
+//! language the merchant chose in Settings.
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
 use crate::state::AppState;
+use dropdock_core::locale::Text;
 
 const TRAY_ID: &str = "main";
 
@@ -19,22 +21,23 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let state = app.state::<AppState>();
     let counts = state.dd.tray_counts(local_offset_minutes()).ok();
     let auto = state.dd.auto_settings().ok();
+    let lang = dropdock_core::locale::language(&state.dd.db).unwrap_or_default();
     let line = |id: &str, label: String| MenuItem::with_id(app, id, label, false, None::<&str>);
     let (to_order, processing, shipped) = match counts {
         Some(c) => (c.to_order.to_string(), c.processing.to_string(), c.shipped_today.to_string()),
         None => ("–".into(), "–".into(), "–".into()),
     };
-    let to_order = line("count-to-order", format!("To order: {to_order}"))?;
-    let processing = line("count-processing", format!("Processing: {processing}"))?;
-    let shipped = line("count-shipped", format!("Shipped today: {shipped}"))?;
-    let open = MenuItem::with_id(app, "open", "Open Dropdock", true, None::<&str>)?;
-    let sync = MenuItem::with_id(app, "sync", "Sync now", true, None::<&str>)?;
+    let to_order = line("count-to-order", Text::TrayToOrder(&to_order).render(lang))?;
+    let processing = line("count-processing", Text::TrayProcessing(&processing).render(lang))?;
+    let shipped = line("count-shipped", Text::TrayShippedToday(&shipped).render(lang))?;
+    let open = MenuItem::with_id(app, "open", Text::TrayOpen.render(lang), true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", Text::TraySyncNow.render(lang), true, None::<&str>)?;
     let auto_label = match &auto {
-        Some(a) if a.enabled => "Pause Auto Fulfillment",
-        _ => "Resume Auto Fulfillment",
+        Some(a) if a.enabled => Text::TrayPauseAuto,
+        _ => Text::TrayResumeAuto,
     };
-    let auto_item = MenuItem::with_id(app, "auto", auto_label, auto.is_some(), None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let auto_item = MenuItem::with_id(app, "auto", auto_label.render(lang), auto.is_some(), None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", Text::TrayQuit.render(lang), true, None::<&str>)?;
     Menu::with_items(
         app,
         &[
@@ -94,7 +97,11 @@ async fn sync_all(app: &AppHandle) {
     for store in stores.into_iter().filter(|s| !s.disconnected && s.platform != "csv") {
         match state.dd.sync_store_in_background(store.id, now).await {
             Ok(run) => crate::notifier::notify(app, &store.name, &run.summary.line),
-            Err(e) => crate::notifier::notify(app, &format!("{}: sync failed", store.name), &e.to_string()),
+            Err(e) => crate::notifier::notify(
+                app,
+                &crate::notifier::text(app, Text::StoreSyncFailed(&store.name)),
+                &e.to_string(),
+            ),
         }
     }
 }
@@ -105,13 +112,14 @@ async fn toggle_auto(app: &AppHandle) {
     let state = app.state::<AppState>();
     let enabled = state.dd.auto_settings().map(|s| s.enabled).unwrap_or(false);
     let result = if enabled { state.dd.disable_auto().map(|_| ()) } else { state.dd.enable_auto().await.map(|_| ()) };
+    let text = |t: Text| crate::notifier::text(app, t);
     match result {
         Ok(()) => crate::notifier::notify(
             app,
             "Auto Fulfillment",
-            if enabled { "Paused from the tray." } else { "Resumed from the tray." },
+            &text(if enabled { Text::PausedFromTray } else { Text::ResumedFromTray }),
         ),
-        Err(e) => crate::notifier::notify(app, "Auto Fulfillment was not resumed", &e.to_string()),
+        Err(e) => crate::notifier::notify(app, &text(Text::AutoNotResumed), &e.to_string()),
     }
 }
 

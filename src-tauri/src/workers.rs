@@ -7,6 +7,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::state::{AppState, DB_CHANGED, NETWORK_CHANGED};
+use dropdock_core::locale::Text;
 
 /// How often the network is checked: often while offline or with queued actions, so they run
 /// soon after the network returns; rarely otherwise (every failed call also marks it offline).
@@ -141,14 +142,12 @@ pub async fn run_auto(app: &AppHandle) {
                 crate::notifier::auto_paused(app, report.paused.as_deref().unwrap_or_default());
             }
             if report.resumed {
-                crate::notifier::notify(app, "Auto Fulfillment resumed", "My Wallet is back above the threshold.");
+                let text = |t| crate::notifier::text(app, t);
+                crate::notifier::notify(app, &text(Text::AutoResumed), &text(Text::AutoResumedBody));
             }
             if !report.submitted.is_empty() {
-                crate::notifier::notify(
-                    app,
-                    "Auto Fulfillment",
-                    &format!("{} order(s) sent to their suppliers.", report.submitted.len()),
-                );
+                let body = crate::notifier::text(app, Text::AutoSent(report.submitted.len()));
+                crate::notifier::notify(app, "Auto Fulfillment", &body);
             }
         }
         Ok(_) => {}

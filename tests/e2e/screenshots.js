@@ -37,6 +37,23 @@ try {
   await clickTestId(d, "bulk-hold");
   await new Promise((r) => setTimeout(r, 1500));
   await shot("orders-held");
+  // A held order's drawer: the hold worded from its kind and values, in English and in Chinese.
+  const heldRow = await d.wait(until.elementLocated(By.css('[data-testid="order-row"][data-hold="merchant"]')), 10_000);
+  await d.executeScript("arguments[0].click()", heldRow);
+  await byTestId(d, "hold-reason");
+  await new Promise((r) => setTimeout(r, 800));
+  await shot("order-held-detail");
+  await d.actions().sendKeys("\uE00C").perform();
+  await clickTestId(d, "nav-settings");
+  await (await byTestId(d, "language-select")).findElement(By.css('option[value="zh-CN"]')).click();
+  await clickTestId(d, "nav-orders");
+  await d.executeScript("arguments[0].click()", await d.wait(until.elementLocated(By.css('[data-testid="order-row"][data-hold="merchant"]')), 10_000));
+  await byTestId(d, "hold-reason");
+  await new Promise((r) => setTimeout(r, 800));
+  await shot("order-held-detail-zh");
+  await d.actions().sendKeys("\uE00C").perform();
+  await clickTestId(d, "nav-settings");
+  await (await byTestId(d, "language-select")).findElement(By.css('option[value="en"]')).click();
   for (const [nav, name] of [["nav-dashboard", "dashboard"], ["nav-wallet", "wallet"], ["nav-auto-fulfillment", "auto-fulfillment"], ["nav-integrations", "integrations"], ["nav-settings", "settings"]]) {
     await clickTestId(d, nav);
     await new Promise((r) => setTimeout(r, 1500));

@@ -96,6 +96,8 @@ export const api = {
   saveCard: (card: CardInput, termsAccepted: boolean) => call<SavedCard[]>("save_card", { card, termsAccepted }),
   removeCard: () => call<AutoSettings>("remove_card"),
   countryCodes: () => call<string[]>("country_codes"),
+  /** The UI's language, for the tray menu and desktop notifications. */
+  setLanguage: (code: string) => call<string>("set_language", { code }),
   cancelFulfillment: (ids: number[]) => call<CancelResult>("cancel_fulfillment", { ids }),
   findSupplierVariants: (sku: string) => call<FoundVariant[]>("find_supplier_variants", { sku }),
   mapSku: (sku: string, supplierId: number, variantId: string, costMinor: number) =>

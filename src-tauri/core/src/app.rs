@@ -1,6 +1,5 @@
 //! [`Dropdock`]: the one entry point the desktop shell and the CLI share.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,13 +7,19 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
+use crate::autofulfill::{AutoRunReport, AutoSettings, AutoSettingsInput, ShippingOption};
+use crate::cancellation::CancelResult;
+use crate::context::Ctx;
+use crate::csv_import::CsvImport;
 use crate::db::Db;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::{self, ShipResult};
+use crate::integrations::{BackgroundSync, StoreCredentialsInput};
 use crate::model::{OrderStatus, SyncWindowDays};
+use crate::offline::{NetworkStatus, ShipOrdersResult};
+use crate::payment_card::{CardInput, SavedCard};
 use crate::secrets::{self, SecretStore};
 use crate::stores::shopify::ShopifyClient;
-use crate::stores::StoreConnector;
 use crate::suppliers::CjClient;
 use crate::sync::{self, SyncSummary};
 use crate::tracking::{self, TrackReport};
@@ -26,16 +31,26 @@ pub const CJ_WALLET_PAGE: &str = "https://cjdropshipping.com/myCJ.html#/myWallet
 /// Timeout for every remote call; a write that hits it becomes `ambiguous`, never blindly resent.
 pub const REMOTE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The application: database, keychain and one HTTP client, plus cached API clients (which keep
-/// rate-limit state and access tokens in memory between calls).
+/// The application as the front ends see it: one method per user action, each a thin call into
+/// its area module over the shared [`Ctx`] (reachable as `dd.db`, `dd.secrets()`… through
+/// `Deref`). Area code takes `&Ctx`, never `&Dropdock`, so no area calls back into the facade.
 pub struct Dropdock {
-    pub db: Db,
-    secrets: Arc<dyn SecretStore>,
-    http: reqwest::Client,
-    pub(crate) stores: Mutex<HashMap<i64, Arc<dyn StoreConnector>>>,
-    suppliers: Mutex<HashMap<i64, Arc<CjClient>>>,
-    /// Whether the accounts could be reached last time (see [`crate::offline`]).
-    pub(crate) network: crate::offline::NetworkState,
+    ctx: Ctx,
+}
+
+impl std::ops::Deref for Dropdock {
+    type Target = Ctx;
+
+    fn deref(&self) -> &Ctx {
+        &self.ctx
+    }
+}
+
+impl Dropdock {
+    /// The context the area modules work over.
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
 }
 
 /// The one HTTP client: rustls, timeouts on connect and on the whole call.
@@ -177,18 +192,7 @@ impl Dropdock {
     }
 
     pub fn new(db: Db, secrets: Arc<dyn SecretStore>, http: reqwest::Client) -> Self {
-        Self {
-            db,
-            secrets,
-            http,
-            stores: Mutex::default(),
-            suppliers: Mutex::default(),
-            network: crate::offline::NetworkState::default(),
-        }
-    }
-
-    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
-        &self.secrets
+        Self { ctx: Ctx::new(db, secrets, http) }
     }
 
     // ---- stores -------------------------------------------------------------------------
@@ -247,17 +251,6 @@ impl Dropdock {
 
     /// Keeps a store's renewed credentials in the keychain (a failure is logged: the token in
     /// memory still works until the app restarts).
-    fn persist_store_secret<T: serde::Serialize>(&self, store_id: i64) -> impl Fn(&T) + Send + Sync + 'static {
-        let secrets = self.secrets.clone();
-        let key = secrets::store_token_key(store_id);
-        move |credentials: &T| {
-            let json = serde_json::to_string(credentials).expect("credentials serialise");
-            if let Err(e) = secrets.set(&key, &json) {
-                tracing::warn!(error = %e, "renewed store credentials could not be kept in the keychain");
-            }
-        }
-    }
-
     /// Points a sandbox store at the sandbox's new address (its port changes at every launch).
     pub fn repoint_sandbox_store(&self, store_id: i64, base_url: &str) -> Result<()> {
         self.db.write(|tx| {
@@ -266,11 +259,6 @@ impl Dropdock {
         })?;
         self.stores.lock().expect("stores lock").remove(&store_id);
         Ok(())
-    }
-
-    /// The HTTP client every connector shares.
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.http
     }
 
     /// Writes an account's row (with `also`'s writes, in the same transaction) and then its
@@ -422,93 +410,6 @@ impl Dropdock {
         self.store(id)
     }
 
-    pub fn stores(&self) -> Result<Vec<StoreView>> {
-        self.db.read(views::list_stores)
-    }
-
-    pub fn store(&self, id: i64) -> Result<StoreView> {
-        self.stores()?
-            .into_iter()
-            .find(|s| s.id == id)
-            .ok_or_else(|| CoreError::NotFound(format!("store {id} not found")))
-    }
-
-    /// Finds a store by its name (case-insensitive).
-    pub fn store_by_name(&self, name: &str) -> Result<StoreView> {
-        let stores = self.stores()?;
-        let known = stores.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
-        stores.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim())).cloned().ok_or_else(|| {
-            CoreError::NotFound(format!(
-                "no store named '{name}' (connected: {})",
-                if known.is_empty() { "none" } else { &known }
-            ))
-        })
-    }
-
-    /// The connector of a store, cached so its rate-limit state carries over between calls.
-    /// Errors: the store is unknown, or its credentials are missing from the keychain.
-    pub fn store_connector(&self, store_id: i64) -> Result<Arc<dyn StoreConnector>> {
-        if let Some(c) = self.stores.lock().expect("stores lock").get(&store_id) {
-            return Ok(c.clone());
-        }
-        let store = self.store(store_id)?;
-        if store.platform == "csv" {
-            return Err(CoreError::InvalidInput(format!(
-                "{} is imported from CSV files: import the file again to update it",
-                store.name
-            )));
-        }
-        let secret = secrets::require(
-            self.secrets.as_ref(),
-            &secrets::store_token_key(store_id),
-            &format!("credentials for store {}", store.name),
-        )?;
-        let client: Arc<dyn StoreConnector> = match store.platform.as_str() {
-            "woocommerce" => {
-                let credentials: crate::stores::woocommerce::WooCredentials =
-                    serde_json::from_str(&secret).map_err(|_| {
-                        CoreError::Keychain(format!("the keys of store {} are unreadable; reconnect it", store.name))
-                    })?;
-                Arc::new(crate::stores::woocommerce::WooClient::new(self.http.clone(), &store.base_url, credentials))
-            }
-            // A Dev Dashboard app's credentials are a JSON entry; a plain token is an Admin API token.
-            "shopify" if secret.trim_start().starts_with('{') => {
-                let app: crate::stores::shopify::ShopifyAppCredentials =
-                    serde_json::from_str(&secret).map_err(|_| {
-                        CoreError::Keychain(format!(
-                            "the app credentials of store {} are unreadable; reconnect it",
-                            store.name
-                        ))
-                    })?;
-                Arc::new(ShopifyClient::with_app(
-                    self.http.clone(),
-                    &store.base_url,
-                    app,
-                    self.persist_store_secret::<crate::stores::shopify::ShopifyAppCredentials>(store_id),
-                ))
-            }
-            "shopify" => Arc::new(ShopifyClient::new(self.http.clone(), &store.base_url, secret)),
-            "etsy" => {
-                let credentials: crate::stores::etsy::EtsyCredentials =
-                    serde_json::from_str(&secret).map_err(|_| {
-                        CoreError::Keychain(format!(
-                            "the Etsy tokens of store {} are unreadable; reconnect it",
-                            store.name
-                        ))
-                    })?;
-                Arc::new(crate::stores::etsy::EtsyClient::new(
-                    self.http.clone(),
-                    &store.base_url,
-                    credentials,
-                    self.persist_store_secret(store_id),
-                ))
-            }
-            other => return Err(CoreError::InvalidInput(format!("{other} stores cannot be synced yet"))),
-        };
-        self.stores.lock().expect("stores lock").insert(store_id, client.clone());
-        Ok(client)
-    }
-
     // ---- suppliers ----------------------------------------------------------------------
 
     /// Connects a CJdropshipping account: checks the API key (`getAccessToken`), then stores the
@@ -563,33 +464,6 @@ impl Dropdock {
             .into_iter()
             .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
             .ok_or_else(|| CoreError::NotFound(format!("no supplier named '{name}'")))
-    }
-
-    /// The API client of a supplier, cached with its access token.
-    pub fn supplier_client(&self, supplier_id: i64) -> Result<Arc<CjClient>> {
-        if let Some(c) = self.suppliers.lock().expect("suppliers lock").get(&supplier_id) {
-            return Ok(c.clone());
-        }
-        let supplier = self
-            .suppliers()?
-            .into_iter()
-            .find(|s| s.id == supplier_id)
-            .ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))?;
-        let key = secrets::require(
-            self.secrets.as_ref(),
-            &secrets::supplier_api_key_key(supplier_id),
-            &format!("API key for supplier {}", supplier.name),
-        )?;
-        let client = Arc::new(CjClient::new(
-            self.http.clone(),
-            &supplier.base_url,
-            key,
-            supplier_id,
-            self.secrets.clone(),
-            supplier.requests_per_second,
-        ));
-        self.suppliers.lock().expect("suppliers lock").insert(supplier_id, client.clone());
-        Ok(client)
     }
 
     /// Sets a supplier account's API rate limit, requests per second (1 to 1000; CJ's free level
@@ -707,11 +581,7 @@ impl Dropdock {
     /// Refreshes every supplier's wallet balance (`getBalance`) and returns the suppliers. The
     /// first report of a supplier opens its ledger (see [`crate::wallet`]).
     pub async fn refresh_wallet(&self) -> Result<Vec<SupplierView>> {
-        for supplier in self.suppliers()? {
-            let balance = self.supplier_client(supplier.id)?.balance().await?;
-            self.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier.id, balance))?;
-        }
-        self.suppliers()
+        crate::wallet::refresh(self).await
     }
 
     /// The ledger, newest first (see [`crate::wallet::ledger`]).
@@ -826,7 +696,7 @@ impl Dropdock {
         let window = sync::RunWindow {
             updated_since: now - chrono::Duration::days(days.days() as i64),
             window_days: days.days(),
-            retry: self.retry_policy(),
+            retry: crate::integrations::retry_policy(),
         };
         let summary = self.observe(sync::run_sync_window(&self.db, connector.as_ref(), store_id, window, now).await)?;
         if summary.unreachable {
@@ -838,13 +708,12 @@ impl Dropdock {
     /// "Ship order" on one order. An unreachable supplier is an error here; [`Self::ship_orders`]
     /// queues the order instead.
     pub async fn ship(&self, order_id: i64) -> Result<ShipResult> {
-        let result = fulfillment::ship_order(self, order_id).await;
-        self.observe(result)
+        crate::orders::ship_one(self, order_id).await
     }
 
     /// One tracking poll: new shipments recorded and pushed to the stores.
     pub async fn track(&self) -> Result<TrackReport> {
-        let report = tracking::poll_once(self).await;
+        let report = tracking::poll_once(self.ctx()).await;
         self.observe(report)
     }
 
@@ -942,6 +811,158 @@ fn record_shop(tx: &rusqlite::Transaction<'_>, store_id: i64, shop: &crate::stor
         or_null(&shop.domain)
     ])?;
     Ok(())
+}
+
+// ---- Auto Fulfillment ([`crate::autofulfill`]) and Cancel fulfilment ([`crate::cancellation`]):
+// the front ends' entry points, each a call into its area over the context.
+impl Dropdock {
+    /// See [`crate::autofulfill::auto_settings`].
+    pub fn auto_settings(&self) -> Result<AutoSettings> {
+        crate::autofulfill::auto_settings(self)
+    }
+
+    /// See [`crate::autofulfill::save_auto_settings`].
+    pub fn save_auto_settings(&self, input: &AutoSettingsInput) -> Result<AutoSettings> {
+        crate::autofulfill::save_auto_settings(self, input)
+    }
+
+    /// See [`crate::autofulfill::enable_auto`].
+    pub async fn enable_auto(&self) -> Result<AutoSettings> {
+        crate::autofulfill::enable_auto(self).await
+    }
+
+    /// See [`crate::autofulfill::check_auto_ready`].
+    pub async fn check_auto_ready(&self) -> Result<()> {
+        crate::autofulfill::check_auto_ready(self).await
+    }
+
+    /// See [`crate::autofulfill::disable_auto`].
+    pub fn disable_auto(&self) -> Result<AutoSettings> {
+        crate::autofulfill::disable_auto(self)
+    }
+
+    /// See [`crate::autofulfill::run_auto`].
+    pub async fn run_auto(&self, now: DateTime<Utc>) -> Result<AutoRunReport> {
+        crate::autofulfill::run_auto(self, now).await
+    }
+
+    /// See [`crate::cancellation::cancel_fulfillment`].
+    pub async fn cancel_fulfillment(&self, order_ids: &[i64]) -> Result<CancelResult> {
+        crate::cancellation::cancel_fulfillment(self, order_ids).await
+    }
+    /// See [`crate::autofulfill::save_card`].
+    pub async fn save_card(&self, card: &CardInput, terms_accepted: bool) -> Result<Vec<SavedCard>> {
+        crate::autofulfill::save_card(self, card, terms_accepted).await
+    }
+
+    /// See [`crate::autofulfill::saved_cards`].
+    pub fn saved_cards(&self) -> Result<Vec<SavedCard>> {
+        crate::autofulfill::saved_cards(self)
+    }
+
+    /// See [`crate::autofulfill::remove_card`].
+    pub fn remove_card(&self) -> Result<AutoSettings> {
+        crate::autofulfill::remove_card(self)
+    }
+    /// See [`crate::autofulfill::shipping_options`].
+    pub async fn shipping_options(&self, country: &str) -> Result<Vec<ShippingOption>> {
+        crate::autofulfill::shipping_options(self, country).await
+    }
+    /// See [`crate::offline::network_status`].
+    pub fn network_status(&self) -> Result<NetworkStatus> {
+        crate::offline::network_status(self)
+    }
+
+    /// See [`crate::offline::probe_network`].
+    pub async fn probe_network(&self) -> Result<bool> {
+        crate::offline::probe_network(self).await
+    }
+    /// Queues "Ship order" for when the network is back .
+    pub fn queue_ship(&self, order_id: i64) -> Result<()> {
+        crate::orders::queue_ship(self, order_id)
+    }
+
+    /// "Ship orders" on a selection.
+    pub async fn ship_orders(&self, order_ids: &[i64]) -> Result<ShipOrdersResult> {
+        crate::orders::ship(self, order_ids).await
+    }
+
+    /// Runs the queued actions.
+    pub async fn run_queue(&self) -> Result<ShipOrdersResult> {
+        crate::orders::run_queue(self).await
+    }
+    /// See [`crate::integrations::stores`].
+    pub fn stores(&self) -> Result<Vec<StoreView>> {
+        crate::integrations::stores(self)
+    }
+
+    /// See [`crate::integrations::store`].
+    pub fn store(&self, id: i64) -> Result<StoreView> {
+        crate::integrations::store(self, id)
+    }
+
+    /// See [`crate::integrations::store_by_name`].
+    pub fn store_by_name(&self, name: &str) -> Result<StoreView> {
+        crate::integrations::store_by_name(self, name)
+    }
+
+    /// See [`crate::integrations::test_store_connection`].
+    pub async fn test_store_connection(&self, store_id: i64) -> Result<()> {
+        crate::integrations::test_store_connection(self, store_id).await
+    }
+
+    /// See [`crate::integrations::set_store_paused`].
+    pub fn set_store_paused(&self, store_id: i64, paused: bool) -> Result<StoreView> {
+        crate::integrations::set_store_paused(self, store_id, paused)
+    }
+
+    /// See [`crate::integrations::set_store_sync_interval`].
+    pub fn set_store_sync_interval(&self, store_id: i64, minutes: u32) -> Result<StoreView> {
+        crate::integrations::set_store_sync_interval(self, store_id, minutes)
+    }
+
+    /// See [`crate::integrations::rename_store`].
+    pub fn rename_store(&self, store_id: i64, name: &str) -> Result<StoreView> {
+        crate::integrations::rename_store(self, store_id, name)
+    }
+
+    /// See [`crate::integrations::update_store_credentials`].
+    pub async fn update_store_credentials(
+        &self,
+        store_id: i64,
+        credentials: &StoreCredentialsInput,
+    ) -> Result<StoreView> {
+        crate::integrations::update_store_credentials(self, store_id, credentials).await
+    }
+
+    /// See [`crate::integrations::disconnect_store`].
+    pub fn disconnect_store(&self, store_id: i64) -> Result<StoreView> {
+        crate::integrations::disconnect_store(self, store_id)
+    }
+
+    /// See [`crate::integrations::sync_store_in_background`].
+    pub async fn sync_store_in_background(&self, store_id: i64, now: DateTime<Utc>) -> Result<BackgroundSync> {
+        crate::integrations::sync_store_in_background(self, store_id, now).await
+    }
+
+    /// See [`crate::integrations::stores_due`].
+    pub fn stores_due(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        crate::integrations::stores_due(self, now)
+    }
+
+    /// See [`crate::integrations::sync_due_stores`].
+    pub async fn sync_due_stores(&self, now: DateTime<Utc>) -> Result<Vec<Result<BackgroundSync>>> {
+        crate::integrations::sync_due_stores(self, now).await
+    }
+    /// See [`crate::csv_import::preview_csv_import`].
+    pub fn preview_csv_import(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
+        crate::csv_import::preview_csv_import(self, store_name, bytes)
+    }
+
+    /// See [`crate::csv_import::import_csv`].
+    pub fn import_csv(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
+        crate::csv_import::import_csv(self, store_name, bytes)
+    }
 }
 
 #[cfg(test)]

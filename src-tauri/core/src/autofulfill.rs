@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Dropdock;
+use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::{Hold, HoldKind};
 use crate::money::format_minor;
@@ -130,7 +130,7 @@ impl AutoRunReport {
     }
 }
 
-fn load(conn: &Connection) -> Result<AutoSettings> {
+pub(crate) fn load(conn: &Connection) -> Result<AutoSettings> {
     Ok(conn.query_row(
         "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
                 approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
@@ -191,359 +191,355 @@ pub fn last_daily_time(now: DateTime<Utc>, minute: u32, offset_minutes: i32) -> 
     at - Duration::minutes(offset_minutes as i64)
 }
 
-impl Dropdock {
-    /// The Auto Fulfillment page's settings.
-    pub fn auto_settings(&self) -> Result<AutoSettings> {
-        self.db.read(load)
-    }
+/// The Auto Fulfillment page's settings.
+pub fn auto_settings(ctx: &Ctx) -> Result<AutoSettings> {
+    ctx.db.read(load)
+}
 
-    /// Saves the payment method, the two My Wallet checkboxes (both or neither: the page enables
-    /// Save only with both), the threshold, the approval delay and "most suitable".
-    /// Errors: the card chosen with no card confirmed on the Credit Card tab, a negative
-    /// threshold, a delay other than 0, 60 or 1440 minutes, "most suitable" outside 1 to 90 days.
-    pub fn save_auto_settings(&self, input: &AutoSettingsInput) -> Result<AutoSettings> {
-        if input.payment_method == PaymentMethod::Card && self.saved_cards()?.is_empty() {
-            return Err(CoreError::InvalidInput(
-                "add your card on the Credit Card tab and Confirm before paying by card".into(),
-            ));
-        }
-        if input.threshold_minor < 0 {
-            return Err(CoreError::InvalidInput("the wallet threshold cannot be negative".into()));
-        }
-        if !APPROVAL_DELAYS.contains(&input.approval_delay_minutes) {
-            return Err(CoreError::InvalidInput("the approval delay is at once, 1 hour or 24 hours".into()));
-        }
-        if input.daily_at_minute.is_some_and(|m| m > 1439) {
-            return Err(CoreError::InvalidInput("the daily time must be between 00:00 and 23:59".into()));
-        }
-        if input.utc_offset_minutes.abs() > 18 * 60 {
-            return Err(CoreError::InvalidInput("a UTC offset is at most 18 hours".into()));
-        }
-        if input.max_order_cost_minor.is_some_and(|m| m <= 0) {
-            return Err(CoreError::InvalidInput("the order cost limit must be above zero".into()));
-        }
-        if input.most_suitable_within_days.is_some_and(|d| !(1..=90).contains(&d)) {
-            return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
-        }
-        self.db.write(|tx| {
-            tx.execute(
-                "UPDATE auto_fulfillment SET payment_method = ?9,
-                   wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
-                   threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
-                   max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8,
-                   enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
-                 WHERE id = 1",
-                params![
-                    input.wallet_terms_accepted,
-                    input.threshold_minor,
-                    input.approval_delay_minutes,
-                    input.most_suitable_within_days,
-                    Utc::now(),
-                    input.max_order_cost_minor,
-                    input.daily_at_minute,
-                    input.utc_offset_minutes,
-                    input.payment_method.as_str()
-                ],
-            )?;
-            load(tx)
-        })
+/// Saves the payment method, the two My Wallet checkboxes (both or neither: the page enables
+/// Save only with both), the threshold, the approval delay and "most suitable".
+/// Errors: the card chosen with no card confirmed on the Credit Card tab, a negative
+/// threshold, a delay other than 0, 60 or 1440 minutes, "most suitable" outside 1 to 90 days.
+pub fn save_auto_settings(ctx: &Ctx, input: &AutoSettingsInput) -> Result<AutoSettings> {
+    if input.payment_method == PaymentMethod::Card && saved_cards(ctx)?.is_empty() {
+        return Err(CoreError::InvalidInput(
+            "add your card on the Credit Card tab and Confirm before paying by card".into(),
+        ));
     }
-
-    /// Turns Auto Fulfillment on (after the page's "Are you sure you want to turn on the Auto
-    /// Fulfillment function?"). Refreshes the wallet first. Errors, with what to do: the My
-    /// Wallet boxes not saved, no supplier connected, a wallet below the threshold; paying by
-    /// card, no card (or an expired one) at a supplier.
-    pub async fn enable_auto(&self) -> Result<AutoSettings> {
-        self.check_auto_ready().await?;
-        self.db.write(|tx| {
-            tx.execute(
-                "UPDATE auto_fulfillment SET enabled = 1, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
-                [Utc::now()],
-            )?;
-            load(tx)
-        })
+    if input.threshold_minor < 0 {
+        return Err(CoreError::InvalidInput("the wallet threshold cannot be negative".into()));
     }
-
-    /// What [`Self::enable_auto`] checks, without turning anything on: the page asks before it
-    /// shows its "Are you sure…?" pop-up. Refreshes the wallet.
-    pub async fn check_auto_ready(&self) -> Result<()> {
-        let settings = self.auto_settings()?;
-        if settings.payment_method == PaymentMethod::Card {
-            return self.check_cards_ready();
-        }
-        if !settings.wallet_terms_accepted {
-            return Err(CoreError::InvalidInput(
-                "tick both boxes of the My Wallet tab and Save before turning Auto Fulfillment on".into(),
-            ));
-        }
-        let suppliers = self.refresh_wallet().await?;
-        if suppliers.is_empty() {
-            return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
-        }
-        match self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
-            Some(reason) => Err(CoreError::InvalidInput(reason)),
-            None => Ok(()),
-        }
+    if !APPROVAL_DELAYS.contains(&input.approval_delay_minutes) {
+        return Err(CoreError::InvalidInput("the approval delay is at once, 1 hour or 24 hours".into()));
     }
-
-    /// Turns Auto Fulfillment off; orders already sent stay with their suppliers.
-    pub fn disable_auto(&self) -> Result<AutoSettings> {
-        self.db.write(|tx| {
-            tx.execute(
-                "UPDATE auto_fulfillment SET enabled = 0, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
-                [Utc::now()],
-            )?;
-            load(tx)
-        })
+    if input.daily_at_minute.is_some_and(|m| m > 1439) {
+        return Err(CoreError::InvalidInput("the daily time must be between 00:00 and 23:59".into()));
     }
+    if input.utc_offset_minutes.abs() > 18 * 60 {
+        return Err(CoreError::InvalidInput("a UTC offset is at most 18 hours".into()));
+    }
+    if input.max_order_cost_minor.is_some_and(|m| m <= 0) {
+        return Err(CoreError::InvalidInput("the order cost limit must be above zero".into()));
+    }
+    if input.most_suitable_within_days.is_some_and(|d| !(1..=90).contains(&d)) {
+        return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
+    }
+    ctx.db.write(|tx| {
+        tx.execute(
+            "UPDATE auto_fulfillment SET payment_method = ?9,
+               wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
+               threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
+               max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8,
+               enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
+             WHERE id = 1",
+            params![
+                input.wallet_terms_accepted,
+                input.threshold_minor,
+                input.approval_delay_minutes,
+                input.most_suitable_within_days,
+                Utc::now(),
+                input.max_order_cost_minor,
+                input.daily_at_minute,
+                input.utc_offset_minutes,
+                input.payment_method.as_str()
+            ],
+        )?;
+        load(tx)
+    })
+}
 
-    /// One run of auto mode at `now` (the shell runs it on a timer; CLI `auto run`).
-    pub async fn run_auto(&self, now: DateTime<Utc>) -> Result<AutoRunReport> {
-        let settings = self.auto_settings()?;
-        let mut report = AutoRunReport::default();
-        if !settings.enabled {
-            return Ok(report);
-        }
-        report.ran = true;
-        let by_card = settings.payment_method == PaymentMethod::Card;
-        let short = if by_card {
-            // Paying by card, the wallet does not matter; an expired card pauses auto mode.
-            self.check_cards_ready().err().map(|e| e.to_string())
-        } else {
-            // Without fresh balances nothing is sent: a dead network is not a reason to pause.
-            self.observe(self.refresh_wallet().await)?;
-            self.db.read(|c| short_wallets(c, settings.threshold_minor))?
-        };
-        let was_paused = settings.paused_reason.is_some();
-        self.db.write(|tx| {
-            tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
-            // Funds and the cost limit are looked at again on every run.
-            for kind in HoldKind::ALL.into_iter().filter(|k| k.is_auto_only()) {
-                tx.execute(
-                    "UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE hold_kind = ?1",
-                    [kind.as_str()],
-                )?;
-            }
-            Ok(())
-        })?;
-        if let Some(reason) = short {
-            report.newly_paused = !was_paused;
-            report.paused = Some(reason);
-            return Ok(report);
-        }
-        report.resumed = was_paused;
-        let cutoff = match settings.daily_at_minute {
-            Some(minute) => last_daily_time(now, minute, settings.utc_offset_minutes),
-            None => now - Duration::minutes(settings.approval_delay_minutes as i64),
-        };
-        let candidates: Vec<(i64, String)> = self.db.read(|c| {
-            Ok(c.prepare(&format!(
-                // Paid orders waiting, and first any order a crash or a lost reply left with a
-                // sub-order `submitting`, `ambiguous` or `pending`: Ship order finishes those
-                // (looking ambiguous ones up at the supplier before sending anything).
-                "SELECT o.id, o.name FROM orders o
-                 WHERE ((o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1)
-                        OR EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id
-                                   AND so.state IN {}))
-                   AND o.merchant_hold_at IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id)
-                 ORDER BY o.status = 'to_order', o.created_at, o.id LIMIT ?2",
-                SubOrderState::sql_set(|s| s.needs_lookup() || s == SubOrderState::Pending)
-            ))?
-            .query_map(params![cutoff, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?)
-        })?;
-        for (order_id, name) in candidates {
-            if let Some(limit) = settings.max_order_cost_minor {
-                let cost: i64 = self.db.read(|c| {
-                    Ok(c.prepare_cached(
-                        "SELECT CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
-                         FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
-                         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0",
-                    )?
-                    .query_row([order_id], |r| r.get(0))?)
-                })?;
-                if cost > limit {
-                    let (cost, limit) = (format_money(cost), format_money(limit));
-                    let hold = Hold::new(
-                        HoldKind::CostAboveGuard,
-                        format!(
-                            "costs {cost} at the suppliers, above your {limit} limit for Auto Fulfillment: ship it by hand or raise the limit"
-                        ),
-                        [("cost", cost), ("limit", limit)],
-                    );
-                    self.db.write(|tx| hold.store(tx, order_id))?;
-                    report.held.push(name);
-                    continue;
-                }
-            }
-            // The wallet must cover the order's products at each supplier (postage is quoted at
-            // submission; the threshold leaves room for it).
-            let shortfall: Option<(String, i64, i64)> = if by_card {
-                None
-            } else {
-                self.db.read(|c| {
-                Ok(c.prepare_cached(
-                    "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
-                     FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
-                     WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
-                     GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
-                )?
-                .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?)
-            })?
-            };
-            if let Some((supplier, cost, balance)) = shortfall {
-                let (cost, balance) = (format_money(cost), format_money(balance));
-                let hold = Hold::new(
-                    HoldKind::WaitingForFunds,
-                    format!("waiting for funds: {cost} needed at {supplier}, {balance} in My Wallet"),
-                    [("cost", cost), ("supplier", supplier), ("balance", balance)],
-                );
-                self.db.write(|tx| hold.store(tx, order_id))?;
-                report.held.push(name);
-                continue;
-            }
-            let result = self.ship_orders(&[order_id]).await?;
-            report.submitted.extend(result.shipped.iter().map(|s| s.order_name.clone()));
-            report.queued.extend(result.queued);
-            report.held.extend(result.skipped.into_iter().map(|s| s.order_name));
-            if by_card {
-                continue;
-            }
-            if let Some(reason) = self.db.read(|c| short_wallets(c, settings.threshold_minor))? {
-                self.db.write(|tx| {
-                    tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", [&reason])?;
-                    Ok(())
-                })?;
-                report.newly_paused = true;
-                report.paused = Some(reason);
-                break;
-            }
-        }
-        Ok(report)
+/// Turns Auto Fulfillment on (after the page's "Are you sure you want to turn on the Auto
+/// Fulfillment function?"). Refreshes the wallet first. Errors, with what to do: the My
+/// Wallet boxes not saved, no supplier connected, a wallet below the threshold; paying by
+/// card, no card (or an expired one) at a supplier.
+pub async fn enable_auto(ctx: &Ctx) -> Result<AutoSettings> {
+    check_auto_ready(ctx).await?;
+    ctx.db.write(|tx| {
+        tx.execute(
+            "UPDATE auto_fulfillment SET enabled = 1, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
+            [Utc::now()],
+        )?;
+        load(tx)
+    })
+}
+
+/// What [`Self::enable_auto`] checks, without turning anything on: the page asks before it
+/// shows its "Are you sure…?" pop-up. Refreshes the wallet.
+pub async fn check_auto_ready(ctx: &Ctx) -> Result<()> {
+    let settings = auto_settings(ctx)?;
+    if settings.payment_method == PaymentMethod::Card {
+        return check_cards_ready(ctx);
+    }
+    if !settings.wallet_terms_accepted {
+        return Err(CoreError::InvalidInput(
+            "tick both boxes of the My Wallet tab and Save before turning Auto Fulfillment on".into(),
+        ));
+    }
+    let suppliers = crate::wallet::refresh(ctx).await?;
+    if suppliers.is_empty() {
+        return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
+    }
+    match ctx.db.read(|c| short_wallets(c, settings.threshold_minor))? {
+        Some(reason) => Err(CoreError::InvalidInput(reason)),
+        None => Ok(()),
     }
 }
 
-impl Dropdock {
-    /// The Credit Card tab's Confirm: checks the card (see [`CardInput::check`]), has every
-    /// connected supplier's payment endpoint tokenize it, keeps each token in the OS keychain
-    /// and only the brand, last 4 digits and expiry in the database, and makes the card the
-    /// payment method. Nothing is changed unless every supplier accepted the card.
-    /// Errors: the terms not accepted, a field that fails its check (named), no supplier
-    /// connected, a supplier declining the card or taking none through its API.
-    pub async fn save_card(&self, card: &CardInput, terms_accepted: bool) -> Result<Vec<SavedCard>> {
-        if !terms_accepted {
-            return Err(CoreError::InvalidInput("tick the box to accept the terms, then Confirm".into()));
-        }
-        let checked = card.check(Utc::now().date_naive())?;
-        let suppliers = self.suppliers()?;
-        if suppliers.is_empty() {
-            return Err(CoreError::InvalidInput("connect a supplier before adding a card".into()));
-        }
-        let mut tokens = Vec::new();
-        for supplier in &suppliers {
-            let token = self.observe(self.supplier_client(supplier.id)?.tokenize_card(&checked).await)?;
-            tokens.push((supplier.id, token));
-        }
-        for (supplier_id, token) in &tokens {
-            self.secrets().set(&crate::secrets::supplier_card_token_key(*supplier_id), &token.token)?;
-        }
-        self.db.write(|tx| {
-            let now = Utc::now();
-            for (supplier_id, token) in &tokens {
-                tx.execute(
-                    "INSERT INTO supplier_card (supplier_id, brand, last4, exp_month, exp_year, saved_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (supplier_id) DO UPDATE SET brand = excluded.brand, last4 = excluded.last4,
-                       exp_month = excluded.exp_month, exp_year = excluded.exp_year, saved_at = excluded.saved_at",
-                    params![supplier_id, checked.brand.as_str(), token.last4, checked.exp_month, checked.exp_year, now],
-                )?;
-            }
+/// Turns Auto Fulfillment off; orders already sent stay with their suppliers.
+pub fn disable_auto(ctx: &Ctx) -> Result<AutoSettings> {
+    ctx.db.write(|tx| {
+        tx.execute(
+            "UPDATE auto_fulfillment SET enabled = 0, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
+            [Utc::now()],
+        )?;
+        load(tx)
+    })
+}
+
+/// One run of auto mode at `now` (the shell runs it on a timer; CLI `auto run`).
+pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
+    let settings = auto_settings(ctx)?;
+    let mut report = AutoRunReport::default();
+    if !settings.enabled {
+        return Ok(report);
+    }
+    report.ran = true;
+    let by_card = settings.payment_method == PaymentMethod::Card;
+    let short = if by_card {
+        // Paying by card, the wallet does not matter; an expired card pauses auto mode.
+        check_cards_ready(ctx).err().map(|e| e.to_string())
+    } else {
+        // Without fresh balances nothing is sent: a dead network is not a reason to pause.
+        ctx.observe(crate::wallet::refresh(ctx).await)?;
+        ctx.db.read(|c| short_wallets(c, settings.threshold_minor))?
+    };
+    let was_paused = settings.paused_reason.is_some();
+    ctx.db.write(|tx| {
+        tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
+        // Funds and the cost limit are looked at again on every run.
+        for kind in HoldKind::ALL.into_iter().filter(|k| k.is_auto_only()) {
             tx.execute(
-                "UPDATE auto_fulfillment SET payment_method = 'card', card_terms_accepted_at = ?1, updated_at = ?1 WHERE id = 1",
-                [now],
+                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE hold_kind = ?1",
+                [kind.as_str()],
             )?;
-            Ok(())
-        })?;
-        tracing::info!(brand = checked.brand.as_str(), suppliers = tokens.len(), "card on file saved");
-        self.saved_cards()
-    }
-
-    /// The cards on file, one per supplier: brand, last 4 digits, expiry.
-    pub fn saved_cards(&self) -> Result<Vec<SavedCard>> {
-        let today = Utc::now().date_naive();
-        self.db.read(|c| {
-            Ok(c.prepare(
-                "SELECT s.name, sc.brand, sc.last4, sc.exp_month, sc.exp_year
-                 FROM supplier_card sc JOIN supplier s ON s.id = sc.supplier_id ORDER BY s.name",
-            )?
-            .query_map([], |r| {
-                let (month, year): (u32, u32) = (r.get(3)?, r.get(4)?);
-                let brand: String = r.get(1)?;
-                Ok(SavedCard {
-                    supplier_name: r.get(0)?,
-                    brand: CardBrand::parse(&brand).unwrap_or(CardBrand::Visa),
-                    last4: r.get(2)?,
-                    exp_month: month,
-                    exp_year: year,
-                    expired: is_expired(month, year, today),
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
-    /// Removes the card: the tokens leave the keychain, the payment method goes back to My
-    /// Wallet, and Auto Fulfillment turns off unless the My Wallet boxes were saved.
-    pub fn remove_card(&self) -> Result<AutoSettings> {
-        for supplier in self.suppliers()? {
-            self.secrets().delete(&crate::secrets::supplier_card_token_key(supplier.id))?;
-        }
-        self.db.write(|tx| {
-            tx.execute("DELETE FROM supplier_card", [])?;
-            tx.execute(
-                "UPDATE auto_fulfillment SET payment_method = 'wallet', card_terms_accepted_at = NULL,
-                   enabled = CASE WHEN wallet_terms_accepted_at IS NULL THEN 0 ELSE enabled END, updated_at = ?1
-                 WHERE id = 1",
-                [Utc::now()],
-            )?;
-            load(tx)
-        })
-    }
-
-    /// Paying by card: the terms accepted, and a card on file, not expired, at every supplier.
-    fn check_cards_ready(&self) -> Result<()> {
-        if !self.auto_settings()?.card_terms_accepted {
-            return Err(CoreError::InvalidInput(
-                "add your card on the Credit Card tab, accept the terms and Confirm before turning Auto Fulfillment on"
-                    .into(),
-            ));
-        }
-        let cards = self.saved_cards()?;
-        let suppliers = self.suppliers()?;
-        if suppliers.is_empty() {
-            return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
-        }
-        for supplier in suppliers {
-            match cards.iter().find(|c| c.supplier_name == supplier.name) {
-                None => {
-                    return Err(CoreError::InvalidInput(format!(
-                        "no card on file at {}: add your card again on the Credit Card tab",
-                        supplier.name
-                    )))
-                }
-                Some(card) if card.expired => {
-                    return Err(CoreError::InvalidInput(format!(
-                        "the card ending {} expired at the end of {:02}/{}: add a new card on the Credit Card tab",
-                        card.last4, card.exp_month, card.exp_year
-                    )))
-                }
-                Some(_) => {}
-            }
         }
         Ok(())
+    })?;
+    if let Some(reason) = short {
+        report.newly_paused = !was_paused;
+        report.paused = Some(reason);
+        return Ok(report);
     }
+    report.resumed = was_paused;
+    let cutoff = match settings.daily_at_minute {
+        Some(minute) => last_daily_time(now, minute, settings.utc_offset_minutes),
+        None => now - Duration::minutes(settings.approval_delay_minutes as i64),
+    };
+    let candidates: Vec<(i64, String)> = ctx.db.read(|c| {
+        Ok(c.prepare(&format!(
+            // Paid orders waiting, and first any order a crash or a lost reply left with a
+            // sub-order `submitting`, `ambiguous` or `pending`: Ship order finishes those
+            // (looking ambiguous ones up at the supplier before sending anything).
+            "SELECT o.id, o.name FROM orders o
+             WHERE ((o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1)
+                    OR EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id
+                               AND so.state IN {}))
+               AND o.merchant_hold_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id)
+             ORDER BY o.status = 'to_order', o.created_at, o.id LIMIT ?2",
+            SubOrderState::sql_set(|s| s.needs_lookup() || s == SubOrderState::Pending)
+        ))?
+        .query_map(params![cutoff, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+    })?;
+    for (order_id, name) in candidates {
+        if let Some(limit) = settings.max_order_cost_minor {
+            let cost: i64 = ctx.db.read(|c| {
+                Ok(c.prepare_cached(
+                    "SELECT CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
+                     FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
+                     WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0",
+                )?
+                .query_row([order_id], |r| r.get(0))?)
+            })?;
+            if cost > limit {
+                let (cost, limit) = (format_money(cost), format_money(limit));
+                let hold = Hold::new(
+                    HoldKind::CostAboveGuard,
+                    format!(
+                        "costs {cost} at the suppliers, above your {limit} limit for Auto Fulfillment: ship it by hand or raise the limit"
+                    ),
+                    [("cost", cost), ("limit", limit)],
+                );
+                ctx.db.write(|tx| hold.store(tx, order_id))?;
+                report.held.push(name);
+                continue;
+            }
+        }
+        // The wallet must cover the order's products at each supplier (postage is quoted at
+        // submission; the threshold leaves room for it).
+        let shortfall: Option<(String, i64, i64)> = if by_card {
+            None
+        } else {
+            ctx.db.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
+                 FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
+                 WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
+                 GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
+            )?
+            .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?)
+        })?
+        };
+        if let Some((supplier, cost, balance)) = shortfall {
+            let (cost, balance) = (format_money(cost), format_money(balance));
+            let hold = Hold::new(
+                HoldKind::WaitingForFunds,
+                format!("waiting for funds: {cost} needed at {supplier}, {balance} in My Wallet"),
+                [("cost", cost), ("supplier", supplier), ("balance", balance)],
+            );
+            ctx.db.write(|tx| hold.store(tx, order_id))?;
+            report.held.push(name);
+            continue;
+        }
+        let result = crate::orders::ship(ctx, &[order_id]).await?;
+        report.submitted.extend(result.shipped.iter().map(|s| s.order_name.clone()));
+        report.queued.extend(result.queued);
+        report.held.extend(result.skipped.into_iter().map(|s| s.order_name));
+        if by_card {
+            continue;
+        }
+        if let Some(reason) = ctx.db.read(|c| short_wallets(c, settings.threshold_minor))? {
+            ctx.db.write(|tx| {
+                tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", [&reason])?;
+                Ok(())
+            })?;
+            report.newly_paused = true;
+            report.paused = Some(reason);
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// The Credit Card tab's Confirm: checks the card (see [`CardInput::check`]), has every
+/// connected supplier's payment endpoint tokenize it, keeps each token in the OS keychain
+/// and only the brand, last 4 digits and expiry in the database, and makes the card the
+/// payment method. Nothing is changed unless every supplier accepted the card.
+/// Errors: the terms not accepted, a field that fails its check (named), no supplier
+/// connected, a supplier declining the card or taking none through its API.
+pub async fn save_card(ctx: &Ctx, card: &CardInput, terms_accepted: bool) -> Result<Vec<SavedCard>> {
+    if !terms_accepted {
+        return Err(CoreError::InvalidInput("tick the box to accept the terms, then Confirm".into()));
+    }
+    let checked = card.check(Utc::now().date_naive())?;
+    let suppliers = ctx.db.read(crate::views::list_suppliers)?;
+    if suppliers.is_empty() {
+        return Err(CoreError::InvalidInput("connect a supplier before adding a card".into()));
+    }
+    let mut tokens = Vec::new();
+    for supplier in &suppliers {
+        let token = ctx.observe(ctx.supplier_client(supplier.id)?.tokenize_card(&checked).await)?;
+        tokens.push((supplier.id, token));
+    }
+    for (supplier_id, token) in &tokens {
+        ctx.secrets().set(&crate::secrets::supplier_card_token_key(*supplier_id), &token.token)?;
+    }
+    ctx.db.write(|tx| {
+        let now = Utc::now();
+        for (supplier_id, token) in &tokens {
+            tx.execute(
+                "INSERT INTO supplier_card (supplier_id, brand, last4, exp_month, exp_year, saved_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (supplier_id) DO UPDATE SET brand = excluded.brand, last4 = excluded.last4,
+                   exp_month = excluded.exp_month, exp_year = excluded.exp_year, saved_at = excluded.saved_at",
+                params![supplier_id, checked.brand.as_str(), token.last4, checked.exp_month, checked.exp_year, now],
+            )?;
+        }
+        tx.execute(
+            "UPDATE auto_fulfillment SET payment_method = 'card', card_terms_accepted_at = ?1, updated_at = ?1 WHERE id = 1",
+            [now],
+        )?;
+        Ok(())
+    })?;
+    tracing::info!(brand = checked.brand.as_str(), suppliers = tokens.len(), "card on file saved");
+    saved_cards(ctx)
+}
+
+/// The cards on file, one per supplier: brand, last 4 digits, expiry.
+pub fn saved_cards(ctx: &Ctx) -> Result<Vec<SavedCard>> {
+    let today = Utc::now().date_naive();
+    ctx.db.read(|c| {
+        Ok(c.prepare(
+            "SELECT s.name, sc.brand, sc.last4, sc.exp_month, sc.exp_year
+             FROM supplier_card sc JOIN supplier s ON s.id = sc.supplier_id ORDER BY s.name",
+        )?
+        .query_map([], |r| {
+            let (month, year): (u32, u32) = (r.get(3)?, r.get(4)?);
+            let brand: String = r.get(1)?;
+            Ok(SavedCard {
+                supplier_name: r.get(0)?,
+                brand: CardBrand::parse(&brand).unwrap_or(CardBrand::Visa),
+                last4: r.get(2)?,
+                exp_month: month,
+                exp_year: year,
+                expired: is_expired(month, year, today),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Removes the card: the tokens leave the keychain, the payment method goes back to My
+/// Wallet, and Auto Fulfillment turns off unless the My Wallet boxes were saved.
+pub fn remove_card(ctx: &Ctx) -> Result<AutoSettings> {
+    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+        ctx.secrets().delete(&crate::secrets::supplier_card_token_key(supplier.id))?;
+    }
+    ctx.db.write(|tx| {
+        tx.execute("DELETE FROM supplier_card", [])?;
+        tx.execute(
+            "UPDATE auto_fulfillment SET payment_method = 'wallet', card_terms_accepted_at = NULL,
+               enabled = CASE WHEN wallet_terms_accepted_at IS NULL THEN 0 ELSE enabled END, updated_at = ?1
+             WHERE id = 1",
+            [Utc::now()],
+        )?;
+        load(tx)
+    })
+}
+
+/// Paying by card: the terms accepted, and a card on file, not expired, at every supplier.
+fn check_cards_ready(ctx: &Ctx) -> Result<()> {
+    if !auto_settings(ctx)?.card_terms_accepted {
+        return Err(CoreError::InvalidInput(
+            "add your card on the Credit Card tab, accept the terms and Confirm before turning Auto Fulfillment on"
+                .into(),
+        ));
+    }
+    let cards = saved_cards(ctx)?;
+    let suppliers = ctx.db.read(crate::views::list_suppliers)?;
+    if suppliers.is_empty() {
+        return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
+    }
+    for supplier in suppliers {
+        match cards.iter().find(|c| c.supplier_name == supplier.name) {
+            None => {
+                return Err(CoreError::InvalidInput(format!(
+                    "no card on file at {}: add your card again on the Credit Card tab",
+                    supplier.name
+                )))
+            }
+            Some(card) if card.expired => {
+                return Err(CoreError::InvalidInput(format!(
+                    "the card ending {} expired at the end of {:02}/{}: add a new card on the Credit Card tab",
+                    card.last4, card.exp_month, card.exp_year
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// A shipping line a supplier quotes to a country, for the page's choices.
@@ -567,38 +563,35 @@ pub struct ShippingRule {
     pub lines: Vec<String>,
 }
 
-impl Dropdock {
-    /// The lines each supplier quotes to `country` for one of its mapped items (CJ
-    /// `freightCalculate`), cheapest first, for choosing a default shipping method.
-    pub async fn shipping_options(&self, country: &str) -> Result<Vec<ShippingOption>> {
-        let country = country.trim().to_ascii_uppercase();
-        if !crate::countries::is_known_country(&country) {
-            return Err(CoreError::InvalidInput(format!("'{country}' is not an ISO 3166-1 country code")));
-        }
-        let mut options = Vec::new();
-        for supplier in self.suppliers()? {
-            let sample: Option<String> = self.db.read(|c| {
-                Ok(c.query_row(
-                    "SELECT variant_id FROM product_mapping WHERE supplier_id = ?1 ORDER BY sku LIMIT 1",
-                    [supplier.id],
-                    |r| r.get(0),
-                )
-                .optional()?)
-            })?;
-            let Some(vid) = sample else { continue };
-            let products = [crate::suppliers::cj::CjProduct { vid, quantity: 1 }];
-            let lines =
-                self.observe(self.supplier_client(supplier.id)?.shipping_lines(&country, "", &products).await)?;
-            options.extend(lines.into_iter().map(|l| ShippingOption {
-                name: l.name,
-                supplier_name: supplier.name.clone(),
-                price_minor: l.price_minor,
-                aging: l.aging,
-            }));
-        }
-        options.sort_by(|a, b| (a.price_minor, &a.name).cmp(&(b.price_minor, &b.name)));
-        Ok(options)
+/// The lines each supplier quotes to `country` for one of its mapped items (CJ
+/// `freightCalculate`), cheapest first, for choosing a default shipping method.
+pub async fn shipping_options(ctx: &Ctx, country: &str) -> Result<Vec<ShippingOption>> {
+    let country = country.trim().to_ascii_uppercase();
+    if !crate::countries::is_known_country(&country) {
+        return Err(CoreError::InvalidInput(format!("'{country}' is not an ISO 3166-1 country code")));
     }
+    let mut options = Vec::new();
+    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+        let sample: Option<String> = ctx.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT variant_id FROM product_mapping WHERE supplier_id = ?1 ORDER BY sku LIMIT 1",
+                [supplier.id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        let Some(vid) = sample else { continue };
+        let products = [crate::suppliers::cj::CjProduct { vid, quantity: 1 }];
+        let lines = ctx.observe(ctx.supplier_client(supplier.id)?.shipping_lines(&country, "", &products).await)?;
+        options.extend(lines.into_iter().map(|l| ShippingOption {
+            name: l.name,
+            supplier_name: supplier.name.clone(),
+            price_minor: l.price_minor,
+            aging: l.aging,
+        }));
+    }
+    options.sort_by(|a, b| (a.price_minor, &a.name).cmp(&(b.price_minor, &b.name)));
+    Ok(options)
 }
 
 #[cfg(test)]

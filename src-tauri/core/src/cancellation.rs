@@ -15,7 +15,7 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::app::Dropdock;
+use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::sub_order::{SubOrderState, Transition};
 use crate::suppliers::cj::{CancelAnswer, CJ_CURRENCY};
@@ -71,166 +71,164 @@ struct SubOrderRow {
 /// cancelling it now could race the supplier's reply, so the merchant is asked to retry.
 const IN_FLIGHT: chrono::Duration = chrono::Duration::minutes(2);
 
-impl Dropdock {
-    /// Cancels the fulfilment of each order in `order_ids` (see the module doc). Errors only
-    /// for an empty selection, an unknown order or a database failure; a supplier that cannot be
-    /// reached gives that sub-order's outcome "could not reach…", and nothing changes for it.
-    pub async fn cancel_fulfillment(&self, order_ids: &[i64]) -> Result<CancelResult> {
-        if order_ids.is_empty() {
-            return Err(CoreError::InvalidInput("select at least one order".into()));
-        }
-        let mut result = CancelResult::default();
-        for &order_id in order_ids {
-            let (order_name, subs) = self.db.read(|c| {
-                let name: String = c
-                    .query_row("SELECT name FROM orders WHERE id = ?1", [order_id], |r| r.get(0))
-                    .map_err(|_| CoreError::NotFound(format!("order {order_id} not found")))?;
-                let subs = c
-                    .prepare(
-                        "SELECT so.id, so.supplier_id, s.name, so.idempotency_key, so.state, so.supplier_order_id,
-                                so.cost_minor, so.payment_method, so.updated_at
-                         FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id
-                         WHERE so.order_id = ?1 ORDER BY s.name",
-                    )?
-                    .query_map([order_id], |r| {
-                        Ok(SubOrderRow {
-                            id: r.get(0)?,
-                            supplier_id: r.get(1)?,
-                            supplier_name: r.get(2)?,
-                            idempotency_key: r.get(3)?,
-                            state: r.get(4)?,
-                            supplier_order_id: r.get(5)?,
-                            cost_minor: r.get(6)?,
-                            payment_method: r.get(7)?,
-                            updated_at: r.get(8)?,
-                        })
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                Ok((name, subs))
-            })?;
-            // First out of the queue and held, so nothing sends it while the suppliers answer.
-            let was_queued = self.db.write(|tx| {
-                let dropped = tx.execute("DELETE FROM queued_action WHERE order_id = ?1", [order_id])?;
-                tx.execute(
-                    "UPDATE orders SET merchant_hold_at = COALESCE(merchant_hold_at, ?2) WHERE id = ?1",
-                    params![order_id, Utc::now()],
-                )?;
-                refresh_order_status(tx, order_id)?;
-                Ok(dropped > 0)
-            })?;
-            if subs.is_empty() {
-                result.outcomes.push(CancelOutcome {
-                    order_name: order_name.clone(),
-                    supplier_name: None,
-                    cancelled: true,
-                    answer: if was_queued {
-                        "taken out of the queue before it was sent; held until you release it".into()
-                    } else {
-                        "not sent to any supplier; held until you release it".into()
-                    },
-                });
-            }
-            for sub in subs {
-                let outcome = self.cancel_sub_order(order_id, &sub).await?;
-                result.outcomes.push(CancelOutcome {
-                    order_name: order_name.clone(),
-                    supplier_name: Some(sub.supplier_name.clone()),
-                    cancelled: outcome.0,
-                    answer: outcome.1,
-                });
-            }
-        }
-        Ok(result)
+/// Cancels the fulfilment of each order in `order_ids` (see the module doc). Errors only
+/// for an empty selection, an unknown order or a database failure; a supplier that cannot be
+/// reached gives that sub-order's outcome "could not reach…", and nothing changes for it.
+pub async fn cancel_fulfillment(ctx: &Ctx, order_ids: &[i64]) -> Result<CancelResult> {
+    if order_ids.is_empty() {
+        return Err(CoreError::InvalidInput("select at least one order".into()));
     }
-
-    /// Cancels one sub-order; returns (cancelled, answer).
-    async fn cancel_sub_order(&self, order_id: i64, sub: &SubOrderRow) -> Result<(bool, String)> {
-        match sub.state {
-            SubOrderState::Cancelled => return Ok((true, "already cancelled".into())),
-            state if !state.can_cancel() => {
-                return Ok((false, format!("already {state}: it can no longer be cancelled")));
-            }
-            SubOrderState::Submitting if Utc::now() - sub.updated_at < IN_FLIGHT => {
-                return Ok((false, "being sent right now: try again in a minute".into()));
-            }
-            _ => {}
-        }
-        let client = self.supplier_client(sub.supplier_id)?;
-        // Where a send may have reached the supplier, ask it by our order number.
-        let mut supplier_order_id = sub.supplier_order_id.clone();
-        if supplier_order_id.is_none() && sub.state.needs_lookup() {
-            match self.observe(client.order_detail(&sub.idempotency_key).await) {
-                Ok(found) => supplier_order_id = found.map(|f| f.supplier_order_id),
-                Err(e) => return Ok((false, format!("could not ask the supplier ({e}); try again"))),
-            }
-        }
-        let Some(supplier_order_id) = supplier_order_id else {
-            self.record_cancelled(order_id, sub, "taken out of the queue before it was sent", false)?;
-            return Ok((true, "taken out of the queue before it was sent".into()));
-        };
-        match self.observe(client.cancel_order(&supplier_order_id).await) {
-            Ok(CancelAnswer::Cancelled) => {
-                let paid = sub.state == SubOrderState::Paid;
-                let answer = format!(
-                    "cancelled order {supplier_order_id}{}",
-                    match (paid, sub.payment_method.as_deref()) {
-                        (true, Some("card")) => "; the charge goes back to your card",
-                        (true, _) => "; the charge is refunded to My Wallet",
-                        (false, _) => "",
-                    }
-                );
-                self.record_cancelled(order_id, sub, &answer, paid && sub.payment_method.as_deref() != Some("card"))?;
-                Ok((true, answer))
-            }
-            Ok(CancelAnswer::Refused(reason)) => {
-                let answer = format!("refused: {reason}");
-                self.db.write(|tx| {
-                    tx.execute(
-                        "UPDATE supplier_order SET cancel_answer = ?2, updated_at = ?3 WHERE id = ?1",
-                        params![sub.id, answer, Utc::now()],
-                    )?;
-                    Ok(())
-                })?;
-                Ok((false, answer))
-            }
-            Err(e) => Ok((false, format!("could not ask the supplier ({e}); try again"))),
-        }
-    }
-
-    /// Marks a sub-order cancelled with the answer; with `refund`, the wallet charge comes back
-    /// to the ledger and the local balance in the same transaction.
-    fn record_cancelled(&self, order_id: i64, sub: &SubOrderRow, answer: &str, refund: bool) -> Result<()> {
-        self.db.write(|tx| {
-            let now = Utc::now();
-            let changed = tx.execute(
-                &format!(
-                    "UPDATE supplier_order SET state = ?4, cancel_answer = ?2, error = NULL, updated_at = ?3
-                     WHERE id = ?1 AND {}",
-                    Transition::Cancelled.guard()
-                ),
-                params![sub.id, answer, now, Transition::Cancelled.to()],
+    let mut result = CancelResult::default();
+    for &order_id in order_ids {
+        let (order_name, subs) = ctx.db.read(|c| {
+            let name: String = c
+                .query_row("SELECT name FROM orders WHERE id = ?1", [order_id], |r| r.get(0))
+                .map_err(|_| CoreError::NotFound(format!("order {order_id} not found")))?;
+            let subs = c
+                .prepare(
+                    "SELECT so.id, so.supplier_id, s.name, so.idempotency_key, so.state, so.supplier_order_id,
+                            so.cost_minor, so.payment_method, so.updated_at
+                     FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id
+                     WHERE so.order_id = ?1 ORDER BY s.name",
+                )?
+                .query_map([order_id], |r| {
+                    Ok(SubOrderRow {
+                        id: r.get(0)?,
+                        supplier_id: r.get(1)?,
+                        supplier_name: r.get(2)?,
+                        idempotency_key: r.get(3)?,
+                        state: r.get(4)?,
+                        supplier_order_id: r.get(5)?,
+                        cost_minor: r.get(6)?,
+                        payment_method: r.get(7)?,
+                        updated_at: r.get(8)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((name, subs))
+        })?;
+        // First out of the queue and held, so nothing sends it while the suppliers answer.
+        let was_queued = ctx.db.write(|tx| {
+            let dropped = tx.execute("DELETE FROM queued_action WHERE order_id = ?1", [order_id])?;
+            tx.execute(
+                "UPDATE orders SET merchant_hold_at = COALESCE(merchant_hold_at, ?2) WHERE id = ?1",
+                params![order_id, Utc::now()],
             )?;
-            let amount = sub.cost_minor.unwrap_or(0);
-            if changed == 1 && refund && amount > 0 {
-                tx.execute(
-                    "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
-                     VALUES (?1, 'refund', ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        sub.supplier_id,
-                        amount,
-                        CJ_CURRENCY,
-                        sub.id,
-                        format!("order {} cancelled", sub.supplier_order_id.as_deref().unwrap_or("")),
-                        now
-                    ],
-                )?;
-                tx.execute(
-                    "UPDATE supplier SET balance_minor = balance_minor + ?2 WHERE id = ?1",
-                    params![sub.supplier_id, amount],
-                )?;
-            }
             refresh_order_status(tx, order_id)?;
-            Ok(())
-        })
+            Ok(dropped > 0)
+        })?;
+        if subs.is_empty() {
+            result.outcomes.push(CancelOutcome {
+                order_name: order_name.clone(),
+                supplier_name: None,
+                cancelled: true,
+                answer: if was_queued {
+                    "taken out of the queue before it was sent; held until you release it".into()
+                } else {
+                    "not sent to any supplier; held until you release it".into()
+                },
+            });
+        }
+        for sub in subs {
+            let outcome = cancel_sub_order(ctx, order_id, &sub).await?;
+            result.outcomes.push(CancelOutcome {
+                order_name: order_name.clone(),
+                supplier_name: Some(sub.supplier_name.clone()),
+                cancelled: outcome.0,
+                answer: outcome.1,
+            });
+        }
     }
+    Ok(result)
+}
+
+/// Cancels one sub-order; returns (cancelled, answer).
+async fn cancel_sub_order(ctx: &Ctx, order_id: i64, sub: &SubOrderRow) -> Result<(bool, String)> {
+    match sub.state {
+        SubOrderState::Cancelled => return Ok((true, "already cancelled".into())),
+        state if !state.can_cancel() => {
+            return Ok((false, format!("already {state}: it can no longer be cancelled")));
+        }
+        SubOrderState::Submitting if Utc::now() - sub.updated_at < IN_FLIGHT => {
+            return Ok((false, "being sent right now: try again in a minute".into()));
+        }
+        _ => {}
+    }
+    let client = ctx.supplier_client(sub.supplier_id)?;
+    // Where a send may have reached the supplier, ask it by our order number.
+    let mut supplier_order_id = sub.supplier_order_id.clone();
+    if supplier_order_id.is_none() && sub.state.needs_lookup() {
+        match ctx.observe(client.order_detail(&sub.idempotency_key).await) {
+            Ok(found) => supplier_order_id = found.map(|f| f.supplier_order_id),
+            Err(e) => return Ok((false, format!("could not ask the supplier ({e}); try again"))),
+        }
+    }
+    let Some(supplier_order_id) = supplier_order_id else {
+        record_cancelled(ctx, order_id, sub, "taken out of the queue before it was sent", false)?;
+        return Ok((true, "taken out of the queue before it was sent".into()));
+    };
+    match ctx.observe(client.cancel_order(&supplier_order_id).await) {
+        Ok(CancelAnswer::Cancelled) => {
+            let paid = sub.state == SubOrderState::Paid;
+            let answer = format!(
+                "cancelled order {supplier_order_id}{}",
+                match (paid, sub.payment_method.as_deref()) {
+                    (true, Some("card")) => "; the charge goes back to your card",
+                    (true, _) => "; the charge is refunded to My Wallet",
+                    (false, _) => "",
+                }
+            );
+            record_cancelled(ctx, order_id, sub, &answer, paid && sub.payment_method.as_deref() != Some("card"))?;
+            Ok((true, answer))
+        }
+        Ok(CancelAnswer::Refused(reason)) => {
+            let answer = format!("refused: {reason}");
+            ctx.db.write(|tx| {
+                tx.execute(
+                    "UPDATE supplier_order SET cancel_answer = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![sub.id, answer, Utc::now()],
+                )?;
+                Ok(())
+            })?;
+            Ok((false, answer))
+        }
+        Err(e) => Ok((false, format!("could not ask the supplier ({e}); try again"))),
+    }
+}
+
+/// Marks a sub-order cancelled with the answer; with `refund`, the wallet charge comes back
+/// to the ledger and the local balance in the same transaction.
+fn record_cancelled(ctx: &Ctx, order_id: i64, sub: &SubOrderRow, answer: &str, refund: bool) -> Result<()> {
+    ctx.db.write(|tx| {
+        let now = Utc::now();
+        let changed = tx.execute(
+            &format!(
+                "UPDATE supplier_order SET state = ?4, cancel_answer = ?2, error = NULL, updated_at = ?3
+                 WHERE id = ?1 AND {}",
+                Transition::Cancelled.guard()
+            ),
+            params![sub.id, answer, now, Transition::Cancelled.to()],
+        )?;
+        let amount = sub.cost_minor.unwrap_or(0);
+        if changed == 1 && refund && amount > 0 {
+            tx.execute(
+                "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
+                 VALUES (?1, 'refund', ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    sub.supplier_id,
+                    amount,
+                    CJ_CURRENCY,
+                    sub.id,
+                    format!("order {} cancelled", sub.supplier_order_id.as_deref().unwrap_or("")),
+                    now
+                ],
+            )?;
+            tx.execute(
+                "UPDATE supplier SET balance_minor = balance_minor + ?2 WHERE id = ?1",
+                params![sub.supplier_id, amount],
+            )?;
+        }
+        refresh_order_status(tx, order_id)?;
+        Ok(())
+    })
 }

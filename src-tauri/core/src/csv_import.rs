@@ -27,7 +27,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::app::Dropdock;
+use crate::context::Ctx;
 use crate::countries::is_known_country;
 use crate::error::{CoreError, Result};
 use crate::model::{Address, LineItem, Order};
@@ -532,112 +532,106 @@ fn read_template_row(c: &Columns, r: &csv::StringRecord) -> std::result::Result<
     Ok((Some(head), TEMPLATE_LAYOUT.line_item(c, r, &currency)?))
 }
 
-impl Dropdock {
-    /// What importing the file `bytes` into the CSV store `store_name` would do: nothing is
-    /// written. Errors: the file is too large or not text ([`decode`]), not a CSV of orders, or
-    /// the name is taken by a store of another platform.
-    pub fn preview_csv_import(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
-        self.csv_import(store_name, bytes, false)
-    }
+/// What importing the file `bytes` into the CSV store `store_name` would do: nothing is
+/// written. Errors: the file is too large or not text ([`decode`]), not a CSV of orders, or
+/// the name is taken by a store of another platform.
+pub fn preview_csv_import(ctx: &Ctx, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
+    csv_import(ctx, store_name, bytes, false)
+}
 
-    /// Imports the file `bytes` into the CSV store `store_name` (created on first import):
-    /// readable orders are stored (new, or updated when changed); rows that cannot be read are
-    /// reported and their orders left out. Importing the same file again changes nothing.
-    pub fn import_csv(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
-        self.csv_import(store_name, bytes, true)
-    }
+/// Imports the file `bytes` into the CSV store `store_name` (created on first import):
+/// readable orders are stored (new, or updated when changed); rows that cannot be read are
+/// reported and their orders left out. Importing the same file again changes nothing.
+pub fn import_csv(ctx: &Ctx, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
+    csv_import(ctx, store_name, bytes, true)
+}
 
-    fn csv_import(&self, store_name: &str, bytes: &[u8], store: bool) -> Result<CsvImport> {
-        let store_name = store_name.trim();
-        if store_name.is_empty() || store_name.chars().count() > 80 || store_name.chars().any(char::is_control) {
-            return Err(CoreError::InvalidInput("name the store the orders come from (1 to 80 characters)".into()));
-        }
-        let (text, encoding) = decode(bytes)?;
-        let parsed = parse(&text)?;
-        let existing: Option<(i64, String)> = self.db.read(|c| {
-            Ok(c.query_row("SELECT id, platform FROM store WHERE name = ?1", [store_name], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+fn csv_import(ctx: &Ctx, store_name: &str, bytes: &[u8], store: bool) -> Result<CsvImport> {
+    let store_name = store_name.trim();
+    if store_name.is_empty() || store_name.chars().count() > 80 || store_name.chars().any(char::is_control) {
+        return Err(CoreError::InvalidInput("name the store the orders come from (1 to 80 characters)".into()));
+    }
+    let (text, encoding) = decode(bytes)?;
+    let parsed = parse(&text)?;
+    let existing: Option<(i64, String)> = ctx.db.read(|c| {
+        Ok(c.query_row("SELECT id, platform FROM store WHERE name = ?1", [store_name], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
-        })?;
-        if let Some((_, platform)) = existing.as_ref().filter(|(_, p)| p != "csv") {
-            return Err(CoreError::InvalidInput(format!(
-                "{store_name} is a {platform} store: import into another name"
-            )));
-        }
-        let now = Utc::now();
-        let (mut additions, mut updates, mut unchanged) = (0u32, 0u32, 0u32);
-        if store {
-            self.db.write(|tx| {
-                let store_id = match existing.as_ref() {
-                    Some((id, _)) => *id,
-                    None => {
-                        tx.execute(
-                            "INSERT INTO store (name, platform, base_url, created_at, paused) VALUES (?1, 'csv', 'csv:', ?2, 1)",
-                            params![store_name, now],
-                        )?;
-                        tx.last_insert_rowid()
-                    }
-                };
-                for (_, outcome) in crate::sync::upsert_page(tx, store_id, &parsed.orders, now)? {
-                    match outcome {
-                        crate::sync::Upsert::Added => additions += 1,
-                        crate::sync::Upsert::Updated => updates += 1,
-                        crate::sync::Upsert::Unchanged => unchanged += 1,
-                    }
-                }
-                let status = if parsed.errors.is_empty() { "complete" } else { "partial" };
-                tx.execute(
-                    "UPDATE store SET last_sync_at = ?2, last_sync_status = ?3, last_sync_error = ?4 WHERE id = ?1",
-                    params![store_id, now, status, (!parsed.errors.is_empty()).then(|| format!("{} row(s) could not be read", parsed.errors.len()))],
-                )?;
-                Ok(())
-            })?;
-        } else {
-            self.db.read(|c| {
-                let store_id = existing.as_ref().map(|(id, _)| *id);
-                for order in &parsed.orders {
-                    let stored: Option<String> = match store_id {
-                        Some(id) => c
-                            .prepare_cached("SELECT content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2")?
-                            .query_row(params![id, order.remote_id], |r| r.get(0))
-                            .optional()?,
-                        None => None,
-                    };
-                    match stored {
-                        None => additions += 1,
-                        Some(hash) if hash == crate::sync::content_hash(order) => unchanged += 1,
-                        Some(_) => updates += 1,
-                    }
-                }
-                Ok(())
-            })?;
-        }
-        let failed_orders: std::collections::BTreeSet<&str> =
-            parsed.errors.iter().map(|e| e.order.as_deref().unwrap_or("")).collect();
-        let fail = failed_orders.len();
-        let outcome = if parsed.errors.is_empty() { "complete" } else { "partial" };
-        let line = if store {
-            format!(
-                "Import {} {outcome}, Plan execution: Total additions {additions}, To update {updates}, fail {fail}",
-                now.format("%Y-%m-%d %H:%M:%S UTC")
-            )
-        } else {
-            format!("Preview: Total additions {additions}, To update {updates}, fail {fail}")
-        };
-        Ok(CsvImport {
-            store_name: store_name.to_owned(),
-            format: parsed.format,
-            encoding: encoding.to_owned(),
-            orders: parsed.orders.len() as u32,
-            additions,
-            updates,
-            unchanged,
-            errors: parsed.errors,
-            imported: store,
-            line,
-        })
+    })?;
+    if let Some((_, platform)) = existing.as_ref().filter(|(_, p)| p != "csv") {
+        return Err(CoreError::InvalidInput(format!("{store_name} is a {platform} store: import into another name")));
     }
+    let now = Utc::now();
+    let (mut additions, mut updates, mut unchanged) = (0u32, 0u32, 0u32);
+    if store {
+        ctx.db.write(|tx| {
+            let store_id = match existing.as_ref() {
+                Some((id, _)) => *id,
+                None => {
+                    tx.execute(
+                        "INSERT INTO store (name, platform, base_url, created_at, paused) VALUES (?1, 'csv', 'csv:', ?2, 1)",
+                        params![store_name, now],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            for (_, outcome) in crate::sync::upsert_page(tx, store_id, &parsed.orders, now)? {
+                match outcome {
+                    crate::sync::Upsert::Added => additions += 1,
+                    crate::sync::Upsert::Updated => updates += 1,
+                    crate::sync::Upsert::Unchanged => unchanged += 1,
+                }
+            }
+            let status = if parsed.errors.is_empty() { "complete" } else { "partial" };
+            tx.execute(
+                "UPDATE store SET last_sync_at = ?2, last_sync_status = ?3, last_sync_error = ?4 WHERE id = ?1",
+                params![store_id, now, status, (!parsed.errors.is_empty()).then(|| format!("{} row(s) could not be read", parsed.errors.len()))],
+            )?;
+            Ok(())
+        })?;
+    } else {
+        ctx.db.read(|c| {
+            let store_id = existing.as_ref().map(|(id, _)| *id);
+            for order in &parsed.orders {
+                let stored: Option<String> = match store_id {
+                    Some(id) => c
+                        .prepare_cached("SELECT content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2")?
+                        .query_row(params![id, order.remote_id], |r| r.get(0))
+                        .optional()?,
+                    None => None,
+                };
+                match stored {
+                    None => additions += 1,
+                    Some(hash) if hash == crate::sync::content_hash(order) => unchanged += 1,
+                    Some(_) => updates += 1,
+                }
+            }
+            Ok(())
+        })?;
+    }
+    let failed_orders: std::collections::BTreeSet<&str> =
+        parsed.errors.iter().map(|e| e.order.as_deref().unwrap_or("")).collect();
+    let fail = failed_orders.len();
+    let outcome = if parsed.errors.is_empty() { "complete" } else { "partial" };
+    let line = if store {
+        format!(
+            "Import {} {outcome}, Plan execution: Total additions {additions}, To update {updates}, fail {fail}",
+            now.format("%Y-%m-%d %H:%M:%S UTC")
+        )
+    } else {
+        format!("Preview: Total additions {additions}, To update {updates}, fail {fail}")
+    };
+    Ok(CsvImport {
+        store_name: store_name.to_owned(),
+        format: parsed.format,
+        encoding: encoding.to_owned(),
+        orders: parsed.orders.len() as u32,
+        additions,
+        updates,
+        unchanged,
+        errors: parsed.errors,
+        imported: store,
+        line,
+    })
 }
 
 #[cfg(test)]

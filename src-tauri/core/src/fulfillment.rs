@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::app::Dropdock;
 use crate::autofulfill::PaymentMethod;
+use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::sub_order::{SubOrderState, Transition};
@@ -413,7 +413,7 @@ impl Payment {
 /// How `supplier_id`'s sub-orders are paid under `method`, the Auto Fulfillment page's payment
 /// method (it applies to "Ship order" too). Errors: the card is chosen but none is on file for the
 /// supplier.
-fn payment_for(dd: &Dropdock, method: PaymentMethod, supplier_id: i64, supplier_name: &str) -> Result<Payment> {
+fn payment_for(dd: &Ctx, method: PaymentMethod, supplier_id: i64, supplier_name: &str) -> Result<Payment> {
     if method == PaymentMethod::Wallet {
         return Ok(Payment::Wallet);
     }
@@ -564,10 +564,10 @@ impl AtSupplier {
 
 /// "Ship order": sends every sub-order of `order_id` to its supplier, paid from the wallet or
 /// with the card on file (the Auto Fulfillment page's payment method).
-pub async fn ship_order(dd: &Dropdock, order_id: i64) -> Result<ShipResult> {
+pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
     let plan = dd.db.read(|c| plan(c, order_id))?;
     // The payment method and "most suitable", read once for every sub-order.
-    let settings = dd.auto_settings()?;
+    let settings = dd.db.read(crate::autofulfill::load)?;
     // Choose every line before writing anything: a held order leaves no rows behind.
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {

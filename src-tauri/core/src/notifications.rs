@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::locale::{Language, Text};
 use crate::tracking::ShipmentNotice;
 
 /// Up to this many shipments found together get one notification each; more are grouped.
@@ -54,11 +55,16 @@ pub struct Notice {
 /// The notifications for shipments found in one poll: one each up to [`GROUP_ABOVE`], else one
 /// for all ("12 orders shipped"), naming the first few orders.
 pub fn shipment_notices(shipments: &[ShipmentNotice]) -> Vec<Notice> {
+    shipment_notices_in(shipments, Language::English)
+}
+
+/// [`shipment_notices`], worded in `language` (the merchant's choice, [`crate::locale`]).
+pub fn shipment_notices_in(shipments: &[ShipmentNotice], language: Language) -> Vec<Notice> {
     if shipments.len() <= GROUP_ABOVE {
         return shipments
             .iter()
             .map(|s| Notice {
-                title: format!("Order {} shipped", s.order_name),
+                title: Text::OrderShipped(&s.order_name).render(language),
                 body: format!("{} {}", s.company, s.tracking_number),
                 order_id: Some(s.order_id),
             })
@@ -68,8 +74,8 @@ pub fn shipment_notices(shipments: &[ShipmentNotice]) -> Vec<Notice> {
     orders.dedup();
     let named: Vec<&str> = orders.iter().take(3).copied().collect();
     let more = orders.len().saturating_sub(named.len());
-    let body = if more > 0 { format!("{} and {more} more", named.join(", ")) } else { named.join(", ") };
-    vec![Notice { title: format!("{} orders shipped", orders.len()), body, order_id: None }]
+    let body = if more > 0 { Text::AndMore(&named.join(", "), more).render(language) } else { named.join(", ") };
+    vec![Notice { title: Text::OrdersShipped(orders.len()).render(language), body, order_id: None }]
 }
 
 #[cfg(test)]
@@ -101,6 +107,9 @@ mod tests {
         assert_eq!(grouped[0].title, "12 orders shipped");
         assert_eq!(grouped[0].body, "#1, #2, #3 and 9 more");
         assert!(shipment_notices(&[]).is_empty());
+        // In the merchant's language.
+        assert_eq!(shipment_notices_in(&three, Language::Chinese)[0].title, "订单 #1 已发货");
+        assert_eq!(shipment_notices_in(&twelve, Language::Chinese)[0].title, "12 个订单已发货");
     }
 
     #[test]

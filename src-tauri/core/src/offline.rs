@@ -10,13 +10,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::Utc;
-use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::app::Dropdock;
-use crate::error::{CoreError, Result};
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::fulfillment::ShipResult;
 use crate::order_actions::SkippedOrder;
 
@@ -24,7 +22,7 @@ use crate::order_actions::SkippedOrder;
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Whether the last contact with the accounts worked. Starts online; set by every remote call
-/// that fails as unreachable, and by [`Dropdock::probe_network`].
+/// that fails as unreachable, and by [`probe_network`].
 #[derive(Debug)]
 pub struct NetworkState {
     online: AtomicBool,
@@ -88,161 +86,41 @@ fn socket_of(base_url: &str) -> Option<String> {
     Some(format!("{}:{}", url.host_str()?, url.port_or_known_default()?))
 }
 
-fn order_name(dd: &Dropdock, order_id: i64) -> Result<String> {
-    dd.db.read(|c| {
-        c.query_row("SELECT name FROM orders WHERE id = ?1", [order_id], |r| r.get(0))
-            .map_err(|_| CoreError::NotFound(format!("order {order_id} not found")))
-    })
+/// The offline badge: network state and the number of queued actions.
+pub fn network_status(ctx: &Ctx) -> Result<NetworkStatus> {
+    let queued = ctx.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM queued_action", [], |r| r.get(0))?))?;
+    Ok(NetworkStatus { online: ctx.network.is_online(), queued })
 }
 
-impl Dropdock {
-    /// The offline badge: network state and the number of queued actions.
-    pub fn network_status(&self) -> Result<NetworkStatus> {
-        let queued = self.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM queued_action", [], |r| r.get(0))?))?;
-        Ok(NetworkStatus { online: self.network.is_online(), queued })
-    }
-
-    /// Tries a TCP connection to every connected store and supplier (in parallel, at most
-    /// [`PROBE_TIMEOUT`] each) and records the result: online when any answers, or when there is
-    /// no account to reach. Returns true when the state changed.
-    pub async fn probe_network(&self) -> Result<bool> {
-        let mut targets: Vec<String> = self.stores()?.iter().filter_map(|s| socket_of(&s.base_url)).collect();
-        targets.extend(self.suppliers()?.iter().filter_map(|s| socket_of(&s.base_url)));
-        targets.sort();
-        targets.dedup();
-        let online = if targets.is_empty() {
-            true
-        } else {
-            let mut probes = tokio::task::JoinSet::new();
-            for target in targets {
-                probes.spawn(async move {
-                    matches!(
-                        tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect(target)).await,
-                        Ok(Ok(_))
-                    )
-                });
-            }
-            let mut any = false;
-            while let Some(reached) = probes.join_next().await {
-                any |= reached.unwrap_or(false);
-            }
-            any
-        };
-        let changed = self.network.set_online(online);
-        if changed {
-            tracing::info!(online, "network state changed");
+/// Tries a TCP connection to every connected store and supplier (in parallel, at most
+/// [`PROBE_TIMEOUT`] each) and records the result: online when any answers, or when there is
+/// no account to reach. Returns true when the state changed.
+pub async fn probe_network(ctx: &Ctx) -> Result<bool> {
+    let mut targets: Vec<String> =
+        ctx.db.read(crate::views::list_stores)?.iter().filter_map(|s| socket_of(&s.base_url)).collect();
+    targets.extend(ctx.db.read(crate::views::list_suppliers)?.iter().filter_map(|s| socket_of(&s.base_url)));
+    targets.sort();
+    targets.dedup();
+    let online = if targets.is_empty() {
+        true
+    } else {
+        let mut probes = tokio::task::JoinSet::new();
+        for target in targets {
+            probes.spawn(async move {
+                matches!(tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect(target)).await, Ok(Ok(_)))
+            });
         }
-        Ok(changed)
-    }
-
-    /// Passes `result` through, noting an unreachable remote as offline and any success as online.
-    pub(crate) fn observe<T>(&self, result: Result<T>) -> Result<T> {
-        match &result {
-            Err(e) if e.is_unreachable() => {
-                self.network.set_online(false);
-            }
-            Ok(_) => {
-                self.network.set_online(true);
-            }
-            Err(_) => {}
+        let mut any = false;
+        while let Some(reached) = probes.join_next().await {
+            any |= reached.unwrap_or(false);
         }
-        result
+        any
+    };
+    let changed = ctx.network.set_online(online);
+    if changed {
+        tracing::info!(online, "network state changed");
     }
-
-    /// Queues "Ship order" for when the network is back. Asking twice queues once.
-    pub fn queue_ship(&self, order_id: i64) -> Result<()> {
-        self.db.write(|tx| {
-            tx.execute(
-                "INSERT INTO queued_action (kind, order_id, queued_at) VALUES ('ship_order', ?1, ?2)
-                 ON CONFLICT(kind, order_id) DO NOTHING",
-                params![order_id, Utc::now()],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// "Ship orders" on a selection: each order is sent now, or queued when the network is down
-    /// (known offline, or its supplier unreachable now), or skipped with the reason.
-    pub async fn ship_orders(&self, order_ids: &[i64]) -> Result<ShipOrdersResult> {
-        if order_ids.is_empty() {
-            return Err(CoreError::InvalidInput("select at least one order".into()));
-        }
-        let mut result = ShipOrdersResult::default();
-        for &order_id in order_ids {
-            let name = order_name(self, order_id)?;
-            if !self.network.is_online() {
-                // Hold and "already sent" are local facts: report them even while offline.
-                match self.db.read(|c| crate::fulfillment::plan(c, order_id)) {
-                    Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
-                        result.skipped.push(SkippedOrder { order_name: name, reason });
-                    }
-                    Err(e) => return Err(e),
-                    Ok(_) => {
-                        self.queue_ship(order_id)?;
-                        result.queued.push(name);
-                    }
-                }
-                continue;
-            }
-            // Online, Ship order plans (and reports a hold) itself.
-            match self.ship(order_id).await {
-                Ok(shipped) => result.shipped.push(shipped),
-                Err(e) if e.is_unreachable() => {
-                    self.queue_ship(order_id)?;
-                    result.queued.push(name);
-                }
-                Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
-                    result.skipped.push(SkippedOrder { order_name: name, reason })
-                }
-                Err(e) => result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() }),
-            }
-        }
-        Ok(result)
-    }
-
-    /// Runs the queued actions, oldest first. Stops at the first unreachable remote (the rest
-    /// stay queued); an order that can no longer go (held, already sent) leaves the queue and is
-    /// reported in `skipped`.
-    pub async fn run_queue(&self) -> Result<ShipOrdersResult> {
-        let queued: Vec<(i64, i64)> = self.db.read(|c| {
-            Ok(c.prepare("SELECT id, order_id FROM queued_action WHERE kind = 'ship_order' ORDER BY id")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?)
-        })?;
-        let mut result = ShipOrdersResult::default();
-        for (queue_id, order_id) in queued {
-            let name = order_name(self, order_id)?;
-            let attempt = self.ship(order_id).await;
-            let finished = |error: Option<String>| {
-                self.db.write(|tx| {
-                    match &error {
-                        Some(error) => tx.execute(
-                            "UPDATE queued_action SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-                            params![queue_id, error],
-                        )?,
-                        None => tx.execute("DELETE FROM queued_action WHERE id = ?1", [queue_id])?,
-                    };
-                    Ok(())
-                })
-            };
-            match attempt {
-                Ok(shipped) => {
-                    finished(None)?;
-                    result.shipped.push(shipped);
-                }
-                Err(e) if e.is_unreachable() => {
-                    finished(Some(e.to_string()))?;
-                    break;
-                }
-                Err(e) => {
-                    finished(None)?;
-                    tracing::warn!(order = %name, error = %e, "queued ship order dropped");
-                    result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() });
-                }
-            }
-        }
-        Ok(result)
-    }
+    Ok(changed)
 }
 
 #[cfg(test)]

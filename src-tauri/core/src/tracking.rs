@@ -12,8 +12,8 @@ use chrono::Utc;
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::app::Dropdock;
 use crate::carriers::{map_carrier_with, mappings};
+use crate::context::Ctx;
 use crate::error::Result;
 use crate::stores::{ShippedLine, TrackingInfo};
 use crate::sub_order::{SubOrderState, Transition};
@@ -50,7 +50,7 @@ pub const RECHECK_AFTER: chrono::Duration = chrono::Duration::hours(6);
 pub const RECHECK_FOR_DAYS: i64 = 30;
 
 /// One poll over every supplier and store.
-pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
+pub async fn poll_once(dd: &Ctx) -> Result<TrackReport> {
     let mut report = TrackReport::default();
     let table = dd.db.read(mappings)?;
     recheck_shipped(dd, &table, &mut report).await?;
@@ -195,11 +195,7 @@ pub async fn poll_once(dd: &Dropdock) -> Result<TrackReport> {
 /// `replaced_tracking_number` until the store has the new one) and reported as a new shipment; a
 /// parcel the supplier reports `DELIVERED` makes its sub-order `delivered` (and the order
 /// Delivered once all are), after which it is not asked about again.
-async fn recheck_shipped(
-    dd: &Dropdock,
-    table: &[crate::carriers::CarrierMapping],
-    report: &mut TrackReport,
-) -> Result<()> {
+async fn recheck_shipped(dd: &Ctx, table: &[crate::carriers::CarrierMapping], report: &mut TrackReport) -> Result<()> {
     let now = Utc::now();
     /// shipment id, sub-order id, order id, supplier id, supplier order id, order name, number, carrier.
     type Due = (i64, i64, i64, i64, String, String, String, String);
@@ -270,7 +266,7 @@ async fn recheck_shipped(
 /// The carrier of a new tracking number: what CJ's `logistic/trackInfo` says carries it (its
 /// last-mile carrier, else its line), else the line of `getOrderDetail`, else `Other`. A failed
 /// trackInfo call is logged and falls back: the shipment is not held up for the carrier's name.
-async fn carrier_of(dd: &Dropdock, supplier_id: i64, number: &str, logistic_name: Option<String>) -> String {
+async fn carrier_of(dd: &Ctx, supplier_id: i64, number: &str, logistic_name: Option<String>) -> String {
     let tracked = match dd.supplier_client(supplier_id) {
         Ok(client) => match client.track_info(number).await {
             Ok(info) => info.and_then(|i| i.carrier),

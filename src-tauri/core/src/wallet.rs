@@ -547,6 +547,16 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
     doc.save_to_bytes().map_err(pdf_err)
 }
 
+/// Asks every supplier for its balance and records it (the ledger's reconciliation compares the
+/// two), then returns the suppliers as stored. Errors: a supplier unreachable or refusing.
+pub async fn refresh(ctx: &crate::context::Ctx) -> Result<Vec<crate::views::SupplierView>> {
+    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+        let balance = ctx.supplier_client(supplier.id)?.balance().await?;
+        ctx.db.write(|tx| record_reported_balance(tx, supplier.id, balance))?;
+    }
+    ctx.db.read(crate::views::list_suppliers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

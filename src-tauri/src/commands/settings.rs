@@ -68,6 +68,13 @@ pub async fn save_notification_settings(
     .await
 }
 
+/// Settings → Language: the UI tells the core its choice (`en`, `zh-CN`, `es`), so the tray
+/// menu and desktop notifications follow it. Errors: a language Dropdock is not translated into.
+#[tauri::command]
+pub async fn set_language(state: State<'_, AppState>, code: String) -> CommandResult<dropdock_core::locale::Language> {
+    blocking(&state.dd, move |dd| dropdock_core::locale::set_language(&dd.db, &code)).await
+}
+
 /// Settings → Carriers: the mapping in force (the merchant's rows, then the built-in ones).
 #[tauri::command]
 pub async fn carrier_mappings(state: State<'_, AppState>) -> CommandResult<Vec<CarrierMapping>> {

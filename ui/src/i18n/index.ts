@@ -5,6 +5,7 @@ import { initReactI18next } from "react-i18next";
 import { en } from "./en";
 import { es } from "./es";
 import { zh } from "./zh";
+import { api } from "../api";
 
 export const LANGUAGES = [
   { code: "en", label: "English" },
@@ -39,12 +40,19 @@ i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false }, // React escapes
 });
 
+/** Tells the core the language, so the tray and desktop notifications follow it. */
+function tellCore(code: string) {
+  void api.setLanguage(code).catch((e: unknown) => console.warn("the tray keeps its language:", e));
+}
+
 /** Switches the language and remembers it. */
 export function setLanguage(code: string) {
   storage()?.setItem(STORAGE_KEY, code);
   void i18n.changeLanguage(code);
   document.documentElement.lang = code;
+  tellCore(code);
 }
 
 document.documentElement.lang = i18n.language;
+tellCore(i18n.language);
 export default i18n;

@@ -1,0 +1,145 @@
+//! `supplier …`, `mapping …` and `shipping …`: supplier accounts, SKU mappings, shipping lines.
+
+use super::prelude::*;
+
+#[derive(Subcommand)]
+pub(crate) enum SupplierCommand {
+    /// Connect a supplier account; the API key goes to the OS keychain.
+    Add {
+        kind: SupplierKind,
+        #[arg(long)]
+        name: String,
+        /// API root, e.g. https://developers.cjdropshipping.com/api2.0/v1
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        api_key: String,
+        /// The account's API rate limit (CJ's free level: 1 request per second).
+        #[arg(long, default_value_t = 1)]
+        requests_per_second: u32,
+    },
+    /// The variants each connected supplier sells under a SKU (to map it with `mapping add`).
+    Variants {
+        #[arg(long)]
+        sku: String,
+    },
+    /// Change a connected account's API rate limit, e.g. after upgrading the CJ account level.
+    RateLimit {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        requests_per_second: u32,
+    },
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum SupplierKind {
+    Cj,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MappingCommand {
+    /// Map a store SKU to a supplier variant.
+    Add {
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        supplier: String,
+        #[arg(long)]
+        vid: String,
+        /// Cost at the supplier in US dollars, e.g. 3.20
+        #[arg(long)]
+        cost: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ShippingCommand {
+    /// Set the default shipping line for a country, e.g. --country US --line "YunExpress Standard";
+    /// repeat --line for fallbacks, in order (the first line the supplier offers is used).
+    Set {
+        #[arg(long)]
+        country: String,
+        #[arg(long, required = true)]
+        line: Vec<String>,
+    },
+    /// Every country's default shipping lines.
+    List,
+}
+
+/// `supplier …`
+pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
+    match command {
+        SupplierCommand::Add { kind: SupplierKind::Cj, name, url, api_key, requests_per_second } => {
+            let dd = ctx.open()?;
+            let supplier = dd.connect_cj(&name, &url, &api_key, false).await?;
+            dd.set_supplier_rate_limit(supplier.id, requests_per_second)?;
+            println!("Connected supplier {} ({})", supplier.name, supplier.base_url);
+            Ok(())
+        }
+        SupplierCommand::RateLimit { name, requests_per_second } => {
+            let dd = ctx.open()?;
+            let supplier = dd.supplier_by_name(&name)?;
+            dd.set_supplier_rate_limit(supplier.id, requests_per_second)?;
+            println!("{} is called at most {requests_per_second} times per second", supplier.name);
+            Ok(())
+        }
+        SupplierCommand::List => {
+            let dd = ctx.open()?;
+            for s in dd.suppliers()? {
+                println!("{}\t{}\t{}", s.name, s.kind, s.base_url);
+            }
+            Ok(())
+        }
+        SupplierCommand::Variants { sku } => {
+            let dd = ctx.open()?;
+            let found = dd.find_supplier_variants(&sku).await?;
+            println!("Found {} variant{} for {sku}", found.len(), if found.len() == 1 { "" } else { "s" });
+            for f in &found {
+                println!(
+                    "{}	{}	{}	{}	{}",
+                    f.supplier_name,
+                    f.variant.vid,
+                    f.variant.variant_sku,
+                    money(f.variant.price_minor, "USD"),
+                    f.variant.name
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `mapping …`
+pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
+    match command {
+        MappingCommand::Add { sku, supplier, vid, cost } => {
+            let dd = ctx.open()?;
+            let supplier = dd.supplier_by_name(&supplier)?;
+            let cost_minor = dropdock_core::money::parse_minor(&cost, "USD").map_err(|e| anyhow!("--cost: {e}"))?;
+            dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
+            println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
+            Ok(())
+        }
+    }
+}
+
+/// `shipping …`
+pub(crate) async fn shipping(ctx: &Ctx, command: ShippingCommand) -> Result<()> {
+    match command {
+        ShippingCommand::Set { country, line } => {
+            let dd = ctx.open()?;
+            dd.set_shipping_rule(&country, &line)?;
+            println!("Default shipping line for {} is {}", country.to_uppercase(), line.join(", then "));
+            Ok(())
+        }
+        ShippingCommand::List => {
+            let dd = ctx.open()?;
+            for (country, lines) in dd.shipping_rules()? {
+                println!("{country}\t{}", lines.join(", then "));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The Order page's actions that reach suppliers: "Ship order" (one order, or a selection) and
+//! the queue of those asked for while offline. One entry point per action: [`ship`] decides
+//! itself whether an order goes now, waits in the queue, or is skipped with its reason.
+//!
+//! Dependencies point one way: orders → [`crate::fulfillment`] (plan, submit) → the supplier's
+//! connector. A queued ship is safe to run twice: fulfilment sends only the sub-orders not yet
+//! with their supplier, and looks up an ambiguous one before resending it.
+
+use chrono::Utc;
+use rusqlite::params;
+
+use crate::context::Ctx;
+use crate::error::{CoreError, Result};
+use crate::fulfillment::ShipResult;
+use crate::offline::ShipOrdersResult;
+use crate::order_actions::SkippedOrder;
+
+fn order_name(ctx: &Ctx, order_id: i64) -> Result<String> {
+    ctx.db.read(|c| {
+        c.query_row("SELECT name FROM orders WHERE id = ?1", [order_id], |r| r.get(0))
+            .map_err(|_| CoreError::NotFound(format!("order {order_id} not found")))
+    })
+}
+
+/// "Ship order" on one order, now. An unreachable supplier is an error here (and marks the
+/// network offline); [`ship`] queues the order instead.
+pub async fn ship_one(ctx: &Ctx, order_id: i64) -> Result<ShipResult> {
+    let result = crate::fulfillment::ship_order(ctx, order_id).await;
+    ctx.observe(result)
+}
+
+/// Queues "Ship order" for when the network is back. Asking twice queues once.
+pub fn queue_ship(ctx: &Ctx, order_id: i64) -> Result<()> {
+    ctx.db.write(|tx| {
+        tx.execute(
+            "INSERT INTO queued_action (kind, order_id, queued_at) VALUES ('ship_order', ?1, ?2)
+             ON CONFLICT(kind, order_id) DO NOTHING",
+            params![order_id, Utc::now()],
+        )?;
+        Ok(())
+    })
+}
+
+/// "Ship orders" on a selection: each order is sent now, or queued when the network is down
+/// (known offline, or its supplier unreachable now), or skipped with the reason.
+pub async fn ship(ctx: &Ctx, order_ids: &[i64]) -> Result<ShipOrdersResult> {
+    if order_ids.is_empty() {
+        return Err(CoreError::InvalidInput("select at least one order".into()));
+    }
+    let mut result = ShipOrdersResult::default();
+    for &order_id in order_ids {
+        let name = order_name(ctx, order_id)?;
+        if !ctx.network.is_online() {
+            // Hold and "already sent" are local facts: report them even while offline.
+            match ctx.db.read(|c| crate::fulfillment::plan(c, order_id)) {
+                Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
+                    result.skipped.push(SkippedOrder { order_name: name, reason });
+                }
+                Err(e) => return Err(e),
+                Ok(_) => {
+                    queue_ship(ctx, order_id)?;
+                    result.queued.push(name);
+                }
+            }
+            continue;
+        }
+        // Online, Ship order plans (and reports a hold) itself.
+        match ship_one(ctx, order_id).await {
+            Ok(shipped) => result.shipped.push(shipped),
+            Err(e) if e.is_unreachable() => {
+                queue_ship(ctx, order_id)?;
+                result.queued.push(name);
+            }
+            Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
+                result.skipped.push(SkippedOrder { order_name: name, reason })
+            }
+            Err(e) => result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() }),
+        }
+    }
+    Ok(result)
+}
+
+/// Runs the queued actions, oldest first. Stops at the first unreachable remote (the rest
+/// stay queued); an order that can no longer go (held, already sent) leaves the queue and is
+/// reported in `skipped`.
+pub async fn run_queue(ctx: &Ctx) -> Result<ShipOrdersResult> {
+    let queued: Vec<(i64, i64)> = ctx.db.read(|c| {
+        Ok(c.prepare("SELECT id, order_id FROM queued_action WHERE kind = 'ship_order' ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    })?;
+    let mut result = ShipOrdersResult::default();
+    for (queue_id, order_id) in queued {
+        let name = order_name(ctx, order_id)?;
+        let attempt = ship_one(ctx, order_id).await;
+        let finished = |error: Option<String>| {
+            ctx.db.write(|tx| {
+                match &error {
+                    Some(error) => tx.execute(
+                        "UPDATE queued_action SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                        params![queue_id, error],
+                    )?,
+                    None => tx.execute("DELETE FROM queued_action WHERE id = ?1", [queue_id])?,
+                };
+                Ok(())
+            })
+        };
+        match attempt {
+            Ok(shipped) => {
+                finished(None)?;
+                result.shipped.push(shipped);
+            }
+            Err(e) if e.is_unreachable() => {
+                finished(Some(e.to_string()))?;
+                break;
+            }
+            Err(e) => {
+                finished(None)?;
+                tracing::warn!(order = %name, error = %e, "queued ship order dropped");
+                result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() });
+            }
+        }
+    }
+    Ok(result)
+}
