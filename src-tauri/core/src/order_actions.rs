@@ -1,6 +1,7 @@
 //! Bulk actions of the Order page on a selection of orders: Hold, Release and Export CSV.
 //! ("Ship orders" lives in [`crate::offline`], because it queues when the network is down.)
 
+use crate::context::Ctx;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
@@ -242,6 +243,34 @@ pub fn export_orders_csv(conn: &Connection, selection: &OrderSelection, out: imp
         }
     }
     writer.flush().map_err(|e| CoreError::InvalidInput(format!("could not write the CSV: {e}")))?;
+    Ok(written)
+}
+
+/// The destination countries (ISO 3166-1 alpha-2) of the stored orders, sorted: the Order
+/// page's country filter offers these.
+pub fn order_countries(ctx: &Ctx) -> Result<Vec<String>> {
+    ctx.db.read(|c| {
+        Ok(c.prepare("SELECT DISTINCT country_code FROM address ORDER BY country_code")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// "Export CSV" into a file: written beside `path` under a temporary name and renamed, so a
+/// failed export (full disk, unknown order) never leaves half a file. Returns the orders written.
+pub fn export_orders_csv_to(ctx: &Ctx, selection: &OrderSelection, path: &std::path::Path) -> Result<usize> {
+    let io =
+        |e: std::io::Error, p: &std::path::Path| CoreError::InvalidInput(format!("cannot write {}: {e}", p.display()));
+    let tmp = path.with_extension("csv.partial");
+    let file = std::fs::File::create(&tmp).map_err(|e| io(e, &tmp))?;
+    let written = match ctx.db.read(|c| export_orders_csv(c, selection, std::io::BufWriter::new(file))) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, path).map_err(|e| io(e, path))?;
     Ok(written)
 }
 

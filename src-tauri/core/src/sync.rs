@@ -1,6 +1,7 @@
 //! A sync run: one store, one window, every page upserted in its own transaction, ending with
 //! the seed's summary line ("How to Sync Orders?", Step 4).
 
+use crate::context::Ctx;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -433,6 +434,23 @@ pub fn load_watermark(conn: &rusqlite::Connection, store_id: i64) -> Result<Opti
         (Some(updated_at), Some(remote_id)) => Some(Watermark { updated_at, remote_id }),
         _ => None,
     })
+}
+
+/// "Sync Order": one store, a window of 7, 14, 30 or 60 days.
+pub async fn sync(ctx: &Ctx, store_id: i64, days: u32) -> Result<SyncSummary> {
+    let days = crate::model::SyncWindowDays::new(days)?;
+    let connector = ctx.store_connector(store_id)?;
+    let now = Utc::now();
+    let window = RunWindow {
+        updated_since: now - chrono::Duration::days(days.days() as i64),
+        window_days: days.days(),
+        retry: crate::integrations::retry_policy(),
+    };
+    let summary = ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
+    if summary.unreachable {
+        ctx.network.set_online(false);
+    }
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! the supplier's balance at the first refresh ("Opening balance", an adjustment); from then on
 //! the ledger's sum should equal the supplier's balance, and any difference is shown as it is.
 
+use crate::context::Ctx;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -301,6 +302,8 @@ pub struct InvoiceLine {
     pub supplier_name: String,
     /// The supplier's order number, e.g. CJ's `CJ2611220000001`.
     pub supplier_order_number: String,
+    /// Who the order ships to (the shipping address's name), when it has one.
+    pub ship_to: Option<String>,
     /// `2 x SKU-A; 1 x SKU-B`.
     pub items: String,
     /// The products' part of the charge, US cents; `None` when the supplier gave only a total.
@@ -341,7 +344,8 @@ pub fn invoice(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Res
         "SELECT so.paid_at, st.name, o.name, s.name, so.supplier_order_id,
                 (SELECT GROUP_CONCAT(soi.quantity || ' x ' || COALESCE(li.sku, li.title), '; ')
                  FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id WHERE soi.supplier_order_id = so.id),
-                so.product_cost_minor, so.shipping_cost_minor, so.cost_minor, COALESCE(so.payment_method, 'wallet')
+                so.product_cost_minor, so.shipping_cost_minor, so.cost_minor, COALESCE(so.payment_method, 'wallet'),
+                (SELECT a.name FROM address a WHERE a.order_id = o.id)
          FROM supplier_order so JOIN orders o ON o.id = so.order_id JOIN store st ON st.id = o.store_id
          JOIN supplier s ON s.id = so.supplier_id
          WHERE so.paid_at >= ?1 AND so.paid_at < ?2 AND so.cost_minor IS NOT NULL AND so.supplier_order_id IS NOT NULL
@@ -355,6 +359,7 @@ pub fn invoice(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Res
                 order_name: r.get(2)?,
                 supplier_name: r.get(3)?,
                 supplier_order_number: r.get(4)?,
+                ship_to: r.get(10)?,
                 items: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 products_minor: r.get(6)?,
                 shipping_minor: r.get(7)?,
@@ -464,29 +469,98 @@ pub fn invoice_csv(invoice: &Invoice) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| CoreError::File(format!("writing the invoice CSV: {e}")))
 }
 
-/// The built-in PDF fonts are written here with printable ASCII only (so no font file ships):
-/// other characters are shown as `?`; the CSV keeps every character.
+/// The fonts the invoice PDF embeds (see `core/fonts/README.md`): Noto Sans for Latin, Greek and
+/// Cyrillic, Droid Sans Fallback for Chinese and kana. printpdf keeps only the glyphs a
+/// document uses.
+const LATIN_FONT: &[u8] = include_bytes!("../fonts/NotoSans-subset.ttf");
+const CJK_FONT: &[u8] = include_bytes!("../fonts/DroidSansFallback-subset.ttf");
+
+/// `s` cut to `max_chars` characters (an ellipsis marks the cut).
 fn pdf_text(s: &str, max_chars: usize) -> String {
-    let mut out: String = s.chars().map(|c| if (' '..='~').contains(&c) { c } else { '?' }).collect();
-    if out.chars().count() > max_chars {
-        out = out.chars().take(max_chars.saturating_sub(3)).collect::<String>() + "...";
+    if s.chars().count() > max_chars {
+        s.chars().take(max_chars.saturating_sub(1)).collect::<String>() + "…"
+    } else {
+        s.to_owned()
     }
-    out
 }
 
-/// The invoice as an A4 landscape PDF made with `printpdf` (built-in Helvetica, so no font file
-/// ships): a title with the period, one row per charged sub-order, page breaks with the column
-/// heads repeated, and the totals at the end.
+/// Writes text in the embedded fonts: each run of characters in the font that has them (Latin
+/// first, then CJK), one after the other on the line; a character neither has prints as `?`.
+struct PdfWriter {
+    latin: printpdf::IndirectFontRef,
+    cjk: printpdf::IndirectFontRef,
+    /// The characters the Latin font has (read from its `cmap` once).
+    latin_chars: std::collections::HashSet<char>,
+    cjk_chars: std::collections::HashSet<char>,
+}
+
+impl PdfWriter {
+    fn new(doc: &printpdf::PdfDocumentReference) -> Result<PdfWriter> {
+        let pdf_err = |e: printpdf::Error| CoreError::File(format!("writing the invoice PDF: {e}"));
+        let chars = |bytes: &[u8]| -> Result<std::collections::HashSet<char>> {
+            let face = ttf_parser::Face::parse(bytes, 0)
+                .map_err(|e| CoreError::File(format!("the invoice font is unreadable: {e}")))?;
+            let mut set = std::collections::HashSet::new();
+            if let Some(cmap) = face.tables().cmap {
+                for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
+                    table.codepoints(|c| {
+                        if let Some(ch) = char::from_u32(c) {
+                            set.insert(ch);
+                        }
+                    });
+                }
+            }
+            Ok(set)
+        };
+        Ok(PdfWriter {
+            latin: doc.add_external_font(LATIN_FONT).map_err(pdf_err)?,
+            cjk: doc.add_external_font(CJK_FONT).map_err(pdf_err)?,
+            latin_chars: chars(LATIN_FONT)?,
+            cjk_chars: chars(CJK_FONT)?,
+        })
+    }
+
+    /// `text` at (`x`, `y`) in `size` points.
+    fn text(&self, layer: &printpdf::PdfLayerReference, text: &str, size: f32, x: printpdf::Mm, y: printpdf::Mm) {
+        let mut runs: Vec<(bool, String)> = Vec::new();
+        for c in text.chars() {
+            let (cjk, c) = if self.latin_chars.contains(&c) {
+                (false, c)
+            } else if self.cjk_chars.contains(&c) {
+                (true, c)
+            } else {
+                (false, '?')
+            };
+            match runs.last_mut() {
+                Some((font, run)) if *font == cjk => run.push(c),
+                _ => runs.push((cjk, c.to_string())),
+            }
+        }
+        layer.begin_text_section();
+        layer.set_text_cursor(x, y);
+        for (cjk, run) in runs {
+            let font = if cjk { &self.cjk } else { &self.latin };
+            layer.set_font(font, size);
+            layer.write_text(run, font);
+        }
+        layer.end_text_section();
+    }
+}
+
+/// The invoice as an A4 landscape PDF made with `printpdf`, its text in the embedded fonts so
+/// every name prints as written (张伟, Núñez): a title with the period, one row per charged
+/// sub-order, page breaks with the column heads repeated, and the totals at the end.
 pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
     use printpdf::{BuiltinFont, Mm, PdfDocument};
     let (width, height) = (Mm(297.0), Mm(210.0));
     let (doc, page, layer) = PdfDocument::new(pdf_text(title, 80), width, height, "invoice");
     let pdf_err = |e: printpdf::Error| CoreError::File(format!("writing the invoice PDF: {e}"));
-    let font = doc.add_builtin_font(BuiltinFont::Helvetica).map_err(pdf_err)?;
+    let font = PdfWriter::new(&doc)?;
     let bold = doc.add_builtin_font(BuiltinFont::HelveticaBold).map_err(pdf_err)?;
-    // x positions (mm) of: paid, order, supplier order, items, products, shipping, total.
-    const COLUMNS: [f32; 7] = [12.0, 42.0, 72.0, 112.0, 222.0, 246.0, 268.0];
-    const HEADS: [&str; 7] = ["Paid (UTC)", "Order", "Supplier order", "Items", "Products", "Shipping", "Total"];
+    // x positions (mm) of: paid, order, ship to, supplier order, items, products, shipping, total.
+    const COLUMNS: [f32; 8] = [12.0, 40.0, 62.0, 104.0, 140.0, 222.0, 246.0, 268.0];
+    const HEADS: [&str; 8] =
+        ["Paid (UTC)", "Order", "Ship to", "Supplier order", "Items", "Products", "Shipping", "Total"];
     let mut layer = doc.get_page(page).get_layer(layer);
     let mut y = 190.0f32;
     let heads = |layer: &printpdf::PdfLayerReference, y: f32| {
@@ -494,7 +568,7 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
             layer.use_text(head, 9.0, Mm(*x), Mm(y), &bold);
         }
     };
-    layer.use_text(pdf_text(title, 80), 16.0, Mm(12.0), Mm(y), &bold);
+    font.text(&layer, &pdf_text(title, 80), 16.0, Mm(12.0), Mm(y));
     y -= 8.0;
     let period = format!(
         "{} to {} (UTC) - {} charged sub-orders - amounts in USD",
@@ -502,7 +576,7 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
         invoice.to.format("%Y-%m-%d"),
         invoice.lines.len()
     );
-    layer.use_text(period, 10.0, Mm(12.0), Mm(y), &font);
+    font.text(&layer, &period, 10.0, Mm(12.0), Mm(y));
     y -= 10.0;
     heads(&layer, y);
     y -= 6.0;
@@ -517,15 +591,16 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
         }
         let cells = [
             line.paid_at.format("%Y-%m-%d %H:%M").to_string(),
-            pdf_text(&line.order_name, 16),
-            pdf_text(&line.supplier_order_number, 22),
-            pdf_text(&line.items, 60),
+            pdf_text(&line.order_name, 12),
+            pdf_text(line.ship_to.as_deref().unwrap_or("-"), 22),
+            pdf_text(&line.supplier_order_number, 20),
+            pdf_text(&line.items, 46),
             money(line.products_minor),
             money(line.shipping_minor),
             decimal(line.total_minor),
         ];
         for (x, cell) in COLUMNS.iter().zip(cells) {
-            layer.use_text(cell, 8.5, Mm(*x), Mm(y), &font);
+            font.text(&layer, &cell, 8.5, Mm(*x), Mm(y));
         }
         y -= 5.0;
     }
@@ -535,14 +610,14 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
         y = 190.0;
     }
     y -= 4.0;
-    layer.use_text("Total", 10.0, Mm(COLUMNS[3]), Mm(y), &bold);
-    for (x, amount) in COLUMNS[4..].iter().zip([invoice.products_minor, invoice.shipping_minor, invoice.total_minor]) {
+    layer.use_text("Total", 10.0, Mm(COLUMNS[4]), Mm(y), &bold);
+    for (x, amount) in COLUMNS[5..].iter().zip([invoice.products_minor, invoice.shipping_minor, invoice.total_minor]) {
         layer.use_text(decimal(amount), 10.0, Mm(*x), Mm(y), &bold);
     }
     if invoice.refunds_minor != 0 {
         y -= 6.0;
-        layer.use_text("Refunds to the wallet in the period", 9.0, Mm(COLUMNS[3]), Mm(y), &font);
-        layer.use_text(decimal(invoice.refunds_minor), 9.0, Mm(COLUMNS[6]), Mm(y), &font);
+        font.text(&layer, "Refunds to the wallet in the period", 9.0, Mm(COLUMNS[4]), Mm(y));
+        font.text(&layer, &decimal(invoice.refunds_minor), 9.0, Mm(COLUMNS[7]), Mm(y));
     }
     doc.save_to_bytes().map_err(pdf_err)
 }
@@ -557,25 +632,107 @@ pub async fn refresh(ctx: &crate::context::Ctx) -> Result<Vec<crate::views::Supp
     ctx.db.read(crate::views::list_suppliers)
 }
 
+/// Records a recharge made on the supplier's site, or an adjustment (see
+/// [`crate::wallet::record_entry`]).
+pub fn record_wallet_entry(
+    ctx: &Ctx,
+    supplier_id: i64,
+    kind: crate::wallet::ManualEntryKind,
+    amount_minor: i64,
+    note: &str,
+) -> Result<i64> {
+    ctx.db.write(|tx| {
+        tx.query_row("SELECT id FROM supplier WHERE id = ?1", [supplier_id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;
+        crate::wallet::record_entry(tx, supplier_id, kind, amount_minor, note)
+    })
+}
+
+/// My Wallet → Recharge. On the embedded sandbox: the sandbox supplier's recharge call, a
+/// `recharge` ledger entry, and a refresh. On a real CJ account (CJ has no recharge API):
+/// `Ok(Some(url))`, the page to open in the browser; refresh afterwards.
+pub async fn recharge_wallet(ctx: &Ctx, supplier_id: i64, amount_minor: i64) -> Result<Option<String>> {
+    let supplier = ctx
+        .db
+        .read(crate::views::list_suppliers)?
+        .into_iter()
+        .find(|s| s.id == supplier_id)
+        .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;
+    if !supplier.is_sandbox {
+        return Ok(Some(crate::app::CJ_WALLET_PAGE.to_owned()));
+    }
+    if !(1..=crate::wallet::MAX_ENTRY_MINOR).contains(&amount_minor) {
+        return Err(CoreError::InvalidInput("amount: between $0.01 and $1000000.00".into()));
+    }
+    // The ledger is opened with the balance before the recharge, so the recharge is its own entry.
+    if ctx.db.read(|c| {
+        Ok(c.query_row("SELECT ledger_opened_at IS NULL FROM supplier WHERE id=?1", [supplier_id], |r| {
+            r.get::<_, bool>(0)
+        })?)
+    })? {
+        let before = ctx.supplier_client(supplier_id)?.balance().await?;
+        ctx.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier_id, before))?;
+    }
+    let balance = ctx.supplier_client(supplier_id)?.sandbox_recharge(amount_minor).await?;
+    ctx.db.write(|tx| {
+        crate::wallet::record_entry(
+            tx,
+            supplier_id,
+            crate::wallet::ManualEntryKind::Recharge,
+            amount_minor,
+            "Recharged in the sandbox",
+        )?;
+        crate::wallet::record_reported_balance(tx, supplier_id, balance)
+    })?;
+    Ok(None)
+}
+
+/// Writes the invoice for `[from, to)` to `path` as CSV or PDF (by `format`), through a
+/// temporary file renamed into place, so a full disk never leaves half a file. Returns the
+/// invoice written. Errors: `File` with the path and the reason.
+pub fn export_invoice(
+    ctx: &Ctx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    format: crate::wallet::InvoiceFormat,
+    path: &std::path::Path,
+) -> Result<crate::wallet::Invoice> {
+    let invoice = ctx.db.read(|c| invoice(c, from, to))?;
+    let bytes = match format {
+        crate::wallet::InvoiceFormat::Csv => crate::wallet::invoice_csv(&invoice)?,
+        crate::wallet::InvoiceFormat::Pdf => crate::wallet::invoice_pdf(&invoice, "Dropdock supplier invoices")?,
+    };
+    let file_error = |e: std::io::Error| CoreError::File(format!("could not write {}: {e}", path.display()));
+    let tmp = path.with_extension("dropdock-tmp");
+    std::fs::write(&tmp, &bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        file_error(e)
+    })?;
+    std::fs::rename(&tmp, path).map_err(file_error)?;
+    Ok(invoice)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn sample() -> Invoice {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        let line = |order: &str, total: i64, shipping: Option<i64>| InvoiceLine {
+        let line = |order: &str, ship_to: &str, total: i64, shipping: Option<i64>| InvoiceLine {
             paid_at: at("2026-11-02T10:00:00Z"),
             store_name: "Demo".into(),
             order_name: order.into(),
             supplier_name: "CJ".into(),
             supplier_order_number: "CJ1".into(),
+            ship_to: Some(ship_to.into()),
             items: "2 x SKU-1 ✓".into(),
             products_minor: shipping.map(|s| total - s),
             shipping_minor: shipping,
             total_minor: total,
             paid_with: "wallet".into(),
         };
-        let lines = vec![line("#1001", 1234, Some(400)), line("=HYPERLINK(\"x\")", 99, None)];
+        let lines = vec![line("#1001", "张伟", 1234, Some(400)), line("=HYPERLINK(\"x\")", "Núñez", 99, None)];
         Invoice {
             from: at("2026-11-01T00:00:00Z"),
             to: at("2026-12-01T00:00:00Z"),
@@ -602,9 +759,11 @@ mod tests {
     fn the_pdf_is_a_pdf_with_the_totals() {
         let pdf = invoice_pdf(&sample(), "Dropdock invoices").unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
-        let doc = lopdf::Document::load_mem(&pdf).unwrap();
-        let text = doc.extract_text(&[1]).unwrap();
-        for expected in ["Dropdock invoices", "#1001", "CJ1", "2 x SKU-1 ?", "12.34", "Total", "13.33"] {
+        println!("invoice PDF of {} lines: {} bytes", sample().lines.len(), pdf.len());
+        let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+        // Every name as written, in the embedded fonts; a character neither font has (✓) is `?`.
+        for expected in ["Dropdock invoices", "#1001", "张伟", "Núñez", "CJ1", "2 x SKU-1 ?", "12.34", "Total", "13.33"]
+        {
             assert!(text.contains(expected), "{expected} in {text}");
         }
     }

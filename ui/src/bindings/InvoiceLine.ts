@@ -13,6 +13,10 @@ order_name: string, supplier_name: string,
  */
 supplier_order_number: string, 
 /**
+ * Who the order ships to (the shipping address's name), when it has one.
+ */
+ship_to: string | null, 
+/**
  * `2 x SKU-A; 1 x SKU-B`.
  */
 items: string, 
