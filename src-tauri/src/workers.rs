@@ -53,7 +53,7 @@ fn tracking_interval(on_sandbox: bool) -> Duration {
 
 /// Forwards every committed database write to the UI as one `db-changed` event per 200 ms
 /// (`{ tables, external }`: the tables written, merged), and refreshes the tray's counts. Writes
-/// by another process (`dropdock-cli`) are found by polling the change log every 500 ms.
+/// by another process (`dropdock-cli`) are found by polling the change log every 250 ms.
 pub async fn forward_changes(app: AppHandle) {
     let mut feed = app.state::<AppState>().dd.db.subscribe();
     loop {
@@ -93,7 +93,8 @@ pub async fn forward_changes(app: AppHandle) {
     }
 }
 
-/// Finds the writes of other processes every 500 ms (see [`forward_changes`]).
+/// Finds the writes of other processes every 250 ms (see [`forward_changes`]): one indexed
+/// read of `change_log` past the cursor.
 pub async fn poll_external_changes(app: AppHandle) {
     let db = app.state::<AppState>().dd.db.clone();
     let start = db.clone();
@@ -103,7 +104,7 @@ pub async fn poll_external_changes(app: AppHandle) {
         .and_then(|r| r.ok())
         .unwrap_or(0);
     loop {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
         let db = db.clone();
         match tauri::async_runtime::spawn_blocking(move || db.poll_external(cursor)).await {
             Ok(Ok(next)) => cursor = next,

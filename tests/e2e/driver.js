@@ -53,9 +53,41 @@ async function waitForPort(url, ms) {
 /** The session the last `launch` opened (for failure reports). */
 let currentDriver = null;
 
-/** A fresh app (own data directory, embedded sandbox) driven through WebDriver; `dataDir` opens
- * an existing database instead (the perf bench's). */
+/** Set once an app's web view stayed blank under WebKit's sandbox: later apps start without it. */
+let unsandboxed = false;
+
+/** Whether the UI mounted (its sidebar is in the page) within `ms`. */
+async function rendered(driver, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if (await driver.executeScript("return !!document.querySelector('[data-testid=\"nav-orders\"]')")) return true;
+    } catch {
+      // the page is not there yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+/**
+ * A fresh app (own data directory, embedded sandbox) driven through WebDriver; `dataDir` opens
+ * an existing database instead (the perf bench's). When the web view stays blank for 45 s (seen
+ * on a CI machine whose containers refuse WebKit's bubblewrap sandbox in ways the probe above
+ * cannot see), the app is started once more with WebKit's sandbox off, and the page it showed is
+ * printed; every later app starts that way.
+ */
 export async function launch(extraEnv = {}, dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"))) {
+  const env = unsandboxed ? { ...extraEnv, WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1" } : extraEnv;
+  const app = await start(env, dataDir);
+  if (unsandboxed || (await rendered(app.driver, 45_000))) return app;
+  console.error(`# the web view stayed blank: ${await describePage(app.driver)}; starting the app again without WebKit's sandbox`);
+  await app.close();
+  unsandboxed = true;
+  return start({ ...extraEnv, WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1" }, dataDir);
+}
+
+async function start(extraEnv, dataDir) {
   const port = await freePort();
   const nativePort = await freePort();
   const driverProcess = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {

@@ -263,7 +263,7 @@ pub async fn enable_auto(ctx: &Ctx) -> Result<AutoSettings> {
     })
 }
 
-/// What [`Self::enable_auto`] checks, without turning anything on: the page asks before it
+/// What [`enable_auto`] checks, without turning anything on: the page asks before it
 /// shows its "Are you sure…?" pop-up. Refreshes the wallet.
 pub async fn check_auto_ready(ctx: &Ctx) -> Result<()> {
     let settings = auto_settings(ctx)?;

@@ -136,7 +136,7 @@ pub async fn connect_woocommerce(
     connect_woocommerce_account(ctx, name, base_url, consumer_key, consumer_secret, false).await
 }
 
-/// [`Self::connect_woocommerce`]; `is_sandbox` marks the embedded sandbox's demo store (its
+/// [`connect_woocommerce`]; `is_sandbox` marks the embedded sandbox's demo store (its
 /// port changes at every launch, and it is re-pointed then).
 pub async fn connect_woocommerce_account(
     ctx: &Ctx,

@@ -8,7 +8,7 @@ use crate::error::{CoreError, Result};
 
 /// Sets the default logistics line for a destination country (ISO 3166-1 alpha-2); it is used
 /// whenever the supplier offers it, else the cheapest line is. Same as
-/// [`Self::set_shipping_rule`] with one line.
+/// [`set_shipping_rule`] with one line.
 pub fn set_shipping_default(ctx: &Ctx, country_code: &str, logistic_name: &str) -> Result<()> {
     set_shipping_rule(ctx, country_code, &[logistic_name.to_owned()])
 }
