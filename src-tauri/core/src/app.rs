@@ -479,6 +479,22 @@ impl Dropdock {
     pub fn set_supplier_rate_limit(&self, supplier_id: i64, requests_per_second: u32) -> Result<()> {
         crate::suppliers::set_supplier_rate_limit(self, supplier_id, requests_per_second)
     }
+
+    /// Settings → Carriers: the mapping in force (see [`crate::carriers::mappings`]).
+    pub fn carrier_mappings(&self) -> Result<Vec<crate::carriers::CarrierMapping>> {
+        self.db.read(crate::carriers::mappings)
+    }
+
+    /// Saves the merchant's carrier row (see [`crate::carriers::save_mapping`]).
+    pub fn save_carrier_mapping(&self, row: &crate::carriers::CarrierMapping) -> Result<()> {
+        self.db.write(|tx| crate::carriers::save_mapping(tx, row))
+    }
+
+    /// Removes the merchant's carrier row; returns whether there was one (see
+    /// [`crate::carriers::remove_mapping`]).
+    pub fn remove_carrier_mapping(&self, supplier_carrier: &str) -> Result<bool> {
+        self.db.write(|tx| crate::carriers::remove_mapping(tx, supplier_carrier))
+    }
 }
 
 #[cfg(test)]

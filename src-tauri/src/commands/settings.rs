@@ -78,7 +78,7 @@ pub async fn set_language(state: State<'_, AppState>, code: String) -> CommandRe
 /// Settings → Carriers: the mapping in force (the merchant's rows, then the built-in ones).
 #[tauri::command]
 pub async fn carrier_mappings(state: State<'_, AppState>) -> CommandResult<Vec<CarrierMapping>> {
-    blocking(&state.dd, move |dd| dd.db.read(dropdock_core::carriers::mappings)).await
+    blocking(&state.dd, move |dd| dd.carrier_mappings()).await
 }
 
 /// Saves a row (replacing the row for the same supplier carrier); returns the mapping.
@@ -88,8 +88,8 @@ pub async fn save_carrier_mapping(
     row: CarrierMapping,
 ) -> CommandResult<Vec<CarrierMapping>> {
     blocking(&state.dd, move |dd| {
-        dd.db.write(|tx| dropdock_core::carriers::save_mapping(tx, &row))?;
-        dd.db.read(dropdock_core::carriers::mappings)
+        dd.save_carrier_mapping(&row)?;
+        dd.carrier_mappings()
     })
     .await
 }
@@ -101,8 +101,8 @@ pub async fn remove_carrier_mapping(
     supplier_carrier: String,
 ) -> CommandResult<Vec<CarrierMapping>> {
     blocking(&state.dd, move |dd| {
-        dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier))?;
-        dd.db.read(dropdock_core::carriers::mappings)
+        dd.remove_carrier_mapping(&supplier_carrier)?;
+        dd.carrier_mappings()
     })
     .await
 }

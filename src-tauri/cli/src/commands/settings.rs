@@ -48,15 +48,15 @@ pub(crate) async fn carriers(ctx: &Ctx, command: CarriersCommand) -> Result<()> 
                 url_template: url,
                 custom: true,
             };
-            dd.db.write(|tx| dropdock_core::carriers::save_mapping(tx, &row))?;
+            dd.save_carrier_mapping(&row)?;
         }
         CarriersCommand::Remove { supplier_carrier } => {
-            if !dd.db.write(|tx| dropdock_core::carriers::remove_mapping(tx, &supplier_carrier))? {
+            if !dd.remove_carrier_mapping(&supplier_carrier)? {
                 bail!("no row of yours for {supplier_carrier}");
             }
         }
     }
-    for m in dd.db.read(dropdock_core::carriers::mappings)? {
+    for m in dd.carrier_mappings()? {
         println!(
             "{}\tShopify {}\tEtsy {}\tWooCommerce {}\t{}\t{}",
             m.supplier_carrier,
