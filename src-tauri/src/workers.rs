@@ -2,6 +2,7 @@
 //! poller, Auto Fulfillment, and the network watcher that runs the actions queued while offline
 //! once the accounts answer again.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager};
@@ -55,19 +56,31 @@ fn tracking_interval(on_sandbox: bool) -> Duration {
 /// (`{ tables, external }`: the tables written, merged), and refreshes the tray's counts. Writes
 /// by another process (`dropdock-cli`) are found by polling the change log every 250 ms.
 pub async fn forward_changes(app: AppHandle) {
+    use tokio::sync::broadcast::error::RecvError;
     let mut feed = app.state::<AppState>().dd.db.subscribe();
-    loop {
-        let mut tables = std::collections::BTreeSet::new();
-        let mut external = false;
-        match feed.recv().await {
+    /// The changes gathered for one event: false once the feed is closed.
+    fn gather(
+        next: Result<dropdock_core::db::Change, RecvError>,
+        tables: &mut BTreeSet<String>,
+        external: &mut bool,
+    ) -> bool {
+        match next {
             Ok(change) => {
-                external |= change.external;
+                *external |= change.external;
                 tables.extend(change.tables);
             }
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+            // Fallen behind: refresh everything.
+            Err(RecvError::Lagged(_)) => {
                 tables.insert("*".to_owned());
             }
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            Err(RecvError::Closed) => return false,
+        }
+        true
+    }
+    loop {
+        let (mut tables, mut external) = (BTreeSet::new(), false);
+        if !gather(feed.recv().await, &mut tables, &mut external) {
+            return;
         }
         // Merge what follows within 200 ms: a sync commits page after page.
         let window = tokio::time::sleep(Duration::from_millis(200));
@@ -75,16 +88,7 @@ pub async fn forward_changes(app: AppHandle) {
         loop {
             tokio::select! {
                 _ = &mut window => break,
-                next = feed.recv() => match next {
-                    Ok(change) => {
-                        external |= change.external;
-                        tables.extend(change.tables);
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        tables.insert("*".to_owned());
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                },
+                next = feed.recv() => if !gather(next, &mut tables, &mut external) { break },
             }
         }
         let _ = app.emit(DB_CHANGED, serde_json::json!({ "tables": tables, "external": external }));
