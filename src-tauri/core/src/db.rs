@@ -131,15 +131,14 @@ impl Db {
     /// second or so (the app does, so a write from `dropdock-cli` shows without a reload). When
     /// rows were pruned past `cursor`, every table is announced.
     pub fn poll_external(&self, cursor: i64) -> Result<i64> {
-        let (rows, oldest): (Vec<(i64, String, String)>, i64) = self.read(|c| {
-            let rows = c
-                .prepare_cached("SELECT id, origin, tables FROM change_log WHERE id > ?1 ORDER BY id")?
+        let rows: Vec<(i64, String, String)> = self.read(|c| {
+            Ok(c.prepare_cached("SELECT id, origin, tables FROM change_log WHERE id > ?1 ORDER BY id")?
                 .query_map([cursor], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let oldest = c.query_row("SELECT COALESCE(MIN(id), 0) FROM change_log", [], |r| r.get(0))?;
-            Ok((rows, oldest))
+                .collect::<rusqlite::Result<_>>()?)
         })?;
         let Some(last) = rows.last().map(|r| r.0) else { return Ok(cursor) };
+        // Rows were pruned past the cursor when the first one read is not the next id.
+        let oldest = rows[0].0;
         let mut tables = BTreeSet::new();
         for (_, _, names) in rows.iter().filter(|r| r.1 != self.origin) {
             tables.extend(names.split(',').filter(|t| !t.is_empty()).map(str::to_owned));

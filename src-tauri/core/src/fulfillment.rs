@@ -251,13 +251,15 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
         .optional()?
         .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
-    let sent: Vec<i64> = conn
-        .prepare_cached(&format!(
+    // Planned for every order a sync touches (holds are refreshed): the SQL is built once.
+    static SENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
             "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN {}",
             SubOrderState::sql_set(SubOrderState::is_with_supplier)
-        ))?
-        .query_map([order_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        )
+    });
+    let sent: Vec<i64> =
+        conn.prepare_cached(&SENT)?.query_map([order_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if let Some(at) = cancelled_at {
         let date = at.format("%Y-%m-%d").to_string();
         return Ok(Err(Hold::new(

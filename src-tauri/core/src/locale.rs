@@ -59,7 +59,10 @@ pub fn language(db: &Db) -> Result<Language> {
 pub fn set_language(db: &Db, code: &str) -> Result<Language> {
     let language = Language::from_code(code)
         .ok_or_else(|| crate::CoreError::InvalidInput(format!("Dropdock is not translated into {code:?}")))?;
-    db.set_setting(KEY, language.code())?;
+    // The UI says it at every start: an unchanged choice writes nothing (and announces nothing).
+    if db.setting(KEY)?.as_deref() != Some(language.code()) {
+        db.set_setting(KEY, language.code())?;
+    }
     Ok(language)
 }
 

@@ -175,12 +175,16 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     let (financial, store_fulfillment): (String, String) = tx
         .prepare_cached("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1")?
         .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
-         FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
-         WHERE so.order_id = ?1 AND so.state IN {}",
-        SubOrderState::sql_set(SubOrderState::is_active)
-    ))?;
+    // Run for every order a sync upserts: the SQL is built once.
+    static SUB_ORDERS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
+             FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
+             WHERE so.order_id = ?1 AND so.state IN {}",
+            SubOrderState::sql_set(SubOrderState::is_active)
+        )
+    });
+    let mut stmt = tx.prepare_cached(&SUB_ORDERS)?;
     let subs: Vec<(SubOrderState, bool, bool)> =
         stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let status = if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == SubOrderState::Delivered) {
