@@ -1,5 +1,7 @@
 //! The local SQLite database: numbered migrations, WAL, foreign keys, one writer connection
-//! and one reader connection (WAL lets reads proceed while the writer commits).
+//! and a small pool of read-only connections ([`r2d2_sqlite`]): WAL lets reads proceed while
+//! the writer commits, and the pool lets a long read (the Dashboard over a million orders) run
+//! while the Order page's own reads are answered.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -36,7 +38,7 @@ pub const DB_FILE: &str = "dropdock.sqlite3";
 pub struct Db {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
-    reader: Arc<Mutex<Connection>>,
+    readers: r2d2::Pool<r2d2_sqlite::SqliteConnectionManager>,
     /// The tables the current write transaction touched (filled by SQLite's update hook).
     touched: Arc<Mutex<BTreeSet<String>>>,
     changes: tokio::sync::broadcast::Sender<Change>,
@@ -59,6 +61,10 @@ pub struct Change {
 fn announced(table: &str) -> bool {
     table != "change_log" && !table.starts_with("sqlite_") && !table.starts_with("order_fts")
 }
+
+/// How many read connections may be open at once: the app's concurrent readers are the Order
+/// page, the Dashboard, the tray and the background workers.
+const READERS: u32 = 4;
 
 /// How many `change_log` rows are kept: enough for any reader polling every second.
 const CHANGE_LOG_KEEP: i64 = 1_000;
@@ -100,14 +106,22 @@ impl Db {
                 set.insert(table.to_owned());
             }
         }));
-        let reader = Connection::open(path)?;
-        configure(&reader)?;
-        reader.pragma_update(None, "query_only", "ON")?;
+        let manager = r2d2_sqlite::SqliteConnectionManager::file(path).with_init(|c| {
+            configure(c)?;
+            c.pragma_update(None, "query_only", "ON")
+        });
+        // One connection at once (a file that cannot be read fails here), the rest on demand.
+        let readers = r2d2::Pool::builder()
+            .max_size(READERS)
+            .min_idle(Some(1))
+            .connection_timeout(std::time::Duration::from_secs(30))
+            .build(manager)
+            .map_err(|e| crate::CoreError::DatabaseBusy(format!("cannot open the database for reading: {e}")))?;
         let (changes, _) = tokio::sync::broadcast::channel(256);
         Ok(Db {
             path: path.to_owned(),
             writer: Arc::new(Mutex::new(writer)),
-            reader: Arc::new(Mutex::new(reader)),
+            readers,
             touched,
             changes,
             origin: format!("{}:{:08x}", std::process::id(), rand::random::<u32>()),
@@ -187,9 +201,13 @@ impl Db {
         std::mem::take(&mut *self.touched.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Runs `f` on the read connection.
+    /// Runs `f` on a read-only connection from the pool (it sees the last commit). Errors: every
+    /// read connection stayed busy for 30 s ([`crate::CoreError::DatabaseBusy`]).
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self
+            .readers
+            .get()
+            .map_err(|e| crate::CoreError::DatabaseBusy(format!("every read connection is busy: {e}")))?;
         f(&conn)
     }
 

@@ -45,6 +45,9 @@ pub enum CoreError {
     Connector(#[from] ConnectorError),
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    /// No database connection could be had in time (every reader busy, the file unreadable).
+    #[error("database error: {0}")]
+    DatabaseBusy(String),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("OS keychain: {0}")]
@@ -73,7 +76,7 @@ impl CoreError {
                 }
                 _ => ErrorCode::Remote,
             },
-            CoreError::Database(_) | CoreError::Migration(_) => ErrorCode::Database,
+            CoreError::Database(_) | CoreError::DatabaseBusy(_) | CoreError::Migration(_) => ErrorCode::Database,
             CoreError::Keychain(_) => ErrorCode::Keychain,
             CoreError::File(_) => ErrorCode::File,
         }
