@@ -52,6 +52,20 @@ test("a hold written by dropdock-cli shows in the open app, its reason in Chines
     await settled(d, async () => (text = await d.executeScript("return arguments[0].textContent", reason)).includes("暂停"), 10_000, "the hold in Chinese");
     assert.match(text, /\d{4}-\d\d-\d\d/, text);
     assert.doesNotMatch(text, /held by you/i, text);
+
+    // A command's answer in Chinese too: "Ship" on the held order skips it, and the
+    // notification words the core's reason ({code, detail}) in Chinese, not its English.
+    await d.actions().sendKeys("\uE00C").perform(); // Escape closes the drawer
+    const row = await rowOf(d, name);
+    await d.executeScript("arguments[0].click()", await row.findElement(By.css('[data-testid="select-order"]')));
+    await clickTestId(d, "bulk-ship");
+    let shown = "";
+    await settled(d, async () => {
+      shown = await d.executeScript("return [...document.querySelectorAll('.mantine-Notification-root')].map((n) => n.textContent).join(' | ')");
+      return shown.includes(name);
+    }, 20_000, "the Ship result notification");
+    assert.match(shown, /暂停/, shown);
+    assert.doesNotMatch(shown, /held by you|release it/i, shown);
   } finally {
     await d.executeScript("localStorage.setItem('dropdock.language', 'en')");
   }

@@ -5,7 +5,11 @@ import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useInRouterContext, useNavigate } from "react-router";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ErrorDetail } from "./bindings/ErrorDetail";
+import type { HoldKind } from "./bindings/HoldKind";
 import { CommandError } from "./api";
+import { holdText } from "./holds";
+import i18n from "./i18n";
 
 /** What the merchant can do about an error, and where that is. */
 type ErrorAction = { label: string; path: string };
@@ -27,12 +31,34 @@ export const ERROR_KINDS: Record<ErrorCode, { color: string; title: string; acti
   file: { color: "red", title: "errors.file" },
 };
 
-/** An error as shown: colour, headline (translated), the core's detail, and an action if any. */
+/**
+ * The core's statement of what went wrong, in the merchant's language: worded from its key and
+ * values (`hold.<kind>` through {@link holdText}, `connector.*` and the rest under `errorDetail.`,
+ * `skipped.*`), or the core's English `fallback` for a key this catalogue does not have.
+ */
+export function detailText(t: TFunction, detail: ErrorDetail | null | undefined, fallback: string): string {
+  if (!detail) return fallback;
+  if (detail.key.startsWith("hold.")) {
+    return holdText(t, detail.key.slice("hold.".length) as HoldKind, detail.params as Record<string, string>, fallback) ?? fallback;
+  }
+  const key = detail.key.startsWith("skipped.") ? detail.key : `errorDetail.${detail.key}`;
+  if (!i18n.exists(key)) return fallback;
+  const params: Record<string, string> = { ...(detail.params as Record<string, string>) };
+  if (params.status && i18n.exists(`status.${params.status}`)) params.status = t(`status.${params.status}` as never);
+  return t(key as never, params);
+}
+
+/** An error as shown: colour, headline (translated), the detail worded, and an action if any. */
 export function describeError(t: TFunction, e: unknown, fallbackTitle?: string) {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof CommandError) {
     const kind = ERROR_KINDS[e.body.code];
-    return { color: kind.color, title: t(kind.title), message, action: kind.action && { label: t(kind.action.label), path: kind.action.path } };
+    return {
+      color: kind.color,
+      title: t(kind.title),
+      message: detailText(t, e.body.detail, message),
+      action: kind.action && { label: t(kind.action.label), path: kind.action.path },
+    };
   }
   return { color: "red", title: fallbackTitle ?? t("common.loadError"), message, action: undefined };
 }

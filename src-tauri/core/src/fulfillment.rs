@@ -235,7 +235,7 @@ pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
 /// when the order cannot go (held by the merchant, unpaid, no address, unmapped SKU), and with
 /// `InvalidInput` when it is already with its suppliers.
 pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
-    plan_or_hold(conn, order_id)?.map_err(|hold| CoreError::Held(hold.reason))
+    plan_or_hold(conn, order_id)?.map_err(|hold| CoreError::Held(Box::new(hold)))
 }
 
 /// [`plan`], with a hold as a value: `Ok(Err(hold))`.
@@ -591,7 +591,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
                 [("country", country.clone()), ("supplier", sub.supplier_name.clone())],
             );
             dd.db.write(|tx| hold.store(tx, order_id))?;
-            return Err(CoreError::Held(hold.reason));
+            return Err(CoreError::Held(Box::new(hold)));
         };
         chosen.push((sub, client, products, line, payment));
     }

@@ -34,7 +34,29 @@ pub struct BulkResult {
 #[ts(export)]
 pub struct SkippedOrder {
     pub order_name: String,
+    /// The English sentence (the CLI's).
     pub reason: String,
+    /// The reason for a front end to word in the merchant's language (see
+    /// [`crate::error::CoreError::detail`]); `None` when only `reason` says it.
+    pub detail: Option<crate::error::ErrorDetail>,
+}
+
+impl SkippedOrder {
+    /// Skipped because of `error` (a hold, an unreachable supplier...).
+    pub fn because(order_name: String, error: &CoreError) -> Self {
+        SkippedOrder { order_name, reason: error.to_string(), detail: error.detail() }
+    }
+
+    /// Skipped for a reason of this module's: `key` under `skipped.` in the front ends'
+    /// catalogues, with its values.
+    fn local<const N: usize>(order_name: String, reason: String, key: &str, params: [(&str, String); N]) -> Self {
+        let params = params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        SkippedOrder {
+            order_name,
+            reason,
+            detail: Some(crate::error::ErrorDetail { key: format!("skipped.{key}"), params }),
+        }
+    }
 }
 
 impl BulkResult {
@@ -74,10 +96,12 @@ pub fn hold_orders(db: &Db, ids: &[i64], now: DateTime<Utc>) -> Result<BulkResul
         for &id in ids {
             let (name, status) = name_and_status(tx, id)?;
             if !matches!(status, OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed) {
-                result.skipped.push(SkippedOrder {
-                    order_name: name,
-                    reason: format!("already with its suppliers ({})", status.label().to_lowercase()),
-                });
+                result.skipped.push(SkippedOrder::local(
+                    name,
+                    format!("already with its suppliers ({})", status.label().to_lowercase()),
+                    "already_with_suppliers",
+                    [("status", status.as_str().to_owned())],
+                ));
                 continue;
             }
             tx.execute(
@@ -106,7 +130,7 @@ pub fn release_orders(db: &Db, ids: &[i64]) -> Result<BulkResult> {
                 [id],
             )?;
             if released == 0 {
-                result.skipped.push(SkippedOrder { order_name: name, reason: "not held by you".into() });
+                result.skipped.push(SkippedOrder::local(name, "not held by you".into(), "not_held", []));
                 continue;
             }
             refresh_order_status(tx, id)?;
@@ -289,7 +313,7 @@ mod tests {
     fn summary_line_counts() {
         let r = BulkResult {
             done: vec!["#1".into()],
-            skipped: vec![SkippedOrder { order_name: "#2".into(), reason: "x".into() }],
+            skipped: vec![SkippedOrder { order_name: "#2".into(), reason: "x".into(), detail: None }],
         };
         assert_eq!(r.summary("Held"), "Held 1 order, skipped 1");
     }

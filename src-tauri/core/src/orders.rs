@@ -53,8 +53,8 @@ pub async fn ship(ctx: &Ctx, order_ids: &[i64]) -> Result<ShipOrdersResult> {
         if !ctx.network.is_online() {
             // Hold and "already sent" are local facts: report them even while offline.
             match ctx.db.read(|c| crate::fulfillment::plan(c, order_id)) {
-                Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
-                    result.skipped.push(SkippedOrder { order_name: name, reason });
+                Err(e @ (CoreError::Held(_) | CoreError::InvalidInput(_))) => {
+                    result.skipped.push(SkippedOrder::because(name, &e));
                 }
                 Err(e) => return Err(e),
                 Ok(_) => {
@@ -71,10 +71,7 @@ pub async fn ship(ctx: &Ctx, order_ids: &[i64]) -> Result<ShipOrdersResult> {
                 queue_ship(ctx, order_id)?;
                 result.queued.push(name);
             }
-            Err(CoreError::Held(reason) | CoreError::InvalidInput(reason)) => {
-                result.skipped.push(SkippedOrder { order_name: name, reason })
-            }
-            Err(e) => result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() }),
+            Err(e) => result.skipped.push(SkippedOrder::because(name, &e)),
         }
     }
     Ok(result)
@@ -117,7 +114,7 @@ pub async fn run_queue(ctx: &Ctx) -> Result<ShipOrdersResult> {
             Err(e) => {
                 finished(None)?;
                 tracing::warn!(order = %name, error = %e, "queued ship order dropped");
-                result.skipped.push(SkippedOrder { order_name: name, reason: e.to_string() });
+                result.skipped.push(SkippedOrder::because(name, &e));
             }
         }
     }

@@ -27,7 +27,7 @@ pub async fn track_now(app: AppHandle) -> CommandResult<TrackReport> {
 /// permission of its own: only links that pass this check leave the app.
 #[tauri::command]
 pub async fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
-    let invalid = |message: String| ErrorBody { code: ErrorCode::InvalidInput, message };
+    let invalid = |message: String| ErrorBody::new(ErrorCode::InvalidInput, message);
     let parsed = tauri::Url::parse(&url).map_err(|_| invalid(format!("not a link: {url}")))?;
     if parsed.scheme() != "https" {
         return Err(invalid("only https links are opened".into()));
@@ -47,10 +47,8 @@ pub async fn network_status(state: State<'_, AppState>) -> CommandResult<Network
 /// work offline. Probes the network at once so the badge follows.
 #[tauri::command]
 pub async fn set_sandbox_serving(app: AppHandle, state: State<'_, AppState>, serving: bool) -> CommandResult<bool> {
-    let now = state
-        .set_sandbox_serving(serving)
-        .await
-        .map_err(|message| ErrorBody { code: ErrorCode::InvalidInput, message })?;
+    let now =
+        state.set_sandbox_serving(serving).await.map_err(|message| ErrorBody::new(ErrorCode::InvalidInput, message))?;
     crate::workers::check_network(&app).await;
     let _ = app.emit(NETWORK_CHANGED, ());
     let _ = app.emit(crate::state::STATUS_CHANGED, ());

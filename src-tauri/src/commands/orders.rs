@@ -108,12 +108,12 @@ fn exports_dir(app: &AppHandle) -> PathBuf {
 pub(crate) fn export_path(app: &AppHandle, file_name: &str) -> CommandResult<PathBuf> {
     let dir = exports_dir(app);
     std::fs::create_dir_all(&dir)
-        .map_err(|e| ErrorBody { code: ErrorCode::File, message: format!("cannot create {}: {e}", dir.display()) })?;
+        .map_err(|e| ErrorBody::new(ErrorCode::File, format!("cannot create {}: {e}", dir.display())))?;
     Ok(dir.join(file_name))
 }
 
 fn io_error(message: String) -> ErrorBody {
-    ErrorBody { code: ErrorCode::InvalidInput, message }
+    ErrorBody::new(ErrorCode::InvalidInput, message)
 }
 
 /// "Export CSV": writes `dropdock-orders-{UTC time}.csv` into the exports folder (atomically:

@@ -12,7 +12,7 @@ use super::{blocking, CommandResult};
 use crate::state::AppState;
 
 fn failed(message: String) -> ErrorBody {
-    ErrorBody { code: ErrorCode::InvalidInput, message }
+    ErrorBody::new(ErrorCode::InvalidInput, message)
 }
 
 #[tauri::command]

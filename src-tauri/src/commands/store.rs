@@ -141,7 +141,7 @@ pub async fn connect_etsy(
         state.dd.begin_etsy_connect(&name, &api_url, &keystring, &shared_secret, port).await.map_err(to_body)?;
     pending.is_sandbox = is_demo;
     let browser_error =
-        |message: String| dropdock_core::error::ErrorBody { code: dropdock_core::ErrorCode::InvalidInput, message };
+        |message: String| dropdock_core::error::ErrorBody::new(dropdock_core::ErrorCode::InvalidInput, message);
     if is_demo {
         // The demo shop's "Allow access" page approves at once: follow it here, no browser needed.
         let url = pending.authorize_url.clone();

@@ -4,7 +4,7 @@ import { IconBan, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
-import { ErrorAlert, notifyError } from "../errors";
+import { ErrorAlert, detailText, notifyError } from "../errors";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
 import { statusColor } from "../status";
@@ -117,7 +117,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
         return;
       }
       if (r.skipped.length) {
-        notifications.show({ color: "orange", title: t("detail.orderTitle", { name: r.skipped[0].order_name }), message: r.skipped[0].reason });
+        notifications.show({ color: "orange", title: t("detail.orderTitle", { name: r.skipped[0].order_name }), message: detailText(t, r.skipped[0].detail, r.skipped[0].reason) });
         return;
       }
       const result = r.shipped[0];
@@ -134,7 +134,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
   });
   const holdOrRelease = useMutation({
     mutationFn: (hold: boolean) => (hold ? api.holdOrders([orderId!]) : api.releaseOrders([orderId!])),
-    onSuccess: (r) => r.skipped.length > 0 && notifications.show({ color: "orange", title: r.skipped[0].order_name, message: r.skipped[0].reason }),
+    onSuccess: (r) => r.skipped.length > 0 && notifications.show({ color: "orange", title: r.skipped[0].order_name, message: detailText(t, r.skipped[0].detail, r.skipped[0].reason) }),
     onError: (e: Error) => notifyError(t, e, t("orders.actionFailed")),
     onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
   });

@@ -60,6 +60,23 @@ export const en = {
     reconnect: "Reconnect",
     openSettings: "Open Settings",
   },
+  errorDetail: {
+    connector: {
+      auth: "{{service}} rejected the credentials: reconnect this account",
+      network: "Cannot reach {{service}}",
+      timeout: "No reply in time from {{service}}",
+      reply_lost: "The connection to {{service}} broke before its reply",
+      throttled: "{{service}} kept throttling the requests; try again later",
+      busy: "{{service}} is busy (HTTP {{status}}); Dropdock tries again later",
+      remote: "{{service}} answered: {{message}}",
+      malformed: "{{service}} sent a reply Dropdock cannot read",
+    },
+    database_busy: "The database is busy; try again in a moment",
+  },
+  skipped: {
+    already_with_suppliers: "Already with its suppliers ({{status}})",
+    not_held: "Not held by you",
+  },
   nav: {
     dashboard: "Dashboard",
     order: "Order",

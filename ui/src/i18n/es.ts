@@ -62,6 +62,23 @@ export const es: Messages = {
     reconnect: "Volver a conectar",
     openSettings: "Abrir Ajustes",
   },
+  errorDetail: {
+    connector: {
+      auth: "{{service}} rechazó las credenciales: vuelve a conectar esta cuenta",
+      network: "No se puede conectar con {{service}}",
+      timeout: "{{service}} no respondió a tiempo",
+      reply_lost: "La conexión con {{service}} se cortó antes de la respuesta",
+      throttled: "{{service}} sigue limitando las solicitudes; inténtalo más tarde",
+      busy: "{{service}} está ocupado (HTTP {{status}}); Dropdock lo reintentará",
+      remote: "{{service}} respondió: {{message}}",
+      malformed: "{{service}} envió una respuesta ilegible",
+    },
+    database_busy: "La base de datos está ocupada; inténtalo en un momento",
+  },
+  skipped: {
+    already_with_suppliers: "Ya está con sus proveedores ({{status}})",
+    not_held: "No lo retuviste tú",
+  },
   nav: {
     dashboard: "Panel",
     order: "Pedidos",

@@ -62,6 +62,23 @@ export const zh: Messages = {
     reconnect: "重新连接",
     openSettings: "打开设置",
   },
+  errorDetail: {
+    connector: {
+      auth: "{{service}} 拒绝了凭据：请重新连接此账户",
+      network: "无法连接 {{service}}",
+      timeout: "{{service}} 未及时回复",
+      reply_lost: "与 {{service}} 的连接在回复前中断",
+      throttled: "{{service}} 持续限制请求频率，请稍后再试",
+      busy: "{{service}} 繁忙（HTTP {{status}}），Dropdock 稍后重试",
+      remote: "{{service}} 返回：{{message}}",
+      malformed: "{{service}} 的回复无法读取",
+    },
+    database_busy: "数据库繁忙，请稍后再试",
+  },
+  skipped: {
+    already_with_suppliers: "已交给供应商（{{status}}）",
+    not_held: "不是您暂停的订单",
+  },
   nav: {
     dashboard: "仪表盘",
     order: "订单",

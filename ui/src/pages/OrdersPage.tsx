@@ -17,7 +17,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { notifyError } from "../errors";
+import { detailText, notifyError } from "../errors";
+import type { TFunction } from "i18next";
 import { useDebouncedValue } from "@mantine/hooks";
 import { api } from "../api";
 import type { OrderStatus } from "../bindings/OrderStatus";
@@ -45,8 +46,8 @@ function dayBoundary(day: string, nextDay = false): string {
   return new Date(y, m - 1, d + (nextDay ? 1 : 0)).toISOString();
 }
 
-function skippedLines(skipped: SkippedOrder[]): string {
-  const shown = skipped.slice(0, 4).map((s) => `${s.order_name}: ${s.reason}`);
+function skippedLines(t: TFunction, skipped: SkippedOrder[]): string {
+  const shown = skipped.slice(0, 4).map((s) => `${s.order_name}: ${detailText(t, s.detail, s.reason)}`);
   return skipped.length > 4 ? [...shown, `+${skipped.length - 4}`].join("\n") : shown.join("\n");
 }
 
@@ -117,7 +118,7 @@ export function OrdersPage() {
     notifications.show({
       color: result.skipped.length ? "orange" : "green",
       title,
-      message: [t("orders.bulkDone", { done: result.done.length, skipped: result.skipped.length }), skippedLines(result.skipped)].filter(Boolean).join("\n"),
+      message: [t("orders.bulkDone", { done: result.done.length, skipped: result.skipped.length }), skippedLines(t, result.skipped)].filter(Boolean).join("\n"),
       style: { whiteSpace: "pre-line" },
     });
   const failed = (e: Error) => notifyError(t, e, t("orders.actionFailed"));
@@ -130,7 +131,7 @@ export function OrdersPage() {
         message: [
           t("orders.shipSummary", { shipped: r.shipped.length, queued: r.queued.length, skipped: r.skipped.length }),
           r.queued.length ? t("orders.queuedHint") : "",
-          skippedLines(r.skipped),
+          skippedLines(t, r.skipped),
         ].filter(Boolean).join("\n"),
         style: { whiteSpace: "pre-line" },
       }),
