@@ -1,8 +1,8 @@
 //! Desktop notifications (the notification plugin; a missing notification daemon is logged,
 //! never fatal).
 
-use dropdock_core::locale::Text;
-use dropdock_core::notifications::NotificationSettings;
+use dropdock_core::settings::locale::Text;
+use dropdock_core::settings::notifications::NotificationSettings;
 use dropdock_core::tracking::ShipmentNotice;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
@@ -10,7 +10,7 @@ use tauri_plugin_notification::NotificationExt;
 /// `text` in the merchant's language (Settings; English when it cannot be read).
 pub fn text(app: &AppHandle, text: Text<'_>) -> String {
     let state = app.state::<crate::state::AppState>();
-    text.render(dropdock_core::locale::language(&state.dd.db).unwrap_or_default())
+    text.render(dropdock_core::settings::locale::language(&state.dd.db).unwrap_or_default())
 }
 
 pub fn notify(app: &AppHandle, title: &str, body: &str) {
@@ -22,7 +22,7 @@ pub fn notify(app: &AppHandle, title: &str, body: &str) {
 /// The merchant's choices in Settings → Notifications (all on if they cannot be read).
 fn wanted(app: &AppHandle) -> NotificationSettings {
     let state = app.state::<crate::state::AppState>();
-    dropdock_core::notifications::settings(&state.dd.db).unwrap_or(NotificationSettings {
+    dropdock_core::settings::notifications::settings(&state.dd.db).unwrap_or(NotificationSettings {
         shipment: true,
         auto_paused: true,
         sync_failed: true,
@@ -36,8 +36,8 @@ pub fn shipments(app: &AppHandle, notices: &[ShipmentNotice]) {
         return;
     }
     let state = app.state::<crate::state::AppState>();
-    let language = dropdock_core::locale::language(&state.dd.db).unwrap_or_default();
-    for n in dropdock_core::notifications::shipment_notices_in(notices, language) {
+    let language = dropdock_core::settings::locale::language(&state.dd.db).unwrap_or_default();
+    for n in dropdock_core::settings::notifications::shipment_notices_in(notices, language) {
         notify(app, &n.title, &n.body);
     }
 }

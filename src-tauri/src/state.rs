@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use dropdock_core::orders::views::{AppStatus, UpdateStatus};
 use dropdock_core::secrets::{OsKeychain, SecretStore};
-use dropdock_core::views::{AppStatus, UpdateStatus};
 use dropdock_core::Dropdock;
 use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Sandbox, SandboxConfig};

@@ -8,7 +8,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
 use crate::state::AppState;
-use dropdock_core::locale::Text;
+use dropdock_core::settings::locale::Text;
 
 const TRAY_ID: &str = "main";
 
@@ -21,7 +21,7 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let state = app.state::<AppState>();
     let counts = state.dd.tray_counts(local_offset_minutes()).ok();
     let auto = state.dd.auto_settings().ok();
-    let lang = dropdock_core::locale::language(&state.dd.db).unwrap_or_default();
+    let lang = dropdock_core::settings::locale::language(&state.dd.db).unwrap_or_default();
     let line = |id: &str, label: String| MenuItem::with_id(app, id, label, false, None::<&str>);
     let (to_order, processing, shipped) = match counts {
         Some(c) => (c.to_order.to_string(), c.processing.to_string(), c.shipped_today.to_string()),

@@ -3,7 +3,7 @@
 //! reachable endpoint the app runs on and Settings says so.
 
 use chrono::Utc;
-use dropdock_core::views::UpdateStatus;
+use dropdock_core::orders::views::UpdateStatus;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_updater::UpdaterExt;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::state::{AppState, DB_CHANGED, NETWORK_CHANGED};
-use dropdock_core::locale::Text;
+use dropdock_core::settings::locale::Text;
 
 /// How often the network is checked: often while offline or with queued actions, so they run
 /// soon after the network returns; rarely otherwise (every failed call also marks it offline).

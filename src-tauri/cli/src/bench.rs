@@ -13,14 +13,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use dropdock_core::dashboard::{dashboard, DashboardRequest};
 use dropdock_core::db::Db;
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
-use dropdock_core::order_actions::{export_orders_csv, OrderSelection};
-use dropdock_core::search::{query_orders, OrderQuery};
+use dropdock_core::orders::actions::{export_orders_csv, OrderSelection};
+use dropdock_core::orders::dashboard::{dashboard, DashboardRequest};
+use dropdock_core::orders::search::{query_orders, OrderQuery};
 use dropdock_core::stores::shopify::parse_order;
-use dropdock_core::sync::upsert_page;
+use dropdock_core::stores::sync::upsert_page;
 use dropdock_sandbox::{seed, shopify::order_node, SandboxConfig};
 use rusqlite::params;
 

@@ -1,7 +1,7 @@
 //! The CLI's output in one place: money as the app shows it, and the bulk actions' lines.
 
 use dropdock_core::money::format_minor;
-use dropdock_core::order_actions::BulkResult;
+use dropdock_core::orders::actions::BulkResult;
 
 pub(crate) fn money(minor: i64, currency: &str) -> String {
     let symbol = if currency == "USD" { "$" } else { "" };

@@ -6,22 +6,22 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::autofulfill::{AutoRunReport, AutoSettings, AutoSettingsInput, ShippingOption};
-use crate::cancellation::CancelResult;
+use crate::auto_fulfillment::{AutoRunReport, AutoSettings, AutoSettingsInput, ShippingOption};
 use crate::context::Ctx;
-use crate::csv_import::CsvImport;
 use crate::db::Db;
 use crate::error::Result;
-use crate::etsy_connect::PendingEtsyConnect;
+use crate::fulfillment::payment_card::{CardInput, SavedCard};
 use crate::fulfillment::{self, ShipResult};
-use crate::integrations::{BackgroundSync, StoreCredentialsInput};
 use crate::model::OrderStatus;
 use crate::offline::{NetworkStatus, ShipOrdersResult};
-use crate::payment_card::{CardInput, SavedCard};
+use crate::orders::cancellation::CancelResult;
+use crate::orders::views::{self, OrderDetail, OrderRow, StatusCount, StoreView, SupplierView};
 use crate::secrets::SecretStore;
-use crate::sync::SyncSummary;
+use crate::stores::csv_import::CsvImport;
+use crate::stores::etsy_connect::PendingEtsyConnect;
+use crate::stores::integrations::{BackgroundSync, StoreCredentialsInput};
+use crate::stores::sync::SyncSummary;
 use crate::tracking::{self, TrackReport};
-use crate::views::{self, OrderDetail, OrderRow, StatusCount, StoreView, SupplierView};
 
 /// CJ's My Wallet page, where a real CJ wallet is recharged (CJ has no recharge API).
 pub const CJ_WALLET_PAGE: &str = "https://cjdropshipping.com/myCJ.html#/myWallet";
@@ -61,7 +61,7 @@ pub fn http_client(timeout: Duration) -> reqwest::Client {
         .expect("the TLS backend initialises")
 }
 
-pub use crate::connect::validate_base_url;
+pub use crate::stores::connect::validate_base_url;
 
 pub use crate::products::FoundVariant;
 
@@ -123,24 +123,27 @@ impl Dropdock {
         self.observe(report)
     }
 
-    /// "Hold" on a selection (see [`crate::order_actions::hold_orders`]).
-    pub fn hold_orders(&self, order_ids: &[i64]) -> Result<crate::order_actions::BulkResult> {
-        crate::order_actions::hold_orders(&self.db, order_ids, Utc::now())
+    /// "Hold" on a selection (see [`crate::orders::actions::hold_orders`]).
+    pub fn hold_orders(&self, order_ids: &[i64]) -> Result<crate::orders::actions::BulkResult> {
+        crate::orders::actions::hold_orders(&self.db, order_ids, Utc::now())
     }
 
     /// "Release" on a selection.
-    pub fn release_orders(&self, order_ids: &[i64]) -> Result<crate::order_actions::BulkResult> {
-        crate::order_actions::release_orders(&self.db, order_ids)
+    pub fn release_orders(&self, order_ids: &[i64]) -> Result<crate::orders::actions::BulkResult> {
+        crate::orders::actions::release_orders(&self.db, order_ids)
     }
 
     /// The Dashboard's figures at this moment.
-    pub fn dashboard(&self, request: crate::dashboard::DashboardRequest) -> Result<crate::dashboard::Dashboard> {
-        self.db.read(|c| crate::dashboard::dashboard(c, request, Utc::now()))
+    pub fn dashboard(
+        &self,
+        request: crate::orders::dashboard::DashboardRequest,
+    ) -> Result<crate::orders::dashboard::Dashboard> {
+        self.db.read(|c| crate::orders::dashboard::dashboard(c, request, Utc::now()))
     }
 
-    /// The tray menu's figures (see [`crate::dashboard::TrayCounts`]).
-    pub fn tray_counts(&self, utc_offset_minutes: i32) -> Result<crate::dashboard::TrayCounts> {
-        self.db.read(|c| crate::dashboard::tray_counts(c, utc_offset_minutes, Utc::now()))
+    /// The tray menu's figures (see [`crate::orders::dashboard::TrayCounts`]).
+    pub fn tray_counts(&self, utc_offset_minutes: i32) -> Result<crate::orders::dashboard::TrayCounts> {
+        self.db.read(|c| crate::orders::dashboard::tray_counts(c, utc_offset_minutes, Utc::now()))
     }
 
     // ---- reads --------------------------------------------------------------------------
@@ -150,8 +153,8 @@ impl Dropdock {
     }
 
     /// A page of the orders table: filters, full-text search, keyset pagination.
-    pub fn query_orders(&self, query: &crate::search::OrderQuery) -> Result<crate::search::OrderPage> {
-        self.db.read(|c| crate::search::query_orders(c, query))
+    pub fn query_orders(&self, query: &crate::orders::search::OrderQuery) -> Result<crate::orders::search::OrderPage> {
+        self.db.read(|c| crate::orders::search::query_orders(c, query))
     }
 
     pub fn order_detail(&self, order_id: i64) -> Result<OrderDetail> {
@@ -167,60 +170,60 @@ impl Dropdock {
     }
 }
 
-// ---- Auto Fulfillment ([`crate::autofulfill`]) and Cancel fulfilment ([`crate::cancellation`]):
+// ---- Auto Fulfillment ([`crate::auto_fulfillment`]) and Cancel fulfilment ([`crate::orders::cancellation`]):
 // the front ends' entry points, each a call into its area over the context.
 impl Dropdock {
-    /// See [`crate::autofulfill::auto_settings`].
+    /// See [`crate::auto_fulfillment::auto_settings`].
     pub fn auto_settings(&self) -> Result<AutoSettings> {
-        crate::autofulfill::auto_settings(self)
+        crate::auto_fulfillment::auto_settings(self)
     }
 
-    /// See [`crate::autofulfill::save_auto_settings`].
+    /// See [`crate::auto_fulfillment::save_auto_settings`].
     pub fn save_auto_settings(&self, input: &AutoSettingsInput) -> Result<AutoSettings> {
-        crate::autofulfill::save_auto_settings(self, input)
+        crate::auto_fulfillment::save_auto_settings(self, input)
     }
 
-    /// See [`crate::autofulfill::enable_auto`].
+    /// See [`crate::auto_fulfillment::enable_auto`].
     pub async fn enable_auto(&self) -> Result<AutoSettings> {
-        crate::autofulfill::enable_auto(self).await
+        crate::auto_fulfillment::enable_auto(self).await
     }
 
-    /// See [`crate::autofulfill::check_auto_ready`].
+    /// See [`crate::auto_fulfillment::check_auto_ready`].
     pub async fn check_auto_ready(&self) -> Result<()> {
-        crate::autofulfill::check_auto_ready(self).await
+        crate::auto_fulfillment::check_auto_ready(self).await
     }
 
-    /// See [`crate::autofulfill::disable_auto`].
+    /// See [`crate::auto_fulfillment::disable_auto`].
     pub fn disable_auto(&self) -> Result<AutoSettings> {
-        crate::autofulfill::disable_auto(self)
+        crate::auto_fulfillment::disable_auto(self)
     }
 
-    /// See [`crate::autofulfill::run_auto`].
+    /// See [`crate::auto_fulfillment::run_auto`].
     pub async fn run_auto(&self, now: DateTime<Utc>) -> Result<AutoRunReport> {
-        crate::autofulfill::run_auto(self, now).await
+        crate::auto_fulfillment::run_auto(self, now).await
     }
 
-    /// See [`crate::cancellation::cancel_fulfillment`].
+    /// See [`crate::orders::cancellation::cancel_fulfillment`].
     pub async fn cancel_fulfillment(&self, order_ids: &[i64]) -> Result<CancelResult> {
-        crate::cancellation::cancel_fulfillment(self, order_ids).await
+        crate::orders::cancellation::cancel_fulfillment(self, order_ids).await
     }
-    /// See [`crate::autofulfill::save_card`].
+    /// See [`crate::auto_fulfillment::save_card`].
     pub async fn save_card(&self, card: &CardInput, terms_accepted: bool) -> Result<Vec<SavedCard>> {
-        crate::autofulfill::save_card(self, card, terms_accepted).await
+        crate::auto_fulfillment::save_card(self, card, terms_accepted).await
     }
 
-    /// See [`crate::autofulfill::saved_cards`].
+    /// See [`crate::auto_fulfillment::saved_cards`].
     pub fn saved_cards(&self) -> Result<Vec<SavedCard>> {
-        crate::autofulfill::saved_cards(self)
+        crate::auto_fulfillment::saved_cards(self)
     }
 
-    /// See [`crate::autofulfill::remove_card`].
+    /// See [`crate::auto_fulfillment::remove_card`].
     pub fn remove_card(&self) -> Result<AutoSettings> {
-        crate::autofulfill::remove_card(self)
+        crate::auto_fulfillment::remove_card(self)
     }
-    /// See [`crate::autofulfill::shipping_options`].
+    /// See [`crate::auto_fulfillment::shipping_options`].
     pub async fn shipping_options(&self, country: &str) -> Result<Vec<ShippingOption>> {
-        crate::autofulfill::shipping_options(self, country).await
+        crate::auto_fulfillment::shipping_options(self, country).await
     }
     /// See [`crate::offline::network_status`].
     pub fn network_status(&self) -> Result<NetworkStatus> {
@@ -245,79 +248,79 @@ impl Dropdock {
     pub async fn run_queue(&self) -> Result<ShipOrdersResult> {
         crate::orders::run_queue(self).await
     }
-    /// See [`crate::integrations::stores`].
+    /// See [`crate::stores::integrations::stores`].
     pub fn stores(&self) -> Result<Vec<StoreView>> {
-        crate::integrations::stores(self)
+        crate::stores::integrations::stores(self)
     }
 
-    /// See [`crate::integrations::store`].
+    /// See [`crate::stores::integrations::store`].
     pub fn store(&self, id: i64) -> Result<StoreView> {
-        crate::integrations::store(self, id)
+        crate::stores::integrations::store(self, id)
     }
 
-    /// See [`crate::integrations::store_by_name`].
+    /// See [`crate::stores::integrations::store_by_name`].
     pub fn store_by_name(&self, name: &str) -> Result<StoreView> {
-        crate::integrations::store_by_name(self, name)
+        crate::stores::integrations::store_by_name(self, name)
     }
 
-    /// See [`crate::integrations::test_store_connection`].
+    /// See [`crate::stores::integrations::test_store_connection`].
     pub async fn test_store_connection(&self, store_id: i64) -> Result<()> {
-        crate::integrations::test_store_connection(self, store_id).await
+        crate::stores::integrations::test_store_connection(self, store_id).await
     }
 
-    /// See [`crate::integrations::set_store_paused`].
+    /// See [`crate::stores::integrations::set_store_paused`].
     pub fn set_store_paused(&self, store_id: i64, paused: bool) -> Result<StoreView> {
-        crate::integrations::set_store_paused(self, store_id, paused)
+        crate::stores::integrations::set_store_paused(self, store_id, paused)
     }
 
-    /// See [`crate::integrations::set_store_sync_interval`].
+    /// See [`crate::stores::integrations::set_store_sync_interval`].
     pub fn set_store_sync_interval(&self, store_id: i64, minutes: u32) -> Result<StoreView> {
-        crate::integrations::set_store_sync_interval(self, store_id, minutes)
+        crate::stores::integrations::set_store_sync_interval(self, store_id, minutes)
     }
 
-    /// See [`crate::integrations::rename_store`].
+    /// See [`crate::stores::integrations::rename_store`].
     pub fn rename_store(&self, store_id: i64, name: &str) -> Result<StoreView> {
-        crate::integrations::rename_store(self, store_id, name)
+        crate::stores::integrations::rename_store(self, store_id, name)
     }
 
-    /// See [`crate::integrations::update_store_credentials`].
+    /// See [`crate::stores::integrations::update_store_credentials`].
     pub async fn update_store_credentials(
         &self,
         store_id: i64,
         credentials: &StoreCredentialsInput,
     ) -> Result<StoreView> {
-        crate::integrations::update_store_credentials(self, store_id, credentials).await
+        crate::stores::integrations::update_store_credentials(self, store_id, credentials).await
     }
 
-    /// See [`crate::integrations::disconnect_store`].
+    /// See [`crate::stores::integrations::disconnect_store`].
     pub fn disconnect_store(&self, store_id: i64) -> Result<StoreView> {
-        crate::integrations::disconnect_store(self, store_id)
+        crate::stores::integrations::disconnect_store(self, store_id)
     }
 
-    /// See [`crate::integrations::sync_store_in_background`].
+    /// See [`crate::stores::integrations::sync_store_in_background`].
     pub async fn sync_store_in_background(&self, store_id: i64, now: DateTime<Utc>) -> Result<BackgroundSync> {
-        crate::integrations::sync_store_in_background(self, store_id, now).await
+        crate::stores::integrations::sync_store_in_background(self, store_id, now).await
     }
 
-    /// See [`crate::integrations::stores_due`].
+    /// See [`crate::stores::integrations::stores_due`].
     pub fn stores_due(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
-        crate::integrations::stores_due(self, now)
+        crate::stores::integrations::stores_due(self, now)
     }
 
-    /// See [`crate::integrations::sync_due_stores`].
+    /// See [`crate::stores::integrations::sync_due_stores`].
     pub async fn sync_due_stores(&self, now: DateTime<Utc>) -> Result<Vec<Result<BackgroundSync>>> {
-        crate::integrations::sync_due_stores(self, now).await
+        crate::stores::integrations::sync_due_stores(self, now).await
     }
-    /// See [`crate::csv_import::preview_csv_import`].
+    /// See [`crate::stores::csv_import::preview_csv_import`].
     pub fn preview_csv_import(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
-        crate::csv_import::preview_csv_import(self, store_name, bytes)
+        crate::stores::csv_import::preview_csv_import(self, store_name, bytes)
     }
 
-    /// See [`crate::csv_import::import_csv`].
+    /// See [`crate::stores::csv_import::import_csv`].
     pub fn import_csv(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
-        crate::csv_import::import_csv(self, store_name, bytes)
+        crate::stores::csv_import::import_csv(self, store_name, bytes)
     }
-    /// See [`crate::connect::connect_woocommerce`].
+    /// See [`crate::stores::connect::connect_woocommerce`].
     pub async fn connect_woocommerce(
         &self,
         name: &str,
@@ -325,10 +328,10 @@ impl Dropdock {
         consumer_key: &str,
         consumer_secret: &str,
     ) -> Result<StoreView> {
-        crate::connect::connect_woocommerce(self, name, base_url, consumer_key, consumer_secret).await
+        crate::stores::connect::connect_woocommerce(self, name, base_url, consumer_key, consumer_secret).await
     }
 
-    /// See [`crate::connect::connect_woocommerce_account`].
+    /// See [`crate::stores::connect::connect_woocommerce_account`].
     pub async fn connect_woocommerce_account(
         &self,
         name: &str,
@@ -337,16 +340,23 @@ impl Dropdock {
         consumer_secret: &str,
         is_sandbox: bool,
     ) -> Result<StoreView> {
-        crate::connect::connect_woocommerce_account(self, name, base_url, consumer_key, consumer_secret, is_sandbox)
-            .await
+        crate::stores::connect::connect_woocommerce_account(
+            self,
+            name,
+            base_url,
+            consumer_key,
+            consumer_secret,
+            is_sandbox,
+        )
+        .await
     }
 
-    /// See [`crate::connect::repoint_sandbox_store`].
+    /// See [`crate::stores::connect::repoint_sandbox_store`].
     pub fn repoint_sandbox_store(&self, store_id: i64, base_url: &str) -> Result<()> {
-        crate::connect::repoint_sandbox_store(self, store_id, base_url)
+        crate::stores::connect::repoint_sandbox_store(self, store_id, base_url)
     }
 
-    /// See [`crate::connect::connect_shopify_app`].
+    /// See [`crate::stores::connect::connect_shopify_app`].
     pub async fn connect_shopify_app(
         &self,
         name: &str,
@@ -354,10 +364,10 @@ impl Dropdock {
         client_id: &str,
         client_secret: &str,
     ) -> Result<StoreView> {
-        crate::connect::connect_shopify_app(self, name, base_url, client_id, client_secret).await
+        crate::stores::connect::connect_shopify_app(self, name, base_url, client_id, client_secret).await
     }
 
-    /// See [`crate::connect::connect_shopify`].
+    /// See [`crate::stores::connect::connect_shopify`].
     pub async fn connect_shopify(
         &self,
         name: &str,
@@ -365,10 +375,10 @@ impl Dropdock {
         token: &str,
         is_sandbox: bool,
     ) -> Result<StoreView> {
-        crate::connect::connect_shopify(self, name, base_url, token, is_sandbox).await
+        crate::stores::connect::connect_shopify(self, name, base_url, token, is_sandbox).await
     }
 
-    /// See [`crate::connect::connect_cj`].
+    /// See [`crate::stores::connect::connect_cj`].
     pub async fn connect_cj(
         &self,
         name: &str,
@@ -376,9 +386,9 @@ impl Dropdock {
         api_key: &str,
         is_sandbox: bool,
     ) -> Result<SupplierView> {
-        crate::connect::connect_cj(self, name, base_url, api_key, is_sandbox).await
+        crate::stores::connect::connect_cj(self, name, base_url, api_key, is_sandbox).await
     }
-    /// See [`crate::etsy_connect::begin_etsy_connect`].
+    /// See [`crate::stores::etsy_connect::begin_etsy_connect`].
     pub async fn begin_etsy_connect(
         &self,
         name: &str,
@@ -387,12 +397,12 @@ impl Dropdock {
         shared_secret: &str,
         port: u16,
     ) -> Result<PendingEtsyConnect> {
-        crate::etsy_connect::begin_etsy_connect(self, name, api, keystring, shared_secret, port).await
+        crate::stores::etsy_connect::begin_etsy_connect(self, name, api, keystring, shared_secret, port).await
     }
 
-    /// See [`crate::etsy_connect::finish_etsy_connect`].
+    /// See [`crate::stores::etsy_connect::finish_etsy_connect`].
     pub async fn finish_etsy_connect(&self, pending: PendingEtsyConnect, timeout: Duration) -> Result<StoreView> {
-        crate::etsy_connect::finish_etsy_connect(self, pending, timeout).await
+        crate::stores::etsy_connect::finish_etsy_connect(self, pending, timeout).await
     }
     /// See [`crate::wallet::record_wallet_entry`].
     pub fn record_wallet_entry(
@@ -420,27 +430,31 @@ impl Dropdock {
     ) -> Result<crate::wallet::Invoice> {
         crate::wallet::export_invoice(self, from, to, format, path)
     }
-    /// "Export CSV": writes the selection to `out` (see [`crate::order_actions::export_orders_csv`]).
+    /// "Export CSV": writes the selection to `out` (see [`crate::orders::actions::export_orders_csv`]).
     pub fn export_orders_csv(
         &self,
-        selection: &crate::order_actions::OrderSelection,
+        selection: &crate::orders::actions::OrderSelection,
         out: impl std::io::Write,
     ) -> Result<usize> {
-        self.db.read(|c| crate::order_actions::export_orders_csv(c, selection, out))
+        self.db.read(|c| crate::orders::actions::export_orders_csv(c, selection, out))
     }
 
-    /// See [`crate::order_actions::order_countries`].
+    /// See [`crate::orders::actions::order_countries`].
     pub fn order_countries(&self) -> Result<Vec<String>> {
-        crate::order_actions::order_countries(self)
+        crate::orders::actions::order_countries(self)
     }
 
-    /// See [`crate::order_actions::export_orders_csv_to`].
-    pub fn export_orders_csv_to(&self, selection: &crate::order_actions::OrderSelection, path: &Path) -> Result<usize> {
-        crate::order_actions::export_orders_csv_to(self, selection, path)
+    /// See [`crate::orders::actions::export_orders_csv_to`].
+    pub fn export_orders_csv_to(
+        &self,
+        selection: &crate::orders::actions::OrderSelection,
+        path: &Path,
+    ) -> Result<usize> {
+        crate::orders::actions::export_orders_csv_to(self, selection, path)
     }
-    /// See [`crate::sync::sync`].
+    /// See [`crate::stores::sync::sync`].
     pub async fn sync(&self, store_id: i64, days: u32) -> Result<SyncSummary> {
-        crate::sync::sync(self, store_id, days).await
+        crate::stores::sync::sync(self, store_id, days).await
     }
     /// See [`crate::products::map_sku`].
     pub fn map_sku(&self, sku: &str, supplier_id: i64, variant_id: &str, cost_minor: i64) -> Result<()> {
@@ -451,19 +465,19 @@ impl Dropdock {
     pub async fn find_supplier_variants(&self, sku: &str) -> Result<Vec<FoundVariant>> {
         crate::products::find_supplier_variants(self, sku).await
     }
-    /// See [`crate::shipping::set_shipping_default`].
+    /// See [`crate::fulfillment::shipping::set_shipping_default`].
     pub fn set_shipping_default(&self, country_code: &str, logistic_name: &str) -> Result<()> {
-        crate::shipping::set_shipping_default(self, country_code, logistic_name)
+        crate::fulfillment::shipping::set_shipping_default(self, country_code, logistic_name)
     }
 
-    /// See [`crate::shipping::set_shipping_rule`].
+    /// See [`crate::fulfillment::shipping::set_shipping_rule`].
     pub fn set_shipping_rule(&self, country_code: &str, lines: &[String]) -> Result<()> {
-        crate::shipping::set_shipping_rule(self, country_code, lines)
+        crate::fulfillment::shipping::set_shipping_rule(self, country_code, lines)
     }
 
-    /// See [`crate::shipping::shipping_rules`].
+    /// See [`crate::fulfillment::shipping::shipping_rules`].
     pub fn shipping_rules(&self) -> Result<Vec<(String, Vec<String>)>> {
-        crate::shipping::shipping_rules(self)
+        crate::fulfillment::shipping::shipping_rules(self)
     }
     /// See [`crate::suppliers::suppliers`].
     pub fn suppliers(&self) -> Result<Vec<SupplierView>> {
@@ -480,20 +494,20 @@ impl Dropdock {
         crate::suppliers::set_supplier_rate_limit(self, supplier_id, requests_per_second)
     }
 
-    /// Settings → Carriers: the mapping in force (see [`crate::carriers::mappings`]).
-    pub fn carrier_mappings(&self) -> Result<Vec<crate::carriers::CarrierMapping>> {
-        self.db.read(crate::carriers::mappings)
+    /// Settings → Carriers: the mapping in force (see [`crate::tracking::carriers::mappings`]).
+    pub fn carrier_mappings(&self) -> Result<Vec<crate::tracking::carriers::CarrierMapping>> {
+        self.db.read(crate::tracking::carriers::mappings)
     }
 
-    /// Saves the merchant's carrier row (see [`crate::carriers::save_mapping`]).
-    pub fn save_carrier_mapping(&self, row: &crate::carriers::CarrierMapping) -> Result<()> {
-        self.db.write(|tx| crate::carriers::save_mapping(tx, row))
+    /// Saves the merchant's carrier row (see [`crate::tracking::carriers::save_mapping`]).
+    pub fn save_carrier_mapping(&self, row: &crate::tracking::carriers::CarrierMapping) -> Result<()> {
+        self.db.write(|tx| crate::tracking::carriers::save_mapping(tx, row))
     }
 
     /// Removes the merchant's carrier row; returns whether there was one (see
-    /// [`crate::carriers::remove_mapping`]).
+    /// [`crate::tracking::carriers::remove_mapping`]).
     pub fn remove_carrier_mapping(&self, supplier_carrier: &str) -> Result<bool> {
-        self.db.write(|tx| crate::carriers::remove_mapping(tx, supplier_carrier))
+        self.db.write(|tx| crate::tracking::carriers::remove_mapping(tx, supplier_carrier))
     }
 }
 

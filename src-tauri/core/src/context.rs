@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use crate::db::Db;
 use crate::error::{CoreError, Result};
 use crate::offline::NetworkState;
+use crate::orders::views;
 use crate::secrets::{self, SecretStore};
 use crate::stores::shopify::ShopifyClient;
 use crate::stores::StoreConnector;
 use crate::suppliers::CjClient;
-use crate::views;
 
 /// The shared context of the core's areas.
 pub struct Ctx {

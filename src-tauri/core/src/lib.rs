@@ -6,37 +6,22 @@
 //! UTC ([`chrono::DateTime<Utc>`]), secrets live only behind [`secrets::SecretStore`].
 
 pub mod app;
-pub mod autofulfill;
-pub mod cancellation;
-pub mod carriers;
-pub mod connect;
+pub mod auto_fulfillment;
 pub mod context;
 pub mod countries;
-pub mod csv_import;
-pub mod dashboard;
 pub mod db;
 pub mod error;
-pub mod etsy_connect;
 pub mod fulfillment;
-pub mod integrations;
-pub mod locale;
 pub mod model;
 pub mod money;
-pub mod notifications;
 pub mod offline;
-pub mod order_actions;
 pub mod orders;
-pub mod payment_card;
 pub mod products;
-pub mod search;
 pub mod secrets;
-pub mod shipping;
+pub mod settings;
 pub mod stores;
-pub mod sub_order;
 pub mod suppliers;
-pub mod sync;
 pub mod tracking;
-pub mod views;
 pub mod wallet;
 
 pub use app::Dropdock;

@@ -16,7 +16,7 @@ use ts_rs::TS;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::fulfillment::ShipResult;
-use crate::order_actions::SkippedOrder;
+use crate::orders::actions::SkippedOrder;
 
 /// How long a reachability probe waits for a TCP connection.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -97,8 +97,8 @@ pub fn network_status(ctx: &Ctx) -> Result<NetworkStatus> {
 /// no account to reach. Returns true when the state changed.
 pub async fn probe_network(ctx: &Ctx) -> Result<bool> {
     let mut targets: Vec<String> =
-        ctx.db.read(crate::views::list_stores)?.iter().filter_map(|s| socket_of(&s.base_url)).collect();
-    targets.extend(ctx.db.read(crate::views::list_suppliers)?.iter().filter_map(|s| socket_of(&s.base_url)));
+        ctx.db.read(crate::orders::views::list_stores)?.iter().filter_map(|s| socket_of(&s.base_url)).collect();
+    targets.extend(ctx.db.read(crate::orders::views::list_suppliers)?.iter().filter_map(|s| socket_of(&s.base_url)));
     targets.sort();
     targets.dedup();
     let online = if targets.is_empty() {

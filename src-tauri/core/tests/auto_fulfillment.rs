@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use dropdock_core::app::Dropdock;
-use dropdock_core::autofulfill::{AutoSettingsInput, PaymentMethod};
+use dropdock_core::auto_fulfillment::{AutoSettingsInput, PaymentMethod};
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
-use dropdock_core::search::OrderQuery;
+use dropdock_core::orders::search::OrderQuery;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 

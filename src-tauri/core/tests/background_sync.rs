@@ -12,7 +12,7 @@ use dropdock_core::ErrorCode;
 use dropdock_sandbox::Fault as WooFault;
 use dropdock_sandbox::SandboxConfig;
 
-fn woo_store(dd: &Dropdock) -> dropdock_core::views::StoreView {
+fn woo_store(dd: &Dropdock) -> dropdock_core::orders::views::StoreView {
     dd.store_by_name("Woo").unwrap()
 }
 
@@ -97,7 +97,7 @@ async fn background_runs_follow_the_watermark_and_survive_faults() {
 
     // Edit: a new name (not one another store has), and new keys, checked before they replace
     // the old ones.
-    use dropdock_core::integrations::StoreCredentialsInput;
+    use dropdock_core::stores::integrations::StoreCredentialsInput;
     assert_eq!(dd.rename_store(store.id, "Demo Shopify store").unwrap_err().code(), ErrorCode::InvalidInput);
     assert_eq!(dd.rename_store(store.id, "Woo EU").unwrap().name, "Woo EU");
     let wrong =

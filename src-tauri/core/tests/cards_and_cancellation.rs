@@ -6,8 +6,8 @@ mod common;
 use std::collections::HashSet;
 
 use dropdock_core::app::Dropdock;
+use dropdock_core::fulfillment::payment_card::CardInput;
 use dropdock_core::model::OrderStatus;
-use dropdock_core::payment_card::CardInput;
 use dropdock_core::secrets::supplier_card_token_key;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
@@ -57,7 +57,7 @@ async fn a_card_is_checked_but_never_sent_to_cj_which_documents_no_card_api() {
     assert!(dd.saved_cards().unwrap().is_empty());
     assert!((0..2).all(|i| sandbox.supplier(i).cards().is_empty()));
     let settings = dd.auto_settings().unwrap();
-    assert_eq!(settings.payment_method, dropdock_core::autofulfill::PaymentMethod::Wallet);
+    assert_eq!(settings.payment_method, dropdock_core::auto_fulfillment::PaymentMethod::Wallet);
     assert!(dd.suppliers().unwrap().iter().all(|s| !s.accepts_cards), "no connected platform takes a card by API");
     for supplier in dd.suppliers().unwrap() {
         assert_eq!(dd.secrets().get(&supplier_card_token_key(supplier.id)).unwrap(), None);

@@ -4,8 +4,8 @@
 
 mod common;
 
-use dropdock_core::csv_import::TEMPLATE_HEADER;
 use dropdock_core::model::OrderStatus;
+use dropdock_core::stores::csv_import::TEMPLATE_HEADER;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::SandboxConfig;
 

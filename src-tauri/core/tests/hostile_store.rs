@@ -17,7 +17,7 @@ use chrono::Utc;
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::Db;
 use dropdock_core::secrets::MemorySecrets;
-use dropdock_core::sync::{run_sync_window, RetryPolicy, RunWindow};
+use dropdock_core::stores::sync::{run_sync_window, RetryPolicy, RunWindow};
 use serde_json::{json, Value};
 
 /// What the server answers: a body per page (page 1 first; later pages `[]`), extra headers,
@@ -128,7 +128,7 @@ fn page(orders: &[String]) -> String {
 }
 
 /// A run with a short page bound and no retry delay, as the background worker runs it.
-async fn run(s: &Setup) -> dropdock_core::sync::SyncSummary {
+async fn run(s: &Setup) -> dropdock_core::stores::sync::SyncSummary {
     let retry = RetryPolicy {
         attempts: 2,
         first_delay: Duration::from_millis(10),
@@ -155,7 +155,7 @@ fn intact(s: &Setup) {
     assert_eq!(running, 0, "every run ends recorded");
 }
 
-fn reason<'a>(summary: &'a dropdock_core::sync::SyncSummary, reference: &str) -> &'a str {
+fn reason<'a>(summary: &'a dropdock_core::stores::sync::SyncSummary, reference: &str) -> &'a str {
     summary
         .failures
         .iter()

@@ -6,11 +6,11 @@ mod common;
 use std::collections::HashSet;
 
 use dropdock_core::app::Dropdock;
-use dropdock_core::dashboard::DashboardRequest;
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
-use dropdock_core::order_actions::{OrderSelection, CSV_HEADER};
-use dropdock_core::search::OrderQuery;
+use dropdock_core::orders::actions::{OrderSelection, CSV_HEADER};
+use dropdock_core::orders::dashboard::DashboardRequest;
+use dropdock_core::orders::search::OrderQuery;
 use dropdock_core::ErrorCode;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
 

@@ -8,11 +8,11 @@ use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::Db;
 use dropdock_core::fulfillment::HoldKind;
 use dropdock_core::model::OrderStatus;
-use dropdock_core::search::{OrderPage, OrderQuery};
+use dropdock_core::orders::search::{OrderPage, OrderQuery};
+use dropdock_core::orders::views::OrderRow;
 use dropdock_core::secrets::MemorySecrets;
 use dropdock_core::stores::shopify::parse_order;
-use dropdock_core::sync::upsert_order;
-use dropdock_core::views::OrderRow;
+use dropdock_core::stores::sync::upsert_order;
 use dropdock_sandbox::{seed, shopify::order_node, SandboxConfig};
 use rusqlite::params;
 
@@ -71,8 +71,8 @@ fn fixture() -> Fixture {
                         "INSERT INTO shipment (supplier_order_id, tracking_number, carrier, tracking_company, tracking_url, detected_at) VALUES (?1, ?2, 'YunExpress', 'YunExpress', 'https://x', ?3)",
                         params![tx.last_insert_rowid(), number, now],
                     )?;
-                    dropdock_core::sync::refresh_order_status(tx, order_id)?;
-                    dropdock_core::search::reindex_order(tx, order_id)?;
+                    dropdock_core::stores::sync::refresh_order_status(tx, order_id)?;
+                    dropdock_core::orders::search::reindex_order(tx, order_id)?;
                     tracking.push(number);
                 }
                 facts.push((order_id, store_id, suppliers, tracking));
@@ -248,7 +248,11 @@ fn hostile_search_input_is_a_valid_search() {
 }
 
 /// Every page from the newest back to the top, following `before` from the last page.
-fn all_pages_backwards(dd: &Dropdock, query: OrderQuery, from: dropdock_core::search::OrderCursor) -> Vec<OrderRow> {
+fn all_pages_backwards(
+    dd: &Dropdock,
+    query: OrderQuery,
+    from: dropdock_core::orders::search::OrderCursor,
+) -> Vec<OrderRow> {
     let mut pages = Vec::new();
     let mut before = Some(from);
     while let Some(cursor) = before {
@@ -277,7 +281,7 @@ fn a_window_of_pages_slides_back_up_to_the_same_rows() {
         assert_eq!(second.prev.map(|c| c.id), second.rows.first().map(|r| r.id));
         // From the last row, back to the top: the same rows in the same order, each once.
         let last = forward.last().unwrap();
-        let cursor = dropdock_core::search::OrderCursor { created_at: last.created_at, id: last.id };
+        let cursor = dropdock_core::orders::search::OrderCursor { created_at: last.created_at, id: last.id };
         let mut backward = all_pages_backwards(&f.dd, query.clone(), cursor);
         backward.push(last.clone());
         assert_eq!(

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use dropdock_core::app::{http_client, Dropdock};
 use dropdock_core::db::Db;
+use dropdock_core::fulfillment::payment_card::CardInput;
 use dropdock_core::model::OrderStatus;
-use dropdock_core::payment_card::CardInput;
 use dropdock_core::secrets::{
     supplier_card_token_key as card_token_key, supplier_token_key, MemorySecrets, SecretStore,
 };

@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use dropdock_core::model::OrderStatus;
-use dropdock_core::search::OrderQuery;
+use dropdock_core::orders::search::OrderQuery;
 use dropdock_core::wallet::{InvoiceFormat, ManualEntryKind, OPENING_NOTE};
 use dropdock_sandbox::SandboxConfig;
 

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dropdock_core::app::{http_client, Dropdock};
-use dropdock_core::carriers::map_carrier;
 use dropdock_core::db::Db;
 use dropdock_core::model::OrderStatus;
 use dropdock_core::secrets::MemorySecrets;
+use dropdock_core::tracking::carriers::map_carrier;
 use dropdock_core::ErrorCode;
 use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Sandbox, SandboxConfig};

@@ -2,8 +2,8 @@
 
 use dropdock_core::error::{ErrorBody, ErrorCode};
 use dropdock_core::offline::NetworkStatus;
+use dropdock_core::orders::views::AppStatus;
 use dropdock_core::tracking::TrackReport;
-use dropdock_core::views::AppStatus;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 

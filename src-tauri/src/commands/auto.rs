@@ -1,7 +1,7 @@
 //! Order → Auto Fulfillment: payment method, default shipping methods, the switch.
 
-use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, ShippingOption, ShippingRule};
-use dropdock_core::payment_card::{CardInput, SavedCard};
+use dropdock_core::auto_fulfillment::{AutoSettings, AutoSettingsInput, ShippingOption, ShippingRule};
+use dropdock_core::fulfillment::payment_card::{CardInput, SavedCard};
 use tauri::{AppHandle, State};
 
 use super::{blocking, to_body, CommandResult};

@@ -1,8 +1,8 @@
 //! Finance → My Wallet.
 
 use chrono::{DateTime, Utc};
-use dropdock_core::order_actions::ExportedFile;
-use dropdock_core::views::SupplierView;
+use dropdock_core::orders::actions::ExportedFile;
+use dropdock_core::orders::views::SupplierView;
 use dropdock_core::wallet::{Forecast, InvoiceFormat, LedgerEntry, ManualEntryKind, Reconciliation};
 use tauri::{AppHandle, State};
 

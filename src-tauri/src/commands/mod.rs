@@ -99,7 +99,7 @@ mod tests {
         );
         a_million_orders(&dd);
         let dashboard_done = std::sync::Arc::new(AtomicBool::new(false));
-        let request = dropdock_core::dashboard::DashboardRequest { days: 60, ..Default::default() };
+        let request = dropdock_core::orders::dashboard::DashboardRequest { days: 60, ..Default::default() };
         tauri::async_runtime::block_on(async {
             let done = dashboard_done.clone();
             let dashboard = super::blocking(&dd, move |dd| {

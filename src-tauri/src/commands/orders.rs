@@ -4,14 +4,14 @@
 use std::path::PathBuf;
 
 use dropdock_core::app::FoundVariant;
-use dropdock_core::cancellation::CancelResult;
-use dropdock_core::dashboard::{Dashboard, DashboardRequest};
 use dropdock_core::error::{ErrorBody, ErrorCode};
 use dropdock_core::offline::ShipOrdersResult;
-use dropdock_core::order_actions::{BulkResult, ExportedFile, OrderSelection};
-use dropdock_core::search::{OrderPage, OrderQuery};
-use dropdock_core::sync::SyncSummary;
-use dropdock_core::views::{OrderDetail, StatusCount};
+use dropdock_core::orders::actions::{BulkResult, ExportedFile, OrderSelection};
+use dropdock_core::orders::cancellation::CancelResult;
+use dropdock_core::orders::dashboard::{Dashboard, DashboardRequest};
+use dropdock_core::orders::search::{OrderPage, OrderQuery};
+use dropdock_core::orders::views::{OrderDetail, StatusCount};
+use dropdock_core::stores::sync::SyncSummary;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 

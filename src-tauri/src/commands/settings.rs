@@ -1,9 +1,9 @@
 //! Settings: start with the system, logs, updates.
 
-use dropdock_core::carriers::CarrierMapping;
 use dropdock_core::error::{ErrorBody, ErrorCode};
-use dropdock_core::notifications::NotificationSettings;
-use dropdock_core::views::{DesktopSettings, UpdateStatus};
+use dropdock_core::orders::views::{DesktopSettings, UpdateStatus};
+use dropdock_core::settings::notifications::NotificationSettings;
+use dropdock_core::tracking::carriers::CarrierMapping;
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
@@ -53,7 +53,7 @@ pub async fn install_update(app: AppHandle) -> CommandResult<()> {
 /// Settings → Notifications: which kinds are on.
 #[tauri::command]
 pub async fn notification_settings(state: State<'_, AppState>) -> CommandResult<NotificationSettings> {
-    blocking(&state.dd, |dd| dropdock_core::notifications::settings(&dd.db)).await
+    blocking(&state.dd, |dd| dropdock_core::settings::notifications::settings(&dd.db)).await
 }
 
 #[tauri::command]
@@ -62,8 +62,8 @@ pub async fn save_notification_settings(
     settings: NotificationSettings,
 ) -> CommandResult<NotificationSettings> {
     blocking(&state.dd, move |dd| {
-        dropdock_core::notifications::save_settings(&dd.db, settings)?;
-        dropdock_core::notifications::settings(&dd.db)
+        dropdock_core::settings::notifications::save_settings(&dd.db, settings)?;
+        dropdock_core::settings::notifications::settings(&dd.db)
     })
     .await
 }
@@ -71,8 +71,11 @@ pub async fn save_notification_settings(
 /// Settings → Language: the UI tells the core its choice (`en`, `zh-CN`, `es`), so the tray
 /// menu and desktop notifications follow it. Errors: a language Dropdock is not translated into.
 #[tauri::command]
-pub async fn set_language(state: State<'_, AppState>, code: String) -> CommandResult<dropdock_core::locale::Language> {
-    blocking(&state.dd, move |dd| dropdock_core::locale::set_language(&dd.db, &code)).await
+pub async fn set_language(
+    state: State<'_, AppState>,
+    code: String,
+) -> CommandResult<dropdock_core::settings::locale::Language> {
+    blocking(&state.dd, move |dd| dropdock_core::settings::locale::set_language(&dd.db, &code)).await
 }
 
 /// Settings → Carriers: the mapping in force (the merchant's rows, then the built-in ones).

@@ -1,9 +1,9 @@
 //! Store → Integrations: the connected stores, connecting a WooCommerce store, and each store's
 //! Test connection / Sync now / Pause / Resume / Disconnect.
 
-use dropdock_core::csv_import::CsvImport;
-use dropdock_core::integrations::BackgroundSync;
-use dropdock_core::views::StoreView;
+use dropdock_core::orders::views::StoreView;
+use dropdock_core::stores::csv_import::CsvImport;
+use dropdock_core::stores::integrations::BackgroundSync;
 use dropdock_demo::{DemoEtsyShop, DemoWooStore};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
@@ -83,8 +83,8 @@ async fn csv_file<T: Send + 'static>(
 ) -> CommandResult<T> {
     use base64::Engine;
     blocking(&state.dd, move |dd| {
-        if data.len() > dropdock_core::csv_import::MAX_CSV_BYTES / 3 * 4 + 4 {
-            return Err(dropdock_core::csv_import::too_large());
+        if data.len() > dropdock_core::stores::csv_import::MAX_CSV_BYTES / 3 * 4 + 4 {
+            return Err(dropdock_core::stores::csv_import::too_large());
         }
         let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_bytes()).map_err(|_| {
             dropdock_core::CoreError::InvalidInput("the file did not arrive whole: choose it again".into())
@@ -136,7 +136,7 @@ pub async fn connect_etsy(
     shared_secret: String,
 ) -> CommandResult<StoreView> {
     let is_demo = state.demo_etsy().is_some_and(|d| d.api_url == api_url.trim().trim_end_matches('/'));
-    let port = if is_demo { 0 } else { dropdock_core::etsy_connect::ETSY_REDIRECT_PORT };
+    let port = if is_demo { 0 } else { dropdock_core::stores::etsy_connect::ETSY_REDIRECT_PORT };
     let mut pending =
         state.dd.begin_etsy_connect(&name, &api_url, &keystring, &shared_secret, port).await.map_err(to_body)?;
     pending.is_sandbox = is_demo;
@@ -197,7 +197,7 @@ pub async fn rename_store(state: State<'_, AppState>, id: i64, name: String) -> 
 pub async fn update_store_credentials(
     state: State<'_, AppState>,
     id: i64,
-    credentials: dropdock_core::integrations::StoreCredentialsInput,
+    credentials: dropdock_core::stores::integrations::StoreCredentialsInput,
 ) -> CommandResult<StoreView> {
     state.dd.update_store_credentials(id, &credentials).await.map_err(to_body)
 }

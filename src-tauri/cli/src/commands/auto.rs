@@ -134,7 +134,7 @@ pub(crate) async fn card(ctx: &Ctx, command: CardCommand) -> Result<()> {
             };
             let number = read("Card number")?;
             let cvc = read("CVC")?;
-            let input = dropdock_core::payment_card::CardInput {
+            let input = dropdock_core::fulfillment::payment_card::CardInput {
                 number: number.to_string(),
                 name_on_card: name,
                 exp_month: month,

@@ -52,12 +52,12 @@ pub(crate) mod prelude {
     pub(crate) use crate::output::{money, print_bulk};
     pub(crate) use anyhow::{anyhow, bail, Context, Result};
     pub(crate) use clap::{Subcommand, ValueEnum};
-    pub(crate) use dropdock_core::autofulfill::{AutoSettings, AutoSettingsInput, PaymentMethod};
-    pub(crate) use dropdock_core::dashboard::DashboardRequest;
+    pub(crate) use dropdock_core::auto_fulfillment::{AutoSettings, AutoSettingsInput, PaymentMethod};
     pub(crate) use dropdock_core::fulfillment::HoldKind;
     pub(crate) use dropdock_core::model::OrderStatus;
-    pub(crate) use dropdock_core::order_actions::OrderSelection;
-    pub(crate) use dropdock_core::search::OrderQuery;
+    pub(crate) use dropdock_core::orders::actions::OrderSelection;
+    pub(crate) use dropdock_core::orders::dashboard::DashboardRequest;
+    pub(crate) use dropdock_core::orders::search::OrderQuery;
     pub(crate) use dropdock_core::secrets::{MemorySecrets, SecretStore};
     pub(crate) use dropdock_core::Dropdock;
     pub(crate) use dropdock_demo::{connect_sandbox, sandbox_endpoints};

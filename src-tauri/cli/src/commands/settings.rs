@@ -40,7 +40,7 @@ pub(crate) async fn carriers(ctx: &Ctx, command: CarriersCommand) -> Result<()> 
     match command {
         CarriersCommand::List => {}
         CarriersCommand::Set { supplier_carrier, shopify, etsy, woo, url } => {
-            let row = dropdock_core::carriers::CarrierMapping {
+            let row = dropdock_core::tracking::carriers::CarrierMapping {
                 supplier_carrier,
                 shopify_company: shopify,
                 etsy_carrier: etsy,
@@ -78,7 +78,7 @@ pub(crate) async fn notifications(
     sync_failed: Option<OnOff>,
 ) -> Result<()> {
     let dd = ctx.open()?;
-    let mut settings = dropdock_core::notifications::settings(&dd.db)?;
+    let mut settings = dropdock_core::settings::notifications::settings(&dd.db)?;
     let on = |v: OnOff| matches!(v, OnOff::On);
     if let Some(v) = shipment {
         settings.shipment = on(v);
@@ -89,7 +89,7 @@ pub(crate) async fn notifications(
     if let Some(v) = sync_failed {
         settings.sync_failed = on(v);
     }
-    dropdock_core::notifications::save_settings(&dd.db, settings)?;
+    dropdock_core::settings::notifications::save_settings(&dd.db, settings)?;
     let word = |b: bool| if b { "on" } else { "off" };
     println!(
         "Notifications: shipments {}, Auto Fulfillment paused {}, store sync failing {}",
@@ -105,8 +105,8 @@ pub(crate) async fn notifications(
 pub(crate) async fn language(ctx: &Ctx, code: Option<String>) -> Result<()> {
     let dd = ctx.open()?;
     let language = match code {
-        Some(code) => dropdock_core::locale::set_language(&dd.db, &code)?,
-        None => dropdock_core::locale::language(&dd.db)?,
+        Some(code) => dropdock_core::settings::locale::set_language(&dd.db, &code)?,
+        None => dropdock_core::settings::locale::language(&dd.db)?,
     };
     println!("Language: {}", language.code());
     Ok(())

@@ -32,7 +32,7 @@ pub(crate) enum StoreCommand {
         #[arg(long, required_if_eq("platform", "etsy"))]
         shared_secret: Option<String>,
         /// Etsy: the loopback port Etsy redirects to (register http://localhost:PORT/etsy/callback).
-        #[arg(long, default_value_t = dropdock_core::etsy_connect::ETSY_REDIRECT_PORT)]
+        #[arg(long, default_value_t = dropdock_core::stores::etsy_connect::ETSY_REDIRECT_PORT)]
         port: u16,
         /// WooCommerce: the REST API consumer key (ck_…).
         #[arg(long, required_if_eq("platform", "woocommerce"))]
@@ -190,7 +190,7 @@ pub(crate) async fn run(ctx: &Ctx, command: StoreCommand) -> Result<()> {
             Ok(())
         }
         StoreCommand::Keys { name, token, consumer_key, consumer_secret } => {
-            use dropdock_core::integrations::StoreCredentialsInput;
+            use dropdock_core::stores::integrations::StoreCredentialsInput;
             let dd = ctx.open()?;
             let credentials = match (token, consumer_key, consumer_secret) {
                 (Some(token), _, _) => StoreCredentialsInput::ShopifyToken { token },
@@ -230,8 +230,8 @@ pub(crate) async fn import(ctx: &Ctx, command: ImportCommand) -> Result<()> {
             let dd = ctx.open()?;
             // The size first: a file over the limit is refused before it is read.
             let size = std::fs::metadata(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?.len();
-            if size > dropdock_core::csv_import::MAX_CSV_BYTES as u64 {
-                return Err(dropdock_core::csv_import::too_large().into());
+            if size > dropdock_core::stores::csv_import::MAX_CSV_BYTES as u64 {
+                return Err(dropdock_core::stores::csv_import::too_large().into());
             }
             let bytes = std::fs::read(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
             let result = if preview { dd.preview_csv_import(&store, &bytes)? } else { dd.import_csv(&store, &bytes)? };
@@ -247,7 +247,7 @@ pub(crate) async fn import(ctx: &Ctx, command: ImportCommand) -> Result<()> {
             Ok(())
         }
         ImportCommand::Template => {
-            println!("{}", dropdock_core::csv_import::TEMPLATE_HEADER.join(","));
+            println!("{}", dropdock_core::stores::csv_import::TEMPLATE_HEADER.join(","));
             println!("1001,2026-11-01T10:00:00Z,paid,USD,29.98,ann@example.com,Ann Lee,Ann Lee,1 High Street,,Leeds,,LS1 4DY,GB,+44 113 496 0000,MUG-01,Ceramic Mug,2,14.99,true");
             Ok(())
         }

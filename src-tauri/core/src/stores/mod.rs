@@ -1,9 +1,14 @@
 //! Store connectors: where orders come from and where tracking goes back to.
 
+pub mod connect;
+pub mod csv_import;
 pub mod etsy;
+pub mod etsy_connect;
 pub mod graphql_cost;
+pub mod integrations;
 pub mod page;
 pub mod shopify;
+pub mod sync;
 pub mod woocommerce;
 
 use async_trait::async_trait;
@@ -130,7 +135,7 @@ pub struct OrdersPage {
 pub struct TrackingInfo {
     pub number: String,
     /// Shopify's exact tracking company name, or the carrier's own name when off Shopify's list
-    /// (see [`crate::carriers`]); also the name shown to buyers by the other platforms.
+    /// (see [`crate::tracking::carriers`]); also the name shown to buyers by the other platforms.
     pub company: String,
     /// The tracking link (the carrier's page, or a template's).
     pub url: String,
@@ -183,7 +188,7 @@ pub async fn orders_page_with_retry(
     connector: &dyn StoreConnector,
     window: &SyncWindow,
     cursor: Option<&str>,
-    policy: &crate::sync::RetryPolicy,
+    policy: &crate::stores::sync::RetryPolicy,
 ) -> Result<OrdersPage, ConnectorError> {
     use backon::Retryable;
     let backoff = backon::ExponentialBuilder::default()

@@ -554,7 +554,7 @@ impl CjClient {
     /// CJ documents no card API: its site takes a card on its own payment page (createOrderV2
     /// with `payType` 1 answers a `cjPayUrl`). Dropdock therefore never sends a card number to
     /// CJ; the Credit Card tab shows this error, and CJ orders are paid from My Wallet.
-    pub async fn tokenize_card(&self, _card: &crate::payment_card::CheckedCard) -> Result<CardToken> {
+    pub async fn tokenize_card(&self, _card: &crate::fulfillment::payment_card::CheckedCard) -> Result<CardToken> {
         Err(CoreError::InvalidInput(CARDS_UNSUPPORTED.into()))
     }
 

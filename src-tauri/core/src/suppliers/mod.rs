@@ -8,7 +8,7 @@ use rusqlite::params;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
-use crate::views::{self, SupplierView};
+use crate::orders::views::{self, SupplierView};
 
 /// Whether a supplier platform (`supplier.kind`) documents an API to charge a card on file.
 /// CJdropshipping documents none (it takes cards on its own payment page, see

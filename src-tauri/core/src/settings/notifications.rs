@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::locale::{Language, Text};
+use crate::settings::locale::{Language, Text};
 use crate::tracking::ShipmentNotice;
 
 /// Up to this many shipments found together get one notification each; more are grouped.
@@ -58,7 +58,7 @@ pub fn shipment_notices(shipments: &[ShipmentNotice]) -> Vec<Notice> {
     shipment_notices_in(shipments, Language::English)
 }
 
-/// [`shipment_notices`], worded in `language` (the merchant's choice, [`crate::locale`]).
+/// [`shipment_notices`], worded in `language` (the merchant's choice, [`crate::settings::locale`]).
 pub fn shipment_notices_in(shipments: &[ShipmentNotice], language: Language) -> Vec<Notice> {
     if shipments.len() <= GROUP_ABOVE {
         return shipments

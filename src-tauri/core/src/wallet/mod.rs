@@ -16,8 +16,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
+use crate::fulfillment::sub_order::SubOrderState;
 use crate::money::format_minor;
-use crate::sub_order::SubOrderState;
 
 /// The note of the entry that opens a supplier's ledger.
 pub const OPENING_NOTE: &str = "Opening balance";
@@ -472,8 +472,8 @@ pub fn invoice_csv(invoice: &Invoice) -> Result<Vec<u8>> {
 /// The fonts the invoice PDF embeds (see `core/fonts/README.md`): Noto Sans for Latin, Greek and
 /// Cyrillic, Droid Sans Fallback for Chinese and kana. printpdf keeps only the glyphs a
 /// document uses.
-const LATIN_FONT: &[u8] = include_bytes!("../fonts/NotoSans-subset.ttf");
-const CJK_FONT: &[u8] = include_bytes!("../fonts/DroidSansFallback-subset.ttf");
+const LATIN_FONT: &[u8] = include_bytes!("../../fonts/NotoSans-subset.ttf");
+const CJK_FONT: &[u8] = include_bytes!("../../fonts/DroidSansFallback-subset.ttf");
 
 /// `s` cut to `max_chars` characters (an ellipsis marks the cut).
 fn pdf_text(s: &str, max_chars: usize) -> String {
@@ -624,12 +624,12 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
 
 /// Asks every supplier for its balance and records it (the ledger's reconciliation compares the
 /// two), then returns the suppliers as stored. Errors: a supplier unreachable or refusing.
-pub async fn refresh(ctx: &crate::context::Ctx) -> Result<Vec<crate::views::SupplierView>> {
-    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+pub async fn refresh(ctx: &crate::context::Ctx) -> Result<Vec<crate::orders::views::SupplierView>> {
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
         let balance = ctx.supplier_client(supplier.id)?.balance().await?;
         ctx.db.write(|tx| record_reported_balance(tx, supplier.id, balance))?;
     }
-    ctx.db.read(crate::views::list_suppliers)
+    ctx.db.read(crate::orders::views::list_suppliers)
 }
 
 /// Records a recharge made on the supplier's site, or an adjustment (see
@@ -655,7 +655,7 @@ pub fn record_wallet_entry(
 pub async fn recharge_wallet(ctx: &Ctx, supplier_id: i64, amount_minor: i64) -> Result<Option<String>> {
     let supplier = ctx
         .db
-        .read(crate::views::list_suppliers)?
+        .read(crate::orders::views::list_suppliers)?
         .into_iter()
         .find(|s| s.id == supplier_id)
         .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;

@@ -6,20 +6,23 @@
 //! connector. A queued ship is safe to run twice: fulfilment sends only the sub-orders not yet
 //! with their supplier, and looks up an ambiguous one before resending it.
 
+pub mod actions;
+pub mod cancellation;
+pub mod dashboard;
+pub mod queries;
+pub mod search;
+pub mod views;
+
 use chrono::Utc;
-use rusqlite::params;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::ShipResult;
 use crate::offline::ShipOrdersResult;
-use crate::order_actions::SkippedOrder;
+use crate::orders::actions::SkippedOrder;
 
 fn order_name(ctx: &Ctx, order_id: i64) -> Result<String> {
-    ctx.db.read(|c| {
-        c.query_row("SELECT name FROM orders WHERE id = ?1", [order_id], |r| r.get(0))
-            .map_err(|_| CoreError::NotFound(format!("order {order_id} not found")))
-    })
+    ctx.db.read(|c| queries::order_name(c, order_id))
 }
 
 /// "Ship order" on one order, now. An unreachable supplier is an error here (and marks the
@@ -31,14 +34,7 @@ pub async fn ship_one(ctx: &Ctx, order_id: i64) -> Result<ShipResult> {
 
 /// Queues "Ship order" for when the network is back. Asking twice queues once.
 pub fn queue_ship(ctx: &Ctx, order_id: i64) -> Result<()> {
-    ctx.db.write(|tx| {
-        tx.execute(
-            "INSERT INTO queued_action (kind, order_id, queued_at) VALUES ('ship_order', ?1, ?2)
-             ON CONFLICT(kind, order_id) DO NOTHING",
-            params![order_id, Utc::now()],
-        )?;
-        Ok(())
-    })
+    ctx.db.write(|tx| queries::queue_ship(tx, order_id, Utc::now()))
 }
 
 /// "Ship orders" on a selection: each order is sent now, or queued when the network is down
@@ -81,25 +77,15 @@ pub async fn ship(ctx: &Ctx, order_ids: &[i64]) -> Result<ShipOrdersResult> {
 /// stay queued); an order that can no longer go (held, already sent) leaves the queue and is
 /// reported in `skipped`.
 pub async fn run_queue(ctx: &Ctx) -> Result<ShipOrdersResult> {
-    let queued: Vec<(i64, i64)> = ctx.db.read(|c| {
-        Ok(c.prepare("SELECT id, order_id FROM queued_action WHERE kind = 'ship_order' ORDER BY id")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?)
-    })?;
+    let queued = ctx.db.read(queries::queued_ships)?;
     let mut result = ShipOrdersResult::default();
     for (queue_id, order_id) in queued {
         let name = order_name(ctx, order_id)?;
         let attempt = ship_one(ctx, order_id).await;
         let finished = |error: Option<String>| {
-            ctx.db.write(|tx| {
-                match &error {
-                    Some(error) => tx.execute(
-                        "UPDATE queued_action SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-                        params![queue_id, error],
-                    )?,
-                    None => tx.execute("DELETE FROM queued_action WHERE id = ?1", [queue_id])?,
-                };
-                Ok(())
+            ctx.db.write(|tx| match &error {
+                Some(error) => queries::queue_attempt_failed(tx, queue_id, error),
+                None => queries::dequeue(tx, queue_id),
             })
         };
         match attempt {

@@ -27,8 +27,8 @@ use tokio::sync::oneshot;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
+use crate::orders::views::StoreView;
 use crate::stores::etsy::{endpoints, oauth_http, token_error, EtsyCredentials};
-use crate::views::StoreView;
 
 /// The loopback port Etsy redirects to; register `http://localhost:45817/etsy/callback` with the
 /// Etsy app.
@@ -195,8 +195,14 @@ pub async fn finish_etsy_connect(ctx: &Ctx, mut pending: PendingEtsyConnect, tim
             + chrono::Duration::from_std(tokens.expires_in().unwrap_or(Duration::from_secs(3600))).unwrap_or_default(),
     };
     let secret = serde_json::to_string(&credentials).expect("credentials serialise");
-    let store =
-        crate::connect::keep_store_credentials(ctx, &pending.name, "etsy", &pending.api, &secret, pending.is_sandbox)?;
+    let store = crate::stores::connect::keep_store_credentials(
+        ctx,
+        &pending.name,
+        "etsy",
+        &pending.api,
+        &secret,
+        pending.is_sandbox,
+    )?;
     tracing::info!(shop_id, "Etsy shop connected");
     Ok(store)
 }

@@ -6,19 +6,23 @@
 //! timeout or an unreadable reply marks the row `ambiguous`, and an ambiguous row is looked up
 //! at the supplier by that number before anything is sent again.
 
+pub mod payment_card;
+pub mod shipping;
+pub mod sub_order;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::autofulfill::PaymentMethod;
+use crate::auto_fulfillment::PaymentMethod;
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
+use crate::fulfillment::sub_order::{SubOrderState, Transition};
 use crate::model::{is_paid_status, Address, OrderStatus};
-use crate::sub_order::{SubOrderState, Transition};
+use crate::stores::sync::refresh_order_status;
 use crate::suppliers::cj::{
     country_name, CjOrderStatus, CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY,
 };
-use crate::sync::refresh_order_status;
 
 /// One line item going to a supplier.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,7 +228,7 @@ pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for order_id in orders {
-            crate::sync::refresh_order_status(tx, order_id)?;
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
         }
         tx.prepare_cached("INSERT INTO setting (key, value) VALUES (?1, '1')")?.execute([DONE])?;
         Ok(())
@@ -284,7 +288,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
             [("order", order_name), ("financial", financial)],
         )));
     }
-    let Some(address) = crate::views::load_address(conn, order_id)? else {
+    let Some(address) = crate::orders::views::load_address(conn, order_id)? else {
         return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to", [])));
     };
     let mut stmt = conn.prepare_cached(
@@ -569,7 +573,7 @@ impl AtSupplier {
 pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
     let plan = dd.db.read(|c| plan(c, order_id))?;
     // The payment method and "most suitable", read once for every sub-order.
-    let settings = dd.db.read(crate::autofulfill::load)?;
+    let settings = dd.db.read(crate::auto_fulfillment::load)?;
     // Choose every line before writing anything: a held order leaves no rows behind.
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {

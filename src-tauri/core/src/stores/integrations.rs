@@ -5,7 +5,7 @@
 //! `sync_interval_minutes` (default 10). A run reads the orders updated since the store's
 //! watermark less [`WATERMARK_OVERLAP`] (or the last 60 days the first time: Shopify's limit
 //! without `read_all_orders`), and moves the watermark only after a clean run (see
-//! [`crate::sync::run_sync_window`]). Several stores sync at once, each through its own client
+//! [`crate::stores::sync::run_sync_window`]). Several stores sync at once, each through its own client
 //! and so within its own platform's limits. A run that is not complete counts as a failure in a
 //! row; the third in a row is reported (`BackgroundSync::alert`) so the shell can notify: a sync
 //! that dies silently is what merchants hate most about the peers.
@@ -17,8 +17,8 @@ use ts_rs::TS;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
-use crate::sync::{RetryPolicy, RunWindow, SyncSummary, WATERMARK_OVERLAP};
-use crate::views::StoreView;
+use crate::orders::views::StoreView;
+use crate::stores::sync::{RetryPolicy, RunWindow, SyncSummary, WATERMARK_OVERLAP};
 
 /// The first background run of a store reaches back this far (Shopify's 60-day limit).
 pub const FIRST_RUN_DAYS: i64 = 60;
@@ -50,7 +50,7 @@ pub struct BackgroundSync {
 
 /// Every connected store.
 pub fn stores(ctx: &Ctx) -> Result<Vec<StoreView>> {
-    ctx.db.read(crate::views::list_stores)
+    ctx.db.read(crate::orders::views::list_stores)
 }
 
 pub fn store(ctx: &Ctx, id: i64) -> Result<StoreView> {
@@ -171,13 +171,13 @@ fn update_store(ctx: &Ctx, store_id: i64, set: &str, values: impl rusqlite::Para
 /// One background run of a store at `now`: since the watermark less the overlap, or the last
 /// 60 days the first time. See the module doc.
 pub async fn sync_store_in_background(ctx: &Ctx, store_id: i64, now: DateTime<Utc>) -> Result<BackgroundSync> {
-    let watermark = ctx.db.read(|c| crate::sync::load_watermark(c, store_id))?;
+    let watermark = ctx.db.read(|c| crate::stores::sync::load_watermark(c, store_id))?;
     let floor = now - Duration::days(FIRST_RUN_DAYS);
     let updated_since = watermark.map(|w| w.updated_at - WATERMARK_OVERLAP).unwrap_or(floor).max(floor);
     let connector = ctx.store_connector(store_id)?;
     let window = RunWindow { updated_since, window_days: 0, retry: retry_policy() };
     let summary =
-        ctx.observe(crate::sync::run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
+        ctx.observe(crate::stores::sync::run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
     if summary.unreachable {
         ctx.network.set_online(false);
     }

@@ -287,7 +287,7 @@ mod tests {
             assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
         }
         // The schema's CHECK accepts exactly these names.
-        let schema = include_str!("../migrations/01_init.sql");
+        let schema = include_str!("../../migrations/01_init.sql");
         let expected = SubOrderState::sql_set(|_| true).replace(' ', "");
         assert!(schema.replace(' ', "").contains(&format!("CHECK(stateIN{expected})")), "{expected}");
     }

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
 use crate::model::OrderStatus;
-use crate::views::{status_counts, StatusCount};
+use crate::orders::views::{status_counts, StatusCount};
 
 /// What the Dashboard asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::fulfillment::sub_order::SubOrderState;
 use crate::model::{is_paid_status, Order, OrderStatus};
 use crate::stores::{StoreConnector, SyncWindow};
-use crate::sub_order::SubOrderState;
 
 /// An order that could not be stored, with the reason shown to the merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -97,11 +97,11 @@ pub fn upsert_page<'a>(
     }
     for (id, outcome) in &outcomes {
         if *outcome == Upsert::Updated {
-            crate::search::reindex_order(tx, *id)?;
+            crate::orders::search::reindex_order(tx, *id)?;
         }
     }
     let fresh: Vec<i64> = outcomes.iter().filter(|(_, o)| *o == Upsert::Added).map(|(id, _)| *id).collect();
-    crate::search::index_orders(tx, &fresh)?;
+    crate::orders::search::index_orders(tx, &fresh)?;
     Ok(outcomes)
 }
 
@@ -448,7 +448,7 @@ pub async fn sync(ctx: &Ctx, store_id: i64, days: u32) -> Result<SyncSummary> {
     let window = RunWindow {
         updated_since: now - chrono::Duration::days(days.days() as i64),
         window_days: days.days(),
-        retry: crate::integrations::retry_policy(),
+        retry: crate::stores::integrations::retry_policy(),
     };
     let summary = ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
     if summary.unreachable {

@@ -17,9 +17,9 @@ use ts_rs::TS;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
-use crate::sub_order::{SubOrderState, Transition};
+use crate::fulfillment::sub_order::{SubOrderState, Transition};
+use crate::stores::sync::refresh_order_status;
 use crate::suppliers::cj::{CancelAnswer, CJ_CURRENCY};
-use crate::sync::refresh_order_status;
 
 /// What happened to one sub-order (or, for an order never sent, to the order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -1,7 +1,7 @@
 //! Products: which supplier variant ships each store product (today by SKU), and finding the
 //! variants a supplier sells under a SKU ("Find at suppliers" on an unmapped line item).
 
-use rusqlite::params;
+pub mod queries;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
@@ -22,18 +22,10 @@ pub fn map_sku(ctx: &Ctx, sku: &str, supplier_id: i64, variant_id: &str, cost_mi
         return Err(CoreError::InvalidInput("SKU and variant id must not be empty".into()));
     }
     ctx.db.write(|tx| {
-        tx.execute(
-            "INSERT INTO product_mapping (sku, supplier_id, variant_id, cost_minor, currency) VALUES (?1, ?2, ?3, ?4, 'USD')
-             ON CONFLICT(sku) DO UPDATE SET supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
-            params![sku.trim(), supplier_id, variant_id.trim(), cost_minor],
-        )?;
+        queries::upsert_mapping(tx, sku.trim(), supplier_id, variant_id.trim(), cost_minor)?;
         // Orders held for this SKU may be free to go now.
-        let orders: Vec<i64> = tx
-            .prepare("SELECT DISTINCT order_id FROM line_item WHERE sku = ?1")?
-            .query_map([sku.trim()], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for order_id in orders {
-            crate::sync::refresh_order_status(tx, order_id)?;
+        for order_id in queries::orders_with_sku(tx, sku.trim())? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
         }
         Ok(())
     })
@@ -48,7 +40,7 @@ pub async fn find_supplier_variants(ctx: &Ctx, sku: &str) -> Result<Vec<FoundVar
         return Err(CoreError::InvalidInput("type a SKU to look up".into()));
     }
     let mut found = Vec::new();
-    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
         let variants = ctx.observe(ctx.supplier_client(supplier.id)?.variants_by_sku(sku).await)?;
         found.extend(variants.into_iter().map(|variant| FoundVariant {
             supplier_id: supplier.id,

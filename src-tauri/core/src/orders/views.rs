@@ -8,9 +8,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
+use crate::fulfillment::sub_order::{OrderActions, SubOrderState};
 use crate::fulfillment::HoldKind;
 use crate::model::{Address, OrderStatus};
-use crate::sub_order::{OrderActions, SubOrderState};
 
 /// A row of the orders table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -343,10 +343,10 @@ pub fn list_stores(conn: &Connection) -> Result<Vec<StoreView>> {
             let created_at: DateTime<Utc> = r.get(15)?;
             let failures: u32 = r.get(13)?;
             let stale_since = last_clean.unwrap_or(created_at);
-            let warning = if failures >= crate::integrations::ALERT_AFTER_FAILURES {
+            let warning = if failures >= crate::stores::integrations::ALERT_AFTER_FAILURES {
                 Some(format!("the last {failures} syncs failed"))
             } else if platform == "shopify"
-                && Utc::now() - stale_since > chrono::Duration::days(crate::integrations::SHOPIFY_STALE_AFTER_DAYS)
+                && Utc::now() - stale_since > chrono::Duration::days(crate::stores::integrations::SHOPIFY_STALE_AFTER_DAYS)
             {
                 Some(format!(
                     "no clean sync since {}: Shopify lets apps read only the last 60 days, so sync now",

@@ -574,11 +574,11 @@ fn csv_import(ctx: &Ctx, store_name: &str, bytes: &[u8], store: bool) -> Result<
                     tx.last_insert_rowid()
                 }
             };
-            for (_, outcome) in crate::sync::upsert_page(tx, store_id, &parsed.orders, now)? {
+            for (_, outcome) in crate::stores::sync::upsert_page(tx, store_id, &parsed.orders, now)? {
                 match outcome {
-                    crate::sync::Upsert::Added => additions += 1,
-                    crate::sync::Upsert::Updated => updates += 1,
-                    crate::sync::Upsert::Unchanged => unchanged += 1,
+                    crate::stores::sync::Upsert::Added => additions += 1,
+                    crate::stores::sync::Upsert::Updated => updates += 1,
+                    crate::stores::sync::Upsert::Unchanged => unchanged += 1,
                 }
             }
             let status = if parsed.errors.is_empty() { "complete" } else { "partial" };
@@ -601,7 +601,7 @@ fn csv_import(ctx: &Ctx, store_name: &str, bytes: &[u8], store: bool) -> Result<
                 };
                 match stored {
                     None => additions += 1,
-                    Some(hash) if hash == crate::sync::content_hash(order) => unchanged += 1,
+                    Some(hash) if hash == crate::stores::sync::content_hash(order) => unchanged += 1,
                     Some(_) => updates += 1,
                 }
             }

@@ -1,20 +1,21 @@
 //! Bulk actions of the Order page on a selection of orders: Hold, Release and Export CSV.
-//! ("Ship orders" lives in [`crate::offline`], because it queues when the network is down.)
+//! ("Ship orders" is [`crate::orders::ship`], because it queues when the network is down.)
 
-use crate::context::Ctx;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::context::Ctx;
 use crate::db::Db;
 use crate::error::{CoreError, Result};
 use crate::model::OrderStatus;
-use crate::search::{query_orders, OrderQuery};
-use crate::sync::refresh_order_status;
-use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
+use crate::orders::queries;
+use crate::orders::search::{query_orders, OrderQuery};
+use crate::orders::views::OrderRow;
+use crate::stores::sync::refresh_order_status;
 
 /// At most this many orders in one bulk action (the Order page selects within what it loaded).
 pub const MAX_SELECTION: usize = 10_000;
@@ -77,15 +78,6 @@ fn check_selection(ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// The name and status of an order, or `NotFound`.
-fn name_and_status(conn: &Connection, order_id: i64) -> Result<(String, OrderStatus)> {
-    let (name, status): (String, String) = conn
-        .query_row("SELECT name, status FROM orders WHERE id = ?1", [order_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
-    Ok((name, OrderStatus::parse(&status).unwrap_or(OrderStatus::ToOrder)))
-}
-
 /// "Hold": keeps orders that are not with their suppliers yet from being shipped, by hand or by
 /// Auto Fulfillment, until released; a queued "Ship order" of them is dropped. Orders already
 /// with their suppliers are skipped with the reason. One transaction: all or nothing.
@@ -94,7 +86,7 @@ pub fn hold_orders(db: &Db, ids: &[i64], now: DateTime<Utc>) -> Result<BulkResul
     db.write(|tx| {
         let mut result = BulkResult::default();
         for &id in ids {
-            let (name, status) = name_and_status(tx, id)?;
+            let (name, status) = queries::name_and_status(tx, id)?;
             if !matches!(status, OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed) {
                 result.skipped.push(SkippedOrder::local(
                     name,
@@ -104,11 +96,8 @@ pub fn hold_orders(db: &Db, ids: &[i64], now: DateTime<Utc>) -> Result<BulkResul
                 ));
                 continue;
             }
-            tx.execute(
-                "UPDATE orders SET merchant_hold_at = COALESCE(merchant_hold_at, ?2) WHERE id = ?1",
-                params![id, now],
-            )?;
-            tx.execute("DELETE FROM queued_action WHERE order_id = ?1", [id])?;
+            queries::hold_by_merchant(tx, id, now)?;
+            queries::dequeue_order(tx, id)?;
             refresh_order_status(tx, id)?;
             result.done.push(name);
         }
@@ -123,13 +112,8 @@ pub fn release_orders(db: &Db, ids: &[i64]) -> Result<BulkResult> {
     db.write(|tx| {
         let mut result = BulkResult::default();
         for &id in ids {
-            let (name, _) = name_and_status(tx, id)?;
-            let released = tx.execute(
-                "UPDATE orders SET merchant_hold_at = NULL, hold_kind = NULL, hold_reason = NULL, hold_params = NULL
-                 WHERE id = ?1 AND (merchant_hold_at IS NOT NULL OR hold_kind = 'no_shipping_line')",
-                [id],
-            )?;
-            if released == 0 {
+            let (name, _) = queries::name_and_status(tx, id)?;
+            if !queries::release(tx, id)? {
                 result.skipped.push(SkippedOrder::local(name, "not held by you".into(), "not_held", []));
                 continue;
             }
@@ -154,13 +138,7 @@ fn rows_for_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<OrderRow>> {
     check_selection(ids)?;
     let mut rows = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!("{ORDER_ROW_SELECT} WHERE o.id IN ({marks})");
-        let mut stmt = conn.prepare(&sql)?;
-        let found = stmt.query_map(params_from_iter(chunk.iter()), order_row)?;
-        for row in found {
-            rows.push(row?);
-        }
+        rows.extend(queries::order_rows(conn, chunk)?);
     }
     let mut wanted: Vec<i64> = ids.to_vec();
     wanted.sort_unstable();
@@ -217,19 +195,10 @@ pub fn export_orders_csv(conn: &Connection, selection: &OrderSelection, out: imp
     let mut writer = csv::Writer::from_writer(out);
     let io = |e: csv::Error| CoreError::InvalidInput(format!("could not write the CSV: {e}"));
     writer.write_record(CSV_HEADER).map_err(io)?;
-    let mut extra = conn.prepare_cached(
-        "SELECT COALESCE(o.email, ''),
-                COALESCE((SELECT group_concat(sh.tracking_number, ' ') FROM supplier_order so
-                          JOIN shipment sh ON sh.supplier_order_id = so.id WHERE so.order_id = o.id), ''),
-                COALESCE((SELECT group_concat(so.supplier_order_id, ' ') FROM supplier_order so
-                          WHERE so.order_id = o.id AND so.supplier_order_id IS NOT NULL), '')
-         FROM orders o WHERE o.id = ?1",
-    )?;
     let mut written = 0;
     let mut write_rows = |rows: Vec<OrderRow>| -> Result<()> {
         for row in rows {
-            let (email, tracking, supplier_orders): (String, String, String) =
-                extra.query_row([row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let (email, tracking, supplier_orders) = queries::export_extras(conn, row.id)?;
             writer
                 .write_record([
                     cell(&row.name),
@@ -273,11 +242,7 @@ pub fn export_orders_csv(conn: &Connection, selection: &OrderSelection, out: imp
 /// The destination countries (ISO 3166-1 alpha-2) of the stored orders, sorted: the Order
 /// page's country filter offers these.
 pub fn order_countries(ctx: &Ctx) -> Result<Vec<String>> {
-    ctx.db.read(|c| {
-        Ok(c.prepare("SELECT DISTINCT country_code FROM address ORDER BY country_code")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
-    })
+    ctx.db.read(queries::countries)
 }
 
 /// "Export CSV" into a file: written beside `path` under a temporary name and renamed, so a

@@ -10,10 +10,10 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
+use crate::orders::views::{StoreView, SupplierView};
 use crate::secrets::{self, SecretStore};
 use crate::stores::shopify::ShopifyClient;
 use crate::suppliers::CjClient;
-use crate::views::{StoreView, SupplierView};
 
 /// Checks a base URL given by the merchant: absolute http(s), no credentials in it.
 pub fn validate_base_url(url: &str) -> Result<String> {
@@ -173,7 +173,7 @@ pub async fn connect_woocommerce_account(
         |id| vec![(secrets::store_token_key(id), Some(keys))],
     )?;
     ctx.stores.lock().expect("stores lock").remove(&id);
-    crate::integrations::store(ctx, id)
+    crate::stores::integrations::store(ctx, id)
 }
 
 /// Keeps a store's renewed credentials in the keychain (a failure is logged: the token in
@@ -259,7 +259,7 @@ pub(crate) fn keep_store_credentials(
         |id| vec![(secrets::store_token_key(id), Some(secret.to_owned()))],
     )?;
     ctx.stores.lock().expect("stores lock").remove(&id);
-    crate::integrations::store(ctx, id)
+    crate::stores::integrations::store(ctx, id)
 }
 
 /// Connects a Shopify store through a Dev Dashboard app installed in it: the client id and
@@ -306,7 +306,7 @@ pub async fn connect_shopify_app(
         |id| vec![(secrets::store_token_key(id), Some(credentials))],
     )?;
     ctx.stores.lock().expect("stores lock").remove(&id);
-    crate::integrations::store(ctx, id)
+    crate::stores::integrations::store(ctx, id)
 }
 
 /// Connects a Shopify store: checks the URL and that the token is accepted (`shop { name }`),
@@ -337,7 +337,7 @@ pub async fn connect_shopify(
         |id| vec![(secrets::store_token_key(id), Some(token.trim().to_owned()))],
     )?;
     ctx.stores.lock().expect("stores lock").remove(&id);
-    crate::integrations::store(ctx, id)
+    crate::stores::integrations::store(ctx, id)
 }
 
 /// Connects a CJdropshipping account: checks the API key (`getAccessToken`), then stores the
@@ -376,7 +376,7 @@ pub async fn connect_cj(
     )?;
     ctx.suppliers.lock().expect("suppliers lock").remove(&id);
     ctx.db
-        .read(crate::views::list_suppliers)?
+        .read(crate::orders::views::list_suppliers)?
         .into_iter()
         .find(|s| s.id == id)
         .ok_or_else(|| CoreError::NotFound("supplier vanished".into()))

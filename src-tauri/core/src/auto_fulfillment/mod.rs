@@ -1,6 +1,6 @@
 //! Auto Fulfillment, as the seed's AutoFulfillment page describes it: a payment method (My Wallet,
 //! with its two checkboxes and a balance threshold, default $1,000; or a credit card, tokenized by
-//! each supplier's payment endpoint, see [`crate::payment_card`]), default shipping methods (see
+//! each supplier's payment endpoint, see [`crate::fulfillment::payment_card`]), default shipping methods (see
 //! `fulfillment::choose_line`), and the switch. The payment method applies to "Ship order" too.
 //!
 //! While on, every paid order that can go is sent to its suppliers once it has waited the
@@ -17,10 +17,10 @@ use ts_rs::TS;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
+use crate::fulfillment::payment_card::{is_expired, CardBrand, CardInput, SavedCard};
+use crate::fulfillment::sub_order::SubOrderState;
 use crate::fulfillment::{Hold, HoldKind};
 use crate::money::format_minor;
-use crate::payment_card::{is_expired, CardBrand, CardInput, SavedCard};
-use crate::sub_order::SubOrderState;
 use crate::suppliers::cj::CJ_CURRENCY;
 
 /// How Auto Fulfillment pays the suppliers.
@@ -434,7 +434,7 @@ pub async fn save_card(ctx: &Ctx, card: &CardInput, terms_accepted: bool) -> Res
         return Err(CoreError::InvalidInput("tick the box to accept the terms, then Confirm".into()));
     }
     let checked = card.check(Utc::now().date_naive())?;
-    let suppliers = ctx.db.read(crate::views::list_suppliers)?;
+    let suppliers = ctx.db.read(crate::orders::views::list_suppliers)?;
     if suppliers.is_empty() {
         return Err(CoreError::InvalidInput("connect a supplier before adding a card".into()));
     }
@@ -494,7 +494,7 @@ pub fn saved_cards(ctx: &Ctx) -> Result<Vec<SavedCard>> {
 /// Removes the card: the tokens leave the keychain, the payment method goes back to My
 /// Wallet, and Auto Fulfillment turns off unless the My Wallet boxes were saved.
 pub fn remove_card(ctx: &Ctx) -> Result<AutoSettings> {
-    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
         ctx.secrets().delete(&crate::secrets::supplier_card_token_key(supplier.id))?;
     }
     ctx.db.write(|tx| {
@@ -518,7 +518,7 @@ fn check_cards_ready(ctx: &Ctx) -> Result<()> {
         ));
     }
     let cards = saved_cards(ctx)?;
-    let suppliers = ctx.db.read(crate::views::list_suppliers)?;
+    let suppliers = ctx.db.read(crate::orders::views::list_suppliers)?;
     if suppliers.is_empty() {
         return Err(CoreError::InvalidInput("connect a supplier before turning Auto Fulfillment on".into()));
     }
@@ -571,7 +571,7 @@ pub async fn shipping_options(ctx: &Ctx, country: &str) -> Result<Vec<ShippingOp
         return Err(CoreError::InvalidInput(format!("'{country}' is not an ISO 3166-1 country code")));
     }
     let mut options = Vec::new();
-    for supplier in ctx.db.read(crate::views::list_suppliers)? {
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
         let sample: Option<String> = ctx.db.read(|c| {
             Ok(c.query_row(
                 "SELECT variant_id FROM product_mapping WHERE supplier_id = ?1 ORDER BY sku LIMIT 1",

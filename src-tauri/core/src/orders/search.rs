@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::fulfillment::HoldKind;
 use crate::model::OrderStatus;
-use crate::views::{order_row, OrderRow, ORDER_ROW_SELECT};
+use crate::orders::views::{order_row, OrderRow, ORDER_ROW_SELECT};
 
 /// Rewrites the search row of one order from what is stored (call after any change to the
 /// order, its line items or its shipments).
@@ -80,7 +80,7 @@ pub struct OrderQuery {
     /// Orders held for this reason.
     pub hold_kind: Option<HoldKind>,
     /// Late shipments: paid orders created before this time (UTC) that still have no tracking
-    /// number (status To order or Processing). See [`crate::dashboard`].
+    /// number (status To order or Processing). See [`crate::orders::dashboard`].
     pub late_since: Option<DateTime<Utc>>,
     /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
     pub search: Option<String>,

@@ -1,0 +1,114 @@
+//! The orders area's SQL: order heads, the merchant's hold, the offline ship queue and the
+//! Order page's export columns. Each function is one statement (cached), over a connection or
+//! the caller's write transaction; the area's modules hold the rules, this file the SQL.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+use crate::error::{CoreError, Result};
+use crate::model::OrderStatus;
+use crate::orders::views::{order_row, OrderRow, ORDER_ROW_SELECT};
+
+/// An order's number (`#1001`). Errors: `NotFound` for an unknown id.
+pub fn order_name(conn: &Connection, order_id: i64) -> Result<String> {
+    conn.prepare_cached("SELECT name FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))
+}
+
+/// An order's number and Dropdock status. Errors: `NotFound` for an unknown id.
+pub fn name_and_status(conn: &Connection, order_id: i64) -> Result<(String, OrderStatus)> {
+    let (name, status): (String, String) = conn
+        .prepare_cached("SELECT name, status FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
+    Ok((name, OrderStatus::parse(&status).unwrap_or(OrderStatus::ToOrder)))
+}
+
+/// Marks the order held by the merchant since `now` (an earlier hold keeps its time).
+pub fn hold_by_merchant(conn: &Connection, order_id: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE orders SET merchant_hold_at = COALESCE(merchant_hold_at, ?2) WHERE id = ?1")?
+        .execute(params![order_id, now])?;
+    Ok(())
+}
+
+/// Lifts the merchant's hold, and a "no shipping line" hold. Returns whether the order was held.
+pub fn release(conn: &Connection, order_id: i64) -> Result<bool> {
+    let released = conn
+        .prepare_cached(
+            "UPDATE orders SET merchant_hold_at = NULL, hold_kind = NULL, hold_reason = NULL, hold_params = NULL
+             WHERE id = ?1 AND (merchant_hold_at IS NOT NULL OR hold_kind = 'no_shipping_line')",
+        )?
+        .execute([order_id])?;
+    Ok(released > 0)
+}
+
+/// Queues "Ship order" for the order; queuing it twice keeps one entry.
+pub fn queue_ship(conn: &Connection, order_id: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO queued_action (kind, order_id, queued_at) VALUES ('ship_order', ?1, ?2)
+         ON CONFLICT(kind, order_id) DO NOTHING",
+    )?
+    .execute(params![order_id, now])?;
+    Ok(())
+}
+
+/// The queued "Ship order"s, oldest first, as `(queue id, order id)`.
+pub fn queued_ships(conn: &Connection) -> Result<Vec<(i64, i64)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, order_id FROM queued_action WHERE kind = 'ship_order' ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records a failed attempt of a queued action (it stays queued).
+pub fn queue_attempt_failed(conn: &Connection, queue_id: i64, error: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE queued_action SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1")?
+        .execute(params![queue_id, error])?;
+    Ok(())
+}
+
+/// Takes one entry off the queue.
+pub fn dequeue(conn: &Connection, queue_id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM queued_action WHERE id = ?1")?.execute([queue_id])?;
+    Ok(())
+}
+
+/// Drops every queued action of the order (it was held, or cancelled).
+pub fn dequeue_order(conn: &Connection, order_id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM queued_action WHERE order_id = ?1")?.execute([order_id])?;
+    Ok(())
+}
+
+/// The Order page rows of these ids (at most a few hundred at once), in no order.
+pub fn order_rows(conn: &Connection, ids: &[i64]) -> Result<Vec<OrderRow>> {
+    let marks = vec!["?"; ids.len()].join(",");
+    let mut stmt = conn.prepare(&format!("{ORDER_ROW_SELECT} WHERE o.id IN ({marks})"))?;
+    let rows = stmt.query_map(params_from_iter(ids.iter()), order_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The export's columns the Order page row does not carry: the buyer's e-mail, the tracking
+/// numbers and the supplier order numbers (space-separated; empty strings when none).
+pub fn export_extras(conn: &Connection, order_id: i64) -> Result<(String, String, String)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(o.email, ''),
+                    COALESCE((SELECT group_concat(sh.tracking_number, ' ') FROM supplier_order so
+                              JOIN shipment sh ON sh.supplier_order_id = so.id WHERE so.order_id = o.id), ''),
+                    COALESCE((SELECT group_concat(so.supplier_order_id, ' ') FROM supplier_order so
+                              WHERE so.order_id = o.id AND so.supplier_order_id IS NOT NULL), '')
+             FROM orders o WHERE o.id = ?1",
+        )?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+}
+
+/// The destination countries (ISO 3166-1 alpha-2) of the stored orders, sorted.
+pub fn countries(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT DISTINCT country_code FROM address ORDER BY country_code")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
