@@ -11,14 +11,15 @@
 //! Paying by card, the wallet is not looked at; the card on file must not have expired.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub mod queries;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::payment_card::{is_expired, CardBrand, CardInput, SavedCard};
-use crate::fulfillment::sub_order::SubOrderState;
 use crate::fulfillment::{Hold, HoldKind};
 use crate::money::format_minor;
 use crate::suppliers::cj::CJ_CURRENCY;
@@ -131,38 +132,13 @@ impl AutoRunReport {
 }
 
 pub(crate) fn load(conn: &Connection) -> Result<AutoSettings> {
-    Ok(conn.query_row(
-        "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
-                approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
-                daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL
-         FROM auto_fulfillment WHERE id = 1",
-        [],
-        |r| {
-            let method: String = r.get(1)?;
-            Ok(AutoSettings {
-                enabled: r.get(0)?,
-                payment_method: if method == "card" { PaymentMethod::Card } else { PaymentMethod::Wallet },
-                wallet_terms_accepted: r.get(2)?,
-                threshold_minor: r.get(3)?,
-                approval_delay_minutes: r.get(4)?,
-                most_suitable_within_days: r.get(5)?,
-                paused_reason: r.get(6)?,
-                max_order_cost_minor: r.get(7)?,
-                daily_at_minute: r.get(8)?,
-                utc_offset_minutes: r.get(9)?,
-                card_terms_accepted: r.get(10)?,
-            })
-        },
-    )?)
+    queries::settings(conn)
 }
 
 /// Suppliers whose balance is below `threshold`, as a sentence for the merchant; `None` if all
 /// hold enough. Balances are the last ones refreshed.
 fn short_wallets(conn: &Connection, threshold: i64) -> Result<Option<String>> {
-    let short: Vec<(String, Option<i64>)> = conn
-        .prepare("SELECT name, balance_minor FROM supplier WHERE COALESCE(balance_minor, 0) < ?1 ORDER BY name")?
-        .query_map([threshold], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let short = queries::wallets_below(conn, threshold)?;
     if short.is_empty() {
         return Ok(None);
     }
@@ -225,25 +201,7 @@ pub fn save_auto_settings(ctx: &Ctx, input: &AutoSettingsInput) -> Result<AutoSe
         return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
     }
     ctx.db.write(|tx| {
-        tx.execute(
-            "UPDATE auto_fulfillment SET payment_method = ?9,
-               wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
-               threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
-               max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8,
-               enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
-             WHERE id = 1",
-            params![
-                input.wallet_terms_accepted,
-                input.threshold_minor,
-                input.approval_delay_minutes,
-                input.most_suitable_within_days,
-                Utc::now(),
-                input.max_order_cost_minor,
-                input.daily_at_minute,
-                input.utc_offset_minutes,
-                input.payment_method.as_str()
-            ],
-        )?;
+        queries::save_settings(tx, input, Utc::now())?;
         load(tx)
     })
 }
@@ -255,10 +213,7 @@ pub fn save_auto_settings(ctx: &Ctx, input: &AutoSettingsInput) -> Result<AutoSe
 pub async fn enable_auto(ctx: &Ctx) -> Result<AutoSettings> {
     check_auto_ready(ctx).await?;
     ctx.db.write(|tx| {
-        tx.execute(
-            "UPDATE auto_fulfillment SET enabled = 1, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
-            [Utc::now()],
-        )?;
+        queries::set_enabled(tx, true, Utc::now())?;
         load(tx)
     })
 }
@@ -288,10 +243,7 @@ pub async fn check_auto_ready(ctx: &Ctx) -> Result<()> {
 /// Turns Auto Fulfillment off; orders already sent stay with their suppliers.
 pub fn disable_auto(ctx: &Ctx) -> Result<AutoSettings> {
     ctx.db.write(|tx| {
-        tx.execute(
-            "UPDATE auto_fulfillment SET enabled = 0, paused_reason = NULL, updated_at = ?1 WHERE id = 1",
-            [Utc::now()],
-        )?;
+        queries::set_enabled(tx, false, Utc::now())?;
         load(tx)
     })
 }
@@ -315,13 +267,10 @@ pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
     };
     let was_paused = settings.paused_reason.is_some();
     ctx.db.write(|tx| {
-        tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", params![short])?;
+        queries::set_paused(tx, short.as_deref())?;
         // Funds and the cost limit are looked at again on every run.
         for kind in HoldKind::ALL.into_iter().filter(|k| k.is_auto_only()) {
-            tx.execute(
-                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE hold_kind = ?1",
-                [kind.as_str()],
-            )?;
+            queries::clear_holds_of(tx, kind)?;
         }
         Ok(())
     })?;
@@ -335,33 +284,10 @@ pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
         Some(minute) => last_daily_time(now, minute, settings.utc_offset_minutes),
         None => now - Duration::minutes(settings.approval_delay_minutes as i64),
     };
-    let candidates: Vec<(i64, String)> = ctx.db.read(|c| {
-        Ok(c.prepare(&format!(
-            // Paid orders waiting, and first any order a crash or a lost reply left with a
-            // sub-order `submitting`, `ambiguous` or `pending`: Ship order finishes those
-            // (looking ambiguous ones up at the supplier before sending anything).
-            "SELECT o.id, o.name FROM orders o
-             WHERE ((o.status = 'to_order' AND o.hold_kind IS NULL AND o.created_at <= ?1)
-                    OR EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id
-                               AND so.state IN {}))
-               AND o.merchant_hold_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id)
-             ORDER BY o.status = 'to_order', o.created_at, o.id LIMIT ?2",
-            SubOrderState::sql_set(|s| s.needs_lookup() || s == SubOrderState::Pending)
-        ))?
-        .query_map(params![cutoff, BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?)
-    })?;
+    let candidates = ctx.db.read(|c| queries::candidates(c, cutoff, BATCH as i64))?;
     for (order_id, name) in candidates {
         if let Some(limit) = settings.max_order_cost_minor {
-            let cost: i64 = ctx.db.read(|c| {
-                Ok(c.prepare_cached(
-                    "SELECT CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
-                     FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
-                     WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0",
-                )?
-                .query_row([order_id], |r| r.get(0))?)
-            })?;
+            let cost = ctx.db.read(|c| queries::mapped_cost(c, order_id))?;
             if cost > limit {
                 let (cost, limit) = (format_money(cost), format_money(limit));
                 let hold = Hold::new(
@@ -378,20 +304,7 @@ pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
         }
         // The wallet must cover the order's products at each supplier (postage is quoted at
         // submission; the threshold leaves room for it).
-        let shortfall: Option<(String, i64, i64)> = if by_card {
-            None
-        } else {
-            ctx.db.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
-                 FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
-                 WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
-                 GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
-            )?
-            .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?)
-        })?
-        };
+        let shortfall = if by_card { None } else { ctx.db.read(|c| queries::shortfall(c, order_id))? };
         if let Some((supplier, cost, balance)) = shortfall {
             let (cost, balance) = (format_money(cost), format_money(balance));
             let hold = Hold::new(
@@ -411,10 +324,7 @@ pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
             continue;
         }
         if let Some(reason) = ctx.db.read(|c| short_wallets(c, settings.threshold_minor))? {
-            ctx.db.write(|tx| {
-                tx.execute("UPDATE auto_fulfillment SET paused_reason = ?1 WHERE id = 1", [&reason])?;
-                Ok(())
-            })?;
+            ctx.db.write(|tx| queries::set_paused(tx, Some(&reason)))?;
             report.newly_paused = true;
             report.paused = Some(reason);
             break;
@@ -449,18 +359,15 @@ pub async fn save_card(ctx: &Ctx, card: &CardInput, terms_accepted: bool) -> Res
     ctx.db.write(|tx| {
         let now = Utc::now();
         for (supplier_id, token) in &tokens {
-            tx.execute(
-                "INSERT INTO supplier_card (supplier_id, brand, last4, exp_month, exp_year, saved_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (supplier_id) DO UPDATE SET brand = excluded.brand, last4 = excluded.last4,
-                   exp_month = excluded.exp_month, exp_year = excluded.exp_year, saved_at = excluded.saved_at",
-                params![supplier_id, checked.brand.as_str(), token.last4, checked.exp_month, checked.exp_year, now],
-            )?;
+            let card = queries::StoredCard {
+                brand: checked.brand.as_str(),
+                last4: &token.last4,
+                exp_month: checked.exp_month,
+                exp_year: checked.exp_year,
+            };
+            queries::upsert_card(tx, *supplier_id, &card, now)?;
         }
-        tx.execute(
-            "UPDATE auto_fulfillment SET payment_method = 'card', card_terms_accepted_at = ?1, updated_at = ?1 WHERE id = 1",
-            [now],
-        )?;
+        queries::pay_by_card(tx, now)?;
         Ok(())
     })?;
     tracing::info!(brand = checked.brand.as_str(), suppliers = tokens.len(), "card on file saved");
@@ -470,25 +377,19 @@ pub async fn save_card(ctx: &Ctx, card: &CardInput, terms_accepted: bool) -> Res
 /// The cards on file, one per supplier: brand, last 4 digits, expiry.
 pub fn saved_cards(ctx: &Ctx) -> Result<Vec<SavedCard>> {
     let today = Utc::now().date_naive();
-    ctx.db.read(|c| {
-        Ok(c.prepare(
-            "SELECT s.name, sc.brand, sc.last4, sc.exp_month, sc.exp_year
-             FROM supplier_card sc JOIN supplier s ON s.id = sc.supplier_id ORDER BY s.name",
-        )?
-        .query_map([], |r| {
-            let (month, year): (u32, u32) = (r.get(3)?, r.get(4)?);
-            let brand: String = r.get(1)?;
-            Ok(SavedCard {
-                supplier_name: r.get(0)?,
-                brand: CardBrand::parse(&brand).unwrap_or(CardBrand::Visa),
-                last4: r.get(2)?,
-                exp_month: month,
-                exp_year: year,
-                expired: is_expired(month, year, today),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?)
-    })
+    Ok(ctx
+        .db
+        .read(queries::cards)?
+        .into_iter()
+        .map(|(supplier_name, brand, last4, exp_month, exp_year)| SavedCard {
+            supplier_name,
+            brand: CardBrand::parse(&brand).unwrap_or(CardBrand::Visa),
+            last4,
+            exp_month,
+            exp_year,
+            expired: is_expired(exp_month, exp_year, today),
+        })
+        .collect())
 }
 
 /// Removes the card: the tokens leave the keychain, the payment method goes back to My
@@ -498,13 +399,7 @@ pub fn remove_card(ctx: &Ctx) -> Result<AutoSettings> {
         ctx.secrets().delete(&crate::secrets::supplier_card_token_key(supplier.id))?;
     }
     ctx.db.write(|tx| {
-        tx.execute("DELETE FROM supplier_card", [])?;
-        tx.execute(
-            "UPDATE auto_fulfillment SET payment_method = 'wallet', card_terms_accepted_at = NULL,
-               enabled = CASE WHEN wallet_terms_accepted_at IS NULL THEN 0 ELSE enabled END, updated_at = ?1
-             WHERE id = 1",
-            [Utc::now()],
-        )?;
+        queries::remove_cards(tx, Utc::now())?;
         load(tx)
     })
 }
@@ -572,14 +467,7 @@ pub async fn shipping_options(ctx: &Ctx, country: &str) -> Result<Vec<ShippingOp
     }
     let mut options = Vec::new();
     for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
-        let sample: Option<String> = ctx.db.read(|c| {
-            Ok(c.query_row(
-                "SELECT variant_id FROM product_mapping WHERE supplier_id = ?1 ORDER BY sku LIMIT 1",
-                [supplier.id],
-                |r| r.get(0),
-            )
-            .optional()?)
-        })?;
+        let sample = ctx.db.read(|c| queries::sample_variant(c, supplier.id))?;
         let Some(vid) = sample else { continue };
         let products = [crate::suppliers::cj::CjProduct { vid, quantity: 1 }];
         let lines = ctx.observe(ctx.supplier_client(supplier.id)?.shipping_lines(&country, "", &products).await)?;

@@ -7,11 +7,12 @@
 //! at the supplier by that number before anything is sent again.
 
 pub mod payment_card;
+pub mod queries;
 pub mod shipping;
 pub mod sub_order;
 
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use chrono::Utc;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::auto_fulfillment::PaymentMethod;
@@ -21,7 +22,7 @@ use crate::fulfillment::sub_order::{SubOrderState, Transition};
 use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::stores::sync::refresh_order_status;
 use crate::suppliers::cj::{
-    country_name, CjOrderStatus, CjProduct, CreateOrderRequest, ShippingLine, CJ_CURRENCY, DEFAULT_FROM_COUNTRY,
+    country_name, CjOrderStatus, CjProduct, CreateOrderRequest, ShippingLine, DEFAULT_FROM_COUNTRY,
 };
 
 /// One line item going to a supplier.
@@ -160,12 +161,7 @@ impl Hold {
     /// Records this hold on the order (kind, sentence and values), unless it is there already.
     pub fn store(&self, conn: &Connection, order_id: i64) -> Result<()> {
         let params_json = serde_json::to_string(&self.params).map_err(|e| CoreError::InvalidInput(e.to_string()))?;
-        conn.prepare_cached(
-            "UPDATE orders SET hold_kind = ?2, hold_reason = ?3, hold_params = ?4 WHERE id = ?1
-               AND (hold_kind IS NOT ?2 OR hold_reason IS NOT ?3 OR hold_params IS NOT ?4)",
-        )?
-        .execute(params![order_id, self.kind.as_str(), self.reason, params_json])?;
-        Ok(())
+        queries::store_hold(conn, order_id, self.kind, &self.reason, &params_json)
     }
 }
 
@@ -196,19 +192,14 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
     match hold {
         Some(hold) => hold.store(conn, order_id)?,
         None => {
-            let current: Option<String> = conn
-                .prepare_cached("SELECT hold_kind FROM orders WHERE id = ?1")?
-                .query_row([order_id], |r| r.get(0))?;
+            let current = queries::hold_kind(conn, order_id)?;
             let waiting = matches!(status, OrderStatus::ToOrder | OrderStatus::Failed);
             let kept =
                 current.as_deref().and_then(HoldKind::parse).is_some_and(|k| waiting && k.is_kept_until_rechecked());
             if current.is_none() || kept {
                 return Ok(());
             }
-            conn.prepare_cached(
-                "UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE id = ?1",
-            )?
-            .execute([order_id])?;
+            queries::clear_hold(conn, order_id)?;
         }
     }
     Ok(())
@@ -217,20 +208,14 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
 /// Fills the hold columns of orders stored before they existed (migration 03), once.
 pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
     const DONE: &str = "holds_backfilled";
-    let done =
-        db.read(|c| Ok(c.query_row("SELECT 1 FROM setting WHERE key = ?1", [DONE], |_| Ok(())).optional()?.is_some()))?;
-    if done {
+    if db.setting(DONE)?.is_some() {
         return Ok(());
     }
     db.write(|tx| {
-        let orders: Vec<i64> = tx
-            .prepare("SELECT id FROM orders WHERE status IN ('awaiting_payment', 'to_order', 'failed')")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for order_id in orders {
+        for order_id in queries::orders_not_sent(tx)? {
             crate::stores::sync::refresh_order_status(tx, order_id)?;
         }
-        tx.prepare_cached("INSERT INTO setting (key, value) VALUES (?1, '1')")?.execute([DONE])?;
+        queries::mark_setting(tx, DONE)?;
         Ok(())
     })
 }
@@ -244,26 +229,10 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
 
 /// [`plan`], with a hold as a value: `Ok(Err(hold))`.
 fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hold>> {
-    type OrderHead = (String, i64, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-    let (order_name, store_id, remote_id, financial, email, merchant_hold_at, cancelled_at): OrderHead = conn
-        .prepare_cached(
-            "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at, cancelled_at FROM orders WHERE id = ?1",
-        )?
-        .query_row([order_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-        })
-        .optional()?
-        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
+    let queries::OrderHead { order_name, store_id, remote_id, financial, email, merchant_hold_at, cancelled_at } =
+        queries::order_head(conn, order_id)?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
-    // Planned for every order a sync touches (holds are refreshed): the SQL is built once.
-    static SENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT supplier_id FROM supplier_order WHERE order_id = ?1 AND state IN {}",
-            SubOrderState::sql_set(SubOrderState::is_with_supplier)
-        )
-    });
-    let sent: Vec<i64> =
-        conn.prepare_cached(&SENT)?.query_map([order_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let sent = queries::suppliers_with_sub_order(conn, order_id)?;
     if let Some(at) = cancelled_at {
         let date = at.format("%Y-%m-%d").to_string();
         return Ok(Err(Hold::new(
@@ -291,24 +260,12 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     let Some(address) = crate::orders::views::load_address(conn, order_id)? else {
         return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to", [])));
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id
-         FROM line_item li
-         LEFT JOIN product_mapping pm ON pm.sku = li.sku
-         LEFT JOIN supplier s ON s.id = pm.supplier_id
-         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
-         ORDER BY li.position",
-    )?;
-    /// line item id, SKU, title, quantity, and the mapped supplier id, name and variant id.
-    type PlanRow = (i64, Option<String>, String, i64, Option<i64>, Option<String>, Option<String>);
-    let rows: Vec<PlanRow> = stmt
-        .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = queries::plan_lines(conn, order_id)?;
     if rows.is_empty() {
         return Ok(Err(Hold::new(HoldKind::NothingToShip, "nothing to ship: no line item requires shipping", [])));
     }
     let mut sub_orders: Vec<PlannedSubOrder> = Vec::new();
-    for (line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id) in rows {
+    for queries::PlanLine { line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id } in rows {
         let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id)
         else {
             return Ok(Err(match sku {
@@ -431,93 +388,6 @@ fn payment_for(dd: &Ctx, method: PaymentMethod, supplier_id: i64, supplier_name:
     }
 }
 
-/// Records an order the supplier created but has not been paid for yet (`payType` 3): state
-/// `submitted`, with its id and amount, so a retry pays it instead of creating it again.
-fn record_created(
-    tx: &rusqlite::Transaction<'_>,
-    sub_id: i64,
-    supplier_order_id: &str,
-    amount_minor: i64,
-) -> Result<()> {
-    tx.prepare_cached(&format!(
-        "UPDATE supplier_order SET state=?6, supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5
-         WHERE id=?1 AND {}",
-        Transition::Created.guard()
-    ))?
-    .execute(params![
-        sub_id,
-        supplier_order_id,
-        amount_minor,
-        CJ_CURRENCY,
-        Utc::now(),
-        Transition::Created.to()
-    ])?;
-    Ok(())
-}
-
-/// Records a supplier's acceptance: id, charge, state `paid`, and, when paid from My Wallet, the
-/// wallet charge in the same transaction so the ledger never disagrees with the sub-orders; the
-/// cached balance is lowered with it (never below zero: the next refresh brings the supplier's
-/// figure). Only the first record of a sub-order counts, however many workers get its reply. A
-/// card payment leaves the wallet alone (the sub-order's `payment_method` says `card`).
-fn record_paid(
-    tx: &rusqlite::Transaction<'_>,
-    sub_id: i64,
-    supplier_id: i64,
-    order: &AtSupplier,
-    payment_method: &str,
-) -> Result<()> {
-    let now = Utc::now();
-    let (supplier_order_id, amount_minor) = (order.id.as_str(), order.amount_minor);
-    let shipping = order.shipping_minor.filter(|s| (0..=amount_minor).contains(s));
-    let changed = tx
-        .prepare_cached(&format!(
-            "UPDATE supplier_order SET state=?8, supplier_order_id=?2, cost_minor=?3, currency=?4, error=NULL, updated_at=?5,
-                    payment_method=?6, paid_at=?5, shipping_cost_minor=?7, product_cost_minor=?3 - ?7
-             WHERE id=?1 AND {}",
-            Transition::Paid.guard()
-        ))?
-        .execute(params![
-            sub_id,
-            supplier_order_id,
-            amount_minor,
-            CJ_CURRENCY,
-            now,
-            payment_method,
-            shipping,
-            Transition::Paid.to()
-        ])?;
-    if changed == 1 && payment_method == "wallet" {
-        tx.prepare_cached(
-            "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
-             VALUES (?1, 'charge', ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            supplier_id,
-            -amount_minor,
-            CJ_CURRENCY,
-            sub_id,
-            format!("order {supplier_order_id}"),
-            now
-        ])?;
-        tx.prepare_cached("UPDATE supplier SET balance_minor = MAX(balance_minor - ?2, 0) WHERE id = ?1")?
-            .execute(params![supplier_id, amount_minor])?;
-    }
-    Ok(())
-}
-
-/// Records a send that did not end paid: `transition` is [`Transition::Unknown`],
-/// [`Transition::Unreachable`] or [`Transition::Refused`], with the error kept for the merchant.
-/// Guarded: a sub-order another worker recorded as paid meanwhile stays paid.
-fn record_failure(tx: &rusqlite::Transaction<'_>, sub_id: i64, transition: Transition, e: &CoreError) -> Result<()> {
-    tx.prepare_cached(&format!(
-        "UPDATE supplier_order SET state=?2, error=?3, updated_at=?4 WHERE id=?1 AND {}",
-        transition.guard()
-    ))?
-    .execute(params![sub_id, transition.to(), e.to_string(), Utc::now()])?;
-    Ok(())
-}
-
 /// The idempotency key for sending a sub-order again after it was cancelled at the supplier:
 /// the supplier keeps the cancelled order under the old number, so the new one needs its own.
 /// `DD1-1001-S2` → `DD1-1001-S2-R2` → `DD1-1001-S2-R3`.
@@ -583,11 +453,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
             sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
         let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
-        let rule: Vec<String> = dd.db.read(|c| {
-            Ok(c.prepare_cached("SELECT logistic_name FROM shipping_rule WHERE country_code = ?1 ORDER BY position")?
-                .query_map([country], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?)
-        })?;
+        let rule = dd.db.read(|c| queries::shipping_rule(c, country))?;
         let Some(line) = choose_line(&rule, settings.most_suitable_within_days, &lines) else {
             let hold = Hold::new(
                 HoldKind::NoShippingLine,
@@ -605,51 +471,36 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
         // 1. The row first, committed, in state `submitting`.
         let row = dd.db.write(|tx| {
             let now = Utc::now();
-            /// id, idempotency key, state, supplier order id, cost.
-            type Existing = (i64, String, SubOrderState, Option<String>, Option<i64>);
-            let existing: Option<Existing> = tx
-                .query_row(
-                    "SELECT id, idempotency_key, state, supplier_order_id, cost_minor FROM supplier_order
-                     WHERE order_id = ?1 AND supplier_id = ?2",
-                    params![plan.order_id, sub.supplier_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
-                .optional()?;
+            let existing = queries::sub_order_of(tx, plan.order_id, sub.supplier_id)?;
             let (id, key, previous, known) = match existing {
                 // Another worker sent it since this one planned: nothing to do.
-                Some((_, _, state, _, _)) if Transition::Send.apply(state).is_err() => {
+                Some(existing) if Transition::Send.apply(existing.state).is_err() => {
                     return Ok(None);
                 }
-                Some((id, key, state, supplier_order_id, cost)) => {
+                Some(queries::ExistingSubOrder { id, key, state, supplier_order_id, cost_minor: cost }) => {
                     // Cancelled at the supplier: a new number, and nothing known of it yet.
                     let (key, known) = if state == SubOrderState::Cancelled {
                         (resend_key(&key), None)
                     } else {
                         (key, supplier_order_id.map(|s| (s, cost.unwrap_or(0))))
                     };
-                    tx.prepare_cached(
-                        "UPDATE supplier_order SET state=?7, idempotency_key=?2, shipping_line=?3, error=NULL,
-                           cancel_answer=NULL, payment_method=?4, updated_at=?5,
-                           supplier_order_id = CASE WHEN ?6 THEN supplier_order_id END
-                         WHERE id=?1",
-                    )?
-                    .execute(params![id, key, line.name, payment.as_str(), now, known.is_some(), Transition::Send.to()])?;
+                    let send =
+                        queries::Send { key: &key, shipping_line: &line.name, payment_method: payment.as_str(), now };
+                    queries::resend_sub_order(tx, id, &send, known.is_some())?;
                     (id, key, Some(state), known)
                 }
                 None => {
-                    tx.prepare_cached(
-                        "INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, shipping_line, payment_method, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, ?6)",
-                    )?
-                    .execute(params![plan.order_id, sub.supplier_id, base_key, line.name, payment.as_str(), now, Transition::Send.to()])?;
-                    (tx.last_insert_rowid(), base_key.clone(), None, None)
+                    let send = queries::Send {
+                        key: &base_key,
+                        shipping_line: &line.name,
+                        payment_method: payment.as_str(),
+                        now,
+                    };
+                    let id = queries::insert_sub_order(tx, plan.order_id, sub.supplier_id, &send)?;
+                    (id, base_key.clone(), None, None)
                 }
             };
-            tx.prepare_cached("DELETE FROM supplier_order_item WHERE supplier_order_id = ?1")?.execute([id])?;
-            for item in &sub.items {
-                tx.prepare_cached("INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity) VALUES (?1, ?2, ?3, ?4)")?.execute(params![id, item.line_item_id, item.variant_id, item.quantity],
-                )?;
-            }
+            queries::replace_items(tx, id, &sub.items)?;
             refresh_order_status(tx, plan.order_id)?;
             Ok(Some((id, key, previous, known)))
         })?;
@@ -667,7 +518,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
                     let unknown = e.is_unreachable() || matches!(&e, CoreError::Connector(c) if c.is_ambiguous());
                     let transition = if unknown { Transition::Unknown } else { Transition::Refused };
                     dd.db.write(|tx| {
-                        record_failure(tx, sub_id, transition, &e)?;
+                        queries::record_failure(tx, sub_id, transition, &e)?;
                         refresh_order_status(tx, plan.order_id)?;
                         Ok(())
                     })?;
@@ -717,7 +568,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
             if order.paid {
                 return Ok(order);
             }
-            dd.db.write(|tx| record_created(tx, sub_id, &order.id, order.amount_minor))?;
+            dd.db.write(|tx| queries::record_created(tx, sub_id, &order.id, order.amount_minor))?;
             let amount_minor = match &payment {
                 Payment::Wallet => {
                     client.pay_balance(&order.id).await?;
@@ -739,7 +590,12 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
             };
             match &result {
                 Ok(order) => {
-                    record_paid(tx, sub_id, sub.supplier_id, order, payment.as_str())?;
+                    let paid = queries::Paid {
+                        id: &order.id,
+                        amount_minor: order.amount_minor,
+                        shipping_minor: order.shipping_minor,
+                    };
+                    queries::record_paid(tx, sub_id, sub.supplier_id, &paid, payment.as_str())?;
                     outcome.state = Transition::Paid.to();
                     outcome.supplier_order_id = Some(order.id.clone());
                     outcome.cost_minor = Some(order.amount_minor);
@@ -755,7 +611,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
                     } else {
                         Transition::Refused
                     };
-                    record_failure(tx, sub_id, transition, e)?;
+                    queries::record_failure(tx, sub_id, transition, e)?;
                     outcome.state = transition.to();
                     outcome.error = Some(e.to_string());
                 }

@@ -11,13 +11,13 @@
 //! new order number (`fulfillment::resend_key`).
 
 use chrono::Utc;
-use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
-use crate::fulfillment::sub_order::{SubOrderState, Transition};
+use crate::fulfillment::sub_order::SubOrderState;
+use crate::orders::queries::{self, SubOrderRow};
 use crate::stores::sync::refresh_order_status;
 use crate::suppliers::cj::{CancelAnswer, CJ_CURRENCY};
 
@@ -54,19 +54,6 @@ impl CancelResult {
     }
 }
 
-/// One sub-order as cancellation sees it.
-struct SubOrderRow {
-    id: i64,
-    supplier_id: i64,
-    supplier_name: String,
-    idempotency_key: String,
-    state: SubOrderState,
-    supplier_order_id: Option<String>,
-    cost_minor: Option<i64>,
-    payment_method: Option<String>,
-    updated_at: chrono::DateTime<Utc>,
-}
-
 /// A sub-order `submitting` for less than this may have its request in flight in another worker:
 /// cancelling it now could race the supplier's reply, so the merchant is asked to retry.
 const IN_FLIGHT: chrono::Duration = chrono::Duration::minutes(2);
@@ -80,42 +67,14 @@ pub async fn cancel_fulfillment(ctx: &Ctx, order_ids: &[i64]) -> Result<CancelRe
     }
     let mut result = CancelResult::default();
     for &order_id in order_ids {
-        let (order_name, subs) = ctx.db.read(|c| {
-            let name: String = c
-                .query_row("SELECT name FROM orders WHERE id = ?1", [order_id], |r| r.get(0))
-                .map_err(|_| CoreError::NotFound(format!("order {order_id} not found")))?;
-            let subs = c
-                .prepare(
-                    "SELECT so.id, so.supplier_id, s.name, so.idempotency_key, so.state, so.supplier_order_id,
-                            so.cost_minor, so.payment_method, so.updated_at
-                     FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id
-                     WHERE so.order_id = ?1 ORDER BY s.name",
-                )?
-                .query_map([order_id], |r| {
-                    Ok(SubOrderRow {
-                        id: r.get(0)?,
-                        supplier_id: r.get(1)?,
-                        supplier_name: r.get(2)?,
-                        idempotency_key: r.get(3)?,
-                        state: r.get(4)?,
-                        supplier_order_id: r.get(5)?,
-                        cost_minor: r.get(6)?,
-                        payment_method: r.get(7)?,
-                        updated_at: r.get(8)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok((name, subs))
-        })?;
+        let (order_name, subs) =
+            ctx.db.read(|c| Ok((queries::order_name(c, order_id)?, queries::sub_orders_to_cancel(c, order_id)?)))?;
         // First out of the queue and held, so nothing sends it while the suppliers answer.
         let was_queued = ctx.db.write(|tx| {
-            let dropped = tx.execute("DELETE FROM queued_action WHERE order_id = ?1", [order_id])?;
-            tx.execute(
-                "UPDATE orders SET merchant_hold_at = COALESCE(merchant_hold_at, ?2) WHERE id = ?1",
-                params![order_id, Utc::now()],
-            )?;
+            let dropped = queries::dequeue_order(tx, order_id)?;
+            queries::hold_by_merchant(tx, order_id, Utc::now())?;
             refresh_order_status(tx, order_id)?;
-            Ok(dropped > 0)
+            Ok(dropped)
         })?;
         if subs.is_empty() {
             result.outcomes.push(CancelOutcome {
@@ -183,13 +142,7 @@ async fn cancel_sub_order(ctx: &Ctx, order_id: i64, sub: &SubOrderRow) -> Result
         }
         Ok(CancelAnswer::Refused(reason)) => {
             let answer = format!("refused: {reason}");
-            ctx.db.write(|tx| {
-                tx.execute(
-                    "UPDATE supplier_order SET cancel_answer = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![sub.id, answer, Utc::now()],
-                )?;
-                Ok(())
-            })?;
+            ctx.db.write(|tx| queries::set_cancel_answer(tx, sub.id, &answer, Utc::now()))?;
             Ok((false, answer))
         }
         Err(e) => Ok((false, format!("could not ask the supplier ({e}); try again"))),
@@ -201,32 +154,11 @@ async fn cancel_sub_order(ctx: &Ctx, order_id: i64, sub: &SubOrderRow) -> Result
 fn record_cancelled(ctx: &Ctx, order_id: i64, sub: &SubOrderRow, answer: &str, refund: bool) -> Result<()> {
     ctx.db.write(|tx| {
         let now = Utc::now();
-        let changed = tx.execute(
-            &format!(
-                "UPDATE supplier_order SET state = ?4, cancel_answer = ?2, error = NULL, updated_at = ?3
-                 WHERE id = ?1 AND {}",
-                Transition::Cancelled.guard()
-            ),
-            params![sub.id, answer, now, Transition::Cancelled.to()],
-        )?;
+        let changed = queries::mark_cancelled(tx, sub.id, answer, now)?;
         let amount = sub.cost_minor.unwrap_or(0);
-        if changed == 1 && refund && amount > 0 {
-            tx.execute(
-                "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
-                 VALUES (?1, 'refund', ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    sub.supplier_id,
-                    amount,
-                    CJ_CURRENCY,
-                    sub.id,
-                    format!("order {} cancelled", sub.supplier_order_id.as_deref().unwrap_or("")),
-                    now
-                ],
-            )?;
-            tx.execute(
-                "UPDATE supplier SET balance_minor = balance_minor + ?2 WHERE id = ?1",
-                params![sub.supplier_id, amount],
-            )?;
+        if changed && refund && amount > 0 {
+            let note = format!("order {} cancelled", sub.supplier_order_id.as_deref().unwrap_or(""));
+            queries::refund_to_wallet(tx, sub.supplier_id, sub.id, amount, CJ_CURRENCY, &note, now)?;
         }
         refresh_order_status(tx, order_id)?;
         Ok(())

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 use crate::error::{CoreError, Result};
+use crate::fulfillment::sub_order::{SubOrderState, Transition};
 use crate::model::OrderStatus;
 use crate::orders::views::{order_row, OrderRow, ORDER_ROW_SELECT};
 
@@ -76,10 +77,10 @@ pub fn dequeue(conn: &Connection, queue_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Drops every queued action of the order (it was held, or cancelled).
-pub fn dequeue_order(conn: &Connection, order_id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM queued_action WHERE order_id = ?1")?.execute([order_id])?;
-    Ok(())
+/// Drops every queued action of the order (it was held, or cancelled); returns whether there
+/// was one.
+pub fn dequeue_order(conn: &Connection, order_id: i64) -> Result<bool> {
+    Ok(conn.prepare_cached("DELETE FROM queued_action WHERE order_id = ?1")?.execute([order_id])? > 0)
 }
 
 /// The Order page rows of these ids (at most a few hundred at once), in no order.
@@ -111,4 +112,82 @@ pub fn countries(conn: &Connection) -> Result<Vec<String>> {
         .prepare_cached("SELECT DISTINCT country_code FROM address ORDER BY country_code")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// One sub-order as cancellation sees it.
+pub struct SubOrderRow {
+    pub id: i64,
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub idempotency_key: String,
+    pub state: SubOrderState,
+    pub supplier_order_id: Option<String>,
+    /// What the supplier charged, minor units.
+    pub cost_minor: Option<i64>,
+    /// `wallet` or `card`.
+    pub payment_method: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Every sub-order of the order, by supplier name.
+pub fn sub_orders_to_cancel(conn: &Connection, order_id: i64) -> Result<Vec<SubOrderRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT so.id, so.supplier_id, s.name, so.idempotency_key, so.state, so.supplier_order_id,
+                    so.cost_minor, so.payment_method, so.updated_at
+             FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id
+             WHERE so.order_id = ?1 ORDER BY s.name",
+        )?
+        .query_map([order_id], |r| {
+            Ok(SubOrderRow {
+                id: r.get(0)?,
+                supplier_id: r.get(1)?,
+                supplier_name: r.get(2)?,
+                idempotency_key: r.get(3)?,
+                state: r.get(4)?,
+                supplier_order_id: r.get(5)?,
+                cost_minor: r.get(6)?,
+                payment_method: r.get(7)?,
+                updated_at: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Keeps the supplier's answer to a cancellation it refused.
+pub fn set_cancel_answer(conn: &Connection, sub_id: i64, answer: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE supplier_order SET cancel_answer = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![sub_id, answer, now])?;
+    Ok(())
+}
+
+/// Marks the sub-order cancelled with the answer, when its state allows; returns whether it
+/// changed (a second cancel of the same sub-order changes nothing).
+pub fn mark_cancelled(conn: &Connection, sub_id: i64, answer: &str, now: DateTime<Utc>) -> Result<bool> {
+    let sql = format!(
+        "UPDATE supplier_order SET state = ?4, cancel_answer = ?2, error = NULL, updated_at = ?3 WHERE id = ?1 AND {}",
+        Transition::Cancelled.guard()
+    );
+    Ok(conn.prepare_cached(&sql)?.execute(params![sub_id, answer, now, Transition::Cancelled.to()])? == 1)
+}
+
+/// Gives a cancelled sub-order's wallet charge back: a `refund` ledger entry and the local
+/// balance raised by `amount_minor`, in the caller's transaction.
+pub fn refund_to_wallet(
+    conn: &Connection,
+    supplier_id: i64,
+    sub_id: i64,
+    amount_minor: i64,
+    currency: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, note, created_at)
+         VALUES (?1, 'refund', ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![supplier_id, amount_minor, currency, sub_id, note, now])?;
+    conn.prepare_cached("UPDATE supplier SET balance_minor = balance_minor + ?2 WHERE id = ?1")?
+        .execute(params![supplier_id, amount_minor])?;
+    Ok(())
 }

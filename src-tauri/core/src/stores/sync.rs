@@ -3,7 +3,7 @@
 
 use crate::context::Ctx;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::fulfillment::sub_order::SubOrderState;
 use crate::model::{is_paid_status, Order, OrderStatus};
+use crate::stores::queries;
 use crate::stores::{StoreConnector, SyncWindow};
 
 /// An order that could not be stored, with the reason shown to the merchant.
@@ -108,63 +109,28 @@ pub fn upsert_page<'a>(
 /// Writes one order's rows (not its search index entry); see [`upsert_order`].
 fn store_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime<Utc>) -> Result<(i64, Upsert)> {
     let hash = content_hash(order);
-    let existing: Option<(i64, String)> = tx
-        .prepare_cached("SELECT id, content_hash FROM orders WHERE store_id = ?1 AND remote_id = ?2")?
-        .query_row(params![store_id, order.remote_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (order_id, outcome) = match existing {
+    let (order_id, outcome) = match queries::find_order(tx, store_id, &order.remote_id)? {
         Some((id, old_hash)) if old_hash == hash => return Ok((id, Upsert::Unchanged)),
         Some((id, _)) => {
-            tx.prepare_cached("UPDATE orders SET name=?2, created_at=?3, updated_at=?4, financial_status=?5, store_fulfillment_status=?6,
-                 email=?7, customer_name=?8, total_minor=?9, currency=?10, content_hash=?11, synced_at=?12, cancelled_at=?13 WHERE id=?1")?.execute(params![id, order.name, order.created_at, order.updated_at, order.financial_status, order.fulfillment_status,
-                        order.email, order.customer_name, order.total_minor, order.currency, hash, now, order.cancelled_at],
-            )?;
+            queries::update_order(tx, id, order, &hash, now)?;
             (id, Upsert::Updated)
         }
-        None => {
-            tx.prepare_cached("INSERT INTO orders (store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status,
-                 status, email, customer_name, total_minor, currency, content_hash, synced_at, cancelled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")?.execute(params![store_id, order.remote_id, order.name, order.created_at, order.updated_at, order.financial_status,
-                        order.fulfillment_status, OrderStatus::ToOrder.as_str(), order.email, order.customer_name,
-                        order.total_minor, order.currency, hash, now, order.cancelled_at],
-            )?;
-            (tx.last_insert_rowid(), Upsert::Added)
-        }
+        None => (queries::insert_order(tx, store_id, order, &hash, now)?, Upsert::Added),
     };
     // A new order has nothing to replace: its old address, line items and index entry are skipped.
     let fresh = outcome == Upsert::Added;
     if !fresh {
-        tx.prepare_cached("DELETE FROM address WHERE order_id = ?1")?.execute([order_id])?;
+        queries::delete_address(tx, order_id)?;
     }
     if let Some(a) = &order.shipping_address {
-        tx.prepare_cached(
-            "INSERT INTO address (order_id, name, address1, address2, city, province, zip, country_code, phone)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            order_id,
-            a.name,
-            a.address1,
-            a.address2,
-            a.city,
-            a.province,
-            a.zip,
-            a.country_code,
-            a.phone
-        ])?;
+        queries::insert_address(tx, order_id, a)?;
     }
     // Line items keep their local ids (sub-orders point at them); removed lines drop to quantity 0.
     if !fresh {
-        tx.prepare_cached("UPDATE line_item SET quantity = 0 WHERE order_id = ?1")?.execute([order_id])?;
+        queries::zero_line_items(tx, order_id)?;
     }
     for (position, item) in order.line_items.iter().enumerate() {
-        tx.prepare_cached("INSERT INTO line_item (order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping, product_ref,
-               store_product_id, store_variant_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT(order_id, remote_id) DO UPDATE SET position=excluded.position, sku=excluded.sku, title=excluded.title,
-               quantity=excluded.quantity, unit_price_minor=excluded.unit_price_minor, requires_shipping=excluded.requires_shipping,
-               product_ref=excluded.product_ref, store_product_id=excluded.store_product_id, store_variant_id=excluded.store_variant_id")?.execute(params![order_id, item.remote_id, position as i64, item.sku, item.title, item.quantity, item.unit_price_minor, item.requires_shipping, item.product_ref, item.store_product_id, item.store_variant_id],
-        )?;
+        queries::upsert_line_item(tx, order_id, position as i64, item)?;
     }
     refresh_order_status(tx, order_id)?;
     Ok((order_id, outcome))
@@ -172,21 +138,8 @@ fn store_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime
 
 /// Recomputes the Order-page status of one order from the store's state and its sub-orders.
 pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<OrderStatus> {
-    let (financial, store_fulfillment): (String, String) = tx
-        .prepare_cached("SELECT financial_status, store_fulfillment_status FROM orders WHERE id = ?1")?
-        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    // Run for every order a sync upserts: the SQL is built once.
-    static SUB_ORDERS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT so.state, sh.id IS NOT NULL, sh.pushed_at IS NOT NULL
-             FROM supplier_order so LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
-             WHERE so.order_id = ?1 AND so.state IN {}",
-            SubOrderState::sql_set(SubOrderState::is_active)
-        )
-    });
-    let mut stmt = tx.prepare_cached(&SUB_ORDERS)?;
-    let subs: Vec<(SubOrderState, bool, bool)> =
-        stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let (financial, store_fulfillment) = queries::store_statuses(tx, order_id)?;
+    let subs = queries::active_sub_orders(tx, order_id)?;
     let status = if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == SubOrderState::Delivered) {
         OrderStatus::Delivered
     } else if store_fulfillment == "FULFILLED" || (!subs.is_empty() && subs.iter().all(|s| s.2)) {
@@ -205,8 +158,7 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     } else {
         OrderStatus::ToOrder
     };
-    tx.prepare_cached("UPDATE orders SET status = ?2 WHERE id = ?1 AND status <> ?2")?
-        .execute(params![order_id, status.as_str()])?;
+    queries::set_status(tx, order_id, status)?;
     crate::fulfillment::refresh_hold(tx, order_id, status)?;
     Ok(status)
 }
@@ -275,15 +227,8 @@ pub async fn run_sync_window(
     window: RunWindow,
     now: DateTime<Utc>,
 ) -> Result<SyncSummary> {
-    let store_name: String =
-        db.read(|c| Ok(c.query_row("SELECT name FROM store WHERE id = ?1", [store_id], |r| r.get(0))?))?;
-    let run_id = db.write(|tx| {
-        tx.prepare_cached(
-            "INSERT INTO sync_run (store_id, window_days, started_at, status) VALUES (?1, ?2, ?3, 'running')",
-        )?
-        .execute(params![store_id, window.window_days, now])?;
-        Ok(tx.last_insert_rowid())
-    })?;
+    let store_name = db.read(|c| queries::store_name(c, store_id))?;
+    let run_id = db.write(|tx| queries::start_run(tx, store_id, window.window_days, now))?;
     let range = SyncWindow { updated_since: window.updated_since };
     let (mut additions, mut updates, mut failures, mut error) = (0u32, 0u32, Vec::new(), None);
     let mut unreachable = false;
@@ -378,25 +323,24 @@ pub async fn run_sync_window(
         _ => "partial",
     };
     let recorded = db.write(|tx| {
-        tx.prepare_cached("UPDATE sync_run SET finished_at=?2, additions=?3, updates=?4, failures=?5, status=?6, error=?7 WHERE id=?1")?.execute(params![run_id, finished_at, additions, updates, failures.len() as i64, status, error],
-        )?;
-        for f in &failures {
-            tx.prepare_cached("INSERT INTO sync_failure (sync_run_id, reference, reason) VALUES (?1, ?2, ?3)")?.execute(params![run_id, f.reference, f.reason])?;
-        }
-        tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4, retry_not_before=?5 WHERE id=?1")?.execute(params![store_id, finished_at, status, error, retry_not_before])?;
+        let end = queries::RunEnd {
+            finished_at,
+            additions,
+            updates,
+            failures: &failures,
+            status,
+            error: error.as_deref(),
+            retry_not_before,
+        };
+        queries::finish_run(tx, run_id, store_id, &end)?;
         if status == "complete" {
-            let current = load_watermark(tx, store_id)?;
+            let current = queries::watermark(tx, store_id)?;
             if current.as_ref().is_none_or(|w| window.updated_since <= w.updated_at) {
                 if let Some(seen) = newest.filter(|n| current.as_ref().is_none_or(|w| n > w)) {
-                    tx.prepare_cached("UPDATE store SET watermark_updated_at=?2, watermark_remote_id=?3 WHERE id=?1")?
-                        .execute(params![store_id, seen.updated_at, seen.remote_id])?;
+                    queries::move_watermark(tx, store_id, &seen)?;
                 }
-                tx.prepare_cached("UPDATE store SET last_clean_sync_at=?2 WHERE id=?1")?.execute(params![store_id, now])?;
+                queries::mark_clean(tx, store_id, now)?;
             }
-            tx.prepare_cached("UPDATE store SET consecutive_failures=0 WHERE id=?1")?.execute([store_id])?;
-        } else {
-            tx.prepare_cached("UPDATE store SET consecutive_failures=consecutive_failures+1 WHERE id=?1")?
-                .execute([store_id])?;
         }
         Ok(())
     });
@@ -406,11 +350,7 @@ pub async fn run_sync_window(
         tracing::error!(store = %store_name, error = %e, "the sync record could not be written");
         db.write(|tx| {
             let error = error.clone().unwrap_or_else(|| e.to_string());
-            tx.prepare_cached("UPDATE sync_run SET finished_at=?2, status='failed', error=?3 WHERE id=?1")?
-                .execute(params![run_id, finished_at, error])?;
-            tx.prepare_cached("UPDATE store SET last_sync_at=?2, last_sync_status='failed', last_sync_error=?3, consecutive_failures=consecutive_failures+1 WHERE id=?1")?
-                .execute(params![store_id, finished_at, error])?;
-            Ok(())
+            queries::fail_run(tx, run_id, store_id, finished_at, &error)
         })?;
         return Err(e);
     }
@@ -431,13 +371,7 @@ pub async fn run_sync_window(
 
 /// A store's watermark, if a clean run set one.
 pub fn load_watermark(conn: &rusqlite::Connection, store_id: i64) -> Result<Option<Watermark>> {
-    let row: (Option<DateTime<Utc>>, Option<String>) = conn
-        .prepare_cached("SELECT watermark_updated_at, watermark_remote_id FROM store WHERE id = ?1")?
-        .query_row([store_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(match row {
-        (Some(updated_at), Some(remote_id)) => Some(Watermark { updated_at, remote_id }),
-        _ => None,
-    })
+    queries::watermark(conn, store_id)
 }
 
 /// "Sync Order": one store, a window of 7, 14, 30 or 60 days.

@@ -9,14 +9,15 @@
 //! the supplier's balance at the first refresh ("Opening balance", an adjustment); from then on
 //! the ledger's sum should equal the supplier's balance, and any difference is shown as it is.
 
+pub mod queries;
+
 use crate::context::Ctx;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
-use crate::fulfillment::sub_order::SubOrderState;
 use crate::money::format_minor;
 
 /// The note of the entry that opens a supplier's ledger.
@@ -50,32 +51,7 @@ pub struct LedgerEntry {
 
 /// The ledger, newest first, at most `limit` entries, optionally for one supplier.
 pub fn ledger(conn: &Connection, supplier_id: Option<i64>, limit: u32) -> Result<Vec<LedgerEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT w.id, s.name, w.kind, w.amount_minor,
-                SUM(w.amount_minor) OVER (PARTITION BY w.supplier_id ORDER BY w.created_at, w.id),
-                o.id, o.name, so.supplier_order_id, w.note, w.created_at
-         FROM wallet_entry w JOIN supplier s ON s.id = w.supplier_id
-         LEFT JOIN supplier_order so ON so.id = w.supplier_order_id LEFT JOIN orders o ON o.id = so.order_id
-         WHERE ?1 IS NULL OR w.supplier_id = ?1
-         ORDER BY w.created_at DESC, w.id DESC LIMIT ?2",
-    )?;
-    let rows = stmt
-        .query_map(params![supplier_id, limit], |r| {
-            Ok(LedgerEntry {
-                id: r.get(0)?,
-                supplier_name: r.get(1)?,
-                kind: r.get(2)?,
-                amount_minor: r.get(3)?,
-                balance_after_minor: r.get(4)?,
-                order_id: r.get(5)?,
-                order_name: r.get(6)?,
-                supplier_order_number: r.get(7)?,
-                note: r.get(8)?,
-                created_at: r.get(9)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    queries::ledger(conn, supplier_id, limit)
 }
 
 /// One supplier wallet: the ledger against the supplier's own figure.
@@ -105,30 +81,7 @@ pub struct Reconciliation {
 
 /// Every supplier's reconciliation, by name.
 pub fn reconcile(conn: &Connection) -> Result<Vec<Reconciliation>> {
-    let mut stmt = conn.prepare(
-        "SELECT s.id, s.name, COALESCE(SUM(w.amount_minor), 0), s.balance_minor, s.balance_checked_at, s.ledger_opened_at,
-                COUNT(w.id) FILTER (WHERE w.kind = 'charge'), COALESCE(SUM(w.amount_minor) FILTER (WHERE w.kind = 'charge'), 0)
-         FROM supplier s LEFT JOIN wallet_entry w ON w.supplier_id = s.id
-         GROUP BY s.id ORDER BY s.name",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            let ledger: i64 = r.get(2)?;
-            let reported: Option<i64> = r.get(3)?;
-            let opened: Option<String> = r.get(5)?;
-            Ok(Reconciliation {
-                supplier_id: r.get(0)?,
-                supplier_name: r.get(1)?,
-                ledger_balance_minor: ledger,
-                supplier_balance_minor: reported,
-                checked_at: r.get(4)?,
-                difference_minor: reported.filter(|_| opened.is_some()).map(|b| b - ledger),
-                charges: r.get(6)?,
-                charged_minor: r.get(7)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    queries::reconciliations(conn)
 }
 
 /// Records the balance a supplier just reported. The first time, the ledger is opened with an
@@ -136,24 +89,11 @@ pub fn reconcile(conn: &Connection) -> Result<Vec<Reconciliation>> {
 /// the figure the ledger is reconciled against.
 pub fn record_reported_balance(tx: &Connection, supplier_id: i64, balance_minor: i64) -> Result<()> {
     let now = Utc::now();
-    tx.execute(
-        "UPDATE supplier SET balance_minor=?2, balance_checked_at=?3 WHERE id=?1",
-        params![supplier_id, balance_minor, now],
-    )?;
-    let opened: Option<String> =
-        tx.query_row("SELECT ledger_opened_at FROM supplier WHERE id=?1", [supplier_id], |r| r.get(0))?;
-    if opened.is_none() {
-        let sum: i64 = tx.query_row(
-            "SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry WHERE supplier_id=?1",
-            [supplier_id],
-            |r| r.get(0),
-        )?;
-        tx.execute(
-            "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, note, created_at)
-             VALUES (?1, 'adjustment', ?2, 'USD', ?3, ?4)",
-            params![supplier_id, balance_minor - sum, OPENING_NOTE, now],
-        )?;
-        tx.execute("UPDATE supplier SET ledger_opened_at=?2 WHERE id=?1", params![supplier_id, now])?;
+    queries::set_reported_balance(tx, supplier_id, balance_minor, now)?;
+    if !queries::ledger_opened(tx, supplier_id)? {
+        let sum = queries::ledger_sum(tx, supplier_id)?;
+        queries::insert_entry(tx, supplier_id, "adjustment", balance_minor - sum, Some(OPENING_NOTE), now)?;
+        queries::open_ledger(tx, supplier_id, now)?;
     }
     Ok(())
 }
@@ -192,11 +132,7 @@ pub fn record_entry(
         ManualEntryKind::Recharge => "recharge",
         ManualEntryKind::Adjustment => "adjustment",
     };
-    tx.execute(
-        "INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, note, created_at) VALUES (?1, ?2, ?3, 'USD', ?4, ?5)",
-        params![supplier_id, kind, amount_minor, (!note.is_empty()).then_some(note), Utc::now()],
-    )?;
-    Ok(tx.last_insert_rowid())
+    queries::insert_entry(tx, supplier_id, kind, amount_minor, (!note.is_empty()).then_some(note), Utc::now())
 }
 
 /// What the orders waiting at one supplier will cost, against its balance.
@@ -236,35 +172,12 @@ pub struct Forecast {
 
 /// The forecast for every supplier, by name. `threshold_minor` is Auto Fulfillment's.
 pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>> {
-    let suppliers: Vec<(i64, String, i64)> = conn
-        .prepare("SELECT id, name, COALESCE(balance_minor, 0) FROM supplier ORDER BY name")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let suppliers = queries::balances(conn)?;
     let mut out = Vec::with_capacity(suppliers.len());
     for (supplier_id, supplier_name, balance_minor) in suppliers {
-        let postage: i64 = conn.query_row(
-            "SELECT COALESCE(CAST(AVG(shipping_cost_minor) AS INTEGER), 0) FROM (
-                 SELECT shipping_cost_minor FROM supplier_order
-                 WHERE supplier_id = ?1 AND shipping_cost_minor IS NOT NULL ORDER BY paid_at DESC LIMIT 100)",
-            [supplier_id],
-            |r| r.get(0),
-        )?;
-        // Per waiting order: which bucket it is in, and its products' cost at this supplier.
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id) THEN 'queued'
-                         WHEN o.hold_kind IS NOT NULL OR o.merchant_hold_at IS NOT NULL THEN 'held'
-                         ELSE 'to_order' END,
-                    CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
-             FROM orders o JOIN line_item li ON li.order_id = o.id JOIN product_mapping pm ON pm.sku = li.sku
-             WHERE o.status = 'to_order' AND pm.supplier_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
-               AND NOT EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id AND so.supplier_id = ?1
-                               AND so.state IN {})
-             GROUP BY o.id",
-            SubOrderState::sql_set(SubOrderState::is_with_supplier)
-        ))?;
+        let postage = queries::average_postage(conn, supplier_id)?;
         let (mut to_order, mut held, mut queued, mut orders) = (0i64, 0i64, 0i64, 0i64);
-        for row in stmt.query_map([supplier_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-            let (bucket, cost) = row?;
+        for (bucket, cost) in queries::waiting_order_costs(conn, supplier_id)? {
             let cost = cost + postage;
             orders += 1;
             match bucket.as_str() {
@@ -340,43 +253,8 @@ pub fn invoice(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Res
     if from >= to {
         return Err(CoreError::InvalidInput("period: the start must be before the end".into()));
     }
-    let mut stmt = conn.prepare(
-        "SELECT so.paid_at, st.name, o.name, s.name, so.supplier_order_id,
-                (SELECT GROUP_CONCAT(soi.quantity || ' x ' || COALESCE(li.sku, li.title), '; ')
-                 FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id WHERE soi.supplier_order_id = so.id),
-                so.product_cost_minor, so.shipping_cost_minor, so.cost_minor, COALESCE(so.payment_method, 'wallet'),
-                (SELECT a.name FROM address a WHERE a.order_id = o.id)
-         FROM supplier_order so JOIN orders o ON o.id = so.order_id JOIN store st ON st.id = o.store_id
-         JOIN supplier s ON s.id = so.supplier_id
-         WHERE so.paid_at >= ?1 AND so.paid_at < ?2 AND so.cost_minor IS NOT NULL AND so.supplier_order_id IS NOT NULL
-         ORDER BY so.paid_at, so.id",
-    )?;
-    let lines: Vec<InvoiceLine> = stmt
-        .query_map(params![from, to], |r| {
-            Ok(InvoiceLine {
-                paid_at: r.get(0)?,
-                store_name: r.get(1)?,
-                order_name: r.get(2)?,
-                supplier_name: r.get(3)?,
-                supplier_order_number: r.get(4)?,
-                ship_to: r.get(10)?,
-                items: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                products_minor: r.get(6)?,
-                shipping_minor: r.get(7)?,
-                total_minor: r.get(8)?,
-                paid_with: r.get(9)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let refunds_minor: i64 = conn
-        .query_row(
-            "SELECT SUM(amount_minor) FROM wallet_entry WHERE kind = 'refund' AND created_at >= ?1 AND created_at < ?2",
-            params![from, to],
-            |r| r.get::<_, Option<i64>>(0),
-        )
-        .optional()?
-        .flatten()
-        .unwrap_or(0);
+    let lines = queries::invoice_lines(conn, from, to)?;
+    let refunds_minor = queries::refunds(conn, from, to)?;
     Ok(Invoice {
         from,
         to,
@@ -642,9 +520,9 @@ pub fn record_wallet_entry(
     note: &str,
 ) -> Result<i64> {
     ctx.db.write(|tx| {
-        tx.query_row("SELECT id FROM supplier WHERE id = ?1", [supplier_id], |r| r.get::<_, i64>(0))
-            .optional()?
-            .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;
+        if !queries::supplier_exists(tx, supplier_id)? {
+            return Err(CoreError::NotFound(format!("no supplier with id {supplier_id}")));
+        }
         crate::wallet::record_entry(tx, supplier_id, kind, amount_minor, note)
     })
 }
@@ -666,11 +544,7 @@ pub async fn recharge_wallet(ctx: &Ctx, supplier_id: i64, amount_minor: i64) -> 
         return Err(CoreError::InvalidInput("amount: between $0.01 and $1000000.00".into()));
     }
     // The ledger is opened with the balance before the recharge, so the recharge is its own entry.
-    if ctx.db.read(|c| {
-        Ok(c.query_row("SELECT ledger_opened_at IS NULL FROM supplier WHERE id=?1", [supplier_id], |r| {
-            r.get::<_, bool>(0)
-        })?)
-    })? {
+    if !ctx.db.read(|c| queries::ledger_opened(c, supplier_id))? {
         let before = ctx.supplier_client(supplier_id)?.balance().await?;
         ctx.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier_id, before))?;
     }
