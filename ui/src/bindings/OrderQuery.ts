@@ -29,7 +29,7 @@ supplier_id?: number,
 hold_kind?: HoldKind, 
 /**
  * Late shipments: paid orders created before this time (UTC) that still have no tracking
- * number (status To order or Processing). See [`crate::dashboard`].
+ * number (status To order or Processing). See [`crate::orders::dashboard`].
  */
 late_since?: string, 
 /**

@@ -381,13 +381,13 @@ pub fn saved_cards(ctx: &Ctx) -> Result<Vec<SavedCard>> {
         .db
         .read(queries::cards)?
         .into_iter()
-        .map(|(supplier_name, brand, last4, exp_month, exp_year)| SavedCard {
-            supplier_name,
-            brand: CardBrand::parse(&brand).unwrap_or(CardBrand::Visa),
-            last4,
-            exp_month,
-            exp_year,
-            expired: is_expired(exp_month, exp_year, today),
+        .map(|card| SavedCard {
+            brand: CardBrand::parse(&card.brand).unwrap_or(CardBrand::Visa),
+            expired: is_expired(card.exp_month, card.exp_year, today),
+            supplier_name: card.supplier_name,
+            last4: card.last4,
+            exp_month: card.exp_month,
+            exp_year: card.exp_year,
         })
         .collect())
 }

@@ -170,14 +170,31 @@ pub fn pay_by_card(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-/// The cards on file by supplier name: `(supplier, brand, last 4, month, year)`.
-pub fn cards(conn: &Connection) -> Result<Vec<(String, String, String, u32, u32)>> {
+/// A card on file at one supplier, as stored.
+pub struct CardRow {
+    pub supplier_name: String,
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
+}
+
+/// The cards on file, by supplier name.
+pub fn cards(conn: &Connection) -> Result<Vec<CardRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT s.name, sc.brand, sc.last4, sc.exp_month, sc.exp_year
              FROM supplier_card sc JOIN supplier s ON s.id = sc.supplier_id ORDER BY s.name",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([], |r| {
+            Ok(CardRow {
+                supplier_name: r.get(0)?,
+                brand: r.get(1)?,
+                last4: r.get(2)?,
+                exp_month: r.get(3)?,
+                exp_year: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?)
 }
 
