@@ -13,7 +13,7 @@ use crate::orders::views;
 use crate::secrets::{self, SecretStore};
 use crate::stores::shopify::ShopifyClient;
 use crate::stores::StoreConnector;
-use crate::suppliers::CjClient;
+use crate::suppliers::{CjClient, SupplierConnector, SupplierPlatform};
 
 /// The shared context of the core's areas.
 pub struct Ctx {
@@ -21,7 +21,7 @@ pub struct Ctx {
     pub(crate) secrets: Arc<dyn SecretStore>,
     pub(crate) http: reqwest::Client,
     pub(crate) stores: Mutex<HashMap<i64, Arc<dyn StoreConnector>>>,
-    pub(crate) suppliers: Mutex<HashMap<i64, Arc<CjClient>>>,
+    pub(crate) suppliers: Mutex<HashMap<i64, Arc<dyn SupplierConnector>>>,
     /// Whether the accounts could be reached last time (see [`crate::offline`]).
     pub(crate) network: NetworkState,
 }
@@ -144,8 +144,10 @@ impl Ctx {
         }
     }
 
-    /// The API client of a supplier, cached with its access token.
-    pub fn supplier_client(&self, supplier_id: i64) -> Result<Arc<CjClient>> {
+    /// The connector of a supplier account, for its platform (`supplier.kind`), cached with its
+    /// access token and rate limiter. Errors: an unknown supplier, a platform this version does
+    /// not know, no API key in the keychain.
+    pub fn supplier_client(&self, supplier_id: i64) -> Result<Arc<dyn SupplierConnector>> {
         if let Some(c) = self.suppliers.lock().expect("suppliers lock").get(&supplier_id) {
             return Ok(c.clone());
         }
@@ -160,14 +162,16 @@ impl Ctx {
             &secrets::supplier_api_key_key(supplier_id),
             &format!("API key for supplier {}", supplier.name),
         )?;
-        let client = Arc::new(CjClient::new(
-            self.http.clone(),
-            &supplier.base_url,
-            key,
-            supplier_id,
-            self.secrets.clone(),
-            supplier.requests_per_second,
-        ));
+        let client: Arc<dyn SupplierConnector> = match SupplierPlatform::parse(&supplier.kind)? {
+            SupplierPlatform::Cj => Arc::new(CjClient::new(
+                self.http.clone(),
+                &supplier.base_url,
+                key,
+                supplier_id,
+                self.secrets.clone(),
+                supplier.requests_per_second,
+            )),
+        };
         self.suppliers.lock().expect("suppliers lock").insert(supplier_id, client.clone());
         Ok(client)
     }

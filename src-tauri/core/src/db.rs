@@ -27,6 +27,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/10_cancelled_in_store.sql")),
         M::up(include_str!("../migrations/11_hold_params.sql")),
         M::up(include_str!("../migrations/12_change_log.sql")),
+        M::up(include_str!("../migrations/13_supplier_platforms.sql")).foreign_key_check(),
     ])
 }
 
@@ -314,6 +315,74 @@ mod tests {
         db.write(|tx| Ok(tx.execute("DELETE FROM store WHERE id = 7", [])?)).unwrap();
         let left: i64 = db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?)).unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// Migration 13 rebuilds `supplier` to take any platform: every column and row survives,
+    /// the tables pointing at it still do, and a kind the schema used to refuse is stored.
+    #[test]
+    fn rebuilding_the_supplier_table_keeps_every_account_and_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        let columns = |c: &Connection| -> Vec<String> {
+            c.prepare("SELECT name FROM pragma_table_info('supplier') ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let before = {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, 12).unwrap();
+            assert!(conn
+                .execute("INSERT INTO supplier (name, kind, base_url, created_at) VALUES ('PF', 'printful', 'https://p.example', 'now')", [])
+                .is_err(), "before 13 the schema knew only CJ");
+            conn.execute_batch(
+                "INSERT INTO supplier (id, name, kind, base_url, created_at, balance_minor, requests_per_second, ledger_opened_at)
+                 VALUES (3, 'CJ main', 'cj', 'https://cj.example', '2026-01-01T00:00:00Z', 123456, 4, '2026-01-02T00:00:00Z');
+                 INSERT INTO supplier_card (supplier_id, brand, last4, exp_month, exp_year, saved_at)
+                 VALUES (3, 'visa', '4242', 12, 2030, '2026-01-03T00:00:00Z');
+                 INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, created_at)
+                 VALUES (3, 'recharge', 5000, 'USD', '2026-01-04T00:00:00Z');",
+            )
+            .unwrap();
+            columns(&conn)
+        };
+        let db = Db::open(&path).unwrap();
+        let (after, kept, printful, empty) = db
+            .write(|tx| {
+                let kept: (String, i64, i64, Option<String>) = tx.query_row(
+                    "SELECT kind, balance_minor, requests_per_second, ledger_opened_at FROM supplier WHERE id = 3",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
+                let printful = tx
+                    .execute("INSERT INTO supplier (name, kind, base_url, created_at) VALUES ('PF', 'printful', 'https://p.example', 'now')", [])
+                    .is_ok();
+                let empty = tx
+                    .execute("INSERT INTO supplier (name, kind, base_url, created_at) VALUES ('X', '', 'https://x.example', 'now')", [])
+                    .is_ok();
+                Ok((columns(tx), kept, printful, empty))
+            })
+            .unwrap();
+        assert_eq!(after, before, "the same columns");
+        assert_eq!(kept, ("cj".to_owned(), 123456, 4, Some("2026-01-02T00:00:00Z".to_owned())));
+        assert!(printful && !empty, "any named platform, never an empty kind");
+        // The card and the ledger still point at the account; removing it cascades to its card.
+        let (cards, entries): (i64, i64) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT COUNT(*) FROM supplier_card WHERE supplier_id = 3), (SELECT COUNT(*) FROM wallet_entry WHERE supplier_id = 3)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!((cards, entries), (1, 1));
+        db.write(|tx| Ok(tx.execute("DELETE FROM wallet_entry WHERE supplier_id = 3", [])?)).unwrap();
+        db.write(|tx| Ok(tx.execute("DELETE FROM supplier WHERE id = 3", [])?)).unwrap();
+        let cards: i64 = db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM supplier_card", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(cards, 0, "the foreign key survived the rebuild");
     }
 
     #[test]

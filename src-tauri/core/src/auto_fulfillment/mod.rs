@@ -469,7 +469,7 @@ pub async fn shipping_options(ctx: &Ctx, country: &str) -> Result<Vec<ShippingOp
     for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
         let sample = ctx.db.read(|c| queries::sample_variant(c, supplier.id))?;
         let Some(vid) = sample else { continue };
-        let products = [crate::suppliers::cj::CjProduct { vid, quantity: 1 }];
+        let products = [crate::suppliers::SupplierItem { variant_id: vid, quantity: 1 }];
         let lines = ctx.observe(ctx.supplier_client(supplier.id)?.shipping_lines(&country, "", &products).await)?;
         options.extend(lines.into_iter().map(|l| ShippingOption {
             name: l.name,

@@ -21,9 +21,7 @@ use crate::error::{CoreError, Result};
 use crate::fulfillment::sub_order::{SubOrderState, Transition};
 use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::stores::sync::refresh_order_status;
-use crate::suppliers::cj::{
-    country_name, CjOrderStatus, CjProduct, CreateOrderRequest, ShippingLine, DEFAULT_FROM_COUNTRY,
-};
+use crate::suppliers::{NewSupplierOrder, ShippingLine, SupplierItem, SupplierOrder, SupplierOrderStatus};
 
 /// One line item going to a supplier.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,28 +332,16 @@ fn choose_line(rule: &[String], within_days: Option<u32>, lines: &[ShippingLine]
     }
 }
 
-fn request_for(plan: &ShipPlan, key: &str, line: &str, products: Vec<CjProduct>, pay_type: u8) -> CreateOrderRequest {
-    let a = &plan.address;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    CreateOrderRequest {
-        order_number: key.to_owned(),
-        shipping_country_code: a.country_code.clone(),
-        shipping_country: country_name(&a.country_code),
-        shipping_province: text(&a.province),
-        shipping_city: text(&a.city),
-        shipping_zip: text(&a.zip),
-        shipping_address: a.address1.clone(),
-        shipping_address2: text(&a.address2),
-        shipping_customer_name: text(&a.name),
-        shipping_phone: text(&a.phone),
-        email: text(&plan.email),
-        logistic_name: line.to_owned(),
-        from_country_code: DEFAULT_FROM_COUNTRY.to_owned(),
-        pay_type,
-        products,
+fn new_order(plan: &ShipPlan, key: &str, line: &str, items: Vec<SupplierItem>, pay_now: bool) -> NewSupplierOrder {
+    NewSupplierOrder {
+        key: key.to_owned(),
+        address: plan.address.clone(),
+        email: plan.email.clone(),
+        shipping_line: line.to_owned(),
+        items,
+        pay_now,
     }
 }
-
 /// How a sub-order is paid: from My Wallet at the supplier, or with the card on file there.
 #[derive(Clone, PartialEq, Eq)]
 enum Payment {
@@ -408,22 +394,21 @@ struct AtSupplier {
 }
 
 impl AtSupplier {
-    /// What `getOrderDetail` shows: `Ok(None)` for a cancelled order (nothing to pay or
+    /// What the supplier shows (CJ's `getOrderDetail`): `Ok(None)` for a cancelled order (nothing to pay or
     /// record), a paid or payable order with its amount, and an error (kept ambiguous, looked up
     /// again) for an order whose amount or state Dropdock cannot read: never recorded as paid on
     /// a guess.
-    fn from_detail(found: crate::suppliers::cj::SupplierOrderDetail) -> Result<Option<AtSupplier>> {
+    fn from_detail(platform: &str, found: SupplierOrder) -> Result<Option<AtSupplier>> {
         let unreadable = |detail: String| {
-            CoreError::Connector(crate::stores::ConnectorError::Malformed { service: "CJdropshipping".into(), detail })
+            CoreError::Connector(crate::stores::ConnectorError::Malformed { service: platform.to_owned(), detail })
         };
-        if found.status == CjOrderStatus::Cancelled {
+        if found.status == SupplierOrderStatus::Cancelled {
             return Ok(None);
         }
         if !found.status.is_paid() && !found.status.awaits_payment() {
             return Err(unreadable(format!(
                 "order {} is {} at the supplier: check it there",
-                found.supplier_order_id,
-                found.status.as_str()
+                found.supplier_order_id, found.platform_status
             )));
         }
         let amount_minor = found
@@ -449,8 +434,8 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
     for sub in &plan.sub_orders {
         let client = dd.supplier_client(sub.supplier_id)?;
         let payment = payment_for(dd, settings.payment_method, sub.supplier_id, &sub.supplier_name)?;
-        let products: Vec<CjProduct> =
-            sub.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
+        let products: Vec<SupplierItem> =
+            sub.items.iter().map(|i| SupplierItem { variant_id: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
         let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
         let rule = dd.db.read(|c| queries::shipping_rule(c, country))?;
@@ -511,7 +496,12 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
         let mut at_supplier: Option<AtSupplier> =
             known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, shipping_minor: None, paid: false });
         if at_supplier.is_none() && previous_state.is_some_and(SubOrderState::needs_lookup) {
-            match client.order_detail(&key).await.and_then(|found| found.map(AtSupplier::from_detail).transpose()) {
+            let platform = client.platform().name();
+            match client
+                .order_detail(&key)
+                .await
+                .and_then(|found| found.map(|f| AtSupplier::from_detail(platform, f)).transpose())
+            {
                 Ok(found) => at_supplier = found.flatten(),
                 Err(e) => {
                     // Still unknown: the row stays ambiguous, looked up again on the next attempt.
@@ -526,34 +516,29 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
                 }
             }
         }
-        // 3. The calls: create (and, from My Wallet, pay at once: `payType` 2), then pay what is
-        //    not paid yet.
+        // 3. The calls: create (and, from My Wallet where the platform can, pay at once: CJ's
+        //    `payType` 2), then pay what is not paid yet.
         let result: Result<AtSupplier> = async {
             let order = match at_supplier {
                 Some(found) => found,
                 None => {
-                    let pay_type = if payment == Payment::Wallet { 2 } else { 3 };
-                    let request = request_for(&plan, &key, &line.name, products, pay_type);
-                    // CJ already holding this number (its 1603003) is the order to look up.
-                    let created = match client.create_order(&request).await {
-                        Err(CoreError::Connector(crate::stores::ConnectorError::Remote {
-                            code: Some(code), ..
-                        })) if code == crate::suppliers::cj::CODE_ORDER_EXISTS => None,
-                        other => Some(other?),
-                    };
+                    let pay_now = payment == Payment::Wallet && client.capabilities().pay_on_create;
+                    let request = new_order(&plan, &key, &line.name, products, pay_now);
+                    // The platform already holding this key (`None`) is the order to look up.
+                    let created = client.create_order(&request).await?;
                     match created.map(|c| (c.supplier_order_id, c.amount_minor, c.status, c.shipping_minor)) {
                         Some((Some(id), Some(amount_minor), Some(status), shipping_minor))
                             if status.is_paid() || status.awaits_payment() =>
                         {
                             AtSupplier { id, amount_minor, shipping_minor, paid: status.is_paid() }
                         }
-                        // CJ's reply left out the id, the amounts or the state (its published
+                        // The reply left out the id, the amounts or the state (CJ's published
                         // example does): what it holds is read back by our number. Not there
                         // yet is an unknown outcome, looked up again before any resend.
                         _ => client
                             .order_detail(&key)
                             .await?
-                            .map(AtSupplier::from_detail)
+                            .map(|f| AtSupplier::from_detail(client.platform().name(), f))
                             .transpose()?
                             .flatten()
                             .ok_or_else(|| {
@@ -571,7 +556,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
             dd.db.write(|tx| queries::record_created(tx, sub_id, &order.id, order.amount_minor))?;
             let amount_minor = match &payment {
                 Payment::Wallet => {
-                    client.pay_balance(&order.id).await?;
+                    client.pay(&order.id).await?;
                     order.amount_minor
                 }
                 Payment::Card(token) => client.pay_with_card(&order.id, token).await?,

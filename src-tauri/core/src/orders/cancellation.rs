@@ -19,7 +19,8 @@ use crate::error::{CoreError, Result};
 use crate::fulfillment::sub_order::SubOrderState;
 use crate::orders::queries::{self, SubOrderRow};
 use crate::stores::sync::refresh_order_status;
-use crate::suppliers::cj::{CancelAnswer, CJ_CURRENCY};
+use crate::suppliers::cj::CJ_CURRENCY;
+use crate::suppliers::CancelAnswer;
 
 /// What happened to one sub-order (or, for an order never sent, to the order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

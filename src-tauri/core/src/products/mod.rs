@@ -13,7 +13,7 @@ pub struct FoundVariant {
     #[ts(type = "number")]
     pub supplier_id: i64,
     pub supplier_name: String,
-    pub variant: crate::suppliers::cj::SupplierVariant,
+    pub variant: crate::suppliers::SupplierVariant,
 }
 
 /// Maps a store SKU to a supplier variant and its cost (US cents).

@@ -28,6 +28,7 @@ use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::{CancelAnswer, CardToken, ShippingLine, SupplierVariant, TrackInfo};
 use crate::error::{CoreError, Result};
 use crate::money::parse_minor;
 use crate::secrets::{supplier_token_key, SecretStore};
@@ -38,25 +39,6 @@ const SERVICE: &str = "CJdropshipping";
 pub const CJ_CURRENCY: &str = "USD";
 /// Warehouses ship from China unless a line says otherwise.
 pub const DEFAULT_FROM_COUNTRY: &str = "CN";
-
-/// A logistics line CJ offers for a destination (`freightCalculate`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct ShippingLine {
-    /// CJ's `logisticName`, e.g. `CJPacket Ordinary`; sent back as-is in `createOrderV2`.
-    pub name: String,
-    /// Postage in US cents.
-    pub price_minor: i64,
-    /// Delivery time in days as CJ gives it, e.g. `"7-12"`.
-    pub aging: String,
-}
-
-impl ShippingLine {
-    /// The slowest delivery day of the aging range, for "fastest line" comparisons.
-    pub fn max_days(&self) -> u32 {
-        self.aging.rsplit('-').next().and_then(|d| d.trim().parse().ok()).unwrap_or(u32::MAX)
-    }
-}
 
 /// A product variant and quantity, as CJ's `products[]` takes them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -207,56 +189,6 @@ pub struct CreatedOrder {
     pub shipping_minor: Option<i64>,
     /// `orderStatus`, when the reply has one.
     pub status: Option<CjOrderStatus>,
-}
-
-/// What `logistic/trackInfo` says of a tracking number: who carries the parcel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackInfo {
-    /// The carrier that delivers (`lastMileCarrier`), else CJ's line (`logisticName`).
-    pub carrier: Option<String>,
-    /// CJ's tracking status text (`trackingStatus`).
-    pub status: Option<String>,
-}
-
-/// A supplier variant found by SKU (`product/variant/query`), for mapping a store SKU to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct SupplierVariant {
-    /// CJ's variant id (`vid`), sent in `createOrderV2`'s `products`.
-    pub vid: String,
-    /// CJ's product id (`pid`).
-    pub pid: String,
-    /// CJ's SKU of the variant (`variantSku`).
-    pub variant_sku: String,
-    /// `variantNameEn`.
-    pub name: String,
-    /// `variantSellPrice`: the price to the merchant, US cents.
-    #[ts(type = "number")]
-    pub price_minor: i64,
-}
-
-/// A card tokenized by the supplier's payment endpoint: the token to charge it by, and what may
-/// be shown of it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct CardToken {
-    pub token: String,
-    pub brand: String,
-    pub last4: String,
-}
-
-impl std::fmt::Debug for CardToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CardToken").field("brand", &self.brand).field("last4", &self.last4).finish_non_exhaustive()
-    }
-}
-
-/// The supplier's answer to a cancellation request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CancelAnswer {
-    /// The order is cancelled at the supplier.
-    Cancelled,
-    /// The supplier refused, with its reason (e.g. the order has shipped).
-    Refused(String),
 }
 
 /// What `getOrderDetail` tells about an order.
@@ -644,6 +576,134 @@ impl CjClient {
     }
 }
 
+impl From<&CjOrderStatus> for super::SupplierOrderStatus {
+    /// CJ's `CREATED`, `IN_CART` and `UNPAID` await payment; `UNSHIPPED` is paid.
+    fn from(status: &CjOrderStatus) -> Self {
+        use super::SupplierOrderStatus as S;
+        match status {
+            CjOrderStatus::Created | CjOrderStatus::InCart | CjOrderStatus::Unpaid => S::AwaitingPayment,
+            CjOrderStatus::Unshipped => S::Paid,
+            CjOrderStatus::Shipped => S::Shipped,
+            CjOrderStatus::Delivered => S::Delivered,
+            CjOrderStatus::Cancelled => S::Cancelled,
+            CjOrderStatus::Other(s) => S::Other(s.clone()),
+        }
+    }
+}
+
+/// `createOrderV2`'s request for a sub-order: the address field by field as its table names
+/// them, our key as `orderNumber`, `payType` 2 (pay from the balance at once) when
+/// `pay_now`, else 3 (create only).
+fn request_for(order: &super::NewSupplierOrder) -> CreateOrderRequest {
+    let a = &order.address;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    CreateOrderRequest {
+        order_number: order.key.clone(),
+        shipping_country_code: a.country_code.clone(),
+        shipping_country: country_name(&a.country_code),
+        shipping_province: text(&a.province),
+        shipping_city: text(&a.city),
+        shipping_zip: text(&a.zip),
+        shipping_address: a.address1.clone(),
+        shipping_address2: text(&a.address2),
+        shipping_customer_name: text(&a.name),
+        shipping_phone: text(&a.phone),
+        email: text(&order.email),
+        logistic_name: order.shipping_line.clone(),
+        from_country_code: DEFAULT_FROM_COUNTRY.to_owned(),
+        pay_type: if order.pay_now { 2 } else { 3 },
+        products: order.items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect(),
+    }
+}
+
+/// CJ behind the neutral connector: its strings and codes stay here.
+#[async_trait::async_trait]
+impl super::SupplierConnector for CjClient {
+    fn platform(&self) -> super::SupplierPlatform {
+        super::SupplierPlatform::Cj
+    }
+
+    /// A CJ balance (`getBalance`, `payBalance`), no card API, `payType` 2 pays on create,
+    /// `deleteOrder` refuses once CJ processes an order.
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { balance: true, card: false, pay_on_create: true, cancel_after_payment: false }
+    }
+
+    async fn verify(&self) -> Result<()> {
+        CjClient::verify(self).await
+    }
+
+    async fn shipping_lines(
+        &self,
+        country: &str,
+        zip: &str,
+        items: &[super::SupplierItem],
+    ) -> Result<Vec<ShippingLine>> {
+        let products: Vec<CjProduct> =
+            items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
+        CjClient::shipping_lines(self, country, zip, &products).await
+    }
+
+    /// CJ's 1603003 (an order with this `orderNumber` exists) is `Ok(None)`.
+    async fn create_order(&self, order: &super::NewSupplierOrder) -> Result<Option<super::CreatedOrder>> {
+        match CjClient::create_order(self, &request_for(order)).await {
+            Err(CoreError::Connector(ConnectorError::Remote { code: Some(CODE_ORDER_EXISTS), .. })) => Ok(None),
+            Err(e) => Err(e),
+            Ok(created) => Ok(Some(super::CreatedOrder {
+                supplier_order_id: created.supplier_order_id,
+                amount_minor: created.amount_minor,
+                shipping_minor: created.shipping_minor,
+                status: created.status.as_ref().map(Into::into),
+            })),
+        }
+    }
+
+    async fn order_detail(&self, id_or_key: &str) -> Result<Option<super::SupplierOrder>> {
+        Ok(CjClient::order_detail(self, id_or_key).await?.map(|d| super::SupplierOrder {
+            status: (&d.status).into(),
+            platform_status: d.status.as_str().to_owned(),
+            supplier_order_id: d.supplier_order_id,
+            key: d.order_number,
+            track_number: d.track_number,
+            carrier: d.logistic_name,
+            amount_minor: d.amount_minor,
+            shipping_minor: d.shipping_minor,
+        }))
+    }
+
+    async fn pay(&self, supplier_order_id: &str) -> Result<()> {
+        self.pay_balance(supplier_order_id).await
+    }
+
+    async fn tokenize_card(&self, card: &crate::fulfillment::payment_card::CheckedCard) -> Result<CardToken> {
+        CjClient::tokenize_card(self, card).await
+    }
+
+    async fn pay_with_card(&self, supplier_order_id: &str, card_token: &str) -> Result<i64> {
+        CjClient::pay_with_card(self, supplier_order_id, card_token).await
+    }
+
+    async fn cancel_order(&self, supplier_order_id: &str) -> Result<CancelAnswer> {
+        CjClient::cancel_order(self, supplier_order_id).await
+    }
+
+    async fn track_info(&self, track_number: &str) -> Result<Option<TrackInfo>> {
+        CjClient::track_info(self, track_number).await
+    }
+
+    async fn variants_by_sku(&self, sku: &str) -> Result<Vec<SupplierVariant>> {
+        CjClient::variants_by_sku(self, sku).await
+    }
+
+    async fn balance(&self) -> Result<Option<i64>> {
+        CjClient::balance(self).await.map(Some)
+    }
+
+    async fn sandbox_recharge(&self, amount_minor: i64) -> Result<i64> {
+        CjClient::sandbox_recharge(self, amount_minor).await
+    }
+}
+
 /// What a merchant reads when a CJ account is asked to take a card.
 const CARDS_UNSUPPORTED: &str = "CJdropshipping takes cards only on its own payment page, not through its API: Dropdock pays CJ orders from My Wallet (recharge it on CJ's site, by card if you like)";
 
@@ -858,6 +918,67 @@ mod tests {
         assert!(!odd.is_paid() && !odd.awaits_payment(), "a state CJ adds later is neither");
         assert_eq!(odd.as_str(), "PENDING_REVIEW");
         assert_eq!(CjOrderStatus::parse("CANCELLED"), CjOrderStatus::Cancelled);
+    }
+
+    /// Behind the neutral connector CJ's states keep their meaning: what awaits payment, what
+    /// is paid, and a state CJ adds later stays neither (never assumed paid).
+    #[test]
+    fn cj_states_keep_their_meaning_in_neutral_terms() {
+        use crate::suppliers::SupplierOrderStatus as S;
+        for (cj, neutral) in [
+            ("CREATED", S::AwaitingPayment),
+            ("IN_CART", S::AwaitingPayment),
+            ("UNPAID", S::AwaitingPayment),
+            ("UNSHIPPED", S::Paid),
+            ("SHIPPED", S::Shipped),
+            ("DELIVERED", S::Delivered),
+            ("CANCELLED", S::Cancelled),
+        ] {
+            let status = CjOrderStatus::parse(cj);
+            let mapped = S::from(&status);
+            assert_eq!(mapped, neutral, "{cj}");
+            assert_eq!(
+                (mapped.is_paid(), mapped.awaits_payment()),
+                (status.is_paid(), status.awaits_payment()),
+                "{cj}"
+            );
+        }
+        let odd = S::from(&CjOrderStatus::parse("PENDING_REVIEW"));
+        assert!(!odd.is_paid() && !odd.awaits_payment(), "{odd:?}");
+    }
+
+    /// A sub-order becomes CJ's createOrderV2 request: our key as `orderNumber`, `payType` 2
+    /// only when paying on create, the address field by field.
+    #[test]
+    fn a_new_sub_order_becomes_cj_s_request() {
+        let order = crate::suppliers::NewSupplierOrder {
+            key: "DD1-1001-S2".into(),
+            address: crate::model::Address {
+                name: Some("Ana Núñez".into()),
+                address1: "Calle 1".into(),
+                address2: None,
+                city: Some("Madrid".into()),
+                province: None,
+                zip: Some("28001".into()),
+                country_code: "ES".into(),
+                phone: None,
+            },
+            email: None,
+            shipping_line: "CJPacket Ordinary".into(),
+            items: vec![crate::suppliers::SupplierItem { variant_id: "V1".into(), quantity: 2 }],
+            pay_now: true,
+        };
+        let request = request_for(&order);
+        assert_eq!(
+            (
+                request.order_number.as_str(),
+                request.pay_type,
+                request.shipping_country.as_str(),
+                request.products[0].vid.as_str()
+            ),
+            ("DD1-1001-S2", 2, "Spain", "V1")
+        );
+        assert_eq!(request_for(&crate::suppliers::NewSupplierOrder { pay_now: false, ..order }).pay_type, 3);
     }
 
     #[test]

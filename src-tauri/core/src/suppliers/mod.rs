@@ -1,14 +1,260 @@
-//! Supplier connectors: where sub-orders are sent, paid, and shipped from.
+//! Supplier platforms: where sub-orders are sent, paid, and shipped from.
+//!
+//! Every platform is a [`SupplierConnector`]: the rest of the core (Ship order, Auto
+//! Fulfillment, tracking, cancellation, My Wallet, "Find at suppliers") speaks only the neutral
+//! types below (minor units, ISO country codes, a neutral [`SupplierOrderStatus`]), and each
+//! connector keeps its platform's strings and codes inside itself. What a platform cannot do
+//! (no balance, no card API) is in its [`Capabilities`], so callers give a clear reason instead
+//! of calling. Today: CJdropshipping ([`cj`]).
 
 pub mod cj;
 
 pub use cj::CjClient;
 
+use async_trait::async_trait;
 use rusqlite::params;
+use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::orders::views::{self, SupplierView};
+
+/// A supplier platform, as stored in `supplier.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupplierPlatform {
+    /// CJdropshipping, API 2.0 (`cj`).
+    Cj,
+}
+
+impl SupplierPlatform {
+    /// Every platform Dropdock connects to.
+    pub const ALL: [SupplierPlatform; 1] = [SupplierPlatform::Cj];
+
+    /// The stored name (`supplier.kind`).
+    pub fn kind(self) -> &'static str {
+        match self {
+            SupplierPlatform::Cj => "cj",
+        }
+    }
+
+    /// The platform's name, as merchants know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SupplierPlatform::Cj => "CJdropshipping",
+        }
+    }
+
+    /// The platform of a stored `kind`. Errors: a kind this version does not know (a database
+    /// written by a newer Dropdock): `InvalidInput`, never a guess.
+    pub fn parse(kind: &str) -> Result<SupplierPlatform> {
+        SupplierPlatform::ALL
+            .into_iter()
+            .find(|p| p.kind() == kind)
+            .ok_or_else(|| CoreError::InvalidInput(format!("supplier platform '{kind}' is not known to this version")))
+    }
+}
+
+/// What a platform can do, so callers give a reason instead of calling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Capabilities {
+    /// The account holds a balance Dropdock can read and pay from (My Wallet).
+    pub balance: bool,
+    /// The platform documents an API to charge a card on file.
+    pub card: bool,
+    /// An order can be created and paid from the balance in one call (else: created, then paid
+    /// or confirmed in a second call).
+    pub pay_on_create: bool,
+    /// An order can still be cancelled through the API after it was paid.
+    pub cancel_after_payment: bool,
+}
+
+/// A shipping line a supplier offers for a destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ShippingLine {
+    /// The platform's name of the line (e.g. CJ's `logisticName` `CJPacket Ordinary`); sent back
+    /// as-is when the order is created.
+    pub name: String,
+    /// Postage for the parcel, minor units of the platform's currency.
+    pub price_minor: i64,
+    /// Delivery time in days as the platform gives it, e.g. `"7-12"`.
+    pub aging: String,
+}
+
+impl ShippingLine {
+    /// The slowest delivery day of the aging range, for "fastest line" comparisons.
+    pub fn max_days(&self) -> u32 {
+        self.aging.rsplit('-').next().and_then(|d| d.trim().parse().ok()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Who carries a parcel, as the platform's tracking lookup says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackInfo {
+    /// The carrier that delivers (the last-mile carrier when the platform names one).
+    pub carrier: Option<String>,
+    /// The platform's tracking status text.
+    pub status: Option<String>,
+}
+
+/// A supplier variant found by SKU, for mapping a store SKU to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SupplierVariant {
+    /// The platform's variant id, sent when an order is created (CJ's `vid`).
+    pub vid: String,
+    /// The platform's product id (CJ's `pid`).
+    pub pid: String,
+    /// The platform's SKU of the variant.
+    pub variant_sku: String,
+    pub name: String,
+    /// The price to the merchant, minor units (US cents).
+    #[ts(type = "number")]
+    pub price_minor: i64,
+}
+
+/// A card tokenized by the supplier's payment endpoint: the token to charge it by, and what may
+/// be shown of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardToken {
+    pub token: String,
+    pub brand: String,
+    pub last4: String,
+}
+
+impl std::fmt::Debug for CardToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardToken").field("brand", &self.brand).field("last4", &self.last4).finish_non_exhaustive()
+    }
+}
+
+/// The supplier's answer to a cancellation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelAnswer {
+    /// The order is cancelled at the supplier.
+    Cancelled,
+    /// The supplier refused, with its reason (e.g. the order has shipped).
+    Refused(String),
+}
+
+/// An order's state at its supplier, in neutral terms. A state a platform adds later is
+/// `Other` with its spelling, and counts as neither paid nor payable (fail safe: looked at,
+/// never assumed paid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupplierOrderStatus {
+    /// Created (a draft, in a cart), waiting for its payment or confirmation.
+    AwaitingPayment,
+    /// Paid or confirmed, not shipped yet.
+    Paid,
+    Shipped,
+    Delivered,
+    Cancelled,
+    Other(String),
+}
+
+impl SupplierOrderStatus {
+    /// Paid at the supplier: `Paid`, `Shipped`, `Delivered`.
+    pub fn is_paid(&self) -> bool {
+        matches!(self, Self::Paid | Self::Shipped | Self::Delivered)
+    }
+
+    /// Created and waiting for its payment.
+    pub fn awaits_payment(&self) -> bool {
+        matches!(self, Self::AwaitingPayment)
+    }
+}
+
+/// An order as its supplier shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierOrder {
+    /// The platform's order id.
+    pub supplier_order_id: String,
+    /// Our idempotency key, as the platform keeps it (CJ's `orderNum`, Printful's
+    /// `external_id`); empty when the reply leaves it out.
+    pub key: String,
+    pub status: SupplierOrderStatus,
+    /// The platform's own spelling of the status, for messages.
+    pub platform_status: String,
+    /// `None` until the supplier has a tracking number.
+    pub track_number: Option<String>,
+    /// The carrier or shipping line the parcel went with.
+    pub carrier: Option<String>,
+    /// What the supplier charges (products + postage), minor units; `None` when unknown.
+    pub amount_minor: Option<i64>,
+    /// The postage part, when the supplier says.
+    pub shipping_minor: Option<i64>,
+}
+
+/// What a create call answered. A platform's reply may leave any of it out: `None` is "not in
+/// the reply", to be read back with [`SupplierConnector::order_detail`] by our key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedOrder {
+    pub supplier_order_id: Option<String>,
+    /// What the supplier charges (products + postage), minor units.
+    pub amount_minor: Option<i64>,
+    /// The postage part.
+    pub shipping_minor: Option<i64>,
+    pub status: Option<SupplierOrderStatus>,
+}
+
+/// A supplier variant and how many of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierItem {
+    pub variant_id: String,
+    pub quantity: i64,
+}
+
+/// A sub-order to create at its supplier.
+#[derive(Debug, Clone)]
+pub struct NewSupplierOrder {
+    /// Our idempotency key (see [`crate::fulfillment::idempotency_key`]): the platform keeps it
+    /// unique, and an order is found by it after a lost reply.
+    pub key: String,
+    pub address: crate::model::Address,
+    pub email: Option<String>,
+    /// The [`ShippingLine::name`] chosen.
+    pub shipping_line: String,
+    pub items: Vec<SupplierItem>,
+    /// Pay from the account's balance in the create call itself (only where
+    /// [`Capabilities::pay_on_create`]); else the order is created unpaid and paid after.
+    pub pay_now: bool,
+}
+
+/// One supplier account on its platform. Every call is authenticated and paced by the
+/// account's rate limit; errors are [`crate::stores::ConnectorError`]s (auth, network,
+/// ambiguous timeouts, remote codes) inside [`CoreError::Connector`].
+#[async_trait]
+pub trait SupplierConnector: Send + Sync {
+    fn platform(&self) -> SupplierPlatform;
+    fn capabilities(&self) -> Capabilities;
+    /// One authenticated read: the credentials work.
+    async fn verify(&self) -> Result<()>;
+    /// The lines offered to `country` (ISO 3166-1 alpha-2) for these items, cheapest first.
+    async fn shipping_lines(&self, country: &str, zip: &str, items: &[SupplierItem]) -> Result<Vec<ShippingLine>>;
+    /// Creates the order under its key. `Ok(None)`: the platform already holds an order with
+    /// this key (look it up; never create twice).
+    async fn create_order(&self, order: &NewSupplierOrder) -> Result<Option<CreatedOrder>>;
+    /// The order by the platform's id or by our key; `None` when the platform does not know it.
+    async fn order_detail(&self, id_or_key: &str) -> Result<Option<SupplierOrder>>;
+    /// Pays (or confirms) a created order from the account.
+    async fn pay(&self, supplier_order_id: &str) -> Result<()>;
+    /// Tokenizes a card at the platform's payment endpoint (only where [`Capabilities::card`]).
+    async fn tokenize_card(&self, card: &crate::fulfillment::payment_card::CheckedCard) -> Result<CardToken>;
+    /// Charges a created order to the card token; returns the amount charged, minor units.
+    async fn pay_with_card(&self, supplier_order_id: &str, card_token: &str) -> Result<i64>;
+    /// Asks the platform to cancel the order; a refusal is an answer, not an error.
+    async fn cancel_order(&self, supplier_order_id: &str) -> Result<CancelAnswer>;
+    /// Who carries a tracking number; `None` when the platform has nothing on it yet.
+    async fn track_info(&self, track_number: &str) -> Result<Option<TrackInfo>>;
+    /// The variants the platform sells under `sku`.
+    async fn variants_by_sku(&self, sku: &str) -> Result<Vec<SupplierVariant>>;
+    /// The balance available for orders, minor units; `None` where the platform has none
+    /// (charged to a billing method instead).
+    async fn balance(&self) -> Result<Option<i64>>;
+    /// The embedded sandbox only: adds to the balance, returns the new balance.
+    async fn sandbox_recharge(&self, amount_minor: i64) -> Result<i64>;
+}
 
 /// Whether a supplier platform (`supplier.kind`) documents an API to charge a card on file.
 /// CJdropshipping documents none (it takes cards on its own payment page, see
@@ -50,4 +296,17 @@ pub fn set_supplier_rate_limit(ctx: &Ctx, supplier_id: i64, requests_per_second:
     }
     ctx.suppliers.lock().expect("suppliers lock").remove(&supplier_id);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_platform_this_version_does_not_know_is_refused_not_guessed() {
+        assert_eq!(SupplierPlatform::parse("cj").unwrap(), SupplierPlatform::Cj);
+        let err = SupplierPlatform::parse("aliexpress").unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::InvalidInput);
+        assert!(err.to_string().contains("aliexpress"), "{err}");
+    }
 }

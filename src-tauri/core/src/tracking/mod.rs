@@ -73,7 +73,7 @@ pub async fn poll_once(dd: &Ctx) -> Result<TrackReport> {
             }
         };
         let Some(number) = detail.track_number else { continue };
-        let carrier = carrier_of(dd, sub.supplier_id, &number, detail.logistic_name).await;
+        let carrier = carrier_of(dd, sub.supplier_id, &number, detail.carrier).await;
         let mapped = map_carrier_with(&table, &carrier, &number);
         let stored = StoredTracking { number: &number, carrier: &carrier, company: &mapped.company, url: &mapped.url };
         let inserted = dd.db.write(|tx| {
@@ -159,9 +159,9 @@ async fn recheck_shipped(
                 continue;
             }
         };
-        let delivered = detail.status == crate::suppliers::cj::CjOrderStatus::Delivered;
+        let delivered = detail.status == crate::suppliers::SupplierOrderStatus::Delivered;
         let new_number = detail.track_number.filter(|n| *n != parcel.number);
-        let carrier = detail.logistic_name.unwrap_or(parcel.carrier);
+        let carrier = detail.carrier.unwrap_or(parcel.carrier);
         let changed = dd.db.write(|tx| {
             queries::mark_checked(tx, parcel.shipment_id, Utc::now())?;
             if delivered {

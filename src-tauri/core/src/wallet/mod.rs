@@ -501,11 +501,13 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
 }
 
 /// Asks every supplier for its balance and records it (the ledger's reconciliation compares the
-/// two), then returns the suppliers as stored. Errors: a supplier unreachable or refusing.
+/// two), then returns the suppliers as stored. A platform with no balance (charged to a
+/// billing method) has nothing to record. Errors: a supplier unreachable or refusing.
 pub async fn refresh(ctx: &crate::context::Ctx) -> Result<Vec<crate::orders::views::SupplierView>> {
     for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
-        let balance = ctx.supplier_client(supplier.id)?.balance().await?;
-        ctx.db.write(|tx| record_reported_balance(tx, supplier.id, balance))?;
+        if let Some(balance) = ctx.supplier_client(supplier.id)?.balance().await? {
+            ctx.db.write(|tx| record_reported_balance(tx, supplier.id, balance))?;
+        }
     }
     ctx.db.read(crate::orders::views::list_suppliers)
 }
@@ -545,8 +547,9 @@ pub async fn recharge_wallet(ctx: &Ctx, supplier_id: i64, amount_minor: i64) -> 
     }
     // The ledger is opened with the balance before the recharge, so the recharge is its own entry.
     if !ctx.db.read(|c| queries::ledger_opened(c, supplier_id))? {
-        let before = ctx.supplier_client(supplier_id)?.balance().await?;
-        ctx.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier_id, before))?;
+        if let Some(before) = ctx.supplier_client(supplier_id)?.balance().await? {
+            ctx.db.write(|tx| crate::wallet::record_reported_balance(tx, supplier_id, before))?;
+        }
     }
     let balance = ctx.supplier_client(supplier_id)?.sandbox_recharge(amount_minor).await?;
     ctx.db.write(|tx| {
