@@ -3,7 +3,8 @@
 -- (SupplierPlatform::parse), so the schema no longer lists them. SQLite cannot change a CHECK
 -- constraint in place: the table is rebuilt by the documented procedure (Db::open runs
 -- migrations with foreign keys off; this step checks them afterwards). Every column and row
--- is kept; the tables pointing at supplier(id) keep pointing at the same ids.
+-- is kept (and `store_ref` added); the tables pointing at supplier(id) keep pointing at the
+-- same ids.
 CREATE TABLE supplier_new (
     id                  INTEGER PRIMARY KEY,
     name                TEXT NOT NULL UNIQUE,
@@ -14,7 +15,10 @@ CREATE TABLE supplier_new (
     balance_minor       INTEGER,
     balance_checked_at  TEXT,
     requests_per_second INTEGER NOT NULL DEFAULT 1 CHECK (requests_per_second BETWEEN 1 AND 1000),
-    ledger_opened_at    TEXT
+    ledger_opened_at    TEXT,
+    -- The platform's store within the account, when its token spans several (Printful's
+    -- X-PF-Store-Id); NULL otherwise.
+    store_ref           TEXT
 ) STRICT;
 INSERT INTO supplier_new (id, name, kind, base_url, is_sandbox, created_at, balance_minor, balance_checked_at,
                           requests_per_second, ledger_opened_at)

@@ -13,7 +13,7 @@ use crate::orders::views;
 use crate::secrets::{self, SecretStore};
 use crate::stores::shopify::ShopifyClient;
 use crate::stores::StoreConnector;
-use crate::suppliers::{CjClient, SupplierConnector, SupplierPlatform};
+use crate::suppliers::{CjClient, PrintfulClient, SupplierConnector, SupplierPlatform};
 
 /// The shared context of the core's areas.
 pub struct Ctx {
@@ -170,6 +170,14 @@ impl Ctx {
                 supplier_id,
                 self.secrets.clone(),
                 supplier.requests_per_second,
+            )),
+            // The account's limit is kept per second; Printful's is documented per minute.
+            SupplierPlatform::Printful => Arc::new(PrintfulClient::new(
+                self.http.clone(),
+                &supplier.base_url,
+                key,
+                self.db.read(|c| crate::suppliers::queries::store_ref(c, supplier_id))?,
+                supplier.requests_per_second.saturating_mul(60),
             )),
         };
         self.suppliers.lock().expect("suppliers lock").insert(supplier_id, client.clone());

@@ -365,7 +365,10 @@ mod tests {
                 Ok((columns(tx), kept, printful, empty))
             })
             .unwrap();
-        assert_eq!(after, before, "the same columns");
+        let mut expected = before.clone();
+        expected.push("store_ref".to_owned());
+        expected.sort();
+        assert_eq!(after, expected, "the same columns, and the platform's store");
         assert_eq!(kept, ("cj".to_owned(), 123456, 4, Some("2026-01-02T00:00:00Z".to_owned())));
         assert!(printful && !empty, "any named platform, never an empty kind");
         // The card and the ledger still point at the account; removing it cascades to its card.

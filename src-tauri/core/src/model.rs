@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A shipping address. Free-text fields are kept as the store sent them (trimmed), never
 /// interpreted; `country_code` is an assigned ISO 3166-1 alpha-2 code, checked on parse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Address {
     pub name: Option<String>,

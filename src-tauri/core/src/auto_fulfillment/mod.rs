@@ -470,7 +470,8 @@ pub async fn shipping_options(ctx: &Ctx, country: &str) -> Result<Vec<ShippingOp
         let sample = ctx.db.read(|c| queries::sample_variant(c, supplier.id))?;
         let Some(vid) = sample else { continue };
         let products = [crate::suppliers::SupplierItem { variant_id: vid, quantity: 1 }];
-        let lines = ctx.observe(ctx.supplier_client(supplier.id)?.shipping_lines(&country, "", &products).await)?;
+        let to = crate::model::Address { country_code: country.clone(), ..Default::default() };
+        let lines = ctx.observe(ctx.supplier_client(supplier.id)?.shipping_lines(&to, &products).await)?;
         options.extend(lines.into_iter().map(|l| ShippingOption {
             name: l.name,
             supplier_name: supplier.name.clone(),

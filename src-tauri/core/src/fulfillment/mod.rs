@@ -437,7 +437,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
         let products: Vec<SupplierItem> =
             sub.items.iter().map(|i| SupplierItem { variant_id: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
-        let lines = client.shipping_lines(country, plan.address.zip.as_deref().unwrap_or(""), &products).await?;
+        let lines = client.shipping_lines(&plan.address, &products).await?;
         let rule = dd.db.read(|c| queries::shipping_rule(c, country))?;
         let Some(line) = choose_line(&rule, settings.most_suitable_within_days, &lines) else {
             let hold = Hold::new(
@@ -492,13 +492,21 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
         let Some((sub_id, key, previous_state, known)) = row else { continue };
         // 2. What the supplier already holds: an order created but not paid (a declined card, a
         //    crash between the two calls) is paid, not created again; a sub-order whose last
-        //    attempt had an unknown outcome is looked up by its number before any resend.
-        let mut at_supplier: Option<AtSupplier> =
-            known.map(|(id, amount_minor)| AtSupplier { id, amount_minor, shipping_minor: None, paid: false });
-        if at_supplier.is_none() && previous_state.is_some_and(SubOrderState::needs_lookup) {
+        //    attempt had an unknown outcome (a payment or confirmation whose reply was lost
+        //    among them) is looked up first, by the supplier's id when known, else by our
+        //    number, so nothing is created or paid twice.
+        let lookup = previous_state.is_some_and(SubOrderState::needs_lookup);
+        let mut at_supplier: Option<AtSupplier> = match &known {
+            Some((id, amount_minor)) if !lookup => {
+                Some(AtSupplier { id: id.clone(), amount_minor: *amount_minor, shipping_minor: None, paid: false })
+            }
+            _ => None,
+        };
+        if lookup {
             let platform = client.platform().name();
+            let reference = known.as_ref().map(|(id, _)| id.as_str()).unwrap_or(&key);
             match client
-                .order_detail(&key)
+                .order_detail(reference)
                 .await
                 .and_then(|found| found.map(|f| AtSupplier::from_detail(platform, f)).transpose())
             {

@@ -635,13 +635,12 @@ impl super::SupplierConnector for CjClient {
 
     async fn shipping_lines(
         &self,
-        country: &str,
-        zip: &str,
+        to: &crate::model::Address,
         items: &[super::SupplierItem],
     ) -> Result<Vec<ShippingLine>> {
         let products: Vec<CjProduct> =
             items.iter().map(|i| CjProduct { vid: i.variant_id.clone(), quantity: i.quantity }).collect();
-        CjClient::shipping_lines(self, country, zip, &products).await
+        CjClient::shipping_lines(self, &to.country_code, to.zip.as_deref().unwrap_or(""), &products).await
     }
 
     /// CJ's 1603003 (an order with this `orderNumber` exists) is `Ok(None)`.

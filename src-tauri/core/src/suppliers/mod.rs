@@ -5,14 +5,16 @@
 //! types below (minor units, ISO country codes, a neutral [`SupplierOrderStatus`]), and each
 //! connector keeps its platform's strings and codes inside itself. What a platform cannot do
 //! (no balance, no card API) is in its [`Capabilities`], so callers give a clear reason instead
-//! of calling. Today: CJdropshipping ([`cj`]).
+//! of calling. Platforms: CJdropshipping ([`cj`]) and Printful ([`printful`]).
 
 pub mod cj;
+pub mod printful;
+pub mod queries;
 
 pub use cj::CjClient;
+pub use printful::PrintfulClient;
 
 use async_trait::async_trait;
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::context::Ctx;
@@ -24,16 +26,19 @@ use crate::orders::views::{self, SupplierView};
 pub enum SupplierPlatform {
     /// CJdropshipping, API 2.0 (`cj`).
     Cj,
+    /// Printful, API v2 (`printful`).
+    Printful,
 }
 
 impl SupplierPlatform {
     /// Every platform Dropdock connects to.
-    pub const ALL: [SupplierPlatform; 1] = [SupplierPlatform::Cj];
+    pub const ALL: [SupplierPlatform; 2] = [SupplierPlatform::Cj, SupplierPlatform::Printful];
 
     /// The stored name (`supplier.kind`).
     pub fn kind(self) -> &'static str {
         match self {
             SupplierPlatform::Cj => "cj",
+            SupplierPlatform::Printful => "printful",
         }
     }
 
@@ -41,6 +46,7 @@ impl SupplierPlatform {
     pub fn name(self) -> &'static str {
         match self {
             SupplierPlatform::Cj => "CJdropshipping",
+            SupplierPlatform::Printful => "Printful",
         }
     }
 
@@ -230,8 +236,9 @@ pub trait SupplierConnector: Send + Sync {
     fn capabilities(&self) -> Capabilities;
     /// One authenticated read: the credentials work.
     async fn verify(&self) -> Result<()>;
-    /// The lines offered to `country` (ISO 3166-1 alpha-2) for these items, cheapest first.
-    async fn shipping_lines(&self, country: &str, zip: &str, items: &[SupplierItem]) -> Result<Vec<ShippingLine>>;
+    /// The lines offered to the address for these items, cheapest first. `to` may carry only a
+    /// country (ISO 3166-1 alpha-2) when no order is at hand (the shipping-method settings).
+    async fn shipping_lines(&self, to: &crate::model::Address, items: &[SupplierItem]) -> Result<Vec<ShippingLine>>;
     /// Creates the order under its key. `Ok(None)`: the platform already holds an order with
     /// this key (look it up; never create twice).
     async fn create_order(&self, order: &NewSupplierOrder) -> Result<Option<CreatedOrder>>;
@@ -285,13 +292,7 @@ pub fn set_supplier_rate_limit(ctx: &Ctx, supplier_id: i64, requests_per_second:
     if !(1..=1000).contains(&requests_per_second) {
         return Err(CoreError::InvalidInput("the rate limit is 1 to 1000 requests per second".into()));
     }
-    let changed = ctx.db.write(|tx| {
-        Ok(tx.execute(
-            "UPDATE supplier SET requests_per_second = ?2 WHERE id = ?1",
-            params![supplier_id, requests_per_second],
-        )?)
-    })?;
-    if changed == 0 {
+    if !ctx.db.write(|tx| queries::set_rate_limit(tx, supplier_id, requests_per_second))? {
         return Err(CoreError::NotFound(format!("supplier {supplier_id} not found")));
     }
     ctx.suppliers.lock().expect("suppliers lock").remove(&supplier_id);
@@ -305,6 +306,7 @@ mod tests {
     #[test]
     fn a_platform_this_version_does_not_know_is_refused_not_guessed() {
         assert_eq!(SupplierPlatform::parse("cj").unwrap(), SupplierPlatform::Cj);
+        assert_eq!(SupplierPlatform::parse("printful").unwrap(), SupplierPlatform::Printful);
         let err = SupplierPlatform::parse("aliexpress").unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::InvalidInput);
         assert!(err.to_string().contains("aliexpress"), "{err}");
