@@ -58,14 +58,15 @@ fn old_error(status: StatusCode, reason: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn authorized(world: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+/// The refusal of a request without the token or the store header; `None` when it has both.
+fn refused(world: &Shared, headers: &HeaderMap) -> Option<Response> {
     let bearer = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"));
     let store = headers.get("x-pf-store-id").and_then(|v| v.to_str().ok()) == Some(STORE);
     if bearer && store {
-        return Ok(());
+        return None;
     }
     world.lock().unwrap().unauthorized += 1;
-    Err(old_error(StatusCode::UNAUTHORIZED, "BadRequest", "Malformed Authorization header."))
+    Some(old_error(StatusCode::UNAUTHORIZED, "BadRequest", "Malformed Authorization header."))
 }
 
 /// `{order_id}`: an integer id, or `@` + external id (percent-decoded by the router).
@@ -93,7 +94,7 @@ fn calculated_costs() -> Value {
 }
 
 async fn scopes(State(world): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     Json(json!({ "data": [{ "name": "View and manage orders of the authorized store", "value": "orders" }] }))
@@ -101,7 +102,7 @@ async fn scopes(State(world): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 async fn shipping_rates(State(world): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     let items_ok = body["order_items"].as_array().is_some_and(|items| {
@@ -118,7 +119,7 @@ async fn shipping_rates(State(world): State<Shared>, headers: HeaderMap, Json(bo
 }
 
 async fn create_order(State(world): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     let mut w = world.lock().unwrap();
@@ -148,7 +149,7 @@ async fn create_order(State(world): State<Shared>, headers: HeaderMap, Json(body
 }
 
 async fn get_order(State(world): State<Shared>, headers: HeaderMap, Path(reference): Path<String>) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     let w = world.lock().unwrap();
@@ -159,7 +160,7 @@ async fn get_order(State(world): State<Shared>, headers: HeaderMap, Path(referen
 }
 
 async fn delete_order(State(world): State<Shared>, headers: HeaderMap, Path(reference): Path<String>) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     let mut w = world.lock().unwrap();
@@ -181,7 +182,7 @@ async fn confirm_order(
     Path(reference): Path<String>,
     body: String,
 ) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     let (reply, lose) = {
@@ -209,7 +210,7 @@ async fn confirm_order(
 }
 
 async fn shipments(State(world): State<Shared>, headers: HeaderMap, Path(reference): Path<String>) -> Response {
-    if let Err(r) = authorized(&world, &headers) {
+    if let Some(r) = refused(&world, &headers) {
         return r;
     }
     let w = world.lock().unwrap();

@@ -306,7 +306,7 @@ pub fn number_in_tracking_url(url: &str) -> Option<String> {
             }
         }
     }
-    let last = parsed.path_segments()?.filter(|s| !s.is_empty()).last()?.to_owned();
+    let last = parsed.path_segments()?.rfind(|s| !s.is_empty())?.to_owned();
     // A carrier's number: letters and digits, long enough not to be a page name.
     (last.len() >= 8 && last.chars().all(|c| c.is_ascii_alphanumeric()) && last.chars().any(|c| c.is_ascii_digit()))
         .then_some(last)
