@@ -388,6 +388,17 @@ impl Dropdock {
     ) -> Result<SupplierView> {
         crate::stores::connect::connect_cj(self, name, base_url, api_key, is_sandbox).await
     }
+    /// See [`crate::stores::connect::connect_printful`].
+    pub async fn connect_printful(
+        &self,
+        name: &str,
+        base_url: &str,
+        token: &str,
+        store_id: Option<&str>,
+        is_sandbox: bool,
+    ) -> Result<SupplierView> {
+        crate::stores::connect::connect_printful(self, name, base_url, token, store_id, is_sandbox).await
+    }
     /// See [`crate::stores::etsy_connect::begin_etsy_connect`].
     pub async fn begin_etsy_connect(
         &self,

@@ -268,22 +268,17 @@ impl Printful {
     }
 }
 
-/// A Printful account on the mock: its row and its token in the keychain (the connect flow
-/// comes with Store → Integrations).
-fn add_printful(dd: &dropdock_core::Dropdock, printful: &Printful) -> i64 {
-    let id = dd
-        .db
-        .write(|tx| {
-            tx.execute(
-                "INSERT INTO supplier (name, kind, base_url, created_at, requests_per_second, store_ref)
-                 VALUES ('Printful shirts', 'printful', ?1, '2026-12-01T00:00:00Z', 10, ?2)",
-                rusqlite::params![printful.url, STORE],
-            )?;
-            Ok(tx.last_insert_rowid())
-        })
-        .unwrap();
-    dd.secrets().set(&dropdock_core::secrets::supplier_api_key_key(id), TOKEN).unwrap();
-    id
+/// A Printful account on the mock, connected the way the merchant does it: the token checked
+/// first, then the row and the keychain entry.
+async fn add_printful(dd: &dropdock_core::Dropdock, printful: &Printful) -> i64 {
+    // A wrong token is refused first, and nothing is kept.
+    let refused = dd.connect_printful("Printful shirts", &printful.url, "not-the-token", Some(STORE), false).await;
+    assert_eq!(refused.unwrap_err().code(), ErrorCode::Auth);
+    assert!(!dd.suppliers().unwrap().iter().any(|s| s.name == "Printful shirts"));
+    assert_eq!(std::mem::take(&mut printful.world.lock().unwrap().unauthorized), 1, "the probe was refused");
+    let supplier = dd.connect_printful("Printful shirts", &printful.url, TOKEN, Some(STORE), false).await.unwrap();
+    assert_eq!((supplier.kind.as_str(), supplier.requests_per_second), ("printful", 2));
+    supplier.id
 }
 
 /// A paid order To order with line items at two CJ suppliers' SKUs; its first SKU is mapped to
@@ -316,7 +311,7 @@ async fn an_order_split_across_cj_and_printful_is_drafted_confirmed_once_and_tra
     })
     .await;
     let printful = Printful::start().await;
-    let pf = add_printful(&dd, &printful);
+    let pf = add_printful(&dd, &printful).await;
     dd.supplier_client(pf).unwrap().verify().await.unwrap();
     let (order_id, name, _) = split_order(&dd, pf, &HashSet::new());
 
@@ -351,8 +346,12 @@ async fn an_order_split_across_cj_and_printful_is_drafted_confirmed_once_and_tra
             .collect::<Vec<_>>(),
         vec![-2650]
     );
-    // My Wallet refreshes with a platform that has no balance.
+    // My Wallet refreshes with a platform that has no balance; its forecast says so and never
+    // warns of a threshold, and Auto Fulfillment's wallet check leaves it out.
     dd.refresh_wallet().await.unwrap();
+    let forecast = dd.wallet_forecast().unwrap();
+    let pf_forecast = forecast.iter().find(|f| f.supplier_name == "Printful shirts").unwrap();
+    assert!(!pf_forecast.has_balance && !pf_forecast.below_threshold, "{pf_forecast:?}");
 
     // Printful ships: the v2 shipment has a URL and no number field; the number is the URL's,
     // the carrier Printful's, and the store gets its own fulfilment for Printful's line.
@@ -397,7 +396,7 @@ async fn a_lost_confirmation_reply_is_recovered_by_external_id_never_confirmed_t
     let store = dropdock_demo::connect_sandbox(&dd, &dropdock_demo::sandbox_endpoints(&sandbox)).await.unwrap();
     dd.sync(store, 60).await.unwrap();
     let printful = Printful::start().await;
-    let pf = add_printful(&dd, &printful);
+    let pf = add_printful(&dd, &printful).await;
     let (order_id, _, _) = split_order(&dd, pf, &HashSet::new());
 
     printful.world.lock().unwrap().lose_next_confirmation_reply = true;
@@ -441,7 +440,7 @@ async fn a_draft_is_cancelled_and_a_confirmed_order_is_refused_and_a_wrong_token
     let (_sandbox, dd, _store, _dir) =
         common::synced_sandbox(dropdock_sandbox::SandboxConfig { orders: 5, ..Default::default() }).await;
     let printful = Printful::start().await;
-    let pf = add_printful(&dd, &printful);
+    let pf = add_printful(&dd, &printful).await;
     let client = dd.supplier_client(pf).unwrap();
     let order = dropdock_core::suppliers::NewSupplierOrder {
         key: "DD9-77-S3".into(),

@@ -4,19 +4,28 @@ use super::prelude::*;
 
 #[derive(Subcommand)]
 pub(crate) enum SupplierCommand {
-    /// Connect a supplier account; the API key goes to the OS keychain.
+    /// Connect a supplier account; its key or token goes to the OS keychain. CJdropshipping:
+    /// `--api-key`. Printful: `--token` (a private token), and `--store-id` when the token spans
+    /// several stores.
     Add {
         kind: SupplierKind,
         #[arg(long)]
         name: String,
-        /// API root, e.g. https://developers.cjdropshipping.com/api2.0/v1
+        /// API root, e.g. https://developers.cjdropshipping.com/api2.0/v1 or https://api.printful.com
         #[arg(long)]
         url: String,
+        /// CJdropshipping's API key.
+        #[arg(long, required_if_eq("kind", "cj"))]
+        api_key: Option<String>,
+        /// Printful's private token.
+        #[arg(long, required_if_eq("kind", "printful"))]
+        token: Option<String>,
+        /// Printful's store id (X-PF-Store-Id), for a token that spans several stores.
         #[arg(long)]
-        api_key: String,
-        /// The account's API rate limit (CJ's free level: 1 request per second).
-        #[arg(long, default_value_t = 1)]
-        requests_per_second: u32,
+        store_id: Option<String>,
+        /// The account's API rate limit (CJ's free level: 1 request per second; Printful: 2).
+        #[arg(long)]
+        requests_per_second: Option<u32>,
     },
     /// The variants each connected supplier sells under a SKU (to map it with `mapping add`).
     Variants {
@@ -36,6 +45,7 @@ pub(crate) enum SupplierCommand {
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum SupplierKind {
     Cj,
+    Printful,
 }
 
 #[derive(Subcommand)]
@@ -71,10 +81,20 @@ pub(crate) enum ShippingCommand {
 /// `supplier …`
 pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
     match command {
-        SupplierCommand::Add { kind: SupplierKind::Cj, name, url, api_key, requests_per_second } => {
+        SupplierCommand::Add { kind, name, url, api_key, token, store_id, requests_per_second } => {
             let dd = ctx.open()?;
-            let supplier = dd.connect_cj(&name, &url, &api_key, false).await?;
-            dd.set_supplier_rate_limit(supplier.id, requests_per_second)?;
+            let supplier = match kind {
+                SupplierKind::Cj => {
+                    let api_key = api_key.ok_or_else(|| anyhow!("--api-key is required for cj"))?;
+                    dd.connect_cj(&name, &url, &api_key, false).await?
+                }
+                SupplierKind::Printful => {
+                    let token = token.ok_or_else(|| anyhow!("--token is required for printful"))?;
+                    dd.connect_printful(&name, &url, &token, store_id.as_deref(), false).await?
+                }
+            };
+            let default = if matches!(kind, SupplierKind::Cj) { 1 } else { supplier.requests_per_second };
+            dd.set_supplier_rate_limit(supplier.id, requests_per_second.unwrap_or(default))?;
             println!("Connected supplier {} ({})", supplier.name, supplier.base_url);
             Ok(())
         }

@@ -9,6 +9,7 @@ use super::{AutoSettings, AutoSettingsInput, PaymentMethod};
 use crate::error::Result;
 use crate::fulfillment::sub_order::SubOrderState;
 use crate::fulfillment::HoldKind;
+use crate::suppliers::SupplierPlatform;
 
 /// The settings row.
 pub fn settings(conn: &Connection) -> Result<AutoSettings> {
@@ -86,10 +87,16 @@ pub fn clear_holds_of(conn: &Connection, kind: HoldKind) -> Result<()> {
     Ok(())
 }
 
-/// Suppliers whose last refreshed balance is below `threshold_minor`, as `(name, balance)`.
+/// Suppliers on a platform with a balance whose last refreshed balance is below
+/// `threshold_minor`, as `(name, balance)` (a platform that charges a billing method has no
+/// wallet to fall short).
 pub fn wallets_below(conn: &Connection, threshold_minor: i64) -> Result<Vec<(String, Option<i64>)>> {
+    let sql = format!(
+        "SELECT name, balance_minor FROM supplier WHERE COALESCE(balance_minor, 0) < ?1 AND kind IN {} ORDER BY name",
+        SupplierPlatform::balance_kinds_sql()
+    );
     Ok(conn
-        .prepare_cached("SELECT name, balance_minor FROM supplier WHERE COALESCE(balance_minor, 0) < ?1 ORDER BY name")?
+        .prepare_cached(&sql)?
         .query_map([threshold_minor], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
@@ -127,18 +134,17 @@ pub fn mapped_cost(conn: &Connection, order_id: i64) -> Result<i64> {
         .query_row([order_id], |r| r.get(0))?)
 }
 
-/// The first supplier whose balance does not cover its part of the order, as `(supplier name,
-/// cost, balance)`; `None` when every one does.
+/// The first supplier (on a platform with a balance) whose balance does not cover its part of
+/// the order, as `(supplier name, cost, balance)`; `None` when every one does.
 pub fn shortfall(conn: &Connection, order_id: i64) -> Result<Option<(String, i64, i64)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
-             FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
-             WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
-             GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
-        )?
-        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?)
+    let sql = format!(
+        "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
+         FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
+         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0 AND s.kind IN {}
+         GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
+        SupplierPlatform::balance_kinds_sql()
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?)
 }
 
 /// A card on file as stored: brand name, last 4 digits, expiry month and year.

@@ -13,7 +13,7 @@ use crate::error::{CoreError, Result};
 use crate::orders::views::{StoreView, SupplierView};
 use crate::secrets::{self, SecretStore};
 use crate::stores::shopify::ShopifyClient;
-use crate::suppliers::CjClient;
+use crate::suppliers::{CjClient, PrintfulClient, SupplierConnector};
 
 /// Checks a base URL given by the merchant: absolute http(s), no credentials in it.
 pub fn validate_base_url(url: &str) -> Result<String> {
@@ -373,6 +373,57 @@ pub async fn connect_cj(
                 (secrets::supplier_token_key(id), probe_token.clone()),
             ]
         },
+    )?;
+    ctx.suppliers.lock().expect("suppliers lock").remove(&id);
+    ctx.db
+        .read(crate::orders::views::list_suppliers)?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| CoreError::NotFound("supplier vanished".into()))
+}
+
+/// Connects a Printful account (API v2): checks the private token with one authenticated read
+/// (`GET /v2/oauth-scopes`, with `X-PF-Store-Id` when the token spans several stores and
+/// `store_id` names one), then stores the row (platform `printful`, 2 requests a second:
+/// Printful's documented 120 a minute) and the token in the keychain, both or neither.
+/// Errors: an empty token, a store id that is not a number, a refused token (`Auth`).
+pub async fn connect_printful(
+    ctx: &Ctx,
+    name: &str,
+    base_url: &str,
+    token: &str,
+    store_id: Option<&str>,
+    is_sandbox: bool,
+) -> Result<SupplierView> {
+    let name = validate_name(name)?;
+    let base_url = validate_base_url(base_url)?;
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(CoreError::InvalidInput("the Printful token is empty".into()));
+    }
+    let store_id = store_id.map(str::trim).filter(|s| !s.is_empty());
+    if store_id.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(CoreError::InvalidInput("the Printful store id is a number".into()));
+    }
+    let per_minute = crate::suppliers::printful::DEFAULT_REQUESTS_PER_MINUTE;
+    PrintfulClient::new(ctx.http.clone(), &base_url, token.to_owned(), store_id.map(str::to_owned), per_minute)
+        .verify()
+        .await?;
+    let id = keep_account(
+        ctx,
+        AccountTable::Supplier,
+        &name,
+        crate::suppliers::SupplierPlatform::Printful.kind(),
+        &base_url,
+        is_sandbox,
+        |tx, id| {
+            tx.execute(
+                "UPDATE supplier SET store_ref = ?2, requests_per_second = ?3 WHERE id = ?1",
+                params![id, store_id, per_minute / 60],
+            )?;
+            Ok(())
+        },
+        |id| vec![(secrets::supplier_api_key_key(id), Some(token.to_owned()))],
     )?;
     ctx.suppliers.lock().expect("suppliers lock").remove(&id);
     ctx.db

@@ -50,6 +50,28 @@ impl SupplierPlatform {
         }
     }
 
+    /// Whether the platform's accounts hold a balance Dropdock pays from (My Wallet, the Auto
+    /// Fulfillment threshold); the others charge a billing method on the platform.
+    pub fn has_balance(self) -> bool {
+        match self {
+            SupplierPlatform::Cj => true,
+            SupplierPlatform::Printful => false,
+        }
+    }
+
+    /// The stored kinds of the platforms with a balance, as an SQL list: `('cj')`.
+    pub fn balance_kinds_sql() -> &'static str {
+        static KINDS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let kinds: Vec<String> = SupplierPlatform::ALL
+                .into_iter()
+                .filter(|p| p.has_balance())
+                .map(|p| format!("'{}'", p.kind()))
+                .collect();
+            format!("({})", kinds.join(", "))
+        });
+        &KINDS
+    }
+
     /// The platform of a stored `kind`. Errors: a kind this version does not know (a database
     /// written by a newer Dropdock): `InvalidInput`, never a guess.
     pub fn parse(kind: &str) -> Result<SupplierPlatform> {

@@ -166,15 +166,20 @@ pub struct Forecast {
     /// The Auto Fulfillment threshold, US cents.
     #[ts(type = "number")]
     pub threshold_minor: i64,
-    /// True when sending everything waiting would leave the balance below the threshold.
+    /// True when sending everything waiting would leave the balance below the threshold
+    /// (never for a platform without a balance).
     pub below_threshold: bool,
+    /// False for a platform that charges a billing method instead (Printful): `balance_minor`
+    /// and `after_minor` then mean nothing, and My Wallet says so.
+    pub has_balance: bool,
 }
 
 /// The forecast for every supplier, by name. `threshold_minor` is Auto Fulfillment's.
 pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>> {
     let suppliers = queries::balances(conn)?;
     let mut out = Vec::with_capacity(suppliers.len());
-    for (supplier_id, supplier_name, balance_minor) in suppliers {
+    for (supplier_id, supplier_name, balance_minor, kind) in suppliers {
+        let has_balance = crate::suppliers::SupplierPlatform::parse(&kind).map(|p| p.has_balance()).unwrap_or(true);
         let postage = queries::average_postage(conn, supplier_id)?;
         let (mut to_order, mut held, mut queued, mut orders) = (0i64, 0i64, 0i64, 0i64);
         for (bucket, cost) in queries::waiting_order_costs(conn, supplier_id)? {
@@ -198,7 +203,8 @@ pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>
             postage_estimate_minor: postage,
             after_minor,
             threshold_minor,
-            below_threshold: after_minor < threshold_minor,
+            below_threshold: has_balance && after_minor < threshold_minor,
+            has_balance,
         });
     }
     Ok(out)
