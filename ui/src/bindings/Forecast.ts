@@ -34,6 +34,12 @@ after_minor: number,
  */
 threshold_minor: number, 
 /**
- * True when sending everything waiting would leave the balance below the threshold.
+ * True when sending everything waiting would leave the balance below the threshold
+ * (never for a platform without a balance).
  */
-below_threshold: boolean, };
+below_threshold: boolean, 
+/**
+ * False for a platform that charges a billing method instead (Printful): `balance_minor`
+ * and `after_minor` then mean nothing, and My Wallet says so.
+ */
+has_balance: boolean, };

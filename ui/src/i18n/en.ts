@@ -207,6 +207,8 @@ export const en = {
     mapped: "Mapped: orders held for this SKU are checked again.",
   },
   wallet: {
+    noBalance: "{{supplier}} has no balance: orders are charged to your billing method on the platform when they are confirmed",
+    noBalanceShort: "Charged to billing method",
     title: "My Wallet",
     description: "Your balance at each supplier. Orders are paid from it; Auto Fulfillment needs at least $1,000.",
     notRefreshed: "Balance not refreshed",

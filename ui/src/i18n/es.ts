@@ -209,6 +209,8 @@ export const es: Messages = {
     mapped: "Vinculado: los pedidos retenidos por este SKU se revisan de nuevo.",
   },
   wallet: {
+    noBalance: "{{supplier}} no tiene saldo: los pedidos se cobran a tu método de pago en la plataforma al confirmarse",
+    noBalanceShort: "Se cobra a tu método de pago",
     title: "Mi billetera",
     description: "Tu saldo en cada proveedor. Los pedidos se pagan con él; el envío automático necesita al menos $1,000.",
     notRefreshed: "Saldo no actualizado",

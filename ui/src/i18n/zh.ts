@@ -209,6 +209,8 @@ export const zh: Messages = {
     mapped: "已关联：因此 SKU 暂停的订单将重新检查。",
   },
   wallet: {
+    noBalance: "{{supplier}} 没有余额：订单确认时从您在该平台的付款方式扣款",
+    noBalanceShort: "由平台付款方式扣款",
     title: "我的钱包",
     description: "您在各供应商处的余额。订单从这里付款；自动履约需要至少 $1,000。",
     notRefreshed: "余额未刷新",

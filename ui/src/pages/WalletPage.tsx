@@ -152,9 +152,17 @@ function ForecastCard() {
                     <Table.Td ta="right">{money(f.to_order_minor, USD)}</Table.Td>
                     <Table.Td ta="right">{money(f.held_minor, USD)}</Table.Td>
                     <Table.Td ta="right">{money(f.queued_minor, USD)}</Table.Td>
-                    <Table.Td ta="right" c={f.below_threshold ? "orange.8" : undefined} fw={600}>
-                      {money(f.after_minor, USD)}
-                    </Table.Td>
+                    {f.has_balance ? (
+                      <Table.Td ta="right" c={f.below_threshold ? "orange.8" : undefined} fw={600}>
+                        {money(f.after_minor, USD)}
+                      </Table.Td>
+                    ) : (
+                      <Table.Td ta="right" c="dimmed" data-testid="forecast-no-balance">
+                        <Text size="xs" truncate title={t("wallet.noBalance", { supplier: f.supplier_name })}>
+                          {t("wallet.noBalanceShort")}
+                        </Text>
+                      </Table.Td>
+                    )}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
