@@ -374,6 +374,12 @@ pub async fn connect_cj(
             ]
         },
     )?;
+    connected_supplier(ctx, id)
+}
+
+/// The supplier just connected, as listed; its cached connector is dropped so the next call
+/// uses the new credentials.
+fn connected_supplier(ctx: &Ctx, id: i64) -> Result<SupplierView> {
     ctx.suppliers.lock().expect("suppliers lock").remove(&id);
     ctx.db
         .read(crate::orders::views::list_suppliers)?
@@ -425,12 +431,7 @@ pub async fn connect_printful(
         },
         |id| vec![(secrets::supplier_api_key_key(id), Some(token.to_owned()))],
     )?;
-    ctx.suppliers.lock().expect("suppliers lock").remove(&id);
-    ctx.db
-        .read(crate::orders::views::list_suppliers)?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| CoreError::NotFound("supplier vanished".into()))
+    connected_supplier(ctx, id)
 }
 
 /// Keeps what a Shopify shop says of itself (name, currency, time zone, domain) on its store row.
