@@ -2,9 +2,11 @@
 //! and send each to its supplier exactly once.
 //!
 //! Exactly once: the `supplier_order` row, with its deterministic idempotency key, is committed
-//! before the network call; the key is sent as CJ's `orderNumber`, which CJ keeps unique. A
-//! timeout or an unreadable reply marks the row `ambiguous`, and an ambiguous row is looked up
-//! at the supplier by that number before anything is sent again.
+//! before the network call; the key is sent as the supplier's own order reference, which the
+//! platform keeps unique (CJ's `orderNumber`, Printful's `external_id`). A timeout or an
+//! unreadable reply marks the row `ambiguous`, and an ambiguous row is looked up at the supplier
+//! (by its id when known, else by that key) before anything is created or paid again. The
+//! platform is reached only through its [`crate::suppliers::SupplierConnector`].
 
 pub mod payment_card;
 pub mod queries;
