@@ -113,6 +113,20 @@ fn bulk_actions_filters_export_and_the_offline_queue() {
     assert!(board.contains("Held\t"), "{board}");
     let bad = cli(&["--data-dir", d, "orders", "list", "--hold", "lost"]);
     assert!(text(&bad.stderr).starts_with("error: unknown hold reason 'lost' (merchant, payment_pending"));
+
+    // Supplier accounts: Test connection says the supplier is gone; a rename keeps the account.
+    let listed = text(&cli(&["--data-dir", d, "supplier", "list"]).stdout);
+    let names: Vec<&str> = listed.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert!(names.len() >= 2, "{listed}");
+    let test = cli(&["--data-dir", d, "supplier", "test", "--name", names[0]]);
+    assert_eq!(test.status.code(), Some(1));
+    let err = text(&test.stderr);
+    assert!(err.starts_with("error: cannot reach") && err.lines().count() == 1, "{err}");
+    let renamed = cli(&["--data-dir", d, "supplier", "rename", "--name", names[0], "--to", "CJ main"]);
+    assert_eq!(text(&renamed.stdout).trim(), format!("Renamed supplier {} to CJ main", names[0]));
+    assert!(text(&cli(&["--data-dir", d, "supplier", "list"]).stdout).contains("CJ main\tcj\t"));
+    let clash = cli(&["--data-dir", d, "supplier", "rename", "--name", names[1], "--to", "cj MAIN"]);
+    assert_eq!(text(&clash.stderr).trim(), "error: a supplier named cj MAIN is already connected");
 }
 
 #[test]

@@ -500,6 +500,16 @@ impl Dropdock {
         crate::suppliers::supplier_by_name(self, name)
     }
 
+    /// See [`crate::suppliers::test_supplier_connection`].
+    pub async fn test_supplier_connection(&self, supplier_id: i64) -> Result<()> {
+        crate::suppliers::test_supplier_connection(self, supplier_id).await
+    }
+
+    /// See [`crate::suppliers::rename_supplier`].
+    pub fn rename_supplier(&self, supplier_id: i64, name: &str) -> Result<SupplierView> {
+        crate::suppliers::rename_supplier(self, supplier_id, name)
+    }
+
     /// See [`crate::suppliers::set_supplier_rate_limit`].
     pub fn set_supplier_rate_limit(&self, supplier_id: i64, requests_per_second: u32) -> Result<()> {
         crate::suppliers::set_supplier_rate_limit(self, supplier_id, requests_per_second)

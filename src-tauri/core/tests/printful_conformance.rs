@@ -441,6 +441,8 @@ async fn a_draft_is_cancelled_and_a_confirmed_order_is_refused_and_a_wrong_token
         common::synced_sandbox(dropdock_sandbox::SandboxConfig { orders: 5, ..Default::default() }).await;
     let printful = Printful::start().await;
     let pf = add_printful(&dd, &printful).await;
+    dd.test_supplier_connection(pf).await.unwrap();
+    assert_eq!(dd.rename_supplier(pf, "Printful posters").unwrap().name, "Printful posters");
     let client = dd.supplier_client(pf).unwrap();
     let order = dropdock_core::suppliers::NewSupplierOrder {
         key: "DD9-77-S3".into(),

@@ -39,6 +39,18 @@ pub(crate) enum SupplierCommand {
         #[arg(long)]
         requests_per_second: u32,
     },
+    /// Test connection: one authenticated read with the account's stored key or token.
+    Test {
+        #[arg(long)]
+        name: String,
+    },
+    /// Rename a connected supplier account.
+    Rename {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        to: String,
+    },
     List,
 }
 
@@ -103,6 +115,20 @@ pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
             let supplier = dd.supplier_by_name(&name)?;
             dd.set_supplier_rate_limit(supplier.id, requests_per_second)?;
             println!("{} is called at most {requests_per_second} times per second", supplier.name);
+            Ok(())
+        }
+        SupplierCommand::Test { name } => {
+            let dd = ctx.open()?;
+            let supplier = dd.supplier_by_name(&name)?;
+            dd.test_supplier_connection(supplier.id).await?;
+            println!("{} answered: the connection works", supplier.name);
+            Ok(())
+        }
+        SupplierCommand::Rename { name, to } => {
+            let dd = ctx.open()?;
+            let supplier = dd.supplier_by_name(&name)?;
+            let renamed = dd.rename_supplier(supplier.id, &to)?;
+            println!("Renamed supplier {} to {}", supplier.name, renamed.name);
             Ok(())
         }
         SupplierCommand::List => {

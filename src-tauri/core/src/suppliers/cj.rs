@@ -629,8 +629,10 @@ impl super::SupplierConnector for CjClient {
         super::Capabilities { balance: true, card: false, pay_on_create: true, cancel_after_payment: false }
     }
 
+    /// One authenticated read (`getBalance`): a cached access token alone proves nothing about
+    /// the account now.
     async fn verify(&self) -> Result<()> {
-        CjClient::verify(self).await
+        CjClient::balance(self).await.map(|_| ())
     }
 
     async fn shipping_lines(

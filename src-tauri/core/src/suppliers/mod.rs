@@ -308,6 +308,37 @@ pub fn supplier_by_name(ctx: &Ctx, name: &str) -> Result<SupplierView> {
         .ok_or_else(|| CoreError::NotFound(format!("no supplier named '{name}'")))
 }
 
+/// Test connection: one authenticated read with the account's stored key or token (CJ: an
+/// access token; Printful: `GET /v2/oauth-scopes`). The cached connector is dropped first, so a
+/// key changed elsewhere is the one tried. Errors: a refused key (`Auth`), an unreachable
+/// platform (`Network`), no key in the keychain.
+pub async fn test_supplier_connection(ctx: &Ctx, supplier_id: i64) -> Result<()> {
+    ctx.suppliers.lock().expect("suppliers lock").remove(&supplier_id);
+    let connector = ctx.supplier_client(supplier_id)?;
+    ctx.observe(connector.verify().await)
+}
+
+/// Renames a supplier account. Errors: an empty or too long name, a name another supplier has,
+/// an unknown supplier.
+pub fn rename_supplier(ctx: &Ctx, supplier_id: i64, name: &str) -> Result<SupplierView> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        return Err(CoreError::InvalidInput("a name must be 1 to 80 printable characters".into()));
+    }
+    let all = suppliers(ctx)?;
+    if all.iter().any(|s| s.id != supplier_id && s.name.eq_ignore_ascii_case(name)) {
+        return Err(CoreError::InvalidInput(format!("a supplier named {name} is already connected")));
+    }
+    if !all.iter().any(|s| s.id == supplier_id) {
+        return Err(CoreError::NotFound(format!("supplier {supplier_id} not found")));
+    }
+    ctx.db.write(|tx| queries::rename(tx, supplier_id, name))?;
+    suppliers(ctx)?
+        .into_iter()
+        .find(|s| s.id == supplier_id)
+        .ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))
+}
+
 /// Sets a supplier account's API rate limit, requests per second (1 to 1000; CJ's free level
 /// allows 1). Takes effect on the next call.
 pub fn set_supplier_rate_limit(ctx: &Ctx, supplier_id: i64, requests_per_second: u32) -> Result<()> {

@@ -13,6 +13,12 @@ pub fn store_ref(conn: &Connection, supplier_id: i64) -> Result<Option<String>> 
         .flatten())
 }
 
+/// Renames the account.
+pub fn rename(conn: &Connection, supplier_id: i64, name: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE supplier SET name = ?2 WHERE id = ?1")?.execute(params![supplier_id, name])?;
+    Ok(())
+}
+
 /// Sets the account's rate limit, requests per second; returns whether the supplier exists.
 pub fn set_rate_limit(conn: &Connection, supplier_id: i64, requests_per_second: u32) -> Result<bool> {
     Ok(conn
