@@ -59,6 +59,13 @@ impl SupplierPlatform {
         }
     }
 
+    /// Whether the platform documents an API to charge a card on file (see [`accepts_cards`]).
+    pub fn has_card_api(self) -> bool {
+        match self {
+            SupplierPlatform::Cj | SupplierPlatform::Printful => false,
+        }
+    }
+
     /// The stored kinds of the platforms with a balance, as an SQL list: `('cj')`.
     pub fn balance_kinds_sql() -> &'static str {
         static KINDS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -286,14 +293,11 @@ pub trait SupplierConnector: Send + Sync {
 }
 
 /// Whether a supplier platform (`supplier.kind`) documents an API to charge a card on file.
-/// CJdropshipping documents none (it takes cards on its own payment page, see
-/// [`CjClient::tokenize_card`]), and it is the only platform Dropdock connects to today; a
-/// platform that documents one answers true here.
+/// Neither does: CJdropshipping takes cards only on its own payment page (see
+/// [`CjClient::tokenize_card`]) and Printful charges the billing method set on the Printful
+/// account. An unknown kind takes no card.
 pub fn accepts_cards(kind: &str) -> bool {
-    // CJdropshipping ("cj"): cards only on its own payment page. No other platform is connected
-    // yet; one that documents a card API is named here.
-    const WITH_CARD_API: &[&str] = &[];
-    WITH_CARD_API.contains(&kind)
+    SupplierPlatform::parse(kind).is_ok_and(SupplierPlatform::has_card_api)
 }
 
 pub fn suppliers(ctx: &Ctx) -> Result<Vec<SupplierView>> {
