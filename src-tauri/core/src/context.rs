@@ -151,12 +151,7 @@ impl Ctx {
         if let Some(c) = self.suppliers.lock().expect("suppliers lock").get(&supplier_id) {
             return Ok(c.clone());
         }
-        let supplier = self
-            .db
-            .read(views::list_suppliers)?
-            .into_iter()
-            .find(|s| s.id == supplier_id)
-            .ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))?;
+        let supplier = crate::suppliers::supplier(self, supplier_id)?;
         let key = secrets::require(
             self.secrets.as_ref(),
             &secrets::supplier_api_key_key(supplier_id),

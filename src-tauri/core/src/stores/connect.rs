@@ -381,11 +381,7 @@ pub async fn connect_cj(
 /// uses the new credentials.
 fn connected_supplier(ctx: &Ctx, id: i64) -> Result<SupplierView> {
     ctx.suppliers.lock().expect("suppliers lock").remove(&id);
-    ctx.db
-        .read(crate::orders::views::list_suppliers)?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| CoreError::NotFound("supplier vanished".into()))
+    crate::suppliers::supplier(ctx, id)
 }
 
 /// Connects a Printful account (API v2): checks the private token with one authenticated read

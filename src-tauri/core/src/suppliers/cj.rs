@@ -623,12 +623,6 @@ impl super::SupplierConnector for CjClient {
         super::SupplierPlatform::Cj
     }
 
-    /// A CJ balance (`getBalance`, `payBalance`), no card API, `payType` 2 pays on create,
-    /// `deleteOrder` refuses once CJ processes an order.
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { balance: true, card: false, pay_on_create: true, cancel_after_payment: false }
-    }
-
     /// One authenticated read (`getBalance`): a cached access token alone proves nothing about
     /// the account now.
     async fn verify(&self) -> Result<()> {

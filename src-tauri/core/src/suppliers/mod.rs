@@ -50,19 +50,19 @@ impl SupplierPlatform {
         }
     }
 
-    /// Whether the platform's accounts hold a balance Dropdock pays from (My Wallet, the Auto
-    /// Fulfillment threshold); the others charge a billing method on the platform.
-    pub fn has_balance(self) -> bool {
+    /// What the platform can do, from its documents. CJdropshipping: a balance (`getBalance`,
+    /// `payBalance`), no card API (cards only on its own payment page), `payType` 2 pays on
+    /// create, and `deleteOrder` refuses once CJ processes an order. Printful: no balance (the
+    /// billing method on Printful pays), no card API, created as a draft and paid by confirming
+    /// it, and no cancel once confirmed (`deleteOrder` refuses).
+    pub fn capabilities(self) -> Capabilities {
         match self {
-            SupplierPlatform::Cj => true,
-            SupplierPlatform::Printful => false,
-        }
-    }
-
-    /// Whether the platform documents an API to charge a card on file (see [`accepts_cards`]).
-    pub fn has_card_api(self) -> bool {
-        match self {
-            SupplierPlatform::Cj | SupplierPlatform::Printful => false,
+            SupplierPlatform::Cj => {
+                Capabilities { balance: true, card: false, pay_on_create: true, cancel_after_payment: false }
+            }
+            SupplierPlatform::Printful => {
+                Capabilities { balance: false, card: false, pay_on_create: false, cancel_after_payment: false }
+            }
         }
     }
 
@@ -71,7 +71,7 @@ impl SupplierPlatform {
         static KINDS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
             let kinds: Vec<String> = SupplierPlatform::ALL
                 .into_iter()
-                .filter(|p| p.has_balance())
+                .filter(|p| p.capabilities().balance)
                 .map(|p| format!("'{}'", p.kind()))
                 .collect();
             format!("({})", kinds.join(", "))
@@ -262,7 +262,10 @@ pub struct NewSupplierOrder {
 #[async_trait]
 pub trait SupplierConnector: Send + Sync {
     fn platform(&self) -> SupplierPlatform;
-    fn capabilities(&self) -> Capabilities;
+    /// The platform's [`SupplierPlatform::capabilities`].
+    fn capabilities(&self) -> Capabilities {
+        self.platform().capabilities()
+    }
     /// One authenticated read: the credentials work.
     async fn verify(&self) -> Result<()>;
     /// The lines offered to the address for these items, cheapest first. `to` may carry only a
@@ -297,11 +300,19 @@ pub trait SupplierConnector: Send + Sync {
 /// [`CjClient::tokenize_card`]) and Printful charges the billing method set on the Printful
 /// account. An unknown kind takes no card.
 pub fn accepts_cards(kind: &str) -> bool {
-    SupplierPlatform::parse(kind).is_ok_and(SupplierPlatform::has_card_api)
+    SupplierPlatform::parse(kind).is_ok_and(|p| p.capabilities().card)
 }
 
 pub fn suppliers(ctx: &Ctx) -> Result<Vec<SupplierView>> {
     ctx.db.read(views::list_suppliers)
+}
+
+/// One supplier account by id, as listed. Errors: `NotFound`.
+pub fn supplier(ctx: &Ctx, supplier_id: i64) -> Result<SupplierView> {
+    suppliers(ctx)?
+        .into_iter()
+        .find(|s| s.id == supplier_id)
+        .ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))
 }
 
 /// Finds a supplier by name (case-insensitive).
@@ -325,22 +336,13 @@ pub async fn test_supplier_connection(ctx: &Ctx, supplier_id: i64) -> Result<()>
 /// Renames a supplier account. Errors: an empty or too long name, a name another supplier has,
 /// an unknown supplier.
 pub fn rename_supplier(ctx: &Ctx, supplier_id: i64, name: &str) -> Result<SupplierView> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-        return Err(CoreError::InvalidInput("a name must be 1 to 80 printable characters".into()));
-    }
-    let all = suppliers(ctx)?;
-    if all.iter().any(|s| s.id != supplier_id && s.name.eq_ignore_ascii_case(name)) {
+    let name = crate::stores::connect::validate_name(name)?;
+    supplier(ctx, supplier_id)?;
+    if suppliers(ctx)?.iter().any(|s| s.id != supplier_id && s.name.eq_ignore_ascii_case(&name)) {
         return Err(CoreError::InvalidInput(format!("a supplier named {name} is already connected")));
     }
-    if !all.iter().any(|s| s.id == supplier_id) {
-        return Err(CoreError::NotFound(format!("supplier {supplier_id} not found")));
-    }
-    ctx.db.write(|tx| queries::rename(tx, supplier_id, name))?;
-    suppliers(ctx)?
-        .into_iter()
-        .find(|s| s.id == supplier_id)
-        .ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id} not found")))
+    ctx.db.write(|tx| queries::rename(tx, supplier_id, &name))?;
+    supplier(ctx, supplier_id)
 }
 
 /// Sets a supplier account's API rate limit, requests per second (1 to 1000; CJ's free level

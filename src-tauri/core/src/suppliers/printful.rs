@@ -48,8 +48,8 @@ use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use super::{
-    CancelAnswer, Capabilities, CardToken, CreatedOrder, NewSupplierOrder, ShippingLine, SupplierConnector,
-    SupplierItem, SupplierOrder, SupplierOrderStatus, SupplierPlatform, SupplierVariant, TrackInfo,
+    CancelAnswer, CardToken, CreatedOrder, NewSupplierOrder, ShippingLine, SupplierConnector, SupplierItem,
+    SupplierOrder, SupplierOrderStatus, SupplierPlatform, SupplierVariant, TrackInfo,
 };
 use crate::error::{CoreError, Result};
 use crate::model::Address;
@@ -316,12 +316,6 @@ pub fn number_in_tracking_url(url: &str) -> Option<String> {
 impl SupplierConnector for PrintfulClient {
     fn platform(&self) -> SupplierPlatform {
         SupplierPlatform::Printful
-    }
-
-    /// No balance (the billing method on Printful pays), no card API, created as a draft and
-    /// paid by confirming it, and no cancel once confirmed (`deleteOrder` refuses).
-    fn capabilities(&self) -> Capabilities {
-        Capabilities { balance: false, card: false, pay_on_create: false, cancel_after_payment: false }
     }
 
     /// One authenticated read: the token's scopes (`GET /v2/oauth-scopes`).

@@ -179,7 +179,8 @@ pub fn forecast(conn: &Connection, threshold_minor: i64) -> Result<Vec<Forecast>
     let suppliers = queries::balances(conn)?;
     let mut out = Vec::with_capacity(suppliers.len());
     for (supplier_id, supplier_name, balance_minor, kind) in suppliers {
-        let has_balance = crate::suppliers::SupplierPlatform::parse(&kind).map(|p| p.has_balance()).unwrap_or(true);
+        let has_balance =
+            crate::suppliers::SupplierPlatform::parse(&kind).map(|p| p.capabilities().balance).unwrap_or(true);
         let postage = queries::average_postage(conn, supplier_id)?;
         let (mut to_order, mut held, mut queued, mut orders) = (0i64, 0i64, 0i64, 0i64);
         for (bucket, cost) in queries::waiting_order_costs(conn, supplier_id)? {
@@ -539,12 +540,7 @@ pub fn record_wallet_entry(
 /// `recharge` ledger entry, and a refresh. On a real CJ account (CJ has no recharge API):
 /// `Ok(Some(url))`, the page to open in the browser; refresh afterwards.
 pub async fn recharge_wallet(ctx: &Ctx, supplier_id: i64, amount_minor: i64) -> Result<Option<String>> {
-    let supplier = ctx
-        .db
-        .read(crate::orders::views::list_suppliers)?
-        .into_iter()
-        .find(|s| s.id == supplier_id)
-        .ok_or_else(|| CoreError::NotFound(format!("no supplier with id {supplier_id}")))?;
+    let supplier = crate::suppliers::supplier(ctx, supplier_id)?;
     if !supplier.is_sandbox {
         return Ok(Some(crate::app::CJ_WALLET_PAGE.to_owned()));
     }
