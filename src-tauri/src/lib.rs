@@ -4,7 +4,9 @@
 //!   account is connected) and the status the UI reads;
 //! - `commands`: one module per sidebar area, thin calls into the core;
 //! - `tray`: the tray icon and its menu; `workers`: background tracking, stopped on exit;
-//! - `logging`: `tracing` to stderr and a rotating file; `updates`: the signed updater.
+//! - `logging`: `tracing` to stderr and a rotating file; `updates`: the signed updater;
+//! - `webview`: the main window's web view, reloaded after its process ends, its console logged
+//!   on request.
 
 mod commands;
 mod logging;
@@ -12,6 +14,7 @@ mod notifier;
 mod state;
 mod tray;
 mod updates;
+mod webview;
 mod workers;
 
 use tauri::{Manager, RunEvent, WindowEvent};
@@ -19,6 +22,26 @@ use tauri_plugin_window_state::StateFlags;
 
 /// The argument autostart launches Dropdock with: start hidden in the tray.
 pub const MINIMIZED_ARG: &str = "--minimized";
+
+/// The app's context from `tauri.conf.json`. In debug builds `DROPDOCK_UI_URL`, a loopback
+/// `http://` address, loads the UI from there instead of the embedded `ui/dist`: the end-to-end
+/// tests' fallback for a machine whose web view stays blank on the embedded assets (they serve
+/// the same `ui/dist`). Release builds, and any address off the machine, keep the embedded UI.
+fn context() -> tauri::Context<tauri::Wry> {
+    #[allow(unused_mut)]
+    let mut context = tauri::generate_context!();
+    #[cfg(debug_assertions)]
+    if let Ok(address) = std::env::var("DROPDOCK_UI_URL") {
+        match tauri::Url::parse(&address) {
+            Ok(url) if url.scheme() == "http" && matches!(url.host_str(), Some("127.0.0.1" | "localhost")) => {
+                eprintln!("Dropdock: the UI is loaded from {url}, not from the embedded assets");
+                context.config_mut().build.dev_url = Some(url);
+            }
+            _ => eprintln!("Dropdock: DROPDOCK_UI_URL must be a loopback http:// address; the embedded UI is used"),
+        }
+    }
+    context
+}
 
 /// Builds and runs the app.
 pub fn run() {
@@ -127,12 +150,13 @@ pub fn run() {
                     window.hide()?;
                 }
             }
+            webview::watch(app.handle());
             tray::create(app.handle())?;
             state::AppState::finish_start_up(app.handle());
             workers::start(app.handle().clone());
             Ok(())
         })
-        .build(tauri::generate_context!())
+        .build(context())
         .expect("the Tauri application could not be built");
     app.run(|handle, event| {
         if let RunEvent::Exit = event {

@@ -2,7 +2,8 @@
 // tauri-driver proxies to WebKitWebDriver (Debian's webkit2gtk-driver), which launches the app.
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Builder, By, until } from "selenium-webdriver";
@@ -19,7 +20,8 @@ async function freePort() {
 }
 
 /** Every app under test asks a dead loopback port for updates: no test reaches past 127.0.0.1. */
-export const TEST_ENV = { DROPDOCK_UPDATE_ENDPOINT: "http://127.0.0.1:9/latest.json", ...webkitSandboxEnv() };
+/** The page's console goes to the log too (`DROPDOCK_WEB_CONSOLE`, see the shell's webview.rs). */
+export const TEST_ENV = { DROPDOCK_UPDATE_ENDPOINT: "http://127.0.0.1:9/latest.json", DROPDOCK_WEB_CONSOLE: "1", ...webkitSandboxEnv() };
 
 /**
  * WebKitGTK can run its web process inside bubblewrap, which needs user namespaces; some CI
@@ -54,8 +56,11 @@ async function waitForPort(url, ms) {
 /** The session the last `launch` opened (for failure reports). */
 let currentDriver = null;
 
-/** Set once an app's web view stayed blank under WebKit's sandbox: later apps start without it. */
-let unsandboxed = false;
+/**
+ * Set once an app's web view stayed blank on the embedded assets: later apps load the same
+ * `ui/dist` over loopback HTTP (`DROPDOCK_UI_URL`, debug builds only) with WebKit's sandbox off.
+ */
+let fallback = null;
 
 /** Whether the UI mounted (its sidebar is in the page) within `ms`. */
 async function rendered(driver, ms) {
@@ -71,26 +76,72 @@ async function rendered(driver, ms) {
   return false;
 }
 
+const DIST = resolve(import.meta.dirname, "../../ui/dist");
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".json": "application/json" };
+
+/** Serves `ui/dist` on a loopback port (the fallback above); resolves to its address. */
+async function serveDist() {
+  const server = createHttpServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const file = join(DIST, path === "/" ? "index.html" : path);
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  server.unref();
+  return `http://127.0.0.1:${server.address().port}/`;
+}
+
+/** What this machine is, for the log of a blank web view: the WebKitGTK packages, kernel, memory
+ * and shared-memory room (WebKit hands resources between its processes through shared memory). */
+function machineFacts() {
+  const run = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: "utf8", timeout: 10_000 }).trim();
+    } catch (e) {
+      return `(${cmd} failed: ${e.message.split("\n")[0]})`;
+    }
+  };
+  return [
+    run("dpkg-query", ["-W", "-f", "${Package} ${Version}\\n", "libwebkit2gtk-4.1-0", "webkit2gtk-driver", "libsoup-3.0-0", "libglib2.0-0"]),
+    run("uname", ["-srm"]),
+    run("nproc", []),
+    run("free", ["-m"]),
+    run("df", ["-h", "/dev/shm", "/tmp"]),
+    run("sh", ["-c", "cat /sys/fs/cgroup/memory.max /proc/sys/kernel/unprivileged_userns_clone 2>&1; grep -m1 'model name' /proc/cpuinfo"]),
+  ].join("\n");
+}
+
 /**
  * A fresh app (own data directory, embedded sandbox) driven through WebDriver; `dataDir` opens
- * an existing database instead (the perf bench's). A web view still blank after 30 s (seen once
- * on a CI machine, cause unknown: the app had started and connected its sandbox) has what it
- * shows printed and is reloaded; still blank 20 s later, the app is started once more with
- * WebKit's sandbox off, and every later app starts that way.
+ * an existing database instead (the perf bench's). A web view still blank after 30 s (seen on
+ * some CI machines, cause unknown: the app had started and connected its sandbox, the page held
+ * the embedded index.html and nothing had run) has what it shows printed with the machine's facts
+ * and is reloaded; still blank 20 s later, the app is started again with the same `ui/dist`
+ * served over loopback HTTP and WebKit's sandbox off, and every later app starts that way. The
+ * log says so; a UI that does not mount either way fails the test.
  */
 export async function launch(extraEnv = {}, dataDir = mkdtempSync(join(tmpdir(), "dropdock-e2e-"))) {
-  const env = unsandboxed ? { ...extraEnv, WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1" } : extraEnv;
-  const app = await start(env, dataDir);
+  // DROPDOCK_E2E_UI=http starts with the fallback, to check that path by hand.
+  if (!fallback && process.env.DROPDOCK_E2E_UI === "http") fallback = await fallbackEnv();
+  const app = await start({ ...extraEnv, ...(fallback ?? {}) }, dataDir);
   if (await rendered(app.driver, 30_000)) return app;
-  // Blank: say what the page holds, reload it once (a first load that failed), then start again
-  // without WebKit's sandbox.
-  console.error(`# the web view is blank after 30 s: ${await describePage(app.driver)}; reloading it`);
+  console.error(`# the web view is blank after 30 s: ${await describePage(app.driver)}\n# this machine:\n${machineFacts().replace(/^/gm, "#   ")}\n# reloading it`);
   await app.driver.navigate().refresh().catch((e) => console.error(`# reload failed: ${e.message}`));
-  if ((await rendered(app.driver, 20_000)) || unsandboxed) return app;
-  console.error(`# still blank: ${await describePage(app.driver)}; starting the app again without WebKit's sandbox`);
+  if ((await rendered(app.driver, 20_000)) || fallback) return app;
+  console.error(`# still blank: ${await describePage(app.driver)}`);
   await app.close();
-  unsandboxed = true;
-  return start({ ...extraEnv, WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1" }, dataDir);
+  fallback = await fallbackEnv();
+  return start({ ...extraEnv, ...fallback }, dataDir);
+}
+
+async function fallbackEnv() {
+  const env = { DROPDOCK_UI_URL: await serveDist(), WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1" };
+  console.error(`# from now on the apps load ui/dist from ${env.DROPDOCK_UI_URL}, not from their embedded assets, with WebKit's sandbox off`);
+  return env;
 }
 
 async function start(extraEnv, dataDir) {
@@ -214,15 +265,43 @@ export async function waitStill(driver, el, timeout = 10_000) {
 }
 
 /**
- * What the page shows, for a failure's log: its address, the errors the UI caught
- * (`window.__dropdockErrors`), and the start of its text. Never throws.
+ * What the page shows, for a failure's log: its address, whether the UI's bundle ran (`boot`:
+ * `window.__dropdockErrors` exists once it has), the errors it caught, the start and end of its
+ * text, the style sheets it holds (with their rule counts: none when one failed to load), and
+ * what importing its module script again answers (a syntax error or a failed load shows there, as
+ * nothing else reports it). Never throws.
  */
 export async function describePage(driver) {
   if (!driver) return "no WebDriver session";
   try {
-    const page = await driver.executeScript(
-      "return { url: location.href, errors: window.__dropdockErrors || [], text: (document.body ? document.body.innerText : '').slice(0, 600), end: (document.body ? document.body.innerText : '').slice(-600), html: document.documentElement.outerHTML.length };",
-    );
+    const page = await driver.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const body = document.body ? document.body.innerText : "";
+      const page = {
+        url: location.href,
+        readyState: document.readyState,
+        boot: window.__dropdockErrors !== undefined,
+        errors: window.__dropdockErrors || [],
+        text: body.slice(0, 600),
+        end: body.slice(-600),
+        html: document.documentElement.outerHTML.length,
+        agent: navigator.userAgent,
+      };
+      // (No fetch: the CSP's connect-src allows IPC only. A style sheet that loaded has rules.)
+      const sheets = [...document.styleSheets].map((sheet) => {
+        try {
+          return sheet.href + ": " + sheet.cssRules.length + " rules";
+        } catch (e) {
+          return sheet.href + ": " + e;
+        }
+      });
+      const timeout = (ms) => new Promise((r) => setTimeout(() => r("no answer in " + ms + " ms"), ms));
+      const script = document.querySelector("script[type=module][src]");
+      const imported = script
+        ? Promise.race([import(script.src).then(() => "imports", (e) => "import failed: " + e), timeout(5000)])
+        : Promise.resolve("no module script");
+      imported.then((i) => done({ ...page, sheets, imported: i }));
+    `);
     return JSON.stringify(page);
   } catch (e) {
     return `the page did not answer: ${e.message}`;
