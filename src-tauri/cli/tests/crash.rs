@@ -1,7 +1,9 @@
 //! Exactly once across crashes: the sandbox runs in this test process while `dropdock-cli auto
 //! run` processes fulfil its paid orders and are SIGKILLed at staggered moments, 50 times over.
-//! Afterwards every sub-order is at its supplier exactly once, none is missing, the local ledger
-//! equals the supplier's charges to the cent, and SQLite's integrity check passes.
+//! The catalogue spans two platforms: CJ (created and paid in one call) and Printful (a draft,
+//! then a confirmation), and some orders split across them. Afterwards every sub-order is at its
+//! platform exactly once (Printful: one order per key, confirmed once), none is missing, the
+//! local ledger equals the platforms' charges to the cent, and SQLite's integrity check passes.
 
 use std::collections::{HashMap, HashSet};
 use std::process::{Command, Output, Stdio};
@@ -40,6 +42,7 @@ async fn killed_fulfilment_processes_never_send_a_sub_order_twice_nor_lose_one()
     for i in 0..sandbox.supplier_count() {
         sandbox.supplier(i).set_create_reply_delay(Duration::from_millis(40));
     }
+    let printful = sandbox.printful();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap().to_owned();
 
@@ -97,6 +100,32 @@ async fn killed_fulfilment_processes_never_send_a_sub_order_twice_nor_lose_one()
             sku_supplier.insert(variant.sku.clone(), i);
         }
     }
+    // The Printful account prints the print-on-demand SKUs (its catalog variant ids as vids).
+    ok(cli(
+        &d,
+        &[
+            "supplier",
+            "add",
+            "printful",
+            "--name",
+            &printful.name(),
+            "--url",
+            &printful.url(),
+            "--token",
+            &printful.token(),
+            "--requests-per-second",
+            "500",
+        ],
+    ));
+    const PRINTFUL: usize = usize::MAX;
+    for variant in printful.catalog() {
+        let cost = format!("{}.{:02}", variant.cost_minor / 100, variant.cost_minor % 100);
+        let vid = variant.id.to_string();
+        let name = printful.name();
+        let args = ["mapping", "add", "--sku", &variant.sku, "--supplier", &name, "--vid", &vid, "--cost", &cost];
+        ok(cli(&d, &args));
+        sku_supplier.insert(variant.sku.clone(), PRINTFUL);
+    }
     let synced = ok(cli(&d, &["sync", "--store", "Shop", "--days", "60"]));
     assert!(synced.contains("Total additions 200"), "{synced}");
     ok(cli(&d, &["auto", "set", "--accept-terms", "--threshold", "0"]));
@@ -130,13 +159,14 @@ async fn killed_fulfilment_processes_never_send_a_sub_order_twice_nor_lose_one()
         }
     }
 
-    // Every sub-order is at its supplier exactly once, and none is missing.
-    let mut at_suppliers: Vec<(usize, String, i64)> = Vec::new();
-    for i in 0..sandbox.supplier_count() {
-        at_suppliers.extend(sandbox.supplier(i).orders().into_iter().map(|o| (i, o.order_number, o.amount_minor)));
-    }
-    let numbers: HashSet<&String> = at_suppliers.iter().map(|o| &o.1).collect();
+    // Every sub-order is at its platform exactly once, and none is missing.
+    let at_suppliers = sandbox.supplier_orders();
+    let numbers: HashSet<&String> = at_suppliers.iter().map(|o| &o.key).collect();
     assert_eq!(numbers.len(), at_suppliers.len(), "a sub-order reached its supplier twice");
+    assert!(at_suppliers.iter().all(|o| o.paid), "every order there is paid or confirmed");
+    let at_printful = printful.orders().len();
+    assert!(at_printful >= 5, "the run spanned Printful: {at_printful} orders there");
+    assert_eq!(printful.repeats(), 0, "no Printful order was created or confirmed a second time");
     let shop = sandbox.shop();
     let mut expected = HashSet::new();
     for name in shop.order_names() {
@@ -158,7 +188,7 @@ async fn killed_fulfilment_processes_never_send_a_sub_order_twice_nor_lose_one()
     let ledger: i64 = conn
         .query_row("SELECT -COALESCE(SUM(amount_minor), 0) FROM wallet_entry WHERE kind = 'charge'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(ledger, at_suppliers.iter().map(|o| o.2).sum::<i64>());
+    assert_eq!(ledger, at_suppliers.iter().map(|o| o.amount_minor).sum::<i64>());
     let unfinished: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM supplier_order WHERE state IN ('submitting', 'ambiguous', 'pending')",

@@ -34,8 +34,16 @@ fn two_suppliers(dd: &Dropdock, id: i64) -> bool {
         == 2
 }
 
-fn all_supplier_orders(sandbox: &Sandbox) -> Vec<dropdock_sandbox::cj::CjOrderInfo> {
-    (0..sandbox.supplier_count()).flat_map(|i| sandbox.supplier(i).orders()).collect()
+/// Whether any of the order's line items goes to the Printful account.
+fn at_printful(dd: &Dropdock, id: i64) -> bool {
+    dd.order_detail(id).unwrap().line_items.iter().any(|l| l.supplier_name.as_deref() == Some(PRINTFUL))
+}
+
+const PRINTFUL: &str = "Printful (demo)";
+
+/// Every order at the suppliers, CJ and Printful.
+fn all_supplier_orders(sandbox: &Sandbox) -> Vec<dropdock_sandbox::SupplierSideOrder> {
+    sandbox.supplier_orders()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,7 +77,11 @@ async fn a_card_is_checked_but_never_sent_to_cj_which_documents_no_card_api() {
     let shipped = dd.ship(mixed.id).await.unwrap();
     assert!(shipped.sub_orders.iter().all(|s| s.state == "paid"), "{shipped:?}");
     let detail = dd.order_detail(mixed.id).unwrap();
-    assert!(detail.sub_orders.iter().all(|s| s.payment_method.as_deref() == Some("wallet")));
+    // From My Wallet at CJ; Printful, which has no balance, charges its own billing method.
+    for s in &detail.sub_orders {
+        let expected = if s.supplier_name == PRINTFUL { "billing" } else { "wallet" };
+        assert_eq!(s.payment_method.as_deref(), Some(expected), "{s:?}");
+    }
     let charged: i64 = shipped.sub_orders.iter().map(|s| s.cost_minor.unwrap()).sum();
     let charges: i64 = ledger(dir.path()).iter().filter(|e| e.0 == "charge").map(|e| e.1).sum();
     assert_eq!(charges, -charged);
@@ -82,7 +94,9 @@ async fn cancelling_takes_orders_out_of_the_queue_or_asks_the_supplier_and_shows
     let (mut sandbox, dd, _store, dir) =
         common::synced_sandbox(SandboxConfig { orders: 40, ..SandboxConfig::default() }).await;
     let to_order = dd.orders(Some(OrderStatus::ToOrder), 1000).unwrap();
-    let (a, b, c) = (to_order[0].id, to_order[1].id, to_order[2].id);
+    // Orders at CJ only (Printful cancels nothing once confirmed: see the end).
+    let cj_only: Vec<i64> = to_order.iter().map(|o| o.id).filter(|id| !at_printful(&dd, *id)).collect();
+    let (a, b, c) = (cj_only[0], cj_only[1], cj_only[2]);
 
     // Before submission: a queued Ship order leaves the queue, and nothing reaches a supplier.
     sandbox.stop_servers().await;
@@ -151,6 +165,25 @@ async fn cancelling_takes_orders_out_of_the_queue_or_asks_the_supplier_and_shows
     dd.track().await.unwrap();
     let local = dd.cancel_fulfillment(&[c]).await.unwrap();
     assert!(local.outcomes[0].answer.contains("already shipped"), "{local:?}");
+
+    // Printful deletes only drafts: a confirmed order is refused with Printful's own answer,
+    // and stays paid; its CJ part, unshipped, is cancelled and refunded.
+    let d = to_order.iter().map(|o| o.id).find(|id| at_printful(&dd, *id)).expect("an order with a printed item");
+    dd.ship(d).await.unwrap();
+    let answered = dd.cancel_fulfillment(&[d]).await.unwrap();
+    let printful =
+        answered.outcomes.iter().find(|o| o.supplier_name.as_deref() == Some(PRINTFUL)).expect("Printful was asked");
+    assert!(!printful.cancelled, "{answered:?}");
+    assert!(printful.answer.contains("cannot be deleted"), "{answered:?}");
+    assert!(
+        answered.outcomes.iter().filter(|o| o.supplier_name.as_deref() != Some(PRINTFUL)).all(|o| o.cancelled),
+        "{answered:?}"
+    );
+    let at_printful_now: Vec<_> = all_supplier_orders(&sandbox).into_iter().filter(|o| o.account == PRINTFUL).collect();
+    assert_eq!(at_printful_now.len(), 1);
+    assert!(at_printful_now[0].paid && !at_printful_now[0].cancelled);
+    let detail = dd.order_detail(d).unwrap();
+    assert!(detail.sub_orders.iter().any(|s| s.supplier_name == PRINTFUL && s.state == "paid"), "{detail:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

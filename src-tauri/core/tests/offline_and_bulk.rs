@@ -19,10 +19,9 @@ async fn setup(orders: usize) -> (Sandbox, Dropdock, i64, tempfile::TempDir) {
 }
 
 /// Every supplier order the sandbox holds, as (supplier index, order number).
-fn supplier_orders(sandbox: &Sandbox) -> Vec<(usize, String)> {
-    (0..sandbox.supplier_count())
-        .flat_map(|i| sandbox.supplier(i).orders().into_iter().map(move |o| (i, o.order_number)))
-        .collect()
+/// Every order at the suppliers, CJ and Printful: (account, our key).
+fn supplier_orders(sandbox: &Sandbox) -> Vec<(String, String)> {
+    sandbox.supplier_orders().into_iter().map(|o| (o.account, o.key)).collect()
 }
 
 /// Paid orders that can go now: the first with items from two suppliers, then others.
@@ -41,7 +40,7 @@ fn shippable(dd: &Dropdock, n: usize) -> Vec<i64> {
         })
         .collect();
     ids.sort_by_key(|(suppliers, _)| std::cmp::Reverse(*suppliers));
-    assert_eq!(ids[0].0, 2, "the demo has orders from both suppliers");
+    assert!(ids[0].0 >= 2, "the demo has orders from several suppliers");
     ids.into_iter().take(n).map(|(_, id)| id).collect()
 }
 
@@ -215,8 +214,7 @@ async fn dashboard_figures_agree_with_the_orders_and_the_ledger() {
             assert_eq!(day.orders, expected, "{} at offset {offset}", day.day);
         }
         // Spend: what the suppliers charged, to the cent.
-        let charged: i64 =
-            (0..sandbox.supplier_count()).flat_map(|i| sandbox.supplier(i).orders()).map(|o| o.amount_minor).sum();
+        let charged: i64 = sandbox.supplier_orders().iter().filter(|o| o.paid).map(|o| o.amount_minor).sum();
         assert!(charged > 0);
         assert_eq!(board.spend_per_day.iter().map(|d| d.amount_minor).sum::<i64>(), charged);
         // Late shipments: the count matches the list the link opens.

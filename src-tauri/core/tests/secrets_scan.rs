@@ -102,15 +102,18 @@ async fn no_secret_reaches_logs_database_or_results() {
     assert!(results.iter().any(|r| r.contains("own payment page")), "the card was refused with the reason");
     assert!(results.iter().any(|r| r.contains("\"payment_method\":\"wallet\"")), "orders were paid from My Wallet");
 
-    // The secrets: the store token, each supplier's API key, and the access tokens CJ issued.
-    let mut known = vec![sandbox.shopify_token()];
-    for (i, supplier) in dd.suppliers().unwrap().iter().enumerate() {
-        known.push(sandbox.supplier(i).api_key());
+    // The secrets: the store token, each CJ account's API key and the access token CJ issued,
+    // and the Printful token.
+    let mut known = vec![sandbox.shopify_token(), sandbox.printful().token()];
+    for i in 0..sandbox.supplier_count() {
+        let cj = sandbox.supplier(i);
+        let supplier = dd.suppliers().unwrap().into_iter().find(|s| s.name == cj.name()).unwrap();
+        known.push(cj.api_key());
         let cached = secrets.get(&supplier_token_key(supplier.id)).unwrap().expect("a CJ access token was issued");
         let token: serde_json::Value = serde_json::from_str(&cached).unwrap();
         known.push(token["access_token"].as_str().unwrap().to_owned());
     }
-    assert_eq!(known.len(), 5);
+    assert_eq!(known.len(), 6);
     for supplier in dd.suppliers().unwrap() {
         assert_eq!(secrets.get(&card_token_key(supplier.id)).unwrap(), None, "no card token");
     }

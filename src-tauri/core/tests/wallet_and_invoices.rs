@@ -12,6 +12,9 @@ use dropdock_core::orders::search::OrderQuery;
 use dropdock_core::wallet::{InvoiceFormat, ManualEntryKind, OPENING_NOTE};
 use dropdock_sandbox::SandboxConfig;
 
+/// The sandbox's Printful account: no balance, charged to its billing method.
+const PRINTFUL: &str = "Printful (demo)";
+
 fn cents(text: &str) -> i64 {
     let (whole, frac) = text.split_once('.').unwrap();
     let sign = if whole.starts_with('-') { -1 } else { 1 };
@@ -26,10 +29,15 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     for s in dd.suppliers().unwrap() {
         dd.set_supplier_rate_limit(s.id, 1000).unwrap();
     }
-    // The ledger opens with each supplier's balance.
-    let opened = dd.refresh_wallet().await.unwrap();
+    // The ledger opens with each CJ account's balance; Printful has none to reconcile.
+    let suppliers = dd.refresh_wallet().await.unwrap();
+    let opened: Vec<_> = suppliers.iter().filter(|s| s.balance_minor.is_some()).collect();
+    assert_eq!(opened.len(), sandbox.supplier_count());
     let reconciled = dd.wallet_reconciliation().unwrap();
-    assert!(reconciled.iter().all(|r| r.difference_minor == Some(0)), "{reconciled:?}");
+    for r in &reconciled {
+        let expected = if r.supplier_name == PRINTFUL { None } else { Some(0) };
+        assert_eq!(r.difference_minor, expected, "{r:?}");
+    }
     let ledger = dd.wallet_ledger(None, 10).unwrap();
     assert_eq!(ledger.iter().filter(|e| e.note.as_deref() == Some(OPENING_NOTE)).count(), opened.len());
 
@@ -37,7 +45,11 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     for s in &opened {
         assert_eq!(dd.recharge_wallet(s.id, 5_000_000).await.unwrap(), None, "the sandbox recharges itself");
     }
-    assert!(dd.wallet_reconciliation().unwrap().iter().all(|r| r.difference_minor == Some(0)));
+    assert!(dd
+        .wallet_reconciliation()
+        .unwrap()
+        .iter()
+        .all(|r| r.difference_minor == Some(0) || r.supplier_name == PRINTFUL));
     let recharges = dd.wallet_ledger(None, 100).unwrap().into_iter().filter(|e| e.kind == "recharge").count();
     assert_eq!(recharges, opened.len());
 
@@ -56,14 +68,14 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     let shipped = dd.ship_orders(&ids).await.unwrap();
     assert_eq!(shipped.shipped.len(), 500, "{:?}", shipped.skipped);
 
-    // The ledger's charges equal what the suppliers charged, to the cent, one per sub-order.
-    let charged_at_suppliers: i64 = (0..sandbox.supplier_count())
-        .flat_map(|i| sandbox.supplier(i).orders())
-        .filter(|o| !o.paid_by_card && !o.cancelled)
-        .map(|o| o.amount_minor)
-        .sum();
-    let sub_orders: usize = (0..sandbox.supplier_count()).map(|i| sandbox.supplier(i).orders().len()).sum();
+    // The ledger's charges equal what the suppliers charged (CJ from the wallet, Printful its
+    // billing method), to the cent, one per sub-order.
+    let at_suppliers = sandbox.supplier_orders();
+    let charged_at_suppliers: i64 =
+        at_suppliers.iter().filter(|o| o.paid && !o.paid_by_card && !o.cancelled).map(|o| o.amount_minor).sum();
+    let sub_orders = at_suppliers.len();
     assert!(sub_orders >= 500);
+    assert!(at_suppliers.iter().any(|o| o.account == PRINTFUL), "some orders split across CJ and Printful");
     let reconciled = dd.wallet_reconciliation().unwrap();
     let ledger_charges: i64 = reconciled.iter().map(|r| r.charged_minor).sum();
     assert_eq!(-ledger_charges, charged_at_suppliers);
@@ -78,6 +90,12 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     dd.refresh_wallet().await.unwrap();
     let reconciled = dd.wallet_reconciliation().unwrap();
     for r in &reconciled {
+        if r.supplier_name == PRINTFUL {
+            // No balance: nothing to reconcile; its charges are what its billing method paid.
+            assert_eq!((r.supplier_balance_minor, r.difference_minor), (None, None), "{r:?}");
+            assert_eq!(-r.charged_minor, sandbox.printful().charged_minor());
+            continue;
+        }
         let i = (0..sandbox.supplier_count()).find(|i| sandbox.supplier(*i).name() == r.supplier_name).unwrap();
         assert_eq!(r.supplier_balance_minor, Some(sandbox.supplier(i).balance_minor()));
         assert_eq!(r.difference_minor, Some(0), "{r:?}");
@@ -97,9 +115,14 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     assert_eq!(cents(&total_row[8]), -ledger_charges, "the CSV's total is the ledger's");
     assert_eq!(lines.iter().map(|r| cents(&r[8])).sum::<i64>(), -ledger_charges, "and so are its lines");
     assert!(
-        lines.iter().all(|r| !r[2].is_empty() && r[4].starts_with("CJ") && r[5].contains(" x ")),
+        lines.iter().all(|r| !r[2].is_empty() && !r[4].is_empty() && r[5].contains(" x ")),
         "order, supplier order, items"
     );
+    // Paid from My Wallet at CJ, on Printful's own billing method there.
+    for r in lines {
+        let expected = if &r[3] == PRINTFUL { "billing" } else { "wallet" };
+        assert_eq!(&r[9], expected, "{r:?}");
+    }
     let pdf_path = dir.path().join("invoices.pdf");
     dd.export_invoice(started, Utc::now() + Duration::seconds(1), InvoiceFormat::Pdf, &pdf_path).unwrap();
     assert!(std::fs::read(&pdf_path).unwrap().starts_with(b"%PDF-"));
@@ -126,6 +149,9 @@ async fn five_hundred_orders_leave_a_ledger_equal_to_the_suppliers_charges_and_t
     // Forecast: the orders still waiting, against the balance and the threshold.
     let forecast = dd.wallet_forecast().unwrap();
     assert!(forecast.iter().any(|f| f.orders > 0 && f.to_order_minor > 0), "{forecast:?}");
+    let printful = forecast.iter().find(|f| f.supplier_name == PRINTFUL).expect("Printful in the forecast");
+    assert!(!printful.has_balance && !printful.below_threshold, "no balance, so never short: {printful:?}");
+    let forecast: Vec<_> = forecast.into_iter().filter(|f| f.has_balance).collect();
     for f in &forecast {
         assert_eq!(f.after_minor, f.balance_minor - f.to_order_minor - f.held_minor - f.queued_minor);
         assert_eq!(f.below_threshold, f.after_minor < f.threshold_minor);

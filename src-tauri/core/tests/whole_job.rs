@@ -312,8 +312,9 @@ async fn a_two_supplier_order_is_partially_then_fully_fulfilled() {
         .into_iter()
         .find(|o| {
             let d = dd.order_detail(o.id).unwrap();
-            d.hold_reason.is_none()
-                && d.line_items.iter().filter_map(|l| l.supplier_name.clone()).collect::<HashSet<_>>().len() == 2
+            let suppliers: HashSet<String> = d.line_items.iter().filter_map(|l| l.supplier_name.clone()).collect();
+            // The two CJ accounts (the CJ + Printful split has its own test below).
+            d.hold_reason.is_none() && suppliers.len() == 2 && suppliers.iter().all(|n| n.starts_with("CJ "))
         })
         .expect("a multi-supplier order");
     dd.ship(mixed.id).await.unwrap();
@@ -379,4 +380,81 @@ async fn a_two_supplier_order_is_partially_then_fully_fulfilled() {
     assert_eq!(tab.count, 1, "the Delivered tab counts it");
     conn.execute("UPDATE shipment SET checked_at = NULL", []).unwrap();
     assert_eq!(dd.track().await.unwrap().checked, 0, "a delivered sub-order is not asked about again");
+}
+
+/// One demo order with a CJ item and a print-on-demand item: two sub-orders on two platforms,
+/// CJ paid from My Wallet and Printful drafted then confirmed under our key, tracked and pushed
+/// to the store separately: Partially fulfilled, then Fulfilled, then Delivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_split_across_cj_and_printful_is_sent_tracked_and_pushed_per_platform() {
+    const PRINTFUL: &str = "Printful (demo)";
+    let Setup { sandbox, dd, store_id, _dir } = setup(
+        SandboxConfig { orders: 60, ship_after: Duration::from_secs(3600), ..SandboxConfig::default() },
+        Duration::from_secs(10),
+    )
+    .await;
+    dd.sync(store_id, 60).await.unwrap();
+    let shop = sandbox.shop();
+    let split = dd
+        .orders(Some(OrderStatus::ToOrder), 1000)
+        .unwrap()
+        .into_iter()
+        .find(|o| {
+            let d = dd.order_detail(o.id).unwrap();
+            let suppliers: HashSet<String> = d.line_items.iter().filter_map(|l| l.supplier_name.clone()).collect();
+            d.hold_reason.is_none() && suppliers.len() == 2 && suppliers.contains(PRINTFUL)
+        })
+        .expect("the demo has orders split across CJ and Printful");
+    let shipped = dd.ship(split.id).await.unwrap();
+    assert_eq!(shipped.sub_orders.len(), 2, "{shipped:?}");
+    assert!(shipped.sub_orders.iter().all(|s| s.state == "paid"), "{shipped:?}");
+
+    // At each platform, one order under its sub-order's key; Printful's confirmed (charged).
+    let detail = dd.order_detail(split.id).unwrap();
+    let at_suppliers = sandbox.supplier_orders();
+    assert_eq!(at_suppliers.len(), 2, "{at_suppliers:?}");
+    for sub in &detail.sub_orders {
+        let there: Vec<_> = at_suppliers.iter().filter(|o| o.key == sub.idempotency_key).collect();
+        assert_eq!(there.len(), 1, "{sub:?} {at_suppliers:?}");
+        assert_eq!(there[0].account, sub.supplier_name);
+        assert!(there[0].paid);
+        assert_eq!(sub.cost_minor, Some(there[0].amount_minor), "the charge is the platform's");
+    }
+    assert_eq!((sandbox.printful().create_calls(), sandbox.printful().confirm_calls()), (1, 1));
+    let printful_sub = detail.sub_orders.iter().find(|s| s.supplier_name == PRINTFUL).unwrap();
+    assert_eq!(printful_sub.payment_method.as_deref(), Some("billing"), "Printful charges its billing method");
+    let printful_skus: HashSet<String> = sandbox.printful().catalog().into_iter().map(|v| v.sku).collect();
+
+    // Printful ships first: its line items alone are fulfilled in the store.
+    sandbox.printful().ship_all_now();
+    let first = dd.track().await.unwrap();
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    assert_eq!(first.pushed, 1, "{first:?}");
+    assert_eq!(shop.fulfillment_status(&split.name), Some("PARTIALLY_FULFILLED"));
+    assert_eq!(dd.order_detail(split.id).unwrap().order.status, OrderStatus::PartiallyFulfilled);
+    let one = shop.fulfillments(&split.name);
+    assert_eq!(one.len(), 1, "{one:?}");
+    assert!(one[0].line_item_skus.iter().all(|s| printful_skus.contains(s)), "{one:?}");
+    let number = &sandbox.printful().orders()[0].tracking_number;
+    assert_eq!(&one[0].tracking_number, number, "the number Printful's tracking URL carries");
+
+    // Then CJ: a second fulfilment with the CJ items, and the order is whole.
+    sandbox.ship_all_now();
+    let second = dd.track().await.unwrap();
+    assert_eq!(second.pushed, 1, "{second:?}");
+    assert_eq!(shop.fulfillment_status(&split.name), Some("FULFILLED"));
+    assert_eq!(dd.order_detail(split.id).unwrap().order.status, OrderStatus::Fulfilled);
+    let two = shop.fulfillments(&split.name);
+    assert_eq!(two.len(), 2, "{two:?}");
+    assert!(two
+        .iter()
+        .any(|f| !f.line_item_skus.is_empty() && f.line_item_skus.iter().all(|s| !printful_skus.contains(s))));
+
+    // Both parcels arrive: Delivered, and not asked about again.
+    sandbox.deliver_all_now();
+    let conn = rusqlite::Connection::open(_dir.path().join(dropdock_core::db::DB_FILE)).unwrap();
+    conn.execute("UPDATE shipment SET checked_at = NULL", []).unwrap();
+    dd.track().await.unwrap();
+    assert_eq!(dd.order_detail(split.id).unwrap().order.status, OrderStatus::Delivered);
+    assert_eq!(sandbox.printful().create_calls(), 1, "nothing was created twice");
 }

@@ -1,4 +1,4 @@
-//! The embedded sandbox as an account: connects the demo store and suppliers that
+//! The embedded sandbox as an account: connects the demo store, CJ accounts and Printful account that
 //! `dropdock-sandbox` serves on loopback, and maps the demo catalog's SKUs, so a new user sees
 //! the whole job work before connecting anything real.
 //!
@@ -57,12 +57,24 @@ pub struct SandboxSupplier {
     pub catalog: Vec<CatalogEntry>,
 }
 
+/// The demo Printful account: its API origin, store-level token, and the print-on-demand
+/// catalogue (store SKU → catalog variant id and Printful's price).
+#[derive(Debug, Clone)]
+pub struct SandboxPrintful {
+    pub name: String,
+    pub base_url: String,
+    pub token: String,
+    pub catalog: Vec<CatalogEntry>,
+}
+
 /// Where the running sandbox listens, and the credentials it accepts.
 #[derive(Debug, Clone)]
 pub struct SandboxEndpoints {
     pub shopify_url: String,
     pub shopify_token: String,
+    /// The CJ accounts.
     pub suppliers: Vec<SandboxSupplier>,
+    pub printful: SandboxPrintful,
     pub woo: DemoWooStore,
     pub etsy: DemoEtsyShop,
 }
@@ -78,6 +90,15 @@ pub async fn connect_sandbox(dd: &Dropdock, endpoints: &SandboxEndpoints) -> Res
         for entry in &supplier.catalog {
             dd.map_sku(&entry.sku, view.id, &entry.variant_id, entry.cost_minor)?;
         }
+    }
+    // The Printful account prints the shop's print-on-demand products. Its token is
+    // store-level, so no store id; its rate limit is raised like the CJ accounts' (the sandbox's
+    // bucket is large).
+    let p = &endpoints.printful;
+    let printful = dd.connect_printful(&p.name, &p.base_url, &p.token, None, true).await?;
+    dd.set_supplier_rate_limit(printful.id, 200)?;
+    for entry in &p.catalog {
+        dd.map_sku(&entry.sku, printful.id, &entry.variant_id, entry.cost_minor)?;
     }
     // The demo WooCommerce store, if the merchant connected it: re-pointed at the new port.
     let demo_woo = dd.stores()?.into_iter().find(|s| s.is_sandbox && s.platform == "woocommerce");
@@ -109,6 +130,19 @@ pub fn sandbox_endpoints(sandbox: &dropdock_sandbox::Sandbox) -> SandboxEndpoint
                 base_url: woo.url(),
                 consumer_key: woo.consumer_key(),
                 consumer_secret: woo.consumer_secret(),
+            }
+        },
+        printful: {
+            let p = sandbox.printful();
+            SandboxPrintful {
+                name: p.name(),
+                base_url: p.url(),
+                token: p.token(),
+                catalog: p
+                    .catalog()
+                    .into_iter()
+                    .map(|v| CatalogEntry { sku: v.sku, variant_id: v.id.to_string(), cost_minor: v.cost_minor })
+                    .collect(),
             }
         },
         suppliers: (0..sandbox.supplier_count())

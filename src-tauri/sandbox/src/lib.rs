@@ -9,8 +9,11 @@
 //!   to be connected in Store → Integrations.
 //! - [`etsy`]: an Etsy shop behind the Open API v3 with OAuth 2.0 + PKCE (rotating refresh tokens,
 //!   `x-api-key`, receipts by `offset`). Not connected by the demo either.
-//! - [`cj`]: a CJdropshipping API 2.0 account (getAccessToken, freightCalculate, createOrderV2 with
+//! - [`cj`]: CJdropshipping API 2.0 accounts (getAccessToken, freightCalculate, createOrderV2 with
 //!   a unique `orderNumber`, getBalance, getOrderDetail) whose orders ship after a delay.
+//! - [`printful`]: a Printful account behind API v2 (drafts under an `external_id`, body-less
+//!   confirmation, `@external_id` lookup, shipments with a tracking URL, shipping rates, the
+//!   catalogue), selling the shop's print-on-demand products; no balance.
 //!
 //! The app uses it when no real account is connected; the tests use it as their remote peers.
 //! Every server binds `127.0.0.1` on a free port and stops when its [`Sandbox`] is dropped.
@@ -23,6 +26,7 @@
 pub mod cj;
 pub mod etsy;
 mod graphql;
+pub mod printful;
 pub mod seed;
 pub mod shopify;
 pub mod woo;
@@ -137,6 +141,21 @@ pub(crate) fn reply_with(
     }
 }
 
+/// One order at a supplier account, whatever its platform (tests, the demo command).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierSideOrder {
+    /// The account's name ("CJ Shenzhen (demo)", "Printful (demo)").
+    pub account: String,
+    /// The client's key for it: CJ's `orderNumber`, Printful's `external_id`.
+    pub key: String,
+    /// What it costs, US cents (products and shipping).
+    pub amount_minor: i64,
+    /// Paid from the CJ wallet or by card; for Printful, confirmed (charged to the billing method).
+    pub paid: bool,
+    pub cancelled: bool,
+    pub paid_by_card: bool,
+}
+
 /// How the sandbox is seeded and behaves.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -153,6 +172,9 @@ pub struct SandboxConfig {
     pub opening_balance_minor: i64,
     /// Where to keep the sandbox's state between launches (`None`: in memory only).
     pub state_file: Option<PathBuf>,
+    /// The Printful account's leaky bucket, requests a minute (Printful's default is 120; the
+    /// demo's is larger so that it stays quick).
+    pub printful_requests_per_minute: u32,
 }
 
 impl Default for SandboxConfig {
@@ -165,6 +187,7 @@ impl Default for SandboxConfig {
             restore_rate: 100.0,
             opening_balance_minor: 250_000,
             state_file: None,
+            printful_requests_per_minute: 6_000,
         }
     }
 }
@@ -180,6 +203,9 @@ pub struct SandboxState {
     /// Likewise for the Etsy shop.
     #[serde(default)]
     pub etsy: Option<etsy::EtsyShopData>,
+    /// Likewise for the Printful account.
+    #[serde(default)]
+    pub printful: Option<printful::PrintfulAccountData>,
 }
 
 pub(crate) struct Persist {
@@ -194,6 +220,7 @@ impl Persist {
                 suppliers: w.suppliers.clone(),
                 woo: Some(w.woo.clone()),
                 etsy: Some(w.etsy.clone()),
+                printful: Some(w.printful.clone()),
             };
             let tmp = path.with_extension("tmp");
             let written = serde_json::to_vec(&state)
@@ -217,6 +244,8 @@ pub(crate) struct World {
     pub(crate) woo_runtime: woo::WooRuntime,
     pub(crate) etsy: etsy::EtsyShopData,
     pub(crate) etsy_runtime: etsy::EtsyRuntime,
+    pub(crate) printful: printful::PrintfulAccountData,
+    pub(crate) printful_runtime: printful::PrintfulRuntime,
     pub(crate) ship_after: Duration,
     pub(crate) persist: Persist,
 }
@@ -235,6 +264,7 @@ pub struct Sandbox {
     shopify_addr: SocketAddr,
     woo_addr: SocketAddr,
     etsy_addr: SocketAddr,
+    printful_addr: SocketAddr,
     supplier_addrs: Vec<SocketAddr>,
     servers: Vec<Server>,
 }
@@ -286,6 +316,8 @@ impl Sandbox {
             woo_runtime: woo::WooRuntime::default(),
             etsy: state.etsy.unwrap_or_else(|| seed::generate_etsy(&config)),
             etsy_runtime: etsy::EtsyRuntime::default(),
+            printful: state.printful.unwrap_or_else(|| seed::generate_printful(&config)),
+            printful_runtime: printful::PrintfulRuntime::new(config.printful_requests_per_minute),
             shop: state.shop,
             suppliers: state.suppliers,
             ship_after: config.ship_after,
@@ -300,6 +332,7 @@ impl Sandbox {
             shopify_addr: any_port,
             woo_addr: any_port,
             etsy_addr: any_port,
+            printful_addr: any_port,
             supplier_addrs: vec![any_port; count],
             servers: Vec::new(),
         };
@@ -316,6 +349,9 @@ impl Sandbox {
         self.servers.push(server);
         let (addr, server) = serve(etsy::router(self.world.clone()), self.etsy_addr).await?;
         self.etsy_addr = addr;
+        self.servers.push(server);
+        let (addr, server) = serve(printful::router(self.world.clone()), self.printful_addr).await?;
+        self.printful_addr = addr;
         self.servers.push(server);
         for index in 0..self.supplier_addrs.len() {
             let (addr, server) = serve(cj::router(self.world.clone(), index), self.supplier_addrs[index]).await?;
@@ -377,7 +413,12 @@ impl Sandbox {
         etsy::EtsyHandle { world: self.world.clone(), url: format!("http://{}", self.etsy_addr) }
     }
 
-    /// How many supplier accounts the sandbox runs.
+    /// A handle to the demo Printful account.
+    pub fn printful(&self) -> printful::PrintfulHandle {
+        printful::PrintfulHandle { world: self.world.clone(), url: format!("http://{}", self.printful_addr) }
+    }
+
+    /// How many CJ supplier accounts the sandbox runs (the Printful account is apart: [`Sandbox::printful`]).
     pub fn supplier_count(&self) -> usize {
         self.supplier_addrs.len()
     }
@@ -389,6 +430,50 @@ impl Sandbox {
             index,
             url: format!("http://{}/api2.0/v1", self.supplier_addrs[index]),
         }
+    }
+
+    /// Every order the supplier accounts hold, CJ and Printful alike, in one shape.
+    pub fn supplier_orders(&self) -> Vec<SupplierSideOrder> {
+        let mut out: Vec<SupplierSideOrder> = (0..self.supplier_count())
+            .flat_map(|i| {
+                let account = self.supplier(i).name();
+                self.supplier(i).orders().into_iter().map(move |o| SupplierSideOrder {
+                    account: account.clone(),
+                    key: o.order_number,
+                    amount_minor: o.amount_minor,
+                    paid: o.paid,
+                    cancelled: o.cancelled,
+                    paid_by_card: o.paid_by_card,
+                })
+            })
+            .collect();
+        let printful = self.printful();
+        let account = printful.name();
+        out.extend(printful.orders().into_iter().map(|o| SupplierSideOrder {
+            account: account.clone(),
+            key: o.external_id,
+            amount_minor: o.total_minor,
+            paid: o.confirmed,
+            cancelled: o.status == "canceled",
+            paid_by_card: false,
+        }));
+        out
+    }
+
+    /// Every paid order at every supplier account ships now.
+    pub fn ship_all_now(&self) {
+        for i in 0..self.supplier_count() {
+            self.supplier(i).ship_all_now();
+        }
+        self.printful().ship_all_now();
+    }
+
+    /// Every shipped parcel at every supplier account is delivered now.
+    pub fn deliver_all_now(&self) {
+        for i in 0..self.supplier_count() {
+            self.supplier(i).deliver_all_now();
+        }
+        self.printful().deliver_all_now();
     }
 
     /// Sets how long after payment new and unshipped supplier orders ship.

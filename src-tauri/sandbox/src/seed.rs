@@ -1,5 +1,6 @@
-//! Demo data: a shop with orders over the last 60 days and two supplier accounts whose catalogs
-//! cover the shop's SKUs. Deterministic for a given seed (times are relative to the first start).
+//! Demo data: a shop with orders over the last 60 days, two CJ accounts whose catalogs cover the
+//! shop's SKUs, and a Printful account for its print-on-demand products (on about one order in
+//! seven, beside CJ items, so those orders split across the two platforms). Deterministic for a given seed (times are relative to the first start).
 
 use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
@@ -8,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::cj::{CatalogVariant, CjAccountData, LogisticLine};
 use crate::etsy::EtsyShopData;
+use crate::printful::{PrintfulAccountData, PrintfulVariant};
 use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
 use crate::woo::WooStoreData;
 use crate::{SandboxConfig, SandboxState};
@@ -23,6 +25,16 @@ const PRODUCTS: &[(&str, &str, i64, usize, i64)] = &[
     ("DD-HOODIE-M", "Hoodie - Grey M", 4499, 1, 1400),
     ("DD-BACKPACK", "Travel Backpack", 5999, 1, 1250),
     ("DD-LAMP", "Desk Lamp LED", 3999, 1, 890),
+];
+
+/// The print-on-demand products, printed by Printful: (SKU, title, retail price in cents,
+/// Printful catalog product id, product type, catalog variant id, size, colour, colour code,
+/// Printful's price in cents). Ids and prices in the range of Printful's own catalogue.
+const POD_PRODUCTS: &[(&str, &str, i64, i64, &str, i64, &str, &str, &str, i64)] = &[
+    ("DD-TEE-BLK-M", "Printed T-Shirt - Black M", 2499, 71, "T-Shirt", 4017, "M", "Black", "#0c0c0c", 1195),
+    ("DD-TEE-WHT-L", "Printed T-Shirt - White L", 2499, 71, "T-Shirt", 4013, "L", "White", "#ffffff", 1195),
+    ("DD-MUG-PRINT", "Printed Mug 11 oz", 1799, 19, "Mug", 1320, "11 oz", "White", "#ffffff", 795),
+    ("DD-POSTER-A3", "Art Poster 30x40 cm", 2199, 1, "Poster", 1349, "30x40 cm", "", "", 1050),
 ];
 
 /// (city, province, zip)
@@ -207,6 +219,7 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             cancelled_at: None,
         });
     }
+    add_printed_items(config, &mut orders);
     orders.sort_by_key(|o| o.created_at);
     for (i, o) in orders.iter_mut().enumerate() {
         o.name = format!("#{}", 1001 + i);
@@ -260,6 +273,60 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
         suppliers,
         woo: Some(generate_woo(config)),
         etsy: Some(generate_etsy(config)),
+        printful: Some(generate_printful(config)),
+    }
+}
+
+/// About one order in seven gets a print-on-demand line beside its CJ items. A pass of its own,
+/// with its own random stream, after the orders are made: the rest of the demo stays as it was.
+fn add_printed_items(config: &SandboxConfig, orders: &mut [ShopOrder]) {
+    let mut rng = StdRng::seed_from_u64(config.seed ^ 0x0070_11f0);
+    let mut next_line = 9_500_000u64;
+    for order in orders.iter_mut() {
+        if !rng.gen_bool(0.15) {
+            continue;
+        }
+        let index = rng.gen_range(0..POD_PRODUCTS.len());
+        let (sku, title, retail, ..) = POD_PRODUCTS[index];
+        next_line += 1;
+        order.line_items.push(ShopLineItem {
+            id: next_line,
+            sku: Some(sku.to_string()),
+            title: title.to_string(),
+            quantity: rng.gen_range(1..=2),
+            price: price(retail),
+            requires_shipping: true,
+            product_id: Some(9_100 + index as u64),
+            variant_id: Some(19_100 + index as u64),
+        });
+    }
+}
+
+/// The demo Printful account: the print-on-demand catalogue, a store-level token, no orders.
+pub fn generate_printful(config: &SandboxConfig) -> PrintfulAccountData {
+    let mut rng = StdRng::seed_from_u64(config.seed ^ 0x0070_7f00);
+    PrintfulAccountData {
+        name: "Printful (demo)".into(),
+        token: format!("pf-demo-{:032x}", rng.gen::<u128>()),
+        store_id: 15_000_001,
+        catalog: POD_PRODUCTS
+            .iter()
+            .map(|&(sku, title, _, product_id, product_type, id, size, color, color_code, cost)| PrintfulVariant {
+                id,
+                product_id,
+                product_name: title.split(" - ").next().unwrap_or(title).to_string(),
+                product_type: product_type.into(),
+                name: title.into(),
+                size: size.into(),
+                color: color.into(),
+                color_code: color_code.into(),
+                sku: sku.into(),
+                cost_minor: cost,
+                in_stock: true,
+            })
+            .collect(),
+        orders: Vec::new(),
+        next_order: 0,
     }
 }
 

@@ -85,7 +85,11 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
         {sub.cost_minor != null && ` · ${t("detail.charged", { amount: money(sub.cost_minor, sub.currency ?? "USD") })}`}
       </Text>
       {sub.payment_method && sub.state !== "cancelled" && (
-        <Text size="xs" c="dimmed">{sub.payment_method === "card" ? t("detail.paidByCard") : t("detail.paidFromWallet")}</Text>
+        <Text size="xs" c="dimmed">{sub.payment_method === "card"
+            ? t("detail.paidByCard")
+            : sub.payment_method === "billing"
+              ? t("detail.chargedToBilling", { supplier: sub.supplier_name })
+              : t("detail.paidFromWallet")}</Text>
       )}
       {sub.error && <Text size="sm" c="red">{sub.error}</Text>}
       {sub.cancel_answer && <Text size="sm" c={sub.state === "cancelled" ? "dimmed" : "orange.8"} data-testid="cancel-answer">{sub.cancel_answer}</Text>}

@@ -193,6 +193,7 @@ export const en = {
     orderTitle: "Order {{name}}",
     paidByCard: "Paid with the card on file",
     paidFromWallet: "Paid from My Wallet",
+    chargedToBilling: "Charged to the billing method on your {{supplier}} account",
     cancel: "Cancel fulfilment",
     cancelTitle: "Cancel fulfilment of {{name}}?",
     cancelBody: "Sub-orders not sent yet leave the queue. For sub-orders already with a supplier, Dropdock asks the supplier to cancel them and shows its answer. The order is then held so Auto Fulfillment does not send it again.",

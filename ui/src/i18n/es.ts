@@ -195,6 +195,7 @@ export const es: Messages = {
     orderTitle: "Pedido {{name}}",
     paidByCard: "Pagado con la tarjeta guardada",
     paidFromWallet: "Pagado desde Mi Monedero",
+    chargedToBilling: "Cargado al método de pago de tu cuenta de {{supplier}}",
     cancel: "Cancelar el envío",
     cancelTitle: "¿Cancelar el envío de {{name}}?",
     cancelBody: "Los subpedidos aún no enviados salen de la cola. Para los que ya tiene un proveedor, Dropdock le pide cancelarlos y muestra su respuesta. Después el pedido queda retenido para que Auto Fulfillment no lo envíe de nuevo.",

@@ -195,6 +195,7 @@ export const zh: Messages = {
     orderTitle: "订单 {{name}}",
     paidByCard: "已用绑定的银行卡支付",
     paidFromWallet: "已从我的钱包支付",
+    chargedToBilling: "已从您的 {{supplier}} 账户的付款方式扣款",
     cancel: "取消履约",
     cancelTitle: "取消 {{name}} 的履约？",
     cancelBody: "尚未发送的子订单将移出队列。已在供应商处的子订单，Dropdock 会请供应商取消并显示其答复。之后该订单将被暂停，自动履约不会再次发送。",

@@ -16,6 +16,8 @@ pub(crate) async fn sandbox(ctx: &Ctx, orders: usize) -> Result<()> {
         let s = sandbox.supplier(i);
         println!("CJ supplier:    {}  \"{}\" (API key {})", s.url(), s.name(), s.api_key());
     }
+    let p = sandbox.printful();
+    println!("Printful:       {}  \"{}\" (token {})", p.url(), p.name(), p.token());
     println!("Running until stopped (Ctrl-C).");
     tokio::signal::ctrl_c().await?;
     Ok(())

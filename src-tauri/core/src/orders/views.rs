@@ -171,7 +171,9 @@ pub struct SubOrderView {
     pub cost_minor: Option<i64>,
     pub currency: Option<String>,
     pub error: Option<String>,
-    /// `wallet` or `card`; `None` before it was sent.
+    /// `wallet` (paid from My Wallet), `card`, or `billing` (a platform without a balance, such
+    /// as Printful, charged the billing method on the merchant's account there); `None` before it
+    /// was sent.
     pub payment_method: Option<String>,
     /// The supplier's answer to the last cancellation request.
     pub cancel_answer: Option<String>,
@@ -225,14 +227,17 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    // A platform without a balance was charged on its own billing method, whatever was chosen.
     let sub_orders: Vec<SubOrderView> = conn
-        .prepare(
+        .prepare_cached(&format!(
             "SELECT so.id, s.name, so.state, so.idempotency_key, so.shipping_line, so.supplier_order_id, so.cost_minor, so.currency, so.error,
                     sh.tracking_number, sh.carrier, sh.tracking_company, sh.tracking_url, sh.detected_at, sh.pushed_at, sh.push_error,
-                    so.payment_method, so.cancel_answer
+                    CASE WHEN so.payment_method IS NOT NULL AND s.kind NOT IN {} THEN 'billing' ELSE so.payment_method END,
+                    so.cancel_answer
              FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
              WHERE so.order_id = ?1 ORDER BY so.id",
-        )?
+            crate::suppliers::SupplierPlatform::balance_kinds_sql()
+        ))?
         .query_map([order_id], |r| {
             let tracking_number: Option<String> = r.get(9)?;
             let shipment = match tracking_number {

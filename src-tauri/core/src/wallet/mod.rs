@@ -233,7 +233,8 @@ pub struct InvoiceLine {
     pub shipping_minor: Option<i64>,
     #[ts(type = "number")]
     pub total_minor: i64,
-    /// `wallet` or `card`.
+    /// `wallet`, `card`, or `billing` (a platform without a balance, such as Printful, charged
+    /// the billing method on the merchant's account there).
     pub paid_with: String,
 }
 

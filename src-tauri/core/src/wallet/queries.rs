@@ -165,17 +165,19 @@ pub fn waiting_order_costs(conn: &Connection, supplier_id: i64) -> Result<Vec<(S
 /// The sub-orders paid in `[from, to)`, oldest first, one invoice line each.
 pub fn invoice_lines(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<InvoiceLine>> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT so.paid_at, st.name, o.name, s.name, so.supplier_order_id,
                     (SELECT GROUP_CONCAT(soi.quantity || ' x ' || COALESCE(li.sku, li.title), '; ')
                      FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id WHERE soi.supplier_order_id = so.id),
-                    so.product_cost_minor, so.shipping_cost_minor, so.cost_minor, COALESCE(so.payment_method, 'wallet'),
+                    so.product_cost_minor, so.shipping_cost_minor, so.cost_minor,
+                    CASE WHEN s.kind NOT IN {} THEN 'billing' ELSE COALESCE(so.payment_method, 'wallet') END,
                     (SELECT a.name FROM address a WHERE a.order_id = o.id)
              FROM supplier_order so JOIN orders o ON o.id = so.order_id JOIN store st ON st.id = o.store_id
              JOIN supplier s ON s.id = so.supplier_id
              WHERE so.paid_at >= ?1 AND so.paid_at < ?2 AND so.cost_minor IS NOT NULL AND so.supplier_order_id IS NOT NULL
              ORDER BY so.paid_at, so.id",
-        )?
+            crate::suppliers::SupplierPlatform::balance_kinds_sql()
+        ))?
         .query_map(params![from, to], |r| {
             Ok(InvoiceLine {
                 paid_at: r.get(0)?,
