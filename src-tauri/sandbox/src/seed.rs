@@ -30,7 +30,9 @@ const PRODUCTS: &[(&str, &str, i64, usize, i64)] = &[
 /// The print-on-demand products, printed by Printful: (SKU, title, retail price in cents,
 /// Printful catalog product id, product type, catalog variant id, size, colour, colour code,
 /// Printful's price in cents). Ids and prices in the range of Printful's own catalogue.
-const POD_PRODUCTS: &[(&str, &str, i64, i64, &str, i64, &str, &str, &str, i64)] = &[
+type PodProduct =
+    (&'static str, &'static str, i64, i64, &'static str, i64, &'static str, &'static str, &'static str, i64);
+const POD_PRODUCTS: &[PodProduct] = &[
     ("DD-TEE-BLK-M", "Printed T-Shirt - Black M", 2499, 71, "T-Shirt", 4017, "M", "Black", "#0c0c0c", 1195),
     ("DD-TEE-WHT-L", "Printed T-Shirt - White L", 2499, 71, "T-Shirt", 4013, "L", "White", "#ffffff", 1195),
     ("DD-MUG-PRINT", "Printed Mug 11 oz", 1799, 19, "Mug", 1320, "11 oz", "White", "#ffffff", 795),

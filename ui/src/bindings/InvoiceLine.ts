@@ -25,6 +25,7 @@ items: string,
  */
 products_minor: number | null, shipping_minor: number | null, total_minor: number, 
 /**
- * `wallet` or `card`.
+ * `wallet`, `card`, or `billing` (a platform without a balance, such as Printful, charged
+ * the billing method on the merchant's account there).
  */
 paid_with: string, };

@@ -15,7 +15,9 @@ idempotency_key: string, shipping_line: string | null, supplier_order_id: string
  */
 cost_minor: number | null, currency: string | null, error: string | null, 
 /**
- * `wallet` or `card`; `None` before it was sent.
+ * `wallet` (paid from My Wallet), `card`, or `billing` (a platform without a balance, such
+ * as Printful, charged the billing method on the merchant's account there); `None` before it
+ * was sent.
  */
 payment_method: string | null, 
 /**
