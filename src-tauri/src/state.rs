@@ -148,6 +148,15 @@ impl AppState {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).woo)
     }
 
+    /// The sandbox's Printful account, offered on Connect a supplier (`None` when not on the
+    /// sandbox).
+    pub fn demo_supplier(&self) -> Option<dropdock_demo::DemoSupplierAccount> {
+        self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| {
+            let p = sandbox_endpoints(s).printful;
+            dropdock_demo::DemoSupplierAccount { platform: "printful".into(), base_url: p.base_url, token: p.token }
+        })
+    }
+
     /// The sandbox's Etsy shop and its app keys (`None` when not on the sandbox).
     pub fn demo_etsy(&self) -> Option<dropdock_demo::DemoEtsyShop> {
         self.sandbox.lock().expect("sandbox lock").as_ref().map(|s| sandbox_endpoints(s).etsy)

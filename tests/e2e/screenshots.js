@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, byTestId, chooseRadio, clickTestId, screenshot, waitStill, By, until } from "./driver.js";
+import { Key } from "selenium-webdriver";
 
 const out = process.argv[2] ?? "screenshots";
 mkdirSync(out, { recursive: true });
@@ -64,6 +65,16 @@ try {
       await shot("auto-fulfillment-card");
     }
   }
+  // Connect a supplier, with the demo Printful account filled in.
+  await clickTestId(d, "nav-integrations");
+  await clickTestId(d, "connect-supplier");
+  const fillSupplier = await byTestId(d, "supplier-fill-demo", 20_000);
+  await waitStill(d, fillSupplier);
+  await fillSupplier.click();
+  await new Promise((r) => setTimeout(r, 500));
+  await shot("connect-supplier");
+  await d.actions().sendKeys(Key.ESCAPE).perform();
+  await new Promise((r) => setTimeout(r, 500));
   // Import orders (CSV): a Windows-1252 file with a refused row, then a 500-character name on the
   // Order page (cut in its cell) and in the order drawer (wrapped).
   const long = "N" + "ú".repeat(10) + "x".repeat(489);

@@ -30,6 +30,7 @@ import type { CancelResult } from "./bindings/CancelResult";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { DemoWooStore } from "./bindings/DemoWooStore";
 import type { DemoEtsyShop } from "./bindings/DemoEtsyShop";
+import type { DemoSupplierAccount } from "./bindings/DemoSupplierAccount";
 import type { BackgroundSync } from "./bindings/BackgroundSync";
 import type { CsvImport } from "./bindings/CsvImport";
 import type { StoreCredentialsInput } from "./bindings/StoreCredentialsInput";
@@ -128,6 +129,17 @@ export const api = {
   updateStoreCredentials: (id: number, credentials: StoreCredentialsInput) =>
     call<StoreView>("update_store_credentials", { id, credentials }),
   disconnectStore: (id: number) => call<StoreView>("disconnect_store", { id }),
+  listSuppliers: () => call<SupplierView[]>("list_suppliers"),
+  demoSupplierAccount: () => call<DemoSupplierAccount | null>("demo_supplier_account"),
+  /** `platform`: `cj` (its API key) or `printful` (a private token; `storeId` when it spans several stores). */
+  connectSupplier: (platform: string, name: string, baseUrl: string, key: string, storeId: string | null) =>
+    call<SupplierView>("connect_supplier", { platform, name, baseUrl, key, storeId }),
+  testSupplierConnection: (id: number) => call<void>("test_supplier_connection", { id }),
+  updateSupplierKeys: (id: number, key: string, storeId: string | null) => call<SupplierView>("update_supplier_keys", { id, key, storeId }),
+  renameSupplier: (id: number, name: string) => call<SupplierView>("rename_supplier", { id, name }),
+  setSupplierRateLimit: (id: number, requestsPerSecond: number) =>
+    call<SupplierView>("set_supplier_rate_limit", { id, requestsPerSecond }),
+  disconnectSupplier: (id: number) => call<SupplierView>("disconnect_supplier", { id }),
   wallet: (refresh: boolean) => call<SupplierView[]>("wallet", { refresh }),
   walletLedger: (supplierId: number | null, limit: number) => call<LedgerEntry[]>("wallet_ledger", { supplierId, limit }),
   walletReconciliation: () => call<Reconciliation[]>("wallet_reconciliation"),
@@ -169,7 +181,7 @@ const QUERIES_OF_TABLE: Record<string, string[]> = {
   store: ["stores", "orders", "status"],
   sync_run: ["stores"],
   sync_failure: ["stores"],
-  supplier: ["wallet", "auto"],
+  supplier: ["wallet", "auto", "suppliers"],
   supplier_card: ["auto"],
   wallet_entry: ["wallet"],
   auto_fulfillment: ["auto"],

@@ -495,6 +495,11 @@ impl Dropdock {
         crate::suppliers::suppliers(self)
     }
 
+    /// See [`crate::suppliers::supplier`].
+    pub fn supplier(&self, supplier_id: i64) -> Result<SupplierView> {
+        crate::suppliers::supplier(self, supplier_id)
+    }
+
     /// See [`crate::suppliers::supplier_by_name`].
     pub fn supplier_by_name(&self, name: &str) -> Result<SupplierView> {
         crate::suppliers::supplier_by_name(self, name)
@@ -508,6 +513,21 @@ impl Dropdock {
     /// See [`crate::suppliers::rename_supplier`].
     pub fn rename_supplier(&self, supplier_id: i64, name: &str) -> Result<SupplierView> {
         crate::suppliers::rename_supplier(self, supplier_id, name)
+    }
+
+    /// See [`crate::suppliers::disconnect_supplier`].
+    pub fn disconnect_supplier(&self, supplier_id: i64) -> Result<SupplierView> {
+        crate::suppliers::disconnect_supplier(self, supplier_id)
+    }
+
+    /// See [`crate::suppliers::update_supplier_keys`].
+    pub async fn update_supplier_keys(
+        &self,
+        supplier_id: i64,
+        key: &str,
+        store_id: Option<&str>,
+    ) -> Result<SupplierView> {
+        crate::suppliers::update_supplier_keys(self, supplier_id, key, store_id).await
     }
 
     /// See [`crate::suppliers::set_supplier_rate_limit`].

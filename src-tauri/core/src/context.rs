@@ -152,6 +152,12 @@ impl Ctx {
             return Ok(c.clone());
         }
         let supplier = crate::suppliers::supplier(self, supplier_id)?;
+        if supplier.disconnected {
+            return Err(CoreError::InvalidInput(format!(
+                "{} is disconnected: connect it again in Store → Integrations",
+                supplier.name
+            )));
+        }
         let key = secrets::require(
             self.secrets.as_ref(),
             &secrets::supplier_api_key_key(supplier_id),

@@ -28,6 +28,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/11_hold_params.sql")),
         M::up(include_str!("../migrations/12_change_log.sql")),
         M::up(include_str!("../migrations/13_supplier_platforms.sql")).foreign_key_check(),
+        M::up(include_str!("../migrations/14_supplier_disconnect.sql")),
     ])
 }
 
@@ -366,9 +367,9 @@ mod tests {
             })
             .unwrap();
         let mut expected = before.clone();
-        expected.push("store_ref".to_owned());
+        expected.extend(["store_ref".to_owned(), "disconnected_at".to_owned()]);
         expected.sort();
-        assert_eq!(after, expected, "the same columns, and the platform's store");
+        assert_eq!(after, expected, "the same columns, the platform's store (13) and when it was disconnected (14)");
         assert_eq!(kept, ("cj".to_owned(), 123456, 4, Some("2026-01-02T00:00:00Z".to_owned())));
         assert!(printful && !empty, "any named platform, never an empty kind");
         // The card and the ledger still point at the account; removing it cascades to its card.

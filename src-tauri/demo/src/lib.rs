@@ -40,6 +40,17 @@ pub struct DemoWooStore {
     pub consumer_secret: String,
 }
 
+/// A demo supplier account offered on Store → Integrations → Connect a supplier, so the merchant
+/// can try connecting one (the sandbox's Printful account: its API origin and token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DemoSupplierAccount {
+    /// `printful`.
+    pub platform: String,
+    pub base_url: String,
+    pub token: String,
+}
+
 /// A demo catalog entry: store SKU → supplier variant id and cost (US cents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CatalogEntry {

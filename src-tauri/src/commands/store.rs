@@ -1,10 +1,12 @@
 //! Store → Integrations: the connected stores, connecting a WooCommerce store, and each store's
-//! Test connection / Sync now / Pause / Resume / Disconnect.
+//! Test connection / Sync now / Pause / Resume / Disconnect; the supplier accounts, Connect a
+//! supplier (CJdropshipping or Printful), and each account's Test connection / Edit (name, rate
+//! limit, keys) / Disconnect.
 
-use dropdock_core::orders::views::StoreView;
+use dropdock_core::orders::views::{StoreView, SupplierView};
 use dropdock_core::stores::csv_import::CsvImport;
 use dropdock_core::stores::integrations::BackgroundSync;
-use dropdock_demo::{DemoEtsyShop, DemoWooStore};
+use dropdock_demo::{DemoEtsyShop, DemoSupplierAccount, DemoWooStore};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -206,6 +208,87 @@ pub async fn update_store_credentials(
 #[tauri::command]
 pub async fn disconnect_store(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<StoreView> {
     let result = blocking(&state.dd, move |dd| dd.disconnect_store(id)).await;
+    let _ = app.emit(STATUS_CHANGED, ());
+    result
+}
+
+/// The supplier accounts, connected and disconnected, by name.
+#[tauri::command]
+pub async fn list_suppliers(state: State<'_, AppState>) -> CommandResult<Vec<SupplierView>> {
+    blocking(&state.dd, move |dd| dd.suppliers()).await
+}
+
+/// The sandbox's Printful account, offered on Connect a supplier (sandbox only).
+#[tauri::command]
+pub async fn demo_supplier_account(state: State<'_, AppState>) -> Result<Option<DemoSupplierAccount>, ()> {
+    Ok(state.demo_supplier())
+}
+
+/// Connect a supplier: `platform` `cj` (its API key) or `printful` (a private token, and the
+/// store id when the token spans several stores). The key is checked with one authenticated
+/// read, then kept in the keychain with the account's row (both or neither).
+#[tauri::command]
+pub async fn connect_supplier(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    platform: String,
+    name: String,
+    base_url: String,
+    key: String,
+    store_id: Option<String>,
+) -> CommandResult<SupplierView> {
+    let dd = &state.dd;
+    let supplier = match platform.as_str() {
+        "cj" => dd.connect_cj(&name, &base_url, &key, false).await,
+        "printful" => dd.connect_printful(&name, &base_url, &key, store_id.as_deref(), false).await,
+        other => Err(dropdock_core::CoreError::InvalidInput(format!("unknown supplier platform {other}"))),
+    }
+    .map_err(to_body)?;
+    let _ = app.emit(STATUS_CHANGED, ());
+    Ok(supplier)
+}
+
+/// Test connection: one authenticated read with the stored key or token.
+#[tauri::command]
+pub async fn test_supplier_connection(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    state.dd.test_supplier_connection(id).await.map_err(to_body)
+}
+
+/// Edit → new key or token, checked before it replaces the old one.
+#[tauri::command]
+pub async fn update_supplier_keys(
+    state: State<'_, AppState>,
+    id: i64,
+    key: String,
+    store_id: Option<String>,
+) -> CommandResult<SupplierView> {
+    state.dd.update_supplier_keys(id, &key, store_id.as_deref()).await.map_err(to_body)
+}
+
+/// Edit → name.
+#[tauri::command]
+pub async fn rename_supplier(state: State<'_, AppState>, id: i64, name: String) -> CommandResult<SupplierView> {
+    blocking(&state.dd, move |dd| dd.rename_supplier(id, &name)).await
+}
+
+/// Edit → rate limit, requests per second.
+#[tauri::command]
+pub async fn set_supplier_rate_limit(
+    state: State<'_, AppState>,
+    id: i64,
+    requests_per_second: u32,
+) -> CommandResult<SupplierView> {
+    blocking(&state.dd, move |dd| {
+        dd.set_supplier_rate_limit(id, requests_per_second)?;
+        dd.supplier(id)
+    })
+    .await
+}
+
+/// Disconnect: the keys leave the keychain; the sub-orders and ledger stay.
+#[tauri::command]
+pub async fn disconnect_supplier(app: AppHandle, state: State<'_, AppState>, id: i64) -> CommandResult<SupplierView> {
+    let result = blocking(&state.dd, move |dd| dd.disconnect_supplier(id)).await;
     let _ = app.emit(STATUS_CHANGED, ());
     result
 }

@@ -21,4 +21,14 @@ requests_per_second: number,
  * Whether the platform documents an API to charge a card on file (CJdropshipping does
  * not: it takes cards on its own payment page). The Credit Card tab says so when none does.
  */
-accepts_cards: boolean, };
+accepts_cards: boolean, 
+/**
+ * Whether the platform keeps a balance Dropdock pays from (CJ's wallet); false for one
+ * that charges the merchant's billing method there (Printful): no balance, no recharge.
+ */
+has_balance: boolean, 
+/**
+ * Disconnected by the merchant: its keys are gone from the keychain, nothing is sent to it;
+ * its sub-orders and ledger stay. Connecting the same name again revives it.
+ */
+disconnected: boolean, };

@@ -22,6 +22,7 @@ import type { StoreView } from "../bindings/StoreView";
 import { ConnectStoreModal } from "../components/ConnectStoreModal";
 import { EditStoreModal } from "../components/EditStoreModal";
 import { ImportCsvModal } from "../components/ImportCsvModal";
+import { ConnectSupplierModal, SupplierAccounts } from "../components/SupplierAccounts";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
 import { dateTime, number } from "../format";
@@ -169,11 +170,11 @@ function StoreRow({ store, onEdit }: { store: StoreView; onEdit: () => void }) {
 export function IntegrationsPage() {
   const { t } = useTranslation();
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
-  const suppliers = useQuery({ queryKey: ["wallet", "cached"], queryFn: () => api.wallet(false) });
+  const suppliers = useQuery({ queryKey: ["suppliers"], queryFn: api.listSuppliers });
   const [connecting, setConnecting] = useState(false);
+  const [connectingSupplier, setConnectingSupplier] = useState(false);
   const [importing, setImporting] = useState(false);
   const [editing, setEditing] = useState<StoreView | null>(null);
-  const sandboxBadge = <Badge size="sm" color="grape" variant="light">{t("integrations.sandbox")}</Badge>;
   return (
     <>
       <PageHeader
@@ -193,6 +194,7 @@ export function IntegrationsPage() {
       <ConnectStoreModal opened={connecting} onClose={() => setConnecting(false)} />
       <ImportCsvModal opened={importing} onClose={() => setImporting(false)} />
       <EditStoreModal store={editing} onClose={() => setEditing(null)} />
+      <ConnectSupplierModal opened={connectingSupplier} onClose={() => setConnectingSupplier(false)} />
       <Stack gap="lg">
         <Card withBorder padding={0}>
           <Text fw={600} p="md">{t("integrations.stores")}</Text>
@@ -222,27 +224,13 @@ export function IntegrationsPage() {
           </QueryState>
         </Card>
         <Card withBorder padding={0}>
-          <Text fw={600} p="md">{t("integrations.suppliers")}</Text>
-          <QueryState query={suppliers}>
-            {(rows) =>
-              rows.length === 0 ? (
-                <Text c="dimmed" p="md">{t("integrations.noSupplier")}</Text>
-              ) : (
-                <Table verticalSpacing="sm" horizontalSpacing="md">
-                  <Table.Tbody>
-                    {rows.map((s) => (
-                      <Table.Tr key={s.id}>
-                        <Table.Td><Group gap="xs">{s.name}{s.is_sandbox && sandboxBadge}</Group></Table.Td>
-                        <Table.Td>CJdropshipping</Table.Td>
-                        <Table.Td><Text size="xs" c="dimmed">{s.base_url}</Text></Table.Td>
-                        <Table.Td ta="right"><Text size="sm" c="dimmed">{t("integrations.rateLimit", { count: s.requests_per_second })}</Text></Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              )
-            }
-          </QueryState>
+          <Group justify="space-between" p="md">
+            <Text fw={600}>{t("integrations.suppliers")}</Text>
+            <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => setConnectingSupplier(true)} data-testid="connect-supplier">
+              {t("suppliers.connectTitle")}
+            </Button>
+          </Group>
+          <QueryState query={suppliers}>{(rows) => <SupplierAccounts rows={rows} />}</QueryState>
         </Card>
       </Stack>
     </>

@@ -81,12 +81,21 @@ function WalletCard({ supplier, reconciliation, sandbox }: { supplier: SupplierV
             </Badge>
           )}
         </Group>
-        <Text size="xl" fw={700} data-testid="wallet-balance">
-          {supplier.balance_minor == null ? "—" : money(supplier.balance_minor, USD)}
-        </Text>
-        <Text size="sm" c="dimmed">
-          {supplier.balance_checked_at ? t("wallet.checked", { when: dateTime(supplier.balance_checked_at) }) : t("wallet.notChecked")}
-        </Text>
+        {supplier.has_balance ? (
+          <>
+            <Text size="xl" fw={700} data-testid="wallet-balance">
+              {supplier.balance_minor == null ? "—" : money(supplier.balance_minor, USD)}
+            </Text>
+            <Text size="sm" c="dimmed">
+              {supplier.balance_checked_at ? t("wallet.checked", { when: dateTime(supplier.balance_checked_at) }) : t("wallet.notChecked")}
+            </Text>
+          </>
+        ) : (
+          <>
+            <Text size="xl" fw={700} c="dimmed" data-testid="wallet-no-balance">{t("wallet.noBalanceTitle")}</Text>
+            <Text size="sm" c="dimmed">{t("wallet.noBalance", { supplier: supplier.name })}</Text>
+          </>
+        )}
         {reconciliation && (
           <Text size="sm">
             {t("wallet.ledgerBalance", { amount: money(reconciliation.ledger_balance_minor, USD) })} ·{" "}
@@ -102,7 +111,7 @@ function WalletCard({ supplier, reconciliation, sandbox }: { supplier: SupplierV
           </Alert>
         )}
         <Group gap="xs" mt={4}>
-          {sandbox && supplier.is_sandbox ? (
+          {!supplier.has_balance ? null : sandbox && supplier.is_sandbox ? (
             <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => recharge.mutate()} loading={recharge.isPending} data-testid="wallet-recharge">
               {t("wallet.rechargeDemo")}
             </Button>

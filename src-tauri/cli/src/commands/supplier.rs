@@ -51,6 +51,28 @@ pub(crate) enum SupplierCommand {
         #[arg(long)]
         to: String,
     },
+    /// Replace an account's API key (CJ) or token (Printful): the new one is checked first and
+    /// replaces the old one only if the platform accepts it.
+    Keys {
+        #[arg(long)]
+        name: String,
+        /// CJdropshipping's new API key.
+        #[arg(long, conflicts_with = "token", required_unless_present = "token")]
+        api_key: Option<String>,
+        /// Printful's new private token.
+        #[arg(long)]
+        token: Option<String>,
+        /// Printful's store id (X-PF-Store-Id), for a token that spans several stores.
+        #[arg(long)]
+        store_id: Option<String>,
+    },
+    /// Disconnect an account: its keys leave the keychain; its sub-orders and ledger stay, and
+    /// `supplier add` with the same name brings it back.
+    Remove {
+        #[arg(long)]
+        name: String,
+    },
+    /// Every account: name, platform, API root (and `disconnected` for one that is).
     List,
 }
 
@@ -131,10 +153,26 @@ pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
             println!("Renamed supplier {} to {}", supplier.name, renamed.name);
             Ok(())
         }
+        SupplierCommand::Keys { name, api_key, token, store_id } => {
+            let dd = ctx.open()?;
+            let supplier = dd.supplier_by_name(&name)?;
+            let key = api_key.or(token).ok_or_else(|| anyhow!("give --api-key (CJ) or --token (Printful)"))?;
+            let updated = dd.update_supplier_keys(supplier.id, &key, store_id.as_deref()).await?;
+            println!("{}: the new key works and replaced the old one", updated.name);
+            Ok(())
+        }
+        SupplierCommand::Remove { name } => {
+            let dd = ctx.open()?;
+            let supplier = dd.supplier_by_name(&name)?;
+            let gone = dd.disconnect_supplier(supplier.id)?;
+            println!("Disconnected supplier {}: its keys are removed; its sub-orders and ledger are kept", gone.name);
+            Ok(())
+        }
         SupplierCommand::List => {
             let dd = ctx.open()?;
             for s in dd.suppliers()? {
-                println!("{}\t{}\t{}", s.name, s.kind, s.base_url);
+                let state = if s.disconnected { "\tdisconnected" } else { "" };
+                println!("{}\t{}\t{}{state}", s.name, s.kind, s.base_url);
             }
             Ok(())
         }

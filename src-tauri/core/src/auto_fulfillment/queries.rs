@@ -89,10 +89,11 @@ pub fn clear_holds_of(conn: &Connection, kind: HoldKind) -> Result<()> {
 
 /// Suppliers on a platform with a balance whose last refreshed balance is below
 /// `threshold_minor`, as `(name, balance)` (a platform that charges a billing method has no
-/// wallet to fall short).
+/// wallet to fall short; a disconnected account is left out).
 pub fn wallets_below(conn: &Connection, threshold_minor: i64) -> Result<Vec<(String, Option<i64>)>> {
     let sql = format!(
-        "SELECT name, balance_minor FROM supplier WHERE COALESCE(balance_minor, 0) < ?1 AND kind IN {} ORDER BY name",
+        "SELECT name, balance_minor FROM supplier
+         WHERE COALESCE(balance_minor, 0) < ?1 AND kind IN {} AND disconnected_at IS NULL ORDER BY name",
         SupplierPlatform::balance_kinds_sql()
     );
     Ok(conn

@@ -410,6 +410,12 @@ pub struct SupplierView {
     /// Whether the platform documents an API to charge a card on file (CJdropshipping does
     /// not: it takes cards on its own payment page). The Credit Card tab says so when none does.
     pub accepts_cards: bool,
+    /// Whether the platform keeps a balance Dropdock pays from (CJ's wallet); false for one
+    /// that charges the merchant's billing method there (Printful): no balance, no recharge.
+    pub has_balance: bool,
+    /// Disconnected by the merchant: its keys are gone from the keychain, nothing is sent to it;
+    /// its sub-orders and ledger stay. Connecting the same name again revives it.
+    pub disconnected: bool,
 }
 
 pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
@@ -418,7 +424,7 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
             "SELECT s.id, s.name, s.kind, s.base_url, s.is_sandbox, s.balance_minor, s.balance_checked_at,
                     (SELECT COALESCE(SUM(amount_minor), 0) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind IN ('charge', 'refund')),
                     (SELECT COUNT(*) FROM wallet_entry w WHERE w.supplier_id = s.id AND w.kind = 'charge'),
-                    s.requests_per_second
+                    s.requests_per_second, s.disconnected_at IS NOT NULL
              FROM supplier s ORDER BY s.name",
         )?
         .query_map([], |r| {
@@ -434,6 +440,9 @@ pub fn list_suppliers(conn: &Connection) -> Result<Vec<SupplierView>> {
                 charged_sub_orders: r.get(8)?,
                 requests_per_second: r.get(9)?,
                 accepts_cards: crate::suppliers::accepts_cards(&r.get::<_, String>(2)?),
+                has_balance: crate::suppliers::SupplierPlatform::parse(&r.get::<_, String>(2)?)
+                    .is_ok_and(|p| p.capabilities().balance),
+                disconnected: r.get(10)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -49,7 +49,7 @@ enum AccountTable {
 enum Undo {
     Remove { table: &'static str, id: i64 },
     Repoint { table: &'static str, id: i64, base_url: String },
-    Disconnect { id: i64, base_url: String, disconnected_at: Option<DateTime<Utc>> },
+    Disconnect { table: &'static str, id: i64, base_url: String, disconnected_at: Option<DateTime<Utc>> },
 }
 
 impl Undo {
@@ -59,8 +59,12 @@ impl Undo {
             Undo::Repoint { table, id, base_url } => {
                 tx.execute(&format!("UPDATE {table} SET base_url = ?2 WHERE id = ?1"), params![id, base_url])?
             }
-            Undo::Disconnect { id, base_url, disconnected_at } => tx.execute(
+            Undo::Disconnect { table: "store", id, base_url, disconnected_at } => tx.execute(
                 "UPDATE store SET base_url = ?2, disconnected_at = ?3, paused = 1 WHERE id = ?1",
+                params![id, base_url, disconnected_at],
+            )?,
+            Undo::Disconnect { table, id, base_url, disconnected_at } => tx.execute(
+                &format!("UPDATE {table} SET base_url = ?2, disconnected_at = ?3 WHERE id = ?1"),
                 params![id, base_url, disconnected_at],
             )?,
         };
@@ -83,11 +87,10 @@ fn upsert_account(
         AccountTable::Store => ("store", "platform", "store"),
         AccountTable::Supplier => ("supplier", "kind", "supplier"),
     };
-    let disconnected = if table == "store" { "disconnected_at" } else { "NULL" };
     type Existing = (i64, bool, Option<DateTime<Utc>>, String);
     let existing: Option<Existing> = tx
         .query_row(
-            &format!("SELECT id, is_sandbox, {disconnected}, base_url FROM {table} WHERE name = ?1"),
+            &format!("SELECT id, is_sandbox, disconnected_at, base_url FROM {table} WHERE name = ?1"),
             [name],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -97,19 +100,22 @@ fn upsert_account(
             tx.execute(&format!("UPDATE {table} SET base_url = ?2 WHERE id = ?1"), params![id, base_url])?;
             Ok((id, Undo::Repoint { table, id, base_url: old_url }))
         }
-        // A store the merchant disconnected comes back, with its orders, on the same platform.
+        // An account the merchant disconnected comes back, with its orders (a supplier: its
+        // sub-orders and ledger), on the same platform.
         Some((id, false, Some(at), old_url)) if !is_sandbox => {
-            let revived = tx.execute(
-                "UPDATE store SET base_url = ?2, disconnected_at = NULL, paused = 0, consecutive_failures = 0
-                 WHERE id = ?1 AND platform = ?3",
-                params![id, base_url, kind],
-            )?;
-            if revived == 0 {
+            let revive = match table {
+                "store" => {
+                    "UPDATE store SET base_url = ?2, disconnected_at = NULL, paused = 0, consecutive_failures = 0
+                            WHERE id = ?1 AND platform = ?3"
+                }
+                _ => "UPDATE supplier SET base_url = ?2, disconnected_at = NULL WHERE id = ?1 AND kind = ?3",
+            };
+            if tx.execute(revive, params![id, base_url, kind])? == 0 {
                 return Err(CoreError::InvalidInput(format!(
-                    "a store named {name} was on another platform: choose another name"
+                    "a {noun} named {name} was on another platform: choose another name"
                 )));
             }
-            Ok((id, Undo::Disconnect { id, base_url: old_url, disconnected_at: Some(at) }))
+            Ok((id, Undo::Disconnect { table, id, base_url: old_url, disconnected_at: Some(at) }))
         }
         Some(_) => Err(CoreError::InvalidInput(format!("a {noun} named {name} is already connected"))),
         None => {

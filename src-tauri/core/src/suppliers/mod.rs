@@ -17,6 +17,10 @@ pub use printful::PrintfulClient;
 use async_trait::async_trait;
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use chrono::Utc;
+
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::orders::views::{self, SupplierView};
@@ -342,6 +346,110 @@ pub fn rename_supplier(ctx: &Ctx, supplier_id: i64, name: &str) -> Result<Suppli
         return Err(CoreError::InvalidInput(format!("a supplier named {name} is already connected")));
     }
     ctx.db.write(|tx| queries::rename(tx, supplier_id, &name))?;
+    supplier(ctx, supplier_id)
+}
+
+/// Store → Integrations → Disconnect (`dropdock-cli supplier remove`): the account's keychain
+/// entries (API key or token, CJ's cached access token, a card token) are deleted, its cached
+/// connector dropped, and the row marked disconnected; its sub-orders and ledger stay, nothing
+/// more is sent to it or asked of it, and connecting the same name on the same platform again
+/// revives it. Errors: an unknown supplier; a demo account (it comes with the sandbox); a
+/// sub-order whose outcome at the supplier is not known yet (it must be looked up there first);
+/// the keychain refusing (the row is then left connected).
+pub fn disconnect_supplier(ctx: &Ctx, supplier_id: i64) -> Result<SupplierView> {
+    let account = supplier(ctx, supplier_id)?;
+    if account.is_sandbox {
+        return Err(CoreError::InvalidInput(
+            "the demo suppliers come with the sandbox; connect your own account beside them".into(),
+        ));
+    }
+    let unsettled = ctx.db.read(|c| queries::unsettled_sub_orders(c, supplier_id))?;
+    if unsettled > 0 {
+        return Err(CoreError::InvalidInput(format!(
+            "{unsettled} sub-order(s) at {} are waiting for the supplier's answer: ship or track again, then disconnect",
+            account.name
+        )));
+    }
+    for key in [
+        crate::secrets::supplier_api_key_key(supplier_id),
+        crate::secrets::supplier_token_key(supplier_id),
+        crate::secrets::supplier_card_token_key(supplier_id),
+    ] {
+        ctx.secrets().delete(&key)?;
+    }
+    ctx.suppliers.lock().expect("suppliers lock").remove(&supplier_id);
+    ctx.db.write(|tx| queries::mark_disconnected(tx, supplier_id, Utc::now()))?;
+    supplier(ctx, supplier_id)
+}
+
+/// Store → Integrations → Edit (`dropdock-cli supplier keys`): a new API key (CJ) or token
+/// (Printful, with its store id where the token spans several) is checked with one
+/// authenticated read first, and only then replaces the old one in the keychain; a refused key
+/// leaves the old one working. Errors: an unknown or disconnected supplier, an empty key, the
+/// new key refused ([`crate::error::ErrorCode::Auth`]) or the platform unreachable.
+pub async fn update_supplier_keys(
+    ctx: &Ctx,
+    supplier_id: i64,
+    key: &str,
+    store_id: Option<&str>,
+) -> Result<SupplierView> {
+    let account = supplier(ctx, supplier_id)?;
+    if account.disconnected {
+        return Err(CoreError::InvalidInput(format!("{} is disconnected: connect it again instead", account.name)));
+    }
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(CoreError::InvalidInput("the new key is empty".into()));
+    }
+    let store_id = store_id.map(str::trim).filter(|s| !s.is_empty());
+    // A throwaway keychain for the probe: it must not read the old key's cached access token
+    // (that would prove nothing), nor replace it before the new key is kept.
+    let probe_secrets: Arc<dyn crate::secrets::SecretStore> = Arc::new(crate::secrets::MemorySecrets::default());
+    let probe: Arc<dyn SupplierConnector> = match SupplierPlatform::parse(&account.kind)? {
+        SupplierPlatform::Cj => {
+            Arc::new(CjClient::new(ctx.http.clone(), &account.base_url, key.to_owned(), 0, probe_secrets.clone(), 1))
+        }
+        SupplierPlatform::Printful => {
+            if store_id.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_digit())) {
+                return Err(CoreError::InvalidInput("the Printful store id is a number".into()));
+            }
+            let store = match store_id {
+                Some(s) => Some(s.to_owned()),
+                None => ctx.db.read(|c| queries::store_ref(c, supplier_id))?,
+            };
+            Arc::new(PrintfulClient::new(
+                ctx.http.clone(),
+                &account.base_url,
+                key.to_owned(),
+                store,
+                account.requests_per_second.saturating_mul(60),
+            ))
+        }
+    };
+    ctx.observe(probe.verify().await)?;
+    // CJ allows getAccessToken once per 5 minutes: the probe's token (issued to the new key)
+    // replaces the old key's, then the key itself; a key that cannot be kept puts the old token
+    // back.
+    let token_key = crate::secrets::supplier_token_key(supplier_id);
+    let old_token = ctx.secrets().get(&token_key)?;
+    match probe_secrets.get(&crate::secrets::supplier_token_key(0))? {
+        Some(token) => ctx.secrets().set(&token_key, &token)?,
+        None => ctx.secrets().delete(&token_key)?,
+    }
+    if let Err(e) = ctx.secrets().set(&crate::secrets::supplier_api_key_key(supplier_id), key) {
+        let restored = match old_token {
+            Some(t) => ctx.secrets().set(&token_key, &t),
+            None => ctx.secrets().delete(&token_key),
+        };
+        if let Err(r) = restored {
+            tracing::warn!(error = %r, "the cached access token could not be put back");
+        }
+        return Err(e);
+    }
+    if let Some(store) = store_id {
+        ctx.db.write(|tx| queries::set_store_ref(tx, supplier_id, store))?;
+    }
+    ctx.suppliers.lock().expect("suppliers lock").remove(&supplier_id);
     supplier(ctx, supplier_id)
 }
 

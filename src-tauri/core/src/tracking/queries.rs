@@ -17,13 +17,14 @@ pub struct AwaitingShipment {
     pub order_name: String,
 }
 
-/// Every sub-order with its supplier that has not shipped yet.
+/// Every sub-order with its supplier that has not shipped yet (at a connected supplier: a
+/// disconnected account is not asked).
 pub fn awaiting_shipment(conn: &Connection) -> Result<Vec<AwaitingShipment>> {
     let sql = format!(
         "SELECT so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name
-         FROM supplier_order so JOIN orders o ON o.id = so.order_id
+         FROM supplier_order so JOIN orders o ON o.id = so.order_id JOIN supplier s ON s.id = so.supplier_id
          LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
-         WHERE so.state IN {} AND so.supplier_order_id IS NOT NULL AND sh.id IS NULL",
+         WHERE so.state IN {} AND so.supplier_order_id IS NOT NULL AND sh.id IS NULL AND s.disconnected_at IS NULL",
         SubOrderState::sql_set(SubOrderState::awaits_shipment)
     );
     Ok(conn
@@ -173,7 +174,8 @@ pub fn due_for_recheck(
     let sql = format!(
         "SELECT sh.id, so.id, so.order_id, so.supplier_id, so.supplier_order_id, o.name, sh.tracking_number, sh.carrier
          FROM shipment sh JOIN supplier_order so ON so.id = sh.supplier_order_id JOIN orders o ON o.id = so.order_id
-         WHERE so.{} AND so.supplier_order_id IS NOT NULL AND sh.detected_at >= ?1
+         JOIN supplier s ON s.id = so.supplier_id
+         WHERE so.{} AND so.supplier_order_id IS NOT NULL AND sh.detected_at >= ?1 AND s.disconnected_at IS NULL
            AND (sh.checked_at IS NULL OR sh.checked_at < ?2) AND sh.replaced_tracking_number IS NULL",
         Transition::Delivered.guard()
     );

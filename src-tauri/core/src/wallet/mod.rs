@@ -512,7 +512,7 @@ pub fn invoice_pdf(invoice: &Invoice, title: &str) -> Result<Vec<u8>> {
 /// two), then returns the suppliers as stored. A platform with no balance (charged to a
 /// billing method) has nothing to record. Errors: a supplier unreachable or refusing.
 pub async fn refresh(ctx: &crate::context::Ctx) -> Result<Vec<crate::orders::views::SupplierView>> {
-    for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)?.into_iter().filter(|s| !s.disconnected) {
         if let Some(balance) = ctx.supplier_client(supplier.id)?.balance().await? {
             ctx.db.write(|tx| record_reported_balance(tx, supplier.id, balance))?;
         }

@@ -119,11 +119,13 @@ pub fn supplier_exists(conn: &Connection, supplier_id: i64) -> Result<bool> {
         .is_some())
 }
 
-/// Every supplier's last reported balance (0 before the first) and platform kind, as
-/// `(id, name, balance, kind)`, by name.
+/// Every connected supplier's last reported balance (0 before the first) and platform kind, as
+/// `(id, name, balance, kind)`, by name (a disconnected account has nothing to forecast).
 pub fn balances(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>> {
     Ok(conn
-        .prepare_cached("SELECT id, name, COALESCE(balance_minor, 0), kind FROM supplier ORDER BY name")?
+        .prepare_cached(
+            "SELECT id, name, COALESCE(balance_minor, 0), kind FROM supplier WHERE disconnected_at IS NULL ORDER BY name",
+        )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
