@@ -362,10 +362,19 @@ impl Payment {
 }
 
 /// How `supplier_id`'s sub-orders are paid under `method`, the Auto Fulfillment page's payment
-/// method (it applies to "Ship order" too). Errors: the card is chosen but none is on file for the
-/// supplier.
-fn payment_for(dd: &Ctx, method: PaymentMethod, supplier_id: i64, supplier_name: &str) -> Result<Payment> {
-    if method == PaymentMethod::Wallet {
+/// method (it applies to "Ship order" too). A platform with neither a balance nor a card API
+/// (Printful) charges the billing method on the merchant's account there when the order is
+/// confirmed, whatever the method: its sub-orders take the account's own path (`pay`, then the
+/// charge in the ledger), shown as `billing`. Errors: the card is chosen but none is on file for
+/// the supplier.
+fn payment_for(
+    dd: &Ctx,
+    method: PaymentMethod,
+    capabilities: crate::suppliers::Capabilities,
+    supplier_id: i64,
+    supplier_name: &str,
+) -> Result<Payment> {
+    if method == PaymentMethod::Wallet || (!capabilities.balance && !capabilities.card) {
         return Ok(Payment::Wallet);
     }
     match dd.secrets().get(&crate::secrets::supplier_card_token_key(supplier_id))? {
@@ -435,7 +444,8 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {
         let client = dd.supplier_client(sub.supplier_id)?;
-        let payment = payment_for(dd, settings.payment_method, sub.supplier_id, &sub.supplier_name)?;
+        let payment =
+            payment_for(dd, settings.payment_method, client.capabilities(), sub.supplier_id, &sub.supplier_name)?;
         let products: Vec<SupplierItem> =
             sub.items.iter().map(|i| SupplierItem { variant_id: i.variant_id.clone(), quantity: i.quantity }).collect();
         let country = &plan.address.country_code;
