@@ -90,11 +90,52 @@ async fn supplier_accounts_connect_test_rekey_disconnect_and_come_back() {
     assert!(listed.lines().any(|l| l == format!("Shirts\tprintful\t{url}")), "{listed}");
     assert_eq!(listed.lines().count(), 2, "{listed}");
     ok(cli(&d, &["supplier", "test", "--name", "Shirts"]));
-    // On another platform the name is taken.
-    ok(cli(&d, &["supplier", "remove", "--name", "Shirts"]));
-    let other = refused(cli(
+    // Mapping by the store's ids names a store; by SKU it needs none (and not both at once).
+    let nowhere = refused(cli(
         &d,
-        &["supplier", "add", "cj", "--name", "Shirts", "--url", &cj.url(), "--api-key", &cj.api_key()],
+        &[
+            "mapping",
+            "add",
+            "--store",
+            "Nowhere",
+            "--product",
+            "93",
+            "--supplier",
+            "Shirts",
+            "--vid",
+            "4017",
+            "--cost",
+            "11.95",
+        ],
     ));
+    assert!(nowhere.contains("Nowhere"), "{nowhere}");
+    let both = cli(
+        &d,
+        &[
+            "mapping",
+            "add",
+            "--sku",
+            "A",
+            "--store",
+            "S",
+            "--product",
+            "1",
+            "--supplier",
+            "Shirts",
+            "--vid",
+            "1",
+            "--cost",
+            "1",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2), "clap refuses --sku with --store");
+    let mapped = ok(cli(
+        &d,
+        &["mapping", "add", "--sku", "DD-TEE-BLK-M", "--supplier", "Shirts", "--vid", "4017", "--cost", "11.95"],
+    ));
+    assert_eq!(mapped.trim(), "Mapped DD-TEE-BLK-M to Shirts variant 4017 at $11.95");
+    // A disconnected name comes back only on its own platform.
+    ok(cli(&d, &["supplier", "remove", "--name", "CJ"]));
+    let other = refused(cli(&d, &["supplier", "add", "printful", "--name", "CJ", "--url", &url, "--token", &token]));
     assert!(other.contains("was on another platform"), "{other}");
 }

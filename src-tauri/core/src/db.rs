@@ -29,6 +29,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/12_change_log.sql")),
         M::up(include_str!("../migrations/13_supplier_platforms.sql")).foreign_key_check(),
         M::up(include_str!("../migrations/14_supplier_disconnect.sql")),
+        M::up(include_str!("../migrations/15_variant_mapping.sql")),
     ])
 }
 

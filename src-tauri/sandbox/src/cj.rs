@@ -655,6 +655,8 @@ pub struct CjOrderInfo {
     pub amount_minor: i64,
     pub logistic_name: String,
     pub track_number: String,
+    /// The variants ordered (`vid`) and their quantities.
+    pub products: Vec<(String, i64)>,
     /// Paid, from the wallet or by card.
     pub paid: bool,
     pub paid_by_card: bool,
@@ -706,6 +708,7 @@ impl CjHandle {
                     amount_minor: o.amount_minor,
                     logistic_name: o.logistic_name.clone(),
                     track_number: o.track_number.clone(),
+                    products: o.products.clone(),
                     paid: o.paid,
                     paid_by_card: o.paid_by_card,
                     cancelled: o.cancelled,

@@ -84,10 +84,21 @@ pub(crate) enum SupplierKind {
 
 #[derive(Subcommand)]
 pub(crate) enum MappingCommand {
-    /// Map a store SKU to a supplier variant.
+    /// Map a store variant to a supplier variant: by the store's own ids (`--store`, `--product`
+    /// and, for a product with variants, `--variant`), which wins over a SKU mapping and needs
+    /// no SKU, or by `--sku`. Orders it frees are planned again at once.
     Add {
-        #[arg(long)]
-        sku: String,
+        #[arg(long, required_unless_present = "product", conflicts_with_all = ["store", "product", "variant"])]
+        sku: Option<String>,
+        /// The store (its name), with --product.
+        #[arg(long, requires = "product")]
+        store: Option<String>,
+        /// The store's product id (Shopify product, WooCommerce product_id, Etsy listing_id).
+        #[arg(long, requires = "store")]
+        product: Option<String>,
+        /// The store's variant id (Shopify variant, WooCommerce variation_id, Etsy product_id).
+        #[arg(long, requires = "product")]
+        variant: Option<String>,
         #[arg(long)]
         supplier: String,
         #[arg(long)]
@@ -198,12 +209,31 @@ pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
 /// `mapping …`
 pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
     match command {
-        MappingCommand::Add { sku, supplier, vid, cost } => {
+        MappingCommand::Add { sku, store, product, variant, supplier, vid, cost } => {
             let dd = ctx.open()?;
             let supplier = dd.supplier_by_name(&supplier)?;
             let cost_minor = dropdock_core::money::parse_minor(&cost, "USD").map_err(|e| anyhow!("--cost: {e}"))?;
-            dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
-            println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
+            match (sku, store, product) {
+                (Some(sku), _, _) => {
+                    dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
+                    println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
+                }
+                (None, Some(store), Some(product)) => {
+                    let store = dd.store_by_name(&store)?;
+                    dd.map_variant(store.id, &product, variant.as_deref(), supplier.id, &vid, cost_minor)?;
+                    let which = match variant.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                        Some(v) => format!("product {} variant {v}", product.trim()),
+                        None => format!("product {}", product.trim()),
+                    };
+                    println!(
+                        "Mapped {} {which} to {} variant {vid} at {}",
+                        store.name,
+                        supplier.name,
+                        money(cost_minor, "USD")
+                    );
+                }
+                _ => bail!("give --sku, or --store and --product"),
+            }
             Ok(())
         }
     }

@@ -126,21 +126,22 @@ pub fn candidates(conn: &Connection, cutoff: DateTime<Utc>, limit: i64) -> Resul
 /// What the order's shipped line items cost at their mapped supplier variants (minor units,
 /// postage not included).
 pub fn mapped_cost(conn: &Connection, order_id: i64) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
-             FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
-             WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0",
-        )?
-        .query_row([order_id], |r| r.get(0))?)
+    use crate::products::queries::{MAPPED_COST, MAPPING_JOINS};
+    let sql = format!(
+        "SELECT CAST(TOTAL({MAPPED_COST} * li.quantity) AS INTEGER)
+         FROM line_item li JOIN orders o ON o.id = li.order_id {MAPPING_JOINS}
+         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([order_id], |r| r.get(0))?)
 }
 
 /// The first supplier (on a platform with a balance) whose balance does not cover its part of
 /// the order, as `(supplier name, cost, balance)`; `None` when every one does.
 pub fn shortfall(conn: &Connection, order_id: i64) -> Result<Option<(String, i64, i64)>> {
+    use crate::products::queries::{MAPPED_COST, MAPPED_SUPPLIER, MAPPING_JOINS};
     let sql = format!(
-        "SELECT s.name, CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
-         FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku JOIN supplier s ON s.id = pm.supplier_id
+        "SELECT s.name, CAST(TOTAL({MAPPED_COST} * li.quantity) AS INTEGER) AS cost, COALESCE(s.balance_minor, 0)
+         FROM line_item li JOIN orders o ON o.id = li.order_id {MAPPING_JOINS} JOIN supplier s ON s.id = {MAPPED_SUPPLIER}
          WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0 AND s.kind IN {}
          GROUP BY s.id HAVING cost > COALESCE(s.balance_minor, 0) LIMIT 1",
         SupplierPlatform::balance_kinds_sql()
@@ -218,10 +219,15 @@ pub fn remove_cards(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-/// One mapped variant of the supplier (the first by SKU): what a shipping quote is asked for.
+/// One mapped variant of the supplier (the first by SKU or store product id): what a shipping
+/// quote is asked for.
 pub fn sample_variant(conn: &Connection, supplier_id: i64) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT variant_id FROM product_mapping WHERE supplier_id = ?1 ORDER BY sku LIMIT 1")?
+        .prepare_cached(
+            "SELECT variant_id FROM (SELECT variant_id, sku AS k FROM product_mapping WHERE supplier_id = ?1
+                                     UNION ALL SELECT variant_id, store_product_id FROM variant_mapping WHERE supplier_id = ?1)
+             ORDER BY k LIMIT 1",
+        )?
         .query_row([supplier_id], |r| r.get(0))
         .optional()?)
 }

@@ -102,17 +102,23 @@ pub struct PlanLine {
     pub variant_id: Option<String>,
 }
 
-/// The order's line items that require shipping (quantity above zero), in the store's order.
+static PLAN_LINES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use crate::products::queries::{MAPPED_SUPPLIER, MAPPED_VARIANT, MAPPING_JOINS};
+    format!(
+        "SELECT li.id, li.sku, li.title, li.quantity, {MAPPED_SUPPLIER}, s.name, {MAPPED_VARIANT}
+         FROM line_item li JOIN orders o ON o.id = li.order_id
+         {MAPPING_JOINS}
+         LEFT JOIN supplier s ON s.id = {MAPPED_SUPPLIER}
+         WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
+         ORDER BY li.position"
+    )
+});
+
+/// The order's line items that require shipping (quantity above zero), in the store's order,
+/// each with the supplier variant its store variant (else its SKU) is mapped to.
 pub fn plan_lines(conn: &Connection, order_id: i64) -> Result<Vec<PlanLine>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT li.id, li.sku, li.title, li.quantity, pm.supplier_id, s.name, pm.variant_id
-             FROM line_item li
-             LEFT JOIN product_mapping pm ON pm.sku = li.sku
-             LEFT JOIN supplier s ON s.id = pm.supplier_id
-             WHERE li.order_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
-             ORDER BY li.position",
-        )?
+        .prepare_cached(&PLAN_LINES)?
         .query_map([order_id], |r| {
             Ok(PlanLine {
                 line_item_id: r.get(0)?,

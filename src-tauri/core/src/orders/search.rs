@@ -142,12 +142,12 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
         bind(&mut sql, " AND o.status IN ('to_order', 'processing') AND o.created_at < ?", Box::new(cutoff));
     }
     if let Some(supplier_id) = query.supplier_id {
-        bind(
-            &mut sql,
-            " AND EXISTS (SELECT 1 FROM line_item li JOIN product_mapping pm ON pm.sku = li.sku
-                          WHERE li.order_id = o.id AND pm.supplier_id = ?)",
-            Box::new(supplier_id),
+        use crate::products::queries::{MAPPED_SUPPLIER, MAPPING_JOINS};
+        let filter = format!(
+            " AND EXISTS (SELECT 1 FROM line_item li {MAPPING_JOINS}
+                          WHERE li.order_id = o.id AND {MAPPED_SUPPLIER} = ?)"
         );
+        bind(&mut sql, &filter, Box::new(supplier_id));
     }
     // With search text, FTS5 streams its matches newest-synced first (rowid = orders.id,
     // descending) and the filters apply to each; the page stops after `limit` rows, so a word

@@ -208,12 +208,15 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         })?;
     let address = load_address(conn, order_id)?;
     let line_items = conn
-        .prepare(
+        .prepare_cached(&format!(
             "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name,
                     li.store_product_id, li.store_variant_id
-             FROM line_item li LEFT JOIN product_mapping pm ON pm.sku = li.sku LEFT JOIN supplier s ON s.id = pm.supplier_id
+             FROM line_item li JOIN orders o ON o.id = li.order_id {joins}
+             LEFT JOIN supplier s ON s.id = {supplier}
              WHERE li.order_id = ?1 AND li.quantity > 0 ORDER BY li.position",
-        )?
+            joins = crate::products::queries::MAPPING_JOINS,
+            supplier = crate::products::queries::MAPPED_SUPPLIER,
+        ))?
         .query_map([order_id], |r| {
             Ok(LineItemView {
                 sku: r.get(0)?,

@@ -31,6 +31,46 @@ pub fn map_sku(ctx: &Ctx, sku: &str, supplier_id: i64, variant_id: &str, cost_mi
     })
 }
 
+/// Maps a store variant, by the store's own ids, to the supplier variant that ships it and its
+/// cost there (minor units, USD), replacing an earlier mapping of that variant; `store_variant`
+/// `None` (or empty) is a product without variants (WooCommerce `variation_id` 0). A variant
+/// mapping wins over a SKU mapping, so a line item without a SKU can be fulfilled. The orders
+/// with that variant are planned again at once (an "unmapped" hold clears). Errors: an empty or
+/// over-long id, a negative cost, an unknown store or supplier.
+pub fn map_variant(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    supplier_id: i64,
+    variant_id: &str,
+    cost_minor: i64,
+) -> Result<()> {
+    let product = store_product.trim();
+    let variant = store_variant.map(str::trim).unwrap_or_default();
+    let supplier_variant = variant_id.trim();
+    if product.is_empty() || supplier_variant.is_empty() {
+        return Err(CoreError::InvalidInput(
+            "the store product id and the supplier variant id must not be empty".into(),
+        ));
+    }
+    if product.len() > 64 || variant.len() > 64 || supplier_variant.len() > 200 {
+        return Err(CoreError::InvalidInput("an id is longer than any store or supplier gives".into()));
+    }
+    if cost_minor < 0 {
+        return Err(CoreError::InvalidInput("a cost cannot be negative".into()));
+    }
+    crate::stores::integrations::store(ctx, store_id)?;
+    crate::suppliers::supplier(ctx, supplier_id)?;
+    ctx.db.write(|tx| {
+        queries::upsert_variant_mapping(tx, store_id, product, variant, supplier_id, supplier_variant, cost_minor)?;
+        for order_id in queries::orders_with_variant(tx, store_id, product, variant)? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
+        }
+        Ok(())
+    })
+}
+
 /// The variants each connected supplier sells under `sku` (CJ `product/variant/query`), for
 /// mapping a store SKU: "Find at suppliers" on an order held for an unmapped SKU.
 /// Errors: an empty SKU, a supplier that cannot be reached or rejects the credentials.
@@ -40,7 +80,7 @@ pub async fn find_supplier_variants(ctx: &Ctx, sku: &str) -> Result<Vec<FoundVar
         return Err(CoreError::InvalidInput("type a SKU to look up".into()));
     }
     let mut found = Vec::new();
-    for supplier in ctx.db.read(crate::orders::views::list_suppliers)? {
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)?.into_iter().filter(|s| !s.disconnected) {
         let variants = ctx.observe(ctx.supplier_client(supplier.id)?.variants_by_sku(sku).await)?;
         found.extend(variants.into_iter().map(|variant| FoundVariant {
             supplier_id: supplier.id,

@@ -1,8 +1,55 @@
-//! The products area's SQL: the SKU → supplier variant mapping and the line items it frees.
+//! The products area's SQL: the store variant → supplier variant mapping (and the SKU one
+//! before it), and the line items a mapping frees.
 
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
+
+/// Joins the supplier variant that ships line item `li` of order `o` (both in the FROM clause):
+/// the mapping of its store variant (`vm`, by store, product id and variant id) when there is
+/// one, else the mapping of its SKU (`sm`). Read it through [`MAPPED_SUPPLIER`],
+/// [`MAPPED_VARIANT`] and [`MAPPED_COST`]; every lookup is on a primary key.
+pub const MAPPING_JOINS: &str = "LEFT JOIN variant_mapping vm ON vm.store_id = o.store_id
+        AND vm.store_product_id = li.store_product_id AND vm.store_variant_id = IFNULL(li.store_variant_id, '')
+     LEFT JOIN product_mapping sm ON sm.sku = li.sku AND vm.supplier_id IS NULL";
+/// The mapped supplier's id (NULL: unmapped), under [`MAPPING_JOINS`].
+pub const MAPPED_SUPPLIER: &str = "COALESCE(vm.supplier_id, sm.supplier_id)";
+/// The mapped supplier variant's id, under [`MAPPING_JOINS`].
+pub const MAPPED_VARIANT: &str = "COALESCE(vm.variant_id, sm.variant_id)";
+/// The mapped cost per unit, minor units, under [`MAPPING_JOINS`].
+pub const MAPPED_COST: &str = "COALESCE(vm.cost_minor, sm.cost_minor)";
+
+/// Sets the supplier variant and cost (minor units, USD) that ship a store variant (`variant`:
+/// '' for a product without variants), replacing any earlier.
+pub fn upsert_variant_mapping(
+    conn: &Connection,
+    store_id: i64,
+    product: &str,
+    variant: &str,
+    supplier_id: i64,
+    variant_id: &str,
+    cost_minor: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO variant_mapping (store_id, store_product_id, store_variant_id, supplier_id, variant_id, cost_minor, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'USD')
+         ON CONFLICT(store_id, store_product_id, store_variant_id) DO UPDATE SET
+             supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
+    )?
+    .execute(params![store_id, product, variant, supplier_id, variant_id, cost_minor])?;
+    Ok(())
+}
+
+/// The orders of `store_id` with a line item of this store variant.
+pub fn orders_with_variant(conn: &Connection, store_id: i64, product: &str, variant: &str) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT DISTINCT li.order_id FROM line_item li JOIN orders o ON o.id = li.order_id
+             WHERE li.store_product_id = ?2 AND IFNULL(li.store_variant_id, '') = ?3 AND o.store_id = ?1",
+        )?
+        .query_map(params![store_id, product, variant], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
 
 /// Sets the supplier variant and cost (minor units, USD) that ship `sku`, replacing any earlier.
 pub fn upsert_mapping(conn: &Connection, sku: &str, supplier_id: i64, variant_id: &str, cost_minor: i64) -> Result<()> {

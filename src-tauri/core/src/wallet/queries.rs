@@ -149,13 +149,16 @@ pub fn waiting_order_costs(conn: &Connection, supplier_id: i64) -> Result<Vec<(S
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM queued_action q WHERE q.order_id = o.id) THEN 'queued'
                          WHEN o.hold_kind IS NOT NULL OR o.merchant_hold_at IS NOT NULL THEN 'held'
                          ELSE 'to_order' END,
-                    CAST(TOTAL(pm.cost_minor * li.quantity) AS INTEGER)
-             FROM orders o JOIN line_item li ON li.order_id = o.id JOIN product_mapping pm ON pm.sku = li.sku
-             WHERE o.status = 'to_order' AND pm.supplier_id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
+                    CAST(TOTAL({cost} * li.quantity) AS INTEGER)
+             FROM orders o JOIN line_item li ON li.order_id = o.id {joins}
+             WHERE o.status = 'to_order' AND {supplier} = ?1 AND li.requires_shipping = 1 AND li.quantity > 0
                AND NOT EXISTS (SELECT 1 FROM supplier_order so WHERE so.order_id = o.id AND so.supplier_id = ?1
                                AND so.state IN {})
              GROUP BY o.id",
-            SubOrderState::sql_set(SubOrderState::is_with_supplier)
+            SubOrderState::sql_set(SubOrderState::is_with_supplier),
+            cost = crate::products::queries::MAPPED_COST,
+            joins = crate::products::queries::MAPPING_JOINS,
+            supplier = crate::products::queries::MAPPED_SUPPLIER,
         )
     });
     Ok(conn
