@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "cancel_fulfillment",
     "find_supplier_variants",
     "map_sku",
+    "map_variant",
     "export_orders_csv",
     "reveal_export",
     "dashboard",

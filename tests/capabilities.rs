@@ -32,6 +32,7 @@ fn main_window_has_only_its_own_commands() {
         "allow-cancel-fulfillment",
         "allow-find-supplier-variants",
         "allow-map-sku",
+        "allow-map-variant",
         "allow-export-orders-csv",
         "allow-reveal-export",
         "allow-dashboard",

@@ -78,6 +78,7 @@ pub fn run() {
             commands::orders::cancel_fulfillment,
             commands::orders::find_supplier_variants,
             commands::orders::map_sku,
+            commands::orders::map_variant,
             commands::orders::export_orders_csv,
             commands::orders::reveal_export,
             commands::orders::dashboard,

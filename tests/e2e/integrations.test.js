@@ -87,6 +87,47 @@ test("Integrations: connect the demo WooCommerce store, test the connection, syn
   }, 30_000, "order #5001 is listed");
 }));
 
+test("Order: a WooCommerce line without a SKU is mapped by its store product in the drawer, and the order is free to ship", { timeout: 180_000 }, (t) => withScreenshot(t, async () => {
+  // The WooCommerce store connected and synced above: some of its lines have no SKU (WooCommerce
+  // allows it), and those orders are held as unmapped.
+  const d = app.driver;
+  await clickTestId(d, "nav-orders");
+  await clickTestId(d, "tab-all");
+  const search = await byTestId(d, "orders-search", 20_000);
+  await search.sendKeys(Key.CONTROL, "a");
+  await search.sendKeys(Key.BACK_SPACE);
+  await clickTestId(d, "filter-hold");
+  const option = await d.wait(until.elementLocated(By.xpath('//*[@role="option"][normalize-space(.)="SKU not mapped"]')), 10_000);
+  await d.wait(until.elementIsVisible(option), 10_000);
+  await option.click();
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 0, 30_000, "orders held as unmapped");
+  const row = (await d.findElements(By.css('[data-testid="order-row"]')))[0];
+  const name = await row.getAttribute("data-order-name");
+  await row.findElement(By.css("td:nth-child(2)")).click();
+  await byTestId(d, "hold-reason", 20_000);
+  const map = await byTestId(d, "map-product", 20_000);
+  await waitStill(d, map);
+  await map.click();
+  await clickTestId(d, "map-product-supplier");
+  // The visible option (the page's supplier filter holds options of the same name).
+  await settled(d, async () => {
+    for (const o of await d.findElements(By.xpath('//*[@role="option"][normalize-space(.)="CJ Shenzhen (demo)"]'))) {
+      if (await o.isDisplayed()) {
+        await o.click();
+        return true;
+      }
+    }
+    return false;
+  }, 10_000, "the supplier is chosen");
+  await (await byTestId(d, "map-product-vid")).sendKeys("VID-1001-MUG-WHT");
+  await (await byTestId(d, "map-product-cost")).sendKeys("3.20");
+  await clickTestId(d, "map-product-save");
+  // Mapped: the drawer shows the supplier on the line, and no hold is left (or another line's).
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="map-product"]'))).length === 0, 30_000, `${name}'s line is mapped`);
+  const text = await (await byTestId(d, "order-detail")).getText();
+  assert.match(text, /CJ Shenzhen \(demo\)/);
+}));
+
 test("Integrations: a CSV is previewed with its unreadable rows, then imported", { timeout: 120_000 }, (t) => withScreenshot(t, async () => {
   const d = app.driver;
   const header = "order_number,created_at,financial_status,currency,order_total,email,customer_name,shipping_name,shipping_address1,shipping_address2,shipping_city,shipping_province,shipping_zip,shipping_country,shipping_phone,sku,item_title,quantity,unit_price,requires_shipping";

@@ -103,6 +103,9 @@ export const api = {
   findSupplierVariants: (sku: string) => call<FoundVariant[]>("find_supplier_variants", { sku }),
   mapSku: (sku: string, supplierId: number, variantId: string, costMinor: number) =>
     call<void>("map_sku", { sku, supplierId, variantId, costMinor }),
+  /** A line without a SKU: its store product (and variant) → a supplier variant, in the order's store. */
+  mapVariant: (orderId: number, storeProductId: string, storeVariantId: string | null, supplierId: number, variantId: string, costMinor: number) =>
+    call<void>("map_variant", { orderId, storeProductId, storeVariantId, supplierId, variantId, costMinor }),
   shippingRules: () => call<ShippingRule[]>("shipping_rules"),
   setShippingRule: (rule: ShippingRule) => call<void>("set_shipping_rule", { rule }),
   shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),

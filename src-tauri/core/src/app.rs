@@ -486,6 +486,28 @@ impl Dropdock {
         crate::products::map_variant(self, store_id, store_product, store_variant, supplier_id, variant_id, cost_minor)
     }
 
+    /// See [`crate::products::map_variant_of_order`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn map_variant_of_order(
+        &self,
+        order_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+        supplier_id: i64,
+        variant_id: &str,
+        cost_minor: i64,
+    ) -> Result<()> {
+        crate::products::map_variant_of_order(
+            self,
+            order_id,
+            store_product,
+            store_variant,
+            supplier_id,
+            variant_id,
+            cost_minor,
+        )
+    }
+
     /// See [`crate::products::find_supplier_variants`].
     pub async fn find_supplier_variants(&self, sku: &str) -> Result<Vec<FoundVariant>> {
         crate::products::find_supplier_variants(self, sku).await

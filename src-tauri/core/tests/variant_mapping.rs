@@ -32,7 +32,11 @@ async fn a_line_without_a_sku_is_mapped_by_its_store_ids_and_ships() {
                 .then_some((d, no_sku))
         })
         .expect("the demo WooCommerce store has lines without a SKU");
-    assert!(order.hold_reason.as_deref().unwrap_or_default().contains("has no SKU to map"), "{:?}", order.hold_reason);
+    assert!(
+        order.hold_reason.as_deref().unwrap_or_default().contains("has no SKU: map its store product"),
+        "{:?}",
+        order.hold_reason
+    );
     assert!(order.line_items.iter().any(|l| l.supplier_name.is_none()));
     let product = line.store_product_id.clone().expect("WooCommerce gives every line its product_id");
     assert_eq!(line.store_variant_id, None, "variation_id 0: a product without variants");

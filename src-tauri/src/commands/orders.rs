@@ -81,6 +81,31 @@ pub async fn map_sku(
     result
 }
 
+/// Maps a line item's store product (and variant) to a supplier variant (cost in US cents), for
+/// a line without a SKU; the store is the order's. Orders held for it are rechecked.
+#[tauri::command]
+pub async fn map_variant(
+    state: State<'_, AppState>,
+    order_id: i64,
+    store_product_id: String,
+    store_variant_id: Option<String>,
+    supplier_id: i64,
+    variant_id: String,
+    cost_minor: i64,
+) -> CommandResult<()> {
+    blocking(&state.dd, move |dd| {
+        dd.map_variant_of_order(
+            order_id,
+            &store_product_id,
+            store_variant_id.as_deref(),
+            supplier_id,
+            &variant_id,
+            cost_minor,
+        )
+    })
+    .await
+}
+
 /// "Hold" on a selection.
 #[tauri::command]
 pub async fn hold_orders(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<BulkResult> {

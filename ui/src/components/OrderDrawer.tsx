@@ -1,6 +1,7 @@
-import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, List, Loader, Popover, Stack, Table, Text, Title } from "@mantine/core";
+import { useState } from "react";
+import { Alert, Anchor, Badge, Button, Card, Divider, Drawer, Group, List, Loader, NumberInput, Popover, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { modals } from "@mantine/modals";
-import { IconBan, IconClockPause, IconExternalLink, IconHandStop, IconPlayerPlay, IconSearch, IconSend } from "@tabler/icons-react";
+import { IconBan, IconClockPause, IconExternalLink, IconHandStop, IconLink, IconPlayerPlay, IconSearch, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
@@ -66,6 +67,54 @@ function MapSkuButton({ sku }: { sku: string }) {
             ))}
           </Stack>
         )}
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
+/**
+ * "Map product" for a line without a SKU: its store product (and variant) is mapped, in the
+ * order's store, to a supplier variant the merchant names (the supplier's variant id and cost).
+ */
+function MapProductButton({ orderId, productId, variantId }: { orderId: number; productId: string; variantId: string | null }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const suppliers = useQuery({ queryKey: ["suppliers"], queryFn: api.listSuppliers });
+  const [supplier, setSupplier] = useState<string | null>(null);
+  const [vid, setVid] = useState("");
+  const [cost, setCost] = useState<number | string>("");
+  const map = useMutation({
+    mutationFn: () => api.mapVariant(orderId, productId, variantId, Number(supplier), vid, Math.round(Number(cost) * 100)),
+    onSuccess: () => notifications.show({ color: "green", title: t("detail.productId", { id: productId }), message: t("detail.mapped") }),
+    onError: (e: Error) => notifyError(t, e, t("orders.actionFailed")),
+    onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
+  });
+  const options = (suppliers.data ?? []).filter((s) => !s.disconnected).map((s) => ({ value: String(s.id), label: s.name }));
+  const ready = supplier != null && vid.trim() !== "" && cost !== "" && Number(cost) >= 0;
+  return (
+    <Popover width={360} position="bottom-start" withArrow shadow="md" trapFocus>
+      <Popover.Target>
+        <Button size="compact-xs" variant="light" color="orange" leftSection={<IconLink size={12} />} data-testid="map-product">
+          {t("detail.mapProduct")}
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (ready) map.mutate();
+          }}
+        >
+          <Stack gap="xs">
+            <Text size="xs" c="dimmed">
+              {variantId ? t("detail.mapProductHintVariant", { product: productId, variant: variantId }) : t("detail.mapProductHint", { product: productId })}
+            </Text>
+            <Select label={t("detail.supplier")} data={options} value={supplier} onChange={setSupplier} comboboxProps={{ withinPortal: false }} data-testid="map-product-supplier" />
+            <TextInput label={t("detail.supplierVariant")} value={vid} onChange={(e) => setVid(e.currentTarget.value)} data-testid="map-product-vid" />
+            <NumberInput label={t("detail.costUsd")} min={0} decimalScale={2} value={cost} onChange={setCost} data-testid="map-product-cost" />
+            <Button type="submit" size="xs" disabled={!ready} loading={map.isPending} data-testid="map-product-save">{t("detail.map")}</Button>
+          </Stack>
+        </form>
       </Popover.Dropdown>
     </Popover>
   );
@@ -246,7 +295,11 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                           (l.requires_shipping ? (
                             <Group gap={6} wrap="nowrap">
                               <Text span c="orange" size="sm">{t("detail.notMapped")}</Text>
-                              {l.sku && <MapSkuButton sku={l.sku} />}
+                              {l.sku ? (
+                                <MapSkuButton sku={l.sku} />
+                              ) : (
+                                l.store_product_id && <MapProductButton orderId={d.order.id} productId={l.store_product_id} variantId={l.store_variant_id} />
+                              )}
                             </Group>
                           ) : (
                             "—"

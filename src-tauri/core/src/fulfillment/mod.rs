@@ -276,7 +276,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
                 ),
                 None => Hold::new(
                     HoldKind::UnmappedSku,
-                    format!("line item \"{title}\" has no SKU to map to a supplier"),
+                    format!("line item \"{title}\" has no SKU: map its store product to a supplier variant"),
                     [("title", title)],
                 ),
             }));

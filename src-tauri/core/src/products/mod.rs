@@ -71,6 +71,24 @@ pub fn map_variant(
     })
 }
 
+/// [`map_variant`] for the store of order `order_id` (the order drawer maps a line item of the
+/// order it shows). Errors: as [`map_variant`], and an unknown order.
+pub fn map_variant_of_order(
+    ctx: &Ctx,
+    order_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    supplier_id: i64,
+    variant_id: &str,
+    cost_minor: i64,
+) -> Result<()> {
+    let store_id = ctx
+        .db
+        .read(|c| queries::store_of_order(c, order_id))?
+        .ok_or_else(|| CoreError::NotFound(format!("order {order_id} not found")))?;
+    map_variant(ctx, store_id, store_product, store_variant, supplier_id, variant_id, cost_minor)
+}
+
 /// The variants each connected supplier sells under `sku` (CJ `product/variant/query`), for
 /// mapping a store SKU: "Find at suppliers" on an order held for an unmapped SKU.
 /// Errors: an empty SKU, a supplier that cannot be reached or rejects the credentials.

@@ -68,3 +68,12 @@ pub fn orders_with_sku(conn: &Connection, sku: &str) -> Result<Vec<i64>> {
         .query_map([sku], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+/// The store an order came from.
+pub fn store_of_order(conn: &Connection, order_id: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT store_id FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?)
+}
