@@ -134,6 +134,40 @@ async fn supplier_accounts_connect_test_rekey_disconnect_and_come_back() {
         &["mapping", "add", "--sku", "DD-TEE-BLK-M", "--supplier", "Shirts", "--vid", "4017", "--cost", "11.95"],
     ));
     assert_eq!(mapped.trim(), "Mapped DD-TEE-BLK-M to Shirts variant 4017 at $11.95");
+    // By the store's ids, listed, then removed (the SKU mapping stays).
+    let (shop_url, shop_token) = (sandbox.shopify_url(), sandbox.shopify_token());
+    ok(cli(&d, &["store", "add", "shopify", "--name", "Shop", "--url", &shop_url, "--token", &shop_token]));
+    let by_ids = ok(cli(
+        &d,
+        &[
+            "mapping",
+            "add",
+            "--store",
+            "Shop",
+            "--product",
+            "9100",
+            "--variant",
+            "19100",
+            "--supplier",
+            "Shirts",
+            "--vid",
+            "4017",
+            "--cost",
+            "11.95",
+        ],
+    ));
+    assert_eq!(by_ids.trim(), "Mapped Shop product 9100 variant 19100 to Shirts variant 4017 at $11.95");
+    let listed = ok(cli(&d, &["mapping", "list"]));
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        ["variant\tShop\t9100/19100\tShirts\t4017\t$11.95", "sku\tDD-TEE-BLK-M\tShirts\t4017\t$11.95"],
+        "{listed}"
+    );
+    let removed = ok(cli(&d, &["mapping", "remove", "--store", "Shop", "--product", "9100", "--variant", "19100"]));
+    assert_eq!(removed.trim(), "Removed the mapping of Shop product 9100");
+    let again = refused(cli(&d, &["mapping", "remove", "--store", "Shop", "--product", "9100", "--variant", "19100"]));
+    assert!(again.contains("no mapping for product 9100"), "{again}");
+    assert_eq!(ok(cli(&d, &["mapping", "list", "--store", "Shop"])).lines().count(), 1, "the SKU mapping stays");
     // A disconnected name comes back only on its own platform.
     ok(cli(&d, &["supplier", "remove", "--name", "CJ"]));
     let other = refused(cli(&d, &["supplier", "add", "printful", "--name", "CJ", "--url", &url, "--token", &token]));

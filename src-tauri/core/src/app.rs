@@ -486,6 +486,26 @@ impl Dropdock {
         crate::products::map_variant(self, store_id, store_product, store_variant, supplier_id, variant_id, cost_minor)
     }
 
+    /// See [`crate::products::mappings`].
+    pub fn mappings(&self, store_id: Option<i64>) -> Result<Vec<crate::products::MappingView>> {
+        crate::products::mappings(self, store_id)
+    }
+
+    /// See [`crate::products::remove_sku_mapping`].
+    pub fn remove_sku_mapping(&self, sku: &str) -> Result<()> {
+        crate::products::remove_sku_mapping(self, sku)
+    }
+
+    /// See [`crate::products::remove_variant_mapping`].
+    pub fn remove_variant_mapping(
+        &self,
+        store_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+    ) -> Result<()> {
+        crate::products::remove_variant_mapping(self, store_id, store_product, store_variant)
+    }
+
     /// See [`crate::products::map_variant_of_order`].
     #[allow(clippy::too_many_arguments)]
     pub fn map_variant_of_order(

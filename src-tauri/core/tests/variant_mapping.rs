@@ -107,4 +107,21 @@ async fn a_line_without_a_sku_is_mapped_by_its_store_ids_and_ships() {
         .find(|l| l.sku == other.sku)
         .expect("the shop sells that SKU too");
     assert_eq!(shop_line.supplier_name.as_deref(), Some(by_sku.as_str()));
+
+    // Listed, then removed: the line falls back to its SKU's mapping; a second removal is refused.
+    let listed = dd.mappings(Some(store.id)).unwrap();
+    assert!(listed
+        .iter()
+        .any(|m| m.store_product_id.as_deref() == Some(other_product.as_str()) && m.variant_id == "VID-OVERRIDE"));
+    dd.remove_variant_mapping(store.id, &other_product, None).unwrap();
+    let back = dd
+        .orders(None, 2000)
+        .unwrap()
+        .iter()
+        .filter(|o| o.store_name == "Woo")
+        .flat_map(|o| dd.order_detail(o.id).unwrap().line_items)
+        .find(|l| l.store_product_id.as_deref() == Some(other_product.as_str()))
+        .unwrap();
+    assert_eq!(back.supplier_name.as_deref(), Some(by_sku.as_str()), "back to the SKU's mapping");
+    assert_eq!(dd.remove_variant_mapping(store.id, &other_product, None).unwrap_err().code(), ErrorCode::NotFound);
 }

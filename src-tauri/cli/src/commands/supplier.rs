@@ -107,6 +107,25 @@ pub(crate) enum MappingCommand {
         #[arg(long)]
         cost: String,
     },
+    /// Every mapping, one a line: `variant STORE PRODUCT[/VARIANT] SUPPLIER VID COST` (by the
+    /// store's ids) then `sku SKU SUPPLIER VID COST`, tab-separated.
+    List {
+        /// Only this store's variant mappings (SKU mappings apply to every store).
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Remove a mapping: `--sku`, or `--store` and `--product` (and `--variant`). Its orders are
+    /// planned again (held where nothing else maps them).
+    Remove {
+        #[arg(long, required_unless_present = "product", conflicts_with_all = ["store", "product", "variant"])]
+        sku: Option<String>,
+        #[arg(long, requires = "product")]
+        store: Option<String>,
+        #[arg(long, requires = "store")]
+        product: Option<String>,
+        #[arg(long, requires = "product")]
+        variant: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -231,6 +250,41 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                         supplier.name,
                         money(cost_minor, "USD")
                     );
+                }
+                _ => bail!("give --sku, or --store and --product"),
+            }
+            Ok(())
+        }
+        MappingCommand::List { store } => {
+            let dd = ctx.open()?;
+            let store_id = store.map(|s| dd.store_by_name(&s)).transpose()?.map(|s| s.id);
+            for m in dd.mappings(store_id)? {
+                let cost = money(m.cost_minor, "USD");
+                match (m.sku, m.store_name, m.store_product_id) {
+                    (Some(sku), _, _) => println!("sku\t{sku}\t{}\t{}\t{cost}", m.supplier_name, m.variant_id),
+                    (None, Some(store), Some(product)) => {
+                        let which = match m.store_variant_id.filter(|v| !v.is_empty()) {
+                            Some(v) => format!("{product}/{v}"),
+                            None => product,
+                        };
+                        println!("variant\t{store}\t{which}\t{}\t{}\t{cost}", m.supplier_name, m.variant_id);
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        MappingCommand::Remove { sku, store, product, variant } => {
+            let dd = ctx.open()?;
+            match (sku, store, product) {
+                (Some(sku), _, _) => {
+                    dd.remove_sku_mapping(&sku)?;
+                    println!("Removed the mapping of {}", sku.trim());
+                }
+                (None, Some(store), Some(product)) => {
+                    let store = dd.store_by_name(&store)?;
+                    dd.remove_variant_mapping(store.id, &product, variant.as_deref())?;
+                    println!("Removed the mapping of {} product {}", store.name, product.trim());
                 }
                 _ => bail!("give --sku, or --store and --product"),
             }

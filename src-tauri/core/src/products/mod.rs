@@ -1,4 +1,5 @@
-//! Products: which supplier variant ships each store product (today by SKU), and finding the
+//! Products: which supplier variant ships each store product (by the store's own product and
+//! variant ids, else by SKU), the list of those mappings and their removal, and finding the
 //! variants a supplier sells under a SKU ("Find at suppliers" on an unmapped line item).
 
 pub mod queries;
@@ -14,6 +15,62 @@ pub struct FoundVariant {
     pub supplier_id: i64,
     pub supplier_name: String,
     pub variant: crate::suppliers::SupplierVariant,
+}
+
+/// One mapping, by SKU or by store variant: what ships it and what it costs there.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MappingView {
+    /// `Some` for a mapping by SKU.
+    pub sku: Option<String>,
+    /// The store, product id and variant id ('' for none) of a mapping by store variant.
+    pub store_name: Option<String>,
+    pub store_product_id: Option<String>,
+    pub store_variant_id: Option<String>,
+    pub supplier_name: String,
+    pub variant_id: String,
+    /// Per unit, US cents.
+    pub cost_minor: i64,
+}
+
+/// Every mapping: by store variant first (by store, product, variant), then by SKU; `store_id`
+/// keeps one store's variant mappings (and every SKU mapping, which is any store's).
+pub fn mappings(ctx: &Ctx, store_id: Option<i64>) -> Result<Vec<MappingView>> {
+    ctx.db.read(|c| queries::mappings(c, store_id))
+}
+
+/// Removes the mapping of `sku`; its orders are planned again (an "unmapped" hold comes back
+/// where nothing else maps them). Errors: no such mapping.
+pub fn remove_sku_mapping(ctx: &Ctx, sku: &str) -> Result<()> {
+    let sku = sku.trim();
+    ctx.db.write(|tx| {
+        if !queries::delete_sku_mapping(tx, sku)? {
+            return Err(CoreError::NotFound(format!("no mapping for SKU {sku}")));
+        }
+        for order_id in queries::orders_with_sku(tx, sku)? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes the mapping of a store variant (`store_variant` `None`: a product without
+/// variants); its orders fall back to their SKU's mapping or are held. Errors: no such mapping.
+pub fn remove_variant_mapping(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+) -> Result<()> {
+    let (product, variant) = (store_product.trim(), store_variant.map(str::trim).unwrap_or_default());
+    ctx.db.write(|tx| {
+        if !queries::delete_variant_mapping(tx, store_id, product, variant)? {
+            return Err(CoreError::NotFound(format!("no mapping for product {product} in that store")));
+        }
+        for order_id in queries::orders_with_variant(tx, store_id, product, variant)? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
+        }
+        Ok(())
+    })
 }
 
 /// Maps a store SKU to a supplier variant and its cost (US cents).

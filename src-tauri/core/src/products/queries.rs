@@ -77,3 +77,59 @@ pub fn store_of_order(conn: &Connection, order_id: i64) -> Result<Option<i64>> {
         .query_row([order_id], |r| r.get(0))
         .optional()?)
 }
+
+/// Every mapping (see [`crate::products::mappings`]).
+pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::products::MappingView>> {
+    let by_variant = conn
+        .prepare_cached(
+            "SELECT st.name, vm.store_product_id, vm.store_variant_id, s.name, vm.variant_id, vm.cost_minor
+             FROM variant_mapping vm JOIN store st ON st.id = vm.store_id JOIN supplier s ON s.id = vm.supplier_id
+             WHERE ?1 IS NULL OR vm.store_id = ?1
+             ORDER BY st.name, vm.store_product_id, vm.store_variant_id",
+        )?
+        .query_map([store_id], |r| {
+            Ok(crate::products::MappingView {
+                sku: None,
+                store_name: r.get(0)?,
+                store_product_id: r.get(1)?,
+                store_variant_id: r.get(2)?,
+                supplier_name: r.get(3)?,
+                variant_id: r.get(4)?,
+                cost_minor: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let by_sku = conn
+        .prepare_cached(
+            "SELECT pm.sku, s.name, pm.variant_id, pm.cost_minor FROM product_mapping pm JOIN supplier s ON s.id = pm.supplier_id
+             ORDER BY pm.sku",
+        )?
+        .query_map([], |r| {
+            Ok(crate::products::MappingView {
+                sku: r.get(0)?,
+                store_name: None,
+                store_product_id: None,
+                store_variant_id: None,
+                supplier_name: r.get(1)?,
+                variant_id: r.get(2)?,
+                cost_minor: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(by_variant.into_iter().chain(by_sku).collect())
+}
+
+/// Deletes the SKU's mapping; false when there was none.
+pub fn delete_sku_mapping(conn: &Connection, sku: &str) -> Result<bool> {
+    Ok(conn.prepare_cached("DELETE FROM product_mapping WHERE sku = ?1")?.execute([sku])? > 0)
+}
+
+/// Deletes a store variant's mapping; false when there was none.
+pub fn delete_variant_mapping(conn: &Connection, store_id: i64, product: &str, variant: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM variant_mapping WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3",
+        )?
+        .execute(params![store_id, product, variant])?
+        > 0)
+}
