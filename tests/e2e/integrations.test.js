@@ -124,8 +124,12 @@ test("Order: a WooCommerce line without a SKU is mapped by its store product in 
   await clickTestId(d, "map-product-save");
   // Mapped: the drawer shows the supplier on the line, and no hold is left (or another line's).
   await settled(d, async () => (await d.findElements(By.css('[data-testid="map-product"]'))).length === 0, 30_000, `${name}'s line is mapped`);
-  const text = await (await byTestId(d, "order-detail")).getText();
-  assert.match(text, /CJ Shenzhen \(demo\)/);
+  const detail = await byTestId(d, "order-detail");
+  assert.match(await detail.getText(), /CJ Shenzhen \(demo\)/);
+  // Leave the page as the next test expects it: the drawer closed, no filter.
+  await d.actions().sendKeys(Key.ESCAPE).perform();
+  await d.wait(until.stalenessOf(detail), 10_000, "the order detail closes");
+  await clickTestId(d, "clear-filters");
 }));
 
 test("Integrations: a CSV is previewed with its unreadable rows, then imported", { timeout: 120_000 }, (t) => withScreenshot(t, async () => {
