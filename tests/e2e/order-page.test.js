@@ -2,7 +2,7 @@
 // Ship order moves the order to Processing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, byTestId, chooseRadio, clickTestId, waitStill, withScreenshot, settled, By, until } from "./driver.js";
+import { launch, byTestId, chooseRadio, clickTestId, syncDemo, waitStill, withScreenshot, settled, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -80,4 +80,29 @@ test("Sync Order then Ship order", { timeout: 180_000 }, (t) => withScreenshot(t
     const rows = await d.findElements(By.css(`[data-testid="order-row"][data-order-name="${name}"]`));
     return rows.length === 1;
   }, 20_000, `${name} under Processing`);
+}));
+
+test("A high-risk order is held until released with its risk confirmed, then Ship order is open", { timeout: 120_000 }, (t) => withScreenshot(t, async () => {
+  // The demo shop rates its oldest paid order HIGH (Shopify's Order.risk): Sync Order over 60
+  // days brings it.
+  const d = app.driver;
+  await syncDemo(d);
+  await clickTestId(d, "tab-all");
+  await clickTestId(d, "filter-hold");
+  const option = await d.wait(until.elementLocated(By.xpath('//*[@role="option"][normalize-space(.)="High risk of fraud"]')), 10_000);
+  await d.wait(until.elementIsVisible(option), 10_000);
+  await option.click();
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length === 1, 30_000, "one high-risk order");
+  await (await d.findElement(By.css('[data-testid="order-row"] td:nth-child(2)'))).click();
+  const hold = await byTestId(d, "hold-reason", 20_000);
+  assert.equal(await hold.getAttribute("data-kind"), "high_risk");
+  assert.match(await d.executeScript("return arguments[0].textContent", hold), /risk of fraud HIGH/);
+  assert.equal(await (await byTestId(d, "ship-order")).isEnabled(), false, "not shipped on a click");
+  await clickTestId(d, "release-order");
+  const confirm = await byTestId(d, "accept-risk-confirm", 10_000);
+  await waitStill(d, confirm);
+  await confirm.click();
+  const ship = await byTestId(d, "ship-order");
+  await d.wait(until.elementIsEnabled(ship), 20_000, "Ship order opens once the risk is accepted");
+  assert.equal((await d.findElements(By.css('[data-testid="hold-reason"]'))).length, 0);
 }));

@@ -91,6 +91,28 @@ pub struct Order {
     /// even if its payment state still reads paid. Left out of the content hash when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// The store's fraud analysis, where it gives one (Shopify's `Order.risk`). Left out of the
+    /// content hash when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<OrderRisk>,
+}
+
+/// Shopify's `OrderRiskSummary` as sent: its `recommendation` (`OrderRiskRecommendationResult`:
+/// ACCEPT, CANCEL, INVESTIGATE, NONE) and the highest `riskLevel` among its `assessments`
+/// (`RiskAssessmentResult`: HIGH, MEDIUM, LOW, NONE, PENDING; `None` with no assessment).
+/// Source: shopify.dev GraphQL Admin `OrderRiskSummary`, `OrderRiskAssessment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRisk {
+    pub recommendation: String,
+    pub level: Option<String>,
+}
+
+impl OrderRisk {
+    /// HIGH risk, or a CANCEL recommendation: not sent until the merchant releases the order.
+    pub fn holds(&self) -> bool {
+        self.recommendation.eq_ignore_ascii_case("CANCEL")
+            || self.level.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("HIGH"))
+    }
 }
 
 impl Order {

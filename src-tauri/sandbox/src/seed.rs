@@ -219,12 +219,22 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             fulfillments: vec![],
             raw_node: None,
             cancelled_at: None,
+            risk: None,
         });
     }
     add_printed_items(config, &mut orders);
     orders.sort_by_key(|o| o.created_at);
     for (i, o) in orders.iter_mut().enumerate() {
         o.name = format!("#{}", 1001 + i);
+    }
+    // Shopify's fraud analysis: the oldest paid order is rated HIGH (held until released), the
+    // next one MEDIUM (it ships); every other order has no assessment.
+    let mut paid = orders.iter_mut().filter(|o| o.financial_status == "PAID");
+    if let Some(o) = paid.next() {
+        o.risk = Some(crate::shopify::ShopRisk { recommendation: "INVESTIGATE".into(), levels: vec!["HIGH".into()] });
+    }
+    if let Some(o) = paid.next() {
+        o.risk = Some(crate::shopify::ShopRisk { recommendation: "ACCEPT".into(), levels: vec!["MEDIUM".into()] });
     }
     let catalog = |supplier: usize| -> Vec<CatalogVariant> {
         PRODUCTS

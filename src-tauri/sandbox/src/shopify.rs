@@ -76,6 +76,19 @@ pub struct ShopOrder {
     /// When the merchant cancelled the order in the shop (`Order.cancelledAt`).
     #[serde(default)]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Shopify's fraud analysis (`Order.risk`); `None` is served as the documented summary with
+    /// no assessment (`recommendation: NONE`, `assessments: []`: the field is non-null).
+    #[serde(default)]
+    pub risk: Option<ShopRisk>,
+}
+
+/// An `OrderRiskSummary`: `recommendation` (`OrderRiskRecommendationResult`: ACCEPT, CANCEL,
+/// INVESTIGATE, NONE) and each assessment's `riskLevel` (`RiskAssessmentResult`: HIGH, MEDIUM,
+/// LOW, NONE, PENDING), from shopify.dev's GraphQL Admin reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopRisk {
+    pub recommendation: String,
+    pub levels: Vec<String>,
 }
 
 impl ShopOrder {
@@ -304,6 +317,13 @@ fn full_order(o: &ShopOrder) -> Value {
         "updatedAt": ts(o.updated_at),
         "email": o.email,
         "cancelledAt": o.cancelled_at.map(ts),
+        "risk": {
+            "__typename": "OrderRiskSummary",
+            "recommendation": o.risk.as_ref().map_or("NONE", |r| r.recommendation.as_str()),
+            "assessments": o.risk.as_ref().map(|r| r.levels.clone()).unwrap_or_default().iter().map(|level| json!({
+                "__typename": "OrderRiskAssessment", "riskLevel": level, "facts": [], "provider": null,
+            })).collect::<Vec<_>>(),
+        },
         "cancelReason": o.cancelled_at.map(|_| "CUSTOMER"),
         "displayFinancialStatus": o.financial_status,
         "displayFulfillmentStatus": o.display_fulfillment_status(),
@@ -634,6 +654,20 @@ impl ShopHandle {
         })
     }
 
+    /// Sets Shopify's fraud analysis of an order (as its risk apps and Shopify Protect would),
+    /// bumping `updatedAt`.
+    pub fn set_risk(&self, name: &str, recommendation: &str, levels: &[&str]) {
+        self.with(|w| {
+            if let Some(o) = w.shop.orders.iter_mut().find(|o| o.name == name) {
+                o.risk = Some(ShopRisk {
+                    recommendation: recommendation.to_owned(),
+                    levels: levels.iter().map(|l| l.to_string()).collect(),
+                });
+                o.updated_at = Utc::now();
+            }
+        })
+    }
+
     /// Cancels an order in the shop as a merchant would (its payment stays as it was, as
     /// Shopify keeps `displayFinancialStatus` until a refund), bumping `updatedAt`.
     pub fn cancel_order(&self, name: &str) {
@@ -683,6 +717,7 @@ impl ShopHandle {
                 fulfillments: vec![],
                 raw_node: Some(node),
                 cancelled_at: None,
+                risk: None,
             });
             id
         })
@@ -789,6 +824,7 @@ impl ShopHandle {
                 fulfillments: vec![],
                 raw_node: None,
                 cancelled_at: None,
+                risk: None,
             });
             id
         })

@@ -16,7 +16,8 @@ can_ship: boolean,
  */
 can_hold: boolean, 
 /**
- * "Release": the merchant held it, or the last Ship order found no shipping line.
+ * "Release": the merchant held it, the last Ship order found no shipping line, or the store
+ * rates its risk of fraud high (releasing it accepts that risk).
  */
 can_release: boolean, 
 /**

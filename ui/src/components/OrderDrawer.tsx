@@ -222,7 +222,13 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                 </Badge>
               </Group>
               {d.hold_reason && (
-                <Alert color={d.order.hold_kind === "merchant" ? "grape" : "yellow"} icon={<IconHandStop />} title={t("detail.held")} data-testid="hold-reason">
+                <Alert
+                  color={d.order.hold_kind === "merchant" ? "grape" : d.order.hold_kind === "high_risk" ? "red" : "yellow"}
+                  icon={<IconHandStop />}
+                  title={t("detail.held")}
+                  data-testid="hold-reason"
+                  data-kind={d.order.hold_kind ?? ""}
+                >
                   {holdText(t, d.order.hold_kind, d.order.hold_params, d.hold_reason)}
                 </Alert>
               )}
@@ -237,7 +243,23 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                   {t("detail.ship")}
                 </Button>
                 {canRelease && (
-                  <Button variant="default" leftSection={<IconPlayerPlay size={16} />} onClick={() => holdOrRelease.mutate(false)} loading={holdOrRelease.isPending} data-testid="release-order">
+                  <Button
+                    variant="default"
+                    leftSection={<IconPlayerPlay size={16} />}
+                    onClick={() =>
+                      d.order.hold_kind === "high_risk"
+                        ? modals.openConfirmModal({
+                            title: t("detail.acceptRiskTitle", { name: d.order.name }),
+                            children: <Text size="sm">{holdText(t, d.order.hold_kind, d.order.hold_params, d.hold_reason)}. {t("detail.acceptRiskBody")}</Text>,
+                            labels: { confirm: t("detail.acceptRisk"), cancel: t("auto.cancel") },
+                            confirmProps: { color: "red", "data-testid": "accept-risk-confirm" } as Record<string, string>,
+                            onConfirm: () => holdOrRelease.mutate(false),
+                          })
+                        : holdOrRelease.mutate(false)
+                    }
+                    loading={holdOrRelease.isPending}
+                    data-testid="release-order"
+                  >
                     {t("orders.release")}
                   </Button>
                 )}

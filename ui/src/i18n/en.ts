@@ -22,6 +22,7 @@ export const en = {
     waiting_for_funds: "Waiting for funds",
     cost_above_guard: "Cost above your limit",
     cancelled_in_store: "Cancelled in the store",
+    high_risk: "High risk of fraud",
   },
   holdReason: {
     merchant: "Held by you on {{date}}: release it to ship",
@@ -34,6 +35,7 @@ export const en = {
     waiting_for_funds: "Waiting for funds: {{cost}} needed at {{supplier}}, {{balance}} in My Wallet",
     cost_above_guard: "Costs {{cost}} at the suppliers, above your {{limit}} limit for Auto Fulfillment: ship it by hand or raise the limit",
     cancelled_in_store: "Cancelled in the store on {{date}}: it is not sent to a supplier",
+    high_risk: "The store rates the risk of fraud {{level}} (recommendation: {{recommendation}}): check the order, then Release it to ship",
   },
   subOrderState: {
     pending: "Waiting",
@@ -202,6 +204,9 @@ export const en = {
     cancelFailed: "Cancel fulfilment failed",
     cancelAnswers: "Answers",
     findAtSuppliers: "Find at suppliers",
+    acceptRiskTitle: "Release {{name}} despite its risk?",
+    acceptRiskBody: "Once released it is sent like any other order, also by Auto Fulfillment.",
+    acceptRisk: "Release and accept the risk",
     mapProduct: "Map product",
     productId: "Product {{id}}",
     mapProductHint: "Store product {{product}}, no variant: the supplier variant that ships it, and its cost.",

@@ -24,6 +24,7 @@ export const es: Messages = {
     waiting_for_funds: "Esperando fondos",
     cost_above_guard: "Coste por encima del límite",
     cancelled_in_store: "Cancelado en la tienda",
+    high_risk: "Riesgo alto de fraude",
   },
   holdReason: {
     merchant: "Retenido por usted el {{date}}: libérelo para enviarlo",
@@ -36,6 +37,7 @@ export const es: Messages = {
     waiting_for_funds: "Esperando fondos: se necesitan {{cost}} en {{supplier}}, hay {{balance}} en Mi billetera",
     cost_above_guard: "Cuesta {{cost}} en los proveedores, por encima de su límite de {{limit}} para el cumplimiento automático: envíelo a mano o suba el límite",
     cancelled_in_store: "Cancelado en la tienda el {{date}}: no se envía a ningún proveedor",
+    high_risk: "La tienda califica el riesgo de fraude como {{level}} (recomendación: {{recommendation}}): revisa el pedido y libéralo para enviarlo",
   },
   subOrderState: {
     pending: "En espera",
@@ -204,6 +206,9 @@ export const es: Messages = {
     cancelFailed: "No se pudo cancelar",
     cancelAnswers: "Respuestas",
     findAtSuppliers: "Buscar en proveedores",
+    acceptRiskTitle: "¿Liberar {{name}} a pesar del riesgo?",
+    acceptRiskBody: "Una vez liberado se envía como cualquier otro pedido, también por Envío automático.",
+    acceptRisk: "Liberar y aceptar el riesgo",
     mapProduct: "Vincular producto",
     productId: "Producto {{id}}",
     mapProductHint: "Producto de la tienda {{product}}, sin variantes: la variante del proveedor que lo envía y su coste.",

@@ -24,6 +24,7 @@ export const zh: Messages = {
     waiting_for_funds: "等待资金",
     cost_above_guard: "成本超过上限",
     cancelled_in_store: "已在店铺取消",
+    high_risk: "高欺诈风险",
   },
   holdReason: {
     merchant: "您于 {{date}} 暂停了此订单：恢复后才能发货",
@@ -36,6 +37,7 @@ export const zh: Messages = {
     waiting_for_funds: "等待资金：{{supplier}} 需要 {{cost}}，我的钱包中有 {{balance}}",
     cost_above_guard: "供应商成本 {{cost}}，超过自动履约上限 {{limit}}：请手动发货或提高上限",
     cancelled_in_store: "已于 {{date}} 在店铺取消：不会发给供应商",
+    high_risk: "店铺将欺诈风险评为 {{level}}（建议：{{recommendation}}）：请核查订单，然后解除暂停以发货",
   },
   subOrderState: {
     pending: "等待中",
@@ -204,6 +206,9 @@ export const zh: Messages = {
     cancelFailed: "取消履约失败",
     cancelAnswers: "答复",
     findAtSuppliers: "在供应商处查找",
+    acceptRiskTitle: "尽管存在风险，仍解除 {{name}} 的暂停？",
+    acceptRiskBody: "解除后将像其他订单一样发货，包括自动履单。",
+    acceptRisk: "解除并接受风险",
     mapProduct: "关联商品",
     productId: "商品 {{id}}",
     mapProductHint: "店铺商品 {{product}}（无变体）：发货的供应商变体及其成本。",

@@ -90,10 +90,13 @@ pub enum HoldKind {
     CostAboveGuard,
     /// The store cancelled the order: it is never sent, whatever its payment state says.
     CancelledInStore,
+    /// The store rates the risk of fraud HIGH, or recommends cancelling (Shopify's `Order.risk`):
+    /// not sent on any path until the merchant releases it after checking.
+    HighRisk,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 9] = [
+    pub const ALL: [HoldKind; 10] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
@@ -103,6 +106,7 @@ impl HoldKind {
         HoldKind::WaitingForFunds,
         HoldKind::CostAboveGuard,
         HoldKind::CancelledInStore,
+        HoldKind::HighRisk,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -117,6 +121,7 @@ impl HoldKind {
             HoldKind::WaitingForFunds => "waiting_for_funds",
             HoldKind::CostAboveGuard => "cost_above_guard",
             HoldKind::CancelledInStore => "cancelled_in_store",
+            HoldKind::HighRisk => "high_risk",
         }
     }
 
@@ -229,8 +234,17 @@ pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
 
 /// [`plan`], with a hold as a value: `Ok(Err(hold))`.
 fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hold>> {
-    let queries::OrderHead { order_name, store_id, remote_id, financial, email, merchant_hold_at, cancelled_at } =
-        queries::order_head(conn, order_id)?;
+    let queries::OrderHead {
+        order_name,
+        store_id,
+        remote_id,
+        financial,
+        email,
+        merchant_hold_at,
+        cancelled_at,
+        risk,
+        risk_accepted,
+    } = queries::order_head(conn, order_id)?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
     let sent = queries::suppliers_with_sub_order(conn, order_id)?;
     if let Some(at) = cancelled_at {
@@ -255,6 +269,17 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
             HoldKind::PaymentPending,
             format!("payment pending: the store shows {order_name} as {financial}"),
             [("order", order_name), ("financial", financial)],
+        )));
+    }
+    if let Some(risk) = risk.filter(|r| r.holds() && !risk_accepted) {
+        let level = risk.level.clone().unwrap_or_else(|| "NONE".into());
+        return Ok(Err(Hold::new(
+            HoldKind::HighRisk,
+            format!(
+                "the store rates the risk of fraud {level} (recommendation: {}): check it, then release it to ship",
+                risk.recommendation
+            ),
+            [("level", level), ("recommendation", risk.recommendation.clone())],
         )));
     }
     let Some(address) = crate::orders::views::load_address(conn, order_id)? else {

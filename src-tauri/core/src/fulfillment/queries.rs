@@ -57,12 +57,18 @@ pub struct OrderHead {
     pub email: Option<String>,
     pub merchant_hold_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// The store's fraud analysis, when it gave one.
+    pub risk: Option<crate::model::OrderRisk>,
+    /// The merchant released the order after its risk hold.
+    pub risk_accepted: bool,
 }
 
 /// The order's head. Errors: `NotFound` for an unknown id.
 pub fn order_head(conn: &Connection, order_id: i64) -> Result<OrderHead> {
     conn.prepare_cached(
-        "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at, cancelled_at FROM orders WHERE id = ?1",
+        "SELECT name, store_id, remote_id, financial_status, email, merchant_hold_at, cancelled_at,
+                risk_recommendation, risk_level, risk_accepted_at IS NOT NULL
+         FROM orders WHERE id = ?1",
     )?
     .query_row([order_id], |r| {
         Ok(OrderHead {
@@ -73,6 +79,10 @@ pub fn order_head(conn: &Connection, order_id: i64) -> Result<OrderHead> {
             email: r.get(4)?,
             merchant_hold_at: r.get(5)?,
             cancelled_at: r.get(6)?,
+            risk: r
+                .get::<_, Option<String>>(7)?
+                .map(|recommendation| crate::model::OrderRisk { recommendation, level: r.get(8).ok().flatten() }),
+            risk_accepted: r.get(9)?,
         })
     })
     .optional()?

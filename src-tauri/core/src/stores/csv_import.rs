@@ -357,6 +357,7 @@ fn empty_order(name: &str) -> Order {
         shipping_address: None,
         line_items: Vec::new(),
         cancelled_at: None,
+        risk: None,
     }
 }
 

@@ -471,6 +471,7 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
         line_items,
         // Etsy has no cancellation date: a canceled or fully refunded receipt was so at its last change.
         cancelled_at: matches!(status.as_str(), "canceled" | "fully refunded").then_some(updated_at),
+        risk: None,
     })
 }
 

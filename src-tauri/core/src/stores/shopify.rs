@@ -7,8 +7,9 @@
 //! (<https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits>: calculated query cost,
 //! the 1,000-point cap and `MAX_COST_EXCEEDED`, `extensions.cost.throttleStatus`, `THROTTLED`),
 //! `fulfillmentOrders`, `fulfillmentOrder.lineItems` and `fulfillmentCreate` (FulfillmentOrder
-//! flow, `trackingInfo { number company url }`), "API versioning" (each stable version is
-//! supported for at least 12 months).
+//! flow, `trackingInfo { number company url }`), `Order.risk` (`OrderRiskSummary`:
+//! `recommendation`, `assessments { riskLevel }`; <https://shopify.dev/docs/api/admin-graphql/latest/objects/OrderRiskSummary>),
+//! "API versioning" (each stable version is supported for at least 12 months).
 //!
 //! Every query's requested cost is computed from its text by the documented rule
 //! ([`graphql_cost`](super::graphql_cost)), and pages are sized from it. A server that still
@@ -25,7 +26,7 @@ use serde_json::{json, Value};
 use super::graphql_cost::{largest_first_within, requested_cost, MAX_QUERY_COST};
 use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo};
 use crate::countries::is_known_country;
-use crate::model::{Address, LineItem, Order};
+use crate::model::{Address, LineItem, Order, OrderRisk};
 use crate::money::{clip, parse_minor};
 
 /// The pinned Admin API version: the newest stable release (Shopify releases quarterly and
@@ -59,6 +60,7 @@ pub const ORDERS_QUERY: &str = concat!(
     nodes {
       id name createdAt updatedAt cancelledAt email
       displayFinancialStatus displayFulfillmentStatus
+      risk { recommendation assessments { riskLevel } }
       customer { displayName }
       totalPriceSet { shopMoney { amount currencyCode } }
       shippingAddress { name address1 address2 city province zip countryCodeV2 phone }
@@ -838,7 +840,29 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
             Value::Null => None,
             v => Some(parse_time(v, "cancelledAt").map_err(&reject)?),
         },
+        risk: parse_risk(&node["risk"]),
     })
+}
+
+/// `Order.risk` (`OrderRiskSummary`): the recommendation and the highest assessed level. An
+/// absent or unreadable summary is `None` (no hold on a guess either way); an unknown level
+/// ranks above every documented one, so a new, graver level is not taken for a mild one.
+fn parse_risk(risk: &Value) -> Option<OrderRisk> {
+    let recommendation = opt_text(&risk["recommendation"])?.to_ascii_uppercase();
+    let rank = |level: &str| match level {
+        "NONE" | "PENDING" => 0,
+        "LOW" => 1,
+        "MEDIUM" => 2,
+        "HIGH" => 3,
+        _ => 4,
+    };
+    let level = risk["assessments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| opt_text(&a["riskLevel"]).map(|l| l.to_ascii_uppercase()))
+        .max_by_key(|l| rank(l));
+    Some(OrderRisk { recommendation, level })
 }
 
 #[cfg(test)]
@@ -908,7 +932,8 @@ mod tests {
     fn every_query_is_priced_by_the_documented_rule_and_fits_the_cap() {
         // orders 2 + pageInfo 1 + n × (order 1 + customer 1 + totalPriceSet 2 + shippingAddress 1
         //   + lineItems (2 + pageInfo 1 + 5 × (line 1 + originalUnitPriceSet 2 + variant 1 + product 1))).
-        let per_order = 1 + 1 + 2 + 1 + (2 + 1 + LINE_ITEMS_PER_ORDER * 5);
+        // + risk 1 + assessments 1.
+        let per_order = 1 + 1 + 2 + 1 + 2 + (2 + 1 + LINE_ITEMS_PER_ORDER * 5);
         assert_eq!(orders_page_cost(1), 3 + per_order);
         assert_eq!(orders_page_cost(40), 3 + 40 * per_order, "40 orders would cost {}", 3 + 40 * per_order);
         let page = orders_per_page();

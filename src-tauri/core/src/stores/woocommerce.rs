@@ -582,6 +582,7 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
         line_items,
         // WooCommerce has no cancellation date: a cancelled or refunded order was so at its last change.
         cancelled_at: matches!(status.as_str(), "cancelled" | "refunded").then_some(updated_at),
+        risk: None,
     })
 }
 
