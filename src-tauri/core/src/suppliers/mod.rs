@@ -14,12 +14,11 @@ pub mod queries;
 pub use cj::CjClient;
 pub use printful::PrintfulClient;
 
-use async_trait::async_trait;
-use serde::Serialize;
-
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::Utc;
+use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
