@@ -219,10 +219,15 @@ export { By, until };
 
 /** Clicks `data-testid` once nothing (a closing overlay, a transition) covers it. */
 export async function clickTestId(driver, id, timeout = 20_000) {
+  await clickFound(() => byTestId(driver, id, timeout), timeout);
+}
+
+/** Clicks the element `find` resolves to, finding it again until nothing covers it. */
+export async function clickFound(find, timeout = 20_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     try {
-      await (await byTestId(driver, id, timeout)).click();
+      await (await find()).click();
       return;
     } catch (e) {
       const retriable = ["ElementClickInterceptedError", "ElementNotInteractableError", "StaleElementReferenceError"].includes(e.name);

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "selenium-webdriver";
-import { launch, byTestId, clickTestId, waitStill, withScreenshot, settled, By } from "./driver.js";
+import { launch, byTestId, clickFound, clickTestId, waitStill, withScreenshot, settled, By } from "./driver.js";
 
 let app;
 before(async () => {
@@ -22,17 +22,7 @@ async function row(d, name) {
 
 /** Opens the row's menu once nothing (a closing dialog, a notification) covers its button. */
 async function openRowMenu(d, name) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await (await (await row(d, name)).findElement(By.css('[data-testid="supplier-menu"]'))).click();
-      return;
-    } catch (e) {
-      const retriable = ["ElementClickInterceptedError", "ElementNotInteractableError", "StaleElementReferenceError"].includes(e.name);
-      if (!retriable || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  await clickFound(async () => (await row(d, name)).findElement(By.css('[data-testid="supplier-menu"]')));
 }
 
 test("Integrations: a Printful account is connected (a wrong token refused first), tested, edited and disconnected", { timeout: 180_000 }, (t) => withScreenshot(t, async () => {

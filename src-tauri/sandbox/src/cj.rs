@@ -673,10 +673,7 @@ pub struct CjHandle {
 
 impl CjHandle {
     fn with<T>(&self, f: impl FnOnce(&mut crate::World) -> T) -> T {
-        let mut w = self.world.lock().expect("world");
-        let out = f(&mut w);
-        w.save();
-        out
+        crate::with_saved(&self.world, f)
     }
 
     /// The API root, ending in `/api2.0/v1`.

@@ -258,6 +258,14 @@ impl World {
 
 pub(crate) type SharedWorld = Arc<Mutex<World>>;
 
+/// Runs `f` on the world and saves it after: how every handle inspects and changes the sandbox.
+pub(crate) fn with_saved<T>(world: &SharedWorld, f: impl FnOnce(&mut World) -> T) -> T {
+    let mut w = world.lock().expect("world");
+    let out = f(&mut w);
+    w.save();
+    out
+}
+
 /// A running sandbox. Dropping it stops its servers.
 pub struct Sandbox {
     world: SharedWorld,

@@ -684,10 +684,7 @@ pub struct PrintfulHandle {
 
 impl PrintfulHandle {
     fn with<T>(&self, f: impl FnOnce(&mut crate::World) -> T) -> T {
-        let mut w = self.world.lock().expect("world");
-        let out = f(&mut w);
-        w.save();
-        out
+        crate::with_saved(&self.world, f)
     }
 
     /// The API origin (`/v2/...` is below it).

@@ -613,10 +613,7 @@ pub struct ShopHandle {
 
 impl ShopHandle {
     fn with<T>(&self, f: impl FnOnce(&mut crate::World) -> T) -> T {
-        let mut w = self.world.lock().expect("world");
-        let out = f(&mut w);
-        w.save();
-        out
+        crate::with_saved(&self.world, f)
     }
 
     /// All order names, oldest first.

@@ -36,7 +36,7 @@ const API_ROOTS: Record<Platform, string> = {
   printful: "https://api.printful.com",
 };
 
-export const SUPPLIER_PLATFORM_NAMES: Record<string, string> = { cj: "CJdropshipping", printful: "Printful" };
+const SUPPLIER_PLATFORM_NAMES: Record<string, string> = { cj: "CJdropshipping", printful: "Printful" };
 
 /** Every query showing supplier accounts (the wallet's lists them too). */
 function useRefreshSuppliers() {

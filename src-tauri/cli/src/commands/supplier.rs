@@ -88,17 +88,8 @@ pub(crate) enum MappingCommand {
     /// and, for a product with variants, `--variant`), which wins over a SKU mapping and needs
     /// no SKU, or by `--sku`. Orders it frees are planned again at once.
     Add {
-        #[arg(long, required_unless_present = "product", conflicts_with_all = ["store", "product", "variant"])]
-        sku: Option<String>,
-        /// The store (its name), with --product.
-        #[arg(long, requires = "product")]
-        store: Option<String>,
-        /// The store's product id (Shopify product, WooCommerce product_id, Etsy listing_id).
-        #[arg(long, requires = "store")]
-        product: Option<String>,
-        /// The store's variant id (Shopify variant, WooCommerce variation_id, Etsy product_id).
-        #[arg(long, requires = "product")]
-        variant: Option<String>,
+        #[command(flatten)]
+        target: MappingTarget,
         #[arg(long)]
         supplier: String,
         #[arg(long)]
@@ -117,15 +108,51 @@ pub(crate) enum MappingCommand {
     /// Remove a mapping: `--sku`, or `--store` and `--product` (and `--variant`). Its orders are
     /// planned again (held where nothing else maps them).
     Remove {
-        #[arg(long, required_unless_present = "product", conflicts_with_all = ["store", "product", "variant"])]
-        sku: Option<String>,
-        #[arg(long, requires = "product")]
-        store: Option<String>,
-        #[arg(long, requires = "store")]
-        product: Option<String>,
-        #[arg(long, requires = "product")]
-        variant: Option<String>,
+        #[command(flatten)]
+        target: MappingTarget,
     },
+}
+
+/// What a mapping is for: `--sku`, or the store's own ids (`--store`, `--product` and, for a
+/// product with variants, `--variant`).
+#[derive(clap::Args)]
+pub(crate) struct MappingTarget {
+    #[arg(long, required_unless_present = "product", conflicts_with_all = ["store", "product", "variant"])]
+    sku: Option<String>,
+    /// The store (its name), with --product.
+    #[arg(long, requires = "product")]
+    store: Option<String>,
+    /// The store's product id (Shopify product, WooCommerce product_id, Etsy listing_id).
+    #[arg(long, requires = "store")]
+    product: Option<String>,
+    /// The store's variant id (Shopify variant, WooCommerce variation_id, Etsy product_id).
+    #[arg(long, requires = "product")]
+    variant: Option<String>,
+}
+
+/// A [`MappingTarget`] with its store looked up.
+enum Target {
+    Sku(String),
+    Variant { store_id: i64, store_name: String, product: String, variant: Option<String> },
+}
+
+impl MappingTarget {
+    fn resolve(self, dd: &Dropdock) -> Result<Target> {
+        match (self.sku, self.store, self.product) {
+            (Some(sku), _, _) => Ok(Target::Sku(sku)),
+            (None, Some(store), Some(product)) => {
+                let variant = self.variant.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+                let store = dd.store_by_name(&store)?;
+                Ok(Target::Variant {
+                    store_id: store.id,
+                    store_name: store.name,
+                    product: product.trim().to_owned(),
+                    variant,
+                })
+            }
+            _ => bail!("give --sku, or --store and --product"),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -228,30 +255,27 @@ pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
 /// `mapping …`
 pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
     match command {
-        MappingCommand::Add { sku, store, product, variant, supplier, vid, cost } => {
+        MappingCommand::Add { target, supplier, vid, cost } => {
             let dd = ctx.open()?;
             let supplier = dd.supplier_by_name(&supplier)?;
             let cost_minor = dropdock_core::money::parse_minor(&cost, "USD").map_err(|e| anyhow!("--cost: {e}"))?;
-            match (sku, store, product) {
-                (Some(sku), _, _) => {
+            match target.resolve(&dd)? {
+                Target::Sku(sku) => {
                     dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
                     println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
                 }
-                (None, Some(store), Some(product)) => {
-                    let store = dd.store_by_name(&store)?;
-                    dd.map_variant(store.id, &product, variant.as_deref(), supplier.id, &vid, cost_minor)?;
-                    let which = match variant.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                        Some(v) => format!("product {} variant {v}", product.trim()),
-                        None => format!("product {}", product.trim()),
+                Target::Variant { store_id, store_name, product, variant } => {
+                    dd.map_variant(store_id, &product, variant.as_deref(), supplier.id, &vid, cost_minor)?;
+                    let which = match &variant {
+                        Some(v) => format!("product {product} variant {v}"),
+                        None => format!("product {product}"),
                     };
                     println!(
-                        "Mapped {} {which} to {} variant {vid} at {}",
-                        store.name,
+                        "Mapped {store_name} {which} to {} variant {vid} at {}",
                         supplier.name,
                         money(cost_minor, "USD")
                     );
                 }
-                _ => bail!("give --sku, or --store and --product"),
             }
             Ok(())
         }
@@ -274,19 +298,17 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
             }
             Ok(())
         }
-        MappingCommand::Remove { sku, store, product, variant } => {
+        MappingCommand::Remove { target } => {
             let dd = ctx.open()?;
-            match (sku, store, product) {
-                (Some(sku), _, _) => {
+            match target.resolve(&dd)? {
+                Target::Sku(sku) => {
                     dd.remove_sku_mapping(&sku)?;
                     println!("Removed the mapping of {}", sku.trim());
                 }
-                (None, Some(store), Some(product)) => {
-                    let store = dd.store_by_name(&store)?;
-                    dd.remove_variant_mapping(store.id, &product, variant.as_deref())?;
-                    println!("Removed the mapping of {} product {}", store.name, product.trim());
+                Target::Variant { store_id, store_name, product, variant } => {
+                    dd.remove_variant_mapping(store_id, &product, variant.as_deref())?;
+                    println!("Removed the mapping of {store_name} product {product}");
                 }
-                _ => bail!("give --sku, or --store and --product"),
             }
             Ok(())
         }

@@ -11,9 +11,9 @@ use rusqlite::{params, OptionalExtension};
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::orders::views::{StoreView, SupplierView};
-use crate::secrets::{self, SecretStore};
+use crate::secrets;
 use crate::stores::shopify::ShopifyClient;
-use crate::suppliers::{CjClient, PrintfulClient, SupplierConnector};
+use crate::suppliers::{Probe, SupplierPlatform};
 
 /// Checks a base URL given by the merchant: absolute http(s), no credentials in it.
 pub fn validate_base_url(url: &str) -> Result<String> {
@@ -360,11 +360,10 @@ pub async fn connect_cj(
     if api_key.trim().is_empty() {
         return Err(CoreError::InvalidInput("the API key is empty".into()));
     }
-    // A throwaway secret store: the probe's token must not land under someone else's id.
-    let probe_secrets: Arc<dyn SecretStore> = Arc::new(secrets::MemorySecrets::default());
-    CjClient::new(ctx.http.clone(), &base_url, api_key.trim().to_owned(), 0, probe_secrets.clone(), 1).verify().await?;
+    let probe = Probe::new(ctx, SupplierPlatform::Cj, &base_url, api_key.trim(), None, 1);
+    probe.connector.verify().await?;
     // CJ allows getAccessToken once per 5 minutes: keep the probe's token for the real client.
-    let probe_token = probe_secrets.get(&secrets::supplier_token_key(0))?;
+    let probe_token = probe.issued_token()?;
     let id = keep_account(
         ctx,
         AccountTable::Supplier,
@@ -414,9 +413,9 @@ pub async fn connect_printful(
         return Err(CoreError::InvalidInput("the Printful store id is a number".into()));
     }
     let per_minute = crate::suppliers::printful::DEFAULT_REQUESTS_PER_MINUTE;
-    PrintfulClient::new(ctx.http.clone(), &base_url, token.to_owned(), store_id.map(str::to_owned), per_minute)
-        .verify()
-        .await?;
+    let probe =
+        Probe::new(ctx, SupplierPlatform::Printful, &base_url, token, store_id.map(str::to_owned), per_minute / 60);
+    probe.connector.verify().await?;
     let id = keep_account(
         ctx,
         AccountTable::Supplier,

@@ -348,6 +348,54 @@ pub fn rename_supplier(ctx: &Ctx, supplier_id: i64, name: &str) -> Result<Suppli
     supplier(ctx, supplier_id)
 }
 
+/// A connector built from credentials not kept yet, to check them with one authenticated read
+/// (connecting an account, replacing its key). Its keychain is a throwaway one, so it never
+/// reads a cached access token of another key (that would prove nothing) nor writes one under
+/// an account's id; what it was issued is read back with [`Probe::issued_token`].
+pub(crate) struct Probe {
+    pub connector: Arc<dyn SupplierConnector>,
+    secrets: Arc<dyn crate::secrets::SecretStore>,
+}
+
+impl Probe {
+    /// `store_ref`: Printful's store id for a token spanning stores; `requests_per_second`: the
+    /// pace of the probe's calls.
+    pub fn new(
+        ctx: &Ctx,
+        platform: SupplierPlatform,
+        base_url: &str,
+        key: &str,
+        store_ref: Option<String>,
+        requests_per_second: u32,
+    ) -> Probe {
+        let secrets: Arc<dyn crate::secrets::SecretStore> = Arc::new(crate::secrets::MemorySecrets::default());
+        let connector: Arc<dyn SupplierConnector> = match platform {
+            SupplierPlatform::Cj => Arc::new(CjClient::new(
+                ctx.http.clone(),
+                base_url,
+                key.to_owned(),
+                0,
+                secrets.clone(),
+                requests_per_second,
+            )),
+            SupplierPlatform::Printful => Arc::new(PrintfulClient::new(
+                ctx.http.clone(),
+                base_url,
+                key.to_owned(),
+                store_ref,
+                requests_per_second.saturating_mul(60),
+            )),
+        };
+        Probe { connector, secrets }
+    }
+
+    /// The access token the platform issued to the probe, if any (CJ allows getAccessToken once
+    /// per 5 minutes, so the real client keeps it).
+    pub fn issued_token(&self) -> Result<Option<String>> {
+        self.secrets.get(&crate::secrets::supplier_token_key(0))
+    }
+}
+
 /// Store → Integrations → Disconnect (`dropdock-cli supplier remove`): the account's keychain
 /// entries (API key or token, CJ's cached access token, a card token) are deleted, its cached
 /// connector dropped, and the row marked disconnected; its sub-orders and ledger stay, nothing
@@ -401,37 +449,22 @@ pub async fn update_supplier_keys(
         return Err(CoreError::InvalidInput("the new key is empty".into()));
     }
     let store_id = store_id.map(str::trim).filter(|s| !s.is_empty());
-    // A throwaway keychain for the probe: it must not read the old key's cached access token
-    // (that would prove nothing), nor replace it before the new key is kept.
-    let probe_secrets: Arc<dyn crate::secrets::SecretStore> = Arc::new(crate::secrets::MemorySecrets::default());
-    let probe: Arc<dyn SupplierConnector> = match SupplierPlatform::parse(&account.kind)? {
-        SupplierPlatform::Cj => {
-            Arc::new(CjClient::new(ctx.http.clone(), &account.base_url, key.to_owned(), 0, probe_secrets.clone(), 1))
-        }
-        SupplierPlatform::Printful => {
-            if store_id.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_digit())) {
-                return Err(CoreError::InvalidInput("the Printful store id is a number".into()));
-            }
-            let store = match store_id {
-                Some(s) => Some(s.to_owned()),
-                None => ctx.db.read(|c| queries::store_ref(c, supplier_id))?,
-            };
-            Arc::new(PrintfulClient::new(
-                ctx.http.clone(),
-                &account.base_url,
-                key.to_owned(),
-                store,
-                account.requests_per_second.saturating_mul(60),
-            ))
-        }
+    let platform = SupplierPlatform::parse(&account.kind)?;
+    if store_id.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(CoreError::InvalidInput("the Printful store id is a number".into()));
+    }
+    let store = match store_id {
+        Some(s) => Some(s.to_owned()),
+        None => ctx.db.read(|c| queries::store_ref(c, supplier_id))?,
     };
-    ctx.observe(probe.verify().await)?;
+    let probe = Probe::new(ctx, platform, &account.base_url, key, store, account.requests_per_second);
+    ctx.observe(probe.connector.verify().await)?;
     // CJ allows getAccessToken once per 5 minutes: the probe's token (issued to the new key)
     // replaces the old key's, then the key itself; a key that cannot be kept puts the old token
     // back.
     let token_key = crate::secrets::supplier_token_key(supplier_id);
     let old_token = ctx.secrets().get(&token_key)?;
-    match probe_secrets.get(&crate::secrets::supplier_token_key(0))? {
+    match probe.issued_token()? {
         Some(token) => ctx.secrets().set(&token_key, &token)?,
         None => ctx.secrets().delete(&token_key)?,
     }
