@@ -192,6 +192,15 @@ pub async fn sync_stores(app: &AppHandle) {
         }
         Err(e) => tracing::warn!(error = %e, "background sync failed"),
     }
+    // The catalogues, at their slower pace (the Products page follows through db-changed).
+    match state.dd.sync_due_catalogues(chrono::Utc::now()).await {
+        Ok(runs) => {
+            for run in runs.into_iter().filter_map(|r| r.err()) {
+                tracing::warn!(error = %run, "background catalogue sync could not start");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "background catalogue sync failed"),
+    }
 }
 
 pub fn start(app: AppHandle) {

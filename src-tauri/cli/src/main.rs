@@ -19,11 +19,12 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::auto::{AutoCommand, CardCommand};
 use commands::orders::{OrdersCommand, QueueCommand};
+use commands::products::ProductsCommand;
 use commands::settings::{CarriersCommand, OnOff};
 use commands::store::{ImportCommand, StoreCommand};
 use commands::supplier::{MappingCommand, ShippingCommand, SupplierCommand};
 use commands::wallet::{InvoicesCommand, WalletCommand};
-use commands::{auto, demo, orders, settings, store, supplier, wallet, Ctx};
+use commands::{auto, demo, orders, products, settings, store, supplier, wallet, Ctx};
 
 #[derive(Parser)]
 #[command(
@@ -54,9 +55,12 @@ enum Command {
     /// Connected supplier accounts.
     #[command(subcommand)]
     Supplier(SupplierCommand),
-    /// SKU → supplier variant mappings.
+    /// Store variant (or SKU) → supplier variant mappings, and Auto-map by SKU.
     #[command(subcommand)]
     Mapping(MappingCommand),
+    /// The store catalogue: sync it, list each variant with what ships it.
+    #[command(subcommand)]
+    Products(ProductsCommand),
     /// Default shipping line per destination country.
     #[command(subcommand)]
     Shipping(ShippingCommand),
@@ -183,6 +187,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Store(command) => store::run(&ctx, command).await,
         Command::Supplier(command) => supplier::run(&ctx, command).await,
         Command::Mapping(command) => supplier::mapping(&ctx, command).await,
+        Command::Products(command) => products::run(&ctx, command).await,
         Command::Shipping(command) => supplier::shipping(&ctx, command).await,
         Command::Sync { store, days } => store::sync(&ctx, store, days).await,
         Command::Import(command) => store::import(&ctx, command).await,

@@ -311,6 +311,25 @@ impl Dropdock {
     pub async fn sync_due_stores(&self, now: DateTime<Utc>) -> Result<Vec<Result<BackgroundSync>>> {
         crate::stores::integrations::sync_due_stores(self, now).await
     }
+    /// See [`crate::products::catalogue::sync_due_catalogues`].
+    pub async fn sync_due_catalogues(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<crate::products::catalogue::CatalogueSummary>>> {
+        crate::products::catalogue::sync_due_catalogues(self, now).await
+    }
+    /// See [`crate::products::catalogue::sync_catalogue`].
+    pub async fn sync_catalogue(&self, store_id: i64) -> Result<crate::products::catalogue::CatalogueSummary> {
+        crate::products::catalogue::sync_catalogue(self, store_id).await
+    }
+    /// See [`crate::products::list_products`].
+    pub fn list_products(&self, query: &crate::products::ProductQuery) -> Result<crate::products::ProductList> {
+        crate::products::list_products(self, query)
+    }
+    /// See [`crate::products::automap`].
+    pub async fn automap(&self, store_id: i64, accept: bool) -> Result<Vec<crate::products::AutomapProposal>> {
+        crate::products::automap(self, store_id, accept).await
+    }
     /// See [`crate::stores::csv_import::preview_csv_import`].
     pub fn preview_csv_import(&self, store_name: &str, bytes: &[u8]) -> Result<CsvImport> {
         crate::stores::csv_import::preview_csv_import(self, store_name, bytes)

@@ -31,6 +31,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/14_supplier_disconnect.sql")),
         M::up(include_str!("../migrations/15_variant_mapping.sql")),
         M::up(include_str!("../migrations/16_order_risk.sql")),
+        M::up(include_str!("../migrations/17_store_catalogue.sql")),
     ])
 }
 

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::cj::{CatalogVariant, CjAccountData, LogisticLine};
 use crate::etsy::EtsyShopData;
 use crate::printful::{PrintfulAccountData, PrintfulVariant};
-use crate::shopify::{ShopData, ShopLineItem, ShopOrder};
+use crate::shopify::{ShopData, ShopLineItem, ShopOrder, ShopProduct, ShopVariant};
 use crate::woo::WooStoreData;
 use crate::{SandboxConfig, SandboxState};
 
@@ -281,12 +281,49 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             app_client_secret: format!("shpss_{:032x}", rng.gen::<u128>()),
             orders,
             next_id: 7_000_000,
+            products: shop_products(),
         },
         suppliers,
         woo: Some(generate_woo(config)),
         etsy: Some(generate_etsy(config)),
         printful: Some(generate_printful(config)),
     }
+}
+
+/// The demo shop's catalogue, with the ids its orders' line items carry: one product per CJ item
+/// (9000 + its index, one variant "Default Title", 19000 + its index), the print-on-demand items
+/// (9100 +, 19100 +), the e-book (9999 / 19999), and two the orders never name: a draft
+/// whose SKU is `null` and an archived one whose SKU is blank. Deterministic: a shop saved before it had a
+/// catalogue gets the same one.
+pub fn shop_products() -> Vec<ShopProduct> {
+    let image = |sku: &str| Some(format!("https://cdn.shopify.com/s/files/1/demo/{}.jpg", sku.to_lowercase()));
+    let one = |id: u64, variant: u64, title: &str, sku: Option<&str>, cents: i64, status: &str| ShopProduct {
+        id,
+        title: title.to_owned(),
+        status: status.to_owned(),
+        image_url: sku.and_then(image),
+        variants: vec![ShopVariant {
+            id: variant,
+            title: "Default Title".into(),
+            sku: sku.map(str::to_owned),
+            price: price(cents),
+            image_url: None,
+        }],
+    };
+    let mut products: Vec<ShopProduct> = PRODUCTS
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, title, retail, ..))| {
+            one(9_000 + i as u64, 19_000 + i as u64, title, Some(sku), *retail, "ACTIVE")
+        })
+        .collect();
+    products.extend(POD_PRODUCTS.iter().enumerate().map(|(i, (sku, title, retail, ..))| {
+        one(9_100 + i as u64, 19_100 + i as u64, title, Some(sku), *retail, "ACTIVE")
+    }));
+    products.push(one(9_999, 19_999, "Care Guide (e-book)", Some("DD-EBOOK"), 499, "ACTIVE"));
+    products.push(one(9_500, 19_500, "Bamboo Cutting Board", None, 2299, "DRAFT"));
+    products.push(one(9_501, 19_501, "Fidget Spinner", Some(""), 599, "ARCHIVED"));
+    products
 }
 
 /// About one order in seven gets a print-on-demand line beside its CJ items. A pass of its own,
@@ -405,11 +442,49 @@ pub fn generate_woo(config: &SandboxConfig) -> WooStoreData {
         consumer_key: format!("ck_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         consumer_secret: format!("cs_{:032x}{:08x}", rng.gen::<u128>(), rng.gen::<u32>()),
         orders,
+        products: woo_products(),
+        variations: woo_variations(),
+        currency: "USD".into(),
         tracking_support: Default::default(),
         fulfillments: Vec::new(),
         shipment_trackings: Vec::new(),
         notes: Vec::new(),
     }
+}
+
+/// The demo WooCommerce catalogue in the documented `Product` shape: one simple product per
+/// CJ item (id 100 + its index, as the orders' `product_id`), and a variable one (300) whose two
+/// variations show the awkward parts: a blank SKU and an empty `price`.
+pub fn woo_products() -> Vec<Value> {
+    let mut products: Vec<Value> = PRODUCTS
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, title, retail, ..))| {
+            json!({
+                "id": 100 + i, "name": title, "slug": title.to_lowercase().replace(' ', "-"), "type": "simple",
+                "status": "publish", "sku": sku, "price": price(*retail), "regular_price": price(*retail), "sale_price": "",
+                "images": [{ "id": 700 + i, "src": format!("https://example.com/wp-content/uploads/{}.jpg", sku.to_lowercase()), "name": title, "alt": "" }],
+                "variations": [],
+            })
+        })
+        .collect();
+    products.push(json!({
+        "id": 300, "name": "Canvas Tote Bag", "slug": "canvas-tote-bag", "type": "variable", "status": "publish",
+        "sku": "", "price": "18.00", "regular_price": "", "sale_price": "", "images": [], "variations": [301, 302],
+    }));
+    products
+}
+
+/// The variations of [`woo_products`]' variable product.
+pub fn woo_variations() -> Vec<Value> {
+    vec![
+        json!({ "id": 301, "parent_id": 300, "sku": "DD-TOTE-NAT", "price": "18.00", "regular_price": "18.00", "status": "publish",
+                "image": { "id": 801, "src": "https://example.com/wp-content/uploads/tote-natural.jpg" },
+                "attributes": [{ "id": 0, "name": "Color", "option": "Natural" }] }),
+        json!({ "id": 302, "parent_id": 300, "sku": "", "price": "", "regular_price": "", "status": "publish",
+                "image": { "id": 0, "src": "" },
+                "attributes": [{ "id": 0, "name": "Color", "option": "Black" }] }),
+    ]
 }
 
 /// The demo Etsy shop: a fifth as many receipts as the shop has orders (at least 10), in Etsy's

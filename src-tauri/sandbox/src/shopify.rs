@@ -137,6 +137,31 @@ fn demo_client_secret() -> String {
     "dd-demo-client-secret".into()
 }
 
+/// A product of the shop's catalogue (the Admin API's `Product`, with its `ProductVariant`s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopProduct {
+    /// `Product.legacyResourceId`.
+    pub id: u64,
+    pub title: String,
+    /// `ProductStatus`: ACTIVE, ARCHIVED, DRAFT, UNLISTED.
+    pub status: String,
+    /// The featured image's URL; `None` serves `featuredMedia: null`.
+    pub image_url: Option<String>,
+    pub variants: Vec<ShopVariant>,
+}
+
+/// A `ProductVariant`: `sku` is nullable in the schema (`None` serves `null`; a blank SKU is an
+/// empty string, as a shop with no SKU set answers), `price` is `Money!`, a decimal string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopVariant {
+    pub id: u64,
+    /// "Default Title" for a product without options.
+    pub title: String,
+    pub sku: Option<String>,
+    pub price: String,
+    pub image_url: Option<String>,
+}
+
 /// The shop's persistent data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShopData {
@@ -150,6 +175,9 @@ pub struct ShopData {
     pub app_client_secret: String,
     pub orders: Vec<ShopOrder>,
     pub next_id: u64,
+    /// The catalogue (a shop saved before it had one gets the demo's).
+    #[serde(default = "crate::seed::shop_products")]
+    pub products: Vec<ShopProduct>,
 }
 
 /// The shop's leaky bucket (not persisted).
@@ -394,6 +422,49 @@ fn orders_connection(shop: &ShopData, filter: &str, after: Option<&str>, first: 
     crate::graphql::connection(nodes, |n| n["__sort"].as_str().unwrap_or_default().to_owned())
 }
 
+fn image(url: &Option<String>) -> Value {
+    match url {
+        Some(url) => json!({ "__typename": "Image", "url": url }),
+        None => Value::Null,
+    }
+}
+
+fn variant_node(v: &ShopVariant) -> Value {
+    json!({
+        "__typename": "ProductVariant", "id": format!("gid://shopify/ProductVariant/{}", v.id),
+        "legacyResourceId": v.id.to_string(), "title": v.title, "sku": v.sku, "price": v.price,
+        "image": image(&v.image_url),
+    })
+}
+
+fn product_node(p: &ShopProduct) -> Value {
+    let media = match &p.image_url {
+        Some(_) => {
+            json!({ "__typename": "MediaImage", "preview": { "__typename": "MediaPreviewImage", "image": image(&p.image_url) } })
+        }
+        None => Value::Null,
+    };
+    let variants = p.variants.iter().map(variant_node).collect();
+    json!({
+        "__typename": "Product", "id": format!("gid://shopify/Product/{}", p.id), "legacyResourceId": p.id.to_string(),
+        "title": p.title, "status": p.status, "featuredMedia": media,
+        "variants": crate::graphql::connection(variants, |n| format!("{:020}", n["legacyResourceId"].as_str().unwrap_or("0").parse::<u64>().unwrap_or(0))),
+    })
+}
+
+/// The `products` connection (`sortKey: ID`): only the page asked for is built into JSON.
+fn products_connection(shop: &ShopData, after: Option<&str>, first: Option<u64>) -> Value {
+    let key = |p: &ShopProduct| format!("{:020}", p.id);
+    let mut matching: Vec<&ShopProduct> =
+        shop.products.iter().filter(|p| after.is_none_or(|a| format!("sbx:{}", key(p)).as_str() > a)).collect();
+    matching.sort_by_key(|p| p.id);
+    let take = first.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1));
+    let nodes = matching.iter().take(take).map(|p| product_node(p)).collect();
+    crate::graphql::connection(nodes, |n| {
+        format!("{:020}", n["legacyResourceId"].as_str().unwrap_or("0").parse::<u64>().unwrap_or(0))
+    })
+}
+
 async fn graphql(
     State(world): State<SharedWorld>,
     Path(_version): Path<String>,
@@ -471,6 +542,19 @@ async fn graphql(
                 "order" => {
                     id().and_then(|id| w.shop.orders.iter().find(|o| o.id == id)).map(full_order).unwrap_or(Value::Null)
                 }
+                "products" => {
+                    let arg = |name: &str| crate::graphql::argument(field, name, vars);
+                    let (after, first) = (arg("after"), arg("first"));
+                    products_connection(
+                        &w.shop,
+                        after.as_ref().and_then(Value::as_str),
+                        first.as_ref().and_then(Value::as_u64),
+                    )
+                }
+                "product" => id()
+                    .and_then(|id| w.shop.products.iter().find(|p| p.id == id))
+                    .map(product_node)
+                    .unwrap_or(Value::Null),
                 "fulfillmentOrder" => id()
                     .and_then(|id| w.shop.orders.iter().find(|o| o.id == id))
                     .map(|o| full_order(o)["fulfillmentOrders"]["__connection"][0].clone())
@@ -649,6 +733,42 @@ impl ShopHandle {
                 })
                 .collect()
         })
+    }
+
+    /// The shop's catalogue.
+    pub fn products(&self) -> Vec<ShopProduct> {
+        self.with(|w| w.shop.products.clone())
+    }
+
+    /// Replaces the shop's catalogue (a product deleted in the admin is simply gone).
+    pub fn set_products(&self, products: Vec<ShopProduct>) {
+        self.with(|w| w.shop.products = products);
+    }
+
+    /// Adds `count` active products of `variants` variants each (ids from 50,000,000 up; SKUs
+    /// `BULK-{product}-{variant}`), for large-catalogue tests and the bench.
+    pub fn add_products(&self, count: usize, variants: usize) {
+        self.with(|w| {
+            let start = w.shop.products.iter().map(|p| p.id).max().unwrap_or(0).max(50_000_000) + 1;
+            for i in 0..count as u64 {
+                let id = start + i;
+                w.shop.products.push(ShopProduct {
+                    id,
+                    title: format!("Bulk product {id}"),
+                    status: "ACTIVE".into(),
+                    image_url: None,
+                    variants: (0..variants as u64)
+                        .map(|k| ShopVariant {
+                            id: id * 1_000 + k,
+                            title: format!("Option {}", k + 1),
+                            sku: Some(format!("BULK-{id}-{k}")),
+                            price: "9.99".into(),
+                            image_url: None,
+                        })
+                        .collect(),
+                });
+            }
+        });
     }
 
     /// Sets Shopify's fraud analysis of an order (as its risk apps and Shopify Protect would),

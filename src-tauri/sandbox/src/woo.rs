@@ -49,6 +49,15 @@ pub struct WooStoreData {
     pub consumer_secret: String,
     /// Orders as `GET /orders` returns them.
     pub orders: Vec<Value>,
+    /// Products as `GET /products` returns them (a store saved before it had them gets the
+    /// demo's), and the variations of its variable products, each with its `parent_id`.
+    #[serde(default = "crate::seed::woo_products")]
+    pub products: Vec<Value>,
+    #[serde(default = "crate::seed::woo_variations")]
+    pub variations: Vec<Value>,
+    /// The `woocommerce_currency` setting.
+    #[serde(default = "default_currency")]
+    pub currency: String,
     /// How this store takes tracking numbers.
     #[serde(default)]
     pub tracking_support: WooTrackingSupport,
@@ -88,6 +97,9 @@ pub(crate) struct WooRuntime {
 pub(crate) fn router(world: SharedWorld) -> Router {
     Router::new()
         .route("/wp-json/wc/v3/orders", get(list_orders))
+        .route("/wp-json/wc/v3/products", get(list_products))
+        .route("/wp-json/wc/v3/products/{id}/variations", get(list_variations))
+        .route("/wp-json/wc/v3/settings/general/woocommerce_currency", get(currency_setting))
         .route("/wp-json/wc/v3/orders/{id}", put(update_order))
         .route("/wp-json/wc/v3/orders/{id}/fulfillments", get(list_fulfillments).post(create_fulfillment))
         .route("/wp-json/wc/v3/orders/{id}/fulfillments/{fid}", put(update_fulfillment))
@@ -209,6 +221,92 @@ async fn list_orders(State(world): State<SharedWorld>, request: Signed) -> Respo
         text,
         vec![("X-WP-Total", HeaderValue::from(total)), ("X-WP-TotalPages", HeaderValue::from(pages))],
     )
+}
+
+fn default_currency() -> String {
+    "USD".into()
+}
+
+/// `per_page` (1 to 100, default 10) and `page` (from 1) of a listing, or WooCommerce's
+/// `rest_invalid_param` refusal.
+fn paging(params: &[(String, String)]) -> Result<(usize, usize), Response> {
+    let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let per_page: usize = get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10);
+    if !(1..=100).contains(&per_page) {
+        return Err(error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid parameter(s): per_page"));
+    }
+    Ok((per_page, get("page").and_then(|v| v.parse().ok()).filter(|p| *p >= 1).unwrap_or(1)))
+}
+
+/// One page of `items` with `X-WP-Total` and `X-WP-TotalPages`.
+fn listing(fault: Option<crate::Fault>, items: Vec<&Value>, per_page: usize, page: usize) -> Response {
+    let total = items.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let body: Vec<&Value> = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    let text = serde_json::to_string(&body).expect("listing serialises");
+    crate::reply_with(
+        fault,
+        text,
+        vec![("X-WP-Total", HeaderValue::from(total)), ("X-WP-TotalPages", HeaderValue::from(pages))],
+    )
+}
+
+/// `GET /products` ("List all products"), by `id` ascending when asked (`orderby=id&order=asc`),
+/// else newest first as WooCommerce's default `date desc`.
+async fn list_products(State(world): State<SharedWorld>, request: Signed) -> Response {
+    let mut w = world.lock().expect("world");
+    let w = &mut *w;
+    w.woo_runtime.requests += 1;
+    if let Err(rejected) = authorise(w, &request) {
+        return rejected;
+    }
+    let (per_page, page) = match paging(&request.params) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
+    let ascending = request.params.iter().any(|(k, v)| k == "order" && v == "asc");
+    let mut items: Vec<&Value> = w.woo.products.iter().collect();
+    items.sort_by_key(|p| p["id"].as_u64());
+    if !ascending {
+        items.reverse();
+    }
+    let fault = w.woo_runtime.faults.next();
+    listing(fault, items, per_page, page)
+}
+
+/// `GET /products/{id}/variations` ("List all product variations"); 404
+/// `woocommerce_rest_product_invalid_id` for an unknown product.
+async fn list_variations(State(world): State<SharedWorld>, Path(id): Path<u64>, request: Signed) -> Response {
+    let mut w = world.lock().expect("world");
+    let w = &mut *w;
+    w.woo_runtime.requests += 1;
+    if let Err(rejected) = authorise(w, &request) {
+        return rejected;
+    }
+    if !w.woo.products.iter().any(|p| p["id"].as_u64() == Some(id)) {
+        return error(StatusCode::NOT_FOUND, "woocommerce_rest_product_invalid_id", "Invalid ID.");
+    }
+    let (per_page, page) = match paging(&request.params) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
+    let items: Vec<&Value> = w.woo.variations.iter().filter(|v| v["parent_id"].as_u64() == Some(id)).collect();
+    listing(None, items, per_page, page)
+}
+
+/// `GET /settings/general/woocommerce_currency` ("Retrieve a setting option").
+async fn currency_setting(State(world): State<SharedWorld>, request: Signed) -> Response {
+    let mut w = world.lock().expect("world");
+    let w = &mut *w;
+    if let Err(rejected) = authorise(w, &request) {
+        return rejected;
+    }
+    Json(json!({
+        "id": "woocommerce_currency", "label": "Currency", "description": "This controls what currency prices are listed at in the catalog and which currency gateways will take payments in.",
+        "type": "select", "default": "GBP", "tip": "This controls what currency prices are listed at in the catalog and which currency gateways will take payments in.",
+        "value": w.woo.currency, "group_id": "general",
+    }))
+    .into_response()
 }
 
 /// Checks a request's OAuth 1.0a signature (Basic auth over plain HTTP is anonymous, as in
@@ -514,6 +612,15 @@ impl WooHandle {
     pub fn add_order(&self, order: Value) {
         let mut w = self.world.lock().expect("world");
         w.woo.orders.push(order);
+        w.save();
+    }
+
+    /// Adds a product (the documented `Product` shape) and its variations (each with its
+    /// `parent_id`) to the catalogue.
+    pub fn add_product(&self, product: Value, variations: Vec<Value>) {
+        let mut w = self.world.lock().expect("world");
+        w.woo.products.push(product);
+        w.woo.variations.extend(variations);
         w.save();
     }
 

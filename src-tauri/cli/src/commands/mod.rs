@@ -5,6 +5,7 @@
 pub(crate) mod auto;
 pub(crate) mod demo;
 pub(crate) mod orders;
+pub(crate) mod products;
 pub(crate) mod settings;
 pub(crate) mod store;
 pub(crate) mod supplier;

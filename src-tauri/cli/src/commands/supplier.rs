@@ -111,6 +111,16 @@ pub(crate) enum MappingCommand {
         #[command(flatten)]
         target: MappingTarget,
     },
+    /// Auto-map by SKU: propose, for each store variant not mapped by its ids, the mapping its
+    /// SKU suggests (its SKU mapping, or the one variant a supplier sells under that SKU), one a
+    /// line `propose STORE PRODUCT[/VARIANT] SKU SUPPLIER VID COST SOURCE`; with `--accept`,
+    /// make them (`mapped …` lines) and re-plan the orders they free. Run `products sync` first.
+    Automap {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        accept: bool,
+    },
 }
 
 /// What a mapping is for: `--sku`, or the store's own ids (`--store`, `--product` and, for a
@@ -296,6 +306,37 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                     _ => {}
                 }
             }
+            Ok(())
+        }
+        MappingCommand::Automap { store, accept } => {
+            let dd = ctx.open()?;
+            let store = dd.store_by_name(&store)?;
+            let proposals = dd.automap(store.id, accept).await?;
+            let verb = if accept { "mapped" } else { "propose" };
+            for p in &proposals {
+                let which = if p.variant_id.is_empty() {
+                    p.product_id.clone()
+                } else {
+                    format!("{}/{}", p.product_id, p.variant_id)
+                };
+                let source = match p.source {
+                    dropdock_core::products::ProposalSource::SkuMapping => "sku_mapping",
+                    dropdock_core::products::ProposalSource::SupplierCatalogue => "supplier_catalogue",
+                };
+                println!(
+                    "{verb}\t{}\t{which}\t{}\t{}\t{}\t{}\t{source}",
+                    store.name,
+                    p.sku,
+                    p.supplier_name,
+                    p.supplier_variant_id,
+                    money(p.cost_minor, "USD")
+                );
+            }
+            println!(
+                "Auto-map by SKU: {} {}",
+                proposals.len(),
+                if accept { "mapped" } else { "proposed (add --accept to map them)" }
+            );
             Ok(())
         }
         MappingCommand::Remove { target } => {

@@ -1,7 +1,9 @@
-//! Products: which supplier variant ships each store product (by the store's own product and
-//! variant ids, else by SKU), the list of those mappings and their removal, and finding the
+//! Products: the store catalogue ([`catalogue`]: each store's products and variants), which
+//! supplier variant ships each store variant (by the store's own product and variant ids, else
+//! by SKU), the list of those mappings and their removal, "Auto-map by SKU", and finding the
 //! variants a supplier sells under a SKU ("Find at suppliers" on an unmapped line item).
 
+pub mod catalogue;
 pub mod queries;
 
 use crate::context::Ctx;
@@ -15,6 +17,105 @@ pub struct FoundVariant {
     pub supplier_id: i64,
     pub supplier_name: String,
     pub variant: crate::suppliers::SupplierVariant,
+}
+
+/// Which tab of the Products page: every variant, those nothing ships yet, those mapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProductTab {
+    #[default]
+    All,
+    Unmapped,
+    Mapped,
+}
+
+/// What the Products page asks for: a store (or all), a tab, a search over product and variant
+/// titles and SKUs (a substring, case-insensitive for ASCII) or an exact product or variant id,
+/// and a page (`limit` 1 to 500).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ProductQuery {
+    #[ts(type = "number | null")]
+    pub store_id: Option<i64>,
+    pub tab: ProductTab,
+    pub search: Option<String>,
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
+}
+
+impl Default for ProductQuery {
+    fn default() -> Self {
+        ProductQuery { store_id: None, tab: ProductTab::All, search: None, offset: 0, limit: 100 }
+    }
+}
+
+/// How a store variant is mapped: by its own ids, through its SKU's mapping, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MappingKind {
+    Variant,
+    Sku,
+    None,
+}
+
+/// One store variant on the Products page, with what ships it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct VariantRow {
+    #[ts(type = "number")]
+    pub store_id: i64,
+    pub store_name: String,
+    pub product_id: String,
+    /// '' for a product without variants.
+    pub variant_id: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub sku: Option<String>,
+    /// The store's price, minor units of `currency`.
+    #[ts(type = "number | null")]
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub image_url: Option<String>,
+    pub status: crate::stores::ProductStatus,
+    pub mapping: MappingKind,
+    pub supplier_name: Option<String>,
+    pub supplier_variant_id: Option<String>,
+    /// The supplier's cost per unit, US cents.
+    #[ts(type = "number | null")]
+    pub cost_minor: Option<i64>,
+    /// Paid orders held because a line of theirs is unmapped, with a line of this variant.
+    #[ts(type = "number")]
+    pub waiting_orders: i64,
+}
+
+/// Variants per tab, under the same store and search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ProductCounts {
+    #[ts(type = "number")]
+    pub all: i64,
+    #[ts(type = "number")]
+    pub unmapped: i64,
+    #[ts(type = "number")]
+    pub mapped: i64,
+}
+
+/// A page of the Products page: unmapped variants first, those with paid orders waiting first
+/// among them, then by product title.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ProductList {
+    pub rows: Vec<VariantRow>,
+    pub counts: ProductCounts,
+}
+
+/// The store variants `query` asks for (see [`ProductList`]).
+pub fn list_products(ctx: &Ctx, query: &ProductQuery) -> Result<ProductList> {
+    ctx.db.read(|c| queries::variant_rows(c, query))
 }
 
 /// One mapping, by SKU or by store variant: what ships it and what it costs there.
@@ -164,4 +265,143 @@ pub async fn find_supplier_variants(ctx: &Ctx, sku: &str) -> Result<Vec<FoundVar
         }));
     }
     Ok(found)
+}
+
+/// Where an "Auto-map by SKU" proposal comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProposalSource {
+    /// The variant's SKU already has a SKU mapping: it becomes the variant's own.
+    SkuMapping,
+    /// A connected supplier sells exactly one variant under the same SKU.
+    SupplierCatalogue,
+}
+
+/// A mapping "Auto-map by SKU" proposes for a store variant (made only when accepted).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AutomapProposal {
+    #[ts(type = "number")]
+    pub store_id: i64,
+    pub product_id: String,
+    pub variant_id: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub sku: String,
+    #[ts(type = "number")]
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub supplier_variant_id: String,
+    /// US cents per unit.
+    #[ts(type = "number")]
+    pub cost_minor: i64,
+    pub source: ProposalSource,
+}
+
+/// The most SKUs one "Auto-map by SKU" looks up at the suppliers (each is a rate-limited call;
+/// run it again for the rest).
+pub const AUTOMAP_LOOKUPS: usize = 200;
+
+/// "Auto-map by SKU" for `store_id`: for each of its variants that is not mapped by its own ids
+/// and has a SKU, the mapping its SKU suggests: the SKU's existing mapping, else the one variant
+/// a connected supplier sells under exactly that SKU (case-insensitive; several candidates, or
+/// none, propose nothing). A SKU match is only a suggestion: with `accept` false nothing is
+/// written; with `accept` true every proposal becomes a variant mapping in one transaction and
+/// the orders they free are planned again. At most [`AUTOMAP_LOOKUPS`] SKUs are asked of the
+/// suppliers per call. Errors: an unknown store; a supplier that cannot be reached.
+pub async fn automap(ctx: &Ctx, store_id: i64, accept: bool) -> Result<Vec<AutomapProposal>> {
+    crate::stores::integrations::store(ctx, store_id)?;
+    let candidates = ctx.db.read(|c| queries::automap_candidates(c, store_id))?;
+    let suppliers: Vec<_> =
+        ctx.db.read(crate::orders::views::list_suppliers)?.into_iter().filter(|s| !s.disconnected).collect();
+    let mut proposals = Vec::new();
+    let mut looked_up = 0usize;
+    for c in candidates {
+        if let Some((supplier_id, supplier_name, variant, cost)) = c.sku_mapping.clone() {
+            proposals.push(c.propose(supplier_id, supplier_name, variant, cost, ProposalSource::SkuMapping));
+            continue;
+        }
+        if looked_up >= AUTOMAP_LOOKUPS {
+            continue;
+        }
+        looked_up += 1;
+        let mut found = Vec::new();
+        for supplier in &suppliers {
+            let variants = ctx.observe(ctx.supplier_client(supplier.id)?.variants_by_sku(&c.sku).await)?;
+            found.extend(
+                variants
+                    .into_iter()
+                    .filter(|v| v.variant_sku.trim().eq_ignore_ascii_case(c.sku.trim()))
+                    .map(|v| (supplier.id, supplier.name.clone(), v)),
+            );
+        }
+        if let [(supplier_id, supplier_name, variant)] = found.as_slice() {
+            proposals.push(c.propose(
+                *supplier_id,
+                supplier_name.clone(),
+                variant.vid.clone(),
+                variant.price_minor,
+                ProposalSource::SupplierCatalogue,
+            ));
+        }
+    }
+    if accept && !proposals.is_empty() {
+        ctx.db.write(|tx| {
+            for p in &proposals {
+                queries::upsert_variant_mapping(
+                    tx,
+                    p.store_id,
+                    &p.product_id,
+                    &p.variant_id,
+                    p.supplier_id,
+                    &p.supplier_variant_id,
+                    p.cost_minor,
+                )?;
+                for order_id in queries::orders_with_variant(tx, p.store_id, &p.product_id, &p.variant_id)? {
+                    crate::stores::sync::refresh_order_status(tx, order_id)?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(proposals)
+}
+
+/// A store variant "Auto-map by SKU" may map: not mapped by its ids, with a SKU.
+#[derive(Debug, Clone)]
+pub struct AutomapCandidate {
+    pub store_id: i64,
+    pub product_id: String,
+    pub variant_id: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub sku: String,
+    /// The SKU's mapping, when it has one: supplier id and name, supplier variant, cost.
+    pub sku_mapping: Option<(i64, String, String, i64)>,
+}
+
+impl AutomapCandidate {
+    fn propose(
+        self,
+        supplier_id: i64,
+        supplier_name: String,
+        supplier_variant_id: String,
+        cost_minor: i64,
+        source: ProposalSource,
+    ) -> AutomapProposal {
+        AutomapProposal {
+            store_id: self.store_id,
+            product_id: self.product_id,
+            variant_id: self.variant_id,
+            product_title: self.product_title,
+            variant_title: self.variant_title,
+            sku: self.sku,
+            supplier_id,
+            supplier_name,
+            supplier_variant_id,
+            cost_minor,
+            source,
+        }
+    }
 }

@@ -133,3 +133,246 @@ pub fn delete_variant_mapping(conn: &Connection, store_id: i64, product: &str, v
         .execute(params![store_id, product, variant])?
         > 0)
 }
+
+/// Opens a catalogue run (`running`) and returns its id.
+pub fn start_catalogue_run(conn: &Connection, store_id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO catalogue_run (store_id, started_at, status) VALUES (?1, ?2, 'running')")?
+        .execute(params![store_id, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records a catalogue run's end: `counts` are products, variants, removed, failures.
+pub fn finish_catalogue_run(
+    conn: &Connection,
+    run_id: i64,
+    finished_at: chrono::DateTime<chrono::Utc>,
+    counts: [u32; 4],
+    status: &str,
+    error: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE catalogue_run SET finished_at=?2, products=?3, variants=?4, removed=?5, failures=?6, status=?7, error=?8
+         WHERE id=?1",
+    )?
+    .execute(params![run_id, finished_at, counts[0], counts[1], counts[2], counts[3], status, error])?;
+    Ok(())
+}
+
+/// Stores every variant of `product` as the catalogue lists it, stamped `stamp` (the run's).
+pub fn upsert_catalogue_product(
+    conn: &Connection,
+    store_id: i64,
+    product: &crate::stores::CatalogueProduct,
+    stamp: &str,
+) -> Result<()> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO store_variant (store_id, product_id, variant_id, product_title, variant_title, sku, price_minor,
+             currency, image_url, status, source, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'catalogue', ?11)
+         ON CONFLICT(store_id, product_id, variant_id) DO UPDATE SET
+             product_title=excluded.product_title, variant_title=excluded.variant_title, sku=excluded.sku,
+             price_minor=excluded.price_minor, currency=excluded.currency, image_url=excluded.image_url,
+             status=excluded.status, source='catalogue', synced_at=excluded.synced_at",
+    )?;
+    for v in &product.variants {
+        let image = v.image_url.as_ref().or(product.image_url.as_ref());
+        upsert.execute(params![
+            store_id,
+            product.product_id,
+            v.variant_id,
+            product.title,
+            v.title,
+            v.sku,
+            v.price_minor.filter(|_| product.currency.is_some()),
+            product.currency,
+            image,
+            product.status.as_str(),
+            stamp
+        ])?;
+    }
+    Ok(())
+}
+
+/// Lists, as the store's products, what its orders' line items name (each store product and
+/// variant once, titled and priced by its latest order); a variant the catalogue listed is left
+/// as the catalogue has it. Returns the products and variants so listed.
+pub fn catalogue_from_order_lines(conn: &Connection, store_id: i64, stamp: &str) -> Result<(u32, u32)> {
+    conn.prepare_cached(
+        "INSERT INTO store_variant (store_id, product_id, variant_id, product_title, variant_title, sku, price_minor,
+             currency, image_url, status, source, synced_at)
+         SELECT ?1, product_id, variant_id, title, '', sku, unit_price_minor, currency, NULL, 'active', 'order_lines', ?2
+         FROM (SELECT li.store_product_id AS product_id, IFNULL(li.store_variant_id, '') AS variant_id, li.title,
+                      li.sku, li.unit_price_minor, o.currency, max(o.id)
+               FROM line_item li JOIN orders o ON o.id = li.order_id
+               WHERE o.store_id = ?1 AND length(li.store_product_id) BETWEEN 1 AND 64
+                 AND length(IFNULL(li.store_variant_id, '')) <= 64 AND li.unit_price_minor >= 0
+               GROUP BY li.store_product_id, IFNULL(li.store_variant_id, ''))
+         WHERE true
+         ON CONFLICT(store_id, product_id, variant_id) DO UPDATE SET
+             product_title=excluded.product_title, sku=excluded.sku, price_minor=excluded.price_minor,
+             currency=excluded.currency, status='active', synced_at=excluded.synced_at
+         WHERE store_variant.source = 'order_lines'",
+    )?
+    .execute(params![store_id, stamp])?;
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(DISTINCT product_id), count(*) FROM store_variant
+             WHERE store_id = ?1 AND source = 'order_lines' AND synced_at = ?2",
+        )?
+        .query_row(params![store_id, stamp], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// After a complete run: what `source` listed before but this run (`stamp`) did not see is
+/// `removed`. Returns how many.
+pub fn mark_unseen_removed(conn: &Connection, store_id: i64, source: &str, stamp: &str) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE store_variant SET status = 'removed'
+             WHERE store_id = ?1 AND source = ?2 AND synced_at <> ?3 AND status <> 'removed'",
+        )?
+        .execute(params![store_id, source, stamp])? as u32)
+}
+
+/// The store variant columns, its mapping (`vm` by variant, else `sm` by SKU) and the paid
+/// orders held for an unmapped line of it, as [`crate::products::VariantRow`] reads them.
+const VARIANT_ROWS: &str = "FROM store_variant sv JOIN store st ON st.id = sv.store_id
+     LEFT JOIN variant_mapping vm ON vm.store_id = sv.store_id AND vm.store_product_id = sv.product_id
+         AND vm.store_variant_id = sv.variant_id
+     LEFT JOIN product_mapping sm ON sm.sku = sv.sku AND vm.supplier_id IS NULL
+     LEFT JOIN supplier s ON s.id = COALESCE(vm.supplier_id, sm.supplier_id)
+     WHERE (?1 IS NULL OR sv.store_id = ?1)
+       AND (?3 IS NULL OR sv.product_title LIKE ?3 ESCAPE '\\' OR sv.variant_title LIKE ?3 ESCAPE '\\'
+            OR sv.sku LIKE ?3 ESCAPE '\\' OR sv.product_id = ?4 OR sv.variant_id = ?4)";
+
+/// What a row's mapping is, in SQL over [`VARIANT_ROWS`]: 'variant', 'sku' or 'none'.
+const MAPPING_OF_ROW: &str =
+    "CASE WHEN vm.supplier_id IS NOT NULL THEN 'variant' WHEN sm.supplier_id IS NOT NULL THEN 'sku' ELSE 'none' END";
+
+/// The page of store variants `query` asks for (see [`crate::products::list_products`]).
+pub fn variant_rows(conn: &Connection, query: &crate::products::ProductQuery) -> Result<crate::products::ProductList> {
+    use crate::products::{MappingKind, ProductCounts, ProductList, ProductTab, VariantRow};
+    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let pattern = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let tab = match query.tab {
+        ProductTab::All => "all",
+        ProductTab::Unmapped => "unmapped",
+        ProductTab::Mapped => "mapped",
+    };
+    let waiting = "(SELECT count(DISTINCT li.order_id) FROM line_item li JOIN orders o ON o.id = li.order_id
+          WHERE li.store_product_id = sv.product_id AND IFNULL(li.store_variant_id, '') = sv.variant_id
+            AND o.store_id = sv.store_id AND o.hold_kind = 'unmapped_sku')";
+    let sql = format!(
+        "SELECT sv.store_id, st.name, sv.product_id, sv.variant_id, sv.product_title, sv.variant_title, sv.sku,
+                sv.price_minor, sv.currency, sv.image_url, sv.status, {MAPPING_OF_ROW}, s.name,
+                COALESCE(vm.variant_id, sm.variant_id), COALESCE(vm.cost_minor, sm.cost_minor), {waiting} AS waiting
+         {VARIANT_ROWS}
+           AND (?2 = 'all' OR (?2 = 'mapped') = ({MAPPING_OF_ROW} <> 'none'))
+           AND (?2 <> 'unmapped' OR sv.status <> 'removed')
+         ORDER BY ({MAPPING_OF_ROW} <> 'none'), waiting DESC, sv.product_title, sv.product_id, sv.variant_id
+         LIMIT ?5 OFFSET ?6"
+    );
+    let limit = query.limit.clamp(1, 500);
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![query.store_id, tab, pattern, search, limit, query.offset.max(0)], |r| {
+            let mapping: String = r.get(11)?;
+            let status: String = r.get(10)?;
+            Ok(VariantRow {
+                store_id: r.get(0)?,
+                store_name: r.get(1)?,
+                product_id: r.get(2)?,
+                variant_id: r.get(3)?,
+                product_title: r.get(4)?,
+                variant_title: r.get(5)?,
+                sku: r.get(6)?,
+                price_minor: r.get(7)?,
+                currency: r.get(8)?,
+                image_url: r.get(9)?,
+                status: crate::stores::ProductStatus::parse(&status),
+                mapping: match mapping.as_str() {
+                    "variant" => MappingKind::Variant,
+                    "sku" => MappingKind::Sku,
+                    _ => MappingKind::None,
+                },
+                supplier_name: r.get(12)?,
+                supplier_variant_id: r.get(13)?,
+                cost_minor: r.get(14)?,
+                waiting_orders: r.get(15)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let counts = conn
+        .prepare_cached(&format!(
+            "SELECT count(*), IFNULL(sum({MAPPING_OF_ROW} = 'none' AND sv.status <> 'removed'), 0),
+                    IFNULL(sum({MAPPING_OF_ROW} <> 'none'), 0)
+             {VARIANT_ROWS}"
+        ))?
+        .query_row(params![query.store_id, tab, pattern, search], |r| {
+            Ok(ProductCounts { all: r.get(0)?, unmapped: r.get(1)?, mapped: r.get(2)? })
+        })?;
+    Ok(ProductList { rows, counts })
+}
+
+/// The last catalogue run of each store (see [`crate::products::catalogue::last_runs`]).
+pub fn last_catalogue_runs(conn: &Connection) -> Result<Vec<crate::products::catalogue::CatalogueRun>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT r.store_id, st.name, r.started_at, r.finished_at, r.status, r.products, r.variants, r.removed,
+                    r.failures, r.error
+             FROM catalogue_run r JOIN store st ON st.id = r.store_id
+             WHERE r.id IN (SELECT max(id) FROM catalogue_run GROUP BY store_id)
+             ORDER BY st.name",
+        )?
+        .query_map([], |r| {
+            Ok(crate::products::catalogue::CatalogueRun {
+                store_id: r.get(0)?,
+                store_name: r.get(1)?,
+                started_at: r.get(2)?,
+                finished_at: r.get(3)?,
+                status: r.get(4)?,
+                products: r.get(5)?,
+                variants: r.get(6)?,
+                removed: r.get(7)?,
+                failures: r.get(8)?,
+                error: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The variants of `store_id` "Auto-map by SKU" may map (see [`crate::products::automap`]),
+/// those with paid orders waiting first.
+pub fn automap_candidates(conn: &Connection, store_id: i64) -> Result<Vec<crate::products::AutomapCandidate>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT sv.store_id, sv.product_id, sv.variant_id, sv.product_title, sv.variant_title, sv.sku,
+                    sm.supplier_id, s.name, sm.variant_id, sm.cost_minor
+             FROM store_variant sv
+             LEFT JOIN variant_mapping vm ON vm.store_id = sv.store_id AND vm.store_product_id = sv.product_id
+                 AND vm.store_variant_id = sv.variant_id
+             LEFT JOIN product_mapping sm ON sm.sku = sv.sku
+             LEFT JOIN supplier s ON s.id = sm.supplier_id
+             WHERE sv.store_id = ?1 AND vm.supplier_id IS NULL AND sv.status <> 'removed'
+               AND sv.sku IS NOT NULL AND trim(sv.sku) <> ''
+             ORDER BY (SELECT count(*) FROM line_item li JOIN orders o ON o.id = li.order_id
+                       WHERE li.store_product_id = sv.product_id AND IFNULL(li.store_variant_id, '') = sv.variant_id
+                         AND o.store_id = sv.store_id AND o.hold_kind = 'unmapped_sku') DESC,
+                      sv.product_title, sv.product_id, sv.variant_id",
+        )?
+        .query_map([store_id], |r| {
+            let supplier: Option<i64> = r.get(6)?;
+            Ok(crate::products::AutomapCandidate {
+                store_id: r.get(0)?,
+                product_id: r.get(1)?,
+                variant_id: r.get(2)?,
+                product_title: r.get(3)?,
+                variant_title: r.get(4)?,
+                sku: r.get(5)?,
+                sku_mapping: match supplier {
+                    Some(id) => Some((id, r.get(7)?, r.get(8)?, r.get(9)?)),
+                    None => None,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

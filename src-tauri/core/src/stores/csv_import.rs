@@ -423,6 +423,9 @@ fn line_item(
         }
         _ => return Err(format!("quantity '{}' is not a positive whole number", crate::money::clip(quantity))),
     };
+    // A CSV names no product id: the SKU stands for the product (else its title), so the
+    // Products page lists it and a mapping by product reaches these lines.
+    let product_id: Option<String> = opt(sku).or_else(|| opt(title)).map(|p| p.chars().take(64).collect());
     Ok(LineItem {
         remote_id: String::new(),
         sku: opt(sku),
@@ -431,7 +434,7 @@ fn line_item(
         unit_price_minor: parse_minor(price.trim(), currency).map_err(|e| format!("price: {e}"))?,
         requires_shipping: boolean(requires, "requires shipping")?,
         product_ref: None,
-        store_product_id: None,
+        store_product_id: product_id,
         store_variant_id: None,
     })
 }

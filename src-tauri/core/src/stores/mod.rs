@@ -160,9 +160,94 @@ pub struct ShippedLine {
     pub quantity: i64,
 }
 
+/// Where a product stands at the store, normalised across platforms (Shopify `ProductStatus`
+/// ACTIVE/DRAFT/ARCHIVED/UNLISTED; WooCommerce `publish`/`draft`/`pending`/`private`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProductStatus {
+    /// For sale.
+    Active,
+    /// Not published yet (Shopify DRAFT, WooCommerce `draft`/`pending`/`private`).
+    Draft,
+    /// No longer sold (Shopify ARCHIVED or UNLISTED).
+    Archived,
+    /// No longer listed by the store at all: the last complete catalogue sync did not see it.
+    Removed,
+}
+
+impl ProductStatus {
+    /// The stored name (`store_variant.status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Active => "active",
+            ProductStatus::Draft => "draft",
+            ProductStatus::Archived => "archived",
+            ProductStatus::Removed => "removed",
+        }
+    }
+
+    /// The stored name read back; an unknown one is `Active` (the CHECK allows no other).
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "draft" => ProductStatus::Draft,
+            "archived" => ProductStatus::Archived,
+            "removed" => ProductStatus::Removed,
+            _ => ProductStatus::Active,
+        }
+    }
+}
+
+/// One variant of a catalogue product, as the store lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueVariant {
+    /// The store's variant id (Shopify `ProductVariant.legacyResourceId`, WooCommerce variation
+    /// `id`); '' for a product without variants (a WooCommerce simple product), which is how its
+    /// line items name it (`variation_id` 0).
+    pub variant_id: String,
+    /// The variant's own title ("Black / M"); '' when the product has no variants.
+    pub title: String,
+    pub sku: Option<String>,
+    /// The selling price, minor units of the store's currency; `None` when the store gives none
+    /// (WooCommerce `price` ""), or a price Dropdock cannot read.
+    pub price_minor: Option<i64>,
+    pub image_url: Option<String>,
+}
+
+/// A product of the store's catalogue with its variants (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueProduct {
+    /// The store's product id (Shopify `Product.legacyResourceId`, WooCommerce product `id`):
+    /// what line items carry as `store_product_id`.
+    pub product_id: String,
+    pub title: String,
+    pub status: ProductStatus,
+    pub image_url: Option<String>,
+    /// The currency (ISO 4217) of its variants' prices: the shop's.
+    pub currency: Option<String>,
+    pub variants: Vec<CatalogueVariant>,
+}
+
+/// One page of the catalogue: each product read on its own, like an orders page.
+#[derive(Debug)]
+pub struct ProductsPage {
+    pub products: Vec<Result<CatalogueProduct, RejectedOrder>>,
+    /// `Some` when there is a next page.
+    pub next_cursor: Option<String>,
+}
+
 /// A store platform: Shopify, WooCommerce, Etsy...
 #[async_trait]
 pub trait StoreConnector: Send + Sync {
+    /// One page of the store's product catalogue, products in the store's own order; `cursor`
+    /// is the `next_cursor` of the previous page. `Ok(None)`: this platform's catalogue is not
+    /// read, and Dropdock lists the products its orders' line items name instead (Etsy listings
+    /// are not read yet).
+    async fn products_page(&self, cursor: Option<&str>) -> Result<Option<ProductsPage>, ConnectorError> {
+        let _ = cursor;
+        Ok(None)
+    }
+
     /// One page of orders updated within `window`, oldest update first. `cursor` is the
     /// `next_cursor` of the previous page.
     async fn orders_page(&self, window: &SyncWindow, cursor: Option<&str>) -> Result<OrdersPage, ConnectorError>;
@@ -191,6 +276,15 @@ pub async fn orders_page_with_retry(
     cursor: Option<&str>,
     policy: &crate::stores::sync::RetryPolicy,
 ) -> Result<OrdersPage, ConnectorError> {
+    read_with_retry(policy, || connector.orders_page(window, cursor)).await
+}
+
+/// Any one read (a page of orders or of products) under [`orders_page_with_retry`]'s policy.
+pub async fn read_with_retry<T, F, Fut>(policy: &crate::stores::sync::RetryPolicy, read: F) -> Result<T, ConnectorError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ConnectorError>>,
+{
     use backon::Retryable;
     let backoff = backon::ExponentialBuilder::default()
         .with_min_delay(policy.first_delay)
@@ -198,8 +292,7 @@ pub async fn orders_page_with_retry(
         .with_jitter()
         .with_max_times(policy.attempts.saturating_sub(1));
     let too_long = |e: &ConnectorError| e.asked_wait().is_some_and(|w| w > policy.max_server_wait);
-    (|| connector.orders_page(window, cursor))
-        .retry(backoff)
+    read.retry(backoff)
         .when(|e| e.is_retryable() && !too_long(e))
         .adjust(|e, delay| match e {
             ConnectorError::Busy { retry_after: Some(after), .. } => delay.map(|_| *after),

@@ -15,6 +15,8 @@
 //! ([`graphql_cost`](super::graphql_cost)), and pages are sized from it. A server that still
 //! answers `MAX_COST_EXCEEDED` gets the same cursor again with a smaller page.
 
+pub mod catalogue;
+
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -24,7 +26,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use super::graphql_cost::{largest_first_within, requested_cost, MAX_QUERY_COST};
-use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo};
+use super::{
+    ConnectorError, OrdersPage, ProductsPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo,
+};
 use crate::countries::is_known_country;
 use crate::model::{Address, LineItem, Order, OrderRisk};
 use crate::money::{clip, parse_minor};
@@ -219,6 +223,9 @@ pub struct ShopifyClient {
     /// Orders asked for per page: [`orders_per_page`], lowered for the client's life when the
     /// server refuses a page as over its cost limit.
     page_size: AtomicU32,
+    /// Products asked for per catalogue page ([`catalogue::products_per_page`]), lowered like
+    /// `page_size`.
+    products_page_size: AtomicU32,
     /// Whether that lowering was logged (once per client).
     shrink_logged: AtomicBool,
 }
@@ -254,6 +261,7 @@ impl ShopifyClient {
             auth,
             bucket: Mutex::new(None),
             page_size: AtomicU32::new(orders_per_page()),
+            products_page_size: AtomicU32::new(catalogue::products_per_page()),
             shrink_logged: AtomicBool::new(false),
         }
     }
@@ -573,6 +581,11 @@ pub fn window_filter(window: &SyncWindow) -> String {
 impl StoreConnector for ShopifyClient {
     async fn verify(&self) -> Result<(), ConnectorError> {
         self.shop_info().await.map(|_| ())
+    }
+
+    /// See [`catalogue`]: products with every variant, pages sized by the cost rule.
+    async fn products_page(&self, cursor: Option<&str>) -> Result<Option<ProductsPage>, ConnectorError> {
+        self.catalogue_page(cursor).await.map(Some)
     }
 
     /// One page of [`ORDERS_QUERY`], as many orders as fit the cost cap; an order with more

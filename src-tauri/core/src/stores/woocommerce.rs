@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 
 use super::{ConnectorError, OrdersPage, RejectedOrder, ShippedLine, StoreConnector, SyncWindow, TrackingInfo};
 use crate::countries::is_known_country;
+pub mod catalogue;
+
 use crate::model::{Address, LineItem, Order};
 use crate::money::{clip, parse_minor};
 use crate::stores::shopify::{clean_text, opt_text};
@@ -46,12 +48,21 @@ pub struct WooClient {
     site: String,
     credentials: WooCredentials,
     over_https: bool,
+    /// The store's currency (`settings/general/woocommerce_currency`), read once for the
+    /// catalogue's prices; `None` inside when the store would not say.
+    currency: tokio::sync::OnceCell<Option<String>>,
 }
 
 impl WooClient {
     pub fn new(http: reqwest::Client, base_url: &str, credentials: WooCredentials) -> Self {
         let base = base_url.trim_end_matches('/');
-        Self { http, site: format!("{base}/wp-json"), credentials, over_https: base.starts_with("https://") }
+        Self {
+            http,
+            site: format!("{base}/wp-json"),
+            credentials,
+            over_https: base.starts_with("https://"),
+            currency: tokio::sync::OnceCell::new(),
+        }
     }
 
     /// One authenticated GET of `path` (below `/wp-json/wc/v3`) with `params`. Returns the JSON
@@ -323,6 +334,12 @@ impl StoreConnector for WooClient {
         } else {
             Err(ConnectorError::Malformed { service: SERVICE.into(), detail: "orders is not a list".into() })
         }
+    }
+
+    /// See [`catalogue`]: products with every variation, priced in the store's currency.
+    async fn products_page(&self, cursor: Option<&str>) -> Result<Option<super::ProductsPage>, ConnectorError> {
+        let currency = self.store_currency().await?;
+        self.catalogue_page(cursor, currency.as_deref()).await.map(Some)
     }
 
     /// Pages are numbered (`page=N`); `cursor` is the next page's number. A page is split into

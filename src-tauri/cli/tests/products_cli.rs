@@ -1,0 +1,121 @@
+//! The CLI's catalogue commands against the sandbox WooCommerce store and CJ account, in this
+//! test process: `products sync` prints its summary line, `products list` one tab-separated
+//! line per variant (unmapped first, `--unmapped`, `--json`), `mapping automap` proposes
+//! without writing and maps with `--accept`, and `mapping add --store --product --variant`
+//! maps a variation by its ids.
+
+use std::process::{Command, Output};
+
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+
+fn cli(dir: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("DROPDOCK_LOG", "off")
+        .output()
+        .expect("the CLI runs")
+}
+
+fn ok(out: Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "stdout:\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalogue_is_synced_listed_and_auto_mapped_from_the_command_line() {
+    let sandbox = Sandbox::start(SandboxConfig { orders: 40, ..SandboxConfig::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap().to_owned();
+    let (woo, cj) = (sandbox.woo(), sandbox.supplier(0));
+    let secret = woo.consumer_secret();
+    let key = woo.consumer_key();
+    ok(cli(
+        &d,
+        &[
+            "store",
+            "add",
+            "woocommerce",
+            "--name",
+            "Woo",
+            "--url",
+            &woo.url(),
+            "--consumer-key",
+            &key,
+            "--consumer-secret",
+            &secret,
+        ],
+    ));
+    ok(cli(&d, &["supplier", "add", "cj", "--name", "CJ", "--url", &cj.url(), "--api-key", &cj.api_key()]));
+
+    let synced = ok(cli(&d, &["products", "sync", "--store", "Woo"]));
+    let line = synced.lines().next().unwrap();
+    // The demo store: one simple product per CJ item, and a variable one with two variations.
+    let simple = 9;
+    assert!(
+        line.starts_with("Catalogue ")
+            && line.ends_with(&format!(
+                " complete, products {}, variants {}, removed 0, fail 0",
+                simple + 1,
+                simple + 2
+            )),
+        "{line}"
+    );
+
+    let listed = ok(cli(&d, &["products", "list", "--store", "Woo"]));
+    let rows: Vec<Vec<&str>> = listed.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), simple + 2);
+    assert!(rows.iter().all(|r| r.len() == 10 && r[0] == "Woo" && r[5] == "unmapped"), "{listed}");
+    let tote = rows.iter().find(|r| r[1] == "300/302").expect("a variation is PRODUCT/VARIANT");
+    assert_eq!((tote[2], tote[3], tote[4], tote[6]), ("-", "Canvas Tote Bag - Black", "active", "-"));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(cli(&d, &["products", "list", "--json", "--search", "mug"]))).unwrap();
+    assert_eq!(json["rows"][0]["sku"], "DD-MUG-WHT");
+    assert_eq!(json["counts"]["all"], 1);
+
+    // Auto-map by SKU: CJ's first account sells six of the store's SKUs; nothing written until --accept.
+    let proposed = ok(cli(&d, &["mapping", "automap", "--store", "Woo"]));
+    let sells: Vec<String> = cj.catalog().iter().map(|v| v.sku.clone()).collect();
+    let lines: Vec<&str> = proposed.lines().filter(|l| l.starts_with("propose\t")).collect();
+    assert_eq!(lines.len(), sells.len(), "{proposed}");
+    assert!(lines.iter().all(|l| l.ends_with("\tsupplier_catalogue")), "{proposed}");
+    assert!(proposed
+        .trim_end()
+        .ends_with(&format!("Auto-map by SKU: {} proposed (add --accept to map them)", sells.len())));
+    assert!(ok(cli(&d, &["mapping", "list"])).is_empty(), "a proposal writes nothing");
+    let accepted = ok(cli(&d, &["mapping", "automap", "--store", "Woo", "--accept"]));
+    assert!(accepted.trim_end().ends_with(&format!("Auto-map by SKU: {} mapped", sells.len())), "{accepted}");
+    assert_eq!(
+        ok(cli(&d, &["mapping", "list"])).lines().filter(|l| l.starts_with("variant\tWoo\t")).count(),
+        sells.len()
+    );
+    let unmapped = ok(cli(&d, &["products", "list", "--store", "Woo", "--unmapped"]));
+    assert_eq!(unmapped.lines().count(), simple + 2 - sells.len());
+
+    // The blank-SKU variation is mapped by its ids.
+    let vid = &cj.catalog()[0].vid;
+    let added = ok(cli(
+        &d,
+        &[
+            "mapping",
+            "add",
+            "--store",
+            "Woo",
+            "--product",
+            "300",
+            "--variant",
+            "302",
+            "--supplier",
+            "CJ",
+            "--vid",
+            vid,
+            "--cost",
+            "4.10",
+        ],
+    ));
+    assert_eq!(added.trim(), format!("Mapped Woo product 300 variant 302 to CJ variant {vid} at $4.10"));
+    let tote = ok(cli(&d, &["products", "list", "--search", "302"]));
+    assert!(tote.contains("\tvariant\tCJ\t") && tote.contains("\t$4.10\t"), "{tote}");
+}
