@@ -22,6 +22,11 @@ async function row(d, name) {
   return (await d.findElements(By.css(`[data-testid="store-row"][data-name="${name}"]`)))[0] ?? null;
 }
 
+/** Clears the Order page's filters when any is set (the button shows only then). */
+async function clearFilters(d) {
+  for (const b of await d.findElements(By.css('[data-testid="clear-filters"]'))) await b.click();
+}
+
 async function openRowMenu(d, name) {
   const menu = await (await row(d, name)).findElement(By.css('[data-testid="store-menu"]'));
   await menu.click();
@@ -130,6 +135,71 @@ test("Order: a WooCommerce line without a SKU is mapped by its store product in 
   await d.actions().sendKeys(Key.ESCAPE).perform();
   await d.wait(until.stalenessOf(detail), 10_000, "the order detail closes");
   await clickTestId(d, "clear-filters");
+}));
+
+test("Products: an order held as unmapped opens its variant in Products; mapped through the supplier search, its hold clears and Ship order sends it", { timeout: 240_000 }, (t) => withScreenshot(t, async () => {
+  // The WooCommerce store connected above still has orders held by lines without a SKU.
+  const d = app.driver;
+  const holdFilter = async () => {
+    await clickTestId(d, "nav-orders");
+    await clickTestId(d, "tab-all");
+    await clickTestId(d, "filter-hold");
+    const option = await d.wait(until.elementLocated(By.xpath('//*[@role="option"][normalize-space(.)="SKU not mapped"]')), 10_000);
+    await d.wait(until.elementIsVisible(option), 10_000);
+    await option.click();
+    await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 0, 30_000, "orders held as unmapped");
+  };
+  await holdFilter();
+  const row = (await d.findElements(By.css('[data-testid="order-row"]')))[0];
+  const name = await row.getAttribute("data-order-name");
+  await row.findElement(By.css("td:nth-child(2)")).click();
+  await byTestId(d, "hold-reason", 20_000);
+  // Each unmapped line: "Open in Products" opens its variant's mapping (after a catalogue sync,
+  // which lists it), the supplier search finds it by its SKU, and Map maps it.
+  for (let line = 0; line < 3; line += 1) {
+    const links = await d.findElements(By.css('[data-testid="open-in-products"]'));
+    if (links.length === 0) break;
+    await waitStill(d, links[0]);
+    await links[0].click();
+    await clickTestId(d, "sync-catalogue");
+    const search = await byTestId(d, "supplier-search", 60_000);
+    await waitStill(d, search);
+    await clickTestId(d, "supplier-search-go");
+    const result = await byTestId(d, "map-result", 30_000);
+    await result.click();
+    await d.wait(until.stalenessOf(search), 20_000, "the mapping drawer closes once mapped");
+    // Back to the order: the line is mapped.
+    await clickTestId(d, "nav-orders");
+    const orders = await byTestId(d, "orders-search", 20_000);
+    await orders.sendKeys(Key.CONTROL, "a");
+    await orders.sendKeys(Key.BACK_SPACE);
+    await clearFilters(d);
+    await orders.sendKeys(name);
+    await settled(d, async () => {
+      const rows = await d.findElements(By.css('[data-testid="order-row"]'));
+      return rows.length === 1 && (await rows[0].getAttribute("data-order-name")) === name;
+    }, 20_000, `search for ${name}`);
+    await (await d.findElements(By.css('[data-testid="order-row"]')))[0].findElement(By.css("td:nth-child(2)")).click();
+    await byTestId(d, "order-detail", 20_000);
+  }
+  // Free to go: no hold left, and Ship order sends it.
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="hold-reason"]'))).length === 0, 20_000, `${name} is no longer held`);
+  const ship = await byTestId(d, "ship-order");
+  await d.wait(until.elementIsEnabled(ship), 20_000);
+  await waitStill(d, ship);
+  await ship.click();
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="sub-order"][data-state="paid"]'))).length > 0, 30_000, `${name} is sent to its supplier`);
+  // The Products page shows the variant mapped by its ids.
+  await d.actions().sendKeys(Key.ESCAPE).perform();
+  await clickTestId(d, "nav-products");
+  await clickTestId(d, "products-tab-mapped");
+  await settled(d, async () => (await d.findElements(By.css('[data-testid="product-row"][data-mapping="variant"]'))).length > 0, 20_000, "a variant mapped by its ids");
+  // Leave the Order page as the next test expects it: no filter, no search.
+  await clickTestId(d, "nav-orders");
+  const orders = await byTestId(d, "orders-search", 20_000);
+  await orders.sendKeys(Key.CONTROL, "a");
+  await orders.sendKeys(Key.BACK_SPACE);
+  await clearFilters(d);
 }));
 
 test("Integrations: a CSV is previewed with its unreadable rows, then imported", { timeout: 120_000 }, (t) => withScreenshot(t, async () => {

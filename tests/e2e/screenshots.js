@@ -13,6 +13,11 @@ const d = app.driver;
 const shot = async (name) => screenshot(join(out, `${name}.png`));
 try {
   await byTestId(d, "sandbox-badge", 60_000);
+  // Products before any catalogue sync: the empty state.
+  await clickTestId(d, "nav-products");
+  await byTestId(d, "products-empty", 20_000);
+  await shot("products-empty");
+  await clickTestId(d, "nav-orders");
   await clickTestId(d, "action-menu");
   await clickTestId(d, "action-sync-order");
   await waitStill(d, await byTestId(d, "sync-start"));
@@ -65,6 +70,31 @@ try {
       await shot("auto-fulfillment-card");
     }
   }
+  // Products: the catalogue synced, a variant's mapping drawer with the supplier search's results,
+  // Auto-map by SKU's proposals, and the page in Chinese.
+  await clickTestId(d, "nav-products");
+  await clickTestId(d, "sync-catalogue");
+  await d.wait(until.elementLocated(By.css('[data-testid="product-row"]')), 60_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  await shot("products");
+  await (await byTestId(d, "products-search")).sendKeys("DD-MUG-WHT");
+  await d.wait(async () => (await d.findElements(By.css('[data-testid="product-row"]'))).length === 1, 20_000);
+  await d.executeScript("arguments[0].click()", (await d.findElements(By.css('[data-testid="product-row"] td')))[0]);
+  const supplierSearch = await byTestId(d, "supplier-search", 20_000);
+  await waitStill(d, supplierSearch);
+  await clickTestId(d, "supplier-search-go");
+  await byTestId(d, "supplier-results", 30_000);
+  await new Promise((r) => setTimeout(r, 800));
+  await shot("products-map-drawer");
+  await d.actions().sendKeys(Key.ESCAPE).perform();
+  await new Promise((r) => setTimeout(r, 800));
+  await clickTestId(d, "nav-settings");
+  await (await byTestId(d, "language-select")).findElement(By.css('option[value="zh-CN"]')).click();
+  await clickTestId(d, "nav-products");
+  await new Promise((r) => setTimeout(r, 1500));
+  await shot("products-zh");
+  await clickTestId(d, "nav-settings");
+  await (await byTestId(d, "language-select")).findElement(By.css('option[value="en"]')).click();
   // Connect a supplier, with the demo Printful account filled in.
   await clickTestId(d, "nav-integrations");
   await clickTestId(d, "connect-supplier");

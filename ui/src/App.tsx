@@ -1,5 +1,5 @@
 import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title, Alert, Tooltip } from "@mantine/core";
-import { IconBolt, IconBuildingStore, IconLayoutDashboard, IconReceipt, IconSettings, IconWallet, IconAlertTriangle, IconClockPause, IconWifiOff } from "@tabler/icons-react";
+import { IconBolt, IconBuildingStore, IconPackage, IconLayoutDashboard, IconReceipt, IconSettings, IconWallet, IconAlertTriangle, IconClockPause, IconWifiOff } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -12,6 +12,8 @@ import { IntegrationsPage } from "./pages/IntegrationsPage";
 import { SettingsPage } from "./pages/SettingsPage";
 
 // The Dashboard carries the chart library: loaded when first opened, so the Order page starts light.
+// Products is opened less often than the Order page: loaded when first opened too.
+const ProductsPage = lazy(() => import("./pages/ProductsPage").then((m) => ({ default: m.ProductsPage })));
 const DashboardPage = lazy(() => import("./pages/DashboardPage").then((m) => ({ default: m.DashboardPage })));
 
 type NavItem = { label: string; path?: string; icon: React.ReactNode; testId: string; children?: { label: string; path: string; testId: string }[] };
@@ -19,6 +21,7 @@ type NavItem = { label: string; path?: string; icon: React.ReactNode; testId: st
 const NAV: NavItem[] = [
   { label: "nav.dashboard", path: "/dashboard", icon: <IconLayoutDashboard size={18} />, testId: "nav-dashboard" },
   { label: "nav.order", path: "/orders", icon: <IconReceipt size={18} />, testId: "nav-orders" },
+  { label: "nav.products", path: "/products", icon: <IconPackage size={18} />, testId: "nav-products" },
   { label: "nav.finance", icon: <IconWallet size={18} />, testId: "nav-finance", children: [{ label: "nav.wallet", path: "/finance/wallet", testId: "nav-wallet" }] },
   { label: "nav.autoFulfillment", path: "/auto-fulfillment", icon: <IconBolt size={18} />, testId: "nav-auto-fulfillment" },
   { label: "nav.store", icon: <IconBuildingStore size={18} />, testId: "nav-store", children: [{ label: "nav.integrations", path: "/store/integrations", testId: "nav-integrations" }] },
@@ -122,6 +125,14 @@ export function App() {
               }
             />
             <Route path="/orders" element={<OrdersPage />} />
+            <Route
+              path="/products"
+              element={
+                <Suspense fallback={<Center h={400}><Loader /></Center>}>
+                  <ProductsPage />
+                </Suspense>
+              }
+            />
             <Route path="/finance/wallet" element={<WalletPage />} />
             <Route path="/auto-fulfillment" element={<AutoFulfillmentPage />} />
             <Route path="/store/integrations" element={<IntegrationsPage />} />

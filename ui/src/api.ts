@@ -28,6 +28,11 @@ import type { CardInput } from "./bindings/CardInput";
 import type { SavedCard } from "./bindings/SavedCard";
 import type { CancelResult } from "./bindings/CancelResult";
 import type { FoundVariant } from "./bindings/FoundVariant";
+import type { ProductList } from "./bindings/ProductList";
+import type { ProductQuery } from "./bindings/ProductQuery";
+import type { CatalogueSummary } from "./bindings/CatalogueSummary";
+import type { CatalogueRun } from "./bindings/CatalogueRun";
+import type { AutomapProposal } from "./bindings/AutomapProposal";
 import type { DemoWooStore } from "./bindings/DemoWooStore";
 import type { DemoEtsyShop } from "./bindings/DemoEtsyShop";
 import type { DemoSupplierAccount } from "./bindings/DemoSupplierAccount";
@@ -106,6 +111,16 @@ export const api = {
   /** A line without a SKU: its store product (and variant) → a supplier variant, in the order's store. */
   mapVariant: (orderId: number, storeProductId: string, storeVariantId: string | null, supplierId: number, variantId: string, costMinor: number) =>
     call<void>("map_variant", { orderId, storeProductId, storeVariantId, supplierId, variantId, costMinor }),
+  listProducts: (query: ProductQuery) => call<ProductList>("list_products", { query }),
+  syncCatalogue: (storeId: number) => call<CatalogueSummary>("sync_catalogue", { storeId }),
+  catalogueRuns: () => call<CatalogueRun[]>("catalogue_runs"),
+  /** Auto-map by SKU: the proposals; with `accept`, they are made. */
+  automapProducts: (storeId: number, accept: boolean) => call<AutomapProposal[]>("automap_products", { storeId, accept }),
+  /** A store variant (`variantId` "" for a product without variants) → a supplier variant at `costMinor` US cents. */
+  mapStoreVariant: (storeId: number, productId: string, variantId: string, supplierId: number, supplierVariantId: string, costMinor: number) =>
+    call<void>("map_store_variant", { storeId, productId, variantId, supplierId, supplierVariantId, costMinor }),
+  unmapStoreVariant: (storeId: number, productId: string, variantId: string) =>
+    call<void>("unmap_store_variant", { storeId, productId, variantId }),
   shippingRules: () => call<ShippingRule[]>("shipping_rules"),
   setShippingRule: (rule: ShippingRule) => call<void>("set_shipping_rule", { rule }),
   shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),
@@ -173,15 +188,18 @@ export const api = {
  * `dropdock-cli` — within a second), so no command has to say what it changed.
  */
 const QUERIES_OF_TABLE: Record<string, string[]> = {
-  orders: ["orders", "dashboard", "wallet", "stores"],
-  line_item: ["orders", "dashboard", "wallet"],
+  orders: ["orders", "dashboard", "wallet", "stores", "products"],
+  line_item: ["orders", "dashboard", "wallet", "products"],
   address: ["orders"],
   supplier_order: ["orders", "dashboard", "wallet"],
   supplier_order_item: ["orders"],
   shipment: ["orders", "dashboard"],
   queued_action: ["orders", "network"],
-  product_mapping: ["orders", "wallet"],
-  store: ["stores", "orders", "status"],
+  product_mapping: ["orders", "wallet", "products"],
+  variant_mapping: ["orders", "wallet", "products"],
+  store_variant: ["products"],
+  catalogue_run: ["products"],
+  store: ["stores", "orders", "status", "products"],
   sync_run: ["stores"],
   sync_failure: ["stores"],
   supplier: ["wallet", "auto", "suppliers"],

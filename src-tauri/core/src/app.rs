@@ -326,6 +326,10 @@ impl Dropdock {
     pub fn list_products(&self, query: &crate::products::ProductQuery) -> Result<crate::products::ProductList> {
         crate::products::list_products(self, query)
     }
+    /// See [`crate::products::catalogue::last_runs`].
+    pub fn catalogue_runs(&self) -> Result<Vec<crate::products::catalogue::CatalogueRun>> {
+        crate::products::catalogue::last_runs(self)
+    }
     /// See [`crate::products::automap`].
     pub async fn automap(&self, store_id: i64, accept: bool) -> Result<Vec<crate::products::AutomapProposal>> {
         crate::products::automap(self, store_id, accept).await

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auto;
 pub mod finance;
 pub mod orders;
+pub mod products;
 pub mod settings;
 pub mod store;
 

@@ -5,6 +5,7 @@ import { IconBan, IconClockPause, IconExternalLink, IconHandStop, IconLink, Icon
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import { ErrorAlert, detailText, notifyError } from "../errors";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
@@ -159,6 +160,7 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
 
 /** The order detail: line items, shipping address, sub-orders with tracking, and "Ship order". */
 export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onClose: () => void }) {
+  const navigate = useNavigate();
   const { t } = useTranslation();
   const client = useQueryClient();
   const detail = useQuery({ queryKey: ["orders", "detail", orderId], queryFn: () => api.orderDetail(orderId!), enabled: orderId != null });
@@ -321,6 +323,23 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                                 <MapSkuButton sku={l.sku} />
                               ) : (
                                 l.store_product_id && <MapProductButton orderId={d.order.id} productId={l.store_product_id} variantId={l.store_variant_id} />
+                              )}
+                              {l.store_product_id && (
+                                <Anchor
+                                  size="xs"
+                                  data-testid="open-in-products"
+                                  onClick={() =>
+                                    navigate(
+                                      `/products?${new URLSearchParams({
+                                        search: l.store_variant_id ?? l.store_product_id!,
+                                        open: `${l.store_product_id}/${l.store_variant_id ?? ""}`,
+                                        openStore: d.order.store_name,
+                                      })}`,
+                                    )
+                                  }
+                                >
+                                  {t("products.openInProducts")}
+                                </Anchor>
                               )}
                             </Group>
                           ) : (

@@ -19,7 +19,8 @@ pub struct FoundVariant {
     pub variant: crate::suppliers::SupplierVariant,
 }
 
-/// Which tab of the Products page: every variant, those nothing ships yet, those mapped.
+/// Which tab of the Products page: every variant; those that need mapping (nothing maps them
+/// and the store still lists them, or paid orders wait on them); the mapped rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -92,7 +93,7 @@ pub struct VariantRow {
     pub waiting_orders: i64,
 }
 
-/// Variants per tab, under the same store and search.
+/// Variants per tab (see [`ProductTab`]), under the same store and search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProductCounts {
@@ -104,8 +105,8 @@ pub struct ProductCounts {
     pub mapped: i64,
 }
 
-/// A page of the Products page: unmapped variants first, those with paid orders waiting first
-/// among them, then by product title.
+/// A page of the Products page: variants that need mapping first, those with the most paid
+/// orders waiting first among them, then by product title.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProductList {

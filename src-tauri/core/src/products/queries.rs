@@ -248,7 +248,17 @@ const VARIANT_ROWS: &str = "FROM store_variant sv JOIN store st ON st.id = sv.st
 const MAPPING_OF_ROW: &str =
     "CASE WHEN vm.supplier_id IS NOT NULL THEN 'variant' WHEN sm.supplier_id IS NOT NULL THEN 'sku' ELSE 'none' END";
 
-/// The page of store variants `query` asks for (see [`crate::products::list_products`]).
+/// The paid orders held as unmapped by a line of the row's variant (a line to ship that neither
+/// its variant's nor its own SKU's mapping covers), over [`VARIANT_ROWS`].
+const WAITING_OF_ROW: &str = "(SELECT count(DISTINCT li.order_id) FROM line_item li JOIN orders o ON o.id = li.order_id
+      WHERE li.store_product_id = sv.product_id AND IFNULL(li.store_variant_id, '') = sv.variant_id
+        AND o.store_id = sv.store_id AND o.hold_kind = 'unmapped_sku' AND li.requires_shipping = 1 AND li.quantity > 0
+        AND vm.supplier_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM product_mapping p WHERE p.sku = li.sku))";
+
+/// The page of store variants `query` asks for (see [`crate::products::list_products`]). A row
+/// needs mapping when nothing maps it (and the store still lists it), or when paid orders wait
+/// on it: a variant mapped through its SKU whose orders' lines carry no SKU is one.
 pub fn variant_rows(conn: &Connection, query: &crate::products::ProductQuery) -> Result<crate::products::ProductList> {
     use crate::products::{MappingKind, ProductCounts, ProductList, ProductTab, VariantRow};
     let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -258,17 +268,17 @@ pub fn variant_rows(conn: &Connection, query: &crate::products::ProductQuery) ->
         ProductTab::Unmapped => "unmapped",
         ProductTab::Mapped => "mapped",
     };
-    let waiting = "(SELECT count(DISTINCT li.order_id) FROM line_item li JOIN orders o ON o.id = li.order_id
-          WHERE li.store_product_id = sv.product_id AND IFNULL(li.store_variant_id, '') = sv.variant_id
-            AND o.store_id = sv.store_id AND o.hold_kind = 'unmapped_sku')";
-    let sql = format!(
+    let inner = format!(
         "SELECT sv.store_id, st.name, sv.product_id, sv.variant_id, sv.product_title, sv.variant_title, sv.sku,
-                sv.price_minor, sv.currency, sv.image_url, sv.status, {MAPPING_OF_ROW}, s.name,
-                COALESCE(vm.variant_id, sm.variant_id), COALESCE(vm.cost_minor, sm.cost_minor), {waiting} AS waiting
-         {VARIANT_ROWS}
-           AND (?2 = 'all' OR (?2 = 'mapped') = ({MAPPING_OF_ROW} <> 'none'))
-           AND (?2 <> 'unmapped' OR sv.status <> 'removed')
-         ORDER BY ({MAPPING_OF_ROW} <> 'none'), waiting DESC, sv.product_title, sv.product_id, sv.variant_id
+                sv.price_minor, sv.currency, sv.image_url, sv.status, {MAPPING_OF_ROW} AS mapping, s.name,
+                COALESCE(vm.variant_id, sm.variant_id), COALESCE(vm.cost_minor, sm.cost_minor), {WAITING_OF_ROW} AS waiting
+         {VARIANT_ROWS}"
+    );
+    let needs = "((mapping = 'none' AND status <> 'removed') OR waiting > 0)";
+    let sql = format!(
+        "SELECT * FROM ({inner})
+         WHERE ?2 = 'all' OR (?2 = 'unmapped') = {needs}
+         ORDER BY {needs} DESC, waiting DESC, product_title, product_id, variant_id
          LIMIT ?5 OFFSET ?6"
     );
     let limit = query.limit.clamp(1, 500);
@@ -303,9 +313,8 @@ pub fn variant_rows(conn: &Connection, query: &crate::products::ProductQuery) ->
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let counts = conn
         .prepare_cached(&format!(
-            "SELECT count(*), IFNULL(sum({MAPPING_OF_ROW} = 'none' AND sv.status <> 'removed'), 0),
-                    IFNULL(sum({MAPPING_OF_ROW} <> 'none'), 0)
-             {VARIANT_ROWS}"
+            "SELECT count(*), IFNULL(sum({needs}), 0), IFNULL(sum(NOT {needs} AND mapping <> 'none'), 0)
+             FROM ({inner}) WHERE ?2 IS NOT NULL"
         ))?
         .query_row(params![query.store_id, tab, pattern, search], |r| {
             Ok(ProductCounts { all: r.get(0)?, unmapped: r.get(1)?, mapped: r.get(2)? })
