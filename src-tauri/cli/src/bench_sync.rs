@@ -29,7 +29,7 @@ fn snapshot(dir: &std::path::Path) -> Result<Vec<(String, String)>> {
     Ok(rows)
 }
 
-pub async fn run(orders: usize, bucket: f64, restore_rate: f64) -> Result<()> {
+pub async fn run(orders: usize, bucket: f64, restore_rate: f64, catalogue_variants: usize) -> Result<()> {
     println!("bench-sync: {orders} orders, bucket {bucket} points, restoring {restore_rate} points/s");
     let sandbox =
         Sandbox::start(SandboxConfig { orders, bucket_size: bucket, restore_rate, ..SandboxConfig::default() }).await?;
@@ -65,6 +65,35 @@ pub async fn run(orders: usize, bucket: f64, restore_rate: f64) -> Result<()> {
     );
     let throttled = sandbox.shop().throttled_replies() - throttled_before;
     println!("THROTTLED replies during the run: {throttled} (target 0)");
+
+    // The catalogue: products of 20 variants each (Shopify's page reads 20 with each product).
+    if catalogue_variants > 0 {
+        let shop = sandbox.shop();
+        shop.add_products(catalogue_variants.div_ceil(20), 20);
+        let (products, variants) =
+            shop.products().iter().fold((0usize, 0usize), |(p, v), product| (p + 1, v + product.variants.len()));
+        tokio::time::sleep(Duration::from_secs_f64(bucket / restore_rate.max(1.0))).await;
+        let throttled_before = shop.throttled_replies();
+        let (requested_before, spent_before) = shop.points();
+        let started = Instant::now();
+        let run = dd.sync_catalogue(store.id).await?;
+        let wall = started.elapsed();
+        if run.error.is_some() || run.variants as usize != variants {
+            bail!("the catalogue sync did not store every variant: {}", run.line);
+        }
+        let (requested, spent) = shop.points();
+        let (requested, actual) = (requested - requested_before, spent - spent_before);
+        let page = dropdock_core::stores::shopify::catalogue::products_per_page();
+        println!("{}", run.line);
+        println!(
+            "catalogue: {:.1} s for {products} products, {variants} variants in {} pages of {page} ({requested:.0} points requested, {actual:.0} spent); floor by actual cost {:.1} s; {:.0} variants/s; THROTTLED replies: {}",
+            wall.as_secs_f64(),
+            products.div_ceil(page as usize),
+            (actual - bucket).max(0.0) / restore_rate,
+            variants as f64 / wall.as_secs_f64().max(0.001),
+            shop.throttled_replies() - throttled_before
+        );
+    }
 
     // Faults: the WooCommerce mock answers 10 % of reads with 429, 500, a cut body or a stall.
     std::env::set_var("DROPDOCK_RETRY_DELAY_MS", "20");

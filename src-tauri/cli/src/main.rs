@@ -156,6 +156,9 @@ enum Command {
         /// Points restored per second (Standard: 100).
         #[arg(long, default_value_t = 100.0)]
         restore_rate: f64,
+        /// Catalogue variants in the shop for the catalogue row (0: no catalogue row).
+        #[arg(long, default_value_t = 10_000)]
+        catalogue_variants: usize,
     },
     /// The whole job on a fresh embedded sandbox, step by step.
     Demo {
@@ -209,6 +212,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Language { code } => settings::language(&ctx, code).await,
         Command::Demo { ship } => demo::demo(&ctx, ship).await,
         Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),
-        Command::BenchSync { orders, bucket, restore_rate } => bench_sync::run(orders, bucket, restore_rate).await,
+        Command::BenchSync { orders, bucket, restore_rate, catalogue_variants } => {
+            bench_sync::run(orders, bucket, restore_rate, catalogue_variants).await
+        }
     }
 }
