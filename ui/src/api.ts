@@ -116,11 +116,15 @@ export const api = {
   catalogueRuns: () => call<CatalogueRun[]>("catalogue_runs"),
   /** Auto-map by SKU: the proposals; with `accept`, they are made. */
   automapProducts: (storeId: number, accept: boolean) => call<AutomapProposal[]>("automap_products", { storeId, accept }),
-  /** A store variant (`variantId` "" for a product without variants) → a supplier variant at `costMinor` US cents. */
-  mapStoreVariant: (storeId: number, productId: string, variantId: string, supplierId: number, supplierVariantId: string, costMinor: number) =>
-    call<void>("map_store_variant", { storeId, productId, variantId, supplierId, supplierVariantId, costMinor }),
-  unmapStoreVariant: (storeId: number, productId: string, variantId: string) =>
-    call<void>("unmap_store_variant", { storeId, productId, variantId }),
+  /**
+   * A store variant (`variantId` "" for a product without variants) → a supplier variant at
+   * `costMinor` US cents, everywhere or (`country`, ISO alpha-2) for orders to one country.
+   */
+  mapStoreVariant: (storeId: number, productId: string, variantId: string, country: string | null, supplierId: number, supplierVariantId: string, costMinor: number) =>
+    call<void>("map_store_variant", { storeId, productId, variantId, country, supplierId, supplierVariantId, costMinor }),
+  /** Removes the variant's own mapping, or (`country`) its mapping for one country. */
+  unmapStoreVariant: (storeId: number, productId: string, variantId: string, country: string | null) =>
+    call<void>("unmap_store_variant", { storeId, productId, variantId, country }),
   shippingRules: () => call<ShippingRule[]>("shipping_rules"),
   setShippingRule: (rule: ShippingRule) => call<void>("set_shipping_rule", { rule }),
   shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),
@@ -197,6 +201,7 @@ const QUERIES_OF_TABLE: Record<string, string[]> = {
   queued_action: ["orders", "network"],
   product_mapping: ["orders", "wallet", "products"],
   variant_mapping: ["orders", "wallet", "products"],
+  variant_mapping_country: ["orders", "wallet", "products"],
   store_variant: ["products"],
   catalogue_run: ["products"],
   store: ["stores", "orders", "status", "products"],

@@ -118,4 +118,62 @@ async fn the_catalogue_is_synced_listed_and_auto_mapped_from_the_command_line() 
     assert_eq!(added.trim(), format!("Mapped Woo product 300 variant 302 to CJ variant {vid} at $4.10"));
     let tote = ok(cli(&d, &["products", "list", "--search", "302"]));
     assert!(tote.contains("\tvariant\tCJ\t") && tote.contains("\t$4.10\t"), "{tote}");
+
+    // By destination country: another variant for Great Britain only; a bad code is refused.
+    let other = &cj.catalog()[1].vid;
+    let bad = cli(
+        &d,
+        &[
+            "mapping",
+            "add",
+            "--store",
+            "Woo",
+            "--product",
+            "300",
+            "--variant",
+            "302",
+            "--country",
+            "XX",
+            "--supplier",
+            "CJ",
+            "--vid",
+            other,
+            "--cost",
+            "5",
+        ],
+    );
+    assert!(
+        !bad.status.success()
+            && String::from_utf8_lossy(&bad.stderr).contains("'XX' is not a two-letter ISO country code")
+    );
+    let gb = ok(cli(
+        &d,
+        &[
+            "mapping",
+            "add",
+            "--store",
+            "Woo",
+            "--product",
+            "300",
+            "--variant",
+            "302",
+            "--country",
+            "gb",
+            "--supplier",
+            "CJ",
+            "--vid",
+            other,
+            "--cost",
+            "5",
+        ],
+    ));
+    assert_eq!(gb.trim(), format!("Mapped Woo product 300 variant 302 for GB to CJ variant {other} at $5.00"));
+    let listed = ok(cli(&d, &["mapping", "list", "--store", "Woo"]));
+    assert!(listed.lines().any(|l| l == format!("country\tWoo\t300/302\tGB\tCJ\t{other}\t$5.00")), "{listed}");
+    let removed = ok(cli(
+        &d,
+        &["mapping", "remove", "--store", "Woo", "--product", "300", "--variant", "302", "--country", "GB"],
+    ));
+    assert_eq!(removed.trim(), "Removed the mapping of Woo product 300 for GB");
+    assert!(!ok(cli(&d, &["mapping", "list"])).contains("country\t"));
 }

@@ -326,6 +326,39 @@ impl Dropdock {
     pub fn list_products(&self, query: &crate::products::ProductQuery) -> Result<crate::products::ProductList> {
         crate::products::list_products(self, query)
     }
+    /// See [`crate::products::map_variant_for_country`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn map_variant_for_country(
+        &self,
+        store_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+        country: &str,
+        supplier_id: i64,
+        variant_id: &str,
+        cost_minor: i64,
+    ) -> Result<()> {
+        crate::products::map_variant_for_country(
+            self,
+            store_id,
+            store_product,
+            store_variant,
+            country,
+            supplier_id,
+            variant_id,
+            cost_minor,
+        )
+    }
+    /// See [`crate::products::remove_variant_country_mapping`].
+    pub fn remove_variant_country_mapping(
+        &self,
+        store_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+        country: &str,
+    ) -> Result<()> {
+        crate::products::remove_variant_country_mapping(self, store_id, store_product, store_variant, country)
+    }
     /// See [`crate::products::catalogue::last_runs`].
     pub fn catalogue_runs(&self) -> Result<Vec<crate::products::catalogue::CatalogueRun>> {
         crate::products::catalogue::last_runs(self)

@@ -32,6 +32,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/15_variant_mapping.sql")),
         M::up(include_str!("../migrations/16_order_risk.sql")),
         M::up(include_str!("../migrations/17_store_catalogue.sql")),
+        M::up(include_str!("../migrations/18_country_mapping.sql")),
     ])
 }
 

@@ -55,6 +55,34 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     let id = dd.order_id_by_name(&format!("#{}", receipt["receipt_id"])).unwrap();
     assert_eq!(dd.order_detail(id).unwrap().line_items[0].sku.as_deref(), receipt["transactions"][0]["sku"].as_str());
 
+    // The catalogue: every listing (getListingsByShop, state by state) with its inventory
+    // products (getListingInventory), as the receipts' transactions name them.
+    let catalogue = dd.sync_catalogue(store.id).await.unwrap();
+    assert_eq!(catalogue.error, None, "{}", catalogue.line);
+    assert!(!catalogue.from_order_lines);
+    assert_eq!((catalogue.products, catalogue.variants), (10, 11), "{}", catalogue.line);
+    let rows = dd
+        .list_products(&dropdock_core::products::ProductQuery { store_id: Some(store.id), ..Default::default() })
+        .unwrap()
+        .rows;
+    let line = &dd.order_detail(id).unwrap().line_items[0];
+    let sold = rows
+        .iter()
+        .find(|r| {
+            Some(&r.product_id) == line.store_product_id.as_ref()
+                && Some(&r.variant_id) == line.store_variant_id.as_ref()
+        })
+        .expect("the receipt's listing and product are in the catalogue");
+    assert_eq!(sold.sku.as_deref(), line.sku.as_deref());
+    let scarf: Vec<_> = rows.iter().filter(|r| r.product_title == "Hand-knit Scarf").collect();
+    assert_eq!(scarf.len(), 2, "the deleted inventory product is left out");
+    assert!(scarf.iter().all(|r| r.status == dropdock_core::stores::ProductStatus::Draft));
+    assert!(
+        scarf.iter().any(|r| r.variant_title == "Blue" && r.price_minor.is_none()),
+        "a disabled offering gives no price"
+    );
+    assert!(scarf.iter().any(|r| r.variant_title == "Red" && r.sku.is_none() && r.price_minor == Some(3900)));
+
     // Tracking goes back to Etsy (createReceiptShipment), once, even after a crash-rerun.
     let paid = dd
         .orders(Some(dropdock_core::model::OrderStatus::ToOrder), 1000)

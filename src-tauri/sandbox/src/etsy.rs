@@ -33,6 +33,10 @@ pub struct EtsyShopData {
     pub shop_id: u64,
     pub shop_name: String,
     pub receipts: Vec<Value>,
+    /// Listings (`ShopListing`), each with its `inventory` (`ListingInventory`), served apart by
+    /// `getListingInventory` (a shop saved before it had listings gets the demo's).
+    #[serde(default = "crate::seed::etsy_listings")]
+    pub listings: Vec<Value>,
     /// Tokens issued (kept with the shop, so a connection survives a restart of the sandbox).
     #[serde(default)]
     pub access: HashMap<String, DateTime<Utc>>,
@@ -63,6 +67,8 @@ pub(crate) fn router(world: SharedWorld) -> Router {
         .route("/v3/application/users/{user_id}/shops", get(shop_by_owner))
         .route("/v3/application/shops/{shop_id}", get(shop))
         .route("/v3/application/shops/{shop_id}/receipts", get(receipts))
+        .route("/v3/application/shops/{shop_id}/listings", get(listings))
+        .route("/v3/application/listings/{listing_id}/inventory", get(inventory))
         .route("/v3/application/shops/{shop_id}/receipts/{receipt_id}", get(receipt))
         .route("/v3/application/shops/{shop_id}/receipts/{receipt_id}/tracking", post(create_shipment))
         .with_state(world)
@@ -240,6 +246,68 @@ async fn receipts(
     let fault = w.etsy_runtime.faults.next();
     let body = crate::reply_with(fault, text, vec![]);
     with_rate_headers(&mut w, body)
+}
+
+/// `getListingsByShop`: `state` (default `active`; also `inactive`, `sold_out`, `draft`,
+/// `expired`), `limit` 1 to 100 (default 25), `offset`; `{count, results}` without the
+/// inventory (that is `getListingInventory`'s).
+async fn listings(
+    State(world): State<SharedWorld>,
+    headers: HeaderMap,
+    Path(shop_id): Path<u64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let mut w = world.lock().expect("world");
+    if let Err(r) = check(&mut w, &headers) {
+        return r;
+    }
+    if shop_id != w.etsy.shop_id {
+        return error(StatusCode::NOT_FOUND, "shop not found");
+    }
+    let num = |k: &str, default: i64| q.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(default);
+    let limit = num("limit", 25);
+    if !(1..=100).contains(&limit) {
+        return error(StatusCode::BAD_REQUEST, "limit must be between 1 and 100");
+    }
+    let state = q.get("state").cloned().unwrap_or_else(|| "active".into());
+    if !["active", "inactive", "sold_out", "draft", "expired"].contains(&state.as_str()) {
+        return error(StatusCode::BAD_REQUEST, "state must be one of active, inactive, sold_out, draft, expired");
+    }
+    let matching: Vec<Value> = w
+        .etsy
+        .listings
+        .iter()
+        .filter(|l| l["state"] == state.as_str())
+        .map(|l| {
+            let mut listing = l.clone();
+            if let Some(map) = listing.as_object_mut() {
+                map.remove("inventory");
+            }
+            listing
+        })
+        .collect();
+    let count = matching.len();
+    let results: Vec<Value> =
+        matching.into_iter().skip(num("offset", 0).max(0) as usize).take(limit as usize).collect();
+    let body = Json(json!({ "count": count, "results": results })).into_response();
+    with_rate_headers(&mut w, body)
+}
+
+/// `getListingInventory`: the listing's `ListingInventory`; 404 for a listing of no shop here.
+async fn inventory(State(world): State<SharedWorld>, headers: HeaderMap, Path(listing_id): Path<u64>) -> Response {
+    let mut w = world.lock().expect("world");
+    if let Err(r) = check(&mut w, &headers) {
+        return r;
+    }
+    let found =
+        w.etsy.listings.iter().find(|l| l["listing_id"].as_u64() == Some(listing_id)).map(|l| l["inventory"].clone());
+    match found {
+        Some(inventory) => {
+            let body = Json(inventory).into_response();
+            with_rate_headers(&mut w, body)
+        }
+        None => error(StatusCode::NOT_FOUND, &format!("Could not find a Listing with listing_id = {listing_id}")),
+    }
 }
 
 /// `getShopReceipt`.

@@ -500,7 +500,8 @@ pub fn generate_etsy(config: &SandboxConfig) -> EtsyShopData {
         let (country, _, cities) = pick_country(&mut rng);
         let (city, province, zip) = cities[rng.gen_range(0..cities.len())];
         let name = format!("{} {}", FIRST[rng.gen_range(0..FIRST.len())], LAST[rng.gen_range(0..LAST.len())]);
-        let (sku, title, retail, _, _) = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
+        let index = rng.gen_range(0..PRODUCTS.len());
+        let (sku, title, retail, _, _) = PRODUCTS[index];
         let quantity = rng.gen_range(1..=2);
         let paid = rng.gen_range(0..100) < 85;
         receipts.push(json!({
@@ -513,7 +514,7 @@ pub fn generate_etsy(config: &SandboxConfig) -> EtsyShopData {
             "grandtotal": { "amount": retail * quantity, "divisor": 100, "currency_code": "USD" },
             "transactions": [{
                 "transaction_id": 4_100_000_000u64 + i as u64, "title": title, "quantity": quantity, "sku": sku,
-                "is_digital": false, "product_id": 9_000 + i,
+                "is_digital": false, "listing_id": ETSY_LISTING + index as u64, "product_id": ETSY_PRODUCT + index as u64,
                 "price": { "amount": retail, "divisor": 100, "currency_code": "USD" },
             }],
         }));
@@ -525,7 +526,49 @@ pub fn generate_etsy(config: &SandboxConfig) -> EtsyShopData {
         shop_id: 40_000_001,
         shop_name: "DropdockDemoCrafts".into(),
         receipts,
+        listings: etsy_listings(),
         access: Default::default(),
         refresh: Default::default(),
     }
+}
+
+/// The demo Etsy shop's listing ids (one per CJ item, from this up) and their one product each.
+const ETSY_LISTING: u64 = 1_500_000_000;
+const ETSY_PRODUCT: u64 = 2_500_000_000;
+
+/// The demo Etsy shop's listings, each with its inventory, in Etsy's `ShopListing` and
+/// `ListingInventory` shapes: one active listing per CJ item with one product (the receipts'
+/// `listing_id` and `product_id`), and one draft listing with two products (colours), one of
+/// them deleted and one offering disabled.
+pub fn etsy_listings() -> Vec<Value> {
+    let money = |cents: i64| json!({ "amount": cents, "divisor": 100, "currency_code": "USD" });
+    let mut listings: Vec<Value> = PRODUCTS
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, title, retail, ..))| {
+            json!({
+                "listing_id": ETSY_LISTING + i as u64, "shop_id": 40_000_001, "title": title, "state": "active",
+                "quantity": 50, "skus": [sku], "price": money(*retail), "has_variations": false,
+                "inventory": { "products": [{
+                    "product_id": ETSY_PRODUCT + i as u64, "sku": sku, "is_deleted": false,
+                    "offerings": [{ "offering_id": 3_500_000_000u64 + i as u64, "quantity": 50, "is_enabled": true, "is_deleted": false, "price": money(*retail) }],
+                    "property_values": [],
+                }], "price_on_property": [], "quantity_on_property": [], "sku_on_property": [] },
+            })
+        })
+        .collect();
+    listings.push(json!({
+        "listing_id": ETSY_LISTING + 100, "shop_id": 40_000_001, "title": "Hand-knit Scarf", "state": "draft",
+        "quantity": 3, "skus": ["", "DD-SCARF-BLU"], "price": money(3900), "has_variations": true,
+        "inventory": { "products": [
+            { "product_id": ETSY_PRODUCT + 100, "sku": "", "is_deleted": false,
+              "offerings": [{ "offering_id": 3_500_000_100u64, "quantity": 2, "is_enabled": true, "is_deleted": false, "price": money(3900) }],
+              "property_values": [{ "property_id": 200, "property_name": "Primary color", "scale_id": null, "scale_name": null, "value_ids": [1], "values": ["Red"] }] },
+            { "product_id": ETSY_PRODUCT + 101, "sku": "DD-SCARF-BLU", "is_deleted": false,
+              "offerings": [{ "offering_id": 3_500_000_101u64, "quantity": 1, "is_enabled": false, "is_deleted": false, "price": money(4100) }],
+              "property_values": [{ "property_id": 200, "property_name": "Primary color", "scale_id": null, "scale_name": null, "value_ids": [2], "values": ["Blue"] }] },
+            { "product_id": ETSY_PRODUCT + 102, "sku": "OLD", "is_deleted": true, "offerings": [], "property_values": [] }
+        ], "price_on_property": [200], "quantity_on_property": [], "sku_on_property": [200] },
+    }));
+    listings
 }

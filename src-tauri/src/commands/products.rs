@@ -36,30 +36,48 @@ pub async fn automap_products(
 }
 
 /// Maps a store variant (`variant_id` '' for a product without variants) to a supplier variant
-/// at `cost_minor` US cents; the orders it frees are planned again.
+/// at `cost_minor` US cents, for every destination or (`country`) for one; the orders it frees
+/// are planned again.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn map_store_variant(
     state: State<'_, AppState>,
     store_id: i64,
     product_id: String,
     variant_id: String,
+    country: Option<String>,
     supplier_id: i64,
     supplier_variant_id: String,
     cost_minor: i64,
 ) -> CommandResult<()> {
-    blocking(&state.dd, move |dd| {
-        dd.map_variant(store_id, &product_id, Some(&variant_id), supplier_id, &supplier_variant_id, cost_minor)
+    blocking(&state.dd, move |dd| match country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(cc) => dd.map_variant_for_country(
+            store_id,
+            &product_id,
+            Some(&variant_id),
+            cc,
+            supplier_id,
+            &supplier_variant_id,
+            cost_minor,
+        ),
+        None => dd.map_variant(store_id, &product_id, Some(&variant_id), supplier_id, &supplier_variant_id, cost_minor),
     })
     .await
 }
 
-/// Removes a store variant's own mapping (its SKU's mapping, if any, applies again).
+/// Removes a store variant's own mapping (its SKU's mapping, if any, applies again), or
+/// (`country`) its mapping for one destination country.
 #[tauri::command]
 pub async fn unmap_store_variant(
     state: State<'_, AppState>,
     store_id: i64,
     product_id: String,
     variant_id: String,
+    country: Option<String>,
 ) -> CommandResult<()> {
-    blocking(&state.dd, move |dd| dd.remove_variant_mapping(store_id, &product_id, Some(&variant_id))).await
+    blocking(&state.dd, move |dd| match country.as_deref() {
+        Some(cc) => dd.remove_variant_country_mapping(store_id, &product_id, Some(&variant_id), cc),
+        None => dd.remove_variant_mapping(store_id, &product_id, Some(&variant_id)),
+    })
+    .await
 }

@@ -3,7 +3,7 @@ import type { ProductCounts } from "./ProductCounts";
 import type { VariantRow } from "./VariantRow";
 
 /**
- * A page of the Products page: unmapped variants first, those with paid orders waiting first
- * among them, then by product title.
+ * A page of the Products page: variants that need mapping first, those with the most paid
+ * orders waiting first among them, then by product title.
  */
 export type ProductList = { rows: Array<VariantRow>, counts: ProductCounts, };

@@ -137,6 +137,10 @@ export const en = {
     supplierSku: "Supplier SKU",
     search: "Search",
     byHand: "Or enter the supplier variant",
+    byCountry: "By destination country",
+    forCountry: "Ship to",
+    forCountryHint: "Leave empty to map every destination; pick a country to use another supplier variant there only.",
+    everyCountry: "Every country",
     openInProducts: "Open in Products",
   },
   common: {

@@ -139,6 +139,10 @@ export const es: Messages = {
     supplierSku: "SKU del proveedor",
     search: "Buscar",
     byHand: "O escribe la variante del proveedor",
+    byCountry: "Por país de destino",
+    forCountry: "Envío a",
+    forCountryHint: "Déjalo vacío para todos los destinos; elige un país para usar otra variante del proveedor solo allí.",
+    everyCountry: "Todos los países",
     openInProducts: "Abrir en Productos",
   },
   common: {

@@ -139,6 +139,10 @@ export const zh: Messages = {
     supplierSku: "供应商 SKU",
     search: "搜索",
     byHand: "或手动填写供应商变体",
+    byCountry: "按目的地国家",
+    forCountry: "发往",
+    forCountryHint: "留空则适用于所有目的地；选择国家则仅在该国使用另一个供应商变体。",
+    everyCountry: "所有国家",
     openInProducts: "在商品中打开",
   },
   common: {

@@ -61,12 +61,15 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
   const [supplier, setSupplier] = useState<string | null>(null);
   const [vid, setVid] = useState("");
   const [cost, setCost] = useState<number | string>("");
+  const [country, setCountry] = useState<string | null>(null);
   useEffect(() => {
     setSku(row?.sku ?? "");
     setSupplier(null);
     setVid("");
     setCost("");
+    setCountry(null);
   }, [row?.store_id, row?.product_id, row?.variant_id, row?.sku]);
+  const countries = useQuery({ queryKey: ["countries"], queryFn: api.countryCodes, staleTime: Infinity });
   const suppliers = useQuery({ queryKey: ["suppliers"], queryFn: api.listSuppliers });
   const found = useQuery({
     queryKey: ["variants", sku.trim()],
@@ -80,8 +83,8 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
     void client.invalidateQueries({ queryKey: ["orders"] });
   };
   const map = useMutation({
-    mutationFn: (m: { supplierId: number; vid: string; costMinor: number }) =>
-      api.mapStoreVariant(row!.store_id, row!.product_id, row!.variant_id, m.supplierId, m.vid, m.costMinor),
+    mutationFn: (m: { supplierId: number; vid: string; costMinor: number; country: string | null }) =>
+      api.mapStoreVariant(row!.store_id, row!.product_id, row!.variant_id, m.country, m.supplierId, m.vid, m.costMinor),
     onSuccess: () => {
       notifications.show({ color: "green", title: row!.product_title, message: t("products.mappedNotice") });
       onClose();
@@ -90,7 +93,7 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
     onSettled: refresh,
   });
   const unmap = useMutation({
-    mutationFn: () => api.unmapStoreVariant(row!.store_id, row!.product_id, row!.variant_id),
+    mutationFn: (country: string | null) => api.unmapStoreVariant(row!.store_id, row!.product_id, row!.variant_id, country),
     onSuccess: onClose,
     onError: (e: Error) => notifyError(t, e, t("products.mapFailed")),
     onSettled: refresh,
@@ -117,7 +120,7 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
             <Group justify="space-between" wrap="nowrap">
               <MappingCell row={row} />
               {row.mapping === "variant" && (
-                <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconUnlink size={14} />} loading={unmap.isPending} onClick={() => unmap.mutate()} data-testid="unmap-variant">
+                <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconUnlink size={14} />} loading={unmap.isPending} onClick={() => unmap.mutate(null)} data-testid="unmap-variant">
                   {t("products.unmap")}
                 </Button>
               )}
@@ -125,7 +128,34 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
             {row.waiting_orders > 0 && (
               <Text size="xs" c="orange" mt={6}>{t("products.waitingHint", { count: row.waiting_orders })}</Text>
             )}
+            {row.countries.length > 0 && (
+              <Stack gap={4} mt="sm" data-testid="country-mappings">
+                <Text size="xs" fw={600}>{t("products.byCountry")}</Text>
+                {row.countries.map((c) => (
+                  <Group key={c.country} justify="space-between" wrap="nowrap" data-testid="country-mapping" data-country={c.country}>
+                    <Text size="sm" truncate>
+                      <Badge size="sm" variant="outline" mr={6}>{c.country}</Badge>
+                      {c.supplier_name} · {c.variant_id} · {money(c.cost_minor, "USD")}
+                    </Text>
+                    <Button size="compact-xs" variant="subtle" color="red" onClick={() => unmap.mutate(c.country)} data-testid="unmap-country">
+                      {t("products.unmap")}
+                    </Button>
+                  </Group>
+                ))}
+              </Stack>
+            )}
           </Card>
+          <Select
+            label={t("products.forCountry")}
+            description={t("products.forCountryHint")}
+            placeholder={t("products.everyCountry")}
+            data={countries.data ?? []}
+            value={country}
+            onChange={setCountry}
+            searchable
+            clearable
+            data-testid="map-country"
+          />
           <Stack gap="xs">
             <Text size="sm" fw={600}>{t("products.searchSuppliers")}</Text>
             <form
@@ -155,7 +185,7 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
                           <Text size="sm" fw={600} truncate>{f.variant.name || f.variant.variant_sku}</Text>
                           <Text size="xs" c="dimmed" truncate>{f.supplier_name} · {f.variant.vid} · {money(f.variant.price_minor, "USD")}</Text>
                         </Stack>
-                        <Button size="compact-sm" loading={map.isPending} onClick={() => map.mutate({ supplierId: f.supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor })} data-testid="map-result">
+                        <Button size="compact-sm" loading={map.isPending} onClick={() => map.mutate({ supplierId: f.supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, country })} data-testid="map-result">
                           {t("detail.map")}
                         </Button>
                       </Group>
@@ -168,7 +198,7 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              if (ready) map.mutate({ supplierId: Number(supplier), vid: vid.trim(), costMinor: Math.round(Number(cost) * 100) });
+              if (ready) map.mutate({ supplierId: Number(supplier), vid: vid.trim(), costMinor: Math.round(Number(cost) * 100), country });
             }}
           >
             <Stack gap="xs">

@@ -86,7 +86,8 @@ pub(crate) enum SupplierKind {
 pub(crate) enum MappingCommand {
     /// Map a store variant to a supplier variant: by the store's own ids (`--store`, `--product`
     /// and, for a product with variants, `--variant`), which wins over a SKU mapping and needs
-    /// no SKU, or by `--sku`. Orders it frees are planned again at once.
+    /// no SKU, or by `--sku`; with `--country CC`, for orders to that country only (it wins
+    /// there). Orders it frees are planned again at once.
     Add {
         #[command(flatten)]
         target: MappingTarget,
@@ -99,13 +100,15 @@ pub(crate) enum MappingCommand {
         cost: String,
     },
     /// Every mapping, one a line: `variant STORE PRODUCT[/VARIANT] SUPPLIER VID COST` (by the
-    /// store's ids) then `sku SKU SUPPLIER VID COST`, tab-separated.
+    /// store's ids), then `country STORE PRODUCT[/VARIANT] CC SUPPLIER VID COST` (for one
+    /// destination country), then `sku SKU SUPPLIER VID COST`, tab-separated.
     List {
         /// Only this store's variant mappings (SKU mappings apply to every store).
         #[arg(long)]
         store: Option<String>,
     },
-    /// Remove a mapping: `--sku`, or `--store` and `--product` (and `--variant`). Its orders are
+    /// Remove a mapping: `--sku`, or `--store` and `--product` (and `--variant`; `--country` for
+    /// one country's). Its orders are
     /// planned again (held where nothing else maps them).
     Remove {
         #[command(flatten)]
@@ -138,12 +141,16 @@ pub(crate) struct MappingTarget {
     /// The store's variant id (Shopify variant, WooCommerce variation_id, Etsy product_id).
     #[arg(long, requires = "product")]
     variant: Option<String>,
+    /// Only for orders to this destination country (ISO 3166-1 alpha-2): it wins there over
+    /// the variant's own mapping and its SKU's.
+    #[arg(long, requires = "product")]
+    country: Option<String>,
 }
 
 /// A [`MappingTarget`] with its store looked up.
 enum Target {
     Sku(String),
-    Variant { store_id: i64, store_name: String, product: String, variant: Option<String> },
+    Variant { store_id: i64, store_name: String, product: String, variant: Option<String>, country: Option<String> },
 }
 
 impl MappingTarget {
@@ -158,6 +165,7 @@ impl MappingTarget {
                     store_name: store.name,
                     product: product.trim().to_owned(),
                     variant,
+                    country: self.country.map(|c| c.trim().to_ascii_uppercase()),
                 })
             }
             _ => bail!("give --sku, or --store and --product"),
@@ -274,12 +282,28 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                     dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
                     println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
                 }
-                Target::Variant { store_id, store_name, product, variant } => {
-                    dd.map_variant(store_id, &product, variant.as_deref(), supplier.id, &vid, cost_minor)?;
-                    let which = match &variant {
+                Target::Variant { store_id, store_name, product, variant, country } => {
+                    let mut which = match &variant {
                         Some(v) => format!("product {product} variant {v}"),
                         None => format!("product {product}"),
                     };
+                    match &country {
+                        Some(cc) => {
+                            dd.map_variant_for_country(
+                                store_id,
+                                &product,
+                                variant.as_deref(),
+                                cc,
+                                supplier.id,
+                                &vid,
+                                cost_minor,
+                            )?;
+                            which = format!("{which} for {cc}");
+                        }
+                        None => {
+                            dd.map_variant(store_id, &product, variant.as_deref(), supplier.id, &vid, cost_minor)?
+                        }
+                    }
                     println!(
                         "Mapped {store_name} {which} to {} variant {vid} at {}",
                         supplier.name,
@@ -301,7 +325,15 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                             Some(v) => format!("{product}/{v}"),
                             None => product,
                         };
-                        println!("variant\t{store}\t{which}\t{}\t{}\t{cost}", m.supplier_name, m.variant_id);
+                        match m.country {
+                            Some(cc) => println!(
+                                "country\t{store}\t{which}\t{cc}\t{}\t{}\t{cost}",
+                                m.supplier_name, m.variant_id
+                            ),
+                            None => {
+                                println!("variant\t{store}\t{which}\t{}\t{}\t{cost}", m.supplier_name, m.variant_id)
+                            }
+                        }
                     }
                     _ => {}
                 }
@@ -346,7 +378,11 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                     dd.remove_sku_mapping(&sku)?;
                     println!("Removed the mapping of {}", sku.trim());
                 }
-                Target::Variant { store_id, store_name, product, variant } => {
+                Target::Variant { store_id, store_name, product, variant, country: Some(cc) } => {
+                    dd.remove_variant_country_mapping(store_id, &product, variant.as_deref(), &cc)?;
+                    println!("Removed the mapping of {store_name} product {product} for {cc}");
+                }
+                Target::Variant { store_id, store_name, product, variant, country: None } => {
                     dd.remove_variant_mapping(store_id, &product, variant.as_deref())?;
                     println!("Removed the mapping of {store_name} product {product}");
                 }

@@ -91,6 +91,23 @@ pub struct VariantRow {
     /// Paid orders held because a line of theirs is unmapped, with a line of this variant.
     #[ts(type = "number")]
     pub waiting_orders: i64,
+    /// Other supplier variants for some destination countries (they win for those countries).
+    pub countries: Vec<CountryMapping>,
+}
+
+/// A store variant shipped by another supplier variant to one destination country.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CountryMapping {
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    #[ts(type = "number")]
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub variant_id: String,
+    /// US cents per unit.
+    #[ts(type = "number")]
+    pub cost_minor: i64,
 }
 
 /// Variants per tab (see [`ProductTab`]), under the same store and search.
@@ -128,6 +145,8 @@ pub struct MappingView {
     pub store_name: Option<String>,
     pub store_product_id: Option<String>,
     pub store_variant_id: Option<String>,
+    /// `Some` for a mapping of a store variant for one destination country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
     pub supplier_name: String,
     pub variant_id: String,
     /// Per unit, US cents.
@@ -205,6 +224,91 @@ pub fn map_variant(
     variant_id: &str,
     cost_minor: i64,
 ) -> Result<()> {
+    let (product, variant) = checked_ids(store_product, store_variant, variant_id, cost_minor)?;
+    crate::stores::integrations::store(ctx, store_id)?;
+    crate::suppliers::supplier(ctx, supplier_id)?;
+    ctx.db.write(|tx| {
+        queries::upsert_variant_mapping(tx, store_id, &product, &variant, supplier_id, variant_id.trim(), cost_minor)?;
+        for order_id in queries::orders_with_variant(tx, store_id, &product, &variant)? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
+        }
+        Ok(())
+    })
+}
+
+/// Maps a store variant, for orders to `country` (ISO 3166-1 alpha-2) only, to another supplier
+/// variant and its cost (US cents): "by destination country". For those orders it wins over
+/// the variant's own mapping and its SKU's; the orders with that variant are planned again.
+/// Errors: as [`map_variant`], and a country code that is not an assigned one.
+#[allow(clippy::too_many_arguments)]
+pub fn map_variant_for_country(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    country: &str,
+    supplier_id: i64,
+    variant_id: &str,
+    cost_minor: i64,
+) -> Result<()> {
+    let country = country.trim().to_ascii_uppercase();
+    if !crate::countries::is_known_country(&country) {
+        return Err(CoreError::InvalidInput(format!(
+            "'{}' is not a two-letter ISO country code",
+            crate::money::clip(&country)
+        )));
+    }
+    let (product, variant) = checked_ids(store_product, store_variant, variant_id, cost_minor)?;
+    crate::stores::integrations::store(ctx, store_id)?;
+    crate::suppliers::supplier(ctx, supplier_id)?;
+    ctx.db.write(|tx| {
+        queries::upsert_country_mapping(
+            tx,
+            store_id,
+            &product,
+            &variant,
+            &country,
+            supplier_id,
+            variant_id.trim(),
+            cost_minor,
+        )?;
+        for order_id in queries::orders_with_variant(tx, store_id, &product, &variant)? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes a store variant's mapping for `country`; its orders there take the variant's own
+/// mapping (or its SKU's) again. Errors: no such mapping.
+pub fn remove_variant_country_mapping(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    country: &str,
+) -> Result<()> {
+    let (product, variant) = (store_product.trim(), store_variant.map(str::trim).unwrap_or_default());
+    let country = country.trim().to_ascii_uppercase();
+    ctx.db.write(|tx| {
+        if !queries::delete_country_mapping(tx, store_id, product, variant, &country)? {
+            return Err(CoreError::NotFound(format!("no mapping of product {product} for {country} in that store")));
+        }
+        for order_id in queries::orders_with_variant(tx, store_id, product, variant)? {
+            crate::stores::sync::refresh_order_status(tx, order_id)?;
+        }
+        Ok(())
+    })
+}
+
+/// The store product and variant ids of a mapping, trimmed, with its supplier variant and cost
+/// checked: see [`map_variant`]'s errors.
+fn checked_ids(
+    store_product: &str,
+    store_variant: Option<&str>,
+    variant_id: &str,
+    cost_minor: i64,
+) -> Result<(String, String)> {
     let product = store_product.trim();
     let variant = store_variant.map(str::trim).unwrap_or_default();
     let supplier_variant = variant_id.trim();
@@ -219,15 +323,7 @@ pub fn map_variant(
     if cost_minor < 0 {
         return Err(CoreError::InvalidInput("a cost cannot be negative".into()));
     }
-    crate::stores::integrations::store(ctx, store_id)?;
-    crate::suppliers::supplier(ctx, supplier_id)?;
-    ctx.db.write(|tx| {
-        queries::upsert_variant_mapping(tx, store_id, product, variant, supplier_id, supplier_variant, cost_minor)?;
-        for order_id in queries::orders_with_variant(tx, store_id, product, variant)? {
-            crate::stores::sync::refresh_order_status(tx, order_id)?;
-        }
-        Ok(())
-    })
+    Ok((product.to_owned(), variant.to_owned()))
 }
 
 /// [`map_variant`] for the store of order `order_id` (the order drawer maps a line item of the

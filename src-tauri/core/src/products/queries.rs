@@ -6,18 +6,91 @@ use rusqlite::{params, Connection};
 use crate::error::Result;
 
 /// Joins the supplier variant that ships line item `li` of order `o` (both in the FROM clause):
-/// the mapping of its store variant (`vm`, by store, product id and variant id) when there is
-/// one, else the mapping of its SKU (`sm`). Read it through [`MAPPED_SUPPLIER`],
-/// [`MAPPED_VARIANT`] and [`MAPPED_COST`]; every lookup is on a primary key.
-pub const MAPPING_JOINS: &str = "LEFT JOIN variant_mapping vm ON vm.store_id = o.store_id
+/// the mapping of its store variant for the order's destination country (`vc`) when there is
+/// one, else the mapping of its store variant (`vm`, by store, product id and variant id), else
+/// the mapping of its SKU (`sm`). Read it through [`MAPPED_SUPPLIER`], [`MAPPED_VARIANT`] and
+/// [`MAPPED_COST`]; every lookup is on a primary key.
+pub const MAPPING_JOINS: &str = "LEFT JOIN address mapping_to ON mapping_to.order_id = o.id
+     LEFT JOIN variant_mapping_country vc ON vc.store_id = o.store_id
+        AND vc.store_product_id = li.store_product_id AND vc.store_variant_id = IFNULL(li.store_variant_id, '')
+        AND vc.country_code = mapping_to.country_code
+     LEFT JOIN variant_mapping vm ON vm.store_id = o.store_id
         AND vm.store_product_id = li.store_product_id AND vm.store_variant_id = IFNULL(li.store_variant_id, '')
-     LEFT JOIN product_mapping sm ON sm.sku = li.sku AND vm.supplier_id IS NULL";
+        AND vc.supplier_id IS NULL
+     LEFT JOIN product_mapping sm ON sm.sku = li.sku AND vm.supplier_id IS NULL AND vc.supplier_id IS NULL";
 /// The mapped supplier's id (NULL: unmapped), under [`MAPPING_JOINS`].
-pub const MAPPED_SUPPLIER: &str = "COALESCE(vm.supplier_id, sm.supplier_id)";
+pub const MAPPED_SUPPLIER: &str = "COALESCE(vc.supplier_id, vm.supplier_id, sm.supplier_id)";
 /// The mapped supplier variant's id, under [`MAPPING_JOINS`].
-pub const MAPPED_VARIANT: &str = "COALESCE(vm.variant_id, sm.variant_id)";
+pub const MAPPED_VARIANT: &str = "COALESCE(vc.variant_id, vm.variant_id, sm.variant_id)";
 /// The mapped cost per unit, minor units, under [`MAPPING_JOINS`].
-pub const MAPPED_COST: &str = "COALESCE(vm.cost_minor, sm.cost_minor)";
+pub const MAPPED_COST: &str = "COALESCE(vc.cost_minor, vm.cost_minor, sm.cost_minor)";
+
+/// Sets the supplier variant and cost (minor units, USD) that ship a store variant (`variant`:
+/// '' for none) to `country` (ISO 3166-1 alpha-2, upper case), replacing any earlier.
+#[allow(clippy::too_many_arguments)]
+pub fn upsert_country_mapping(
+    conn: &Connection,
+    store_id: i64,
+    product: &str,
+    variant: &str,
+    country: &str,
+    supplier_id: i64,
+    variant_id: &str,
+    cost_minor: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO variant_mapping_country (store_id, store_product_id, store_variant_id, country_code, supplier_id,
+             variant_id, cost_minor, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'USD')
+         ON CONFLICT(store_id, store_product_id, store_variant_id, country_code) DO UPDATE SET
+             supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
+    )?
+    .execute(params![store_id, product, variant, country, supplier_id, variant_id, cost_minor])?;
+    Ok(())
+}
+
+/// Deletes a store variant's mapping for `country`; false when there was none.
+pub fn delete_country_mapping(
+    conn: &Connection,
+    store_id: i64,
+    product: &str,
+    variant: &str,
+    country: &str,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM variant_mapping_country
+             WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3 AND country_code = ?4",
+        )?
+        .execute(params![store_id, product, variant, country])?
+        > 0)
+}
+
+/// A store variant's mappings by country, by country code.
+pub fn country_mappings(
+    conn: &Connection,
+    store_id: i64,
+    product: &str,
+    variant: &str,
+) -> Result<Vec<crate::products::CountryMapping>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT vc.country_code, vc.supplier_id, s.name, vc.variant_id, vc.cost_minor
+             FROM variant_mapping_country vc JOIN supplier s ON s.id = vc.supplier_id
+             WHERE vc.store_id = ?1 AND vc.store_product_id = ?2 AND vc.store_variant_id = ?3
+             ORDER BY vc.country_code",
+        )?
+        .query_map(params![store_id, product, variant], |r| {
+            Ok(crate::products::CountryMapping {
+                country: r.get(0)?,
+                supplier_id: r.get(1)?,
+                supplier_name: r.get(2)?,
+                variant_id: r.get(3)?,
+                cost_minor: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
 
 /// Sets the supplier variant and cost (minor units, USD) that ship a store variant (`variant`:
 /// '' for a product without variants), replacing any earlier.
@@ -93,6 +166,7 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
                 store_name: r.get(0)?,
                 store_product_id: r.get(1)?,
                 store_variant_id: r.get(2)?,
+                country: None,
                 supplier_name: r.get(3)?,
                 variant_id: r.get(4)?,
                 cost_minor: r.get(5)?,
@@ -110,13 +184,34 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
                 store_name: None,
                 store_product_id: None,
                 store_variant_id: None,
+                country: None,
                 supplier_name: r.get(1)?,
                 variant_id: r.get(2)?,
                 cost_minor: r.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(by_variant.into_iter().chain(by_sku).collect())
+    let by_country = conn
+        .prepare_cached(
+            "SELECT st.name, vc.store_product_id, vc.store_variant_id, vc.country_code, s.name, vc.variant_id, vc.cost_minor
+             FROM variant_mapping_country vc JOIN store st ON st.id = vc.store_id JOIN supplier s ON s.id = vc.supplier_id
+             WHERE ?1 IS NULL OR vc.store_id = ?1
+             ORDER BY st.name, vc.store_product_id, vc.store_variant_id, vc.country_code",
+        )?
+        .query_map([store_id], |r| {
+            Ok(crate::products::MappingView {
+                sku: None,
+                store_name: r.get(0)?,
+                store_product_id: r.get(1)?,
+                store_variant_id: r.get(2)?,
+                country: r.get(3)?,
+                supplier_name: r.get(4)?,
+                variant_id: r.get(5)?,
+                cost_minor: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(by_variant.into_iter().chain(by_country).chain(by_sku).collect())
 }
 
 /// Deletes the SKU's mapping; false when there was none.
@@ -308,9 +403,14 @@ pub fn variant_rows(conn: &Connection, query: &crate::products::ProductQuery) ->
                 supplier_variant_id: r.get(13)?,
                 cost_minor: r.get(14)?,
                 waiting_orders: r.get(15)?,
+                countries: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = rows;
+    for row in &mut rows {
+        row.countries = country_mappings(conn, row.store_id, &row.product_id, &row.variant_id)?;
+    }
     let counts = conn
         .prepare_cached(&format!(
             "SELECT count(*), IFNULL(sum({needs}), 0), IFNULL(sum(NOT {needs} AND mapping <> 'none'), 0)

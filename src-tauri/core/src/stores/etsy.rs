@@ -10,6 +10,8 @@
 //!
 //! The OAuth exchanges (code for tokens, refresh) are the `oauth2` crate's.
 
+pub mod catalogue;
+
 use std::sync::Mutex as StdMutex;
 use std::time::Duration;
 
@@ -290,6 +292,11 @@ impl StoreConnector for EtsyClient {
         Ok(OrdersPage { orders, next_cursor: (next > offset as u64 && next < count).then(|| next.to_string()) })
     }
 
+    /// See [`catalogue`]: listings state by state, each with its inventory.
+    async fn products_page(&self, cursor: Option<&str>) -> Result<Option<super::ProductsPage>, ConnectorError> {
+        self.catalogue_page(cursor).await.map(Some)
+    }
+
     async fn verify(&self) -> Result<(), ConnectorError> {
         let shop = self.shop_id().await;
         self.get(&format!("shops/{shop}"), &[]).await.map(|_| ())
@@ -366,7 +373,7 @@ const RECEIPT_FIELDS: super::page::Fields = super::page::Fields {
 /// Etsy's `Money`: an integer `amount` over a `divisor`, in minor units of its currency, exactly
 /// (a divisor that is not a power of ten, or amounts that do not land on whole minor units, are
 /// refused rather than rounded).
-fn money(v: &Value, field: &str) -> Result<(i64, String), String> {
+pub(crate) fn money(v: &Value, field: &str) -> Result<(i64, String), String> {
     let amount = v["amount"].as_i64().ok_or_else(|| format!("{field} has no amount"))?;
     let divisor = v["divisor"].as_i64().filter(|d| *d > 0).ok_or_else(|| format!("{field} has no divisor"))?;
     let currency = v["currency_code"]

@@ -33,8 +33,10 @@ use crate::stores::etsy::{endpoints, oauth_http, token_error, EtsyCredentials};
 /// The loopback port Etsy redirects to; register `http://localhost:45817/etsy/callback` with the
 /// Etsy app.
 pub const ETSY_REDIRECT_PORT: u16 = 45817;
-/// The scopes Dropdock asks for: read receipts, and write them (tracking numbers).
-pub const ETSY_SCOPES: [&str; 2] = ["transactions_r", "transactions_w"];
+/// The scopes Dropdock asks for: read receipts, and write them (tracking numbers); read
+/// listings (the catalogue: `getListingsByShop` beyond active listings and `getListingInventory`
+/// need `listings_r`).
+pub const ETSY_SCOPES: [&str; 3] = ["transactions_r", "transactions_w", "listings_r"];
 
 /// A connection waiting for the seller to allow access in the browser.
 pub struct PendingEtsyConnect {

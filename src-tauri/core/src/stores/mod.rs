@@ -241,8 +241,8 @@ pub struct ProductsPage {
 pub trait StoreConnector: Send + Sync {
     /// One page of the store's product catalogue, products in the store's own order; `cursor`
     /// is the `next_cursor` of the previous page. `Ok(None)`: this platform's catalogue is not
-    /// read, and Dropdock lists the products its orders' line items name instead (Etsy listings
-    /// are not read yet).
+    /// read, and Dropdock lists the products its orders' line items name instead (every store
+    /// platform reads its catalogue today; CSV stores have no connector and always list lines).
     async fn products_page(&self, cursor: Option<&str>) -> Result<Option<ProductsPage>, ConnectorError> {
         let _ = cursor;
         Ok(None)
