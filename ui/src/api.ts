@@ -59,6 +59,7 @@ export function autoInput(settings: AutoSettings, changes: Partial<AutoSettingsI
     utc_offset_minutes: settings.utc_offset_minutes,
     most_suitable_within_days: settings.most_suitable_within_days,
     max_order_cost_minor: settings.max_order_cost_minor,
+    hold_medium_risk: settings.hold_medium_risk,
     ...changes,
   };
 }

@@ -33,6 +33,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/16_order_risk.sql")),
         M::up(include_str!("../migrations/17_store_catalogue.sql")),
         M::up(include_str!("../migrations/18_country_mapping.sql")),
+        M::up(include_str!("../migrations/19_medium_risk.sql")),
     ])
 }
 

@@ -25,6 +25,7 @@ fn wallet_input(delay: u32) -> AutoSettingsInput {
         utc_offset_minutes: 0,
         most_suitable_within_days: None,
         max_order_cost_minor: None,
+        hold_medium_risk: false,
     }
 }
 

@@ -81,12 +81,12 @@ async fn the_shopify_catalogue_is_listed_with_what_ships_each_variant() {
     // Auto-map by SKU proposes what CJ sells under that SKU, and writes nothing until accepted.
     let cj = sandbox.supplier(0);
     let proposed = dd.automap(store_id, false).await.unwrap();
-    let for_mug = proposed.iter().find(|p| p.sku == "DD-MUG-WHT").expect("CJ sells the mug's SKU");
+    let for_mug = proposed.iter().find(|p| p.variant.sku == "DD-MUG-WHT").expect("CJ sells the mug's SKU");
     assert_eq!(for_mug.source, ProposalSource::SupplierCatalogue);
     assert_eq!(Some(&for_mug.supplier_variant_id), cj.catalog().iter().find(|v| v.sku == "DD-MUG-WHT").map(|v| &v.vid));
-    assert!(proposed.iter().any(|p| p.sku == "DD-LED-5M" && p.source == ProposalSource::SkuMapping));
-    assert!(!proposed.iter().any(|p| p.product_title.starts_with("Bulk")), "no SKU, nothing to match");
-    assert!(!proposed.iter().any(|p| p.sku == "DD-EBOOK"), "no supplier sells the e-book");
+    assert!(proposed.iter().any(|p| p.variant.sku == "DD-LED-5M" && p.source == ProposalSource::SkuMapping));
+    assert!(!proposed.iter().any(|p| p.variant.product_title.starts_with("Bulk")), "no SKU, nothing to match");
+    assert!(!proposed.iter().any(|p| p.variant.sku == "DD-EBOOK"), "no supplier sells the e-book");
     assert!(dd.order_detail(held_mug[0]).unwrap().hold_reason.is_some(), "a proposal writes nothing");
     dd.automap(store_id, true).await.unwrap();
     let mug = dd.list_products(&query(store_id, ProductTab::All, Some("DD-MUG-WHT"))).unwrap().rows.remove(0);

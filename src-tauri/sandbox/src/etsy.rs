@@ -214,6 +214,30 @@ async fn shop(State(world): State<SharedWorld>, headers: HeaderMap, Path(shop_id
     with_rate_headers(&mut w, body)
 }
 
+/// A query parameter as a number, `default` when absent or unreadable.
+fn num(q: &HashMap<String, String>, key: &str, default: i64) -> i64 {
+    q.get(key).and_then(|v| v.parse::<i64>().ok()).unwrap_or(default)
+}
+
+/// What every shop listing call checks first: the credentials, the shop, and `limit` (1 to 100,
+/// default 25) with `offset` (default 0). Returns `(limit, offset)` or the refusal.
+fn shop_listing(
+    w: &mut crate::World,
+    headers: &HeaderMap,
+    shop_id: u64,
+    q: &HashMap<String, String>,
+) -> Result<(usize, usize), Response> {
+    check(w, headers)?;
+    if shop_id != w.etsy.shop_id {
+        return Err(error(StatusCode::NOT_FOUND, "shop not found"));
+    }
+    let limit = num(q, "limit", 25);
+    if !(1..=100).contains(&limit) {
+        return Err(error(StatusCode::BAD_REQUEST, "limit must be between 1 and 100"));
+    }
+    Ok((limit as usize, num(q, "offset", 0).max(0) as usize))
+}
+
 async fn receipts(
     State(world): State<SharedWorld>,
     headers: HeaderMap,
@@ -221,18 +245,11 @@ async fn receipts(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let mut w = world.lock().expect("world");
-    if let Err(r) = check(&mut w, &headers) {
-        return r;
-    }
-    if shop_id != w.etsy.shop_id {
-        return error(StatusCode::NOT_FOUND, "shop not found");
-    }
-    let num = |k: &str, default: i64| q.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(default);
-    let limit = num("limit", 25);
-    if !(1..=100).contains(&limit) {
-        return error(StatusCode::BAD_REQUEST, "limit must be between 1 and 100");
-    }
-    let (offset, since) = (num("offset", 0).max(0) as usize, num("min_last_modified", 0));
+    let (limit, offset) = match shop_listing(&mut w, &headers, shop_id, &q) {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
+    let since = num(&q, "min_last_modified", 0);
     let mut matching: Vec<&Value> =
         w.etsy.receipts.iter().filter(|r| r["updated_timestamp"].as_i64().unwrap_or(0) >= since).collect();
     matching.sort_by_key(|r| (r["updated_timestamp"].as_i64(), r["receipt_id"].as_u64()));
@@ -240,7 +257,7 @@ async fn receipts(
         matching.reverse();
     }
     let count = matching.len();
-    let results: Vec<Value> = matching.into_iter().skip(offset).take(limit as usize).cloned().collect();
+    let results: Vec<Value> = matching.into_iter().skip(offset).take(limit).cloned().collect();
     let text = json!({ "count": count, "results": results }).to_string();
     w.etsy_runtime.receipt_calls.push(std::time::Instant::now());
     let fault = w.etsy_runtime.faults.next();
@@ -258,17 +275,10 @@ async fn listings(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let mut w = world.lock().expect("world");
-    if let Err(r) = check(&mut w, &headers) {
-        return r;
-    }
-    if shop_id != w.etsy.shop_id {
-        return error(StatusCode::NOT_FOUND, "shop not found");
-    }
-    let num = |k: &str, default: i64| q.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(default);
-    let limit = num("limit", 25);
-    if !(1..=100).contains(&limit) {
-        return error(StatusCode::BAD_REQUEST, "limit must be between 1 and 100");
-    }
+    let (limit, offset) = match shop_listing(&mut w, &headers, shop_id, &q) {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     let state = q.get("state").cloned().unwrap_or_else(|| "active".into());
     if !["active", "inactive", "sold_out", "draft", "expired"].contains(&state.as_str()) {
         return error(StatusCode::BAD_REQUEST, "state must be one of active, inactive, sold_out, draft, expired");

@@ -23,6 +23,7 @@ export const en = {
     cost_above_guard: "Cost above your limit",
     cancelled_in_store: "Cancelled in the store",
     high_risk: "High risk of fraud",
+    medium_risk: "Medium risk: check it",
   },
   holdReason: {
     merchant: "Held by you on {{date}}: release it to ship",
@@ -36,6 +37,7 @@ export const en = {
     cost_above_guard: "Costs {{cost}} at the suppliers, above your {{limit}} limit for Auto Fulfillment: ship it by hand or raise the limit",
     cancelled_in_store: "Cancelled in the store on {{date}}: it is not sent to a supplier",
     high_risk: "The store rates the risk of fraud {{level}} (recommendation: {{recommendation}}): check the order, then Release it to ship",
+    medium_risk: "The store rates the risk of fraud {{level}}, and you chose to check such orders before Auto Fulfillment sends them: Ship order sends it",
   },
   subOrderState: {
     pending: "Waiting",
@@ -391,6 +393,8 @@ export const en = {
     mostSuitable: "Allow Dropdock to automatically choose the most suitable shipping method: the cheapest line arriving within",
     maxCostLabel: "Hold orders costing more than",
     maxCostHint: "Such orders wait for you with the reason; Ship order by hand still sends them.",
+    holdMediumRisk: "Hold orders the store rates MEDIUM risk of fraud",
+    holdMediumRiskHint: "They wait for you to check them; Ship order by hand still sends them. HIGH-risk orders are always held.",
     noLimit: "No limit",
     days: "days",
   },

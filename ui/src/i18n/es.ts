@@ -25,6 +25,7 @@ export const es: Messages = {
     cost_above_guard: "Coste por encima del límite",
     cancelled_in_store: "Cancelado en la tienda",
     high_risk: "Riesgo alto de fraude",
+    medium_risk: "Riesgo medio: revísalo",
   },
   holdReason: {
     merchant: "Retenido por usted el {{date}}: libérelo para enviarlo",
@@ -38,6 +39,7 @@ export const es: Messages = {
     cost_above_guard: "Cuesta {{cost}} en los proveedores, por encima de su límite de {{limit}} para el cumplimiento automático: envíelo a mano o suba el límite",
     cancelled_in_store: "Cancelado en la tienda el {{date}}: no se envía a ningún proveedor",
     high_risk: "La tienda califica el riesgo de fraude como {{level}} (recomendación: {{recommendation}}): revisa el pedido y libéralo para enviarlo",
+    medium_risk: "La tienda califica el riesgo de fraude como {{level}} y elegiste revisar esos pedidos antes de que el envío automático los mande: Enviar pedido lo envía",
   },
   subOrderState: {
     pending: "En espera",
@@ -393,6 +395,8 @@ export const es: Messages = {
     mostSuitable: "Permitir que Dropdock elija automáticamente el método de envío más adecuado: la línea más barata que llegue en",
     maxCostLabel: "Retener pedidos que cuesten más de",
     maxCostHint: "Esos pedidos esperan con el motivo; Enviar pedido a mano aún los envía.",
+    holdMediumRisk: "Retener los pedidos con riesgo de fraude MEDIO según la tienda",
+    holdMediumRiskHint: "Esperan a que los revises; Enviar pedido a mano aún los envía. Los de riesgo ALTO siempre se retienen.",
     noLimit: "Sin límite",
     days: "días",
   },

@@ -25,6 +25,7 @@ export const zh: Messages = {
     cost_above_guard: "成本超过上限",
     cancelled_in_store: "已在店铺取消",
     high_risk: "高欺诈风险",
+    medium_risk: "中等风险：请检查",
   },
   holdReason: {
     merchant: "您于 {{date}} 暂停了此订单：恢复后才能发货",
@@ -38,6 +39,7 @@ export const zh: Messages = {
     cost_above_guard: "供应商成本 {{cost}}，超过自动履约上限 {{limit}}：请手动发货或提高上限",
     cancelled_in_store: "已于 {{date}} 在店铺取消：不会发给供应商",
     high_risk: "店铺将欺诈风险评为 {{level}}（建议：{{recommendation}}）：请核查订单，然后解除暂停以发货",
+    medium_risk: "店铺评估的欺诈风险为 {{level}}，您选择在自动履约发送前检查此类订单：点击“发货”即可发送",
   },
   subOrderState: {
     pending: "等待中",
@@ -393,6 +395,8 @@ export const zh: Messages = {
     mostSuitable: "允许 Dropdock 自动选择最合适的物流方式：在以下天数内送达的最便宜线路",
     maxCostLabel: "成本超过以下金额的订单暂停",
     maxCostHint: "这类订单会附原因等待您处理；手动发货仍可发送。",
+    holdMediumRisk: "暂停店铺评估为中等欺诈风险的订单",
+    holdMediumRiskHint: "这些订单会等待您检查；手动发货仍可发送。高风险订单始终会被暂停。",
     noLimit: "不限",
     days: "天",
   },

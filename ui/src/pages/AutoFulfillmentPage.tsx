@@ -53,6 +53,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
     settings.daily_at_minute != null ? `${String(Math.floor(settings.daily_at_minute / 60)).padStart(2, "0")}:${String(settings.daily_at_minute % 60).padStart(2, "0")}` : "09:00",
   );
   const [maxCost, setMaxCost] = useState<number | "">(settings.max_order_cost_minor == null ? "" : settings.max_order_cost_minor / 100);
+  const [holdMedium, setHoldMedium] = useState(settings.hold_medium_risk);
   useEffect(() => {
     setOnlyIfEnough(settings.wallet_terms_accepted);
     setTerms(settings.wallet_terms_accepted);
@@ -68,6 +69,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
           daily_at_minute: delay === "daily" ? minuteOfDay(dailyAt) : null,
           utc_offset_minutes: -new Date().getTimezoneOffset(),
           max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
+          hold_medium_risk: holdMedium,
         }),
       ),
     onSuccess: () => notifications.show({ color: "green", title: t("auto.title"), message: t("auto.saved") }),
@@ -122,6 +124,13 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
               onChange={(v) => setMaxCost(v === "" ? "" : Number(v))}
               maw={320}
               data-testid="auto-max-cost"
+            />
+            <Checkbox
+              label={t("auto.holdMediumRisk")}
+              description={t("auto.holdMediumRiskHint")}
+              checked={holdMedium}
+              onChange={(e) => setHoldMedium(e.currentTarget.checked)}
+              data-testid="auto-hold-medium-risk"
             />
             <Checkbox label={t("auto.onlyIfEnough")} checked={onlyIfEnough} onChange={(e) => setOnlyIfEnough(e.currentTarget.checked)} data-testid="auto-only-if-enough" />
             <Checkbox label={t("auto.agreeTerms")} checked={terms} onChange={(e) => setTerms(e.currentTarget.checked)} data-testid="auto-terms" />

@@ -28,6 +28,10 @@ pub(crate) enum AutoCommand {
         /// Hold, instead of sending, orders whose products cost more than this many dollars.
         #[arg(long, value_name = "DOLLARS")]
         max_order_cost: Option<String>,
+        /// Hold, instead of sending, orders the store rates MEDIUM risk of fraud (HIGH ones are
+        /// always held).
+        #[arg(long)]
+        hold_medium_risk: bool,
     },
     /// Turn Auto Fulfillment on (the wallet must hold the threshold at each supplier).
     Enable,
@@ -66,7 +70,7 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
     let dd = ctx.open()?;
     match command {
         AutoCommand::Status => print_auto(&dd.auto_settings()?),
-        AutoCommand::Set { accept_terms, threshold, delay, at, most_suitable_within, max_order_cost } => {
+        AutoCommand::Set { accept_terms, threshold, delay, at, most_suitable_within, max_order_cost, hold_medium_risk } => {
             let daily_at_minute = match (delay.as_str(), at) {
                 ("daily", Some(at)) => Some(chrono::Timelike::hour(&at) * 60 + chrono::Timelike::minute(&at)),
                 ("daily", None) => bail!("--delay daily needs --at HH:MM"),
@@ -93,6 +97,7 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
                 utc_offset_minutes,
                 most_suitable_within_days: most_suitable_within,
                 max_order_cost_minor,
+                hold_medium_risk,
             };
             print_auto(&dd.save_auto_settings(&input)?);
         }
@@ -185,7 +190,7 @@ pub(crate) async fn card(ctx: &Ctx, command: CardCommand) -> Result<()> {
 
 pub(crate) fn print_auto(settings: &AutoSettings) {
     println!(
-        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}",
+        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}, MEDIUM risk {}",
         if settings.enabled { "on" } else { "off" },
         settings.paused_reason.as_ref().map(|r| format!(" (paused: {r})")).unwrap_or_default(),
         if settings.wallet_terms_accepted { "ticked" } else { "not ticked" },
@@ -195,6 +200,7 @@ pub(crate) fn print_auto(settings: &AutoSettings) {
             None => format!("{} min", settings.approval_delay_minutes),
         },
         settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into()),
-        settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into())
+        settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into()),
+        if settings.hold_medium_risk { "held" } else { "sent" }
     );
 }

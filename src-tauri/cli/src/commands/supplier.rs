@@ -358,7 +358,7 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                 println!(
                     "{verb}\t{}\t{which}\t{}\t{}\t{}\t{}\t{source}",
                     store.name,
-                    p.sku,
+                    v.sku,
                     p.supplier_name,
                     p.supplier_variant_id,
                     money(p.cost_minor, "USD")

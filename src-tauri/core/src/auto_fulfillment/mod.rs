@@ -69,6 +69,9 @@ pub struct AutoSettings {
     /// Orders whose products cost more than this (US cents) are held, not sent; `None`: no limit.
     #[ts(type = "number | null")]
     pub max_order_cost_minor: Option<i64>,
+    /// Hold, instead of sending, orders the store rates MEDIUM risk of fraud (Shopify's
+    /// `Order.risk`); HIGH ones are held on every path whatever this says.
+    pub hold_medium_risk: bool,
     /// Why auto mode is paused (the wallet is below the threshold), while it is.
     pub paused_reason: Option<String>,
 }
@@ -87,6 +90,9 @@ pub struct AutoSettingsInput {
     pub most_suitable_within_days: Option<u32>,
     #[ts(type = "number | null")]
     pub max_order_cost_minor: Option<i64>,
+    /// See [`AutoSettings::hold_medium_risk`]; off when left out.
+    #[serde(default)]
+    pub hold_medium_risk: bool,
 }
 
 /// The approval delays the page offers, in minutes: at once, after 1 hour, after 24 hours.
@@ -286,6 +292,20 @@ pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
     };
     let candidates = ctx.db.read(|c| queries::candidates(c, cutoff, BATCH as i64))?;
     for (order_id, name) in candidates {
+        if settings.hold_medium_risk {
+            if let Some(level) = ctx.db.read(|c| queries::unaccepted_risk_level(c, order_id))?.filter(|l| l == "MEDIUM") {
+                let hold = Hold::new(
+                    HoldKind::MediumRisk,
+                    format!(
+                        "the store rates the risk of fraud {level}, and you chose to check such orders before Auto Fulfillment sends them: ship it by hand or release it"
+                    ),
+                    [("level", level)],
+                );
+                ctx.db.write(|tx| hold.store(tx, order_id))?;
+                report.held.push(name);
+                continue;
+            }
+        }
         if let Some(limit) = settings.max_order_cost_minor {
             let cost = ctx.db.read(|c| queries::mapped_cost(c, order_id))?;
             if cost > limit {

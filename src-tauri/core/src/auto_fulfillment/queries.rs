@@ -17,7 +17,7 @@ pub fn settings(conn: &Connection) -> Result<AutoSettings> {
         .prepare_cached(
             "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
                     approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
-                    daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL
+                    daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL, hold_medium_risk
              FROM auto_fulfillment WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -34,6 +34,7 @@ pub fn settings(conn: &Connection) -> Result<AutoSettings> {
                 daily_at_minute: r.get(8)?,
                 utc_offset_minutes: r.get(9)?,
                 card_terms_accepted: r.get(10)?,
+                hold_medium_risk: r.get(11)?,
             })
         })?)
 }
@@ -45,7 +46,7 @@ pub fn save_settings(conn: &Connection, input: &AutoSettingsInput, now: DateTime
         "UPDATE auto_fulfillment SET payment_method = ?9,
            wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
            threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
-           max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8,
+           max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8, hold_medium_risk = ?10,
            enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
          WHERE id = 1",
     )?
@@ -58,9 +59,20 @@ pub fn save_settings(conn: &Connection, input: &AutoSettingsInput, now: DateTime
         input.max_order_cost_minor,
         input.daily_at_minute,
         input.utc_offset_minutes,
-        input.payment_method.as_str()
+        input.payment_method.as_str(),
+        input.hold_medium_risk
     ])?;
     Ok(())
+}
+
+/// The store's risk level of an order (`orders.risk_level`: HIGH, MEDIUM, LOW, NONE, PENDING)
+/// unless the merchant accepted the risk when releasing it; `None` when it has none.
+pub fn unaccepted_risk_level(conn: &Connection, order_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT risk_level FROM orders WHERE id = ?1 AND risk_accepted_at IS NULL")?
+        .query_row([order_id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
 }
 
 /// Turns Auto Fulfillment on or off; either way it is no longer paused.

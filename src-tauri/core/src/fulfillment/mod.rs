@@ -93,10 +93,13 @@ pub enum HoldKind {
     /// The store rates the risk of fraud HIGH, or recommends cancelling (Shopify's `Order.risk`):
     /// not sent on any path until the merchant releases it after checking.
     HighRisk,
+    /// Auto Fulfillment, when the merchant chose so: the store rates the risk of fraud MEDIUM;
+    /// left for the merchant to check (Ship order by hand still sends it).
+    MediumRisk,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 10] = [
+    pub const ALL: [HoldKind; 11] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
@@ -107,6 +110,7 @@ impl HoldKind {
         HoldKind::CostAboveGuard,
         HoldKind::CancelledInStore,
         HoldKind::HighRisk,
+        HoldKind::MediumRisk,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -122,13 +126,14 @@ impl HoldKind {
             HoldKind::CostAboveGuard => "cost_above_guard",
             HoldKind::CancelledInStore => "cancelled_in_store",
             HoldKind::HighRisk => "high_risk",
+            HoldKind::MediumRisk => "medium_risk",
         }
     }
 
     /// True for the holds Auto Fulfillment sets and re-checks on every run; "Ship order" by hand
     /// may still send such an order.
     pub fn is_auto_only(self) -> bool {
-        matches!(self, HoldKind::WaitingForFunds | HoldKind::CostAboveGuard)
+        matches!(self, HoldKind::WaitingForFunds | HoldKind::CostAboveGuard | HoldKind::MediumRisk)
     }
 
     /// True for holds found by an action rather than derived from the order (the last Ship

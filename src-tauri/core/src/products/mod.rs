@@ -375,10 +375,10 @@ pub enum ProposalSource {
     SupplierCatalogue,
 }
 
-/// A mapping "Auto-map by SKU" proposes for a store variant (made only when accepted).
+/// A store variant "Auto-map by SKU" may map: not mapped by its own ids, with a SKU.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
-pub struct AutomapProposal {
+pub struct AutomapVariant {
     #[ts(type = "number")]
     pub store_id: i64,
     pub product_id: String,
@@ -386,6 +386,15 @@ pub struct AutomapProposal {
     pub product_title: String,
     pub variant_title: String,
     pub sku: String,
+}
+
+/// A mapping "Auto-map by SKU" proposes for a store variant (made only when accepted).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AutomapProposal {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub variant: AutomapVariant,
     #[ts(type = "number")]
     pub supplier_id: i64,
     pub supplier_name: String,
@@ -425,11 +434,11 @@ pub async fn automap(ctx: &Ctx, store_id: i64, accept: bool) -> Result<Vec<Autom
         looked_up += 1;
         let mut found = Vec::new();
         for supplier in &suppliers {
-            let variants = ctx.observe(ctx.supplier_client(supplier.id)?.variants_by_sku(&c.sku).await)?;
+            let variants = ctx.observe(ctx.supplier_client(supplier.id)?.variants_by_sku(&c.variant.sku).await)?;
             found.extend(
                 variants
                     .into_iter()
-                    .filter(|v| v.variant_sku.trim().eq_ignore_ascii_case(c.sku.trim()))
+                    .filter(|v| v.variant_sku.trim().eq_ignore_ascii_case(c.variant.sku.trim()))
                     .map(|v| (supplier.id, supplier.name.clone(), v)),
             );
         }
@@ -446,16 +455,17 @@ pub async fn automap(ctx: &Ctx, store_id: i64, accept: bool) -> Result<Vec<Autom
     if accept && !proposals.is_empty() {
         ctx.db.write(|tx| {
             for p in &proposals {
+                let v = &p.variant;
                 queries::upsert_variant_mapping(
                     tx,
-                    p.store_id,
-                    &p.product_id,
-                    &p.variant_id,
+                    v.store_id,
+                    &v.product_id,
+                    &v.variant_id,
                     p.supplier_id,
                     &p.supplier_variant_id,
                     p.cost_minor,
                 )?;
-                for order_id in queries::orders_with_variant(tx, p.store_id, &p.product_id, &p.variant_id)? {
+                for order_id in queries::orders_with_variant(tx, v.store_id, &v.product_id, &v.variant_id)? {
                     crate::stores::sync::refresh_order_status(tx, order_id)?;
                 }
             }
@@ -465,16 +475,11 @@ pub async fn automap(ctx: &Ctx, store_id: i64, accept: bool) -> Result<Vec<Autom
     Ok(proposals)
 }
 
-/// A store variant "Auto-map by SKU" may map: not mapped by its ids, with a SKU.
+/// A candidate of "Auto-map by SKU", with its SKU's mapping when it has one: supplier id and
+/// name, supplier variant, cost.
 #[derive(Debug, Clone)]
 pub struct AutomapCandidate {
-    pub store_id: i64,
-    pub product_id: String,
-    pub variant_id: String,
-    pub product_title: String,
-    pub variant_title: String,
-    pub sku: String,
-    /// The SKU's mapping, when it has one: supplier id and name, supplier variant, cost.
+    pub variant: AutomapVariant,
     pub sku_mapping: Option<(i64, String, String, i64)>,
 }
 
@@ -487,18 +492,6 @@ impl AutomapCandidate {
         cost_minor: i64,
         source: ProposalSource,
     ) -> AutomapProposal {
-        AutomapProposal {
-            store_id: self.store_id,
-            product_id: self.product_id,
-            variant_id: self.variant_id,
-            product_title: self.product_title,
-            variant_title: self.variant_title,
-            sku: self.sku,
-            supplier_id,
-            supplier_name,
-            supplier_variant_id,
-            cost_minor,
-            source,
-        }
+        AutomapProposal { variant: self.variant, supplier_id, supplier_name, supplier_variant_id, cost_minor, source }
     }
 }

@@ -471,12 +471,14 @@ pub fn automap_candidates(conn: &Connection, store_id: i64) -> Result<Vec<crate:
         .query_map([store_id], |r| {
             let supplier: Option<i64> = r.get(6)?;
             Ok(crate::products::AutomapCandidate {
-                store_id: r.get(0)?,
-                product_id: r.get(1)?,
-                variant_id: r.get(2)?,
-                product_title: r.get(3)?,
-                variant_title: r.get(4)?,
-                sku: r.get(5)?,
+                variant: crate::products::AutomapVariant {
+                    store_id: r.get(0)?,
+                    product_id: r.get(1)?,
+                    variant_id: r.get(2)?,
+                    product_title: r.get(3)?,
+                    variant_title: r.get(4)?,
+                    sku: r.get(5)?,
+                },
                 sku_mapping: match supplier {
                     Some(id) => Some((id, r.get(7)?, r.get(8)?, r.get(9)?)),
                     None => None,
