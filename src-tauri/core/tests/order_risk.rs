@@ -75,7 +75,7 @@ async fn a_high_risk_order_is_held_on_every_path_until_released() {
         assert!(run.held.contains(name) && !run.submitted.contains(name), "{run:?}");
         let d = dd.order_detail(id).unwrap();
         assert_eq!(d.order.hold_kind, Some(HoldKind::MediumRisk), "{:?}", d.hold_reason);
-        assert_eq!(d.order.hold_params.clone().unwrap()["level"].as_str(), Some("MEDIUM"));
+        assert_eq!(d.order.hold_params.clone().unwrap()["level"].as_str(), "MEDIUM");
         assert!(d.sub_orders.is_empty(), "never sent");
     }
     // Checked by the merchant: Ship order by hand sends it.

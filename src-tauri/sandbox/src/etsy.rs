@@ -297,8 +297,7 @@ async fn listings(
         })
         .collect();
     let count = matching.len();
-    let results: Vec<Value> =
-        matching.into_iter().skip(num("offset", 0).max(0) as usize).take(limit as usize).collect();
+    let results: Vec<Value> = matching.into_iter().skip(offset).take(limit).collect();
     let body = Json(json!({ "count": count, "results": results })).into_response();
     with_rate_headers(&mut w, body)
 }

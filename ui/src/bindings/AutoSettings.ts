@@ -40,6 +40,11 @@ most_suitable_within_days: number | null,
  */
 max_order_cost_minor: number | null, 
 /**
+ * Hold, instead of sending, orders the store rates MEDIUM risk of fraud (Shopify's
+ * `Order.risk`); HIGH ones are held on every path whatever this says.
+ */
+hold_medium_risk: boolean, 
+/**
  * Why auto mode is paused (the wallet is below the threshold), while it is.
  */
 paused_reason: string | null, };

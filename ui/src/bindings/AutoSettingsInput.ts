@@ -4,4 +4,8 @@ import type { PaymentMethod } from "./PaymentMethod";
 /**
  * What the page saves (everything but the switch).
  */
-export type AutoSettingsInput = { payment_method: PaymentMethod, wallet_terms_accepted: boolean, threshold_minor: number, approval_delay_minutes: number, daily_at_minute: number | null, utc_offset_minutes: number, most_suitable_within_days: number | null, max_order_cost_minor: number | null, };
+export type AutoSettingsInput = { payment_method: PaymentMethod, wallet_terms_accepted: boolean, threshold_minor: number, approval_delay_minutes: number, daily_at_minute: number | null, utc_offset_minutes: number, most_suitable_within_days: number | null, max_order_cost_minor: number | null, 
+/**
+ * See [`AutoSettings::hold_medium_risk`]; off when left out.
+ */
+hold_medium_risk: boolean, };

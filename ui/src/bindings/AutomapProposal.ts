@@ -4,8 +4,8 @@ import type { ProposalSource } from "./ProposalSource";
 /**
  * A mapping "Auto-map by SKU" proposes for a store variant (made only when accepted).
  */
-export type AutomapProposal = { store_id: number, product_id: string, variant_id: string, product_title: string, variant_title: string, sku: string, supplier_id: number, supplier_name: string, supplier_variant_id: string, 
+export type AutomapProposal = { supplier_id: number, supplier_name: string, supplier_variant_id: string, 
 /**
  * US cents per unit.
  */
-cost_minor: number, source: ProposalSource, };
+cost_minor: number, source: ProposalSource, store_id: number, product_id: string, variant_id: string, product_title: string, variant_title: string, sku: string, };

@@ -70,7 +70,15 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
     let dd = ctx.open()?;
     match command {
         AutoCommand::Status => print_auto(&dd.auto_settings()?),
-        AutoCommand::Set { accept_terms, threshold, delay, at, most_suitable_within, max_order_cost, hold_medium_risk } => {
+        AutoCommand::Set {
+            accept_terms,
+            threshold,
+            delay,
+            at,
+            most_suitable_within,
+            max_order_cost,
+            hold_medium_risk,
+        } => {
             let daily_at_minute = match (delay.as_str(), at) {
                 ("daily", Some(at)) => Some(chrono::Timelike::hour(&at) * 60 + chrono::Timelike::minute(&at)),
                 ("daily", None) => bail!("--delay daily needs --at HH:MM"),

@@ -346,10 +346,11 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
             let proposals = dd.automap(store.id, accept).await?;
             let verb = if accept { "mapped" } else { "propose" };
             for p in &proposals {
-                let which = if p.variant_id.is_empty() {
-                    p.product_id.clone()
+                let v = &p.variant;
+                let which = if v.variant_id.is_empty() {
+                    v.product_id.clone()
                 } else {
-                    format!("{}/{}", p.product_id, p.variant_id)
+                    format!("{}/{}", v.product_id, v.variant_id)
                 };
                 let source = match p.source {
                     dropdock_core::products::ProposalSource::SkuMapping => "sku_mapping",

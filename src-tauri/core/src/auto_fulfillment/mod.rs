@@ -293,7 +293,8 @@ pub async fn run_auto(ctx: &Ctx, now: DateTime<Utc>) -> Result<AutoRunReport> {
     let candidates = ctx.db.read(|c| queries::candidates(c, cutoff, BATCH as i64))?;
     for (order_id, name) in candidates {
         if settings.hold_medium_risk {
-            if let Some(level) = ctx.db.read(|c| queries::unaccepted_risk_level(c, order_id))?.filter(|l| l == "MEDIUM") {
+            if let Some(level) = ctx.db.read(|c| queries::unaccepted_risk_level(c, order_id))?.filter(|l| l == "MEDIUM")
+            {
                 let hold = Hold::new(
                     HoldKind::MediumRisk,
                     format!(
