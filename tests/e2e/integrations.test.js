@@ -7,7 +7,7 @@ import { Key } from "selenium-webdriver";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, byTestId, clickTestId, waitStill, withScreenshot, settled, By, until } from "./driver.js";
+import { launch, byTestId, clickFound, clickTestId, waitStill, withScreenshot, settled, By, until } from "./driver.js";
 
 let app;
 before(async () => {
@@ -138,62 +138,91 @@ test("Order: a WooCommerce line without a SKU is mapped by its store product in 
 }));
 
 test("Products: an order held as unmapped opens its variant in Products; mapped through the supplier search, its hold clears and Ship order sends it", { timeout: 240_000 }, (t) => withScreenshot(t, async () => {
-  // The WooCommerce store connected above still has orders held by lines without a SKU.
+  // The WooCommerce store connected above still has orders held by lines without a SKU. Every
+  // element is found again at its click (clickFound): the drawer and the table re-render as
+  // the change feed refreshes them.
   const d = app.driver;
-  const holdFilter = async () => {
-    await clickTestId(d, "nav-orders");
-    await clickTestId(d, "tab-all");
-    await clickTestId(d, "filter-hold");
+  const gone = (css, message) => settled(d, async () => (await d.findElements(By.css(css))).length === 0, 20_000, message);
+  await clickTestId(d, "nav-orders");
+  await clickTestId(d, "tab-all");
+  await clickTestId(d, "filter-hold");
+  await clickFound(async () => {
     const option = await d.wait(until.elementLocated(By.xpath('//*[@role="option"][normalize-space(.)="SKU not mapped"]')), 10_000);
     await d.wait(until.elementIsVisible(option), 10_000);
-    await option.click();
-    await settled(d, async () => (await d.findElements(By.css('[data-testid="order-row"]'))).length > 0, 30_000, "orders held as unmapped");
-  };
-  await holdFilter();
-  const row = (await d.findElements(By.css('[data-testid="order-row"]')))[0];
-  const name = await row.getAttribute("data-order-name");
-  await row.findElement(By.css("td:nth-child(2)")).click();
+    return option;
+  });
+  let name = null;
+  await settled(d, async () => {
+    const rows = await d.findElements(By.css('[data-testid="order-row"]'));
+    name = rows.length > 0 ? await rows[0].getAttribute("data-order-name") : null;
+    return name !== null;
+  }, 30_000, "orders held as unmapped");
+  const openOrder = () => clickFound(() => d.findElement(By.css(`[data-testid="order-row"][data-order-name="${name}"] td:nth-child(2)`)));
+  await openOrder();
   await byTestId(d, "hold-reason", 20_000);
   // Each unmapped line: "Open in Products" opens its variant's mapping (after a catalogue sync,
   // which lists it), the supplier search finds it by its SKU, and Map maps it.
   for (let line = 0; line < 3; line += 1) {
-    const links = await d.findElements(By.css('[data-testid="open-in-products"]'));
-    if (links.length === 0) break;
-    await waitStill(d, links[0]);
-    await links[0].click();
+    await byTestId(d, "order-detail", 20_000);
+    if ((await d.findElements(By.css('[data-testid="open-in-products"]'))).length === 0) break;
+    await clickFound(() => d.findElement(By.css('[data-testid="open-in-products"]')));
     await clickTestId(d, "sync-catalogue");
-    const search = await byTestId(d, "supplier-search", 60_000);
-    await waitStill(d, search);
+    await byTestId(d, "supplier-search", 60_000);
     await clickTestId(d, "supplier-search-go");
-    const result = await byTestId(d, "map-result", 30_000);
-    await result.click();
-    await d.wait(until.stalenessOf(search), 20_000, "the mapping drawer closes once mapped");
+    await clickFound(() => byTestId(d, "map-result", 30_000), 30_000);
+    await gone('[data-testid="supplier-search"]', "the mapping drawer closes once mapped");
     // Back to the order: the line is mapped.
     await clickTestId(d, "nav-orders");
-    const orders = await byTestId(d, "orders-search", 20_000);
-    await orders.sendKeys(Key.CONTROL, "a");
-    await orders.sendKeys(Key.BACK_SPACE);
     await clearFilters(d);
-    await orders.sendKeys(name);
+    await clickFound(async () => {
+      const orders = await byTestId(d, "orders-search", 20_000);
+      await orders.sendKeys(Key.CONTROL, "a");
+      await orders.sendKeys(Key.BACK_SPACE);
+      await orders.sendKeys(name);
+      return orders;
+    });
     await settled(d, async () => {
       const rows = await d.findElements(By.css('[data-testid="order-row"]'));
       return rows.length === 1 && (await rows[0].getAttribute("data-order-name")) === name;
     }, 20_000, `search for ${name}`);
-    await (await d.findElements(By.css('[data-testid="order-row"]')))[0].findElement(By.css("td:nth-child(2)")).click();
-    await byTestId(d, "order-detail", 20_000);
+    await openOrder();
   }
   // Free to go: no hold left, and Ship order sends it.
   await settled(d, async () => (await d.findElements(By.css('[data-testid="hold-reason"]'))).length === 0, 20_000, `${name} is no longer held`);
   const ship = await byTestId(d, "ship-order");
   await d.wait(until.elementIsEnabled(ship), 20_000);
-  await waitStill(d, ship);
-  await ship.click();
+  await clickTestId(d, "ship-order");
   await settled(d, async () => (await d.findElements(By.css('[data-testid="sub-order"][data-state="paid"]'))).length > 0, 30_000, `${name} is sent to its supplier`);
   // The Products page shows the variant mapped by its ids.
   await d.actions().sendKeys(Key.ESCAPE).perform();
   await clickTestId(d, "nav-products");
   await clickTestId(d, "products-tab-mapped");
-  await settled(d, async () => (await d.findElements(By.css('[data-testid="product-row"][data-mapping="variant"]'))).length > 0, 20_000, "a variant mapped by its ids");
+  const mappedRow = '[data-testid="product-row"][data-mapping="variant"]';
+  await settled(d, async () => (await d.findElements(By.css(mappedRow))).length > 0, 20_000, "a variant mapped by its ids");
+  // By destination country: the same variant, for Great Britain only, from the supplier search.
+  let key = null;
+  await settled(d, async () => {
+    const row = (await d.findElements(By.css(mappedRow)))[0];
+    key = [await row.getAttribute("data-product"), await row.getAttribute("data-variant")];
+    return true;
+  }, 20_000, "the mapped row's ids");
+  const productRow = `[data-testid="product-row"][data-product="${key[0]}"][data-variant="${key[1]}"] td`;
+  await clickFound(() => d.findElement(By.css(productRow)));
+  await clickFound(async () => {
+    const country = await byTestId(d, "map-country", 20_000);
+    await country.click();
+    await country.sendKeys(Key.CONTROL, "a");
+    await country.sendKeys(Key.BACK_SPACE);
+    await country.sendKeys("GB");
+    return d.wait(until.elementLocated(By.xpath('//*[@role="option"][normalize-space(.)="GB"]')), 10_000);
+  });
+  await clickTestId(d, "supplier-search-go");
+  await clickFound(() => byTestId(d, "map-result", 30_000), 30_000);
+  await gone('[data-testid="map-country"]', "the drawer closes once mapped");
+  await clickFound(() => d.findElement(By.css(productRow)));
+  await d.wait(until.elementLocated(By.css('[data-testid="country-mapping"][data-country="GB"]')), 20_000, "the GB mapping is listed");
+  await clickTestId(d, "unmap-country");
+  await gone('[data-testid="map-country"]', "the drawer closes once removed");
   // Leave the Order page as the next test expects it: no filter, no search.
   await clickTestId(d, "nav-orders");
   const orders = await byTestId(d, "orders-search", 20_000);
