@@ -83,17 +83,9 @@ pub async fn run_catalogue_sync(
     let mut cursor: Option<String> = None;
     if let Some(connector) = connector {
         loop {
-            let read = tokio::time::timeout(
-                policy.page_bound,
-                crate::stores::read_with_retry(&policy, || connector.products_page(cursor.as_deref())),
-            )
-            .await
-            .unwrap_or_else(|_| {
-                Err(crate::stores::ConnectorError::Timeout(format!(
-                    "{store_name} within {} s, retries included",
-                    policy.page_bound.as_secs()
-                )))
-            });
+            let read =
+                crate::stores::read_page_bounded(&policy, store_name, || connector.products_page(cursor.as_deref()))
+                    .await;
             let page = match read {
                 Ok(Some(page)) => page,
                 Ok(None) => {

@@ -153,12 +153,18 @@ pub fn store_of_order(conn: &Connection, order_id: i64) -> Result<Option<i64>> {
 
 /// Every mapping (see [`crate::products::mappings`]).
 pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::products::MappingView>> {
+    // By store variant (every destination), then by country, in one pass over both tables.
     let by_variant = conn
         .prepare_cached(
-            "SELECT st.name, vm.store_product_id, vm.store_variant_id, s.name, vm.variant_id, vm.cost_minor
-             FROM variant_mapping vm JOIN store st ON st.id = vm.store_id JOIN supplier s ON s.id = vm.supplier_id
-             WHERE ?1 IS NULL OR vm.store_id = ?1
-             ORDER BY st.name, vm.store_product_id, vm.store_variant_id",
+            "SELECT st.name, m.store_product_id, m.store_variant_id, m.country, s.name, m.variant_id, m.cost_minor
+             FROM (SELECT store_id, store_product_id, store_variant_id, NULL AS country, supplier_id, variant_id, cost_minor
+                   FROM variant_mapping
+                   UNION ALL
+                   SELECT store_id, store_product_id, store_variant_id, country_code, supplier_id, variant_id, cost_minor
+                   FROM variant_mapping_country) m
+             JOIN store st ON st.id = m.store_id JOIN supplier s ON s.id = m.supplier_id
+             WHERE ?1 IS NULL OR m.store_id = ?1
+             ORDER BY m.country IS NOT NULL, st.name, m.store_product_id, m.store_variant_id, m.country",
         )?
         .query_map([store_id], |r| {
             Ok(crate::products::MappingView {
@@ -166,10 +172,10 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
                 store_name: r.get(0)?,
                 store_product_id: r.get(1)?,
                 store_variant_id: r.get(2)?,
-                country: None,
-                supplier_name: r.get(3)?,
-                variant_id: r.get(4)?,
-                cost_minor: r.get(5)?,
+                country: r.get(3)?,
+                supplier_name: r.get(4)?,
+                variant_id: r.get(5)?,
+                cost_minor: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -191,27 +197,7 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let by_country = conn
-        .prepare_cached(
-            "SELECT st.name, vc.store_product_id, vc.store_variant_id, vc.country_code, s.name, vc.variant_id, vc.cost_minor
-             FROM variant_mapping_country vc JOIN store st ON st.id = vc.store_id JOIN supplier s ON s.id = vc.supplier_id
-             WHERE ?1 IS NULL OR vc.store_id = ?1
-             ORDER BY st.name, vc.store_product_id, vc.store_variant_id, vc.country_code",
-        )?
-        .query_map([store_id], |r| {
-            Ok(crate::products::MappingView {
-                sku: None,
-                store_name: r.get(0)?,
-                store_product_id: r.get(1)?,
-                store_variant_id: r.get(2)?,
-                country: r.get(3)?,
-                supplier_name: r.get(4)?,
-                variant_id: r.get(5)?,
-                cost_minor: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(by_variant.into_iter().chain(by_country).chain(by_sku).collect())
+    Ok(by_variant.into_iter().chain(by_sku).collect())
 }
 
 /// Deletes the SKU's mapping; false when there was none.

@@ -279,6 +279,22 @@ pub async fn orders_page_with_retry(
     read_with_retry(policy, || connector.orders_page(window, cursor)).await
 }
 
+/// One page read within `policy.page_bound`, retries included ([`read_with_retry`]): past it the
+/// read is a `Timeout` naming `store_name` (a server trickling its reply cannot hold a run).
+pub async fn read_page_bounded<T, F, Fut>(
+    policy: &crate::stores::sync::RetryPolicy,
+    store_name: &str,
+    read: F,
+) -> Result<T, ConnectorError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ConnectorError>>,
+{
+    tokio::time::timeout(policy.page_bound, read_with_retry(policy, read)).await.unwrap_or_else(|_| {
+        Err(ConnectorError::Timeout(format!("{store_name} within {} s, retries included", policy.page_bound.as_secs())))
+    })
+}
+
 /// Any one read (a page of orders or of products) under [`orders_page_with_retry`]'s policy.
 pub async fn read_with_retry<T, F, Fut>(policy: &crate::stores::sync::RetryPolicy, read: F) -> Result<T, ConnectorError>
 where

@@ -236,17 +236,10 @@ pub async fn run_sync_window(
     let mut newest: Option<Watermark> = None;
     let mut cursor: Option<String> = None;
     loop {
-        let read = tokio::time::timeout(
-            window.retry.page_bound,
-            crate::stores::orders_page_with_retry(connector, &range, cursor.as_deref(), &window.retry),
-        )
-        .await
-        .unwrap_or_else(|_| {
-            Err(crate::stores::ConnectorError::Timeout(format!(
-                "{store_name} within {} s, retries included",
-                window.retry.page_bound.as_secs()
-            )))
-        });
+        let read = crate::stores::read_page_bounded(&window.retry, &store_name, || {
+            connector.orders_page(&range, cursor.as_deref())
+        })
+        .await;
         let page = match read {
             Ok(page) => page,
             Err(e) => {
