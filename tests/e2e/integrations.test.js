@@ -28,8 +28,8 @@ async function clearFilters(d) {
 }
 
 async function openRowMenu(d, name) {
-  const menu = await (await row(d, name)).findElement(By.css('[data-testid="store-menu"]'));
-  await menu.click();
+  // Found again at each try: a closing notification or modal may cover it a moment.
+  await clickFound(async () => (await row(d, name)).findElement(By.css('[data-testid="store-menu"]')));
 }
 
 test("Integrations: connect the demo WooCommerce store, test the connection, sync it", { timeout: 240_000 }, (t) => withScreenshot(t, async () => {
