@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "ship_orders",
     "hold_orders",
     "release_orders",
+    "correct_address",
+    "use_store_address",
     "cancel_fulfillment",
     "find_supplier_variants",
     "map_sku",

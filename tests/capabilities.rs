@@ -29,6 +29,8 @@ fn main_window_has_only_its_own_commands() {
         "allow-ship-orders",
         "allow-hold-orders",
         "allow-release-orders",
+        "allow-correct-address",
+        "allow-use-store-address",
         "allow-cancel-fulfillment",
         "allow-find-supplier-variants",
         "allow-map-sku",

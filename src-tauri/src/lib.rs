@@ -75,6 +75,8 @@ pub fn run() {
             commands::orders::ship_orders,
             commands::orders::hold_orders,
             commands::orders::release_orders,
+            commands::orders::correct_address,
+            commands::orders::use_store_address,
             commands::orders::cancel_fulfillment,
             commands::orders::find_supplier_variants,
             commands::orders::map_sku,

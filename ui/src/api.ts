@@ -1,6 +1,8 @@
 // Typed calls into the Rust core. Every type comes from Rust through ts-rs (src/bindings).
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import type { Address } from "./bindings/Address";
+import type { AddressProblem } from "./bindings/AddressProblem";
 import type { QueryClient } from "@tanstack/react-query";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorBody } from "./bindings/ErrorBody";
@@ -60,6 +62,7 @@ export function autoInput(settings: AutoSettings, changes: Partial<AutoSettingsI
     most_suitable_within_days: settings.most_suitable_within_days,
     max_order_cost_minor: settings.max_order_cost_minor,
     hold_medium_risk: settings.hold_medium_risk,
+    default_phone: settings.default_phone,
     ...changes,
   };
 }
@@ -89,6 +92,8 @@ export const api = {
   shipOrders: (ids: number[]) => call<ShipOrdersResult>("ship_orders", { ids }),
   holdOrders: (ids: number[]) => call<BulkResult>("hold_orders", { ids }),
   releaseOrders: (ids: number[]) => call<BulkResult>("release_orders", { ids }),
+  correctAddress: (id: number, address: Address) => call<AddressProblem[]>("correct_address", { id, address }),
+  useStoreAddress: (id: number) => call<boolean>("use_store_address", { id }),
   exportOrdersCsv: (selection: OrderSelection) => call<ExportedFile>("export_orders_csv", { selection }),
   revealExport: (path: string) => call<void>("reveal_export", { path }),
   dashboard: (days: number, lateAfterDays: number) =>

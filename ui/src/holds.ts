@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import type { HoldKind } from "./bindings/HoldKind";
+import { addressProblemText } from "./address";
 
 /**
  * Why an order is held, in the merchant's language: worded here from the hold's kind and the
@@ -9,6 +10,9 @@ import type { HoldKind } from "./bindings/HoldKind";
 export function holdText(t: TFunction, kind: HoldKind | null, params: Record<string, string> | null, reason: string | null): string | null {
   if (!kind) return reason;
   if (!params) return reason ?? t(`hold.${kind}`);
+  if (kind === "address_invalid" && params.field) {
+    return t("holdReason.address_invalid", { supplier: params.supplier, problem: addressProblemText(t, params) });
+  }
   const key = kind === "unmapped_sku" && params.sku == null ? "unmapped_sku_none" : kind;
   return t(`holdReason.${key}`, params);
 }

@@ -190,3 +190,42 @@ fn auto_fulfillment_settings_and_shipping_rules() {
     let unknown = cli(&["--data-dir", d, "shipping", "set", "--country", "XX", "--line", "DHL"]);
     assert!(text(&unknown.stderr).contains("'XX' is not an ISO 3166-1 country code"));
 }
+
+#[test]
+fn an_address_is_shown_checked_corrected_and_reverted_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let demo = cli(&["--data-dir", d, "demo", "--ship", "0"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let to_order = cli(&["--data-dir", d, "orders", "list", "--status", "to_order", "--limit", "50"]);
+    let us = text(&to_order.stdout)
+        .lines()
+        .find(|l| l.split('\t').nth(3) == Some("US") && !l.contains("\theld: "))
+        .map(|l| l.split('\t').next().unwrap().to_owned())
+        .expect("a US demo order ready to ship");
+
+    let shown = text(&cli(&["--data-dir", d, "orders", "address", &us]).stdout);
+    assert!(shown.starts_with("store: ") && shown.trim_end().ends_with("address: ok"), "{shown}");
+    assert!(!shown.contains("corrected: "), "{shown}");
+
+    // A ZIP in letters: saved as a correction, held with the field named, the store's kept.
+    let bad = cli(&["--data-dir", d, "orders", "address", &us, "--zip", "ABCDE"]);
+    let out = text(&bad.stdout);
+    assert!(bad.status.success(), "{out}{}", text(&bad.stderr));
+    assert!(out.starts_with(&format!("{us}: address corrected (the store's is unchanged)\n")), "{out}");
+    assert!(out.contains(", ABCDE, US"), "{out}");
+    assert!(out.contains("problem: zip format: the ZIP code \"ABCDE\" is not in the US format (e.g. 95014)"), "{out}");
+    let held = text(&cli(&["--data-dir", d, "orders", "list", "--hold", "address_invalid"]).stdout);
+    assert!(held.lines().any(|l| l.starts_with(&format!("{us}\t"))), "{held}");
+
+    // Back to the store's address: the hold is gone.
+    let reverted = text(&cli(&["--data-dir", d, "orders", "address", &us, "--use-store-address"]).stdout);
+    assert!(reverted.starts_with(&format!("{us}: the store's address is used again\n")), "{reverted}");
+    assert!(reverted.trim_end().ends_with("address: ok"), "{reverted}");
+    let held = text(&cli(&["--data-dir", d, "orders", "list", "--hold", "address_invalid"]).stdout);
+    assert!(!held.contains(&us), "{held}");
+    // A correction that is not an address is refused, naming the field.
+    let refused = cli(&["--data-dir", d, "orders", "address", &us, "--country", "ZZ"]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("country_code"), "{}", text(&refused.stderr));
+}

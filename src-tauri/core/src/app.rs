@@ -161,6 +161,20 @@ impl Dropdock {
         self.db.read(|c| views::order_detail(c, order_id))
     }
 
+    /// See [`crate::orders::address::correct_address`].
+    pub fn correct_address(
+        &self,
+        order_id: i64,
+        address: crate::model::Address,
+    ) -> Result<Vec<crate::fulfillment::address_check::AddressProblem>> {
+        crate::orders::address::correct_address(&self.db, order_id, address, chrono::Utc::now())
+    }
+
+    /// See [`crate::orders::address::use_store_address`].
+    pub fn use_store_address(&self, order_id: i64) -> Result<bool> {
+        crate::orders::address::use_store_address(&self.db, order_id)
+    }
+
     pub fn order_id_by_name(&self, name: &str) -> Result<i64> {
         self.db.read(|c| views::find_order_by_name(c, name))
     }

@@ -34,6 +34,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/17_store_catalogue.sql")),
         M::up(include_str!("../migrations/18_country_mapping.sql")),
         M::up(include_str!("../migrations/19_medium_risk.sql")),
+        M::up(include_str!("../migrations/20_address_check.sql")),
     ])
 }
 

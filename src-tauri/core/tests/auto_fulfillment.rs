@@ -26,6 +26,7 @@ fn wallet_input(delay: u32) -> AutoSettingsInput {
         most_suitable_within_days: None,
         max_order_cost_minor: None,
         hold_medium_risk: false,
+        default_phone: None,
     }
 }
 

@@ -14,8 +14,8 @@ fn file(rows: &[&str]) -> String {
 }
 
 const A: &str = "A-1,2026-11-01T10:00:00Z,paid,USD,29.98,ann@example.com,Ann Lee,Ann Lee,1 High St,,Leeds,,LS1 4DY,GB,,DD-CASE-14,Phone Case,2,14.99,true";
-const B1: &str = "A-2,2026-11-02T10:00:00Z,paid,USD,39.98,bo@example.com,Bo Chen,Bo Chen,9 Oak Avenue,,Austin,Texas,78701,US,,DD-MUG-WHT,Ceramic Mug,1,14.99,true";
-const B2: &str = "A-2,2026-11-02T10:00:00Z,paid,USD,39.98,bo@example.com,Bo Chen,Bo Chen,9 Oak Avenue,,Austin,Texas,78701,US,,DD-LED-5M,LED Strip,1,24.99,true";
+const B1: &str = "A-2,2026-11-02T10:00:00Z,paid,USD,39.98,bo@example.com,Bo Chen,Bo Chen,9 Oak Avenue,,Austin,Texas,78701,US,+1 512 555 0199,DD-MUG-WHT,Ceramic Mug,1,14.99,true";
+const B2: &str = "A-2,2026-11-02T10:00:00Z,paid,USD,39.98,bo@example.com,Bo Chen,Bo Chen,9 Oak Avenue,,Austin,Texas,78701,US,+1 512 555 0199,DD-LED-5M,LED Strip,1,24.99,true";
 const BAD: &str = "A-3,2026-11-03T10:00:00Z,paid,USD,10.00,cy@example.com,Cy,Cy,3 Rue,,Lyon,,69001,FR,,DD-BAND-42,Band,zero,9.99,true";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

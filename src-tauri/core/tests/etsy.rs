@@ -83,6 +83,49 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     );
     assert!(scarf.iter().any(|r| r.variant_title == "Red" && r.sku.is_none() && r.price_minor == Some(3900)));
 
+    // Etsy receipts carry no phone and CJ requires one: the shop's paid orders for CJ are held
+    // with the field named until the merchant sets a default phone, which then ships them.
+    let etsy_orders: Vec<_> = dd
+        .orders(Some(dropdock_core::model::OrderStatus::ToOrder), 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.store_name == "Etsy")
+        .collect();
+    let held_for_phone = |dd: &dropdock_core::app::Dropdock| {
+        etsy_orders
+            .iter()
+            .filter(|o| {
+                let d = dd.order_detail(o.id).unwrap();
+                d.order.hold_kind == Some(dropdock_core::fulfillment::HoldKind::AddressInvalid)
+                    && d.order.hold_params.as_ref().and_then(|p| p.get("field")).map(String::as_str) == Some("phone")
+            })
+            .count()
+    };
+    let before = held_for_phone(&dd);
+    assert!(before > 0, "paid Etsy orders for CJ are held for the phone");
+    let mut settings = dd.auto_settings().unwrap();
+    let input = dropdock_core::auto_fulfillment::AutoSettingsInput {
+        payment_method: settings.payment_method,
+        wallet_terms_accepted: settings.wallet_terms_accepted,
+        threshold_minor: settings.threshold_minor,
+        approval_delay_minutes: settings.approval_delay_minutes,
+        daily_at_minute: settings.daily_at_minute,
+        utc_offset_minutes: settings.utc_offset_minutes,
+        most_suitable_within_days: settings.most_suitable_within_days,
+        max_order_cost_minor: settings.max_order_cost_minor,
+        hold_medium_risk: settings.hold_medium_risk,
+        default_phone: Some(" 12 ".into()),
+    };
+    assert_eq!(dd.save_auto_settings(&input).unwrap_err().code(), ErrorCode::InvalidInput, "too few digits");
+    settings = dd
+        .save_auto_settings(&dropdock_core::auto_fulfillment::AutoSettingsInput {
+            default_phone: Some(" +1 555 0142 ".into()),
+            ..input
+        })
+        .unwrap();
+    assert_eq!(settings.default_phone.as_deref(), Some("+1 555 0142"));
+    assert_eq!(held_for_phone(&dd), 0, "the default phone cleared every phone hold at once");
+
     // Tracking goes back to Etsy (createReceiptShipment), once, even after a crash-rerun.
     let paid = dd
         .orders(Some(dropdock_core::model::OrderStatus::ToOrder), 1000)
@@ -92,6 +135,11 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
         .expect("a paid Etsy order");
     let shipped = dd.ship(paid.id).await.unwrap();
     assert!(shipped.sub_orders.iter().all(|s| s.state == "paid"), "{shipped:?}");
+    let phones: Vec<String> = (0..sandbox.supplier_count())
+        .flat_map(|i| sandbox.supplier(i).orders())
+        .filter_map(|o| o.shipping.get("shippingPhone").cloned())
+        .collect();
+    assert!(phones.iter().any(|p| p == "+1 555 0142"), "CJ got the default phone: {phones:?}");
     for i in 0..sandbox.supplier_count() {
         sandbox.supplier(i).ship_all_now();
     }

@@ -66,6 +66,7 @@ async fn a_high_risk_order_is_held_on_every_path_until_released() {
         most_suitable_within_days: None,
         max_order_cost_minor: None,
         hold_medium_risk,
+        default_phone: None,
     };
     // With "hold MEDIUM risk" chosen, Auto Fulfillment leaves both MEDIUM orders for the merchant.
     assert!(dd.save_auto_settings(&settings(true)).unwrap().hold_medium_risk);

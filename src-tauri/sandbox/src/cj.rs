@@ -85,6 +85,10 @@ pub struct CjOrder {
     pub created_at: DateTime<Utc>,
     pub ships_at: DateTime<Utc>,
     pub track_number: String,
+    /// The request's `shipping*` fields as received (e.g. `shippingZip`, `shippingPhone`), for
+    /// tests to read what was sent.
+    #[serde(default)]
+    pub shipping: std::collections::BTreeMap<String, String>,
 }
 
 /// One supplier account's persistent data.
@@ -397,6 +401,15 @@ fn create_order_now(w: &mut crate::World, index: usize, headers: &HeaderMap, bod
         created_at: now,
         ships_at: now + chrono::Duration::from_std(ship_after).unwrap_or_default(),
         track_number: format!("{}{:012}", line.tracking_prefix, rand::random::<u64>() % 1_000_000_000_000),
+        shipping: body
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, _)| k.starts_with("shipping"))
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     let with_id = !w.supplier_runtime[index].omit_order_id;
     let data = created_reply(&order, with_id);
@@ -661,6 +674,8 @@ pub struct CjOrderInfo {
     pub paid: bool,
     pub paid_by_card: bool,
     pub cancelled: bool,
+    /// The `shipping*` fields the order was created with.
+    pub shipping: std::collections::BTreeMap<String, String>,
 }
 
 /// Inspect and change one sandbox supplier account from Rust.
@@ -706,6 +721,7 @@ impl CjHandle {
                     logistic_name: o.logistic_name.clone(),
                     track_number: o.track_number.clone(),
                     products: o.products.clone(),
+                    shipping: o.shipping.clone(),
                     paid: o.paid,
                     paid_by_card: o.paid_by_card,
                     cancelled: o.cancelled,

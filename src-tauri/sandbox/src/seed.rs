@@ -59,8 +59,8 @@ const COUNTRIES: &[(&str, u32, &[City])] = &[
     ("CA", 10, &[("Toronto", "Ontario", "M5H 2N2"), ("Montréal", "Quebec", "H2Y 1C6")]),
     ("AU", 8, &[("Sydney", "New South Wales", "2000"), ("Perth", "Western Australia", "6000")]),
     ("FR", 8, &[("Lyon", "Auvergne-Rhône-Alpes", "69001"), ("Nantes", "Pays de la Loire", "44000")]),
-    ("NL", 4, &[("Utrecht", "Utrecht", "3511")]),
-    ("ES", 3, &[("Sevilla", "Andalucía", "41001")]),
+    ("NL", 4, &[("Utrecht", "Utrecht", "3511 LN")]),
+    ("ES", 3, &[("Sevilla", "Sevilla", "41001")]),
 ];
 
 const FIRST: &[&str] = &[

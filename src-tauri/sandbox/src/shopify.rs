@@ -785,6 +785,17 @@ impl ShopHandle {
         })
     }
 
+    /// Replaces an order's `shippingAddress` (the Admin API's `MailingAddress` fields, as JSON)
+    /// as a buyer's edit would, bumping `updatedAt`.
+    pub fn set_shipping_address(&self, name: &str, address: Value) {
+        self.with(|w| {
+            if let Some(o) = w.shop.orders.iter_mut().find(|o| o.name == name) {
+                o.shipping_address = address;
+                o.updated_at = Utc::now();
+            }
+        })
+    }
+
     /// Cancels an order in the shop as a merchant would (its payment stays as it was, as
     /// Shopify keeps `displayFinancialStatus` until a refund), bumping `updatedAt`.
     pub fn cancel_order(&self, name: &str) {

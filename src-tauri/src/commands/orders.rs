@@ -120,6 +120,25 @@ pub async fn release_orders(state: State<'_, AppState>, ids: Vec<i64>) -> Comman
     result
 }
 
+/// "Correct address" in the order drawer: saves the merchant's correction (never pushed to the
+/// store) and returns what the address check still finds.
+#[tauri::command]
+pub async fn correct_address(
+    state: State<'_, AppState>,
+    id: i64,
+    address: dropdock_core::model::Address,
+) -> CommandResult<Vec<dropdock_core::fulfillment::address_check::AddressProblem>> {
+    let result = blocking(&state.dd, move |dd| dd.correct_address(id, address)).await;
+    result
+}
+
+/// "Use the store's address": removes the correction. False when there was none.
+#[tauri::command]
+pub async fn use_store_address(state: State<'_, AppState>, id: i64) -> CommandResult<bool> {
+    let result = blocking(&state.dd, move |dd| dd.use_store_address(id)).await;
+    result
+}
+
 /// Exports land in the user's Downloads folder (the data directory's `exports` when there is
 /// none), like a browser's downloads: no file dialog to drive, and the path is shown to the user.
 fn exports_dir(app: &AppHandle) -> PathBuf {

@@ -45,6 +45,11 @@ max_order_cost_minor: number | null,
  */
 hold_medium_risk: boolean, 
 /**
+ * The phone sent for an order that has none, on every path (Etsy receipts carry none; CJ
+ * requires `shippingPhone`); `None`: such an order is held for a supplier that needs one.
+ */
+default_phone: string | null, 
+/**
  * Why auto mode is paused (the wallet is below the threshold), while it is.
  */
 paused_reason: string | null, };

@@ -8,4 +8,9 @@ export type AutoSettingsInput = { payment_method: PaymentMethod, wallet_terms_ac
 /**
  * See [`AutoSettings::hold_medium_risk`]; off when left out.
  */
-hold_medium_risk: boolean, };
+hold_medium_risk: boolean, 
+/**
+ * See [`AutoSettings::default_phone`]; none when left out or blank. At most 30 characters,
+ * with at least 5 digits.
+ */
+default_phone: string | null, };

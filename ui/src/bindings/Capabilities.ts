@@ -20,4 +20,15 @@ pay_on_create: boolean,
 /**
  * An order can still be cancelled through the API after it was paid.
  */
-cancel_after_payment: boolean, };
+cancel_after_payment: boolean, 
+/**
+ * The order must carry the recipient's phone (CJ's `createOrderV2` table marks
+ * `shippingPhone` required; Printful's `recipient.phone` is optional).
+ */
+phone_required: boolean, 
+/**
+ * Labels are printed in Latin letters: names with marks are transliterated before sending,
+ * other scripts warned of (see `fulfillment::address_check`). CJ ships from its warehouses
+ * on postal and express lines that print Latin labels; Printful takes UTF-8 as given.
+ */
+latin_labels: boolean, };

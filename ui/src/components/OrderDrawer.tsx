@@ -9,6 +9,7 @@ import { useNavigate } from "react-router";
 import { ErrorAlert, detailText, notifyError } from "../errors";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
+import { AddressSection } from "./AddressSection";
 import { statusColor } from "../status";
 import { dateTime, money } from "../format";
 import { holdText } from "../holds";
@@ -356,14 +357,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
                 <Text fw={600}>{t("detail.total", { amount: money(d.order.total_minor, d.order.currency) })}</Text>
               </Group>
               <Divider label={t("detail.shipTo")} labelPosition="left" />
-              {d.address ? (
-                <Text size="sm">
-                  {[d.address.name, d.address.address1, d.address.address2, [d.address.zip, d.address.city].filter(Boolean).join(" "), d.address.province, d.address.country_code].filter(Boolean).join(", ")}
-                  {d.email && <><br />{d.email}</>}
-                </Text>
-              ) : (
-                <Text size="sm" c="dimmed">{t("detail.noAddress")}</Text>
-              )}
+              <AddressSection detail={d} />
               <Divider label={t("detail.subOrders")} labelPosition="left" />
               {d.sub_orders.length === 0 ? <Text size="sm" c="dimmed">{t("detail.notSent")}</Text> : d.sub_orders.map((s) => <SubOrderCard key={s.id} sub={s} />)}
             </Stack>

@@ -16,6 +16,7 @@ import {
   Tabs,
   Text,
   TagsInput,
+  TextInput,
 } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { TimeInput } from "@mantine/dates";
@@ -54,6 +55,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   );
   const [maxCost, setMaxCost] = useState<number | "">(settings.max_order_cost_minor == null ? "" : settings.max_order_cost_minor / 100);
   const [holdMedium, setHoldMedium] = useState(settings.hold_medium_risk);
+  const [defaultPhone, setDefaultPhone] = useState(settings.default_phone ?? "");
   useEffect(() => {
     setOnlyIfEnough(settings.wallet_terms_accepted);
     setTerms(settings.wallet_terms_accepted);
@@ -70,6 +72,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
           utc_offset_minutes: -new Date().getTimezoneOffset(),
           max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
           hold_medium_risk: holdMedium,
+          default_phone: defaultPhone.trim() === "" ? null : defaultPhone.trim(),
         }),
       ),
     onSuccess: () => notifications.show({ color: "green", title: t("auto.title"), message: t("auto.saved") }),
@@ -131,6 +134,16 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
               checked={holdMedium}
               onChange={(e) => setHoldMedium(e.currentTarget.checked)}
               data-testid="auto-hold-medium-risk"
+            />
+            <TextInput
+              label={t("auto.defaultPhone")}
+              description={t("auto.defaultPhoneHint")}
+              placeholder="+1 555 0100"
+              value={defaultPhone}
+              maxLength={30}
+              onChange={(e) => setDefaultPhone(e.currentTarget.value)}
+              style={{ maxWidth: 360 }}
+              data-testid="auto-default-phone"
             />
             <Checkbox label={t("auto.onlyIfEnough")} checked={onlyIfEnough} onChange={(e) => setOnlyIfEnough(e.currentTarget.checked)} data-testid="auto-only-if-enough" />
             <Checkbox label={t("auto.agreeTerms")} checked={terms} onChange={(e) => setTerms(e.currentTarget.checked)} data-testid="auto-terms" />

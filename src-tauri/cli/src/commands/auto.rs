@@ -32,6 +32,10 @@ pub(crate) enum AutoCommand {
         /// always held).
         #[arg(long)]
         hold_medium_risk: bool,
+        /// The phone sent for orders that have none (Etsy receipts carry none; CJ requires one);
+        /// omit: none, and such orders are held for CJ with their address.
+        #[arg(long, value_name = "PHONE")]
+        default_phone: Option<String>,
     },
     /// Turn Auto Fulfillment on (the wallet must hold the threshold at each supplier).
     Enable,
@@ -78,6 +82,7 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
             most_suitable_within,
             max_order_cost,
             hold_medium_risk,
+            default_phone,
         } => {
             let daily_at_minute = match (delay.as_str(), at) {
                 ("daily", Some(at)) => Some(chrono::Timelike::hour(&at) * 60 + chrono::Timelike::minute(&at)),
@@ -106,6 +111,7 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
                 most_suitable_within_days: most_suitable_within,
                 max_order_cost_minor,
                 hold_medium_risk,
+                default_phone,
             };
             print_auto(&dd.save_auto_settings(&input)?);
         }
@@ -198,7 +204,7 @@ pub(crate) async fn card(ctx: &Ctx, command: CardCommand) -> Result<()> {
 
 pub(crate) fn print_auto(settings: &AutoSettings) {
     println!(
-        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}, MEDIUM risk {}",
+        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}, MEDIUM risk {}, default phone {}",
         if settings.enabled { "on" } else { "off" },
         settings.paused_reason.as_ref().map(|r| format!(" (paused: {r})")).unwrap_or_default(),
         if settings.wallet_terms_accepted { "ticked" } else { "not ticked" },
@@ -209,6 +215,7 @@ pub(crate) fn print_auto(settings: &AutoSettings) {
         },
         settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into()),
         settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into()),
-        if settings.hold_medium_risk { "held" } else { "sent" }
+        if settings.hold_medium_risk { "held" } else { "sent" },
+        settings.default_phone.as_deref().unwrap_or("none")
     );
 }

@@ -101,6 +101,35 @@ pub(crate) enum OrdersCommand {
         #[arg(required = true)]
         orders: Vec<String>,
     },
+    /// The order's shipping address: the store's, the correction (what the suppliers get) and
+    /// what the address check finds. With a field option, corrects it locally (never pushed to
+    /// the store) and re-plans the order; blank values clear a field.
+    Address {
+        /// Order number, e.g. "#1001".
+        order: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        address1: Option<String>,
+        #[arg(long)]
+        address2: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        /// State or province: its code or name, e.g. TX or Texas.
+        #[arg(long)]
+        province: Option<String>,
+        /// ZIP or postal code.
+        #[arg(long)]
+        zip: Option<String>,
+        /// ISO 3166-1 alpha-2, e.g. US.
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Remove the correction: the store's address is used again.
+        #[arg(long, conflicts_with_all = ["name", "address1", "address2", "city", "province", "zip", "country", "phone"])]
+        use_store_address: bool,
+    },
     /// Export CSV: the named orders, or every order the filters match.
     Export {
         /// Order numbers; none means every order the filters match.
@@ -178,6 +207,56 @@ pub(crate) async fn run(ctx: &Ctx, command: OrdersCommand) -> Result<()> {
                     None => println!("{}: {verdict}: {}", o.order_name, o.answer),
                 }
             }
+            Ok(())
+        }
+        OrdersCommand::Address {
+            order,
+            name,
+            address1,
+            address2,
+            city,
+            province,
+            zip,
+            country,
+            phone,
+            use_store_address,
+        } => {
+            let dd = ctx.open()?;
+            let id = order_ids(&dd, std::slice::from_ref(&order))?[0];
+            let detail = dd.order_detail(id)?;
+            let edits = [&name, &address1, &address2, &city, &province, &zip, &country, &phone];
+            if use_store_address {
+                let removed = dd.use_store_address(id)?;
+                println!(
+                    "{}: {}",
+                    detail.order.name,
+                    if removed { "the store's address is used again" } else { "no correction to remove" }
+                );
+            } else if edits.iter().any(|e| e.is_some()) {
+                let Some(mut address) = detail.address_override.clone().or(detail.address.clone()) else {
+                    bail!("order {} has no shipping address to correct", detail.order.name);
+                };
+                let set = |field: &mut Option<String>, value: Option<String>| {
+                    if let Some(v) = value {
+                        *field = Some(v);
+                    }
+                };
+                set(&mut address.name, name);
+                set(&mut address.address2, address2);
+                set(&mut address.city, city);
+                set(&mut address.province, province);
+                set(&mut address.zip, zip);
+                set(&mut address.phone, phone);
+                if let Some(a) = address1 {
+                    address.address1 = a;
+                }
+                if let Some(c) = country {
+                    address.country_code = c;
+                }
+                dd.correct_address(id, address)?;
+                println!("{}: address corrected (the store's is unchanged)", detail.order.name);
+            }
+            print_addresses(&dd.order_detail(id)?);
             Ok(())
         }
         OrdersCommand::Hold { orders } => {
@@ -315,4 +394,45 @@ pub(crate) async fn dashboard(ctx: &Ctx, days: u32, late_days: u32, json: bool) 
 
 pub(crate) fn order_ids(dd: &Dropdock, names: &[String]) -> Result<Vec<i64>> {
     names.iter().map(|n| Ok(dd.order_id_by_name(n)?)).collect()
+}
+
+/// One line per address (`store: …`, `corrected: …`), then one per finding
+/// (`problem: zip format: …` holds the order, `warning: …` does not).
+fn print_addresses(detail: &dropdock_core::orders::views::OrderDetail) {
+    let line = |a: &dropdock_core::model::Address| {
+        [
+            a.name.as_deref(),
+            Some(a.address1.as_str()),
+            a.address2.as_deref(),
+            a.city.as_deref(),
+            a.province.as_deref(),
+            a.zip.as_deref(),
+            Some(a.country_code.as_str()),
+            a.phone.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    };
+    match &detail.address {
+        Some(a) => println!("store: {}", line(a)),
+        None => println!("store: no shipping address"),
+    }
+    if let Some(a) = &detail.address_override {
+        println!("corrected: {}", line(a));
+    }
+    let country = detail.address_override.as_ref().or(detail.address.as_ref()).map(|a| a.country_code.clone());
+    for p in &detail.address_problems {
+        println!(
+            "{}: {} {}: {}",
+            if p.blocking { "problem" } else { "warning" },
+            p.field.as_str(),
+            p.rule.as_str(),
+            p.sentence(country.as_deref().unwrap_or_default())
+        );
+    }
+    if detail.address_problems.iter().all(|p| !p.blocking) {
+        println!("address: ok");
+    }
 }

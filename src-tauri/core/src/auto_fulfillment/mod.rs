@@ -72,6 +72,9 @@ pub struct AutoSettings {
     /// Hold, instead of sending, orders the store rates MEDIUM risk of fraud (Shopify's
     /// `Order.risk`); HIGH ones are held on every path whatever this says.
     pub hold_medium_risk: bool,
+    /// The phone sent for an order that has none, on every path (Etsy receipts carry none; CJ
+    /// requires `shippingPhone`); `None`: such an order is held for a supplier that needs one.
+    pub default_phone: Option<String>,
     /// Why auto mode is paused (the wallet is below the threshold), while it is.
     pub paused_reason: Option<String>,
 }
@@ -93,6 +96,10 @@ pub struct AutoSettingsInput {
     /// See [`AutoSettings::hold_medium_risk`]; off when left out.
     #[serde(default)]
     pub hold_medium_risk: bool,
+    /// See [`AutoSettings::default_phone`]; none when left out or blank. At most 30 characters,
+    /// with at least 5 digits.
+    #[serde(default)]
+    pub default_phone: Option<String>,
 }
 
 /// The approval delays the page offers, in minutes: at once, after 1 hour, after 24 hours.
@@ -206,9 +213,24 @@ pub fn save_auto_settings(ctx: &Ctx, input: &AutoSettingsInput) -> Result<AutoSe
     if input.most_suitable_within_days.is_some_and(|d| !(1..=90).contains(&d)) {
         return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
     }
+    if let Some(phone) = input.default_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        if phone.chars().count() > 30 || phone.chars().filter(char::is_ascii_digit).count() < 5 {
+            return Err(CoreError::InvalidInput(
+                "the default phone needs at least 5 digits and at most 30 characters, e.g. +1 555 0100".into(),
+            ));
+        }
+    }
     ctx.db.write(|tx| {
+        let phone_before = queries::settings(tx)?.default_phone;
         queries::save_settings(tx, input, Utc::now())?;
-        load(tx)
+        let settings = load(tx)?;
+        // A new default phone may clear (or set) an address hold on a phone.
+        if settings.default_phone != phone_before {
+            for order_id in queries::orders_held_for_address(tx)? {
+                crate::stores::sync::refresh_order_status(tx, order_id)?;
+            }
+        }
+        Ok(settings)
     })
 }
 

@@ -17,7 +17,8 @@ pub fn settings(conn: &Connection) -> Result<AutoSettings> {
         .prepare_cached(
             "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
                     approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
-                    daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL, hold_medium_risk
+                    daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL, hold_medium_risk,
+                    default_phone
              FROM auto_fulfillment WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -35,6 +36,7 @@ pub fn settings(conn: &Connection) -> Result<AutoSettings> {
                 utc_offset_minutes: r.get(9)?,
                 card_terms_accepted: r.get(10)?,
                 hold_medium_risk: r.get(11)?,
+                default_phone: r.get(12)?,
             })
         })?)
 }
@@ -47,6 +49,7 @@ pub fn save_settings(conn: &Connection, input: &AutoSettingsInput, now: DateTime
            wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
            threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
            max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8, hold_medium_risk = ?10,
+           default_phone = ?11,
            enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
          WHERE id = 1",
     )?
@@ -60,9 +63,18 @@ pub fn save_settings(conn: &Connection, input: &AutoSettingsInput, now: DateTime
         input.daily_at_minute,
         input.utc_offset_minutes,
         input.payment_method.as_str(),
-        input.hold_medium_risk
+        input.hold_medium_risk,
+        input.default_phone.as_deref().map(str::trim).filter(|p| !p.is_empty())
     ])?;
     Ok(())
+}
+
+/// The orders held `address_invalid`: re-planned when the default phone changes.
+pub fn orders_held_for_address(conn: &Connection) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM orders WHERE hold_kind = ?1")?
+        .query_map([HoldKind::AddressInvalid.as_str()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The store's risk level of an order (`orders.risk_level`: HIGH, MEDIUM, LOW, NONE, PENDING)

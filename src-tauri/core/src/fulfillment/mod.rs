@@ -8,6 +8,7 @@
 //! (by its id when known, else by that key) before anything is created or paid again. The
 //! platform is reached only through its [`crate::suppliers::SupplierConnector`].
 
+pub mod address_check;
 pub mod payment_card;
 pub mod queries;
 pub mod shipping;
@@ -96,10 +97,14 @@ pub enum HoldKind {
     /// Auto Fulfillment, when the merchant chose so: the store rates the risk of fraud MEDIUM;
     /// left for the merchant to check (Ship order by hand still sends it).
     MediumRisk,
+    /// The shipping address breaks a rule of its country's postal data or of the supplier (a
+    /// postal code format, a required state, a phone): the params name the field and the rule.
+    /// Corrected in the order (a local correction, never pushed to the store), it ships.
+    AddressInvalid,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 11] = [
+    pub const ALL: [HoldKind; 12] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
@@ -111,6 +116,7 @@ impl HoldKind {
         HoldKind::CancelledInStore,
         HoldKind::HighRisk,
         HoldKind::MediumRisk,
+        HoldKind::AddressInvalid,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -127,6 +133,7 @@ impl HoldKind {
             HoldKind::CancelledInStore => "cancelled_in_store",
             HoldKind::HighRisk => "high_risk",
             HoldKind::MediumRisk => "medium_risk",
+            HoldKind::AddressInvalid => "address_invalid",
         }
     }
 
@@ -323,6 +330,33 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     if sub_orders.is_empty() {
         return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
     }
+    // The address, as the suppliers still to be sent need it.
+    let mut address = address;
+    if address.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        address.phone = queries::default_phone(conn)?.or(address.phone);
+    }
+    for sub in &sub_orders {
+        let needs = queries::supplier_platform(conn, sub.supplier_id)?.capabilities();
+        if let Some(problem) = address_check::first_blocking(&address, needs) {
+            let country = address.country_code.to_ascii_uppercase();
+            return Ok(Err(Hold::new(
+                HoldKind::AddressInvalid,
+                format!(
+                    "address for {}: {}; correct the address in the order to ship",
+                    sub.supplier_name,
+                    problem.sentence(&country)
+                ),
+                [
+                    ("field", problem.field.as_str().to_owned()),
+                    ("rule", problem.rule.as_str().to_owned()),
+                    ("value", problem.value.clone().unwrap_or_default()),
+                    ("example", problem.example.clone().unwrap_or_default()),
+                    ("country", country),
+                    ("supplier", sub.supplier_name.clone()),
+                ],
+            )));
+        }
+    }
     Ok(Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, sub_orders }))
 }
 
@@ -364,10 +398,18 @@ fn choose_line(rule: &[String], within_days: Option<u32>, lines: &[ShippingLine]
     }
 }
 
-fn new_order(plan: &ShipPlan, key: &str, line: &str, items: Vec<SupplierItem>, pay_now: bool) -> NewSupplierOrder {
+/// The request for one sub-order; the address as `needs` takes it ([`address_check::for_supplier`]).
+fn new_order(
+    plan: &ShipPlan,
+    needs: crate::suppliers::Capabilities,
+    key: &str,
+    line: &str,
+    items: Vec<SupplierItem>,
+    pay_now: bool,
+) -> NewSupplierOrder {
     NewSupplierOrder {
         key: key.to_owned(),
-        address: plan.address.clone(),
+        address: address_check::for_supplier(&plan.address, needs),
         email: plan.email.clone(),
         shipping_line: line.to_owned(),
         items,
@@ -573,7 +615,7 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
                 Some(found) => found,
                 None => {
                     let pay_now = payment == Payment::Wallet && client.capabilities().pay_on_create;
-                    let request = new_order(&plan, &key, &line.name, products, pay_now);
+                    let request = new_order(&plan, client.capabilities(), &key, &line.name, products, pay_now);
                     // The platform already holding this key (`None`) is the order to look up.
                     let created = client.create_order(&request).await?;
                     match created.map(|c| (c.supplier_order_id, c.amount_minor, c.status, c.shipping_minor)) {

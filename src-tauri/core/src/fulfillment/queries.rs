@@ -63,6 +63,26 @@ pub struct OrderHead {
     pub risk_accepted: bool,
 }
 
+/// The phone the merchant set for orders that have none (Auto Fulfillment settings), if any.
+pub fn default_phone(conn: &Connection) -> Result<Option<String>> {
+    let phone: Option<Option<String>> = conn
+        .prepare_cached("SELECT default_phone FROM auto_fulfillment WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(phone.flatten().filter(|p| !p.trim().is_empty()))
+}
+
+/// The platform of a connected supplier (`supplier.kind`). Errors: `NotFound`.
+pub fn supplier_platform(conn: &Connection, supplier_id: i64) -> Result<crate::suppliers::SupplierPlatform> {
+    let kind: Option<String> = conn
+        .prepare_cached("SELECT kind FROM supplier WHERE id = ?1")?
+        .query_row([supplier_id], |r| r.get(0))
+        .optional()?;
+    crate::suppliers::SupplierPlatform::parse(
+        &kind.ok_or_else(|| CoreError::NotFound(format!("supplier {supplier_id}")))?,
+    )
+}
+
 /// The order's head. Errors: `NotFound` for an unknown id.
 pub fn order_head(conn: &Connection, order_id: i64) -> Result<OrderHead> {
     conn.prepare_cached(

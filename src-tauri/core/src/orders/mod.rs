@@ -7,6 +7,7 @@
 //! with their supplier, and looks up an ambiguous one before resending it.
 
 pub mod actions;
+pub mod address;
 pub mod cancellation;
 pub mod dashboard;
 pub mod queries;

@@ -188,7 +188,14 @@ pub struct OrderDetail {
     pub email: Option<String>,
     /// The store's own fulfilment state, e.g. `UNFULFILLED`, `FULFILLED`.
     pub store_fulfillment_status: String,
+    /// The shipping address as the store has it.
     pub address: Option<Address>,
+    /// The merchant's correction of it, when there is one: what the suppliers get (never pushed
+    /// to the store).
+    pub address_override: Option<Address>,
+    /// What the address check finds in the address the suppliers would get (the correction,
+    /// else the store's), for the suppliers the line items map to; blocking ones first.
+    pub address_problems: Vec<crate::fulfillment::address_check::AddressProblem>,
     pub line_items: Vec<LineItemView>,
     pub sub_orders: Vec<SubOrderView>,
     /// Why "Ship order" cannot run now, if it cannot.
@@ -206,7 +213,9 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         conn.query_row("SELECT email, store_fulfillment_status FROM orders WHERE id = ?1", [order_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let address = load_address(conn, order_id)?;
+    let address = load_store_address(conn, order_id)?;
+    let address_override = load_address_override(conn, order_id)?;
+    let address_problems = address_problems(conn, order_id, address_override.as_ref().or(address.as_ref()))?;
     let line_items = conn
         .prepare_cached(&format!(
             "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name,
@@ -273,30 +282,84 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         .collect::<rusqlite::Result<_>>()?;
     let hold_reason = order.hold_reason.clone();
     let actions = OrderActions::of(order.status, order.hold_kind, order.queued, sub_orders.iter().map(|s| s.state));
-    Ok(OrderDetail { order, email, store_fulfillment_status, address, line_items, sub_orders, hold_reason, actions })
+    Ok(OrderDetail {
+        order,
+        email,
+        store_fulfillment_status,
+        address,
+        address_override,
+        address_problems,
+        line_items,
+        sub_orders,
+        hold_reason,
+        actions,
+    })
 }
 
-/// The shipping address of an order, if it has one.
+/// The address check of `address` (with the merchant's default phone when it has none) for the
+/// suppliers the order's line items map to; none when there is no address.
+fn address_problems(
+    conn: &Connection,
+    order_id: i64,
+    address: Option<&Address>,
+) -> Result<Vec<crate::fulfillment::address_check::AddressProblem>> {
+    use crate::fulfillment::{address_check, queries as fq};
+    let Some(address) = address else { return Ok(Vec::new()) };
+    let mut address = address.clone();
+    if address.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        address.phone = fq::default_phone(conn)?.or(address.phone);
+    }
+    let mut suppliers: Vec<i64> = fq::plan_lines(conn, order_id)?.into_iter().filter_map(|l| l.supplier_id).collect();
+    suppliers.sort_unstable();
+    suppliers.dedup();
+    let mut found: Vec<address_check::AddressProblem> = Vec::new();
+    for supplier_id in suppliers {
+        for problem in address_check::check(&address, fq::supplier_platform(conn, supplier_id)?.capabilities()) {
+            if !found.contains(&problem) {
+                found.push(problem);
+            }
+        }
+    }
+    found.sort_by_key(|p| !p.blocking);
+    Ok(found)
+}
+
+/// The shipping address the suppliers get: the merchant's correction
+/// ([`load_address_override`]) when there is one, else the store's; `None` when it has none.
 pub fn load_address(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
+    match load_address_override(conn, order_id)? {
+        Some(corrected) => Ok(Some(corrected)),
+        None => load_store_address(conn, order_id),
+    }
+}
+
+/// The merchant's correction of an order's shipping address (`address_override`), if any.
+pub fn load_address_override(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
+    read_address(conn, "address_override", order_id)
+}
+
+/// The shipping address as the store has it, if the order has one.
+pub fn load_store_address(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
+    read_address(conn, "address", order_id)
+}
+
+fn read_address(conn: &Connection, table: &str, order_id: i64) -> Result<Option<Address>> {
     let address = conn
-        .prepare_cached(
-            "SELECT name, address1, address2, city, province, zip, country_code, phone FROM address WHERE order_id = ?1",
-        )?
-        .query_row(
-            [order_id],
-            |r| {
-                Ok(Address {
-                    name: r.get(0)?,
-                    address1: r.get(1)?,
-                    address2: r.get(2)?,
-                    city: r.get(3)?,
-                    province: r.get(4)?,
-                    zip: r.get(5)?,
-                    country_code: r.get(6)?,
-                    phone: r.get(7)?,
-                })
-            },
-        )
+        .prepare_cached(&format!(
+            "SELECT name, address1, address2, city, province, zip, country_code, phone FROM {table} WHERE order_id = ?1"
+        ))?
+        .query_row([order_id], |r| {
+            Ok(Address {
+                name: r.get(0)?,
+                address1: r.get(1)?,
+                address2: r.get(2)?,
+                city: r.get(3)?,
+                province: r.get(4)?,
+                zip: r.get(5)?,
+                country_code: r.get(6)?,
+                phone: r.get(7)?,
+            })
+        })
         .optional()?;
     Ok(address)
 }

@@ -60,12 +60,22 @@ impl SupplierPlatform {
     /// it, and no cancel once confirmed (`deleteOrder` refuses).
     pub fn capabilities(self) -> Capabilities {
         match self {
-            SupplierPlatform::Cj => {
-                Capabilities { balance: true, card: false, pay_on_create: true, cancel_after_payment: false }
-            }
-            SupplierPlatform::Printful => {
-                Capabilities { balance: false, card: false, pay_on_create: false, cancel_after_payment: false }
-            }
+            SupplierPlatform::Cj => Capabilities {
+                balance: true,
+                card: false,
+                pay_on_create: true,
+                cancel_after_payment: false,
+                phone_required: true,
+                latin_labels: true,
+            },
+            SupplierPlatform::Printful => Capabilities {
+                balance: false,
+                card: false,
+                pay_on_create: false,
+                cancel_after_payment: false,
+                phone_required: false,
+                latin_labels: false,
+            },
         }
     }
 
@@ -105,6 +115,13 @@ pub struct Capabilities {
     pub pay_on_create: bool,
     /// An order can still be cancelled through the API after it was paid.
     pub cancel_after_payment: bool,
+    /// The order must carry the recipient's phone (CJ's `createOrderV2` table marks
+    /// `shippingPhone` required; Printful's `recipient.phone` is optional).
+    pub phone_required: bool,
+    /// Labels are printed in Latin letters: names with marks are transliterated before sending,
+    /// other scripts warned of (see `fulfillment::address_check`). CJ ships from its warehouses
+    /// on postal and express lines that print Latin labels; Printful takes UTF-8 as given.
+    pub latin_labels: bool,
 }
 
 /// A shipping line a supplier offers for a destination.
