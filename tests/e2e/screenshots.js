@@ -34,6 +34,20 @@ try {
   await new Promise((r) => setTimeout(r, 1500));
   await shot("order-detail");
   await d.actions().sendKeys("\uE00C").perform();
+  await new Promise((r) => setTimeout(r, 1500));
+  // Correct address: a ZIP the country's data rejects is saved as a correction; the drawer shows
+  // it beside the store's address, with the address check's finding and the hold.
+  await (await d.findElements(By.css('[data-testid="order-row"] td')))[1].click();
+  await clickTestId(d, "address-edit");
+  const zip = await d.wait(until.elementLocated(By.css('[data-testid="address-zip"]')), 20_000);
+  await zip.sendKeys(Key.CONTROL, "a");
+  await zip.sendKeys(Key.BACK_SPACE);
+  await zip.sendKeys("ABCDE");
+  await shot("order-address-form");
+  await clickTestId(d, "address-save");
+  await new Promise((r) => setTimeout(r, 1500));
+  await shot("order-address-corrected");
+  await d.actions().sendKeys("\uE00C").perform();
   await new Promise((r) => setTimeout(r, 800));
   // Bulk actions: tick three rows, hold them.
   const boxes = await d.findElements(By.css('[data-testid="select-order"]'));
