@@ -103,21 +103,12 @@ async fn an_etsy_shop_is_connected_with_pkce_and_synced() {
     };
     let before = held_for_phone(&dd);
     assert!(before > 0, "paid Etsy orders for CJ are held for the phone");
-    let mut settings = dd.auto_settings().unwrap();
     let input = dropdock_core::auto_fulfillment::AutoSettingsInput {
-        payment_method: settings.payment_method,
-        wallet_terms_accepted: settings.wallet_terms_accepted,
-        threshold_minor: settings.threshold_minor,
-        approval_delay_minutes: settings.approval_delay_minutes,
-        daily_at_minute: settings.daily_at_minute,
-        utc_offset_minutes: settings.utc_offset_minutes,
-        most_suitable_within_days: settings.most_suitable_within_days,
-        max_order_cost_minor: settings.max_order_cost_minor,
-        hold_medium_risk: settings.hold_medium_risk,
         default_phone: Some(" 12 ".into()),
+        ..(&dd.auto_settings().unwrap()).into()
     };
     assert_eq!(dd.save_auto_settings(&input).unwrap_err().code(), ErrorCode::InvalidInput, "too few digits");
-    settings = dd
+    let settings = dd
         .save_auto_settings(&dropdock_core::auto_fulfillment::AutoSettingsInput {
             default_phone: Some(" +1 555 0142 ".into()),
             ..input

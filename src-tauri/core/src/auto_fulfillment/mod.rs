@@ -102,6 +102,24 @@ pub struct AutoSettingsInput {
     pub default_phone: Option<String>,
 }
 
+impl From<&AutoSettings> for AutoSettingsInput {
+    /// The saved settings as the input that saves them again (change a field on top of it).
+    fn from(s: &AutoSettings) -> Self {
+        AutoSettingsInput {
+            payment_method: s.payment_method,
+            wallet_terms_accepted: s.wallet_terms_accepted,
+            threshold_minor: s.threshold_minor,
+            approval_delay_minutes: s.approval_delay_minutes,
+            daily_at_minute: s.daily_at_minute,
+            utc_offset_minutes: s.utc_offset_minutes,
+            most_suitable_within_days: s.most_suitable_within_days,
+            max_order_cost_minor: s.max_order_cost_minor,
+            hold_medium_risk: s.hold_medium_risk,
+            default_phone: s.default_phone.clone(),
+        }
+    }
+}
+
 /// The approval delays the page offers, in minutes: at once, after 1 hour, after 24 hours.
 pub const APPROVAL_DELAYS: [u32; 3] = [0, 60, 1440];
 
@@ -214,7 +232,7 @@ pub fn save_auto_settings(ctx: &Ctx, input: &AutoSettingsInput) -> Result<AutoSe
         return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
     }
     if let Some(phone) = input.default_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        if phone.chars().count() > 30 || phone.chars().filter(char::is_ascii_digit).count() < 5 {
+        if phone.chars().count() > 30 || !crate::fulfillment::address_check::phone_has_enough_digits(phone) {
             return Err(CoreError::InvalidInput(
                 "the default phone needs at least 5 digits and at most 30 characters, e.g. +1 555 0100".into(),
             ));

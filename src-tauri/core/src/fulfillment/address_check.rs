@@ -61,7 +61,7 @@ impl AddressField {
 pub enum AddressRule {
     /// Blank, and the country (or the supplier, for the phone) requires it.
     Required,
-    /// Not in the country's format (a postal code; a phone with fewer than 5 digits).
+    /// Not in the country's format (a postal code; a phone with fewer than [`MIN_PHONE_DIGITS`]).
     Format,
     /// A postal code outside the state or province the address names.
     AreaMismatch,
@@ -82,6 +82,15 @@ impl AddressRule {
             AddressRule::NonLatin => "non_latin",
         }
     }
+}
+
+/// The fewest digits a phone may have to be dialled at all (a shorter one is a typo or a
+/// placeholder): [`check`] holds such a phone, and the default phone setting refuses one.
+pub const MIN_PHONE_DIGITS: usize = 5;
+
+/// True when `phone` has at least [`MIN_PHONE_DIGITS`] digits.
+pub fn phone_has_enough_digits(phone: &str) -> bool {
+    phone.chars().filter(char::is_ascii_digit).count() >= MIN_PHONE_DIGITS
 }
 
 /// One finding of [`check`].
@@ -191,7 +200,7 @@ impl CountryRule {
         let wanted_iso = wanted.strip_prefix(&country.to_ascii_lowercase()).unwrap_or(&wanted);
         self.states.iter().position(|s| {
             s[..3].iter().any(|v| !v.is_empty() && fold(v) == wanted)
-                || (!s[3].is_empty() && (fold(&s[3]) == wanted || fold(&s[3]) == wanted_iso))
+                || (!s[3].is_empty() && [wanted.as_str(), wanted_iso].contains(&fold(&s[3]).as_str()))
         })
     }
 }
@@ -289,7 +298,7 @@ pub fn check(address: &Address, needs: Capabilities) -> Vec<AddressProblem> {
     if needs.phone_required {
         match address.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => push(AddressField::Phone, AddressRule::Required, None, None, true),
-            Some(p) if p.chars().filter(char::is_ascii_digit).count() < 5 => {
+            Some(p) if !phone_has_enough_digits(p) => {
                 push(AddressField::Phone, AddressRule::Format, Some(p), Some("+1 555 0100".into()), true)
             }
             Some(_) => {}
@@ -341,16 +350,12 @@ pub fn for_supplier(address: &Address, needs: Capabilities) -> Address {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suppliers::SupplierPlatform;
 
-    const CJ: Capabilities = Capabilities {
-        balance: true,
-        card: false,
-        pay_on_create: true,
-        cancel_after_payment: false,
-        phone_required: true,
-        latin_labels: true,
-    };
-    const LENIENT: Capabilities = Capabilities { phone_required: false, latin_labels: false, ..CJ };
+    /// A phone required, Latin labels.
+    const CJ: Capabilities = SupplierPlatform::Cj.capabilities();
+    /// Neither.
+    const LENIENT: Capabilities = SupplierPlatform::Printful.capabilities();
 
     fn address(country: &str, province: Option<&str>, zip: Option<&str>) -> Address {
         Address {

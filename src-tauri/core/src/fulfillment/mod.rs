@@ -237,6 +237,17 @@ pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
     })
 }
 
+/// The address the order's suppliers get: the merchant's correction, else the store's
+/// ([`crate::orders::views::load_address`]), with the default phone of Auto Fulfillment's settings
+/// when it has none. `None` when the order has no shipping address.
+pub fn supplier_address(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
+    let Some(mut address) = crate::orders::views::load_address(conn, order_id)? else { return Ok(None) };
+    if address.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        address.phone = queries::default_phone(conn)?.or(address.phone);
+    }
+    Ok(Some(address))
+}
+
 /// Splits an order into sub-orders by supplier. Errors with [`CoreError::Held`] and the reason
 /// when the order cannot go (held by the merchant, unpaid, no address, unmapped SKU), and with
 /// `InvalidInput` when it is already with its suppliers.
@@ -294,7 +305,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
             [("level", level), ("recommendation", risk.recommendation.clone())],
         )));
     }
-    let Some(address) = crate::orders::views::load_address(conn, order_id)? else {
+    let Some(address) = supplier_address(conn, order_id)? else {
         return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to", [])));
     };
     let rows = queries::plan_lines(conn, order_id)?;
@@ -331,10 +342,6 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
         return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
     }
     // The address, as the suppliers still to be sent need it.
-    let mut address = address;
-    if address.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        address.phone = queries::default_phone(conn)?.or(address.phone);
-    }
     for sub in &sub_orders {
         let needs = queries::supplier_platform(conn, sub.supplier_id)?.capabilities();
         if let Some(problem) = address_check::first_blocking(&address, needs) {

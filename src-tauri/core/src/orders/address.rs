@@ -101,7 +101,7 @@ pub fn correct_address(
             now
         ])?;
         refresh_order_status(tx, order_id)?;
-        Ok(crate::orders::views::order_detail(tx, order_id)?.address_problems)
+        crate::orders::views::address_problems(tx, order_id)
     })
 }
 

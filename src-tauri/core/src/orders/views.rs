@@ -215,7 +215,7 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
         })?;
     let address = load_store_address(conn, order_id)?;
     let address_override = load_address_override(conn, order_id)?;
-    let address_problems = address_problems(conn, order_id, address_override.as_ref().or(address.as_ref()))?;
+    let address_problems = address_problems(conn, order_id)?;
     let line_items = conn
         .prepare_cached(&format!(
             "SELECT li.sku, li.title, li.quantity, li.unit_price_minor, li.requires_shipping, s.name,
@@ -296,19 +296,15 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
     })
 }
 
-/// The address check of `address` (with the merchant's default phone when it has none) for the
-/// suppliers the order's line items map to; none when there is no address.
-fn address_problems(
+/// The address check of the address the order's suppliers get
+/// ([`crate::fulfillment::supplier_address`]), for the suppliers its line items map to; blocking
+/// findings first, none when there is no address.
+pub fn address_problems(
     conn: &Connection,
     order_id: i64,
-    address: Option<&Address>,
 ) -> Result<Vec<crate::fulfillment::address_check::AddressProblem>> {
     use crate::fulfillment::{address_check, queries as fq};
-    let Some(address) = address else { return Ok(Vec::new()) };
-    let mut address = address.clone();
-    if address.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        address.phone = fq::default_phone(conn)?.or(address.phone);
-    }
+    let Some(address) = crate::fulfillment::supplier_address(conn, order_id)? else { return Ok(Vec::new()) };
     let mut suppliers: Vec<i64> = fq::plan_lines(conn, order_id)?.into_iter().filter_map(|l| l.supplier_id).collect();
     suppliers.sort_unstable();
     suppliers.dedup();

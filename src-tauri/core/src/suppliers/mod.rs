@@ -58,7 +58,7 @@ impl SupplierPlatform {
     /// create, and `deleteOrder` refuses once CJ processes an order. Printful: no balance (the
     /// billing method on Printful pays), no card API, created as a draft and paid by confirming
     /// it, and no cancel once confirmed (`deleteOrder` refuses).
-    pub fn capabilities(self) -> Capabilities {
+    pub const fn capabilities(self) -> Capabilities {
         match self {
             SupplierPlatform::Cj => Capabilities {
                 balance: true,
