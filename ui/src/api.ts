@@ -31,6 +31,8 @@ import type { SavedCard } from "./bindings/SavedCard";
 import type { CancelResult } from "./bindings/CancelResult";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { ProductList } from "./bindings/ProductList";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { PartInput } from "./bindings/PartInput";
 import type { ProductQuery } from "./bindings/ProductQuery";
 import type { CatalogueSummary } from "./bindings/CatalogueSummary";
 import type { CatalogueRun } from "./bindings/CatalogueRun";
@@ -63,6 +65,7 @@ export function autoInput(settings: AutoSettings, changes: Partial<AutoSettingsI
     max_order_cost_minor: settings.max_order_cost_minor,
     hold_medium_risk: settings.hold_medium_risk,
     default_phone: settings.default_phone,
+    cost_change_limit_pct: settings.cost_change_limit_pct,
     ...changes,
   };
 }
@@ -118,6 +121,15 @@ export const api = {
   mapVariant: (orderId: number, storeProductId: string, storeVariantId: string | null, supplierId: number, variantId: string, costMinor: number) =>
     call<void>("map_variant", { orderId, storeProductId, storeVariantId, supplierId, variantId, costMinor }),
   listProducts: (query: ProductQuery) => call<ProductList>("list_products", { query }),
+  /** The connected suppliers' variants for a SKU, product id, product link or words. */
+  searchSupplierVariants: (query: string) => call<SearchHit[]>("search_supplier_variants", { query }),
+  /** A backup or a bundle's part of a store variant's mapping. */
+  addMappingPart: (storeId: number, productId: string, variantId: string, part: PartInput) =>
+    call<void>("add_mapping_part", { storeId, productId, variantId, part }),
+  removeMappingPart: (storeId: number, productId: string, variantId: string, priority: number, supplierVariantId: string | null) =>
+    call<void>("remove_mapping_part", { storeId, productId, variantId, priority, supplierVariantId }),
+  setMappingCostLimit: (storeId: number, productId: string, variantId: string, limitMinor: number | null) =>
+    call<void>("set_mapping_cost_limit", { storeId, productId, variantId, limitMinor }),
   syncCatalogue: (storeId: number) => call<CatalogueSummary>("sync_catalogue", { storeId }),
   catalogueRuns: () => call<CatalogueRun[]>("catalogue_runs"),
   /** Auto-map by SKU: the proposals; with `accept`, they are made. */

@@ -1,6 +1,7 @@
 import type { TFunction } from "i18next";
 import type { HoldKind } from "./bindings/HoldKind";
 import { addressProblemText } from "./address";
+import { money } from "./format";
 
 /**
  * Why an order is held, in the merchant's language: worded here from the hold's kind and the
@@ -12,6 +13,9 @@ export function holdText(t: TFunction, kind: HoldKind | null, params: Record<str
   if (!params) return reason ?? t(`hold.${kind}`);
   if (kind === "address_invalid" && params.field) {
     return t("holdReason.address_invalid", { supplier: params.supplier, problem: addressProblemText(t, params) });
+  }
+  if (kind === "cost_changed" && params.old != null && params.new != null) {
+    return t("holdReason.cost_changed", { ...params, old: money(Number(params.old), "USD"), new: money(Number(params.new), "USD") });
   }
   const key = kind === "unmapped_sku" && params.sku == null ? "unmapped_sku_none" : kind;
   return t(`holdReason.${key}`, params);

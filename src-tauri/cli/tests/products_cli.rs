@@ -176,4 +176,66 @@ async fn the_catalogue_is_synced_listed_and_auto_mapped_from_the_command_line() 
     ));
     assert_eq!(removed.trim(), "Removed the mapping of Woo product 300 for GB");
     assert!(!ok(cli(&d, &["mapping", "list"])).contains("country\t"));
+
+    // A "2 for 1" primary, a backup, and a bundle part: `mapping list` adds quantity and
+    // priority where they are not the basic 1 and 1.
+    let add = |vid: &str, extra: &[&str]| {
+        let mut args = vec![
+            "mapping",
+            "add",
+            "--store",
+            "Woo",
+            "--product",
+            "300",
+            "--variant",
+            "302",
+            "--supplier",
+            "CJ",
+            "--vid",
+            vid,
+            "--cost",
+            "4.10",
+        ];
+        args.extend_from_slice(extra);
+        cli(&d, &args)
+    };
+    let two = ok(add(vid, &["--priority", "1", "--quantity", "2"]));
+    assert_eq!(two.trim(), format!("Mapped Woo product 300 variant 302 (primary) to CJ variant {vid} x2 at $4.10"));
+    let backup = ok(add(other, &["--priority", "2"]));
+    assert_eq!(
+        backup.trim(),
+        format!("Mapped Woo product 300 variant 302 (backup 2) to CJ variant {other} x1 at $4.10")
+    );
+    let refused = add(other, &["--priority", "10"]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("priority"));
+    let listed = ok(cli(&d, &["mapping", "list", "--store", "Woo"]));
+    assert!(
+        listed.lines().any(|l| l == format!("variant\tWoo\t300/302\tCJ\t{vid}\t$4.10\tx2\tpriority 1")),
+        "{listed}"
+    );
+    assert!(
+        listed.lines().any(|l| l == format!("variant\tWoo\t300/302\tCJ\t{other}\t$4.10\tx1\tpriority 2")),
+        "{listed}"
+    );
+    let limit =
+        ok(cli(&d, &["mapping", "limit", "--store", "Woo", "--product", "300", "--variant", "302", "--cost", "9"]));
+    assert_eq!(limit.trim(), "Cost limit of Woo product 300: $9.00 a unit");
+    let gone = ok(cli(
+        &d,
+        &["mapping", "remove", "--store", "Woo", "--product", "300", "--variant", "302", "--priority", "2"],
+    ));
+    assert_eq!(gone.trim(), "Removed option 2 of Woo product 300");
+    assert!(!ok(cli(&d, &["mapping", "list"])).contains("priority 2"));
+
+    // The supplier search: by SKU and by words, with stock and warehouse.
+    let mug = cj.catalog().into_iter().find(|v| v.sku == "DD-MUG-WHT").unwrap();
+    let found = ok(cli(&d, &["supplier", "search", "DD-MUG-WHT"]));
+    let row = found.lines().find(|l| l.contains(&mug.vid)).unwrap_or_else(|| panic!("{found}"));
+    let cols: Vec<&str> = row.split('\t').collect();
+    assert_eq!((cols[0], cols[2], cols[4], cols[5]), ("CJ", "DD-MUG-WHT", "5000", "CN"), "{row}");
+    cj.set_stock(&mug.vid, 0);
+    let words = mug.name.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let found = ok(cli(&d, &["supplier", "search", &words]));
+    assert!(found.starts_with("Found ") && found.contains(&format!("{}\tDD-MUG-WHT", mug.vid)), "{found}");
+    assert!(found.lines().any(|l| l.contains(&mug.vid) && l.split('\t').nth(4) == Some("0")), "{found}");
 }

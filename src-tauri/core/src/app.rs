@@ -373,6 +373,41 @@ impl Dropdock {
     ) -> Result<()> {
         crate::products::remove_variant_country_mapping(self, store_id, store_product, store_variant, country)
     }
+    /// See [`crate::products::add_mapping_part`].
+    pub fn add_mapping_part(
+        &self,
+        store_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+        part: &crate::products::PartInput,
+    ) -> Result<()> {
+        crate::products::add_mapping_part(self, store_id, store_product, store_variant, part)
+    }
+    /// See [`crate::products::remove_mapping_part`].
+    pub fn remove_mapping_part(
+        &self,
+        store_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+        priority: i64,
+        variant_id: Option<&str>,
+    ) -> Result<()> {
+        crate::products::remove_mapping_part(self, store_id, store_product, store_variant, priority, variant_id)
+    }
+    /// See [`crate::products::set_mapping_cost_limit`].
+    pub fn set_mapping_cost_limit(
+        &self,
+        store_id: i64,
+        store_product: &str,
+        store_variant: Option<&str>,
+        limit_minor: Option<i64>,
+    ) -> Result<()> {
+        crate::products::set_mapping_cost_limit(self, store_id, store_product, store_variant, limit_minor)
+    }
+    /// See [`crate::products::search_supplier_variants`].
+    pub async fn search_supplier_variants(&self, query: &str) -> Result<Vec<crate::products::SearchHit>> {
+        crate::products::search_supplier_variants(self, query).await
+    }
     /// See [`crate::products::catalogue::last_runs`].
     pub fn catalogue_runs(&self) -> Result<Vec<crate::products::catalogue::CatalogueRun>> {
         crate::products::catalogue::last_runs(self)

@@ -35,6 +35,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/18_country_mapping.sql")),
         M::up(include_str!("../migrations/19_medium_risk.sql")),
         M::up(include_str!("../migrations/20_address_check.sql")),
+        M::up(include_str!("../migrations/21_backups_and_bundles.sql")),
     ])
 }
 

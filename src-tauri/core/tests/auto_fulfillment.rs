@@ -27,6 +27,7 @@ fn wallet_input(delay: u32) -> AutoSettingsInput {
         max_order_cost_minor: None,
         hold_medium_risk: false,
         default_phone: None,
+        cost_change_limit_pct: dropdock_core::auto_fulfillment::DEFAULT_COST_CHANGE_LIMIT_PCT,
     }
 }
 

@@ -75,7 +75,8 @@ async fn a_lost_request_then_order_not_found_sends_exactly_one_order() {
     assert_eq!(result.sub_orders[0].state, "paid", "{result:?}");
     assert_eq!(cj.orders().len(), orders_before + 1);
     // Shipping it again sends nothing.
-    assert!(dd.ship(other).await.is_err());
+    let again = dd.ship(other).await;
+    assert!(again.is_err(), "{again:?} {:?}", dd.order_detail(other).unwrap().sub_orders);
     assert_eq!(cj.orders().len(), orders_before + 1);
 }
 

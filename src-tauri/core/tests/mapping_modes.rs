@@ -21,7 +21,8 @@ async fn a_country_mapping_wins_for_its_country_only() {
     let mug_us = us.catalog()[0].clone();
     let refused = dd.map_variant_for_country(store_id, "9000", Some("19000"), "UK", us_supplier.id, &mug_us.vid, 275);
     assert_eq!(refused.unwrap_err().code(), ErrorCode::InvalidInput, "UK is not an ISO code (GB is)");
-    dd.map_variant_for_country(store_id, "9000", Some("19000"), "gb", us_supplier.id, &mug_us.vid, 275).unwrap();
+    dd.map_variant_for_country(store_id, "9000", Some("19000"), "gb", us_supplier.id, &mug_us.vid, mug_us.cost_minor)
+        .unwrap();
     let listed = dd.mappings(Some(store_id)).unwrap();
     assert!(listed.iter().any(|m| m.country.as_deref() == Some("GB") && m.variant_id == mug_us.vid), "{listed:?}");
 

@@ -67,6 +67,7 @@ async fn a_high_risk_order_is_held_on_every_path_until_released() {
         max_order_cost_minor: None,
         hold_medium_risk,
         default_phone: None,
+        cost_change_limit_pct: dropdock_core::auto_fulfillment::DEFAULT_COST_CHANGE_LIMIT_PCT,
     };
     // With "hold MEDIUM risk" chosen, Auto Fulfillment leaves both MEDIUM orders for the merchant.
     assert!(dd.save_auto_settings(&settings(true)).unwrap().hold_medium_risk);

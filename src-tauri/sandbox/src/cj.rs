@@ -40,6 +40,24 @@ pub struct CatalogVariant {
     pub name: String,
     /// Price to the merchant, US cents.
     pub cost_minor: i64,
+    /// Units in stock, all warehouses (`stock/queryByVid`); a world saved before it had none
+    /// reads as well stocked.
+    #[serde(default = "plenty")]
+    pub stock: i64,
+    /// The warehouse it ships from (ISO 3166-1 alpha-2).
+    #[serde(default = "china")]
+    pub warehouse: String,
+    /// No longer sold: CJ answers "variant not found" for it, and refuses it in an order.
+    #[serde(default)]
+    pub discontinued: bool,
+}
+
+fn plenty() -> i64 {
+    5000
+}
+
+fn china() -> String {
+    "CN".into()
 }
 
 /// A logistics line to one destination.
@@ -161,6 +179,9 @@ pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
         .route("/api2.0/v1/shopping/pay/payBalance", post(pay_balance))
         .route("/api2.0/v1/product/query", get(product_query))
         .route("/api2.0/v1/product/variant/query", get(variant_query))
+        .route("/api2.0/v1/product/variant/queryByVid", get(variant_by_vid))
+        .route("/api2.0/v1/product/stock/queryByVid", get(stock_by_vid))
+        .route("/api2.0/v1/product/list", get(product_list))
         .route("/api2.0/v1/logistic/trackInfo", get(track_info))
         .with_state((world, index))
 }
@@ -245,7 +266,7 @@ fn read_products(account: &CjAccountData, products: &Value) -> Result<Vec<(Strin
         .map(|p| {
             let vid = p["vid"].as_str().unwrap_or_default();
             let quantity = p["quantity"].as_i64().filter(|q| *q > 0).ok_or(format!("invalid quantity for {vid}"))?;
-            if !account.catalog.iter().any(|v| v.vid == vid) {
+            if !account.catalog.iter().any(|v| v.vid == vid && !v.discontinued) {
                 return Err(format!("variant {vid} not found"));
             }
             Ok((vid.to_owned(), quantity))
@@ -625,6 +646,107 @@ async fn variant_query(State((world, index)): Ctx, headers: HeaderMap, Query(q):
 }
 
 #[derive(Deserialize)]
+struct VidQuery {
+    #[serde(default)]
+    vid: String,
+}
+
+/// `GET product/variant/queryByVid?vid=` → the variant object; an unknown (or discontinued)
+/// variant is 1602000 "Variant not found"; no `vid` is a parameter error.
+async fn variant_by_vid(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<VidQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
+    }
+    if q.vid.trim().is_empty() {
+        return envelope(1600100, "Param error: vid is required", Value::Null);
+    }
+    match w.suppliers[index].catalog.iter().find(|v| v.vid == q.vid.trim() && !v.discontinued) {
+        Some(v) => ok(variant_json(v)),
+        None => envelope(1602000, "Variant not found", Value::Null),
+    }
+}
+
+/// `GET product/stock/queryByVid?vid=` → a list of warehouses, as the inventory section of the
+/// product docs shows them: `areaId` and `areaEn` (numbers and names of CJ's areas),
+/// `countryCode`, `totalInventoryNum` with its `cjInventoryNum` / `factoryInventoryNum` split
+/// (all numbers). The demo keeps every unit in one warehouse and shows an empty second one, as
+/// real replies list warehouses holding none. An unknown variant is 1602000.
+async fn stock_by_vid(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<VidQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
+    }
+    if q.vid.trim().is_empty() {
+        return envelope(1600100, "Param error: vid is required", Value::Null);
+    }
+    let Some(v) = w.suppliers[index].catalog.iter().find(|v| v.vid == q.vid.trim() && !v.discontinued) else {
+        return envelope(1602000, "Variant not found", Value::Null);
+    };
+    let (home, other) = if v.warehouse == "US" {
+        ((2, "US Warehouse"), (1, "China Warehouse", "CN"))
+    } else {
+        ((1, "China Warehouse"), (2, "US Warehouse", "US"))
+    };
+    ok(json!([
+        { "vid": v.vid, "areaId": home.0, "areaEn": home.1, "countryCode": v.warehouse,
+          "totalInventoryNum": v.stock, "cjInventoryNum": v.stock, "factoryInventoryNum": 0 },
+        { "vid": v.vid, "areaId": other.0, "areaEn": other.1, "countryCode": other.2,
+          "totalInventoryNum": 0, "cjInventoryNum": 0, "factoryInventoryNum": 0 },
+    ]))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    #[serde(rename = "productNameEn", default)]
+    product_name_en: String,
+    #[serde(rename = "pageNum", default)]
+    page_num: Option<String>,
+    #[serde(rename = "pageSize", default)]
+    page_size: Option<String>,
+}
+
+/// `GET product/list` (page `pageNum`, `pageSize` 10 to 200, filtered by `productNameEn`) →
+/// `{pageNum, pageSize, total, list: [{pid, productNameEn, productSku, productImage,
+/// sellPrice}]}`; `sellPrice` is text and, for a product whose variants differ, a range
+/// ("1.20 -- 2.40"), so a caller reads prices from the variants.
+async fn product_list(State((world, index)): Ctx, headers: HeaderMap, Query(q): Query<ListQuery>) -> Json<Value> {
+    let w = world.lock().expect("world");
+    if !authorised(&w, index, &headers) {
+        return envelope(1600001, "Invalid API key or access token", Value::Null);
+    }
+    let page: usize = q.page_num.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+    let size: usize = q.page_size.as_deref().and_then(|p| p.parse().ok()).unwrap_or(20).clamp(10, 200);
+    let words: Vec<String> = q.product_name_en.split_whitespace().map(str::to_lowercase).collect();
+    let catalog = &w.suppliers[index].catalog;
+    let mut products: Vec<&CatalogVariant> = Vec::new();
+    for v in catalog.iter().filter(|v| !v.discontinued) {
+        let name = v.name.to_lowercase();
+        if words.iter().all(|word| name.contains(word))
+            && !products.iter().any(|p| product_sku_of(p) == product_sku_of(v))
+        {
+            products.push(v);
+        }
+    }
+    let total = products.len();
+    let list: Vec<Value> = products
+        .into_iter()
+        .skip((page - 1) * size)
+        .take(size)
+        .map(|head| {
+            let prices: Vec<i64> =
+                catalog.iter().filter(|v| product_sku_of(v) == product_sku_of(head)).map(|v| v.cost_minor).collect();
+            let (lo, hi) = (prices.iter().min().copied().unwrap_or(0), prices.iter().max().copied().unwrap_or(0));
+            let text = |m: i64| format!("{}.{:02}", m / 100, m % 100);
+            let sell = if lo == hi { text(lo) } else { format!("{} -- {}", text(lo), text(hi)) };
+            json!({ "pid": pid_of(head), "productNameEn": head.name, "productSku": product_sku_of(head),
+                    "productImage": "", "sellPrice": sell })
+        })
+        .collect();
+    ok(json!({ "pageNum": page, "pageSize": size, "total": total, "list": list }))
+}
+
+#[derive(Deserialize)]
 struct TrackQuery {
     #[serde(rename = "trackNumber", default)]
     track_number: String,
@@ -746,6 +868,44 @@ impl CjHandle {
     }
 
     /// Net charges to cards (charges less refunds), US cents.
+    /// Sets how many units of `vid` are in stock.
+    pub fn set_stock(&self, vid: &str, stock: i64) {
+        self.with(|w| {
+            if let Some(v) = w.suppliers[self.index].catalog.iter_mut().find(|v| v.vid == vid) {
+                v.stock = stock;
+            }
+            w.save();
+        })
+    }
+
+    /// Sets the price of `vid` to the merchant, US cents.
+    pub fn set_cost(&self, vid: &str, cost_minor: i64) {
+        self.with(|w| {
+            if let Some(v) = w.suppliers[self.index].catalog.iter_mut().find(|v| v.vid == vid) {
+                v.cost_minor = cost_minor;
+            }
+            w.save();
+        })
+    }
+
+    /// Stops selling `vid` (CJ answers "variant not found" for it from now on).
+    pub fn discontinue(&self, vid: &str) {
+        self.with(|w| {
+            if let Some(v) = w.suppliers[self.index].catalog.iter_mut().find(|v| v.vid == vid) {
+                v.discontinued = true;
+            }
+            w.save();
+        })
+    }
+
+    /// Adds variants to the catalogue.
+    pub fn add_variants(&self, variants: Vec<CatalogVariant>) {
+        self.with(|w| {
+            w.suppliers[self.index].catalog.extend(variants);
+            w.save();
+        })
+    }
+
     pub fn card_charges_minor(&self) -> i64 {
         self.with(|w| w.suppliers[self.index].card_charges.iter().map(|c| c.1).sum())
     }

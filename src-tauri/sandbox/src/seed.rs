@@ -246,6 +246,9 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
                 sku: sku.to_string(),
                 name: title.to_string(),
                 cost_minor: *cost,
+                stock: 5000,
+                warehouse: "CN".into(),
+                discontinued: false,
             })
             .collect()
     };

@@ -1,7 +1,7 @@
 //! Products: the store catalogue, each variant's mapping, catalogue sync and Auto-map by SKU.
 
 use dropdock_core::products::catalogue::{CatalogueRun, CatalogueSummary};
-use dropdock_core::products::{AutomapProposal, ProductList, ProductQuery};
+use dropdock_core::products::{AutomapProposal, PartInput, ProductList, ProductQuery, SearchHit};
 use tauri::State;
 
 use super::{blocking, to_body, CommandResult};
@@ -80,4 +80,52 @@ pub async fn unmap_store_variant(
         None => dd.remove_variant_mapping(store_id, &product_id, Some(&variant_id)),
     })
     .await
+}
+
+/// Adds a supplier variant to an option of a store variant's mapping (a backup, a bundle's
+/// part), or sets its quantity and cost; the orders it frees are planned again.
+#[tauri::command]
+pub async fn add_mapping_part(
+    state: State<'_, AppState>,
+    store_id: i64,
+    product_id: String,
+    variant_id: String,
+    part: PartInput,
+) -> CommandResult<()> {
+    blocking(&state.dd, move |dd| dd.add_mapping_part(store_id, &product_id, Some(&variant_id), &part)).await
+}
+
+/// Removes an option of a store variant's mapping, or one supplier variant of it.
+#[tauri::command]
+pub async fn remove_mapping_part(
+    state: State<'_, AppState>,
+    store_id: i64,
+    product_id: String,
+    variant_id: String,
+    priority: i64,
+    supplier_variant_id: Option<String>,
+) -> CommandResult<()> {
+    blocking(&state.dd, move |dd| {
+        dd.remove_mapping_part(store_id, &product_id, Some(&variant_id), priority, supplier_variant_id.as_deref())
+    })
+    .await
+}
+
+/// Sets (or clears) the most one store unit may cost at the supplier, US cents.
+#[tauri::command]
+pub async fn set_mapping_cost_limit(
+    state: State<'_, AppState>,
+    store_id: i64,
+    product_id: String,
+    variant_id: String,
+    limit_minor: Option<i64>,
+) -> CommandResult<()> {
+    blocking(&state.dd, move |dd| dd.set_mapping_cost_limit(store_id, &product_id, Some(&variant_id), limit_minor))
+        .await
+}
+
+/// Searches the connected suppliers' catalogues (SKU, product id, product link or words).
+#[tauri::command]
+pub async fn search_supplier_variants(state: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchHit>> {
+    state.dd.search_supplier_variants(&query).await.map_err(to_body)
 }

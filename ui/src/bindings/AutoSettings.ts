@@ -50,6 +50,11 @@ hold_medium_risk: boolean,
  */
 default_phone: string | null, 
 /**
+ * Before sending, a mapped supplier variant whose price now differs from its mapped cost by
+ * more than this many percent holds the order (`cost_changed`), on every path.
+ */
+cost_change_limit_pct: number, 
+/**
  * Why auto mode is paused (the wallet is below the threshold), while it is.
  */
 paused_reason: string | null, };

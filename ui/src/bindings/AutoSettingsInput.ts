@@ -13,4 +13,8 @@ hold_medium_risk: boolean,
  * See [`AutoSettings::default_phone`]; none when left out or blank. At most 30 characters,
  * with at least 5 digits.
  */
-default_phone: string | null, };
+default_phone: string | null, 
+/**
+ * See [`AutoSettings::cost_change_limit_pct`]; 10 when left out; 0 to 1000.
+ */
+cost_change_limit_pct: number, };

@@ -4,4 +4,4 @@
  * Why an order is held: a stable code, stored in `orders.hold_kind`, offered as a filter of the
  * Order page and accepted by `dropdock-cli orders list --hold`.
  */
-export type HoldKind = "merchant" | "payment_pending" | "no_address" | "unmapped_sku" | "nothing_to_ship" | "no_shipping_line" | "waiting_for_funds" | "cost_above_guard" | "cancelled_in_store" | "high_risk" | "medium_risk" | "address_invalid";
+export type HoldKind = "merchant" | "payment_pending" | "no_address" | "unmapped_sku" | "nothing_to_ship" | "no_shipping_line" | "waiting_for_funds" | "cost_above_guard" | "cancelled_in_store" | "high_risk" | "medium_risk" | "address_invalid" | "cost_changed" | "supplier_unavailable";

@@ -16,8 +16,9 @@ can_ship: boolean,
  */
 can_hold: boolean, 
 /**
- * "Release": the merchant held it, the last Ship order found no shipping line, or the store
- * rates its risk of fraud high (releasing it accepts that risk).
+ * "Release": the merchant held it, the last Ship order found no shipping line, the store
+ * rates its risk of fraud high (releasing it accepts that risk), or a supplier's price moved
+ * (releasing it accepts the new price).
  */
 can_release: boolean, 
 /**

@@ -142,6 +142,11 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
               ? t("detail.chargedToBilling", { supplier: sub.supplier_name })
               : t("detail.paidFromWallet")}</Text>
       )}
+      {sub.items.filter((i) => i.priority > 1).map((i) => (
+        <Text key={`${i.line}-${i.variant_id}`} size="xs" c="orange.8" lineClamp={2} data-testid="backup-used">
+          {i.line}: {t("detail.backupUsed", { priority: i.priority, reason: i.backup_reason ?? "" })}
+        </Text>
+      ))}
       {sub.error && <Text size="sm" c="red">{sub.error}</Text>}
       {sub.cancel_answer && <Text size="sm" c={sub.state === "cancelled" ? "dimmed" : "orange.8"} data-testid="cancel-answer">{sub.cancel_answer}</Text>}
       {sub.shipment && (

@@ -56,6 +56,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
   const [maxCost, setMaxCost] = useState<number | "">(settings.max_order_cost_minor == null ? "" : settings.max_order_cost_minor / 100);
   const [holdMedium, setHoldMedium] = useState(settings.hold_medium_risk);
   const [defaultPhone, setDefaultPhone] = useState(settings.default_phone ?? "");
+  const [costChange, setCostChange] = useState<number | string>(settings.cost_change_limit_pct);
   useEffect(() => {
     setOnlyIfEnough(settings.wallet_terms_accepted);
     setTerms(settings.wallet_terms_accepted);
@@ -73,6 +74,7 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
           max_order_cost_minor: maxCost === "" ? null : Math.round(maxCost * 100),
           hold_medium_risk: holdMedium,
           default_phone: defaultPhone.trim() === "" ? null : defaultPhone.trim(),
+          cost_change_limit_pct: Math.min(1000, Math.max(0, Math.round(Number(costChange) || 0))),
         }),
       ),
     onSuccess: () => notifications.show({ color: "green", title: t("auto.title"), message: t("auto.saved") }),
@@ -144,6 +146,18 @@ function PaymentCard({ settings }: { settings: AutoSettings }) {
               onChange={(e) => setDefaultPhone(e.currentTarget.value)}
               style={{ maxWidth: 360 }}
               data-testid="auto-default-phone"
+            />
+            <NumberInput
+              label={t("auto.costChangeLimit")}
+              description={t("auto.costChangeLimitHint")}
+              min={0}
+              max={1000}
+              allowDecimal={false}
+              suffix="%"
+              value={costChange}
+              onChange={setCostChange}
+              style={{ maxWidth: 360 }}
+              data-testid="auto-cost-change-limit"
             />
             <Checkbox label={t("auto.onlyIfEnough")} checked={onlyIfEnough} onChange={(e) => setOnlyIfEnough(e.currentTarget.checked)} data-testid="auto-only-if-enough" />
             <Checkbox label={t("auto.agreeTerms")} checked={terms} onChange={(e) => setTerms(e.currentTarget.checked)} data-testid="auto-terms" />

@@ -38,7 +38,7 @@ import { countryName, number } from "../format";
 /** What another screen may ask the Order page to show (the Dashboard's links). */
 export type OrdersLinkState = { status?: OrderStatus; lateSince?: string; lateDays?: number; holdKind?: HoldKind };
 
-const HOLD_KINDS: HoldKind[] = ["merchant", "payment_pending", "no_address", "unmapped_sku", "nothing_to_ship", "no_shipping_line", "waiting_for_funds", "cost_above_guard", "cancelled_in_store", "high_risk", "medium_risk", "address_invalid"];
+const HOLD_KINDS: HoldKind[] = ["merchant", "payment_pending", "no_address", "unmapped_sku", "nothing_to_ship", "no_shipping_line", "waiting_for_funds", "cost_above_guard", "cancelled_in_store", "high_risk", "medium_risk", "address_invalid", "cost_changed", "supplier_unavailable"];
 
 /** Midnight (local) of a `YYYY-MM-DD` day as UTC RFC 3339, optionally a day later (exclusive end). */
 function dayBoundary(day: string, nextDay = false): string {

@@ -40,6 +40,9 @@ function MappingCell({ row }: { row: VariantRow }) {
           {row.mapping === "variant" ? t("products.mappedVariant") : t("products.mappedSku")}
         </Badge>
         <Text size="sm" truncate maw={160}>{row.supplier_name}</Text>
+        {row.backup_in_use && (
+          <Badge color="orange" variant="outline" size="sm" style={{ flexShrink: 0 }} data-testid="backup-in-use">{t("products.backupInUse")}</Badge>
+        )}
       </Group>
       <Text size="xs" c="dimmed" truncate maw={240}>
         {row.supplier_variant_id}
@@ -62,18 +65,22 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
   const [vid, setVid] = useState("");
   const [cost, setCost] = useState<number | string>("");
   const [country, setCountry] = useState<string | null>(null);
+  const [units, setUnits] = useState<number | string>(1);
+  const [limit, setLimit] = useState<number | string>("");
   useEffect(() => {
     setSku(row?.sku ?? "");
     setSupplier(null);
     setVid("");
     setCost("");
     setCountry(null);
-  }, [row?.store_id, row?.product_id, row?.variant_id, row?.sku]);
+    setUnits(1);
+    setLimit(row?.cost_limit_minor != null ? row.cost_limit_minor / 100 : "");
+  }, [row?.store_id, row?.product_id, row?.variant_id, row?.sku, row?.cost_limit_minor]);
   const countries = useQuery({ queryKey: ["countries"], queryFn: api.countryCodes, staleTime: Infinity });
   const suppliers = useQuery({ queryKey: ["suppliers"], queryFn: api.listSuppliers });
   const found = useQuery({
-    queryKey: ["variants", sku.trim()],
-    queryFn: () => api.findSupplierVariants(sku.trim()),
+    queryKey: ["supplier-search", sku.trim()],
+    queryFn: () => api.searchSupplierVariants(sku.trim()),
     enabled: false,
     retry: false,
     meta: { remote: true },
@@ -95,6 +102,37 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
   const unmap = useMutation({
     mutationFn: (country: string | null) => api.unmapStoreVariant(row!.store_id, row!.product_id, row!.variant_id, country),
     onSuccess: onClose,
+    onError: (e: Error) => notifyError(t, e, t("products.mapFailed")),
+    onSettled: refresh,
+  });
+  // A backup (the next priority) or a bundle's part (the primary's), with the units per sale.
+  const addPart = useMutation({
+    mutationFn: (p: { supplierId: number; vid: string; costMinor: number; backup: boolean }) => {
+      const next = Math.max(1, ...row!.options.map((o) => o.priority)) + 1;
+      return api.addMappingPart(row!.store_id, row!.product_id, row!.variant_id, {
+        priority: p.backup ? next : 1,
+        supplier_id: p.supplierId,
+        variant_id: p.vid,
+        quantity: Math.max(1, Math.round(Number(units) || 1)),
+        cost_minor: p.costMinor,
+      });
+    },
+    onSuccess: () => {
+      notifications.show({ color: "green", title: row!.product_title, message: t("products.partAdded") });
+      onClose();
+    },
+    onError: (e: Error) => notifyError(t, e, t("products.mapFailed")),
+    onSettled: refresh,
+  });
+  const removePart = useMutation({
+    mutationFn: (p: { priority: number; vid: string | null }) => api.removeMappingPart(row!.store_id, row!.product_id, row!.variant_id, p.priority, p.vid),
+    onSuccess: onClose,
+    onError: (e: Error) => notifyError(t, e, t("products.mapFailed")),
+    onSettled: refresh,
+  });
+  const saveLimit = useMutation({
+    mutationFn: () => api.setMappingCostLimit(row!.store_id, row!.product_id, row!.variant_id, limit === "" ? null : Math.round(Number(limit) * 100)),
+    onSuccess: () => notifications.show({ color: "green", title: row!.product_title, message: t("products.limitSaved") }),
     onError: (e: Error) => notifyError(t, e, t("products.mapFailed")),
     onSettled: refresh,
   });
@@ -125,6 +163,29 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
                 </Button>
               )}
             </Group>
+            {row.options.length > 0 && (row.options.length > 1 || row.options[0].parts.length > 1 || row.options[0].parts[0].quantity > 1) && (
+              <Stack gap={4} mt="sm" data-testid="mapping-options">
+                <Text size="xs" fw={600}>{t("products.options")}</Text>
+                {row.options.map((o) => (
+                  <Stack key={o.priority} gap={2} data-testid="mapping-option" data-priority={o.priority}>
+                    <Group gap={6} wrap="nowrap">
+                      <Badge size="sm" variant={o.priority === 1 ? "light" : "outline"} style={{ flexShrink: 0 }}>
+                        {o.priority === 1 ? t("products.primary") : t("products.backup", { n: o.priority - 1 })}
+                      </Badge>
+                      <Text size="sm" truncate>{o.supplier_name}</Text>
+                    </Group>
+                    {o.parts.map((p) => (
+                      <Group key={p.variant_id} justify="space-between" wrap="nowrap" pl="md">
+                        <Text size="xs" c="dimmed" truncate>{t("products.partLine", { vid: p.variant_id, quantity: p.quantity, cost: money(p.cost_minor, "USD") })}</Text>
+                        <Button size="compact-xs" variant="subtle" color="red" loading={removePart.isPending} onClick={() => removePart.mutate({ priority: o.priority, vid: p.variant_id })} data-testid="remove-part">
+                          {t("products.removePart")}
+                        </Button>
+                      </Group>
+                    ))}
+                  </Stack>
+                ))}
+              </Stack>
+            )}
             {row.waiting_orders > 0 && (
               <Text size="xs" c="orange" mt={6}>{t("products.waitingHint", { count: row.waiting_orders })}</Text>
             )}
@@ -156,6 +217,19 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
             clearable
             data-testid="map-country"
           />
+          {row.mapping === "variant" && (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                saveLimit.mutate();
+              }}
+            >
+              <Group gap="xs" wrap="nowrap" align="flex-end">
+                <NumberInput style={{ flex: 1 }} label={t("products.costLimit")} description={t("products.costLimitHint")} min={0} decimalScale={2} value={limit} onChange={setLimit} data-testid="cost-limit" />
+                <Button type="submit" variant="default" loading={saveLimit.isPending} data-testid="save-cost-limit">{t("products.saveLimit")}</Button>
+              </Group>
+            </form>
+          )}
           <Stack gap="xs">
             <Text size="sm" fw={600}>{t("products.searchSuppliers")}</Text>
             <form
@@ -166,6 +240,9 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
             >
               <Group gap="xs" wrap="nowrap" align="flex-end">
                 <TextInput style={{ flex: 1 }} label={t("products.supplierSku")} value={sku} onChange={(e) => setSku(e.currentTarget.value)} data-testid="supplier-search" />
+                {row.options.length > 0 && country == null && (
+                  <NumberInput w={120} label={t("products.unitsPerSale")} min={1} max={100} allowDecimal={false} value={units} onChange={setUnits} data-testid="units-per-sale" />
+                )}
                 <Button type="submit" leftSection={<IconSearch size={14} />} disabled={!sku.trim()} loading={found.isFetching} data-testid="supplier-search-go">
                   {t("products.search")}
                 </Button>
@@ -178,16 +255,32 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
             ) : (
               found.data && (
                 <Stack gap="xs" data-testid="supplier-results">
-                  {found.data.map((f) => (
-                    <Card key={`${f.supplier_id}-${f.variant.vid}`} withBorder padding="xs">
+                  {found.data.map(({ supplier_id, supplier_name, found: f }) => (
+                    <Card key={`${supplier_id}-${f.variant.vid}`} withBorder padding="xs" data-testid="supplier-result">
                       <Group justify="space-between" wrap="nowrap">
                         <Stack gap={0} style={{ minWidth: 0 }}>
                           <Text size="sm" fw={600} truncate>{f.variant.name || f.variant.variant_sku}</Text>
-                          <Text size="xs" c="dimmed" truncate>{f.supplier_name} · {f.variant.vid} · {money(f.variant.price_minor, "USD")}</Text>
+                          <Text size="xs" c="dimmed" truncate>{supplier_name} · {f.variant.vid} · {money(f.variant.price_minor, "USD")}</Text>
+                          <Text size="xs" c={f.stock === 0 ? "red" : "dimmed"} truncate data-testid="result-stock">
+                            {f.stock == null ? t("products.stockUnknown") : t("products.inStock", { count: f.stock })}
+                            {f.ships_from.length > 0 && ` · ${t("products.shipsFrom", { countries: f.ships_from.join(", ") })}`}
+                          </Text>
                         </Stack>
-                        <Button size="compact-sm" loading={map.isPending} onClick={() => map.mutate({ supplierId: f.supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, country })} data-testid="map-result">
-                          {t("detail.map")}
-                        </Button>
+                        <Group gap={4} wrap="nowrap">
+                          <Button size="compact-sm" loading={map.isPending} onClick={() => map.mutate({ supplierId: supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, country })} data-testid="map-result">
+                            {t("detail.map")}
+                          </Button>
+                          {row.options.length > 0 && country == null && (
+                            <>
+                              <Button size="compact-sm" variant="light" loading={addPart.isPending} onClick={() => addPart.mutate({ supplierId: supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, backup: true })} data-testid="add-backup">
+                                {t("products.addBackup")}
+                              </Button>
+                              <Button size="compact-sm" variant="light" loading={addPart.isPending} onClick={() => addPart.mutate({ supplierId: supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, backup: false })} data-testid="add-to-bundle">
+                                {t("products.addToBundle")}
+                              </Button>
+                            </>
+                          )}
+                        </Group>
                       </Group>
                     </Card>
                   ))}

@@ -36,6 +36,10 @@ pub(crate) enum AutoCommand {
         /// omit: none, and such orders are held for CJ with their address.
         #[arg(long, value_name = "PHONE")]
         default_phone: Option<String>,
+        /// Before sending, hold an order whose supplier price moved from the mapped cost by more
+        /// than this many percent (releasing it accepts the new price).
+        #[arg(long, value_name = "PERCENT", default_value_t = dropdock_core::auto_fulfillment::DEFAULT_COST_CHANGE_LIMIT_PCT)]
+        cost_change_limit: u32,
     },
     /// Turn Auto Fulfillment on (the wallet must hold the threshold at each supplier).
     Enable,
@@ -83,6 +87,7 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
             max_order_cost,
             hold_medium_risk,
             default_phone,
+            cost_change_limit,
         } => {
             let daily_at_minute = match (delay.as_str(), at) {
                 ("daily", Some(at)) => Some(chrono::Timelike::hour(&at) * 60 + chrono::Timelike::minute(&at)),
@@ -112,6 +117,7 @@ pub(crate) async fn auto(ctx: &Ctx, command: AutoCommand) -> Result<()> {
                 max_order_cost_minor,
                 hold_medium_risk,
                 default_phone,
+                cost_change_limit_pct: cost_change_limit,
             };
             print_auto(&dd.save_auto_settings(&input)?);
         }
@@ -204,7 +210,7 @@ pub(crate) async fn card(ctx: &Ctx, command: CardCommand) -> Result<()> {
 
 pub(crate) fn print_auto(settings: &AutoSettings) {
     println!(
-        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}, MEDIUM risk {}, default phone {}",
+        "Auto Fulfillment {}{}; My Wallet, boxes {}, threshold {}, approval delay {}, most suitable line {}, order cost limit {}, MEDIUM risk {}, default phone {}, cost change limit {}%",
         if settings.enabled { "on" } else { "off" },
         settings.paused_reason.as_ref().map(|r| format!(" (paused: {r})")).unwrap_or_default(),
         if settings.wallet_terms_accepted { "ticked" } else { "not ticked" },
@@ -216,6 +222,7 @@ pub(crate) fn print_auto(settings: &AutoSettings) {
         settings.most_suitable_within_days.map(|d| format!("within {d} days")).unwrap_or_else(|| "off".into()),
         settings.max_order_cost_minor.map(|m| money(m, "USD")).unwrap_or_else(|| "none".into()),
         if settings.hold_medium_risk { "held" } else { "sent" },
-        settings.default_phone.as_deref().unwrap_or("none")
+        settings.default_phone.as_deref().unwrap_or("none"),
+        settings.cost_change_limit_pct
     );
 }

@@ -319,6 +319,18 @@ pub(crate) async fn ship(ctx: &Ctx, order: String) -> Result<()> {
     let id = dd.order_id_by_name(&order)?;
     let result = dd.ship(id).await?;
     let mut failed = false;
+    // What went through a backup, and why, beneath the sub-order lines.
+    let backups: Vec<(String, String)> = dd
+        .order_detail(id)?
+        .sub_orders
+        .into_iter()
+        .flat_map(|sub| {
+            sub.items.into_iter().filter(|i| i.priority > 1).map(move |i| {
+                let why = i.backup_reason.unwrap_or_default();
+                (sub.supplier_name.clone(), format!("  {}: backup {} {} ({why})", i.line, i.priority, i.variant_id))
+            })
+        })
+        .collect();
     for s in &result.sub_orders {
         match &s.supplier_order_id {
             Some(id) => println!(
@@ -340,6 +352,9 @@ pub(crate) async fn ship(ctx: &Ctx, order: String) -> Result<()> {
                     s.error.clone().unwrap_or_default()
                 );
             }
+        }
+        for (_, line) in backups.iter().filter(|(supplier, _)| *supplier == s.supplier_name) {
+            println!("{line}");
         }
     }
     if failed {

@@ -32,6 +32,10 @@ pub(crate) enum SupplierCommand {
         #[arg(long)]
         sku: String,
     },
+    /// Search every connected supplier's catalogue by a SKU, a product id, a product link or
+    /// words of the name: one variant a line, `SUPPLIER VID SKU PRICE STOCK SHIPS_FROM NAME`
+    /// (tab-separated; STOCK `unknown` and SHIPS_FROM `-` where the platform does not say).
+    Search { query: String },
     /// Change a connected account's API rate limit, e.g. after upgrading the CJ account level.
     RateLimit {
         #[arg(long)]
@@ -98,6 +102,14 @@ pub(crate) enum MappingCommand {
         /// Cost at the supplier in US dollars, e.g. 3.20
         #[arg(long)]
         cost: String,
+        /// Supplier units per store unit (a "2 for 1" is 2); with --store and --product.
+        #[arg(long, value_name = "N")]
+        quantity: Option<i64>,
+        /// The option this variant belongs to: 1 the primary, 2.. backups tried in order when
+        /// the earlier ones are out of stock, discontinued or above the cost limit. Several with
+        /// one priority and different --vid make a bundle. Without it, the primary is replaced.
+        #[arg(long, value_name = "N")]
+        priority: Option<i64>,
     },
     /// Every mapping, one a line: `variant STORE PRODUCT[/VARIANT] SUPPLIER VID COST` (by the
     /// store's ids), then `country STORE PRODUCT[/VARIANT] CC SUPPLIER VID COST` (for one
@@ -113,6 +125,26 @@ pub(crate) enum MappingCommand {
     Remove {
         #[command(flatten)]
         target: MappingTarget,
+        /// Only this option of a mapping by the store's ids (1 the primary, 2.. backups).
+        #[arg(long, value_name = "N")]
+        priority: Option<i64>,
+        /// Only this supplier variant of that option (a bundle's part); needs --priority.
+        #[arg(long, requires = "priority")]
+        vid: Option<String>,
+    },
+    /// The most one store unit may cost at the supplier (`--cost` dollars, or `--none`): before
+    /// sending, an option that costs more now is passed over for the next backup.
+    Limit {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        product: String,
+        #[arg(long)]
+        variant: Option<String>,
+        #[arg(long, required_unless_present = "none", conflicts_with = "none")]
+        cost: Option<String>,
+        #[arg(long)]
+        none: bool,
     },
     /// Auto-map by SKU: propose, for each store variant not mapped by its ids, the mapping its
     /// SKU suggests (its SKU mapping, or the one variant a supplier sells under that SKU), one a
@@ -251,6 +283,25 @@ pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
             }
             Ok(())
         }
+        SupplierCommand::Search { query } => {
+            let dd = ctx.open()?;
+            let hits = dd.search_supplier_variants(&query).await?;
+            println!("Found {} variant{} for {}", hits.len(), if hits.len() == 1 { "" } else { "s" }, query.trim());
+            for h in &hits {
+                let v = &h.found.variant;
+                let from = if h.found.ships_from.is_empty() { "-".to_owned() } else { h.found.ships_from.join(",") };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{from}\t{}",
+                    h.supplier_name,
+                    v.vid,
+                    v.variant_sku,
+                    money(v.price_minor, "USD"),
+                    h.found.stock.map(|s| s.to_string()).unwrap_or_else(|| "unknown".into()),
+                    v.name
+                );
+            }
+            Ok(())
+        }
         SupplierCommand::Variants { sku } => {
             let dd = ctx.open()?;
             let found = dd.find_supplier_variants(&sku).await?;
@@ -273,11 +324,37 @@ pub(crate) async fn run(ctx: &Ctx, command: SupplierCommand) -> Result<()> {
 /// `mapping …`
 pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
     match command {
-        MappingCommand::Add { target, supplier, vid, cost } => {
+        MappingCommand::Add { target, supplier, vid, cost, quantity, priority } => {
             let dd = ctx.open()?;
             let supplier = dd.supplier_by_name(&supplier)?;
             let cost_minor = dropdock_core::money::parse_minor(&cost, "USD").map_err(|e| anyhow!("--cost: {e}"))?;
-            match target.resolve(&dd)? {
+            let target = target.resolve(&dd)?;
+            if quantity.is_some() || priority.is_some() {
+                let Target::Variant { store_id, store_name, product, variant, country: None } = target else {
+                    bail!("--quantity and --priority are for a mapping by the store's ids (--store, --product), without --country");
+                };
+                let part = dropdock_core::products::PartInput {
+                    priority: priority.unwrap_or(1),
+                    supplier_id: supplier.id,
+                    variant_id: vid.clone(),
+                    quantity: quantity.unwrap_or(1),
+                    cost_minor,
+                };
+                dd.add_mapping_part(store_id, &product, variant.as_deref(), &part)?;
+                let which = match &variant {
+                    Some(v) => format!("product {product} variant {v}"),
+                    None => format!("product {product}"),
+                };
+                let role = if part.priority == 1 { "primary".to_owned() } else { format!("backup {}", part.priority) };
+                println!(
+                    "Mapped {store_name} {which} ({role}) to {} variant {vid} x{} at {}",
+                    supplier.name,
+                    part.quantity,
+                    money(cost_minor, "USD")
+                );
+                return Ok(());
+            }
+            match target {
                 Target::Sku(sku) => {
                     dd.map_sku(&sku, supplier.id, &vid, cost_minor)?;
                     println!("Mapped {sku} to {} variant {vid} at {}", supplier.name, money(cost_minor, "USD"));
@@ -330,9 +407,14 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
                                 "country\t{store}\t{which}\t{cc}\t{}\t{}\t{cost}",
                                 m.supplier_name, m.variant_id
                             ),
-                            None => {
+                            // A bundle's part or a backup adds its quantity and priority.
+                            None if m.quantity == 1 && m.priority == 1 => {
                                 println!("variant\t{store}\t{which}\t{}\t{}\t{cost}", m.supplier_name, m.variant_id)
                             }
+                            None => println!(
+                                "variant\t{store}\t{which}\t{}\t{}\t{cost}\tx{}\tpriority {}",
+                                m.supplier_name, m.variant_id, m.quantity, m.priority
+                            ),
                         }
                     }
                     _ => {}
@@ -372,7 +454,35 @@ pub(crate) async fn mapping(ctx: &Ctx, command: MappingCommand) -> Result<()> {
             );
             Ok(())
         }
-        MappingCommand::Remove { target } => {
+        MappingCommand::Limit { store, product, variant, cost, none: _ } => {
+            let dd = ctx.open()?;
+            let store = dd.store_by_name(&store)?;
+            let limit = cost
+                .map(|c| dropdock_core::money::parse_minor(&c, "USD").map_err(|e| anyhow!("--cost: {e}")))
+                .transpose()?;
+            let variant = variant.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            dd.set_mapping_cost_limit(store.id, &product, variant.as_deref(), limit)?;
+            match limit {
+                Some(l) => {
+                    println!("Cost limit of {} product {}: {} a unit", store.name, product.trim(), money(l, "USD"))
+                }
+                None => println!("Cost limit of {} product {}: none", store.name, product.trim()),
+            }
+            Ok(())
+        }
+        MappingCommand::Remove { target, priority: Some(priority), vid } => {
+            let dd = ctx.open()?;
+            let Target::Variant { store_id, store_name, product, variant, country: None } = target.resolve(&dd)? else {
+                bail!("--priority is for a mapping by the store's ids (--store, --product), without --country");
+            };
+            dd.remove_mapping_part(store_id, &product, variant.as_deref(), priority, vid.as_deref())?;
+            match vid {
+                Some(vid) => println!("Removed {vid} from option {priority} of {store_name} product {product}"),
+                None => println!("Removed option {priority} of {store_name} product {product}"),
+            }
+            Ok(())
+        }
+        MappingCommand::Remove { target, priority: None, vid: _ } => {
             let dd = ctx.open()?;
             match target.resolve(&dd)? {
                 Target::Sku(sku) => {

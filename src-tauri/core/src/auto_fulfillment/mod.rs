@@ -75,6 +75,9 @@ pub struct AutoSettings {
     /// The phone sent for an order that has none, on every path (Etsy receipts carry none; CJ
     /// requires `shippingPhone`); `None`: such an order is held for a supplier that needs one.
     pub default_phone: Option<String>,
+    /// Before sending, a mapped supplier variant whose price now differs from its mapped cost by
+    /// more than this many percent holds the order (`cost_changed`), on every path.
+    pub cost_change_limit_pct: u32,
     /// Why auto mode is paused (the wallet is below the threshold), while it is.
     pub paused_reason: Option<String>,
 }
@@ -100,6 +103,16 @@ pub struct AutoSettingsInput {
     /// with at least 5 digits.
     #[serde(default)]
     pub default_phone: Option<String>,
+    /// See [`AutoSettings::cost_change_limit_pct`]; 10 when left out; 0 to 1000.
+    #[serde(default = "default_cost_change_limit_pct")]
+    pub cost_change_limit_pct: u32,
+}
+
+/// The cost-change limit of a database that never saved one (migration 21's default).
+pub const DEFAULT_COST_CHANGE_LIMIT_PCT: u32 = 10;
+
+fn default_cost_change_limit_pct() -> u32 {
+    DEFAULT_COST_CHANGE_LIMIT_PCT
 }
 
 impl From<&AutoSettings> for AutoSettingsInput {
@@ -116,6 +129,7 @@ impl From<&AutoSettings> for AutoSettingsInput {
             max_order_cost_minor: s.max_order_cost_minor,
             hold_medium_risk: s.hold_medium_risk,
             default_phone: s.default_phone.clone(),
+            cost_change_limit_pct: s.cost_change_limit_pct,
         }
     }
 }
@@ -230,6 +244,9 @@ pub fn save_auto_settings(ctx: &Ctx, input: &AutoSettingsInput) -> Result<AutoSe
     }
     if input.most_suitable_within_days.is_some_and(|d| !(1..=90).contains(&d)) {
         return Err(CoreError::InvalidInput("the most suitable line must arrive within 1 to 90 days".into()));
+    }
+    if input.cost_change_limit_pct > 1000 {
+        return Err(CoreError::InvalidInput("the cost change limit is 0 to 1000 percent".into()));
     }
     if let Some(phone) = input.default_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         if phone.chars().count() > 30 || !crate::fulfillment::address_check::phone_has_enough_digits(phone) {

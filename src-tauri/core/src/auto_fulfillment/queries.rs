@@ -18,7 +18,7 @@ pub fn settings(conn: &Connection) -> Result<AutoSettings> {
             "SELECT enabled, payment_method, wallet_terms_accepted_at IS NOT NULL, threshold_minor,
                     approval_delay_minutes, most_suitable_within_days, paused_reason, max_order_cost_minor,
                     daily_at_minute, utc_offset_minutes, card_terms_accepted_at IS NOT NULL, hold_medium_risk,
-                    default_phone
+                    default_phone, cost_change_limit_pct
              FROM auto_fulfillment WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -37,6 +37,7 @@ pub fn settings(conn: &Connection) -> Result<AutoSettings> {
                 card_terms_accepted: r.get(10)?,
                 hold_medium_risk: r.get(11)?,
                 default_phone: r.get(12)?,
+                cost_change_limit_pct: r.get(13)?,
             })
         })?)
 }
@@ -49,7 +50,7 @@ pub fn save_settings(conn: &Connection, input: &AutoSettingsInput, now: DateTime
            wallet_terms_accepted_at = CASE WHEN ?1 THEN COALESCE(wallet_terms_accepted_at, ?5) END,
            threshold_minor = ?2, approval_delay_minutes = ?3, most_suitable_within_days = ?4,
            max_order_cost_minor = ?6, daily_at_minute = ?7, utc_offset_minutes = ?8, hold_medium_risk = ?10,
-           default_phone = ?11,
+           default_phone = ?11, cost_change_limit_pct = ?12,
            enabled = CASE WHEN ?1 OR ?9 = 'card' THEN enabled ELSE 0 END, updated_at = ?5
          WHERE id = 1",
     )?
@@ -64,7 +65,8 @@ pub fn save_settings(conn: &Connection, input: &AutoSettingsInput, now: DateTime
         input.utc_offset_minutes,
         input.payment_method.as_str(),
         input.hold_medium_risk,
-        input.default_phone.as_deref().map(str::trim).filter(|p| !p.is_empty())
+        input.default_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()),
+        input.cost_change_limit_pct
     ])?;
     Ok(())
 }

@@ -26,12 +26,20 @@ use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::stores::sync::refresh_order_status;
 use crate::suppliers::{NewSupplierOrder, ShippingLine, SupplierItem, SupplierOrder, SupplierOrderStatus};
 
-/// One line item going to a supplier.
+/// One supplier variant going to a supplier for a line item (a bundle ships one line item as
+/// several).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedItem {
     pub line_item_id: i64,
     pub variant_id: String,
+    /// Supplier units: the line's quantity times the part's.
     pub quantity: i64,
+    /// The store line item's quantity (what is pushed to the store when it ships).
+    pub line_quantity: i64,
+    /// The mapping option used: 1 the primary, 2.. a backup.
+    pub priority: i64,
+    /// Why the earlier options were passed over (a backup only).
+    pub backup_reason: Option<String>,
 }
 
 /// The part of an order one supplier ships.
@@ -42,7 +50,26 @@ pub struct PlannedSubOrder {
     pub items: Vec<PlannedItem>,
 }
 
-/// An order ready to go: its address and one sub-order per supplier.
+/// One line item still to send, with the mapping options it may go by.
+#[derive(Debug, Clone)]
+pub struct PlannedLine {
+    pub line_item_id: i64,
+    /// Its SKU, else its title: how holds name it.
+    pub label: String,
+    pub quantity: i64,
+    /// Primary first, then backups (one option for a mapping by SKU or by country).
+    pub options: Vec<crate::products::MappingOption>,
+    /// The most one store unit may cost under an option (US cents).
+    pub cost_limit_minor: Option<i64>,
+    /// Items recorded on a sub-order whose outcome is unknown or that is created but unpaid, as
+    /// `(supplier id, supplier name, items)`: they go as recorded, never re-chosen (the lookup
+    /// by our number must find what was sent).
+    pub pinned: Option<(i64, String, Vec<PlannedItem>)>,
+}
+
+/// An order ready to go: its address, its lines with their options, and one sub-order per
+/// supplier under the primary options (the check before sending may swap in backups:
+/// [`choose_options`]).
 #[derive(Debug, Clone)]
 pub struct ShipPlan {
     pub order_id: i64,
@@ -51,7 +78,36 @@ pub struct ShipPlan {
     pub remote_id: String,
     pub email: Option<String>,
     pub address: Address,
+    pub lines: Vec<PlannedLine>,
     pub sub_orders: Vec<PlannedSubOrder>,
+}
+
+/// The items one option ships for `line` (priority and reason recorded).
+fn items_of(line: &PlannedLine, option: &crate::products::MappingOption, reason: Option<String>) -> Vec<PlannedItem> {
+    option
+        .parts
+        .iter()
+        .map(|p| PlannedItem {
+            line_item_id: line.line_item_id,
+            variant_id: p.variant_id.clone(),
+            quantity: line.quantity.saturating_mul(p.quantity),
+            line_quantity: line.quantity,
+            priority: option.priority,
+            backup_reason: reason.clone(),
+        })
+        .collect()
+}
+
+/// Groups items by supplier, in the order the suppliers first appear.
+fn group_by_supplier(items: impl IntoIterator<Item = (i64, String, PlannedItem)>) -> Vec<PlannedSubOrder> {
+    let mut subs: Vec<PlannedSubOrder> = Vec::new();
+    for (supplier_id, supplier_name, item) in items {
+        match subs.iter_mut().find(|s| s.supplier_id == supplier_id) {
+            Some(sub) => sub.items.push(item),
+            None => subs.push(PlannedSubOrder { supplier_id, supplier_name, items: vec![item] }),
+        }
+    }
+    subs
 }
 
 /// The idempotency key of a sub-order, sent as the supplier's order number: stable for the same
@@ -101,10 +157,17 @@ pub enum HoldKind {
     /// postal code format, a required state, a phone): the params name the field and the rule.
     /// Corrected in the order (a local correction, never pushed to the store), it ships.
     AddressInvalid,
+    /// The supplier's price of a mapped variant moved by more than the merchant's limit since it
+    /// was mapped (found by the check before sending): the params carry both prices; releasing
+    /// the order accepts the new price into the mapping.
+    CostChanged,
+    /// No mapping option can ship a line now (out of stock, discontinued, above the cost limit):
+    /// looked at again on every Auto Fulfillment run and on every Ship order.
+    SupplierUnavailable,
 }
 
 impl HoldKind {
-    pub const ALL: [HoldKind; 12] = [
+    pub const ALL: [HoldKind; 14] = [
         HoldKind::Merchant,
         HoldKind::PaymentPending,
         HoldKind::NoAddress,
@@ -117,6 +180,8 @@ impl HoldKind {
         HoldKind::HighRisk,
         HoldKind::MediumRisk,
         HoldKind::AddressInvalid,
+        HoldKind::CostChanged,
+        HoldKind::SupplierUnavailable,
     ];
 
     /// The stored and CLI spelling, e.g. `unmapped_sku`.
@@ -134,20 +199,25 @@ impl HoldKind {
             HoldKind::HighRisk => "high_risk",
             HoldKind::MediumRisk => "medium_risk",
             HoldKind::AddressInvalid => "address_invalid",
+            HoldKind::CostChanged => "cost_changed",
+            HoldKind::SupplierUnavailable => "supplier_unavailable",
         }
     }
 
-    /// True for the holds Auto Fulfillment sets and re-checks on every run; "Ship order" by hand
-    /// may still send such an order.
+    /// True for the holds Auto Fulfillment re-checks on every run (its own, and the suppliers'
+    /// stock); "Ship order" by hand may still try such an order (and checks again).
     pub fn is_auto_only(self) -> bool {
-        matches!(self, HoldKind::WaitingForFunds | HoldKind::CostAboveGuard | HoldKind::MediumRisk)
+        matches!(
+            self,
+            HoldKind::WaitingForFunds | HoldKind::CostAboveGuard | HoldKind::MediumRisk | HoldKind::SupplierUnavailable
+        )
     }
 
     /// True for holds found by an action rather than derived from the order (the last Ship
     /// order, an Auto Fulfillment run): recomputing the order keeps them until that action looks
     /// again or the merchant releases the order.
     pub fn is_kept_until_rechecked(self) -> bool {
-        self == HoldKind::NoShippingLine || self.is_auto_only()
+        matches!(self, HoldKind::NoShippingLine | HoldKind::CostChanged) || self.is_auto_only()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -312,11 +382,19 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     if rows.is_empty() {
         return Ok(Err(Hold::new(HoldKind::NothingToShip, "nothing to ship: no line item requires shipping", [])));
     }
-    let mut sub_orders: Vec<PlannedSubOrder> = Vec::new();
-    for queries::PlanLine { line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id } in rows {
+    // Lines already with a supplier are done; lines on a sub-order whose outcome is unknown (or
+    // created, unpaid) go as recorded.
+    let done: Vec<i64> = queries::recorded_items(conn, order_id, SubOrderState::is_with_supplier)?
+        .into_iter()
+        .map(|r| r.2.line_item_id)
+        .collect();
+    let pinned = queries::recorded_items(conn, order_id, |s| s.needs_lookup() || s == SubOrderState::Submitted)?;
+    let mut lines: Vec<PlannedLine> = Vec::new();
+    for row in rows {
+        let queries::PlanLine { line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id, .. } = &row;
         let (Some(supplier_id), Some(supplier_name), Some(variant_id)) = (supplier_id, supplier_name, variant_id)
         else {
-            return Ok(Err(match sku {
+            return Ok(Err(match sku.clone() {
                 Some(sku) => Hold::new(
                     HoldKind::UnmappedSku,
                     format!("SKU {sku} is not mapped to a supplier variant"),
@@ -325,22 +403,62 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
                 None => Hold::new(
                     HoldKind::UnmappedSku,
                     format!("line item \"{title}\" has no SKU: map its store product to a supplier variant"),
-                    [("title", title)],
+                    [("title", title.clone())],
                 ),
             }));
         };
-        if sent.contains(&supplier_id) {
+        if done.contains(line_item_id) || sent.contains(supplier_id) {
             continue;
         }
-        let item = PlannedItem { line_item_id, variant_id, quantity };
-        match sub_orders.iter_mut().find(|s| s.supplier_id == supplier_id) {
-            Some(sub) => sub.items.push(item),
-            None => sub_orders.push(PlannedSubOrder { supplier_id, supplier_name, items: vec![item] }),
+        let (options, cost_limit_minor) = if row.by_variant {
+            let key = crate::products::queries::VariantKey {
+                store_id: row.store_id,
+                product: &row.store_product_id,
+                variant: &row.store_variant_id,
+            };
+            crate::products::queries::mapping_options(conn, &key)?
+        } else {
+            let part = crate::products::MappingPart {
+                variant_id: variant_id.clone(),
+                quantity: 1,
+                cost_minor: row.cost_minor.unwrap_or_default(),
+            };
+            let option = crate::products::MappingOption {
+                priority: 1,
+                supplier_id: *supplier_id,
+                supplier_name: supplier_name.clone(),
+                parts: vec![part],
+            };
+            (vec![option], None)
+        };
+        let recorded: Vec<PlannedItem> =
+            pinned.iter().filter(|p| p.2.line_item_id == *line_item_id).map(|p| p.2.clone()).collect();
+        let pinned = pinned
+            .iter()
+            .find(|p| p.2.line_item_id == *line_item_id)
+            .map(|(id, name, _)| (*id, name.clone(), recorded));
+        lines.push(PlannedLine {
+            line_item_id: *line_item_id,
+            label: sku.clone().unwrap_or_else(|| title.clone()),
+            quantity: *quantity,
+            options,
+            cost_limit_minor,
+            pinned,
+        });
+    }
+    // Under the primary options (what the check before sending starts from).
+    let sub_orders = group_by_supplier(lines.iter().flat_map(|line| {
+        match &line.pinned {
+            Some((id, name, items)) => items.iter().map(|i| (*id, name.clone(), i.clone())).collect::<Vec<_>>(),
+            None => line
+                .options
+                .first()
+                .map(|o| {
+                    items_of(line, o, None).into_iter().map(|i| (o.supplier_id, o.supplier_name.clone(), i)).collect()
+                })
+                .unwrap_or_default(),
         }
-    }
-    if sub_orders.is_empty() {
-        return Err(CoreError::InvalidInput(format!("order {order_name} was already sent to its suppliers")));
-    }
+    }));
     // The address, as the suppliers still to be sent need it.
     for sub in &sub_orders {
         let needs = queries::supplier_platform(conn, sub.supplier_id)?.capabilities();
@@ -364,7 +482,135 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
             )));
         }
     }
-    Ok(Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, sub_orders }))
+    Ok(Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, lines, sub_orders }))
+}
+
+/// US cents as `$12.30`, for messages.
+fn usd(minor: i64) -> String {
+    format!("${}", crate::money::format_minor(minor, "USD"))
+}
+
+/// Why an option cannot ship a line now, in words (recorded on the sub-order when a backup
+/// is used, and in the hold when none can).
+fn passed_over(option: &crate::products::MappingOption, why: &str) -> String {
+    format!("option {} at {} {why}", option.priority, option.supplier_name)
+}
+
+/// Whether the supplier's price now moved from the mapped cost by more than `limit_pct`
+/// percent (either way). A mapped cost of 0 moves by any price above it.
+fn price_moved(mapped_minor: i64, now_minor: i64, limit_pct: u32) -> bool {
+    let diff = i128::from(now_minor) - i128::from(mapped_minor);
+    diff.abs() * 100 > i128::from(mapped_minor) * i128::from(limit_pct)
+}
+
+/// The check before sending, for every line not pinned to a sub-order: each option in priority
+/// order is asked of its supplier ([`crate::suppliers::SupplierConnector::variant_check`]: CJ's
+/// inventory and variant calls); the first whose every part is still sold, in stock for the
+/// line's quantity, and (under the merchant's cost limit) not too dear now, ships the line, and
+/// a backup records why the earlier ones were passed over. What the platform does not say is
+/// not held against an option (the supplier judges when the order is created); a supplier that
+/// cannot be reached stops the check (the caller may queue the order).
+///
+/// Holds (as a value): `cost_changed` when the chosen option's price moved from the mapped cost
+/// by more than `limit_pct` percent (with both prices: releasing it accepts the new one);
+/// `supplier_unavailable` when no option can ship a line.
+pub async fn choose_options(dd: &Ctx, plan: &ShipPlan, limit_pct: u32) -> Result<Result<Vec<PlannedSubOrder>, Hold>> {
+    let mut checks: std::collections::HashMap<(i64, String), Option<crate::suppliers::VariantCheck>> =
+        std::collections::HashMap::new();
+    let mut chosen: Vec<(i64, String, PlannedItem)> = Vec::new();
+    for line in &plan.lines {
+        if let Some((id, name, items)) = &line.pinned {
+            chosen.extend(items.iter().map(|i| (*id, name.clone(), i.clone())));
+            continue;
+        }
+        let mut reasons: Vec<String> = Vec::new();
+        let mut picked = None;
+        'options: for option in &line.options {
+            let client = dd.supplier_client(option.supplier_id)?;
+            let mut unit_now: i64 = 0;
+            let mut moved = None;
+            for part in &option.parts {
+                let key = (option.supplier_id, part.variant_id.clone());
+                let check = match checks.get(&key) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = match client.variant_check(&part.variant_id).await {
+                            Ok(c) => c,
+                            Err(e) if e.is_unreachable() => return Err(e),
+                            // An unreadable answer says nothing: the supplier judges at creation.
+                            Err(e) => {
+                                tracing::warn!(vid = %part.variant_id, error = %e, "variant check unreadable");
+                                None
+                            }
+                        };
+                        checks.insert(key, c.clone());
+                        c
+                    }
+                };
+                let needed = line.quantity.saturating_mul(part.quantity);
+                let price = check.as_ref().and_then(|c| c.price_minor).unwrap_or(part.cost_minor);
+                unit_now = unit_now.saturating_add(price.saturating_mul(part.quantity));
+                if let Some(check) = &check {
+                    if !check.found {
+                        reasons.push(passed_over(option, &format!("no longer sells {}", part.variant_id)));
+                        continue 'options;
+                    }
+                    if let Some(stock) = check.stock.filter(|s| *s < needed) {
+                        reasons.push(passed_over(
+                            option,
+                            &format!("has {stock} of {} in stock, {needed} needed", part.variant_id),
+                        ));
+                        continue 'options;
+                    }
+                    if moved.is_none() && price_moved(part.cost_minor, price, limit_pct) {
+                        moved = Some((part.variant_id.clone(), part.cost_minor, price));
+                    }
+                }
+            }
+            if let Some(limit) = line.cost_limit_minor.filter(|l| unit_now > *l) {
+                reasons.push(passed_over(
+                    option,
+                    &format!("costs {} a unit now, above your limit of {}", usd(unit_now), usd(limit)),
+                ));
+                continue;
+            }
+            if let Some((vid, old, new)) = moved {
+                let (old_text, new_text) = (usd(old), usd(new));
+                return Ok(Err(Hold::new(
+                    HoldKind::CostChanged,
+                    format!(
+                        "{} now charges {new_text} for {vid} (mapped at {old_text}), more than {limit_pct}% apart: release it to accept the new cost",
+                        option.supplier_name
+                    ),
+                    [
+                        ("item", line.label.clone()),
+                        ("supplier", option.supplier_name.clone()),
+                        ("supplier_id", option.supplier_id.to_string()),
+                        ("vid", vid),
+                        ("old", old.to_string()),
+                        ("new", new.to_string()),
+                    ],
+                )));
+            }
+            picked = Some(option);
+            break;
+        }
+        let Some(option) = picked else {
+            let why = if reasons.is_empty() { "it has no supplier variant".to_owned() } else { reasons.join("; ") };
+            return Ok(Err(Hold::new(
+                HoldKind::SupplierUnavailable,
+                format!("no supplier can ship {} now: {why}", line.label),
+                [("item", line.label.clone()), ("reasons", why)],
+            )));
+        };
+        let reason = (option.priority > 1 || !reasons.is_empty()).then(|| reasons.join("; "));
+        chosen.extend(
+            items_of(line, option, reason).into_iter().map(|i| (option.supplier_id, option.supplier_name.clone(), i)),
+        );
+    }
+    // A backup at a supplier the order has already sent to is not sent twice.
+    let sent = dd.db.read(|c| queries::suppliers_with_sub_order(c, plan.order_id))?;
+    Ok(Ok(group_by_supplier(chosen.into_iter().filter(|(s, _, _)| !sent.contains(s)))))
 }
 
 /// What happened to one sub-order.
@@ -516,9 +762,23 @@ impl AtSupplier {
 /// "Ship order": sends every sub-order of `order_id` to its supplier, paid from the wallet or
 /// with the card on file (the Auto Fulfillment page's payment method).
 pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
-    let plan = dd.db.read(|c| plan(c, order_id))?;
+    let mut plan = dd.db.read(|c| plan(c, order_id))?;
     // The payment method and "most suitable", read once for every sub-order.
     let settings = dd.db.read(crate::auto_fulfillment::load)?;
+    // Stock and price at the suppliers, before anything is written: backups swap in here.
+    match choose_options(dd, &plan, settings.cost_change_limit_pct).await? {
+        Ok(sub_orders) if sub_orders.is_empty() => {
+            return Err(CoreError::InvalidInput(format!(
+                "order {} was already sent to its suppliers",
+                plan.order_name
+            )));
+        }
+        Ok(sub_orders) => plan.sub_orders = sub_orders,
+        Err(hold) => {
+            dd.db.write(|tx| hold.store(tx, order_id))?;
+            return Err(CoreError::Held(Box::new(hold)));
+        }
+    }
     // Choose every line before writing anything: a held order leaves no rows behind.
     let mut chosen = Vec::new();
     for sub in &plan.sub_orders {
@@ -577,6 +837,8 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
                 }
             };
             queries::replace_items(tx, id, &sub.items)?;
+            let lines: Vec<i64> = sub.items.iter().map(|i| i.line_item_id).collect();
+            queries::move_lines_off_other_sub_orders(tx, plan.order_id, sub.supplier_id, &lines)?;
             refresh_order_status(tx, plan.order_id)?;
             Ok(Some((id, key, previous, known)))
         })?;

@@ -26,6 +26,16 @@ pub fn hold_kind(conn: &Connection, order_id: i64) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT hold_kind FROM orders WHERE id = ?1")?.query_row([order_id], |r| r.get(0))?)
 }
 
+/// The order's hold params as stored (JSON object of strings), `None` without a hold.
+pub fn hold_params(conn: &Connection, order_id: i64) -> Result<Option<super::HoldParams>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT hold_params FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
 /// Clears the order's hold.
 pub fn clear_hold(conn: &Connection, order_id: i64) -> Result<()> {
     conn.prepare_cached("UPDATE orders SET hold_kind = NULL, hold_reason = NULL, hold_params = NULL WHERE id = ?1")?
@@ -130,12 +140,22 @@ pub struct PlanLine {
     pub supplier_id: Option<i64>,
     pub supplier_name: Option<String>,
     pub variant_id: Option<String>,
+    /// The mapped cost per unit (US cents).
+    pub cost_minor: Option<i64>,
+    /// The mapping is the store variant's own (by its ids, every destination): its options
+    /// and parts are read with `products::queries::mapping_options`.
+    pub by_variant: bool,
+    pub store_id: i64,
+    pub store_product_id: String,
+    pub store_variant_id: String,
 }
 
 static PLAN_LINES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    use crate::products::queries::{MAPPED_SUPPLIER, MAPPED_VARIANT, MAPPING_JOINS};
+    use crate::products::queries::{MAPPED_COST, MAPPED_SUPPLIER, MAPPED_VARIANT, MAPPING_JOINS};
     format!(
-        "SELECT li.id, li.sku, li.title, li.quantity, {MAPPED_SUPPLIER}, s.name, {MAPPED_VARIANT}
+        "SELECT li.id, li.sku, li.title, li.quantity, {MAPPED_SUPPLIER}, s.name, {MAPPED_VARIANT}, {MAPPED_COST},
+                vc.supplier_id IS NULL AND vm.supplier_id IS NOT NULL, o.store_id, IFNULL(li.store_product_id, ''),
+                IFNULL(li.store_variant_id, '')
          FROM line_item li JOIN orders o ON o.id = li.order_id
          {MAPPING_JOINS}
          LEFT JOIN supplier s ON s.id = {MAPPED_SUPPLIER}
@@ -158,9 +178,80 @@ pub fn plan_lines(conn: &Connection, order_id: i64) -> Result<Vec<PlanLine>> {
                 supplier_id: r.get(4)?,
                 supplier_name: r.get(5)?,
                 variant_id: r.get(6)?,
+                cost_minor: r.get(7)?,
+                by_variant: r.get(8)?,
+                store_id: r.get(9)?,
+                store_product_id: r.get(10)?,
+                store_variant_id: r.get(11)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The items recorded on the order's sub-orders in `states`, as `(supplier id, supplier name,
+/// item)`, by sub-order and line.
+pub fn recorded_items(
+    conn: &Connection,
+    order_id: i64,
+    keep: impl Fn(SubOrderState) -> bool,
+) -> Result<Vec<(i64, String, PlannedItem)>> {
+    let sql = format!(
+        "SELECT so.supplier_id, s.name, soi.line_item_id, soi.variant_id, soi.quantity, soi.line_quantity,
+                soi.priority, soi.backup_reason
+         FROM supplier_order_item soi JOIN supplier_order so ON so.id = soi.supplier_order_id
+         JOIN supplier s ON s.id = so.supplier_id
+         WHERE so.order_id = ?1 AND so.state IN {}
+         ORDER BY so.id, soi.line_item_id, soi.rowid",
+        SubOrderState::sql_set(keep)
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map([order_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                PlannedItem {
+                    line_item_id: r.get(2)?,
+                    variant_id: r.get(3)?,
+                    quantity: r.get(4)?,
+                    line_quantity: r.get(5)?,
+                    priority: r.get(6)?,
+                    backup_reason: r.get(7)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Takes the line items that now go to `supplier_id` off the order's other sub-orders that
+/// never reached their supplier (failed, pending, cancelled): a line sent through a backup at
+/// another supplier leaves nothing behind there. Such a sub-order left with no item is
+/// cancelled, so it no longer counts toward the order's status.
+pub fn move_lines_off_other_sub_orders(
+    conn: &Connection,
+    order_id: i64,
+    supplier_id: i64,
+    lines: &[i64],
+) -> Result<()> {
+    let free = SubOrderState::sql_set(|s| {
+        matches!(s, SubOrderState::Failed | SubOrderState::Pending | SubOrderState::Cancelled)
+    });
+    let mut delete = conn.prepare_cached(&format!(
+        "DELETE FROM supplier_order_item WHERE line_item_id = ?3 AND supplier_order_id IN
+           (SELECT id FROM supplier_order WHERE order_id = ?1 AND supplier_id <> ?2 AND state IN {free})"
+    ))?;
+    for line in lines {
+        delete.execute(params![order_id, supplier_id, line])?;
+    }
+    conn.prepare_cached(&format!(
+        "UPDATE supplier_order SET state = '{}', updated_at = ?3
+         WHERE order_id = ?1 AND supplier_id <> ?2 AND {}
+           AND NOT EXISTS (SELECT 1 FROM supplier_order_item soi WHERE soi.supplier_order_id = supplier_order.id)",
+        Transition::Cancelled.to().as_str(),
+        Transition::Cancelled.guard(),
+    ))?
+    .execute(params![order_id, supplier_id, chrono::Utc::now()])?;
+    Ok(())
 }
 
 /// The merchant's default shipping lines to a country (ISO 3166-1 alpha-2), in order.
@@ -243,10 +334,21 @@ pub fn insert_sub_order(conn: &Connection, order_id: i64, supplier_id: i64, send
 pub fn replace_items(conn: &Connection, sub_id: i64, items: &[PlannedItem]) -> Result<()> {
     conn.prepare_cached("DELETE FROM supplier_order_item WHERE supplier_order_id = ?1")?.execute([sub_id])?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity, line_quantity, priority,
+             backup_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (supplier_order_id, line_item_id, variant_id) DO UPDATE SET quantity = quantity + excluded.quantity",
     )?;
     for item in items {
-        insert.execute(params![sub_id, item.line_item_id, item.variant_id, item.quantity])?;
+        insert.execute(params![
+            sub_id,
+            item.line_item_id,
+            item.variant_id,
+            item.quantity,
+            item.line_quantity,
+            item.priority,
+            item.backup_reason
+        ])?;
     }
     Ok(())
 }

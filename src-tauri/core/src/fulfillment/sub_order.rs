@@ -236,8 +236,9 @@ pub struct OrderActions {
     pub can_ship: bool,
     /// "Hold": it has not gone to its suppliers and is not held by the merchant already.
     pub can_hold: bool,
-    /// "Release": the merchant held it, the last Ship order found no shipping line, or the store
-    /// rates its risk of fraud high (releasing it accepts that risk).
+    /// "Release": the merchant held it, the last Ship order found no shipping line, the store
+    /// rates its risk of fraud high (releasing it accepts that risk), or a supplier's price moved
+    /// (releasing it accepts the new price).
     pub can_release: bool,
     /// "Cancel fulfilment": it is queued, or one of its sub-orders may still be cancelled.
     pub can_cancel: bool,
@@ -255,7 +256,10 @@ impl OrderActions {
         use crate::fulfillment::HoldKind;
         use crate::model::OrderStatus;
         let waiting = matches!(status, OrderStatus::ToOrder | OrderStatus::Failed);
-        let can_release = matches!(hold, Some(HoldKind::Merchant | HoldKind::NoShippingLine | HoldKind::HighRisk));
+        let can_release = matches!(
+            hold,
+            Some(HoldKind::Merchant | HoldKind::NoShippingLine | HoldKind::HighRisk | HoldKind::CostChanged)
+        );
         OrderActions {
             can_ship: waiting && !queued && hold.is_none_or(|h| h.is_auto_only()),
             can_hold: !can_release && (waiting || status == OrderStatus::AwaitingPayment),

@@ -113,6 +113,7 @@ pub fn release_orders(db: &Db, ids: &[i64]) -> Result<BulkResult> {
         let mut result = BulkResult::default();
         for &id in ids {
             let (name, _) = queries::name_and_status(tx, id)?;
+            accept_new_cost(tx, id)?;
             if !queries::release(tx, id)? {
                 result.skipped.push(SkippedOrder::local(name, "not held by you".into(), "not_held", []));
                 continue;
@@ -122,6 +123,25 @@ pub fn release_orders(db: &Db, ids: &[i64]) -> Result<BulkResult> {
         }
         Ok(result)
     })
+}
+
+/// Releasing an order held `cost_changed` accepts the supplier's new price: it becomes the
+/// mapped cost of that supplier variant in every mapping that names it (so the next check
+/// passes and the cost estimates follow). Other holds are left to [`queries::release`].
+fn accept_new_cost(tx: &Connection, order_id: i64) -> Result<()> {
+    use crate::fulfillment::{queries as fq, HoldKind};
+    if fq::hold_kind(tx, order_id)?.as_deref() != Some(HoldKind::CostChanged.as_str()) {
+        return Ok(());
+    }
+    let params = fq::hold_params(tx, order_id)?.unwrap_or_default();
+    let (Some(supplier), Some(vid), Some(new)) = (
+        params.get("supplier_id").and_then(|s| s.parse::<i64>().ok()),
+        params.get("vid"),
+        params.get("new").and_then(|s| s.parse::<i64>().ok()),
+    ) else {
+        return Ok(());
+    };
+    crate::products::queries::reprice_supplier_variant(tx, supplier, vid, new)
 }
 
 /// Which orders to export: the ones ticked on the Order page, or all that match a query.

@@ -41,7 +41,7 @@ pub fn release(conn: &Connection, order_id: i64) -> Result<bool> {
         .prepare_cached(
             "UPDATE orders SET merchant_hold_at = NULL, hold_kind = NULL, hold_reason = NULL, hold_params = NULL,
                     risk_accepted_at = CASE WHEN hold_kind = 'high_risk' THEN ?2 ELSE risk_accepted_at END
-             WHERE id = ?1 AND (merchant_hold_at IS NOT NULL OR hold_kind IN ('no_shipping_line', 'high_risk'))",
+             WHERE id = ?1 AND (merchant_hold_at IS NOT NULL OR hold_kind IN ('no_shipping_line', 'high_risk', 'cost_changed'))",
         )?
         .execute(params![order_id, Utc::now()])?;
     Ok(released > 0)

@@ -178,6 +178,26 @@ pub struct SubOrderView {
     /// The supplier's answer to the last cancellation request.
     pub cancel_answer: Option<String>,
     pub shipment: Option<ShipmentView>,
+    /// The supplier variants it carries, line item by line item.
+    pub items: Vec<SubOrderItemView>,
+}
+
+/// One supplier variant of a sub-order (a bundle's line item is several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SubOrderItemView {
+    /// The line item's SKU, else its title.
+    pub line: String,
+    /// The supplier's variant id.
+    pub variant_id: String,
+    /// Supplier units.
+    #[ts(type = "number")]
+    pub quantity: i64,
+    /// The mapping option used: 1 the primary, 2.. a backup.
+    #[ts(type = "number")]
+    pub priority: i64,
+    /// Why the earlier options were passed over, for a backup.
+    pub backup_reason: Option<String>,
 }
 
 /// Everything the order detail shows.
@@ -277,9 +297,29 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
                 payment_method: r.get(16)?,
                 cancel_answer: r.get(17)?,
                 shipment,
+                items: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut sub_orders = sub_orders;
+    for sub in &mut sub_orders {
+        sub.items = conn
+            .prepare_cached(
+                "SELECT COALESCE(li.sku, li.title), soi.variant_id, soi.quantity, soi.priority, soi.backup_reason
+                 FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id
+                 WHERE soi.supplier_order_id = ?1 ORDER BY li.position, soi.rowid",
+            )?
+            .query_map([sub.id], |r| {
+                Ok(SubOrderItemView {
+                    line: r.get(0)?,
+                    variant_id: r.get(1)?,
+                    quantity: r.get(2)?,
+                    priority: r.get(3)?,
+                    backup_reason: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
     let hold_reason = order.hold_reason.clone();
     let actions = OrderActions::of(order.status, order.hold_kind, order.queued, sub_orders.iter().map(|s| s.state));
     Ok(OrderDetail {

@@ -93,6 +93,49 @@ pub struct VariantRow {
     pub waiting_orders: i64,
     /// Other supplier variants for some destination countries (they win for those countries).
     pub countries: Vec<CountryMapping>,
+    /// The mapping by the variant's ids, option by option (primary first, then backups); empty
+    /// when it has none.
+    pub options: Vec<MappingOption>,
+    /// The most one store unit may cost under an option (US cents); over it, the next option.
+    #[ts(type = "number | null")]
+    pub cost_limit_minor: Option<i64>,
+    /// The variant's last sub-order went to a backup (the primary could not ship it).
+    pub backup_in_use: bool,
+}
+
+/// One option of a store variant's mapping: a priority (1 the primary, 2.. backups, tried in
+/// order), one supplier, and the supplier variants one store unit ships as (one part for a
+/// basic mapping; several, or a quantity above 1, for a bundle or "2 for 1").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MappingOption {
+    #[ts(type = "number")]
+    pub priority: i64,
+    #[ts(type = "number")]
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub parts: Vec<MappingPart>,
+}
+
+impl MappingOption {
+    /// What one store unit costs under this option at the mapped costs, US cents.
+    pub fn unit_cost_minor(&self) -> i64 {
+        self.parts.iter().map(|p| p.quantity.saturating_mul(p.cost_minor)).fold(0, i64::saturating_add)
+    }
+}
+
+/// One supplier variant of a [`MappingOption`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MappingPart {
+    /// The supplier's variant id (CJ `vid`).
+    pub variant_id: String,
+    /// Supplier units per store unit.
+    #[ts(type = "number")]
+    pub quantity: i64,
+    /// Per supplier unit, US cents.
+    #[ts(type = "number")]
+    pub cost_minor: i64,
 }
 
 /// A store variant shipped by another supplier variant to one destination country.
@@ -151,6 +194,10 @@ pub struct MappingView {
     pub variant_id: String,
     /// Per unit, US cents.
     pub cost_minor: i64,
+    /// Supplier units per store unit (above 1: "2 for 1"); 1 for SKU and country mappings.
+    pub quantity: i64,
+    /// The option it belongs to: 1 the primary, 2.. backups; 1 for SKU and country mappings.
+    pub priority: i64,
 }
 
 /// Every mapping: by store variant first (by store, product, variant), then by SKU; `store_id`
@@ -301,6 +348,140 @@ pub fn remove_variant_country_mapping(
     })
 }
 
+/// The most options a store variant has (primary and backups), and parts an option has.
+pub const MAX_PRIORITY: i64 = 9;
+pub const MAX_PARTS: usize = 10;
+/// The most supplier units one store unit may ship as.
+pub const MAX_PART_QUANTITY: i64 = 100;
+
+/// One part of a mapping option, as the merchant gives it (`mapping add --priority`, the
+/// Products drawer's "Add backup" and "Add to bundle").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PartInput {
+    /// 1 the primary, 2.. backups (at most [`MAX_PRIORITY`]).
+    #[ts(type = "number")]
+    pub priority: i64,
+    #[ts(type = "number")]
+    pub supplier_id: i64,
+    pub variant_id: String,
+    /// Supplier units per store unit, 1 to [`MAX_PART_QUANTITY`].
+    #[ts(type = "number")]
+    pub quantity: i64,
+    /// Per supplier unit, US cents.
+    #[ts(type = "number")]
+    pub cost_minor: i64,
+}
+
+/// Adds a supplier variant to option `part.priority` of a store variant's mapping (a backup
+/// when the priority is above 1; a bundle when the option has other supplier variants), or sets
+/// the quantity and cost of one already there. The orders with that variant are planned again.
+/// Errors: the checks of [`map_variant`], a priority outside 1 to 9, a quantity outside 1 to
+/// 100, an option whose parts are at another supplier (a bundle ships as one parcel), more than
+/// 10 parts in an option.
+pub fn add_mapping_part(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    part: &PartInput,
+) -> Result<()> {
+    let (product, variant) = checked_ids(store_product, store_variant, &part.variant_id, part.cost_minor)?;
+    if !(1..=MAX_PRIORITY).contains(&part.priority) {
+        return Err(CoreError::InvalidInput(format!(
+            "a priority is 1 (the primary) to {MAX_PRIORITY} (the last backup), not {}",
+            part.priority
+        )));
+    }
+    if !(1..=MAX_PART_QUANTITY).contains(&part.quantity) {
+        return Err(CoreError::InvalidInput(format!(
+            "a quantity per store unit is 1 to {MAX_PART_QUANTITY}, not {}",
+            part.quantity
+        )));
+    }
+    crate::stores::integrations::store(ctx, store_id)?;
+    let supplier = crate::suppliers::supplier(ctx, part.supplier_id)?;
+    let vid = part.variant_id.trim();
+    ctx.db.write(|tx| {
+        let key = queries::VariantKey { store_id, product: &product, variant: &variant };
+        let (options, _) = queries::mapping_options(tx, &key)?;
+        if let Some(option) = options.iter().find(|o| o.priority == part.priority) {
+            if option.supplier_id != part.supplier_id {
+                return Err(CoreError::InvalidInput(format!(
+                    "option {} ships from {}: a bundle's variants come from one supplier (give {} another priority)",
+                    part.priority, option.supplier_name, supplier.name
+                )));
+            }
+            if option.parts.len() >= MAX_PARTS && !option.parts.iter().any(|p| p.variant_id == vid) {
+                return Err(CoreError::InvalidInput(format!("an option has at most {MAX_PARTS} supplier variants")));
+            }
+        }
+        let new = queries::NewPart {
+            priority: part.priority,
+            supplier_id: part.supplier_id,
+            variant_id: vid,
+            quantity: part.quantity,
+            cost_minor: part.cost_minor,
+        };
+        queries::upsert_part(tx, &key, &new)?;
+        queries::refresh_summary(tx, &key)?;
+        replan_variant(tx, &key)
+    })
+}
+
+/// Removes option `priority` of a store variant's mapping, or one supplier variant of it
+/// (`variant_id`); the next option moves up when the primary goes. Errors: no such part.
+pub fn remove_mapping_part(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    priority: i64,
+    variant_id: Option<&str>,
+) -> Result<()> {
+    let (product, variant) = (store_product.trim(), store_variant.map(str::trim).unwrap_or_default());
+    let vid = variant_id.map(str::trim).filter(|v| !v.is_empty());
+    ctx.db.write(|tx| {
+        let key = queries::VariantKey { store_id, product, variant };
+        if queries::delete_parts(tx, &key, Some(priority), vid)? == 0 {
+            return Err(CoreError::NotFound(format!("no option {priority} in the mapping of product {product}")));
+        }
+        queries::refresh_summary(tx, &key)?;
+        replan_variant(tx, &key)
+    })
+}
+
+/// Sets (or clears, `None`) the most one store unit of the variant may cost at the supplier
+/// (US cents): before sending, an option that costs more now is passed over for the next.
+/// Errors: a negative limit, a variant without a mapping by its ids.
+pub fn set_mapping_cost_limit(
+    ctx: &Ctx,
+    store_id: i64,
+    store_product: &str,
+    store_variant: Option<&str>,
+    limit_minor: Option<i64>,
+) -> Result<()> {
+    if limit_minor.is_some_and(|l| l < 0) {
+        return Err(CoreError::InvalidInput("a cost limit cannot be negative".into()));
+    }
+    let (product, variant) = (store_product.trim(), store_variant.map(str::trim).unwrap_or_default());
+    ctx.db.write(|tx| {
+        let key = queries::VariantKey { store_id, product, variant };
+        if !queries::set_cost_limit(tx, &key, limit_minor)? {
+            return Err(CoreError::NotFound(format!("product {product} has no mapping by its ids in that store")));
+        }
+        Ok(())
+    })
+}
+
+/// Plans again the orders with a line of this store variant.
+fn replan_variant(tx: &rusqlite::Transaction<'_>, key: &queries::VariantKey) -> Result<()> {
+    for order_id in queries::orders_with_variant(tx, key.store_id, key.product, key.variant)? {
+        crate::stores::sync::refresh_order_status(tx, order_id)?;
+    }
+    Ok(())
+}
+
 /// The store product and variant ids of a mapping, trimmed, with its supplier variant and cost
 /// checked: see [`map_variant`]'s errors.
 fn checked_ids(
@@ -362,6 +543,44 @@ pub async fn find_supplier_variants(ctx: &Ctx, sku: &str) -> Result<Vec<FoundVar
         }));
     }
     Ok(found)
+}
+
+/// A supplier variant a search found, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SearchHit {
+    #[ts(type = "number")]
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub found: crate::suppliers::SearchedVariant,
+}
+
+/// The most variants a supplier search returns per supplier.
+pub const SEARCH_LIMIT: usize = 20;
+
+/// Searches every connected supplier's catalogue for what the merchant typed: a product URL, a
+/// SKU, a product id or keywords (CJ's product list, query, variant and inventory calls; see
+/// [`crate::suppliers::SupplierConnector::search_variants`]), each variant with its cost, stock
+/// and warehouses. Errors: nothing typed, over 300 characters, a supplier that cannot be
+/// reached or refuses the credentials.
+pub async fn search_supplier_variants(ctx: &Ctx, query: &str) -> Result<Vec<SearchHit>> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(CoreError::InvalidInput("type a SKU, product id, product link or words to search for".into()));
+    }
+    if query.chars().count() > 300 {
+        return Err(CoreError::InvalidInput("a search is at most 300 characters".into()));
+    }
+    let mut hits = Vec::new();
+    for supplier in ctx.db.read(crate::orders::views::list_suppliers)?.into_iter().filter(|s| !s.disconnected) {
+        let found = ctx.observe(ctx.supplier_client(supplier.id)?.search_variants(query, SEARCH_LIMIT).await)?;
+        hits.extend(found.into_iter().map(|found| SearchHit {
+            supplier_id: supplier.id,
+            supplier_name: supplier.name.clone(),
+            found,
+        }));
+    }
+    Ok(hits)
 }
 
 /// Where an "Auto-map by SKU" proposal comes from.

@@ -92,8 +92,9 @@ pub fn country_mappings(
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// Sets the supplier variant and cost (minor units, USD) that ship a store variant (`variant`:
-/// '' for a product without variants), replacing any earlier.
+/// Makes one supplier variant, one unit, at `cost_minor` (US cents) the primary option of a
+/// store variant (`variant`: '' for a product without variants), replacing the primary's parts
+/// (backups stay).
 pub fn upsert_variant_mapping(
     conn: &Connection,
     store_id: i64,
@@ -103,13 +104,210 @@ pub fn upsert_variant_mapping(
     variant_id: &str,
     cost_minor: i64,
 ) -> Result<()> {
+    let key = VariantKey { store_id, product, variant };
+    delete_parts(conn, &key, Some(1), None)?;
+    upsert_part(conn, &key, &NewPart { priority: 1, supplier_id, variant_id, quantity: 1, cost_minor })?;
+    refresh_summary(conn, &key)
+}
+
+/// A store variant, by the store's ids (`variant` '' for a product without variants).
+#[derive(Debug, Clone, Copy)]
+pub struct VariantKey<'a> {
+    pub store_id: i64,
+    pub product: &'a str,
+    pub variant: &'a str,
+}
+
+/// One supplier variant of a mapping option, as written.
+pub struct NewPart<'a> {
+    /// 1 the primary, 2.. backups.
+    pub priority: i64,
+    pub supplier_id: i64,
+    pub variant_id: &'a str,
+    /// Supplier units per store unit.
+    pub quantity: i64,
+    /// Per supplier unit, US cents.
+    pub cost_minor: i64,
+}
+
+/// Adds a part to an option, or sets the quantity and cost of the one already there.
+pub fn upsert_part(conn: &Connection, key: &VariantKey, part: &NewPart) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO variant_mapping (store_id, store_product_id, store_variant_id, supplier_id, variant_id, cost_minor, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'USD')
-         ON CONFLICT(store_id, store_product_id, store_variant_id) DO UPDATE SET
-             supplier_id=excluded.supplier_id, variant_id=excluded.variant_id, cost_minor=excluded.cost_minor",
+        "INSERT INTO variant_mapping_part (store_id, store_product_id, store_variant_id, priority, supplier_id,
+             variant_id, quantity, cost_minor, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'USD')
+         ON CONFLICT(store_id, store_product_id, store_variant_id, priority, variant_id) DO UPDATE SET
+             supplier_id = excluded.supplier_id, quantity = excluded.quantity, cost_minor = excluded.cost_minor",
     )?
-    .execute(params![store_id, product, variant, supplier_id, variant_id, cost_minor])?;
+    .execute(params![
+        key.store_id,
+        key.product,
+        key.variant,
+        part.priority,
+        part.supplier_id,
+        part.variant_id,
+        part.quantity,
+        part.cost_minor
+    ])?;
+    Ok(())
+}
+
+/// Deletes a store variant's parts: every one, one option's (`priority`), or one supplier
+/// variant of it (`variant_id`); the number deleted.
+pub fn delete_parts(
+    conn: &Connection,
+    key: &VariantKey,
+    priority: Option<i64>,
+    variant_id: Option<&str>,
+) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM variant_mapping_part
+             WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3
+               AND (?4 IS NULL OR priority = ?4) AND (?5 IS NULL OR variant_id = ?5)",
+        )?
+        .execute(params![key.store_id, key.product, key.variant, priority, variant_id])?)
+}
+
+/// The supplier of an option's parts (they are all at one), if it has any.
+pub fn option_supplier(conn: &Connection, key: &VariantKey, priority: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT supplier_id FROM variant_mapping_part
+             WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3 AND priority = ?4 LIMIT 1",
+        )?
+        .query_row(params![key.store_id, key.product, key.variant, priority], |r| r.get(0))
+        .optional()?)
+}
+
+/// Rewrites the store variant's `variant_mapping` row from its parts: the first option present
+/// in brief (its supplier, its first supplier variant, what one store unit costs under it), the
+/// merchant's cost limit kept; no parts left, no row.
+pub fn refresh_summary(conn: &Connection, key: &VariantKey) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    let head: Option<(i64, String, i64)> = conn
+        .prepare_cached(
+            "SELECT supplier_id, variant_id,
+                    (SELECT SUM(q.quantity * q.cost_minor) FROM variant_mapping_part q
+                     WHERE q.store_id = p.store_id AND q.store_product_id = p.store_product_id
+                       AND q.store_variant_id = p.store_variant_id AND q.priority = p.priority)
+             FROM variant_mapping_part p
+             WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3
+             ORDER BY priority, rowid LIMIT 1",
+        )?
+        .query_row(params![key.store_id, key.product, key.variant], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    match head {
+        None => {
+            conn.prepare_cached(
+                "DELETE FROM variant_mapping WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3",
+            )?
+            .execute(params![key.store_id, key.product, key.variant])?;
+        }
+        Some((supplier_id, variant_id, unit_cost)) => {
+            conn.prepare_cached(
+                "INSERT INTO variant_mapping (store_id, store_product_id, store_variant_id, supplier_id, variant_id, cost_minor, currency)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'USD')
+                 ON CONFLICT(store_id, store_product_id, store_variant_id) DO UPDATE SET
+                     supplier_id = excluded.supplier_id, variant_id = excluded.variant_id, cost_minor = excluded.cost_minor",
+            )?
+            .execute(params![key.store_id, key.product, key.variant, supplier_id, variant_id, unit_cost])?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets (or clears, `None`) the merchant's limit on what one store unit may cost under an
+/// option (US cents); false when the variant has no mapping.
+pub fn set_cost_limit(conn: &Connection, key: &VariantKey, limit_minor: Option<i64>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE variant_mapping SET cost_limit_minor = ?4
+             WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3",
+        )?
+        .execute(params![key.store_id, key.product, key.variant, limit_minor])?
+        > 0)
+}
+
+/// A store variant's mapping options, by priority, each with its parts in the order added, and
+/// the merchant's cost limit.
+pub fn mapping_options(
+    conn: &Connection,
+    key: &VariantKey,
+) -> Result<(Vec<crate::products::MappingOption>, Option<i64>)> {
+    let mut options: Vec<crate::products::MappingOption> = Vec::new();
+    let rows = conn
+        .prepare_cached(
+            "SELECT p.priority, p.supplier_id, s.name, p.variant_id, p.quantity, p.cost_minor
+             FROM variant_mapping_part p JOIN supplier s ON s.id = p.supplier_id
+             WHERE p.store_id = ?1 AND p.store_product_id = ?2 AND p.store_variant_id = ?3
+             ORDER BY p.priority, p.rowid",
+        )?
+        .query_map(params![key.store_id, key.product, key.variant], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                crate::products::MappingPart { variant_id: r.get(3)?, quantity: r.get(4)?, cost_minor: r.get(5)? },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (priority, supplier_id, supplier_name, part) in rows {
+        match options.last_mut().filter(|o| o.priority == priority) {
+            Some(option) => option.parts.push(part),
+            None => {
+                options.push(crate::products::MappingOption { priority, supplier_id, supplier_name, parts: vec![part] })
+            }
+        }
+    }
+    use rusqlite::OptionalExtension;
+    let limit = conn
+        .prepare_cached(
+            "SELECT cost_limit_minor FROM variant_mapping WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3",
+        )?
+        .query_row(params![key.store_id, key.product, key.variant], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten();
+    Ok((options, limit))
+}
+
+/// The mapping option the store variant's last sub-order used (1 the primary), if any was sent.
+pub fn last_priority_used(conn: &Connection, key: &VariantKey) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT soi.priority FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id
+             JOIN orders o ON o.id = li.order_id
+             WHERE o.store_id = ?1 AND li.store_product_id = ?2 AND IFNULL(li.store_variant_id, '') = ?3
+             ORDER BY soi.supplier_order_id DESC LIMIT 1",
+        )?
+        .query_row(params![key.store_id, key.product, key.variant], |r| r.get(0))
+        .optional()?)
+}
+
+/// Sets a supplier variant's cost (US cents per unit) in every mapping that names it (by store
+/// variant, by country, by SKU), and rewrites the summaries of the store variants it touches.
+pub fn reprice_supplier_variant(conn: &Connection, supplier_id: i64, variant_id: &str, cost_minor: i64) -> Result<()> {
+    let params = params![supplier_id, variant_id, cost_minor];
+    conn.prepare_cached("UPDATE variant_mapping_part SET cost_minor = ?3 WHERE supplier_id = ?1 AND variant_id = ?2")?
+        .execute(params)?;
+    conn.prepare_cached(
+        "UPDATE variant_mapping_country SET cost_minor = ?3 WHERE supplier_id = ?1 AND variant_id = ?2",
+    )?
+    .execute(params)?;
+    conn.prepare_cached("UPDATE product_mapping SET cost_minor = ?3 WHERE supplier_id = ?1 AND variant_id = ?2")?
+        .execute(params)?;
+    let keys: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT DISTINCT store_id, store_product_id, store_variant_id FROM variant_mapping_part
+             WHERE supplier_id = ?1 AND variant_id = ?2",
+        )?
+        .query_map(params![supplier_id, variant_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (store_id, product, variant) in &keys {
+        refresh_summary(conn, &VariantKey { store_id: *store_id, product, variant })?;
+    }
     Ok(())
 }
 
@@ -156,15 +354,18 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
     // By store variant (every destination), then by country, in one pass over both tables.
     let by_variant = conn
         .prepare_cached(
-            "SELECT st.name, m.store_product_id, m.store_variant_id, m.country, s.name, m.variant_id, m.cost_minor
-             FROM (SELECT store_id, store_product_id, store_variant_id, NULL AS country, supplier_id, variant_id, cost_minor
-                   FROM variant_mapping
+            "SELECT st.name, m.store_product_id, m.store_variant_id, m.country, s.name, m.variant_id, m.cost_minor,
+                    m.quantity, m.priority
+             FROM (SELECT store_id, store_product_id, store_variant_id, NULL AS country, supplier_id, variant_id, cost_minor,
+                          quantity, priority, rowid AS seq
+                   FROM variant_mapping_part
                    UNION ALL
-                   SELECT store_id, store_product_id, store_variant_id, country_code, supplier_id, variant_id, cost_minor
+                   SELECT store_id, store_product_id, store_variant_id, country_code, supplier_id, variant_id, cost_minor,
+                          1, 1, 0
                    FROM variant_mapping_country) m
              JOIN store st ON st.id = m.store_id JOIN supplier s ON s.id = m.supplier_id
              WHERE ?1 IS NULL OR m.store_id = ?1
-             ORDER BY m.country IS NOT NULL, st.name, m.store_product_id, m.store_variant_id, m.country",
+             ORDER BY m.country IS NOT NULL, st.name, m.store_product_id, m.store_variant_id, m.country, m.priority, m.seq",
         )?
         .query_map([store_id], |r| {
             Ok(crate::products::MappingView {
@@ -176,6 +377,8 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
                 supplier_name: r.get(4)?,
                 variant_id: r.get(5)?,
                 cost_minor: r.get(6)?,
+                quantity: r.get(7)?,
+                priority: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -194,6 +397,8 @@ pub fn mappings(conn: &Connection, store_id: Option<i64>) -> Result<Vec<crate::p
                 supplier_name: r.get(1)?,
                 variant_id: r.get(2)?,
                 cost_minor: r.get(3)?,
+                quantity: 1,
+                priority: 1,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -207,6 +412,7 @@ pub fn delete_sku_mapping(conn: &Connection, sku: &str) -> Result<bool> {
 
 /// Deletes a store variant's mapping; false when there was none.
 pub fn delete_variant_mapping(conn: &Connection, store_id: i64, product: &str, variant: &str) -> Result<bool> {
+    delete_parts(conn, &VariantKey { store_id, product, variant }, None, None)?;
     Ok(conn
         .prepare_cached(
             "DELETE FROM variant_mapping WHERE store_id = ?1 AND store_product_id = ?2 AND store_variant_id = ?3",
@@ -390,12 +596,18 @@ pub fn variant_rows(conn: &Connection, query: &crate::products::ProductQuery) ->
                 cost_minor: r.get(14)?,
                 waiting_orders: r.get(15)?,
                 countries: Vec::new(),
+                options: Vec::new(),
+                cost_limit_minor: None,
+                backup_in_use: false,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut rows = rows;
     for row in &mut rows {
         row.countries = country_mappings(conn, row.store_id, &row.product_id, &row.variant_id)?;
+        let key = VariantKey { store_id: row.store_id, product: &row.product_id, variant: &row.variant_id };
+        (row.options, row.cost_limit_minor) = mapping_options(conn, &key)?;
+        row.backup_in_use = last_priority_used(conn, &key)?.is_some_and(|p| p > 1);
     }
     let counts = conn
         .prepare_cached(&format!(

@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{CancelAnswer, CardToken, ShippingLine, SupplierVariant, TrackInfo};
+use super::{CancelAnswer, CardToken, SearchedVariant, ShippingLine, SupplierVariant, TrackInfo, VariantCheck};
 use crate::error::{CoreError, Result};
 use crate::money::parse_minor;
 use crate::secrets::{supplier_token_key, SecretStore};
@@ -547,6 +547,124 @@ impl CjClient {
         Ok(found)
     }
 
+    /// What a merchant typed in the supplier search, in this order: a CJ product URL (its
+    /// `…-p-{pid}.html` tail) or a product id → `product/variant/query?pid=`; a SKU →
+    /// [`Self::variants_by_sku`]; else keywords → `product/list?productNameEn=` (page 1, CJ's
+    /// documented list), each product's variants by its `pid`. At most `limit` variants, each with
+    /// its stock and warehouses ([`Self::stock`]; a stock that cannot be read is left unknown).
+    /// Source: 03 Product (<https://developers.cjdropshipping.com/en/api/api2/api/product.html>):
+    /// 1.2 Product List, 1.3 Product Details, 2.1 Variant query, 3.1 Inventory by variant.
+    pub async fn search_variants(&self, query: &str, limit: usize) -> Result<Vec<SearchedVariant>> {
+        let query = query.trim();
+        if query.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut found = match product_id_in(query) {
+            Some(pid) => self.variants_of_product(&pid).await?,
+            None => Vec::new(),
+        };
+        if found.is_empty() && !query.contains(char::is_whitespace) {
+            found = self.variants_by_sku(query).await?;
+        }
+        if found.is_empty() {
+            let list = self
+                .lookup(
+                    reqwest::Method::GET,
+                    "product/list",
+                    &[("productNameEn", query), ("pageNum", "1"), ("pageSize", "10")],
+                )
+                .await?;
+            let pids: Vec<String> = list["list"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p["pid"].as_str().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned))
+                .collect();
+            for pid in pids {
+                if found.len() >= limit {
+                    break;
+                }
+                found.extend(self.variants_of_product(&pid).await?);
+            }
+        }
+        found.truncate(limit);
+        let mut out = Vec::with_capacity(found.len());
+        for variant in found {
+            let (stock, ships_from) = match self.stock(&variant.vid).await {
+                Ok(Some((stock, from))) => (Some(stock), from),
+                Ok(None) => (Some(0), Vec::new()),
+                Err(e) if e.is_unreachable() => return Err(e),
+                Err(e) => {
+                    tracing::warn!(vid = %variant.vid, error = %e, "CJ stock unreadable");
+                    (None, Vec::new())
+                }
+            };
+            out.push(SearchedVariant { variant, stock, ships_from });
+        }
+        Ok(out)
+    }
+
+    /// A product's variants (`product/variant/query?pid=`); an unknown product has none.
+    async fn variants_of_product(&self, pid: &str) -> Result<Vec<SupplierVariant>> {
+        match self.lookup(reqwest::Method::GET, "product/variant/query", &[("pid", pid)]).await? {
+            Value::Array(list) => list.iter().map(|v| parse_variant(v, &json!({ "pid": pid }))).collect(),
+            Value::Null => Ok(Vec::new()),
+            _ => Err(malformed("variant/query data is not a list")),
+        }
+    }
+
+    /// `GET product/stock/queryByVid?vid=` (03 Product, inventory by variant): `data` is a list
+    /// of warehouses, each `{vid, areaId, areaEn, countryCode, totalInventoryNum, cjInventoryNum,
+    /// factoryInventoryNum}`. The stock is the sum of `totalInventoryNum` (a warehouse that gives
+    /// only `storageNum` counts that); the warehouses holding any are where it ships from.
+    /// `Ok(None)`: CJ does not know the variant (its "variant not found" code, or no data).
+    /// A count that is not a whole number of at least zero is unreadable, never read as stock.
+    pub async fn stock(&self, vid: &str) -> Result<Option<(i64, Vec<String>)>> {
+        let data = self.lookup(reqwest::Method::GET, "product/stock/queryByVid", &[("vid", vid)]).await?;
+        let warehouses = match &data {
+            Value::Null => return Ok(None),
+            Value::Array(list) => list,
+            _ => return Err(malformed("stock/queryByVid data is not a list")),
+        };
+        let mut total: i64 = 0;
+        let mut from: Vec<String> = Vec::new();
+        for w in warehouses {
+            let count = [&w["totalInventoryNum"], &w["storageNum"]]
+                .into_iter()
+                .find(|v| !v.is_null())
+                .map(|v| match v {
+                    Value::Number(n) => n.as_i64().filter(|n| *n >= 0),
+                    Value::String(s) => s.trim().parse::<i64>().ok().filter(|n| *n >= 0),
+                    _ => None,
+                })
+                .unwrap_or(Some(0))
+                .ok_or_else(|| malformed("a warehouse's totalInventoryNum is not a count"))?;
+            total = total.saturating_add(count);
+            let country = w["countryCode"].as_str().map(str::trim).unwrap_or_default().to_ascii_uppercase();
+            if count > 0 && !country.is_empty() && !from.contains(&country) {
+                from.push(country);
+            }
+        }
+        Ok(Some((total, from)))
+    }
+
+    /// The check before sending: [`Self::stock`], and the variant's price now from
+    /// `GET product/variant/queryByVid?vid=` (`variantSellPrice`, USD). A variant CJ no longer
+    /// knows (1602000, or no data) is not found: discontinued.
+    pub async fn variant_check(&self, vid: &str) -> Result<VariantCheck> {
+        let variant = self.lookup(reqwest::Method::GET, "product/variant/queryByVid", &[("vid", vid)]).await?;
+        let price_minor = match &variant {
+            Value::Null => return Ok(VariantCheck { found: false, stock: None, price_minor: None }),
+            Value::Object(_) => Some(parse_variant(&variant, &Value::Null)?.price_minor),
+            _ => return Err(malformed("variant/queryByVid data is not a variant")),
+        };
+        let stock = match self.stock(vid).await? {
+            Some((stock, _)) => Some(stock),
+            None => return Ok(VariantCheck { found: false, stock: None, price_minor }),
+        };
+        Ok(VariantCheck { found: true, stock, price_minor })
+    }
+
     /// A catalogue read whose "not found" codes (1602000 variant, 1602001 product) are `Null`.
     async fn lookup(&self, method: reqwest::Method, path: &str, query: &[(&str, &str)]) -> Result<Value> {
         match self.authed(method, path, query, None).await {
@@ -690,6 +808,14 @@ impl super::SupplierConnector for CjClient {
         CjClient::variants_by_sku(self, sku).await
     }
 
+    async fn search_variants(&self, query: &str, limit: usize) -> Result<Vec<SearchedVariant>> {
+        CjClient::search_variants(self, query, limit).await
+    }
+
+    async fn variant_check(&self, vid: &str) -> Result<Option<VariantCheck>> {
+        CjClient::variant_check(self, vid).await.map(Some)
+    }
+
     async fn balance(&self) -> Result<Option<i64>> {
         CjClient::balance(self).await.map(Some)
     }
@@ -819,6 +945,21 @@ fn parse_variant(v: &Value, product: &Value) -> Result<SupplierVariant> {
     })
 }
 
+/// The product id in what a merchant typed: a CJ product page URL ends `…-p-{pid}.html`
+/// (the id CJ's API calls `pid`); a bare id is digits, or a UUID as CJ's older products have.
+fn product_id_in(query: &str) -> Option<String> {
+    if query.contains("cjdropshipping.com/") {
+        let path = query.split(['?', '#']).next().unwrap_or(query);
+        let tail = path.rsplit_once("-p-").map(|(_, t)| t)?;
+        let pid = tail.trim_end_matches('/').trim_end_matches(".html");
+        return (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            .then(|| pid.to_owned());
+    }
+    let digits = query.len() >= 10 && query.bytes().all(|b| b.is_ascii_digit());
+    let uuid = query.len() == 36 && query.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    (digits || uuid).then(|| query.to_owned())
+}
+
 fn malformed(detail: &str) -> CoreError {
     CoreError::Connector(ConnectorError::Malformed { service: SERVICE.into(), detail: detail.to_owned() })
 }
@@ -835,6 +976,19 @@ fn number_text(v: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_url_or_id_names_the_product() {
+        let url = "https://cjdropshipping.com/product/ceramic-mug-white-p-1424608189734850560.html?from=search";
+        assert_eq!(product_id_in(url).as_deref(), Some("1424608189734850560"));
+        assert_eq!(product_id_in("1424608189734850560").as_deref(), Some("1424608189734850560"));
+        let uuid = "2A3D8B0C-6E1F-4B2A-9C3D-1E2F3A4B5C6D";
+        assert_eq!(product_id_in(uuid).as_deref(), Some(uuid));
+        // A SKU or words are not ids.
+        assert_eq!(product_id_in("DD-MUG-WHT"), None);
+        assert_eq!(product_id_in("ceramic mug"), None);
+        assert_eq!(product_id_in("https://cjdropshipping.com/search?q=mug"), None);
+    }
 
     #[test]
     fn aging_range_gives_the_slowest_day() {

@@ -169,6 +169,32 @@ pub struct SupplierVariant {
     pub price_minor: i64,
 }
 
+/// A supplier variant as a search shows it: what it costs, how many are in stock and where
+/// they ship from. Stock and warehouses are `None`/empty when the platform did not say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SearchedVariant {
+    pub variant: SupplierVariant,
+    /// Units in stock over every warehouse.
+    #[ts(type = "number | null")]
+    pub stock: Option<i64>,
+    /// The countries (ISO 3166-1 alpha-2) of the warehouses holding stock.
+    pub ships_from: Vec<String>,
+}
+
+/// A supplier variant as the platform shows it just before sending: whether it still sells it,
+/// how many are in stock, and its price now. `None` fields: the platform did not say (not
+/// checked; the supplier remains the judge when the order is created).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VariantCheck {
+    /// False when the platform no longer knows the variant (discontinued).
+    pub found: bool,
+    /// Units in stock over every warehouse.
+    pub stock: Option<i64>,
+    /// The price to the merchant now, minor units (US cents).
+    pub price_minor: Option<i64>,
+}
+
 /// A card tokenized by the supplier's payment endpoint: the token to charge it by, and what may
 /// be shown of it.
 #[derive(Clone, PartialEq, Eq)]
@@ -308,6 +334,13 @@ pub trait SupplierConnector: Send + Sync {
     async fn track_info(&self, track_number: &str) -> Result<Option<TrackInfo>>;
     /// The variants the platform sells under `sku`.
     async fn variants_by_sku(&self, sku: &str) -> Result<Vec<SupplierVariant>>;
+    /// The variants matching what a merchant typed: a product URL, a SKU, a product id, else
+    /// keywords of the product name; at most `limit`, with stock and warehouses where the
+    /// platform gives them.
+    async fn search_variants(&self, query: &str, limit: usize) -> Result<Vec<SearchedVariant>>;
+    /// The variant's stock and price now, for the check before sending; `Ok(None)` where the
+    /// platform has no such call (nothing checked).
+    async fn variant_check(&self, vid: &str) -> Result<Option<VariantCheck>>;
     /// The balance available for orders, minor units; `None` where the platform has none
     /// (charged to a billing method instead).
     async fn balance(&self) -> Result<Option<i64>>;

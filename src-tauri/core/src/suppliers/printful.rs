@@ -48,8 +48,8 @@ use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use super::{
-    CancelAnswer, CardToken, CreatedOrder, NewSupplierOrder, ShippingLine, SupplierConnector, SupplierItem,
-    SupplierOrder, SupplierOrderStatus, SupplierPlatform, SupplierVariant, TrackInfo,
+    CancelAnswer, CardToken, CreatedOrder, NewSupplierOrder, SearchedVariant, ShippingLine, SupplierConnector,
+    SupplierItem, SupplierOrder, SupplierOrderStatus, SupplierPlatform, SupplierVariant, TrackInfo, VariantCheck,
 };
 use crate::error::{CoreError, Result};
 use crate::model::Address;
@@ -494,6 +494,23 @@ impl SupplierConnector for PrintfulClient {
             name: v["name"].as_str().unwrap_or_default().to_owned(),
             price_minor,
         }])
+    }
+
+    /// A catalog variant id, looked up as [`Self::variants_by_sku`] does; Printful prints on
+    /// demand and its catalogue shows no stock count, so none is given.
+    async fn search_variants(&self, query: &str, limit: usize) -> Result<Vec<SearchedVariant>> {
+        let found = SupplierConnector::variants_by_sku(self, query).await?;
+        Ok(found
+            .into_iter()
+            .take(limit)
+            .map(|variant| SearchedVariant { variant, stock: None, ships_from: Vec::new() })
+            .collect())
+    }
+
+    /// Not checked: Printful prints on demand (no stock to run out of) and reprices in the order
+    /// confirmation itself; the order's estimate is read when it is created.
+    async fn variant_check(&self, _vid: &str) -> Result<Option<VariantCheck>> {
+        Ok(None)
     }
 
     /// None: Printful charges the billing method; there is no balance to read or reconcile.

@@ -116,12 +116,13 @@ pub fn unpushed(conn: &Connection) -> Result<Vec<Unpushed>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The store line items a sub-order ships, as `(line item remote id, quantity)`.
+/// The store line items a sub-order ships, as `(line item remote id, quantity)`: the store's
+/// quantity, whatever the supplier variants it ships as (a bundle is several rows of one line).
 pub fn shipped_lines(conn: &Connection, sub_id: i64) -> Result<Vec<(String, i64)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT li.remote_id, soi.quantity FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id
-             WHERE soi.supplier_order_id = ?1",
+            "SELECT li.remote_id, MAX(soi.line_quantity) FROM supplier_order_item soi JOIN line_item li ON li.id = soi.line_item_id
+             WHERE soi.supplier_order_id = ?1 GROUP BY soi.line_item_id ORDER BY soi.line_item_id",
         )?
         .query_map([sub_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
