@@ -396,6 +396,62 @@ mod tests {
         assert_eq!(cards, 0, "the foreign key survived the rebuild");
     }
 
+    /// Migration 21: each mapping by store variant becomes the primary option of one part and
+    /// one unit, and each sub-order item keeps its quantity as the store line's, so a database
+    /// from before ships (and pushes back) the same orders the same way.
+    #[test]
+    fn mappings_and_sub_order_items_from_before_21_keep_their_meaning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, 20).unwrap();
+            conn.execute_batch(
+                "INSERT INTO store (id, name, platform, base_url, created_at) VALUES (7, 'Woo', 'woocommerce', 'https://w.example', 'now');
+                 INSERT INTO supplier (id, name, kind, base_url, created_at) VALUES (3, 'CJ', 'cj', 'https://cj.example', 'now');
+                 INSERT INTO variant_mapping (store_id, store_product_id, store_variant_id, supplier_id, variant_id, cost_minor, currency)
+                 VALUES (7, '22', '23', 3, 'VID-A', 410, 'USD');
+                 INSERT INTO orders (id, store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status, status, total_minor, currency, content_hash, synced_at)
+                 VALUES (1, 7, '727', '#727', 'now', 'now', 'PAID', 'UNFULFILLED', 'processing', 100, 'USD', 'h', 'now');
+                 INSERT INTO line_item (id, order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping, store_product_id, store_variant_id)
+                 VALUES (5, 1, '315', 0, NULL, 'Ship Your Idea', 3, 1000, 1, '22', '23');
+                 INSERT INTO supplier_order (id, order_id, supplier_id, idempotency_key, state, created_at, updated_at)
+                 VALUES (9, 1, 3, 'DD7-727-S3', 'paid', 'now', 'now');
+                 INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity) VALUES (9, 5, 'VID-A', 3);",
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let (part, item, summary): ((i64, String, i64, i64), (i64, i64, i64, Option<String>), (String, i64)) = db
+            .read(|c| {
+                Ok((
+                    c.query_row(
+                        "SELECT priority, variant_id, quantity, cost_minor FROM variant_mapping_part
+                         WHERE store_id = 7 AND store_product_id = '22' AND store_variant_id = '23'",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )?,
+                    c.query_row(
+                        "SELECT quantity, line_quantity, priority, backup_reason FROM supplier_order_item WHERE supplier_order_id = 9",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )?,
+                    c.query_row("SELECT variant_id, cost_minor FROM variant_mapping WHERE store_id = 7", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(part, (1, "VID-A".to_owned(), 1, 410));
+        assert_eq!(item, (3, 3, 1, None));
+        assert_eq!(summary, ("VID-A".to_owned(), 410));
+        // The rebuilt item table still cascades from its sub-order.
+        db.write(|tx| Ok(tx.execute("DELETE FROM supplier_order WHERE id = 9", [])?)).unwrap();
+        let left: i64 =
+            db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM supplier_order_item", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(left, 0);
+    }
+
     #[test]
     fn a_file_that_is_not_a_database_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
