@@ -223,6 +223,21 @@ test("Products: an order held as unmapped opens its variant in Products; mapped 
   await d.wait(until.elementLocated(By.css('[data-testid="country-mapping"][data-country="GB"]')), 20_000, "the GB mapping is listed");
   await clickTestId(d, "unmap-country");
   await gone('[data-testid="map-country"]', "the drawer closes once removed");
+  // A backup from the supplier search: listed as option 2, then removed.
+  await clickFound(() => d.findElement(By.css(productRow)));
+  await clickTestId(d, "supplier-search-go");
+  await clickFound(() => byTestId(d, "add-backup", 30_000), 30_000);
+  await gone('[data-testid="map-country"]', "the drawer closes once the backup is added");
+  await clickFound(() => d.findElement(By.css(productRow)));
+  const backup = '[data-testid="mapping-option"][data-priority="2"]';
+  await d.wait(until.elementLocated(By.css(backup)), 20_000, "the backup is listed as option 2");
+  await clickFound(() => d.findElement(By.css(`${backup} [data-testid="remove-part"]`)));
+  await gone('[data-testid="map-country"]', "the drawer closes once the backup is removed");
+  await clickFound(() => d.findElement(By.css(productRow)));
+  await byTestId(d, "map-country", 20_000);
+  assert.equal((await d.findElements(By.css(backup))).length, 0, "the backup is gone");
+  await d.actions().sendKeys(Key.ESCAPE).perform();
+  await gone('[data-testid="map-country"]', "the drawer closes");
   // Leave the Order page as the next test expects it: no filter, no search.
   await clickTestId(d, "nav-orders");
   const orders = await byTestId(d, "orders-search", 20_000);

@@ -422,24 +422,30 @@ mod tests {
             .unwrap();
         }
         let db = Db::open(&path).unwrap();
-        let (part, item, summary): ((i64, String, i64, i64), (i64, i64, i64, Option<String>), (String, i64)) = db
+        let part: (i64, String, i64, i64) = db
             .read(|c| {
-                Ok((
-                    c.query_row(
-                        "SELECT priority, variant_id, quantity, cost_minor FROM variant_mapping_part
-                         WHERE store_id = 7 AND store_product_id = '22' AND store_variant_id = '23'",
-                        [],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                    )?,
-                    c.query_row(
-                        "SELECT quantity, line_quantity, priority, backup_reason FROM supplier_order_item WHERE supplier_order_id = 9",
-                        [],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                    )?,
-                    c.query_row("SELECT variant_id, cost_minor FROM variant_mapping WHERE store_id = 7", [], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })?,
-                ))
+                Ok(c.query_row(
+                    "SELECT priority, variant_id, quantity, cost_minor FROM variant_mapping_part
+                     WHERE store_id = 7 AND store_product_id = '22' AND store_variant_id = '23'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?)
+            })
+            .unwrap();
+        let item: (i64, i64, i64, Option<String>) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT quantity, line_quantity, priority, backup_reason FROM supplier_order_item WHERE supplier_order_id = 9",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?)
+            })
+            .unwrap();
+        let summary: (String, i64) = db
+            .read(|c| {
+                Ok(c.query_row("SELECT variant_id, cost_minor FROM variant_mapping WHERE store_id = 7", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?)
             })
             .unwrap();
         assert_eq!(part, (1, "VID-A".to_owned(), 1, 410));

@@ -72,7 +72,7 @@ async fn a_bundle_ships_as_its_supplier_variants_and_a_backup_covers_an_empty_st
     );
 
     let orders = mug_orders(&dd);
-    assert!(orders.len() >= 3, "the demo has paid mug orders: {}", orders.len());
+    assert!(orders.len() >= 4, "the demo has paid mug orders: {}", orders.len());
     let first = &orders[0];
     let qty = mug_quantity(first);
     dd.ship(first.order.id).await.unwrap();
@@ -138,6 +138,21 @@ async fn a_bundle_ships_as_its_supplier_variants_and_a_backup_covers_an_empty_st
     let detail = dd.order_detail(third.order.id).unwrap();
     assert!(detail.order.hold_kind.is_none());
     assert!(detail.sub_orders.iter().any(|s| s.supplier_name == sz.name() && s.state == SubOrderState::Paid));
+
+    // The primary's supplier does not ship to the destination: the backup goes, and says why.
+    us.set_stock(&mug_us.vid, 50);
+    sz.set_line_countries(&["ZZ"]);
+    let fourth = &orders[3];
+    let country = fourth.address.as_ref().unwrap().country_code.clone();
+    dd.ship(fourth.order.id).await.unwrap();
+    let detail = dd.order_detail(fourth.order.id).unwrap();
+    let at_us = detail.sub_orders.iter().find(|s| s.supplier_name == us.name()).expect("sent through the backup");
+    let item = at_us.items.iter().find(|i| i.line == "DD-MUG-WHT").unwrap();
+    assert_eq!(item.priority, 2);
+    assert!(
+        item.backup_reason.as_deref().unwrap_or_default().contains(&format!("does not ship to {country}")),
+        "{item:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -888,6 +888,16 @@ impl CjHandle {
         })
     }
 
+    /// Makes every logistics line ship only to `countries` (ISO 3166-1 alpha-2).
+    pub fn set_line_countries(&self, countries: &[&str]) {
+        self.with(|w| {
+            for line in &mut w.suppliers[self.index].lines {
+                line.countries = countries.iter().map(|c| c.to_string()).collect();
+            }
+            w.save();
+        })
+    }
+
     /// Stops selling `vid` (CJ answers "variant not found" for it from now on).
     pub fn discontinue(&self, vid: &str) {
         self.with(|w| {

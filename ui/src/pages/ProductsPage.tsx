@@ -422,6 +422,10 @@ export function ProductsPage() {
       setParams(params, { replace: true });
     }
   }, [open, list.data, params, setParams]);
+  // The open variant as the list shows it now (a mapping changed elsewhere shows at once).
+  const current = editing
+    ? (list.data?.rows.find((r) => r.store_id === editing.store_id && r.product_id === editing.product_id && r.variant_id === editing.variant_id) ?? editing)
+    : null;
   const connected = (stores.data ?? []).filter((s) => !s.disconnected);
   const storeOptions = connected.map((s) => ({ value: String(s.id), label: s.name }));
   const sync = useMutation({
@@ -569,7 +573,7 @@ export function ProductsPage() {
       {list.isFetching && !list.isPending && (
         <Group justify="center" mt="xs"><Loader size="xs" /></Group>
       )}
-      <MapVariantDrawer row={editing} onClose={() => setEditing(null)} />
+      <MapVariantDrawer row={current} onClose={() => setEditing(null)} />
       <AutomapModal storeId={automapFor} onClose={() => setAutomapFor(null)} />
     </>
   );

@@ -485,6 +485,42 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     Ok(Ok(ShipPlan { order_id, order_name, store_id, remote_id, email, address, lines, sub_orders }))
 }
 
+/// A line's option passed over by an earlier round of the choice (its supplier has no shipping
+/// line to the destination), with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub line_item_id: i64,
+    pub priority: i64,
+    pub reason: String,
+}
+
+/// Passes the lines of `sub` that have another option left to it (`reason` recorded); false
+/// when none has, and the sub-order stays as it is (pinned lines never move).
+fn pass_to_next_options(plan: &ShipPlan, sub: &PlannedSubOrder, reason: &str, excluded: &mut Vec<Exclusion>) -> bool {
+    let mut moved = false;
+    for item in &sub.items {
+        let Some(line) = plan.lines.iter().find(|l| l.line_item_id == item.line_item_id && l.pinned.is_none()) else {
+            continue;
+        };
+        if excluded.iter().any(|e| e.line_item_id == line.line_item_id && e.priority == item.priority) {
+            continue;
+        }
+        let left = line.options.iter().any(|o| {
+            o.priority != item.priority
+                && !excluded.iter().any(|e| e.line_item_id == line.line_item_id && e.priority == o.priority)
+        });
+        if left {
+            excluded.push(Exclusion {
+                line_item_id: line.line_item_id,
+                priority: item.priority,
+                reason: reason.to_owned(),
+            });
+            moved = true;
+        }
+    }
+    moved
+}
+
 /// US cents as `$12.30`, for messages.
 fn usd(minor: i64) -> String {
     format!("${}", crate::money::format_minor(minor, "USD"))
@@ -504,7 +540,7 @@ fn price_moved(mapped_minor: i64, now_minor: i64, limit_pct: u32) -> bool {
 }
 
 /// The check before sending, for every line not pinned to a sub-order: each option in priority
-/// order is asked of its supplier ([`crate::suppliers::SupplierConnector::variant_check`]: CJ's
+/// order (those in `excluded` passed over with their reason) is asked of its supplier ([`crate::suppliers::SupplierConnector::variant_check`]: CJ's
 /// inventory and variant calls); the first whose every part is still sold, in stock for the
 /// line's quantity, and (under the merchant's cost limit) not too dear now, ships the line, and
 /// a backup records why the earlier ones were passed over. What the platform does not say is
@@ -514,7 +550,12 @@ fn price_moved(mapped_minor: i64, now_minor: i64, limit_pct: u32) -> bool {
 /// Holds (as a value): `cost_changed` when the chosen option's price moved from the mapped cost
 /// by more than `limit_pct` percent (with both prices: releasing it accepts the new one);
 /// `supplier_unavailable` when no option can ship a line.
-pub async fn choose_options(dd: &Ctx, plan: &ShipPlan, limit_pct: u32) -> Result<Result<Vec<PlannedSubOrder>, Hold>> {
+pub async fn choose_options(
+    dd: &Ctx,
+    plan: &ShipPlan,
+    limit_pct: u32,
+    excluded: &[Exclusion],
+) -> Result<Result<Vec<PlannedSubOrder>, Hold>> {
     let mut checks: std::collections::HashMap<(i64, String), Option<crate::suppliers::VariantCheck>> =
         std::collections::HashMap::new();
     let mut chosen: Vec<(i64, String, PlannedItem)> = Vec::new();
@@ -526,6 +567,12 @@ pub async fn choose_options(dd: &Ctx, plan: &ShipPlan, limit_pct: u32) -> Result
         let mut reasons: Vec<String> = Vec::new();
         let mut picked = None;
         'options: for option in &line.options {
+            if let Some(e) =
+                excluded.iter().find(|e| e.line_item_id == line.line_item_id && e.priority == option.priority)
+            {
+                reasons.push(passed_over(option, &e.reason));
+                continue;
+            }
             let client = dd.supplier_client(option.supplier_id)?;
             let mut unit_now: i64 = 0;
             let mut moved = None;
@@ -765,42 +812,54 @@ pub async fn ship_order(dd: &Ctx, order_id: i64) -> Result<ShipResult> {
     let mut plan = dd.db.read(|c| plan(c, order_id))?;
     // The payment method and "most suitable", read once for every sub-order.
     let settings = dd.db.read(crate::auto_fulfillment::load)?;
-    // Stock and price at the suppliers, before anything is written: backups swap in here.
-    match choose_options(dd, &plan, settings.cost_change_limit_pct).await? {
-        Ok(sub_orders) if sub_orders.is_empty() => {
-            return Err(CoreError::InvalidInput(format!(
-                "order {} was already sent to its suppliers",
-                plan.order_name
-            )));
+    // Stock and price at the suppliers, then a shipping line for each parcel, before anything is
+    // written (a held order leaves no rows behind): backups swap in here. A supplier with no
+    // line to the destination passes its lines to their next option, and the choice is made
+    // again.
+    let mut excluded: Vec<Exclusion> = Vec::new();
+    let chosen = 'choose: loop {
+        match choose_options(dd, &plan, settings.cost_change_limit_pct, &excluded).await? {
+            Ok(sub_orders) if sub_orders.is_empty() => {
+                return Err(CoreError::InvalidInput(format!(
+                    "order {} was already sent to its suppliers",
+                    plan.order_name
+                )));
+            }
+            Ok(sub_orders) => plan.sub_orders = sub_orders,
+            Err(hold) => {
+                dd.db.write(|tx| hold.store(tx, order_id))?;
+                return Err(CoreError::Held(Box::new(hold)));
+            }
         }
-        Ok(sub_orders) => plan.sub_orders = sub_orders,
-        Err(hold) => {
-            dd.db.write(|tx| hold.store(tx, order_id))?;
-            return Err(CoreError::Held(Box::new(hold)));
+        let mut chosen = Vec::new();
+        for sub in &plan.sub_orders {
+            let client = dd.supplier_client(sub.supplier_id)?;
+            let payment =
+                payment_for(dd, settings.payment_method, client.capabilities(), sub.supplier_id, &sub.supplier_name)?;
+            let products: Vec<SupplierItem> = sub
+                .items
+                .iter()
+                .map(|i| SupplierItem { variant_id: i.variant_id.clone(), quantity: i.quantity })
+                .collect();
+            let country = &plan.address.country_code;
+            let lines = client.shipping_lines(&plan.address, &products).await?;
+            let rule = dd.db.read(|c| queries::shipping_rule(c, country))?;
+            let Some(line) = choose_line(&rule, settings.most_suitable_within_days, &lines) else {
+                if pass_to_next_options(&plan, sub, &format!("does not ship to {country}"), &mut excluded) {
+                    continue 'choose;
+                }
+                let hold = Hold::new(
+                    HoldKind::NoShippingLine,
+                    format!("no shipping line to {country} from {}", sub.supplier_name),
+                    [("country", country.clone()), ("supplier", sub.supplier_name.clone())],
+                );
+                dd.db.write(|tx| hold.store(tx, order_id))?;
+                return Err(CoreError::Held(Box::new(hold)));
+            };
+            chosen.push((sub.clone(), client, products, line, payment));
         }
-    }
-    // Choose every line before writing anything: a held order leaves no rows behind.
-    let mut chosen = Vec::new();
-    for sub in &plan.sub_orders {
-        let client = dd.supplier_client(sub.supplier_id)?;
-        let payment =
-            payment_for(dd, settings.payment_method, client.capabilities(), sub.supplier_id, &sub.supplier_name)?;
-        let products: Vec<SupplierItem> =
-            sub.items.iter().map(|i| SupplierItem { variant_id: i.variant_id.clone(), quantity: i.quantity }).collect();
-        let country = &plan.address.country_code;
-        let lines = client.shipping_lines(&plan.address, &products).await?;
-        let rule = dd.db.read(|c| queries::shipping_rule(c, country))?;
-        let Some(line) = choose_line(&rule, settings.most_suitable_within_days, &lines) else {
-            let hold = Hold::new(
-                HoldKind::NoShippingLine,
-                format!("no shipping line to {country} from {}", sub.supplier_name),
-                [("country", country.clone()), ("supplier", sub.supplier_name.clone())],
-            );
-            dd.db.write(|tx| hold.store(tx, order_id))?;
-            return Err(CoreError::Held(Box::new(hold)));
-        };
-        chosen.push((sub, client, products, line, payment));
-    }
+        break chosen;
+    };
     let mut outcomes = Vec::new();
     for (sub, client, products, line, payment) in chosen {
         let base_key = idempotency_key(plan.store_id, &plan.remote_id, sub.supplier_id);
