@@ -85,6 +85,8 @@ const COMMANDS: &[&str] = &[
     "install_update",
     "notification_settings",
     "save_notification_settings",
+    "tracking_attention_days",
+    "set_tracking_attention_days",
     "set_language",
     "carrier_mappings",
     "save_carrier_mapping",

@@ -96,6 +96,8 @@ fn main_window_has_only_its_own_commands() {
         "allow-export-invoices",
         "allow-notification-settings",
         "allow-save-notification-settings",
+        "allow-tracking-attention-days",
+        "allow-set-tracking-attention-days",
         "allow-set-language",
         "allow-carrier-mappings",
         "allow-save-carrier-mapping",

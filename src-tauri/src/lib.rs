@@ -142,6 +142,8 @@ pub fn run() {
             commands::finance::export_invoices,
             commands::settings::notification_settings,
             commands::settings::save_notification_settings,
+            commands::settings::tracking_attention_days,
+            commands::settings::set_tracking_attention_days,
             commands::settings::set_language,
             commands::settings::carrier_mappings,
             commands::settings::save_carrier_mapping,

@@ -26,6 +26,7 @@ fn wanted(app: &AppHandle) -> NotificationSettings {
         shipment: true,
         auto_paused: true,
         sync_failed: true,
+        tracking_attention: true,
     })
 }
 
@@ -38,6 +39,18 @@ pub fn shipments(app: &AppHandle, notices: &[ShipmentNotice]) {
     let state = app.state::<crate::state::AppState>();
     let language = dropdock_core::settings::locale::language(&state.dd.db).unwrap_or_default();
     for n in dropdock_core::settings::notifications::shipment_notices_in(notices, language) {
+        notify(app, &n.title, &n.body);
+    }
+}
+
+/// Shipments that began to need attention in a poll, unless turned off.
+pub fn tracking_attention(app: &AppHandle, shipments: &[dropdock_core::tracking::exceptions::TrackingException]) {
+    if shipments.is_empty() || !wanted(app).tracking_attention {
+        return;
+    }
+    let state = app.state::<crate::state::AppState>();
+    let language = dropdock_core::settings::locale::language(&state.dd.db).unwrap_or_default();
+    for n in dropdock_core::settings::notifications::attention_notices_in(shipments, language) {
         notify(app, &n.title, &n.body);
     }
 }

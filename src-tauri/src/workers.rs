@@ -123,6 +123,7 @@ pub async fn poll_tracking(app: &AppHandle) -> Result<dropdock_core::tracking::T
     let state = app.state::<AppState>();
     let report = state.dd.track().await?;
     crate::notifier::shipments(app, &report.new_shipments);
+    crate::notifier::tracking_attention(app, &report.attention);
     for e in &report.errors {
         tracing::warn!("tracking: {e}");
     }

@@ -223,8 +223,13 @@ test("Products: an order held as unmapped opens its variant in Products; mapped 
   await d.wait(until.elementLocated(By.css('[data-testid="country-mapping"][data-country="GB"]')), 20_000, "the GB mapping is listed");
   await clickTestId(d, "unmap-country");
   await gone('[data-testid="map-country"]', "the drawer closes once removed");
-  // A backup from the supplier search: listed as option 2, then removed.
+  // A backup from the supplier search (by words: another supplier's variant): listed as
+  // option 2, then removed.
   await clickFound(() => d.findElement(By.css(productRow)));
+  const words = await byTestId(d, "supplier-search", 20_000);
+  await words.sendKeys(Key.CONTROL, "a");
+  await words.sendKeys(Key.BACK_SPACE);
+  await words.sendKeys("Desk Lamp");
   await clickTestId(d, "supplier-search-go");
   await clickFound(() => byTestId(d, "add-backup", 30_000), 30_000);
   await gone('[data-testid="map-country"]', "the drawer closes once the backup is added");

@@ -100,6 +100,27 @@ try {
   await byTestId(d, "supplier-results", 30_000);
   await new Promise((r) => setTimeout(r, 800));
   await shot("products-map-drawer");
+  // Mapped by its ids, then a backup from the search: the drawer lists both options.
+  const drawerGone = () => d.wait(async () => (await d.findElements(By.css('[data-testid="supplier-search"]'))).length === 0, 20_000);
+  const reopen = async () => {
+    await new Promise((r) => setTimeout(r, 1200));
+    await d.executeScript("arguments[0].click()", (await d.findElements(By.css('[data-testid="product-row"] td')))[0]);
+    await waitStill(d, await byTestId(d, "supplier-search", 20_000));
+  };
+  await clickTestId(d, "map-result");
+  await drawerGone();
+  await reopen();
+  const words = await byTestId(d, "supplier-search");
+  await words.sendKeys(Key.CONTROL, "a");
+  await words.sendKeys(Key.BACK_SPACE);
+  await words.sendKeys("Desk Lamp");
+  await clickTestId(d, "supplier-search-go");
+  await clickTestId(d, "add-backup");
+  await drawerGone();
+  await reopen();
+  await byTestId(d, "mapping-options", 20_000);
+  await new Promise((r) => setTimeout(r, 800));
+  await shot("products-map-options");
   await d.actions().sendKeys(Key.ESCAPE).perform();
   await new Promise((r) => setTimeout(r, 800));
   await clickTestId(d, "nav-settings");

@@ -191,6 +191,9 @@ export const api = {
   exportInvoices: (from: string, to: string, format: InvoiceFormat) => call<ExportedFile>("export_invoices", { from, to, format }),
   notificationSettings: () => call<NotificationSettings>("notification_settings"),
   saveNotificationSettings: (settings: NotificationSettings) => call<NotificationSettings>("save_notification_settings", { settings }),
+  /** After how many days without news a shipment needs attention. */
+  trackingAttentionDays: () => call<number>("tracking_attention_days"),
+  setTrackingAttentionDays: (days: number) => call<number>("set_tracking_attention_days", { days }),
   carrierMappings: () => call<CarrierMapping[]>("carrier_mappings"),
   saveCarrierMapping: (row: CarrierMapping) => call<CarrierMapping[]>("save_carrier_mapping", { row }),
   removeCarrierMapping: (supplierCarrier: string) => call<CarrierMapping[]>("remove_carrier_mapping", { supplierCarrier }),

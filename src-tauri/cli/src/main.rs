@@ -130,7 +130,14 @@ enum Command {
         /// on or off: a store's sync failed three times in a row.
         #[arg(long)]
         sync_failed: Option<OnOff>,
+        /// on or off: a shipment stopped moving (tracking needs attention).
+        #[arg(long)]
+        tracking_attention: Option<OnOff>,
     },
+    /// Shipments that stopped moving: `list` them (needs attention, expired), or `set` after how
+    /// many days without news a shipment needs attention.
+    #[command(subcommand)]
+    Tracking(orders::TrackingCommand),
     /// The language of the tray menu and desktop notifications (en, zh-CN, es); with no code,
     /// prints it.
     Language { code: Option<String> },
@@ -206,9 +213,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Wallet { action } => wallet::wallet(&ctx, action).await,
         Command::Invoices(command) => wallet::invoices(&ctx, command).await,
         Command::Carriers(command) => settings::carriers(&ctx, command).await,
-        Command::Notifications { shipment, auto_paused, sync_failed } => {
-            settings::notifications(&ctx, shipment, auto_paused, sync_failed).await
+        Command::Notifications { shipment, auto_paused, sync_failed, tracking_attention } => {
+            settings::notifications(&ctx, shipment, auto_paused, sync_failed, tracking_attention).await
         }
+        Command::Tracking(command) => orders::tracking(&ctx, command).await,
         Command::Language { code } => settings::language(&ctx, code).await,
         Command::Demo { ship } => demo::demo(&ctx, ship).await,
         Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),

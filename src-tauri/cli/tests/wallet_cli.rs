@@ -166,11 +166,26 @@ async fn wallet_invoices_carriers_and_notifications_commands() {
     // Notifications: each kind can be turned off, and stays off.
     assert_eq!(
         ok(cli(&d, &["notifications"])).trim(),
-        "Notifications: shipments on, Auto Fulfillment paused on, store sync failing on"
+        "Notifications: shipments on, Auto Fulfillment paused on, store sync failing on, tracking attention on"
     );
-    ok(cli(&d, &["notifications", "--shipment", "off", "--sync-failed", "off"]));
+    ok(cli(&d, &["notifications", "--shipment", "off", "--sync-failed", "off", "--tracking-attention", "off"]));
     assert_eq!(
         ok(cli(&d, &["notifications"])).trim(),
-        "Notifications: shipments off, Auto Fulfillment paused on, store sync failing off"
+        "Notifications: shipments off, Auto Fulfillment paused on, store sync failing off, tracking attention off"
     );
+
+    // Tracking exceptions: none yet; the days are checked; `orders list --tracking` filters.
+    assert_eq!(
+        ok(cli(&d, &["tracking", "list"])).trim(),
+        "Tracking exceptions: 0 need attention, 0 expired (attention after 7 days without news)"
+    );
+    assert_eq!(cli(&d, &["tracking", "set", "--attention-days", "45"]).status.code(), Some(1));
+    assert_eq!(
+        ok(cli(&d, &["tracking", "set", "--attention-days", "10"])).trim(),
+        "A shipment needs attention after 10 days without news"
+    );
+    assert!(ok(cli(&d, &["tracking", "list"])).contains("attention after 10 days"));
+    assert!(ok(cli(&d, &["orders", "list", "--tracking", "attention"])).is_empty());
+    let bad = cli(&d, &["orders", "list", "--tracking", "late"]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("attention, expired"));
 }

@@ -404,6 +404,25 @@ impl Dropdock {
     ) -> Result<()> {
         crate::products::set_mapping_cost_limit(self, store_id, store_product, store_variant, limit_minor)
     }
+    /// See [`crate::tracking::exceptions::list`].
+    pub fn tracking_exceptions(&self) -> Result<Vec<crate::tracking::exceptions::TrackingException>> {
+        crate::tracking::exceptions::list(self)
+    }
+    /// See [`crate::tracking::exceptions::exceptions`] (at another time: tests, the CLI's `--at`).
+    pub fn tracking_exceptions_at(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<crate::tracking::exceptions::TrackingException>> {
+        self.db.read(|c| crate::tracking::exceptions::exceptions(c, now))
+    }
+    /// See [`crate::tracking::exceptions::attention_days`].
+    pub fn tracking_attention_days(&self) -> Result<u32> {
+        self.db.read(crate::tracking::exceptions::attention_days)
+    }
+    /// See [`crate::tracking::exceptions::set_attention_days`].
+    pub fn set_tracking_attention_days(&self, days: u32) -> Result<()> {
+        crate::tracking::exceptions::set_attention_days(self, days)
+    }
     /// See [`crate::products::search_supplier_variants`].
     pub async fn search_supplier_variants(&self, query: &str) -> Result<Vec<crate::products::SearchHit>> {
         crate::products::search_supplier_variants(self, query).await

@@ -36,6 +36,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/19_medium_risk.sql")),
         M::up(include_str!("../migrations/20_address_check.sql")),
         M::up(include_str!("../migrations/21_backups_and_bundles.sql")),
+        M::up(include_str!("../migrations/22_tracking_exceptions.sql")),
     ])
 }
 

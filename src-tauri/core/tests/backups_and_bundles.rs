@@ -60,6 +60,9 @@ async fn a_bundle_ships_as_its_supplier_variants_and_a_backup_covers_an_empty_st
         let refused = dd.add_mapping_part(store_id, "9000", Some("19000"), &bad).unwrap_err();
         assert_eq!(refused.code(), ErrorCode::InvalidInput, "{bad:?}");
     }
+    // The same supplier variant cannot be its own backup.
+    let again = dd.add_mapping_part(store_id, "9000", Some("19000"), &part(2, sz_id, &mug.vid, 1, mug.cost_minor));
+    assert_eq!(again.unwrap_err().code(), ErrorCode::InvalidInput);
     let listed: Vec<_> = dd
         .mappings(Some(store_id))
         .unwrap()

@@ -109,3 +109,19 @@ pub async fn remove_carrier_mapping(
     })
     .await
 }
+
+/// After how many days without news a shipment needs attention (Settings → Notifications).
+#[tauri::command]
+pub async fn tracking_attention_days(state: State<'_, AppState>) -> CommandResult<u32> {
+    blocking(&state.dd, |dd| dd.tracking_attention_days()).await
+}
+
+/// Sets it (1 to 29 days); returns the value saved.
+#[tauri::command]
+pub async fn set_tracking_attention_days(state: State<'_, AppState>, days: u32) -> CommandResult<u32> {
+    blocking(&state.dd, move |dd| {
+        dd.set_tracking_attention_days(days)?;
+        dd.tracking_attention_days()
+    })
+    .await
+}

@@ -31,4 +31,9 @@ late: number, late_after_days: number,
  * Orders placed before this time (UTC) and not shipped are late: the Order page's
  * `late_since` filter lists them.
  */
-late_since: string, };
+late_since: string, 
+/**
+ * Shipments that need attention (no news for the merchant's number of days) and that
+ * expired (none for 30), now: the Order page's `tracking` filter lists their orders.
+ */
+tracking_attention: number, tracking_expired: number, };

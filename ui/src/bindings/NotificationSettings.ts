@@ -2,7 +2,8 @@
 
 /**
  * The kinds of notification, each on unless turned off. Stored as settings
- * `notify.shipment`, `notify.auto_paused`, `notify.sync_failed` (`"0"` = off).
+ * `notify.shipment`, `notify.auto_paused`, `notify.sync_failed`, `notify.tracking_attention`
+ * (`"0"` = off).
  */
 export type NotificationSettings = { 
 /**
@@ -16,4 +17,8 @@ auto_paused: boolean,
 /**
  * A store's background sync failed three times in a row.
  */
-sync_failed: boolean, };
+sync_failed: boolean, 
+/**
+ * A shipment stopped moving (see [`crate::tracking::exceptions`]).
+ */
+tracking_attention: boolean, };

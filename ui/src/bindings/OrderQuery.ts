@@ -2,6 +2,7 @@
 import type { HoldKind } from "./HoldKind";
 import type { OrderCursor } from "./OrderCursor";
 import type { OrderStatus } from "./OrderStatus";
+import type { TrackingFlag } from "./TrackingFlag";
 
 /**
  * A page request of the orders table. Every filter is optional; together they all apply.
@@ -32,6 +33,11 @@ hold_kind?: HoldKind,
  * number (status To order or Processing). See [`crate::orders::dashboard`].
  */
 late_since?: string, 
+/**
+ * Orders with a shipment that needs attention or has expired (see
+ * [`crate::tracking::exceptions`]), worked out at the time of asking.
+ */
+tracking?: TrackingFlag, 
 /**
  * Free text: order number, customer, e-mail, SKU, product title, tracking number.
  */

@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { Anchor, Card, Group, SegmentedControl, SimpleGrid, Stack, Text, ThemeIcon, Title } from "@mantine/core";
 import { AreaChart, BarChart } from "@mantine/charts";
 import "@mantine/charts/styles.css";
-import { IconAlertTriangle, IconChartBar, IconHandStop } from "@tabler/icons-react";
+import { IconAlertTriangle, IconChartBar, IconHandStop, IconTruckOff } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -70,7 +70,7 @@ export function DashboardPage() {
                   </Card>
                 ))}
               </SimpleGrid>
-              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+              <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
                 <Card withBorder padding="md" data-testid="dashboard-late" data-count={b.late}>
                   <Group justify="space-between" wrap="nowrap">
                     <Group gap="sm" wrap="nowrap">
@@ -84,6 +84,24 @@ export function DashboardPage() {
                     </Group>
                     {b.late > 0 && (
                       <Anchor size="sm" onClick={() => open({ lateSince: b.late_since, lateDays: b.late_after_days })} data-testid="dashboard-late-link">
+                        {t("dashboard.showOrders")}
+                      </Anchor>
+                    )}
+                  </Group>
+                </Card>
+                <Card withBorder padding="md" data-testid="dashboard-tracking" data-count={b.tracking_attention + b.tracking_expired}>
+                  <Group justify="space-between" wrap="nowrap">
+                    <Group gap="sm" wrap="nowrap">
+                      <ThemeIcon size="lg" variant="light" color={b.tracking_expired > 0 ? "red" : b.tracking_attention > 0 ? "orange" : "gray"}>
+                        <IconTruckOff size={20} />
+                      </ThemeIcon>
+                      <div>
+                        <Text fw={600}>{t("dashboard.tracking", { attention: b.tracking_attention, expired: b.tracking_expired })}</Text>
+                        <Text size="sm" c="dimmed">{t("dashboard.trackingHint")}</Text>
+                      </div>
+                    </Group>
+                    {b.tracking_attention + b.tracking_expired > 0 && (
+                      <Anchor size="sm" onClick={() => open({ tracking: b.tracking_attention > 0 ? "attention" : "expired" })} data-testid="dashboard-tracking-link">
                         {t("dashboard.showOrders")}
                       </Anchor>
                     )}

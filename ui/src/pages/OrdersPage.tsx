@@ -24,6 +24,7 @@ import { api } from "../api";
 import type { OrderStatus } from "../bindings/OrderStatus";
 import type { OrderQuery } from "../bindings/OrderQuery";
 import type { HoldKind } from "../bindings/HoldKind";
+import type { TrackingFlag } from "../bindings/TrackingFlag";
 import type { OrderSelection } from "../bindings/OrderSelection";
 import type { BulkResult } from "../bindings/BulkResult";
 import type { SkippedOrder } from "../bindings/SkippedOrder";
@@ -36,7 +37,7 @@ import { showExported } from "../components/showExported";
 import { countryName, number } from "../format";
 
 /** What another screen may ask the Order page to show (the Dashboard's links). */
-export type OrdersLinkState = { status?: OrderStatus; lateSince?: string; lateDays?: number; holdKind?: HoldKind };
+export type OrdersLinkState = { status?: OrderStatus; lateSince?: string; lateDays?: number; holdKind?: HoldKind; tracking?: TrackingFlag };
 
 const HOLD_KINDS: HoldKind[] = ["merchant", "payment_pending", "no_address", "unmapped_sku", "nothing_to_ship", "no_shipping_line", "waiting_for_funds", "cost_above_guard", "cancelled_in_store", "high_risk", "medium_risk", "address_invalid", "cost_changed", "supplier_unavailable"];
 
@@ -67,6 +68,7 @@ export function OrdersPage() {
   const [supplierId, setSupplierId] = useState<string | null>(null);
   const [holdKind, setHoldKind] = useState<string | null>(link.holdKind ?? null);
   const [lateSince, setLateSince] = useState<string | undefined>(link.lateSince);
+  const [tracking, setTracking] = useState<string | null>(link.tracking ?? null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
@@ -87,12 +89,13 @@ export function OrdersPage() {
       supplier_id: supplierId ? Number(supplierId) : undefined,
       hold_kind: (holdKind as HoldKind | null) ?? undefined,
       late_since: lateSince,
+      tracking: (tracking as TrackingFlag | null) ?? undefined,
     }),
-    [tab, debouncedSearch, storeId, dates, country, supplierId, holdKind, lateSince],
+    [tab, debouncedSearch, storeId, dates, country, supplierId, holdKind, lateSince, tracking],
   );
   // A selection belongs to what is on screen: a new filter, tab or search starts a new one.
   useEffect(() => setSelected(new Set()), [query]);
-  const filtered = Boolean(query.search || query.store_id || query.created_from || query.country_code || query.supplier_id || query.hold_kind || query.late_since);
+  const filtered = Boolean(query.search || query.store_id || query.created_from || query.country_code || query.supplier_id || query.hold_kind || query.late_since || query.tracking);
   const clearFilters = () => {
     setSearch("");
     setStoreId("");
@@ -101,6 +104,7 @@ export function OrdersPage() {
     setSupplierId(null);
     setHoldKind(null);
     setLateSince(undefined);
+    setTracking(null);
   };
   const select = (ids: number[], checked: boolean) =>
     setSelected((current) => {
@@ -289,6 +293,16 @@ export function OrdersPage() {
               onChange={setHoldKind}
               data={HOLD_KINDS.map((k) => ({ value: k, label: t(`hold.${k}`) }))}
               data-testid="filter-hold"
+            />
+            <Select
+              size="xs"
+              w={180}
+              clearable
+              placeholder={t("orders.filterTracking")}
+              value={tracking}
+              onChange={setTracking}
+              data={(["attention", "expired"] as TrackingFlag[]).map((f) => ({ value: f, label: t(`tracking.${f}`) }))}
+              data-testid="filter-tracking"
             />
             {lateSince && (
               <Badge size="lg" color="red" variant="light" rightSection={<CloseButton size="xs" onClick={() => setLateSince(undefined)} aria-label={t("orders.clearFilters")} />} data-testid="filter-late">

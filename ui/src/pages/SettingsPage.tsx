@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Divider, Group, NativeSelect, Stack, Switch, Text, Typography } from "@mantine/core";
+import { Alert, Button, Card, Divider, Group, NativeSelect, NumberInput, Stack, Switch, Text, Typography } from "@mantine/core";
 import { IconDownload, IconFolderOpen, IconRefresh } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -62,6 +62,13 @@ export function SettingsPage() {
   const toggle = (key: keyof NotificationSettings) => (e: React.ChangeEvent<HTMLInputElement>) => {
     if (notify.data) saveNotify.mutate({ ...notify.data, [key]: e.currentTarget.checked });
   };
+  const attentionDays = useQuery({ queryKey: ["tracking", "attention-days"], queryFn: api.trackingAttentionDays });
+  const saveDays = useMutation({
+    mutationFn: api.setTrackingAttentionDays,
+    onSuccess: (saved) => client.setQueryData(["tracking", "attention-days"], saved),
+    onError: fail,
+    onSettled: () => void client.invalidateQueries({ queryKey: ["dashboard"] }),
+  });
   const update = check.data ?? settings.data?.update;
   return (
     <>
@@ -95,6 +102,23 @@ export function SettingsPage() {
               <Switch checked={notify.data?.shipment ?? true} onChange={toggle("shipment")} disabled={!notify.data} label={t("settings.notifyShipment")} data-testid="notify-shipment" />
               <Switch checked={notify.data?.auto_paused ?? true} onChange={toggle("auto_paused")} disabled={!notify.data} label={t("settings.notifyAutoPaused")} data-testid="notify-auto-paused" />
               <Switch checked={notify.data?.sync_failed ?? true} onChange={toggle("sync_failed")} disabled={!notify.data} label={t("settings.notifySyncFailed")} data-testid="notify-sync-failed" />
+              <Switch checked={notify.data?.tracking_attention ?? true} onChange={toggle("tracking_attention")} disabled={!notify.data} label={t("settings.notifyTracking")} data-testid="notify-tracking" />
+              <NumberInput
+                key={attentionDays.data ?? "loading"}
+                label={t("settings.attentionDays")}
+                description={t("settings.attentionDaysHint")}
+                min={1}
+                max={29}
+                allowDecimal={false}
+                defaultValue={attentionDays.data ?? 7}
+                disabled={!attentionDays.data}
+                onBlur={(e) => {
+                  const days = Number(e.currentTarget.value);
+                  if (Number.isInteger(days) && days >= 1 && days <= 29 && days !== attentionDays.data) saveDays.mutate(days);
+                }}
+                style={{ maxWidth: 360 }}
+                data-testid="tracking-attention-days"
+              />
             </Stack>
           </Section>
           <Divider />

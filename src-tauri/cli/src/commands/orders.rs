@@ -33,6 +33,10 @@ pub(crate) struct OrderFilter {
     /// Full-text search: order number, customer, e-mail, SKU, product title, tracking number.
     #[arg(long)]
     search: Option<String>,
+    /// Orders with a shipment that stopped moving: `attention` (no news for the set number of
+    /// days, 7 unless `tracking set --attention-days`), or `expired` (none for 30).
+    #[arg(long, value_name = "FLAG")]
+    tracking: Option<String>,
 }
 
 impl OrderFilter {
@@ -51,6 +55,13 @@ impl OrderFilter {
             })?),
             None => None,
         };
+        let tracking = match &self.tracking {
+            Some(t) => Some(
+                dropdock_core::tracking::exceptions::TrackingFlag::parse(t)
+                    .ok_or_else(|| anyhow!("unknown tracking flag '{t}' (attention, expired)"))?,
+            ),
+            None => None,
+        };
         let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
         Ok(OrderQuery {
             status,
@@ -62,6 +73,7 @@ impl OrderFilter {
             created_from: self.from.map(midnight),
             created_to: self.to.map(|d| midnight(d + chrono::Duration::days(1))),
             search: self.search.clone(),
+            tracking,
             ..OrderQuery::default()
         })
     }
@@ -369,6 +381,9 @@ pub(crate) async fn track(ctx: &Ctx) -> Result<()> {
     for s in &report.new_shipments {
         println!("{} shipped: {} {} {}", s.order_name, s.company, s.tracking_number, s.url);
     }
+    for a in &report.attention {
+        println!("{} needs attention: {} no news for {} days", a.order_name, a.tracking_number, a.quiet_days);
+    }
     println!(
         "Tracking: checked {} sub-orders, {} new shipments, {} pushed to the store",
         report.checked,
@@ -377,6 +392,52 @@ pub(crate) async fn track(ctx: &Ctx) -> Result<()> {
     );
     for e in &report.errors {
         eprintln!("warning: {e}");
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TrackingCommand {
+    /// Every shipment that stopped moving, quietest first, one a line:
+    /// `ORDER FLAG QUIET_DAYS SUPPLIER TRACKING_NUMBER LAST_STATUS` (tab-separated; FLAG
+    /// `attention` or `expired`, LAST_STATUS `-` when the carrier has said nothing), then a
+    /// summary line.
+    List,
+    /// After how many days without news (1 to 29) a shipment needs attention (default 7).
+    Set {
+        #[arg(long, value_name = "DAYS")]
+        attention_days: u32,
+    },
+}
+
+/// `tracking list|set`.
+pub(crate) async fn tracking(ctx: &Ctx, command: TrackingCommand) -> Result<()> {
+    let dd = ctx.open()?;
+    match command {
+        TrackingCommand::List => {
+            let found = dd.tracking_exceptions()?;
+            for e in &found {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    e.order_name,
+                    e.flag.as_str(),
+                    e.quiet_days,
+                    e.supplier_name,
+                    e.tracking_number,
+                    e.last_status.as_deref().unwrap_or("-")
+                );
+            }
+            let attention = found.iter().filter(|e| e.flag.as_str() == "attention").count();
+            println!(
+                "Tracking exceptions: {attention} need attention, {} expired (attention after {} days without news)",
+                found.len() - attention,
+                dd.tracking_attention_days()?
+            );
+        }
+        TrackingCommand::Set { attention_days } => {
+            dd.set_tracking_attention_days(attention_days)?;
+            println!("A shipment needs attention after {attention_days} days without news");
+        }
     }
     Ok(())
 }

@@ -76,6 +76,7 @@ pub(crate) async fn notifications(
     shipment: Option<OnOff>,
     auto_paused: Option<OnOff>,
     sync_failed: Option<OnOff>,
+    tracking_attention: Option<OnOff>,
 ) -> Result<()> {
     let dd = ctx.open()?;
     let mut settings = dropdock_core::settings::notifications::settings(&dd.db)?;
@@ -89,13 +90,17 @@ pub(crate) async fn notifications(
     if let Some(v) = sync_failed {
         settings.sync_failed = on(v);
     }
+    if let Some(v) = tracking_attention {
+        settings.tracking_attention = on(v);
+    }
     dropdock_core::settings::notifications::save_settings(&dd.db, settings)?;
     let word = |b: bool| if b { "on" } else { "off" };
     println!(
-        "Notifications: shipments {}, Auto Fulfillment paused {}, store sync failing {}",
+        "Notifications: shipments {}, Auto Fulfillment paused {}, store sync failing {}, tracking attention {}",
         word(settings.shipment),
         word(settings.auto_paused),
-        word(settings.sync_failed)
+        word(settings.sync_failed),
+        word(settings.tracking_attention)
     );
     Ok(())
 }

@@ -70,6 +70,12 @@ pub struct Dashboard {
     /// Orders placed before this time (UTC) and not shipped are late: the Order page's
     /// `late_since` filter lists them.
     pub late_since: DateTime<Utc>,
+    /// Shipments that need attention (no news for the merchant's number of days) and that
+    /// expired (none for 30), now: the Order page's `tracking` filter lists their orders.
+    #[ts(type = "number")]
+    pub tracking_attention: i64,
+    #[ts(type = "number")]
+    pub tracking_expired: i64,
 }
 
 /// Builds the Dashboard at `now`. Errors: `days` outside 1..=366 or an offset beyond ±18 hours.
@@ -123,6 +129,7 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
         |r| r.get(0),
     )?;
     let held: i64 = conn.query_row("SELECT COUNT(*) FROM orders WHERE hold_kind IS NOT NULL", [], |r| r.get(0))?;
+    let (tracking_attention, tracking_expired) = crate::tracking::exceptions::counts(conn, now)?;
     Ok(Dashboard {
         counts: status_counts(conn)?,
         orders_per_day,
@@ -132,6 +139,8 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
         late,
         late_after_days: request.late_after_days,
         late_since,
+        tracking_attention,
+        tracking_expired,
     })
 }
 

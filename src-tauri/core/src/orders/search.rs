@@ -82,6 +82,11 @@ pub struct OrderQuery {
     /// Late shipments: paid orders created before this time (UTC) that still have no tracking
     /// number (status To order or Processing). See [`crate::orders::dashboard`].
     pub late_since: Option<DateTime<Utc>>,
+    /// Orders with a shipment that needs attention or has expired (see
+    /// [`crate::tracking::exceptions`]), worked out at the time of asking.
+    #[serde(default)]
+    #[ts(optional)]
+    pub tracking: Option<crate::tracking::exceptions::TrackingFlag>,
     /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
     pub search: Option<String>,
     /// Continue after this row (from the previous page's `next`): older rows.
@@ -140,6 +145,28 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
     if let Some(cutoff) = query.late_since {
         // Spelled exactly as the partial index `orders_unshipped` (migration 03), which is used below.
         bind(&mut sql, " AND o.status IN ('to_order', 'processing') AND o.created_at < ?", Box::new(cutoff));
+    }
+    if let Some(flag) = query.tracking {
+        use crate::tracking::exceptions::{attention_days, cutoffs, flag_sql, TrackingFlag};
+        let (attention, expired) = cutoffs(Utc::now(), attention_days(conn)?);
+        let clause = format!(
+            " AND EXISTS (SELECT 1 FROM supplier_order so JOIN shipment sh ON sh.supplier_order_id = so.id
+                          WHERE so.order_id = o.id AND {})",
+            flag_sql(flag, "?", "?")
+        );
+        // The condition's placeholders in order: the attention cut-off (Attention only), then
+        // the expiry one.
+        let values = match flag {
+            TrackingFlag::Attention => vec![attention, expired],
+            TrackingFlag::Expired => vec![expired],
+        };
+        let mut rest = clause.as_str();
+        for value in values {
+            let (head, tail) = rest.split_once('?').expect("one placeholder per cut-off");
+            bind(&mut sql, &format!("{head}?"), Box::new(value));
+            rest = tail;
+        }
+        sql.push_str(rest);
     }
     if let Some(supplier_id) = query.supplier_id {
         use crate::products::queries::{MAPPED_SUPPLIER, MAPPING_JOINS};

@@ -378,7 +378,7 @@ pub struct PartInput {
 /// the quantity and cost of one already there. The orders with that variant are planned again.
 /// Errors: the checks of [`map_variant`], a priority outside 1 to 9, a quantity outside 1 to
 /// 100, an option whose parts are at another supplier (a bundle ships as one parcel), more than
-/// 10 parts in an option.
+/// 10 parts in an option, a supplier variant that is another option already.
 pub fn add_mapping_part(
     ctx: &Ctx,
     store_id: i64,
@@ -405,6 +405,16 @@ pub fn add_mapping_part(
     ctx.db.write(|tx| {
         let key = queries::VariantKey { store_id, product: &product, variant: &variant };
         let (options, _) = queries::mapping_options(tx, &key)?;
+        if let Some(other) = options.iter().find(|o| {
+            o.priority != part.priority
+                && o.supplier_id == part.supplier_id
+                && o.parts.iter().any(|p| p.variant_id == vid)
+        }) {
+            return Err(CoreError::InvalidInput(format!(
+                "{vid} at {} is option {} already: a backup is another supplier variant",
+                supplier.name, other.priority
+            )));
+        }
         if let Some(option) = options.iter().find(|o| o.priority == part.priority) {
             if option.supplier_id != part.supplier_id {
                 return Err(CoreError::InvalidInput(format!(

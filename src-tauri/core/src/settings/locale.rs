@@ -83,6 +83,12 @@ pub enum Text<'a> {
     OrdersShipped(usize),
     /// "#1, #2, #3 and 9 more".
     AndMore(&'a str, usize),
+    /// A shipment of this order stopped moving.
+    TrackingAttention(&'a str),
+    /// Several shipments stopped moving.
+    TrackingAttentionMany(usize),
+    /// A tracking number and its days without news.
+    QuietDays(&'a str, i64),
     AutoPaused,
     AutoResumed,
     AutoResumedBody,
@@ -137,6 +143,15 @@ impl Text<'_> {
             (OrdersShipped(n), English) => format!("{n} orders shipped"),
             (OrdersShipped(n), Chinese) => format!("{n} 个订单已发货"),
             (OrdersShipped(n), Spanish) => format!("{n} pedidos enviados"),
+            (TrackingAttention(name), English) => format!("Order {name}: tracking needs attention"),
+            (TrackingAttention(name), Chinese) => format!("订单 {name}：物流需要关注"),
+            (TrackingAttention(name), Spanish) => format!("Pedido {name}: el seguimiento requiere atención"),
+            (TrackingAttentionMany(n), English) => format!("{n} shipments need attention"),
+            (TrackingAttentionMany(n), Chinese) => format!("{n} 个包裹需要关注"),
+            (TrackingAttentionMany(n), Spanish) => format!("{n} envíos requieren atención"),
+            (QuietDays(number, days), English) => format!("{number}: no news for {days} days"),
+            (QuietDays(number, days), Chinese) => format!("{number}：{days} 天无更新"),
+            (QuietDays(number, days), Spanish) => format!("{number}: sin novedades desde hace {days} días"),
             (AndMore(names, more), English) => format!("{names} and {more} more"),
             (AndMore(names, more), Chinese) => format!("{names} 等另外 {more} 个"),
             (AndMore(names, more), Spanish) => format!("{names} y {more} más"),

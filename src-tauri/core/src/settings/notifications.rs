@@ -13,7 +13,8 @@ use crate::tracking::ShipmentNotice;
 pub const GROUP_ABOVE: usize = 3;
 
 /// The kinds of notification, each on unless turned off. Stored as settings
-/// `notify.shipment`, `notify.auto_paused`, `notify.sync_failed` (`"0"` = off).
+/// `notify.shipment`, `notify.auto_paused`, `notify.sync_failed`, `notify.tracking_attention`
+/// (`"0"` = off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NotificationSettings {
@@ -23,19 +24,31 @@ pub struct NotificationSettings {
     pub auto_paused: bool,
     /// A store's background sync failed three times in a row.
     pub sync_failed: bool,
+    /// A shipment stopped moving (see [`crate::tracking::exceptions`]).
+    #[serde(default = "on")]
+    pub tracking_attention: bool,
 }
 
-const KEYS: [&str; 3] = ["notify.shipment", "notify.auto_paused", "notify.sync_failed"];
+fn on() -> bool {
+    true
+}
+
+const KEYS: [&str; 4] = ["notify.shipment", "notify.auto_paused", "notify.sync_failed", "notify.tracking_attention"];
 
 /// The merchant's choices (every kind on by default).
 pub fn settings(db: &Db) -> Result<NotificationSettings> {
     let on = |key: &str| -> Result<bool> { Ok(db.setting(key)?.as_deref() != Some("0")) };
-    Ok(NotificationSettings { shipment: on(KEYS[0])?, auto_paused: on(KEYS[1])?, sync_failed: on(KEYS[2])? })
+    Ok(NotificationSettings {
+        shipment: on(KEYS[0])?,
+        auto_paused: on(KEYS[1])?,
+        sync_failed: on(KEYS[2])?,
+        tracking_attention: on(KEYS[3])?,
+    })
 }
 
 /// Saves the merchant's choices.
 pub fn save_settings(db: &Db, s: NotificationSettings) -> Result<()> {
-    for (key, on) in KEYS.iter().zip([s.shipment, s.auto_paused, s.sync_failed]) {
+    for (key, on) in KEYS.iter().zip([s.shipment, s.auto_paused, s.sync_failed, s.tracking_attention]) {
         db.set_setting(key, if on { "1" } else { "0" })?;
     }
     Ok(())
@@ -50,6 +63,30 @@ pub struct Notice {
     pub body: String,
     #[ts(type = "number | null")]
     pub order_id: Option<i64>,
+}
+
+/// The notifications for shipments that began to need attention in one poll, worded in
+/// `language`: one each up to [`GROUP_ABOVE`], else one for all, naming the first few orders.
+pub fn attention_notices_in(
+    shipments: &[crate::tracking::exceptions::TrackingException],
+    language: Language,
+) -> Vec<Notice> {
+    if shipments.len() <= GROUP_ABOVE {
+        return shipments
+            .iter()
+            .map(|s| Notice {
+                title: Text::TrackingAttention(&s.order_name).render(language),
+                body: Text::QuietDays(&s.tracking_number, s.quiet_days).render(language),
+                order_id: Some(s.order_id),
+            })
+            .collect();
+    }
+    let mut orders: Vec<&str> = shipments.iter().map(|s| s.order_name.as_str()).collect();
+    orders.dedup();
+    let named: Vec<&str> = orders.iter().take(3).copied().collect();
+    let more = orders.len().saturating_sub(named.len());
+    let body = if more > 0 { Text::AndMore(&named.join(", "), more).render(language) } else { named.join(", ") };
+    vec![Notice { title: Text::TrackingAttentionMany(orders.len()).render(language), body, order_id: None }]
 }
 
 /// The notifications for shipments found in one poll: one each up to [`GROUP_ABOVE`], else one
@@ -118,13 +155,17 @@ mod tests {
         let db = Db::open_dir(dir.path()).unwrap();
         assert_eq!(
             settings(&db).unwrap(),
-            NotificationSettings { shipment: true, auto_paused: true, sync_failed: true }
+            NotificationSettings { shipment: true, auto_paused: true, sync_failed: true, tracking_attention: true }
         );
-        save_settings(&db, NotificationSettings { shipment: false, auto_paused: true, sync_failed: false }).unwrap();
+        save_settings(
+            &db,
+            NotificationSettings { shipment: false, auto_paused: true, sync_failed: false, tracking_attention: false },
+        )
+        .unwrap();
         let reopened = Db::open_dir(dir.path()).unwrap();
         assert_eq!(
             settings(&reopened).unwrap(),
-            NotificationSettings { shipment: false, auto_paused: true, sync_failed: false }
+            NotificationSettings { shipment: false, auto_paused: true, sync_failed: false, tracking_attention: false }
         );
     }
 }

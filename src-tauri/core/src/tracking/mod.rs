@@ -9,6 +9,7 @@
 //! updates the store's fulfilment instead of adding one.
 
 pub mod carriers;
+pub mod exceptions;
 pub mod queries;
 
 use chrono::Utc;
@@ -44,6 +45,8 @@ pub struct TrackReport {
     pub pushed: u32,
     /// One line per sub-order or shipment that could not be handled; the rest went on.
     pub errors: Vec<String>,
+    /// Shipments that began to need attention in this poll (announced once per quiet spell).
+    pub attention: Vec<exceptions::TrackingException>,
 }
 
 /// How long after its last check a shipped sub-order is asked about again.
@@ -132,6 +135,8 @@ pub async fn poll_once(dd: &Ctx) -> Result<TrackReport> {
             Err(e) => report.errors.push(format!("{}: tracking not accepted by the store: {e}", shipment.order_name)),
         }
     }
+    // 3. Shipments that stopped moving, announced once per quiet spell.
+    report.attention = dd.db.write(|tx| exceptions::take_new_attention(tx, Utc::now()))?;
     Ok(report)
 }
 
@@ -160,10 +165,22 @@ async fn recheck_shipped(
             }
         };
         let delivered = detail.status == crate::suppliers::SupplierOrderStatus::Delivered;
+        // What the carrier says now: a change is a tracking event (a lookup that fails is
+        // logged; the shipment is only rechecked later).
+        let said = match dd.supplier_client(parcel.supplier_id)?.track_info(&parcel.number).await {
+            Ok(info) => info.and_then(|i| i.status),
+            Err(e) => {
+                tracing::info!(order = %parcel.order_name, error = %e, "tracking lookup failed");
+                None
+            }
+        };
         let new_number = detail.track_number.filter(|n| *n != parcel.number);
         let carrier = detail.carrier.unwrap_or(parcel.carrier);
         let changed = dd.db.write(|tx| {
             queries::mark_checked(tx, parcel.shipment_id, Utc::now())?;
+            if let Some(status) = &said {
+                exceptions::record_event(tx, parcel.shipment_id, status, Utc::now())?;
+            }
             if delivered {
                 queries::mark_delivered(tx, parcel.sub_id, Utc::now())?;
                 refresh_order_status(tx, parcel.order_id)?;
