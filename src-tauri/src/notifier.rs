@@ -55,6 +55,18 @@ pub fn tracking_attention(app: &AppHandle, shipments: &[dropdock_core::tracking:
     }
 }
 
+/// Orders the store cancelled after they reached their suppliers: what came of each (cancelled
+/// at the supplier, or too late: ask for a refund). Always shown: money is at stake.
+pub fn cancelled_after_sending(app: &AppHandle, outcomes: &[dropdock_core::orders::cancellation::StoreCancelOutcome]) {
+    for o in outcomes {
+        notify(
+            app,
+            &text(app, Text::CancelledAfterSending(&o.order_name)),
+            &format!("{}: {}", o.supplier_name, o.answer),
+        );
+    }
+}
+
 /// Auto Fulfillment paused itself, unless turned off.
 pub fn auto_paused(app: &AppHandle, reason: &str) {
     if wanted(app).auto_paused {

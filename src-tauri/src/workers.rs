@@ -185,6 +185,7 @@ pub async fn sync_stores(app: &AppHandle) {
                         if let Some(alert) = &run.alert {
                             crate::notifier::sync_failing(app, alert);
                         }
+                        crate::notifier::cancelled_after_sending(app, &run.summary.cancelled_after_sending);
                     }
                     Err(e) => tracing::warn!(error = %e, "background sync could not start"),
                 }

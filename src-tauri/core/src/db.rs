@@ -37,6 +37,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/20_address_check.sql")),
         M::up(include_str!("../migrations/21_backups_and_bundles.sql")),
         M::up(include_str!("../migrations/22_tracking_exceptions.sql")),
+        M::up(include_str!("../migrations/23_cancelled_after_sending.sql")),
     ])
 }
 

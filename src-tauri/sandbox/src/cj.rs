@@ -920,6 +920,18 @@ impl CjHandle {
         self.with(|w| w.suppliers[self.index].card_charges.iter().map(|c| c.1).sum())
     }
 
+    /// Ships one paid order (by CJ's order id) now.
+    pub fn ship_now(&self, order_id: &str) {
+        self.with(|w| {
+            let now = Utc::now();
+            for o in w.suppliers[self.index].orders.iter_mut().filter(|o| o.order_id == order_id) {
+                if o.paid && o.ships_at > now {
+                    o.ships_at = now;
+                }
+            }
+        })
+    }
+
     /// Ships every paid order now.
     pub fn ship_all_now(&self) {
         self.with(|w| {

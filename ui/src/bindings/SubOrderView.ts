@@ -24,7 +24,12 @@ payment_method: string | null,
 /**
  * The supplier's answer to the last cancellation request.
  */
-cancel_answer: string | null, shipment: ShipmentView | null, 
+cancel_answer: string | null, 
+/**
+ * The store cancelled the order after this sub-order reached its supplier: `cancelled`
+ * there, or `too_late` (cancelled in the store after sending: ask for a refund).
+ */
+store_cancel_outcome: string | null, shipment: ShipmentView | null, 
 /**
  * The supplier variants it carries, line item by line item.
  */

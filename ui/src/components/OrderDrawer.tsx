@@ -147,6 +147,11 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
           {i.line}: {t("detail.backupUsed", { priority: i.priority, reason: i.backup_reason ?? "" })}
         </Text>
       ))}
+      {sub.store_cancel_outcome && sub.store_cancel_outcome !== "unknown" && (
+        <Badge size="sm" color={sub.store_cancel_outcome === "cancelled" ? "gray" : "red"} variant="light" data-testid="store-cancel-outcome" data-outcome={sub.store_cancel_outcome}>
+          {t(`detail.storeCancel.${sub.store_cancel_outcome}`)}
+        </Badge>
+      )}
       {sub.error && <Text size="sm" c="red">{sub.error}</Text>}
       {sub.cancel_answer && <Text size="sm" c={sub.state === "cancelled" ? "dimmed" : "orange.8"} data-testid="cancel-answer">{sub.cancel_answer}</Text>}
       {sub.shipment && (

@@ -289,6 +289,10 @@ export const en = {
     saveFailed: "The address was not saved",
   },
   detail: {
+    storeCancel: {
+      cancelled: "Cancelled in the store: cancelled at the supplier",
+      too_late: "Cancelled in the store after sending: ask the supplier for a refund",
+    },
     backupUsed: "Backup {{priority}} used: {{reason}}",
     title: "Order detail",
     held: "Held from fulfilment",

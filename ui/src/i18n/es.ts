@@ -291,6 +291,10 @@ export const es: Messages = {
     saveFailed: "No se guardó la dirección",
   },
   detail: {
+    storeCancel: {
+      cancelled: "Cancelado en la tienda: cancelado en el proveedor",
+      too_late: "Cancelado en la tienda después de enviarlo: pide un reembolso al proveedor",
+    },
     backupUsed: "Se usó la alternativa {{priority}}: {{reason}}",
     title: "Detalle del pedido",
     held: "Retenido",

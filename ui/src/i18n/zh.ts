@@ -291,6 +291,10 @@ export const zh: Messages = {
     saveFailed: "地址未保存",
   },
   detail: {
+    storeCancel: {
+      cancelled: "店铺已取消：已在供应商处取消",
+      too_late: "发出后在店铺中取消：请向供应商申请退款",
+    },
     backupUsed: "已使用备选 {{priority}}：{{reason}}",
     title: "订单详情",
     held: "暂缓履约",

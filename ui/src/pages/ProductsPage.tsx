@@ -154,7 +154,7 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
             </Stack>
           </Group>
           <Card withBorder padding="sm">
-            <Text size="sm" fw={600} mb={4}>{t("products.shipsWith")}</Text>
+            <Text size="sm" fw={600} mb={4} data-testid="ships-with" data-vid={row.supplier_variant_id ?? ""}>{t("products.shipsWith")}</Text>
             <Group justify="space-between" wrap="nowrap">
               <MappingCell row={row} />
               {row.mapping === "variant" && (
@@ -256,7 +256,7 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
               found.data && (
                 <Stack gap="xs" data-testid="supplier-results">
                   {found.data.map(({ supplier_id, supplier_name, found: f }) => (
-                    <Card key={`${supplier_id}-${f.variant.vid}`} withBorder padding="xs" data-testid="supplier-result">
+                    <Card key={`${supplier_id}-${f.variant.vid}`} withBorder padding="xs" data-testid="supplier-result" data-vid={f.variant.vid}>
                       <Group justify="space-between" wrap="nowrap">
                         <Stack gap={0} style={{ minWidth: 0 }}>
                           <Text size="sm" fw={600} truncate>{f.variant.name || f.variant.variant_sku}</Text>
@@ -272,9 +272,11 @@ function MapVariantDrawer({ row, onClose }: { row: VariantRow | null; onClose: (
                           </Button>
                           {row.options.length > 0 && country == null && (
                             <>
-                              <Button size="compact-sm" variant="light" loading={addPart.isPending} onClick={() => addPart.mutate({ supplierId: supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, backup: true })} data-testid="add-backup">
-                                {t("products.addBackup")}
-                              </Button>
+                              {!row.options.some((o) => o.supplier_id === supplier_id && o.parts.some((p) => p.variant_id === f.variant.vid)) && (
+                                <Button size="compact-sm" variant="light" loading={addPart.isPending} onClick={() => addPart.mutate({ supplierId: supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, backup: true })} data-testid="add-backup">
+                                  {t("products.addBackup")}
+                                </Button>
+                              )}
                               <Button size="compact-sm" variant="light" loading={addPart.isPending} onClick={() => addPart.mutate({ supplierId: supplier_id, vid: f.variant.vid, costMinor: f.variant.price_minor, backup: false })} data-testid="add-to-bundle">
                                 {t("products.addToBundle")}
                               </Button>

@@ -263,10 +263,19 @@ pub(crate) async fn sync(ctx: &Ctx, store: String, days: String) -> Result<()> {
     for f in &summary.failures {
         println!("fail {}: {}", f.reference, f.reason);
     }
+    print_cancelled_after_sending(&summary.cancelled_after_sending);
     if let Some(error) = summary.error {
         bail!("the sync stopped early, keeping what was stored: {error}");
     }
     Ok(())
+}
+
+/// `cancelled after sending ORDER SUPPLIER: cancelled|too_late: ANSWER`, one line per sub-order
+/// of an order the store cancelled after it reached its supplier.
+fn print_cancelled_after_sending(outcomes: &[dropdock_core::orders::cancellation::StoreCancelOutcome]) {
+    for o in outcomes {
+        println!("cancelled after sending {} {}: {}: {}", o.order_name, o.supplier_name, o.outcome, o.answer);
+    }
 }
 
 pub(crate) async fn sync_due(ctx: &Ctx) -> Result<()> {
@@ -281,6 +290,7 @@ pub(crate) async fn sync_due(ctx: &Ctx) -> Result<()> {
             Ok(run) => {
                 let name = run.summary.store_name.clone();
                 println!("{name}: {}", run.summary.line);
+                print_cancelled_after_sending(&run.summary.cancelled_after_sending);
                 if let Some(error) = &run.summary.error {
                     failed += 1;
                     println!("{name}: {error}");

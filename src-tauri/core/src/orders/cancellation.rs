@@ -55,6 +55,67 @@ impl CancelResult {
     }
 }
 
+/// What came of the store's cancellation of an order for one sub-order that had reached its
+/// supplier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StoreCancelOutcome {
+    #[ts(type = "number")]
+    pub order_id: i64,
+    pub order_name: String,
+    pub supplier_name: String,
+    /// `cancelled` at the supplier (a wallet charge refunded), or `too_late` (it had shipped,
+    /// or the supplier refused): "cancelled in the store after sending", ask for a refund.
+    pub outcome: String,
+    /// The supplier's answer, or what to do.
+    pub answer: String,
+}
+
+/// Follows up orders the store cancelled (Shopify `cancelledAt`, WooCommerce `cancelled` /
+/// `refunded`, Etsy `canceled` / `fully refunded`) after their sub-orders reached a supplier:
+/// each one not shipped is cancelled there where the platform allows it (CJ `deleteOrder`
+/// before dispatch; the wallet charge refunded in the same transaction), else it is flagged
+/// `too_late` ("cancelled in the store after sending": the merchant asks the supplier for a
+/// refund). Once per sub-order; one the supplier could not be asked about is tried again on the
+/// next call and not reported. Run after every order sync; network calls happen outside any
+/// write transaction.
+pub async fn follow_store_cancellations(ctx: &Ctx) -> Result<Vec<StoreCancelOutcome>> {
+    let due = ctx.db.read(queries::sent_but_cancelled_in_store)?;
+    let mut outcomes = Vec::new();
+    for (order_id, order_name, sub) in due {
+        let (outcome, answer) = if matches!(sub.state, SubOrderState::Shipped | SubOrderState::Delivered) {
+            (
+                "too_late",
+                format!("it had shipped before the store cancelled the order: ask {} for a refund", sub.supplier_name),
+            )
+        } else {
+            match cancel_sub_order(ctx, order_id, &sub).await? {
+                (true, answer) => ("cancelled", answer),
+                (false, answer) if answer.starts_with("could not ask") || answer.starts_with("being sent") => {
+                    ("unknown", answer)
+                }
+                (false, answer) => ("too_late", format!("{answer}: ask {} for a refund", sub.supplier_name)),
+            }
+        };
+        ctx.db.write(|tx| {
+            queries::set_store_cancel_outcome(tx, sub.id, outcome, &answer, Utc::now())?;
+            refresh_order_status(tx, order_id)?;
+            Ok(())
+        })?;
+        tracing::info!(order = %order_name, supplier = %sub.supplier_name, outcome, "cancelled in the store after sending");
+        if outcome != "unknown" {
+            outcomes.push(StoreCancelOutcome {
+                order_id,
+                order_name,
+                supplier_name: sub.supplier_name.clone(),
+                outcome: outcome.to_owned(),
+                answer,
+            });
+        }
+    }
+    Ok(outcomes)
+}
+
 /// A sub-order `submitting` for less than this may have its request in flight in another worker:
 /// cancelling it now could race the supplier's reply, so the merchant is asked to retry.
 const IN_FLIGHT: chrono::Duration = chrono::Duration::minutes(2);

@@ -155,6 +155,58 @@ pub fn sub_orders_to_cancel(conn: &Connection, order_id: i64) -> Result<Vec<SubO
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// Sub-orders that reached their supplier (or may have) of orders the store cancelled, not yet
+/// followed up (or last time the supplier could not be asked), as `(order id, order name, row)`.
+pub fn sent_but_cancelled_in_store(conn: &Connection) -> Result<Vec<(i64, String, SubOrderRow)>> {
+    let sql = format!(
+        "SELECT o.id, o.name, so.id, so.supplier_id, s.name, so.idempotency_key, so.state, so.supplier_order_id,
+                so.cost_minor, so.payment_method, so.updated_at
+         FROM supplier_order so JOIN orders o ON o.id = so.order_id JOIN supplier s ON s.id = so.supplier_id
+         WHERE o.cancelled_at IS NOT NULL AND (so.store_cancel_outcome IS NULL OR so.store_cancel_outcome = 'unknown')
+           AND so.state IN {}
+         ORDER BY o.id, s.name",
+        SubOrderState::sql_set(|s| s.is_active() && s != SubOrderState::Failed)
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                SubOrderRow {
+                    id: r.get(2)?,
+                    supplier_id: r.get(3)?,
+                    supplier_name: r.get(4)?,
+                    idempotency_key: r.get(5)?,
+                    state: r.get(6)?,
+                    supplier_order_id: r.get(7)?,
+                    cost_minor: r.get(8)?,
+                    payment_method: r.get(9)?,
+                    updated_at: r.get(10)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records what came of the store's cancellation for a sub-order (`cancelled`, `too_late`,
+/// `unknown`), with the answer shown to the merchant.
+pub fn set_store_cancel_outcome(
+    conn: &Connection,
+    sub_id: i64,
+    outcome: &str,
+    answer: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE supplier_order SET store_cancel_outcome = ?2, store_cancel_at = ?3,
+                cancel_answer = COALESCE(cancel_answer, ?4)
+         WHERE id = ?1",
+    )?
+    .execute(params![sub_id, outcome, now, answer])?;
+    Ok(())
+}
+
 /// Keeps the supplier's answer to a cancellation it refused.
 pub fn set_cancel_answer(conn: &Connection, sub_id: i64, answer: &str, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached("UPDATE supplier_order SET cancel_answer = ?2, updated_at = ?3 WHERE id = ?1")?

@@ -89,6 +89,8 @@ pub enum Text<'a> {
     TrackingAttentionMany(usize),
     /// A tracking number and its days without news.
     QuietDays(&'a str, i64),
+    /// The store cancelled this order after it was sent.
+    CancelledAfterSending(&'a str),
     AutoPaused,
     AutoResumed,
     AutoResumedBody,
@@ -149,6 +151,11 @@ impl Text<'_> {
             (TrackingAttentionMany(n), English) => format!("{n} shipments need attention"),
             (TrackingAttentionMany(n), Chinese) => format!("{n} 个包裹需要关注"),
             (TrackingAttentionMany(n), Spanish) => format!("{n} envíos requieren atención"),
+            (CancelledAfterSending(name), English) => format!("Order {name} was cancelled in the store after sending"),
+            (CancelledAfterSending(name), Chinese) => format!("订单 {name} 发出后在店铺中被取消"),
+            (CancelledAfterSending(name), Spanish) => {
+                format!("El pedido {name} se canceló en la tienda después de enviarlo")
+            }
             (QuietDays(number, days), English) => format!("{number}: no news for {days} days"),
             (QuietDays(number, days), Chinese) => format!("{number}：{days} 天无更新"),
             (QuietDays(number, days), Spanish) => format!("{number}: sin novedades desde hace {days} días"),

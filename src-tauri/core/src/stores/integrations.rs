@@ -176,10 +176,12 @@ pub async fn sync_store_in_background(ctx: &Ctx, store_id: i64, now: DateTime<Ut
     let updated_since = watermark.map(|w| w.updated_at - WATERMARK_OVERLAP).unwrap_or(floor).max(floor);
     let connector = ctx.store_connector(store_id)?;
     let window = RunWindow { updated_since, window_days: 0, retry: retry_policy() };
-    let summary =
+    let mut summary =
         ctx.observe(crate::stores::sync::run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
     if summary.unreachable {
         ctx.network.set_online(false);
+    } else {
+        summary.cancelled_after_sending = crate::orders::cancellation::follow_store_cancellations(ctx).await?;
     }
     let failures: u32 = ctx
         .db

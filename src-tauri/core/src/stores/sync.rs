@@ -46,6 +46,9 @@ pub struct SyncSummary {
     #[serde(skip)]
     #[ts(skip)]
     pub unreachable: bool,
+    /// Orders the store cancelled after they reached their suppliers, and what came of it (see
+    /// [`crate::orders::cancellation::follow_store_cancellations`]).
+    pub cancelled_after_sending: Vec<crate::orders::cancellation::StoreCancelOutcome>,
 }
 
 /// Formats the seed's summary line; the time is UTC, written `YYYY-MM-DD HH:MM:SS UTC`.
@@ -359,6 +362,7 @@ pub async fn run_sync_window(
         error,
         line,
         unreachable,
+        cancelled_after_sending: Vec::new(),
     })
 }
 
@@ -377,9 +381,11 @@ pub async fn sync(ctx: &Ctx, store_id: i64, days: u32) -> Result<SyncSummary> {
         window_days: days.days(),
         retry: crate::stores::integrations::retry_policy(),
     };
-    let summary = ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
+    let mut summary = ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
     if summary.unreachable {
         ctx.network.set_online(false);
+    } else {
+        summary.cancelled_after_sending = crate::orders::cancellation::follow_store_cancellations(ctx).await?;
     }
     Ok(summary)
 }
