@@ -65,28 +65,43 @@ pub struct Notice {
     pub order_id: Option<i64>,
 }
 
+/// One notice per item up to [`GROUP_ABOVE`] (`each`), else one for all: `many` titled with the
+/// number of orders, its body naming the first three ("#1, #2, #3 and 9 more").
+fn one_each_or_grouped<T>(
+    items: &[T],
+    order_name: impl Fn(&T) -> &str,
+    each: impl Fn(&T) -> Notice,
+    many: impl Fn(usize) -> String,
+    language: Language,
+) -> Vec<Notice> {
+    if items.len() <= GROUP_ABOVE {
+        return items.iter().map(each).collect();
+    }
+    let mut orders: Vec<&str> = items.iter().map(order_name).collect();
+    orders.dedup();
+    let named: Vec<&str> = orders.iter().take(3).copied().collect();
+    let more = orders.len().saturating_sub(named.len());
+    let body = if more > 0 { Text::AndMore(&named.join(", "), more).render(language) } else { named.join(", ") };
+    vec![Notice { title: many(orders.len()), body, order_id: None }]
+}
+
 /// The notifications for shipments that began to need attention in one poll, worded in
 /// `language`: one each up to [`GROUP_ABOVE`], else one for all, naming the first few orders.
 pub fn attention_notices_in(
     shipments: &[crate::tracking::exceptions::TrackingException],
     language: Language,
 ) -> Vec<Notice> {
-    if shipments.len() <= GROUP_ABOVE {
-        return shipments
-            .iter()
-            .map(|s| Notice {
-                title: Text::TrackingAttention(&s.order_name).render(language),
-                body: Text::QuietDays(&s.tracking_number, s.quiet_days).render(language),
-                order_id: Some(s.order_id),
-            })
-            .collect();
-    }
-    let mut orders: Vec<&str> = shipments.iter().map(|s| s.order_name.as_str()).collect();
-    orders.dedup();
-    let named: Vec<&str> = orders.iter().take(3).copied().collect();
-    let more = orders.len().saturating_sub(named.len());
-    let body = if more > 0 { Text::AndMore(&named.join(", "), more).render(language) } else { named.join(", ") };
-    vec![Notice { title: Text::TrackingAttentionMany(orders.len()).render(language), body, order_id: None }]
+    one_each_or_grouped(
+        shipments,
+        |s| s.order_name.as_str(),
+        |s| Notice {
+            title: Text::TrackingAttention(&s.order_name).render(language),
+            body: Text::QuietDays(&s.tracking_number, s.quiet_days).render(language),
+            order_id: Some(s.order_id),
+        },
+        |n| Text::TrackingAttentionMany(n).render(language),
+        language,
+    )
 }
 
 /// The notifications for shipments found in one poll: one each up to [`GROUP_ABOVE`], else one
@@ -97,22 +112,17 @@ pub fn shipment_notices(shipments: &[ShipmentNotice]) -> Vec<Notice> {
 
 /// [`shipment_notices`], worded in `language` (the merchant's choice, [`crate::settings::locale`]).
 pub fn shipment_notices_in(shipments: &[ShipmentNotice], language: Language) -> Vec<Notice> {
-    if shipments.len() <= GROUP_ABOVE {
-        return shipments
-            .iter()
-            .map(|s| Notice {
-                title: Text::OrderShipped(&s.order_name).render(language),
-                body: format!("{} {}", s.company, s.tracking_number),
-                order_id: Some(s.order_id),
-            })
-            .collect();
-    }
-    let mut orders: Vec<&str> = shipments.iter().map(|s| s.order_name.as_str()).collect();
-    orders.dedup();
-    let named: Vec<&str> = orders.iter().take(3).copied().collect();
-    let more = orders.len().saturating_sub(named.len());
-    let body = if more > 0 { Text::AndMore(&named.join(", "), more).render(language) } else { named.join(", ") };
-    vec![Notice { title: Text::OrdersShipped(orders.len()).render(language), body, order_id: None }]
+    one_each_or_grouped(
+        shipments,
+        |s| s.order_name.as_str(),
+        |s| Notice {
+            title: Text::OrderShipped(&s.order_name).render(language),
+            body: format!("{} {}", s.company, s.tracking_number),
+            order_id: Some(s.order_id),
+        },
+        |n| Text::OrdersShipped(n).render(language),
+        language,
+    )
 }
 
 #[cfg(test)]
@@ -127,6 +137,32 @@ mod tests {
             company: "YunExpress".into(),
             url: String::new(),
         }
+    }
+
+    #[test]
+    fn quiet_shipments_are_announced_each_then_grouped() {
+        let quiet = |n: i64| crate::tracking::exceptions::TrackingException {
+            shipment_id: n,
+            order_id: n,
+            order_name: format!("#{n}"),
+            supplier_name: "CJ".into(),
+            tracking_number: format!("YT{n}"),
+            company: "YunExpress".into(),
+            url: String::new(),
+            flag: crate::tracking::exceptions::TrackingFlag::Attention,
+            last_status: None,
+            last_moved_at: chrono::Utc::now(),
+            quiet_days: 8,
+        };
+        let two = attention_notices_in(&[quiet(1), quiet(2)], Language::English);
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[0].title, "Order #1: tracking needs attention");
+        assert_eq!(two[0].body, "YT1: no news for 8 days");
+        let many: Vec<_> = (1..=5).map(quiet).collect();
+        let grouped = attention_notices_in(&many, Language::English);
+        assert_eq!(grouped.len(), 1);
+        assert_eq!(grouped[0].title, "5 shipments need attention");
+        assert_eq!(grouped[0].body, "#1, #2, #3 and 2 more");
     }
 
     #[test]
