@@ -134,6 +134,9 @@ enum Command {
         #[arg(long)]
         tracking_attention: Option<OnOff>,
     },
+    /// Refund and replacement requests to suppliers: `open`, `list`, `show`, `cancel`.
+    #[command(subcommand)]
+    Disputes(commands::disputes::DisputesCommand),
     /// Shipments that stopped moving: `list` them (needs attention, expired), or `set` after how
     /// many days without news a shipment needs attention.
     #[command(subcommand)]
@@ -217,6 +220,7 @@ async fn run(cli: Cli) -> Result<()> {
             settings::notifications(&ctx, shipment, auto_paused, sync_failed, tracking_attention).await
         }
         Command::Tracking(command) => orders::tracking(&ctx, command).await,
+        Command::Disputes(command) => commands::disputes::run(&ctx, command).await,
         Command::Language { code } => settings::language(&ctx, code).await,
         Command::Demo { ship } => demo::demo(&ctx, ship).await,
         Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),

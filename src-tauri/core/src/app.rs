@@ -123,6 +123,29 @@ impl Dropdock {
         self.observe(report)
     }
 
+    /// Opens a refund or replacement request (see [`crate::orders::disputes::open_dispute`]).
+    pub async fn open_dispute(
+        &self,
+        input: &crate::orders::disputes::DisputeInput,
+    ) -> Result<crate::orders::disputes::DisputeView> {
+        crate::orders::disputes::open_dispute(self.ctx(), input).await
+    }
+
+    /// The requests: `open`, `resolved` or `all`, optionally of one order, newest first.
+    pub fn disputes(&self, filter: &str, order_id: Option<i64>) -> Result<Vec<crate::orders::disputes::DisputeView>> {
+        crate::orders::disputes::disputes(self.ctx(), filter, order_id)
+    }
+
+    /// One request. Errors: `NotFound`.
+    pub fn dispute(&self, id: i64) -> Result<crate::orders::disputes::DisputeView> {
+        crate::orders::disputes::dispute(self.ctx(), id)
+    }
+
+    /// Withdraws a request (see [`crate::orders::disputes::cancel_dispute`]).
+    pub async fn cancel_dispute(&self, id: i64) -> Result<crate::orders::disputes::DisputeView> {
+        crate::orders::disputes::cancel_dispute(self.ctx(), id).await
+    }
+
     /// "Hold" on a selection (see [`crate::orders::actions::hold_orders`]).
     pub fn hold_orders(&self, order_ids: &[i64]) -> Result<crate::orders::actions::BulkResult> {
         crate::orders::actions::hold_orders(&self.db, order_ids, Utc::now())

@@ -38,6 +38,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/21_backups_and_bundles.sql")),
         M::up(include_str!("../migrations/22_tracking_exceptions.sql")),
         M::up(include_str!("../migrations/23_cancelled_after_sending.sql")),
+        M::up(include_str!("../migrations/24_disputes.sql")).foreign_key_check(),
     ])
 }
 
@@ -458,6 +459,77 @@ mod tests {
         let left: i64 =
             db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM supplier_order_item", [], |r| r.get(0))?)).unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// Migration 24 rebuilds `supplier_order` (a replacement sub-order beside its original):
+    /// every row and column is kept, items, shipments and ledger entries still point at their
+    /// sub-order, and one original sub-order per order and supplier still holds.
+    #[test]
+    fn sub_orders_from_before_24_are_kept_and_one_original_per_supplier_still_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, 23).unwrap();
+            conn.execute_batch(
+                "INSERT INTO store (id, name, platform, base_url, created_at) VALUES (7, 'Shop', 'shopify', 'https://s.example', 'now');
+                 INSERT INTO supplier (id, name, kind, base_url, created_at) VALUES (3, 'CJ', 'cj', 'https://cj.example', 'now');
+                 INSERT INTO orders (id, store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status, status, total_minor, currency, content_hash, synced_at)
+                 VALUES (1, 7, '727', '#727', 'now', 'now', 'PAID', 'FULFILLED', 'fulfilled', 100, 'USD', 'h', 'now');
+                 INSERT INTO line_item (id, order_id, remote_id, position, sku, title, quantity, unit_price_minor, requires_shipping)
+                 VALUES (5, 1, '315', 0, 'MUG', 'Mug', 1, 1000, 1);
+                 INSERT INTO supplier_order (id, order_id, supplier_id, idempotency_key, state, supplier_order_id, cost_minor, currency,
+                                             created_at, updated_at, payment_method, paid_at, store_cancel_outcome)
+                 VALUES (9, 1, 3, 'DD7-727-S3', 'shipped', 'CJ1', 812, 'USD', 'now', 'now', 'wallet', 'now', 'too_late');
+                 INSERT INTO supplier_order_item (supplier_order_id, line_item_id, variant_id, quantity, line_quantity) VALUES (9, 5, 'VID-A', 1, 1);
+                 INSERT INTO shipment (supplier_order_id, tracking_number, carrier, tracking_company, tracking_url, detected_at)
+                 VALUES (9, 'CJPKL1', 'CJPacket', 'Other', '', 'now');
+                 INSERT INTO wallet_entry (supplier_id, kind, amount_minor, currency, supplier_order_id, created_at)
+                 VALUES (3, 'charge', -812, 'USD', 9, 'now');",
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let row: (String, String, i64, String, String, Option<i64>) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT idempotency_key, state, cost_minor, payment_method, store_cancel_outcome, replaces_id
+                     FROM supplier_order WHERE id = 9",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(row, ("DD7-727-S3".into(), "shipped".into(), 812, "wallet".into(), "too_late".into(), None));
+        let linked: (i64, i64, i64) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT COUNT(*) FROM supplier_order_item WHERE supplier_order_id = 9),
+                            (SELECT COUNT(*) FROM shipment WHERE supplier_order_id = 9),
+                            (SELECT COUNT(*) FROM wallet_entry WHERE supplier_order_id = 9)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(linked, (1, 1, 1));
+        // A second original at the same supplier is refused; a replacement of it is not.
+        let second = db.write(|tx| {
+            Ok(tx.execute(
+                "INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, created_at, updated_at)
+                 VALUES (1, 3, 'DD7-727-S3-X', 'pending', 'now', 'now')",
+                [],
+            )?)
+        });
+        assert!(second.is_err(), "one original sub-order per order and supplier");
+        db.write(|tx| {
+            Ok(tx.execute(
+                "INSERT INTO supplier_order (order_id, supplier_id, idempotency_key, state, created_at, updated_at, replaces_id)
+                 VALUES (1, 3, 'DD7-727-S3-D1-RS', 'paid', 'now', 'now', 9)",
+                [],
+            )?)
+        })
+        .unwrap();
     }
 
     #[test]

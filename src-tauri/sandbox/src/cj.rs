@@ -125,6 +125,11 @@ pub struct CjAccountData {
     /// Charges (positive) and refunds (negative) made to cards, US cents.
     #[serde(default)]
     pub card_charges: Vec<(String, i64)>,
+    /// Refund and reissue requests (the Dispute interface).
+    #[serde(default)]
+    pub disputes: Vec<crate::cj_disputes::CjDispute>,
+    #[serde(default)]
+    pub next_dispute: u64,
 }
 
 /// A tokenized card, as the account keeps it.
@@ -183,26 +188,31 @@ pub(crate) fn router(world: SharedWorld, index: usize) -> Router {
         .route("/api2.0/v1/product/stock/queryByVid", get(stock_by_vid))
         .route("/api2.0/v1/product/list", get(product_list))
         .route("/api2.0/v1/logistic/trackInfo", get(track_info))
+        .route("/api2.0/v1/disputes/disputeProducts", get(crate::cj_disputes::dispute_products))
+        .route("/api2.0/v1/disputes/disputeConfirmInfo", post(crate::cj_disputes::dispute_confirm_info))
+        .route("/api2.0/v1/disputes/create", post(crate::cj_disputes::dispute_create))
+        .route("/api2.0/v1/disputes/cancel", post(crate::cj_disputes::dispute_cancel))
+        .route("/api2.0/v1/disputes/getDisputeList", get(crate::cj_disputes::dispute_list))
         .with_state((world, index))
 }
 
-type Ctx = State<(SharedWorld, usize)>;
+pub(crate) type Ctx = State<(SharedWorld, usize)>;
 
-fn envelope(code: i64, message: &str, data: Value) -> Json<Value> {
+pub(crate) fn envelope(code: i64, message: &str, data: Value) -> Json<Value> {
     let request_id = format!("{:032x}", rand::random::<u128>());
     Json(json!({ "code": code, "result": code == 200, "message": message, "data": data, "requestId": request_id }))
 }
 
-fn ok(data: Value) -> Json<Value> {
+pub(crate) fn ok(data: Value) -> Json<Value> {
     envelope(200, "Success", data)
 }
 
-fn dollars(minor: i64) -> Value {
+pub(crate) fn dollars(minor: i64) -> Value {
     // A JSON number with two decimals, as CJ sends prices.
     serde_json::from_str(&format!("{}.{:02}", minor / 100, minor % 100)).unwrap_or(Value::Null)
 }
 
-fn authorised(w: &crate::World, index: usize, headers: &HeaderMap) -> bool {
+pub(crate) fn authorised(w: &crate::World, index: usize, headers: &HeaderMap) -> bool {
     let token = headers.get("CJ-Access-Token").and_then(|v| v.to_str().ok()).unwrap_or("");
     w.supplier_runtime[index].tokens.get(token).is_some_and(|exp| *exp > Utc::now())
 }
@@ -293,7 +303,7 @@ async fn freight_calculate(State((world, index)): Ctx, headers: HeaderMap, Json(
     ok(Value::Array(lines))
 }
 
-fn status_of(o: &CjOrder) -> &'static str {
+pub(crate) fn status_of(o: &CjOrder) -> &'static str {
     if o.cancelled {
         "CANCELLED"
     } else if o.paid && (o.delivered || Utc::now() >= o.ships_at + chrono::Duration::days(1)) {
@@ -929,6 +939,20 @@ impl CjHandle {
                     o.ships_at = now;
                 }
             }
+        })
+    }
+
+    /// Every refund or reissue request the account received, oldest first.
+    pub fn disputes(&self) -> Vec<crate::cj_disputes::CjDispute> {
+        self.with(|w| w.suppliers[self.index].disputes.clone())
+    }
+
+    /// Settles the newest unfinished request about CJ order `order_id` (see
+    /// [`crate::cj_disputes::Settlement`]); returns the reissue order's id for a reissue.
+    pub fn settle_dispute(&self, order_id: &str, how: crate::cj_disputes::Settlement) -> Option<String> {
+        self.with(|w| {
+            let after = chrono::Duration::from_std(w.ship_after).unwrap_or_default();
+            crate::cj_disputes::settle(&mut w.suppliers[self.index], order_id, how, after)
         })
     }
 

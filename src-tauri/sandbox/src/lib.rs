@@ -24,6 +24,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cj;
+pub mod cj_disputes;
 pub mod etsy;
 mod graphql;
 pub mod printful;

@@ -263,6 +263,8 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             next_order: 0,
             cards: vec![],
             card_charges: vec![],
+            disputes: vec![],
+            next_dispute: 0,
         },
         CjAccountData {
             name: "CJ US Warehouse (demo)".into(),
@@ -274,6 +276,8 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             next_order: 0,
             cards: vec![],
             card_charges: vec![],
+            disputes: vec![],
+            next_dispute: 0,
         },
     ];
     SandboxState {

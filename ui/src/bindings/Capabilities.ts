@@ -31,4 +31,9 @@ phone_required: boolean,
  * other scripts warned of (see `fulfillment::address_check`). CJ ships from its warehouses
  * on postal and express lines that print Latin labels; Printful takes UTF-8 as given.
  */
-latin_labels: boolean, };
+latin_labels: boolean, 
+/**
+ * Refund and replacement requests go through the API (CJ's Dispute calls); else they are
+ * recorded locally and filed by the merchant ([`SupplierPlatform::dispute_instructions`]).
+ */
+disputes: boolean, };

@@ -29,7 +29,11 @@ cancel_answer: string | null,
  * The store cancelled the order after this sub-order reached its supplier: `cancelled`
  * there, or `too_late` (cancelled in the store after sending: ask for a refund).
  */
-store_cancel_outcome: string | null, shipment: ShipmentView | null, 
+store_cancel_outcome: string | null, 
+/**
+ * A replacement the supplier ships for a refund-or-replacement request (a resend).
+ */
+replacement: boolean, shipment: ShipmentView | null, 
 /**
  * The supplier variants it carries, line item by line item.
  */

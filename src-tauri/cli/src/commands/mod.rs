@@ -4,6 +4,7 @@
 
 pub(crate) mod auto;
 pub(crate) mod demo;
+pub(crate) mod disputes;
 pub(crate) mod orders;
 pub(crate) mod products;
 pub(crate) mod settings;

@@ -384,6 +384,9 @@ pub(crate) async fn track(ctx: &Ctx) -> Result<()> {
     for a in &report.attention {
         println!("{} needs attention: {} no news for {} days", a.order_name, a.tracking_number, a.quiet_days);
     }
+    for d in &report.disputes {
+        println!("{} request D{} {}: {}", d.order_name, d.dispute_id, d.state, d.answer);
+    }
     println!(
         "Tracking: checked {} sub-orders, {} new shipments, {} pushed to the store",
         report.checked,

@@ -189,7 +189,8 @@ pub fn plan_lines(conn: &Connection, order_id: i64) -> Result<Vec<PlanLine>> {
 }
 
 /// The items recorded on the order's sub-orders in `states`, as `(supplier id, supplier name,
-/// item)`, by sub-order and line.
+/// item)`, by sub-order and line. Original sub-orders only: a replacement (a resend) ships
+/// again what its original shipped.
 pub fn recorded_items(
     conn: &Connection,
     order_id: i64,
@@ -200,7 +201,7 @@ pub fn recorded_items(
                 soi.priority, soi.backup_reason
          FROM supplier_order_item soi JOIN supplier_order so ON so.id = soi.supplier_order_id
          JOIN supplier s ON s.id = so.supplier_id
-         WHERE so.order_id = ?1 AND so.state IN {}
+         WHERE so.order_id = ?1 AND so.replaces_id IS NULL AND so.state IN {}
          ORDER BY so.id, soi.line_item_id, soi.rowid",
         SubOrderState::sql_set(keep)
     );
@@ -276,7 +277,7 @@ pub fn sub_order_of(conn: &Connection, order_id: i64, supplier_id: i64) -> Resul
     Ok(conn
         .prepare_cached(
             "SELECT id, idempotency_key, state, supplier_order_id, cost_minor FROM supplier_order
-             WHERE order_id = ?1 AND supplier_id = ?2",
+             WHERE order_id = ?1 AND supplier_id = ?2 AND replaces_id IS NULL",
         )?
         .query_row(params![order_id, supplier_id], |r| {
             Ok(ExistingSubOrder {

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod address;
 pub mod cancellation;
 pub mod dashboard;
+pub mod disputes;
 pub mod queries;
 pub mod search;
 pub mod views;

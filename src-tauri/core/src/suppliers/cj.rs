@@ -34,6 +34,8 @@ use crate::money::parse_minor;
 use crate::secrets::{supplier_token_key, SecretStore};
 use crate::stores::ConnectorError;
 
+mod disputes;
+
 const SERVICE: &str = "CJdropshipping";
 /// CJ prices, balances and charges are in US dollars.
 pub const CJ_CURRENCY: &str = "USD";
@@ -365,7 +367,7 @@ impl CjClient {
 
     /// A call with the access token; on an auth error the cached token is dropped and the call
     /// is made once more with a fresh one.
-    async fn authed(
+    pub(super) async fn authed(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -820,6 +822,22 @@ impl super::SupplierConnector for CjClient {
         CjClient::balance(self).await.map(Some)
     }
 
+    async fn dispute_quote(
+        &self,
+        supplier_order_id: &str,
+        items: &[super::SupplierItem],
+    ) -> Result<super::DisputeQuote> {
+        CjClient::dispute_quote(self, supplier_order_id, items).await
+    }
+    async fn create_dispute(&self, dispute: &super::NewDispute) -> Result<()> {
+        CjClient::create_dispute(self, dispute).await
+    }
+    async fn disputes_of(&self, supplier_order_id: &str) -> Result<Vec<super::SupplierDispute>> {
+        CjClient::disputes_of(self, supplier_order_id).await
+    }
+    async fn cancel_dispute(&self, supplier_order_id: &str, dispute_id: &str) -> Result<()> {
+        CjClient::cancel_dispute(self, supplier_order_id, dispute_id).await
+    }
     async fn sandbox_recharge(&self, amount_minor: i64) -> Result<i64> {
         CjClient::sandbox_recharge(self, amount_minor).await
     }

@@ -67,6 +67,7 @@ impl SupplierPlatform {
                 cancel_after_payment: false,
                 phone_required: true,
                 latin_labels: true,
+                disputes: true,
             },
             SupplierPlatform::Printful => Capabilities {
                 balance: false,
@@ -75,7 +76,20 @@ impl SupplierPlatform {
                 cancel_after_payment: false,
                 phone_required: false,
                 latin_labels: false,
+                disputes: false,
             },
+        }
+    }
+
+    /// Where a merchant files a refund or replacement request by hand, on a platform with no
+    /// dispute API (Printful: its dashboard's order page, "Report a problem", within 30 days of
+    /// delivery, or of the estimated delivery for a lost parcel). `None` where the API takes it.
+    pub const fn dispute_instructions(self) -> Option<&'static str> {
+        match self {
+            SupplierPlatform::Cj => None,
+            SupplierPlatform::Printful => Some(
+                "Printful takes problem reports on its dashboard: https://www.printful.com/dashboard/default/orders → the order → Report a problem (within 30 days; attach the photos)",
+            ),
         }
     }
 
@@ -122,6 +136,9 @@ pub struct Capabilities {
     /// other scripts warned of (see `fulfillment::address_check`). CJ ships from its warehouses
     /// on postal and express lines that print Latin labels; Printful takes UTF-8 as given.
     pub latin_labels: bool,
+    /// Refund and replacement requests go through the API (CJ's Dispute calls); else they are
+    /// recorded locally and filed by the merchant ([`SupplierPlatform::dispute_instructions`]).
+    pub disputes: bool,
 }
 
 /// A shipping line a supplier offers for a destination.
@@ -286,6 +303,75 @@ pub struct SupplierItem {
     pub quantity: i64,
 }
 
+/// A line of a supplier order that a refund or replacement request may name, as the platform
+/// offers it (CJ's `disputeProducts` / `disputeConfirmInfo` `productInfoList`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeLine {
+    /// The platform's reference of the line (CJ's `lineItemId`), sent back with the request.
+    pub line_ref: String,
+    /// The supplier variant (CJ's `cjVariantId`).
+    pub vid: String,
+    /// How many units the request names (at most what the platform allows).
+    pub quantity: i64,
+    /// The unit price, minor units (US cents).
+    pub price_minor: i64,
+}
+
+/// What the platform allows for a request about some lines: its reasons (its own ids and
+/// names), whether a refund and a resend may be asked for, and the most it refunds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeQuote {
+    /// The lines the request names, with the platform's references and prices.
+    pub lines: Vec<DisputeLine>,
+    /// `(platform reason id, reason name)` as offered.
+    pub reasons: Vec<(i64, String)>,
+    pub refund: bool,
+    pub resend: bool,
+    /// The most the platform refunds for these lines (CJ's `maxAmount`), minor units.
+    pub max_amount_minor: Option<i64>,
+}
+
+/// A refund or replacement request to create at the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDispute {
+    /// Our id for it (CJ's `businessDisputeId`, unique at CJ).
+    pub key: String,
+    pub supplier_order_id: String,
+    pub reason_id: i64,
+    /// True for a resend, false for a refund.
+    pub resend: bool,
+    /// At most 500 characters (CJ's `messageText`).
+    pub message: String,
+    /// Photo URLs (CJ's `imageUrl`, each at most 200 characters).
+    pub photos: Vec<String>,
+    pub lines: Vec<DisputeLine>,
+}
+
+/// How the supplier settled a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeOutcome {
+    Refund,
+    Resend,
+    Rejected,
+}
+
+/// A request as the platform shows it (CJ's `getDisputeList` rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierDispute {
+    /// The platform's id of the request.
+    pub id: String,
+    /// The platform's status text, shown as it is.
+    pub status: String,
+    /// The final answer; `None` while the supplier is still deciding.
+    pub outcome: Option<DisputeOutcome>,
+    /// What was refunded, minor units, when the supplier says.
+    pub refund_minor: Option<i64>,
+    /// The order the supplier ships the replacement as.
+    pub resend_order_id: Option<String>,
+    /// The line references the request names.
+    pub line_refs: Vec<String>,
+}
+
 /// A sub-order to create at its supplier.
 #[derive(Debug, Clone)]
 pub struct NewSupplierOrder {
@@ -346,6 +432,28 @@ pub trait SupplierConnector: Send + Sync {
     async fn balance(&self) -> Result<Option<i64>>;
     /// The embedded sandbox only: adds to the balance, returns the new balance.
     async fn sandbox_recharge(&self, amount_minor: i64) -> Result<i64>;
+    /// What a refund or replacement request about `items` of the supplier order may be (only
+    /// where [`Capabilities::disputes`]). Errors: an item the supplier does not let be named
+    /// (not on the order, a request already open on it, more units than it allows).
+    async fn dispute_quote(&self, _supplier_order_id: &str, _items: &[SupplierItem]) -> Result<DisputeQuote> {
+        Err(no_disputes(self.platform()))
+    }
+    /// Creates the request under its key (only where [`Capabilities::disputes`]).
+    async fn create_dispute(&self, _dispute: &NewDispute) -> Result<()> {
+        Err(no_disputes(self.platform()))
+    }
+    /// The requests the platform holds about a supplier order, newest first.
+    async fn disputes_of(&self, _supplier_order_id: &str) -> Result<Vec<SupplierDispute>> {
+        Err(no_disputes(self.platform()))
+    }
+    /// Withdraws an open request.
+    async fn cancel_dispute(&self, _supplier_order_id: &str, _dispute_id: &str) -> Result<()> {
+        Err(no_disputes(self.platform()))
+    }
+}
+
+fn no_disputes(platform: SupplierPlatform) -> CoreError {
+    CoreError::InvalidInput(format!("{} takes no refund or replacement requests through its API", platform.name()))
 }
 
 /// Whether a supplier platform (`supplier.kind`) documents an API to charge a card on file.

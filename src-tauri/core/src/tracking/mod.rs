@@ -47,6 +47,8 @@ pub struct TrackReport {
     pub errors: Vec<String>,
     /// Shipments that began to need attention in this poll (announced once per quiet spell).
     pub attention: Vec<exceptions::TrackingException>,
+    /// Refund and replacement requests the suppliers answered in this poll.
+    pub disputes: Vec<crate::orders::disputes::DisputeNotice>,
 }
 
 /// How long after its last check a shipped sub-order is asked about again.
@@ -58,6 +60,8 @@ pub const RECHECK_FOR_DAYS: i64 = 30;
 pub async fn poll_once(dd: &Ctx) -> Result<TrackReport> {
     let mut report = TrackReport::default();
     let table = dd.db.read(mappings)?;
+    // Requests first: a resend's replacement sub-order is then asked about in this same poll.
+    report.disputes = crate::orders::disputes::follow_disputes(dd).await?;
     recheck_shipped(dd, &table, &mut report).await?;
     // 1. Ask the suppliers about sub-orders they have and that have not shipped yet.
     for sub in dd.db.read(queries::awaiting_shipment)? {
@@ -81,6 +85,9 @@ pub async fn poll_once(dd: &Ctx) -> Result<TrackReport> {
         let stored = StoredTracking { number: &number, carrier: &carrier, company: &mapped.company, url: &mapped.url };
         let inserted = dd.db.write(|tx| {
             let new = queries::record_shipment(tx, sub.sub_id, &stored, Utc::now())?;
+            if new {
+                queries::replace_original_at_store(tx, sub.sub_id)?;
+            }
             refresh_order_status(tx, sub.order_id)?;
             crate::orders::search::reindex_order(tx, sub.order_id)?;
             Ok(new)

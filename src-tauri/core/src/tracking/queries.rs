@@ -62,6 +62,21 @@ pub fn record_shipment(conn: &Connection, sub_id: i64, tracking: &StoredTracking
     Ok(inserted == 1)
 }
 
+/// A replacement sub-order (a resend) ships again items the store already has as fulfilled with
+/// the original's tracking number: its shipment replaces that number at the store (the store's
+/// fulfilment is updated, never a second one made for the same items). Nothing for a sub-order
+/// that replaces none, or whose original the store never got.
+pub fn replace_original_at_store(conn: &Connection, sub_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE shipment SET replaced_tracking_number =
+           (SELECT osh.tracking_number FROM supplier_order so JOIN shipment osh ON osh.supplier_order_id = so.replaces_id
+            WHERE so.id = ?1 AND osh.pushed_at IS NOT NULL)
+         WHERE supplier_order_id = ?1 AND pushed_at IS NULL",
+    )?
+    .execute([sub_id])?;
+    Ok(())
+}
+
 /// Moves a sub-order by `transition` when its guard allows (else leaves it as it is).
 fn move_sub_order(conn: &Connection, sub_id: i64, transition: Transition, now: DateTime<Utc>) -> Result<()> {
     let sql = format!("UPDATE supplier_order SET state=?3, updated_at=?2 WHERE id=?1 AND {}", transition.guard());
