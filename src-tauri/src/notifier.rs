@@ -67,6 +67,13 @@ pub fn cancelled_after_sending(app: &AppHandle, outcomes: &[dropdock_core::order
     }
 }
 
+/// Suppliers' answers to refund and replacement requests. Always shown: money is at stake.
+pub fn disputes(app: &AppHandle, notices: &[dropdock_core::orders::disputes::DisputeNotice]) {
+    for n in notices {
+        notify(app, &text(app, Text::DisputeAnswered(&n.order_name)), &n.answer);
+    }
+}
+
 /// Auto Fulfillment paused itself, unless turned off.
 pub fn auto_paused(app: &AppHandle, reason: &str) {
     if wanted(app).auto_paused {

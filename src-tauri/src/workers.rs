@@ -124,6 +124,7 @@ pub async fn poll_tracking(app: &AppHandle) -> Result<dropdock_core::tracking::T
     let report = state.dd.track().await?;
     crate::notifier::shipments(app, &report.new_shipments);
     crate::notifier::tracking_attention(app, &report.attention);
+    crate::notifier::disputes(app, &report.disputes);
     for e in &report.errors {
         tracing::warn!("tracking: {e}");
     }

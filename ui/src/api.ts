@@ -29,6 +29,8 @@ import type { UpdateStatus } from "./bindings/UpdateStatus";
 import type { CardInput } from "./bindings/CardInput";
 import type { SavedCard } from "./bindings/SavedCard";
 import type { CancelResult } from "./bindings/CancelResult";
+import type { DisputeInput } from "./bindings/DisputeInput";
+import type { DisputeView } from "./bindings/DisputeView";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { ProductList } from "./bindings/ProductList";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -114,6 +116,12 @@ export const api = {
   /** The UI's language, for the tray menu and desktop notifications. */
   setLanguage: (code: string) => call<string>("set_language", { code }),
   cancelFulfillment: (ids: number[]) => call<CancelResult>("cancel_fulfillment", { ids }),
+  /** A refund or replacement request about a sent sub-order. */
+  openDispute: (input: DisputeInput) => call<DisputeView>("open_dispute", { input }),
+  /** The requests of one order (`orderId`), else all of them (`filter`: open, resolved, all). */
+  orderDisputes: (orderId: number | null, filter: "open" | "resolved" | "all" = "all") =>
+    call<DisputeView[]>("order_disputes", { orderId, filter }),
+  cancelDispute: (id: number) => call<DisputeView>("cancel_dispute", { id }),
   findSupplierVariants: (sku: string) => call<FoundVariant[]>("find_supplier_variants", { sku }),
   mapSku: (sku: string, supplierId: number, variantId: string, costMinor: number) =>
     call<void>("map_sku", { sku, supplierId, variantId, costMinor }),

@@ -62,6 +62,43 @@ pub async fn cancel_fulfillment(
     result.map_err(to_body)
 }
 
+/// The order drawer's "Request refund or replacement": opens a request at the supplier (or
+/// records it where the platform takes none through its API).
+#[tauri::command]
+pub async fn open_dispute(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: dropdock_core::orders::disputes::DisputeInput,
+) -> CommandResult<dropdock_core::orders::disputes::DisputeView> {
+    let result = state.dd.open_dispute(&input).await;
+    let _ = app.emit(NETWORK_CHANGED, ());
+    result.map_err(to_body)
+}
+
+/// The requests of one order (`order_id`), or every request (`filter` `open`, `resolved`,
+/// `all`), newest first.
+#[tauri::command]
+pub async fn order_disputes(
+    state: State<'_, AppState>,
+    order_id: Option<i64>,
+    filter: String,
+) -> CommandResult<Vec<dropdock_core::orders::disputes::DisputeView>> {
+    let result = blocking(&state.dd, move |dd| dd.disputes(&filter, order_id)).await;
+    result
+}
+
+/// Withdraws a request.
+#[tauri::command]
+pub async fn cancel_dispute(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<dropdock_core::orders::disputes::DisputeView> {
+    let result = state.dd.cancel_dispute(id).await;
+    let _ = app.emit(NETWORK_CHANGED, ());
+    result.map_err(to_body)
+}
+
 /// "Find at suppliers" for an unmapped SKU.
 #[tauri::command]
 pub async fn find_supplier_variants(state: State<'_, AppState>, sku: String) -> CommandResult<Vec<FoundVariant>> {

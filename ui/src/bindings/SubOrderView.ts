@@ -33,7 +33,7 @@ store_cancel_outcome: string | null,
 /**
  * A replacement the supplier ships for a refund-or-replacement request (a resend).
  */
-replacement: boolean, shipment: ShipmentView | null, 
+replacement: boolean, supplier_id: number, shipment: ShipmentView | null, 
 /**
  * The supplier variants it carries, line item by line item.
  */

@@ -10,6 +10,7 @@ import { ErrorAlert, detailText, notifyError } from "../errors";
 import { api } from "../api";
 import { QueryState } from "./QueryState";
 import { AddressSection } from "./AddressSection";
+import { DisputesSection } from "./DisputesSection";
 import { statusColor } from "../status";
 import { dateTime, money } from "../format";
 import { holdText } from "../holds";
@@ -127,7 +128,10 @@ function SubOrderCard({ sub }: { sub: SubOrderView }) {
   return (
     <Card withBorder padding="sm" data-testid="sub-order" data-state={sub.state}>
       <Group justify="space-between">
-        <Text fw={600}>{sub.supplier_name}</Text>
+        <Group gap={6}>
+          <Text fw={600}>{sub.supplier_name}</Text>
+          {sub.replacement && <Badge size="sm" color="teal" variant="outline" data-testid="replacement-badge">{t("disputes.replacementBadge")}</Badge>}
+        </Group>
         <Badge color={SUB_ORDER_COLORS[sub.state]} variant="light">{t(`subOrderState.${sub.state}`)}</Badge>
       </Group>
       <Text size="sm" c="dimmed">{t("detail.supplierOrder", { id: sub.supplier_order_id ?? "—", key: sub.idempotency_key })}</Text>
@@ -370,6 +374,12 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
               <AddressSection detail={d} />
               <Divider label={t("detail.subOrders")} labelPosition="left" />
               {d.sub_orders.length === 0 ? <Text size="sm" c="dimmed">{t("detail.notSent")}</Text> : d.sub_orders.map((s) => <SubOrderCard key={s.id} sub={s} />)}
+              {d.sub_orders.length > 0 && (
+                <>
+                  <Divider label={t("disputes.section")} labelPosition="left" />
+                  <DisputesSection detail={d} />
+                </>
+              )}
             </Stack>
           );
         }}

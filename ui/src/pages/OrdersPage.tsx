@@ -25,6 +25,7 @@ import type { OrderStatus } from "../bindings/OrderStatus";
 import type { OrderQuery } from "../bindings/OrderQuery";
 import type { HoldKind } from "../bindings/HoldKind";
 import type { TrackingFlag } from "../bindings/TrackingFlag";
+import type { DisputeFilter } from "../bindings/DisputeFilter";
 import type { OrderSelection } from "../bindings/OrderSelection";
 import type { BulkResult } from "../bindings/BulkResult";
 import type { SkippedOrder } from "../bindings/SkippedOrder";
@@ -37,7 +38,7 @@ import { showExported } from "../components/showExported";
 import { countryName, number } from "../format";
 
 /** What another screen may ask the Order page to show (the Dashboard's links). */
-export type OrdersLinkState = { status?: OrderStatus; lateSince?: string; lateDays?: number; holdKind?: HoldKind; tracking?: TrackingFlag };
+export type OrdersLinkState = { status?: OrderStatus; lateSince?: string; lateDays?: number; holdKind?: HoldKind; tracking?: TrackingFlag; dispute?: DisputeFilter };
 
 const HOLD_KINDS: HoldKind[] = ["merchant", "payment_pending", "no_address", "unmapped_sku", "nothing_to_ship", "no_shipping_line", "waiting_for_funds", "cost_above_guard", "cancelled_in_store", "high_risk", "medium_risk", "address_invalid", "cost_changed", "supplier_unavailable"];
 
@@ -69,6 +70,7 @@ export function OrdersPage() {
   const [holdKind, setHoldKind] = useState<string | null>(link.holdKind ?? null);
   const [lateSince, setLateSince] = useState<string | undefined>(link.lateSince);
   const [tracking, setTracking] = useState<string | null>(link.tracking ?? null);
+  const [dispute, setDispute] = useState<string | null>(link.dispute ?? null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
@@ -90,12 +92,13 @@ export function OrdersPage() {
       hold_kind: (holdKind as HoldKind | null) ?? undefined,
       late_since: lateSince,
       tracking: (tracking as TrackingFlag | null) ?? undefined,
+      dispute: (dispute as DisputeFilter | null) ?? undefined,
     }),
-    [tab, debouncedSearch, storeId, dates, country, supplierId, holdKind, lateSince, tracking],
+    [tab, debouncedSearch, storeId, dates, country, supplierId, holdKind, lateSince, tracking, dispute],
   );
   // A selection belongs to what is on screen: a new filter, tab or search starts a new one.
   useEffect(() => setSelected(new Set()), [query]);
-  const filtered = Boolean(query.search || query.store_id || query.created_from || query.country_code || query.supplier_id || query.hold_kind || query.late_since || query.tracking);
+  const filtered = Boolean(query.search || query.store_id || query.created_from || query.country_code || query.supplier_id || query.hold_kind || query.late_since || query.tracking || query.dispute);
   const clearFilters = () => {
     setSearch("");
     setStoreId("");
@@ -105,6 +108,7 @@ export function OrdersPage() {
     setHoldKind(null);
     setLateSince(undefined);
     setTracking(null);
+    setDispute(null);
   };
   const select = (ids: number[], checked: boolean) =>
     setSelected((current) => {
@@ -303,6 +307,16 @@ export function OrdersPage() {
               onChange={setTracking}
               data={(["attention", "expired"] as TrackingFlag[]).map((f) => ({ value: f, label: t(`tracking.${f}`) }))}
               data-testid="filter-tracking"
+            />
+            <Select
+              size="xs"
+              w={170}
+              clearable
+              placeholder={t("disputes.filter")}
+              value={dispute}
+              onChange={setDispute}
+              data={(["open", "resolved"] as DisputeFilter[]).map((f) => ({ value: f, label: t(`disputes.filterValue.${f}`) }))}
+              data-testid="filter-dispute"
             />
             {lateSince && (
               <Badge size="lg" color="red" variant="light" rightSection={<CloseButton size="xs" onClick={() => setLateSince(undefined)} aria-label={t("orders.clearFilters")} />} data-testid="filter-late">

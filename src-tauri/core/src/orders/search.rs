@@ -60,6 +60,15 @@ pub struct OrderCursor {
     pub id: i64,
 }
 
+/// The Order page's Disputes filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DisputeFilter {
+    Open,
+    Resolved,
+}
+
 /// A page request of the orders table. Every filter is optional; together they all apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -87,6 +96,11 @@ pub struct OrderQuery {
     #[serde(default)]
     #[ts(optional)]
     pub tracking: Option<crate::tracking::exceptions::TrackingFlag>,
+    /// Orders with a refund or replacement request still open (`open`: sent, open at the
+    /// supplier, or recorded to be filed by hand) or settled (`resolved`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub dispute: Option<DisputeFilter>,
     /// Free text: order number, customer, e-mail, SKU, product title, tracking number.
     pub search: Option<String>,
     /// Continue after this row (from the previous page's `next`): older rows.
@@ -167,6 +181,16 @@ pub fn query_orders(conn: &Connection, query: &OrderQuery) -> Result<OrderPage> 
             rest = tail;
         }
         sql.push_str(rest);
+    }
+    if let Some(filter) = query.dispute {
+        let states = match filter {
+            DisputeFilter::Open => "('submitting', 'open', 'recorded')",
+            DisputeFilter::Resolved => "('refunded', 'resent', 'rejected', 'cancelled', 'failed')",
+        };
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM supplier_order so JOIN dispute d ON d.supplier_order_id = so.id
+                          WHERE so.order_id = o.id AND d.state IN {states})"
+        ));
     }
     if let Some(supplier_id) = query.supplier_id {
         use crate::products::queries::{MAPPED_SUPPLIER, MAPPING_JOINS};

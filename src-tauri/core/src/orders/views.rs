@@ -182,6 +182,8 @@ pub struct SubOrderView {
     pub store_cancel_outcome: Option<String>,
     /// A replacement the supplier ships for a refund-or-replacement request (a resend).
     pub replacement: bool,
+    #[ts(type = "number")]
+    pub supplier_id: i64,
     pub shipment: Option<ShipmentView>,
     /// The supplier variants it carries, line item by line item.
     pub items: Vec<SubOrderItemView>,
@@ -270,7 +272,7 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
             "SELECT so.id, s.name, so.state, so.idempotency_key, so.shipping_line, so.supplier_order_id, so.cost_minor, so.currency, so.error,
                     sh.tracking_number, sh.carrier, sh.tracking_company, sh.tracking_url, sh.detected_at, sh.pushed_at, sh.push_error,
                     CASE WHEN so.payment_method IS NOT NULL AND s.kind NOT IN {} THEN 'billing' ELSE so.payment_method END,
-                    so.cancel_answer, so.store_cancel_outcome, so.replaces_id IS NOT NULL
+                    so.cancel_answer, so.store_cancel_outcome, so.replaces_id IS NOT NULL, so.supplier_id
              FROM supplier_order so JOIN supplier s ON s.id = so.supplier_id LEFT JOIN shipment sh ON sh.supplier_order_id = so.id
              WHERE so.order_id = ?1 ORDER BY so.id",
             crate::suppliers::SupplierPlatform::balance_kinds_sql()
@@ -303,6 +305,7 @@ pub fn order_detail(conn: &Connection, order_id: i64) -> Result<OrderDetail> {
                 cancel_answer: r.get(17)?,
                 store_cancel_outcome: r.get(18)?,
                 replacement: r.get(19)?,
+                supplier_id: r.get(20)?,
                 shipment,
                 items: Vec::new(),
             })

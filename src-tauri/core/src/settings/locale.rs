@@ -91,6 +91,8 @@ pub enum Text<'a> {
     QuietDays(&'a str, i64),
     /// The store cancelled this order after it was sent.
     CancelledAfterSending(&'a str),
+    /// A supplier answered a refund or replacement request about this order.
+    DisputeAnswered(&'a str),
     AutoPaused,
     AutoResumed,
     AutoResumedBody,
@@ -156,6 +158,9 @@ impl Text<'_> {
             (CancelledAfterSending(name), Spanish) => {
                 format!("El pedido {name} se canceló en la tienda después de enviarlo")
             }
+            (DisputeAnswered(name), English) => format!("Order {name}: the supplier answered your request"),
+            (DisputeAnswered(name), Chinese) => format!("订单 {name}：供应商已回复您的售后申请"),
+            (DisputeAnswered(name), Spanish) => format!("Pedido {name}: el proveedor respondió a su solicitud"),
             (QuietDays(number, days), English) => format!("{number}: no news for {days} days"),
             (QuietDays(number, days), Chinese) => format!("{number}：{days} 天无更新"),
             (QuietDays(number, days), Spanish) => format!("{number}: sin novedades desde hace {days} días"),
