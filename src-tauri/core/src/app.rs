@@ -72,6 +72,7 @@ impl Dropdock {
         let db = Db::open_dir(data_dir)?;
         let install_id = db.install_id()?;
         fulfillment::backfill_holds(&db)?;
+        crate::orders::profit::backfill(&db)?;
         Ok(Self::new(db, secrets_for(&install_id), http_client(REMOTE_TIMEOUT)))
     }
 
@@ -121,6 +122,59 @@ impl Dropdock {
     pub async fn track(&self) -> Result<TrackReport> {
         let report = tracking::poll_once(self.ctx()).await;
         self.observe(report)
+    }
+
+    /// One order's profit, worked out now (see [`crate::orders::profit`]). Errors: `NotFound`.
+    pub fn order_profit(&self, order_id: i64) -> Result<crate::orders::profit::OrderProfit> {
+        self.db.read(|c| crate::orders::profit::order_profit(c, order_id))
+    }
+
+    /// The merchant's currency, payment fee and exchange rates.
+    pub fn profit_settings(&self) -> Result<crate::orders::profit::ProfitSettings> {
+        self.db.read(crate::orders::profit::settings)
+    }
+
+    /// Saves the currency and payment fee (`fee_bps` basis points, `fee_fixed_minor` in the
+    /// merchant's currency) and works every order's profit out again, in one transaction.
+    pub fn save_profit_settings(
+        &self,
+        currency: &str,
+        fee_bps: u32,
+        fee_fixed_minor: i64,
+    ) -> Result<crate::orders::profit::ProfitSettings> {
+        self.db.write(|tx| {
+            crate::orders::profit::save_settings(tx, currency, fee_bps, fee_fixed_minor)?;
+            crate::orders::profit::refresh_all(tx)?;
+            crate::orders::profit::settings(tx)
+        })
+    }
+
+    /// Records a rate (one `currency` is `rate` of the merchant's currency) and works every
+    /// order's profit out again; `rate` `None` forgets the currency's rate.
+    pub fn set_exchange_rate(
+        &self,
+        currency: &str,
+        rate: Option<&str>,
+    ) -> Result<crate::orders::profit::ProfitSettings> {
+        self.db.write(|tx| {
+            match rate {
+                Some(rate) => crate::orders::profit::record_rate(tx, currency, rate, Utc::now())?,
+                None => {
+                    crate::orders::profit::remove_rate(tx, currency)?;
+                }
+            }
+            crate::orders::profit::refresh_all(tx)?;
+            crate::orders::profit::settings(tx)
+        })
+    }
+
+    /// Profit of the paid orders of the last `days` days (1 to 366), per day.
+    pub fn profit_summary(&self, days: u32) -> Result<crate::orders::profit::ProfitSummary> {
+        if !(1..=366).contains(&days) {
+            return Err(crate::CoreError::InvalidInput("the period is 1 to 366 days".into()));
+        }
+        let now = Utc::now();
+        self.db.read(|c| crate::orders::profit::summary(c, now - chrono::Duration::days(i64::from(days)), now))
     }
 
     /// Opens a refund or replacement request (see [`crate::orders::disputes::open_dispute`]).

@@ -39,6 +39,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/22_tracking_exceptions.sql")),
         M::up(include_str!("../migrations/23_cancelled_after_sending.sql")),
         M::up(include_str!("../migrations/24_disputes.sql")).foreign_key_check(),
+        M::up(include_str!("../migrations/25_profit.sql")),
     ])
 }
 

@@ -65,6 +65,10 @@ pub fn check_quantity(value: &serde_json::Value, field: &str) -> Result<i64, Str
     }
 }
 
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
 /// An order as a store connector returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
@@ -82,6 +86,11 @@ pub struct Order {
     pub customer_name: Option<String>,
     /// Order total in minor units of `currency`.
     pub total_minor: i64,
+    /// What the store refunded the buyer, minor units of `currency` (Shopify `totalRefundedSet`,
+    /// WooCommerce `refunds[].total`); 0 when none or not read. Left out of the content hash
+    /// when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunded_minor: i64,
     /// ISO 4217 code.
     pub currency: String,
     /// `None` for orders with nothing to ship (digital goods, local pickup).

@@ -220,6 +220,7 @@ pub fn generate(config: &SandboxConfig) -> SandboxState {
             raw_node: None,
             cancelled_at: None,
             risk: None,
+            refunded_cents: 0,
         });
     }
     add_printed_items(config, &mut orders);

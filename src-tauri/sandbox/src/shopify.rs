@@ -80,6 +80,9 @@ pub struct ShopOrder {
     /// no assessment (`recommendation: NONE`, `assessments: []`: the field is non-null).
     #[serde(default)]
     pub risk: Option<ShopRisk>,
+    /// What the merchant refunded the buyer, cents (`Order.totalRefundedSet`).
+    #[serde(default)]
+    pub refunded_cents: i64,
 }
 
 /// An `OrderRiskSummary`: `recommendation` (`OrderRiskRecommendationResult`: ACCEPT, CANCEL,
@@ -357,6 +360,7 @@ fn full_order(o: &ShopOrder) -> Value {
         "displayFulfillmentStatus": o.display_fulfillment_status(),
         "customer": o.customer_name.as_ref().map(|n| json!({ "__typename": "Customer", "id": format!("gid://shopify/Customer/{}", o.id), "displayName": n })),
         "totalPriceSet": money_bag(&o.total(), &o.currency),
+        "totalRefundedSet": money_bag(&format!("{}.{:02}", o.refunded_cents / 100, o.refunded_cents % 100), &o.currency),
         "shippingAddress": address,
         "lineItems": crate::graphql::connection(
             o.line_items.iter().map(|l| line_item_node(o, l)).collect(),
@@ -798,6 +802,20 @@ impl ShopHandle {
 
     /// Cancels an order in the shop as a merchant would (its payment stays as it was, as
     /// Shopify keeps `displayFinancialStatus` until a refund), bumping `updatedAt`.
+    /// Refunds `cents` of an order to its buyer (Shopify's `refundCreate` as the merchant would
+    /// use it): `totalRefundedSet` grows, the financial status becomes `PARTIALLY_REFUNDED` (or
+    /// `REFUNDED` once all of it is), and the order is updated.
+    pub fn refund_order(&self, name: &str, cents_refunded: i64) {
+        self.with(|w| {
+            if let Some(o) = w.shop.orders.iter_mut().find(|o| o.name == name) {
+                let total = cents(&o.total());
+                o.refunded_cents = (o.refunded_cents + cents_refunded).min(total);
+                o.financial_status = if o.refunded_cents >= total { "REFUNDED" } else { "PARTIALLY_REFUNDED" }.into();
+                o.updated_at = Utc::now();
+            }
+        })
+    }
+
     pub fn cancel_order(&self, name: &str) {
         self.with(|w| {
             if let Some(o) = w.shop.orders.iter_mut().find(|o| o.name == name) {
@@ -846,6 +864,7 @@ impl ShopHandle {
                 raw_node: Some(node),
                 cancelled_at: None,
                 risk: None,
+                refunded_cents: 0,
             });
             id
         })
@@ -953,6 +972,7 @@ impl ShopHandle {
                 raw_node: None,
                 cancelled_at: None,
                 risk: None,
+                refunded_cents: 0,
             });
             id
         })

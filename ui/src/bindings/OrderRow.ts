@@ -34,4 +34,13 @@ hold_params: Record<string, string> | null,
 /**
  * A "Ship order" asked for while offline waits for the network.
  */
-queued: boolean, };
+queued: boolean, 
+/**
+ * The order's profit in the merchant's currency (see [`crate::orders::profit`]); `None`
+ * when a rate is missing.
+ */
+profit_minor: number | null, 
+/**
+ * The profit is an estimate: no supplier has charged the order yet.
+ */
+profit_estimated: boolean, };

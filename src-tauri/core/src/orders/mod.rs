@@ -11,6 +11,7 @@ pub mod address;
 pub mod cancellation;
 pub mod dashboard;
 pub mod disputes;
+pub mod profit;
 pub mod queries;
 pub mod search;
 pub mod views;

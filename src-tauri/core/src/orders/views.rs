@@ -43,12 +43,19 @@ pub struct OrderRow {
     pub hold_params: Option<crate::fulfillment::HoldParams>,
     /// A "Ship order" asked for while offline waits for the network.
     pub queued: bool,
+    /// The order's profit in the merchant's currency (see [`crate::orders::profit`]); `None`
+    /// when a rate is missing.
+    #[ts(type = "number | null")]
+    pub profit_minor: Option<i64>,
+    /// The profit is an estimate: no supplier has charged the order yet.
+    pub profit_estimated: bool,
 }
 
 pub(crate) const ORDER_ROW_SELECT: &str = "SELECT o.id, s.name, o.name, o.created_at, o.customer_name, a.country_code,
         (SELECT CAST(TOTAL(quantity) AS INTEGER) FROM line_item li WHERE li.order_id = o.id),
         o.total_minor, o.currency, o.status, o.financial_status, o.hold_kind, o.hold_reason,
-        EXISTS (SELECT 1 FROM queued_action q WHERE q.kind = 'ship_order' AND q.order_id = o.id), o.hold_params
+        EXISTS (SELECT 1 FROM queued_action q WHERE q.kind = 'ship_order' AND q.order_id = o.id), o.hold_params,
+        o.profit_minor, o.profit_estimated
     FROM orders o JOIN store s ON s.id = o.store_id LEFT JOIN address a ON a.order_id = o.id";
 
 pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -70,6 +77,8 @@ pub(crate) fn order_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         queued: r.get(13)?,
         // Unreadable values (never written so) fall back to the sentence.
         hold_params: r.get::<_, Option<String>>(14)?.and_then(|j| serde_json::from_str(&j).ok()),
+        profit_minor: r.get(15)?,
+        profit_estimated: r.get(16)?,
     })
 }
 

@@ -353,6 +353,7 @@ fn empty_order(name: &str) -> Order {
         email: None,
         customer_name: None,
         total_minor: 0,
+        refunded_minor: 0,
         currency: String::new(),
         shipping_address: None,
         line_items: Vec::new(),

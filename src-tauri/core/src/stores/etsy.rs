@@ -473,6 +473,8 @@ pub fn parse_receipt(node: &Value) -> Result<Order, RejectedOrder> {
         email: opt_text(&node["buyer_email"]),
         customer_name: opt_text(&node["name"]),
         total_minor,
+        // Etsy's receipt refunds are not read: a fully refunded receipt is held as cancelled.
+        refunded_minor: 0,
         currency,
         shipping_address,
         line_items,

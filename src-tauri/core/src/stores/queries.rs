@@ -24,7 +24,7 @@ pub fn update_order(conn: &Connection, id: i64, order: &Order, hash: &str, now: 
     conn.prepare_cached(
         "UPDATE orders SET name=?2, created_at=?3, updated_at=?4, financial_status=?5, store_fulfillment_status=?6,
          email=?7, customer_name=?8, total_minor=?9, currency=?10, content_hash=?11, synced_at=?12, cancelled_at=?13,
-         risk_recommendation=?14, risk_level=?15 WHERE id=?1",
+         risk_recommendation=?14, risk_level=?15, refunded_minor=?16 WHERE id=?1",
     )?
     .execute(params![
         id,
@@ -41,7 +41,8 @@ pub fn update_order(conn: &Connection, id: i64, order: &Order, hash: &str, now: 
         now,
         order.cancelled_at,
         order.risk.as_ref().map(|r| r.recommendation.as_str()),
-        order.risk.as_ref().and_then(|r| r.level.as_deref())
+        order.risk.as_ref().and_then(|r| r.level.as_deref()),
+        order.refunded_minor
     ])?;
     Ok(())
 }
@@ -51,8 +52,8 @@ pub fn insert_order(conn: &Connection, store_id: i64, order: &Order, hash: &str,
     conn.prepare_cached(
         "INSERT INTO orders (store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status,
          status, email, customer_name, total_minor, currency, content_hash, synced_at, cancelled_at,
-         risk_recommendation, risk_level)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         risk_recommendation, risk_level, refunded_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         store_id,
@@ -71,7 +72,8 @@ pub fn insert_order(conn: &Connection, store_id: i64, order: &Order, hash: &str,
         now,
         order.cancelled_at,
         order.risk.as_ref().map(|r| r.recommendation.as_str()),
-        order.risk.as_ref().and_then(|r| r.level.as_deref())
+        order.risk.as_ref().and_then(|r| r.level.as_deref()),
+        order.refunded_minor
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -67,6 +67,7 @@ pub const ORDERS_QUERY: &str = concat!(
       risk { recommendation assessments { riskLevel } }
       customer { displayName }
       totalPriceSet { shopMoney { amount currencyCode } }
+      totalRefundedSet { shopMoney { amount currencyCode } }
       shippingAddress { name address1 address2 city province zip countryCodeV2 phone }
       lineItems(first: $lines) {
         pageInfo { hasNextPage endCursor }
@@ -796,6 +797,21 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     let created_at = parse_time(&node["createdAt"], "createdAt").map_err(&reject)?;
     let updated_at = parse_time(&node["updatedAt"], "updatedAt").map_err(&reject)?;
     let (total_minor, currency) = parse_money(&node["totalPriceSet"], "total price").map_err(&reject)?;
+    // `Order.totalRefundedSet` (MoneyBag!): what was refunded to the buyer; left out by an
+    // older query, it is none.
+    let refunded_minor = match &node["totalRefundedSet"] {
+        Value::Null => 0,
+        bag => {
+            let (refunded, refund_currency) = parse_money(bag, "total refunded").map_err(&reject)?;
+            if refund_currency != currency {
+                return Err(reject(format!("its refunds are in {refund_currency}, the order in {currency}")));
+            }
+            if !(0..=total_minor).contains(&refunded) {
+                return Err(reject("it was refunded more than its total".into()));
+            }
+            refunded
+        }
+    };
     let shipping_address = parse_address(&node["shippingAddress"]).map_err(&reject)?;
     let lines = &node["lineItems"];
     if lines["pageInfo"]["hasNextPage"].as_bool() == Some(true) {
@@ -846,6 +862,7 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
         customer_name: opt_text(&node["customer"]["displayName"])
             .or_else(|| shipping_address.as_ref().and_then(|a| a.name.clone())),
         total_minor,
+        refunded_minor,
         currency,
         shipping_address,
         line_items,
@@ -943,10 +960,11 @@ mod tests {
 
     #[test]
     fn every_query_is_priced_by_the_documented_rule_and_fits_the_cap() {
-        // orders 2 + pageInfo 1 + n × (order 1 + customer 1 + totalPriceSet 2 + shippingAddress 1
+        // orders 2 + pageInfo 1 + n × (order 1 + customer 1 + totalPriceSet 2 + totalRefundedSet 2
+        //   + shippingAddress 1
         //   + lineItems (2 + pageInfo 1 + 5 × (line 1 + originalUnitPriceSet 2 + variant 1 + product 1))).
         // + risk 1 + assessments 1.
-        let per_order = 1 + 1 + 2 + 1 + 2 + (2 + 1 + LINE_ITEMS_PER_ORDER * 5);
+        let per_order = 1 + 1 + 2 + 2 + 1 + 2 + (2 + 1 + LINE_ITEMS_PER_ORDER * 5);
         assert_eq!(orders_page_cost(1), 3 + per_order);
         assert_eq!(orders_page_cost(40), 3 + 40 * per_order, "40 orders would cost {}", 3 + 40 * per_order);
         let page = orders_per_page();

@@ -163,6 +163,7 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
     };
     queries::set_status(tx, order_id, status)?;
     crate::fulfillment::refresh_hold(tx, order_id, status)?;
+    crate::orders::profit::refresh(tx, order_id)?;
     Ok(status)
 }
 

@@ -539,6 +539,16 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     let created_at = parse_gmt(&node["date_created_gmt"], "date_created_gmt").map_err(&reject)?;
     let updated_at = parse_gmt(&node["date_modified_gmt"], "date_modified_gmt").map_err(&reject)?;
     let total_minor = money(&node["total"], &currency, "total").map_err(&reject)?;
+    // `refunds[]` (read-only: `id`, `reason`, `total`, a negative amount as text): what was
+    // refunded to the buyer.
+    let mut refunded_minor = 0i64;
+    for (i, refund) in node["refunds"].as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+        let amount = money(&refund["total"], &currency, &format!("refund {}", i + 1)).map_err(&reject)?;
+        refunded_minor = refunded_minor.saturating_add(amount.abs());
+    }
+    if refunded_minor > total_minor.max(0) {
+        return Err(reject("it was refunded more than its total".into()));
+    }
     let shipping_address = parse_address(node).map_err(&reject)?;
     let mut line_items = Vec::new();
     for (i, item) in
@@ -594,6 +604,7 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
             .filter(|c| !c.is_empty())
             .or_else(|| shipping_address.as_ref().and_then(|a| a.name.clone())),
         total_minor,
+        refunded_minor,
         currency,
         shipping_address,
         line_items,

@@ -474,6 +474,7 @@ async fn follow_one(ctx: &Ctx, id: i64) -> Result<Option<DisputeNotice>> {
                             now,
                         )?;
                     }
+                    refresh_order_status(tx, d.order_id)?;
                 }
                 Ok(moved)
             })?;
