@@ -31,6 +31,8 @@ import type { SavedCard } from "./bindings/SavedCard";
 import type { CancelResult } from "./bindings/CancelResult";
 import type { DisputeInput } from "./bindings/DisputeInput";
 import type { DisputeView } from "./bindings/DisputeView";
+import type { OrderProfit } from "./bindings/OrderProfit";
+import type { ProfitSettings } from "./bindings/ProfitSettings";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { ProductList } from "./bindings/ProductList";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -122,6 +124,13 @@ export const api = {
   orderDisputes: (orderId: number | null, filter: "open" | "resolved" | "all" = "all") =>
     call<DisputeView[]>("order_disputes", { orderId, filter }),
   cancelDispute: (id: number) => call<DisputeView>("cancel_dispute", { id }),
+  /** The order's profit in the merchant's currency, worked out now. */
+  orderProfit: (id: number) => call<OrderProfit>("order_profit", { id }),
+  profitSettings: () => call<ProfitSettings>("profit_settings"),
+  saveProfitSettings: (currency: string, feeBps: number, feeFixedMinor: number) =>
+    call<ProfitSettings>("save_profit_settings", { currency, feeBps, feeFixedMinor }),
+  /** One `currency` is `rate` of the merchant's currency; `rate` null forgets it. */
+  setExchangeRate: (currency: string, rate: string | null) => call<ProfitSettings>("set_exchange_rate", { currency, rate }),
   findSupplierVariants: (sku: string) => call<FoundVariant[]>("find_supplier_variants", { sku }),
   mapSku: (sku: string, supplierId: number, variantId: string, costMinor: number) =>
     call<void>("map_sku", { sku, supplierId, variantId, costMinor }),

@@ -134,6 +134,10 @@ enum Command {
         #[arg(long)]
         tracking_attention: Option<OnOff>,
     },
+    /// Profit per order in your currency: `show` one order, `summary` of a period, the payment
+    /// fee (`settings`) and exchange rates (`rate`).
+    #[command(subcommand)]
+    Profit(commands::profit::ProfitCommand),
     /// Refund and replacement requests to suppliers: `open`, `list`, `show`, `cancel`.
     #[command(subcommand)]
     Disputes(commands::disputes::DisputesCommand),
@@ -221,6 +225,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Tracking(command) => orders::tracking(&ctx, command).await,
         Command::Disputes(command) => commands::disputes::run(&ctx, command).await,
+        Command::Profit(command) => commands::profit::run(&ctx, command).await,
         Command::Language { code } => settings::language(&ctx, code).await,
         Command::Demo { ship } => demo::demo(&ctx, ship).await,
         Command::Bench { orders, runs, keep } => bench::run(orders, runs, keep),

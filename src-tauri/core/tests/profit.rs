@@ -134,6 +134,31 @@ async fn profit_equals_a_hand_computation_over_500_orders() {
     assert_eq!(summary.orders as usize, paid.len());
     assert_eq!(summary.per_day.iter().map(|d| d.1).sum::<i64>(), summary.profit_minor);
     assert_eq!(summary.estimated as usize, paid.iter().filter(|r| r.profit_estimated).count());
+    let dashboard =
+        dd.dashboard(dropdock_core::orders::dashboard::DashboardRequest { days: 366, ..Default::default() }).unwrap();
+    assert_eq!(dashboard.profit_minor, summary.profit_minor, "the Dashboard reads the same figures");
+    assert_eq!(dashboard.profit_per_day.iter().map(|d| d.profit_minor).sum::<i64>(), summary.profit_minor);
+    assert!(!dashboard.profit_per_product.is_empty() && dashboard.profit_per_product.len() <= 10);
+    // The CSV export ends each row with the profit, its currency and whether it is an estimate.
+    let mut csv = Vec::new();
+    dd.export_orders_csv(
+        &dropdock_core::orders::actions::OrderSelection::Ids(vec![sent[3].id, unsent[0].id]),
+        &mut csv,
+    )
+    .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",Profit,Profit currency,Profit estimated"), "{header}");
+    let expected_sent3 = dd.order_profit(sent[3].id).unwrap().profit_minor.unwrap();
+    let line = csv.lines().find(|l| l.starts_with(&format!("{},", sent[3].name))).unwrap();
+    let money = format!(
+        "{}{}.{:02}",
+        if expected_sent3 < 0 { "-" } else { "" },
+        expected_sent3.abs() / 100,
+        expected_sent3.abs() % 100
+    );
+    assert!(line.ends_with(&format!(",{money},USD,no")), "{line}");
+    assert!(csv.lines().any(|l| l.starts_with(&format!("{},", unsent[0].name)) && l.ends_with(",USD,yes")), "{csv}");
 
     // In euros without a rate for dollars: unknown, never guessed; with one, converted.
     dd.save_profit_settings("EUR", 290, 30).unwrap();

@@ -87,6 +87,16 @@ pub async fn order_disputes(
     result
 }
 
+/// The order drawer's Profit section: the order's figures, worked out now.
+#[tauri::command]
+pub async fn order_profit(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<dropdock_core::orders::profit::OrderProfit> {
+    let result = blocking(&state.dd, move |dd| dd.order_profit(id)).await;
+    result
+}
+
 /// Withdraws a request.
 #[tauri::command]
 pub async fn cancel_dispute(

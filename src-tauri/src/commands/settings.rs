@@ -1,6 +1,7 @@
 //! Settings: start with the system, logs, updates.
 
 use dropdock_core::error::{ErrorBody, ErrorCode};
+use dropdock_core::orders::profit::ProfitSettings;
 use dropdock_core::orders::views::{DesktopSettings, UpdateStatus};
 use dropdock_core::settings::notifications::NotificationSettings;
 use dropdock_core::tracking::carriers::CarrierMapping;
@@ -108,6 +109,35 @@ pub async fn remove_carrier_mapping(
         dd.carrier_mappings()
     })
     .await
+}
+
+/// Settings → Profit: the merchant's currency, payment fee and exchange rates.
+#[tauri::command]
+pub async fn profit_settings(state: State<'_, AppState>) -> CommandResult<ProfitSettings> {
+    blocking(&state.dd, |dd| dd.profit_settings()).await
+}
+
+/// Saves the currency and fee (`fee_bps` basis points, `fee_fixed_minor` in the currency);
+/// every order's profit is worked out again.
+#[tauri::command]
+pub async fn save_profit_settings(
+    state: State<'_, AppState>,
+    currency: String,
+    fee_bps: u32,
+    fee_fixed_minor: i64,
+) -> CommandResult<ProfitSettings> {
+    blocking(&state.dd, move |dd| dd.save_profit_settings(&currency, fee_bps, fee_fixed_minor)).await
+}
+
+/// Records a rate (one `currency` is `rate` of the merchant's currency), or forgets it (`rate`
+/// null); every order's profit is worked out again.
+#[tauri::command]
+pub async fn set_exchange_rate(
+    state: State<'_, AppState>,
+    currency: String,
+    rate: Option<String>,
+) -> CommandResult<ProfitSettings> {
+    blocking(&state.dd, move |dd| dd.set_exchange_rate(&currency, rate.as_deref())).await
 }
 
 /// After how many days without news a shipment needs attention (Settings → Notifications).

@@ -11,6 +11,7 @@ import { api } from "../api";
 import { QueryState } from "./QueryState";
 import { AddressSection } from "./AddressSection";
 import { DisputesSection } from "./DisputesSection";
+import { ProfitSection } from "./ProfitSection";
 import { statusColor } from "../status";
 import { dateTime, money } from "../format";
 import { holdText } from "../holds";
@@ -370,6 +371,8 @@ export function OrderDrawer({ orderId, onClose }: { orderId: number | null; onCl
               <Group justify="flex-end">
                 <Text fw={600}>{t("detail.total", { amount: money(d.order.total_minor, d.order.currency) })}</Text>
               </Group>
+              <Divider label={t("profit.column")} labelPosition="left" />
+              <ProfitSection orderId={d.order.id} />
               <Divider label={t("detail.shipTo")} labelPosition="left" />
               <AddressSection detail={d} />
               <Divider label={t("detail.subOrders")} labelPosition="left" />

@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { Badge, Center, Loader, Stack, Table, Text, ThemeIcon } from "@mantine/core";
 import { IconClockPause, IconHandStop, IconInbox } from "@tabler/icons-react";
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
@@ -27,11 +27,13 @@ const ROW_SLOTS = 128;
 const OrderTableRow = memo(function OrderTableRow({
   order: o,
   ticked,
+  profitCurrency,
   onOpen,
   onSelect,
 }: {
   order: OrderRow;
   ticked: boolean;
+  profitCurrency: string;
   onOpen: (id: number) => void;
   onSelect: (ids: number[], checked: boolean) => void;
 }) {
@@ -67,6 +69,9 @@ const OrderTableRow = memo(function OrderTableRow({
       <Table.Td>{o.country_code ?? "—"}</Table.Td>
       <Table.Td ta="right">{o.item_count}</Table.Td>
       <Table.Td ta="right">{money(o.total_minor, o.currency)}</Table.Td>
+      <Table.Td ta="right" c={o.profit_minor == null ? "dimmed" : o.profit_minor < 0 ? "red.7" : undefined} fs={o.profit_estimated ? "italic" : undefined} title={o.profit_estimated ? t("profit.estimateHint") : undefined} data-testid="order-profit">
+        {o.profit_minor == null ? "—" : `${o.profit_estimated ? "≈ " : ""}${money(o.profit_minor, profitCurrency)}`}
+      </Table.Td>
       <Table.Td>
         <div className={classes.status}>
           <Badge color={statusColor(o.status)} variant="light">{t(`status.${o.status}`)}</Badge>
@@ -152,6 +157,7 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
   const { t } = useTranslation();
   const client = useQueryClient();
   const queryKey = useMemo(() => ["orders", "page", query] as const, [query]);
+  const profitCurrency = useQuery({ queryKey: ["profit", "settings"], queryFn: api.profitSettings, staleTime: 60_000 }).data?.currency ?? "USD";
   const pages = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) => api.queryOrders({ ...query, ...pageParam, limit: PAGE }),
@@ -233,6 +239,7 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
                   <Table.Th w={90}>{t("orders.colCountry")}</Table.Th>
                   <Table.Th w={80} ta="right">{t("orders.colItems")}</Table.Th>
                   <Table.Th w={120} ta="right">{t("orders.colTotal")}</Table.Th>
+                  <Table.Th w={120} ta="right">{t("profit.column")}</Table.Th>
                   <Table.Th w={210}>{t("orders.colStatus")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -244,10 +251,10 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
                   // only their text changes, instead of building and discarding rows every frame.
                   const slot = item.index % ROW_SLOTS;
                   return o ? (
-                    <OrderTableRow key={slot} order={o} ticked={selected.has(o.id)} onOpen={onOpen} onSelect={onSelect} />
+                    <OrderTableRow key={slot} order={o} ticked={selected.has(o.id)} profitCurrency={profitCurrency} onOpen={onOpen} onSelect={onSelect} />
                   ) : (
                     <tr key={slot} className={classes.row} data-testid="order-row-loading">
-                      <td colSpan={8}>
+                      <td colSpan={9}>
                         <div className={classes.placeholder} />
                       </td>
                     </tr>

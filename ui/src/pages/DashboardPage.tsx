@@ -58,6 +58,7 @@ export function DashboardPage() {
           const orders = b.orders_per_day.map((d) => ({ day: shortDay(d.day), orders: d.orders }));
           const totalOrders = b.orders_per_day.reduce((sum, d) => sum + d.orders, 0);
           const totalSpend = b.spend_per_day.reduce((sum, d) => sum + d.amount_minor, 0);
+          const profit = b.profit_per_day.map((d) => ({ day: shortDay(d.day), profit: d.profit_minor / 100 }));
           return (
             <Stack gap="lg">
               <SimpleGrid cols={{ base: 3, lg: 6 }} spacing="md">
@@ -140,6 +141,38 @@ export function DashboardPage() {
                     <EmptyChart text={t("dashboard.noSpend")} />
                   ) : (
                     <BarChart h={220} data={spend.data} dataKey="day" type="stacked" series={spend.series} tickLine="none" xAxisProps={{ minTickGap: 24 }} gridAxis="y" withLegend valueFormatter={(v) => money(Math.round(v * 100), b.spend_currency)} />
+                  )}
+                </Card>
+              </SimpleGrid>
+              <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+                <Card withBorder padding="md" data-testid="chart-profit" data-profit={b.profit_minor}>
+                  <Text fw={600}>{t("profit.perDay")}</Text>
+                  <Text size="sm" c="dimmed" mb="md" data-testid="profit-total">
+                    {t("profit.total", { amount: money(b.profit_minor, b.profit_currency), margin: b.margin_bps == null ? "—" : `${(b.margin_bps / 100).toFixed(1)}%` })}
+                    {b.profit_estimated_orders > 0 && ` · ${t("profit.estimatedOrders", { count: b.profit_estimated_orders })}`}
+                    {b.profit_unknown_orders > 0 && ` · ${t("profit.unknownOrders", { count: b.profit_unknown_orders })}`}
+                  </Text>
+                  {totalOrders === 0 ? (
+                    <EmptyChart text={t("dashboard.noOrders")} />
+                  ) : (
+                    <BarChart h={220} data={profit} dataKey="day" series={[{ name: "profit", label: t("profit.column"), color: "teal.6" }]} tickLine="none" xAxisProps={{ minTickGap: 24 }} gridAxis="y" valueFormatter={(v) => money(Math.round(v * 100), b.profit_currency)} />
+                  )}
+                </Card>
+                <Card withBorder padding="md" data-testid="profit-products">
+                  <Text fw={600}>{t("profit.perProduct")}</Text>
+                  <Text size="sm" c="dimmed" mb="md">{t("profit.perProductHint")}</Text>
+                  {b.profit_per_product.length === 0 ? (
+                    <EmptyChart text={t("dashboard.noOrders")} />
+                  ) : (
+                    <Stack gap={6}>
+                      {b.profit_per_product.map((p) => (
+                        <Group key={p.title} justify="space-between" wrap="nowrap" gap="md">
+                          <Text size="sm" truncate style={{ flex: 1 }} title={p.title}>{p.title}</Text>
+                          <Text size="sm" c="dimmed" w={70} ta="right">{t("profit.units", { count: p.units })}</Text>
+                          <Text size="sm" fw={600} w={110} ta="right" c={p.profit_minor < 0 ? "red.7" : undefined}>{money(p.profit_minor, b.profit_currency)}</Text>
+                        </Group>
+                      ))}
+                    </Stack>
                   )}
                 </Card>
               </SimpleGrid>

@@ -9,6 +9,7 @@ import { LANGUAGES, setLanguage } from "../i18n";
 import type { UpdateStatus } from "../bindings/UpdateStatus";
 import type { NotificationSettings } from "../bindings/NotificationSettings";
 import { CarrierMappingSection } from "../components/CarrierMappingSection";
+import { ProfitSettingsSection } from "../components/ProfitSettingsSection";
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -120,6 +121,10 @@ export function SettingsPage() {
                 data-testid="tracking-attention-days"
               />
             </Stack>
+          </Section>
+          <Divider />
+          <Section title={t("profit.settingsTitle")}>
+            <ProfitSettingsSection />
           </Section>
           <Divider />
           <Section title={t("settings.carriers")}>

@@ -7,6 +7,7 @@ pub(crate) mod demo;
 pub(crate) mod disputes;
 pub(crate) mod orders;
 pub(crate) mod products;
+pub(crate) mod profit;
 pub(crate) mod settings;
 pub(crate) mod store;
 pub(crate) mod supplier;

@@ -181,7 +181,7 @@ pub struct ExportedFile {
 }
 
 /// The columns of the orders CSV, in order. A public interface: merchants import it elsewhere.
-pub const CSV_HEADER: [&str; 14] = [
+pub const CSV_HEADER: [&str; 17] = [
     "Order",
     "Store",
     "Created (UTC)",
@@ -196,6 +196,9 @@ pub const CSV_HEADER: [&str; 14] = [
     "Hold reason",
     "Tracking numbers",
     "Supplier order numbers",
+    "Profit",
+    "Profit currency",
+    "Profit estimated",
 ];
 
 /// Spreadsheet programs run a cell that starts with `=`, `+`, `-`, `@`, tab or CR as a formula;
@@ -215,6 +218,7 @@ pub fn export_orders_csv(conn: &Connection, selection: &OrderSelection, out: imp
     let mut writer = csv::Writer::from_writer(out);
     let io = |e: csv::Error| CoreError::InvalidInput(format!("could not write the CSV: {e}"));
     writer.write_record(CSV_HEADER).map_err(io)?;
+    let profit_currency = crate::orders::profit::settings(conn)?.currency;
     let mut written = 0;
     let mut write_rows = |rows: Vec<OrderRow>| -> Result<()> {
         for row in rows {
@@ -235,6 +239,9 @@ pub fn export_orders_csv(conn: &Connection, selection: &OrderSelection, out: imp
                     cell(row.hold_reason.as_deref().unwrap_or("")),
                     cell(&tracking),
                     cell(&supplier_orders),
+                    row.profit_minor.map(|p| crate::money::format_minor(p, &profit_currency)).unwrap_or_default(),
+                    profit_currency.clone(),
+                    if row.profit_estimated { "yes" } else { "no" }.to_owned(),
                 ])
                 .map_err(io)?;
             written += 1;

@@ -49,6 +49,27 @@ pub struct DailySpend {
     pub amount_minor: i64,
 }
 
+/// Profit on one day (the orders placed that day), minor units of `Dashboard::profit_currency`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DailyProfit {
+    pub day: String,
+    #[ts(type = "number")]
+    pub profit_minor: i64,
+}
+
+/// A product's share of the period's profit: each order's profit split over its line items by
+/// their share of what the items sold for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ProductProfit {
+    pub title: String,
+    #[ts(type = "number")]
+    pub units: i64,
+    #[ts(type = "number")]
+    pub profit_minor: i64,
+}
+
 /// Everything the Dashboard shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -76,6 +97,21 @@ pub struct Dashboard {
     pub tracking_attention: i64,
     #[ts(type = "number")]
     pub tracking_expired: i64,
+    /// Profit of the period's paid orders (see [`crate::orders::profit`]), in the merchant's
+    /// currency: per day, per product (the 10 that made most), in total, and as a margin of
+    /// revenue (basis points); orders whose figure is an estimate, and orders left out for a
+    /// missing exchange rate.
+    pub profit_currency: String,
+    pub profit_per_day: Vec<DailyProfit>,
+    pub profit_per_product: Vec<ProductProfit>,
+    #[ts(type = "number")]
+    pub profit_minor: i64,
+    #[ts(type = "number | null")]
+    pub margin_bps: Option<i64>,
+    #[ts(type = "number")]
+    pub profit_estimated_orders: i64,
+    #[ts(type = "number")]
+    pub profit_unknown_orders: i64,
 }
 
 /// Builds the Dashboard at `now`. Errors: `days` outside 1..=366 or an offset beyond ±18 hours.
@@ -130,6 +166,43 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
     )?;
     let held: i64 = conn.query_row("SELECT COUNT(*) FROM orders WHERE hold_kind IS NOT NULL", [], |r| r.get(0))?;
     let (tracking_attention, tracking_expired) = crate::tracking::exceptions::counts(conn, now)?;
+    let paid = "created_at >= ?1 AND status <> 'awaiting_payment'";
+    let mut profit_by_day = std::collections::HashMap::<String, i64>::new();
+    let (mut profit_minor, mut revenue_minor, mut estimated, mut unknown) = (0i64, 0i64, 0i64, 0i64);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT date(created_at, ?2) AS day, TOTAL(profit_minor), TOTAL(profit_revenue_minor),
+                SUM(profit_minor IS NOT NULL AND profit_estimated), SUM(profit_minor IS NULL)
+         FROM orders WHERE {paid} GROUP BY day"
+    ))?;
+    let mut rows = stmt.query(params![from_utc, shift])?;
+    while let Some(r) = rows.next()? {
+        let (day, profit, revenue): (String, f64, f64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        profit_by_day.insert(day, profit as i64);
+        profit_minor += profit as i64;
+        revenue_minor += revenue as i64;
+        estimated += r.get::<_, i64>(3)?;
+        unknown += r.get::<_, i64>(4)?;
+    }
+    let profit_per_day = first_day
+        .iter_days()
+        .take(request.days as usize)
+        .map(|d| {
+            let day = d.format("%Y-%m-%d").to_string();
+            DailyProfit { profit_minor: profit_by_day.get(&day).copied().unwrap_or(0), day }
+        })
+        .collect();
+    let profit_per_product = conn
+        .prepare_cached(
+            "SELECT li.title, SUM(li.quantity),
+                    CAST(ROUND(TOTAL(o.profit_minor * (li.unit_price_minor * li.quantity) * 1.0
+                         / (SELECT NULLIF(SUM(x.unit_price_minor * x.quantity), 0) FROM line_item x WHERE x.order_id = o.id)))
+                         AS INTEGER) AS profit
+             FROM orders o JOIN line_item li ON li.order_id = o.id
+             WHERE o.created_at >= ?1 AND o.status <> 'awaiting_payment' AND o.profit_minor IS NOT NULL
+             GROUP BY li.title ORDER BY profit DESC LIMIT 10",
+        )?
+        .query_map([from_utc], |r| Ok(ProductProfit { title: r.get(0)?, units: r.get(1)?, profit_minor: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(Dashboard {
         counts: status_counts(conn)?,
         orders_per_day,
@@ -141,6 +214,13 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
         late_since,
         tracking_attention,
         tracking_expired,
+        profit_currency: crate::orders::profit::settings(conn)?.currency,
+        profit_per_day,
+        profit_per_product,
+        profit_minor,
+        margin_bps: (revenue_minor != 0).then(|| profit_minor * 10_000 / revenue_minor),
+        profit_estimated_orders: estimated,
+        profit_unknown_orders: unknown,
     })
 }
 

@@ -1,0 +1,77 @@
+//! `profit settings|show|rate|summary` against the sandbox in this test process: the fee is
+//! set, an order sent to CJ shows its profit (and one not sent an estimate), a currency without a
+//! rate is unknown until the rate is recorded, and the summary ends with its one line.
+
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use dropdock_core::model::OrderStatus;
+use dropdock_core::secrets::{OsKeychain, SecretStore};
+use dropdock_core::Dropdock;
+use dropdock_demo::{connect_sandbox, sandbox_endpoints};
+use dropdock_sandbox::{Sandbox, SandboxConfig};
+
+fn cli(dir: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("DROPDOCK_LOG", "off")
+        .output()
+        .expect("the CLI runs")
+}
+
+fn ok(out: Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "stdout:\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fee_rates_and_profit_from_the_command_line() {
+    let sandbox = Sandbox::start(SandboxConfig { orders: 40, ..SandboxConfig::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap().to_owned();
+    let (sent, waiting, charged) = {
+        let dd = Dropdock::open(dir.path(), |id| Arc::new(OsKeychain::new(id)) as Arc<dyn SecretStore>).unwrap();
+        let store = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
+        dd.sync(store, 60).await.unwrap();
+        let to_order = dd.orders(Some(OrderStatus::ToOrder), 100).unwrap();
+        let sent = to_order.iter().find(|o| dd.order_detail(o.id).unwrap().hold_reason.is_none()).unwrap().clone();
+        let waiting = to_order.iter().find(|o| o.id != sent.id).unwrap().clone();
+        let result = dd.ship(sent.id).await.unwrap();
+        let charged: i64 = result.sub_orders.iter().map(|s| s.cost_minor.unwrap_or(0)).sum();
+        (sent, waiting, charged)
+    };
+
+    let set = ok(cli(&d, &["profit", "settings", "--fee-percent", "2.9", "--fee-fixed", "0.30"]));
+    assert_eq!(set.lines().next(), Some("Profit in USD, payment fee 2.90% + 0.30"));
+    let shown = ok(cli(&d, &["profit", "show", &sent.name]));
+    let fee = (sent.total_minor * 290 + 5_000) / 10_000 + 30;
+    let profit = sent.total_minor - charged - fee;
+    let amount = format!("{}{}.{:02}", if profit < 0 { "-" } else { "" }, profit.abs() / 100, profit.abs() % 100);
+    assert_eq!(shown.lines().next().unwrap(), format!("Profit {}: {amount} USD", sent.name), "{shown}");
+    assert!(shown.contains(&format!("  supplier cost {}.{:02} USD", charged / 100, charged % 100)), "{shown}");
+    let estimate = ok(cli(&d, &["profit", "show", &waiting.name]));
+    assert!(estimate.lines().next().unwrap().ends_with(" USD (estimate)"), "{estimate}");
+
+    ok(cli(&d, &["profit", "settings", "--currency", "EUR"]));
+    let unknown = ok(cli(&d, &["profit", "show", &sent.name]));
+    assert_eq!(unknown.lines().next().unwrap(), format!("Profit {}: unknown: no rate for USD", sent.name));
+    let rated = ok(cli(&d, &["profit", "rate", "USD", "0.92"]));
+    assert!(rated.contains("  rate USD 0.92 ("), "{rated}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(cli(&d, &["profit", "show", &sent.name, "--json"]))).unwrap();
+    assert_eq!(json["currency"], "EUR");
+    assert!(json["profit_minor"].is_i64());
+
+    let summary = ok(cli(&d, &["profit", "summary", "--days", "60"]));
+    let last = summary.lines().last().unwrap();
+    assert!(
+        last.starts_with("Profit: ") && last.contains(" EUR over ") && last.contains(" estimated, 0 unknown), margin "),
+        "{last}"
+    );
+    let bad = cli(&d, &["profit", "rate", "GBP", "0"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a positive rate"));
+}
