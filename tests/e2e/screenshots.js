@@ -33,6 +33,14 @@ try {
   await clickTestId(d, "ship-order");
   await new Promise((r) => setTimeout(r, 1500));
   await shot("order-detail");
+  // The drawer's Profit section and, for the sent order, Refund or replacement with its form.
+  await d.executeScript("arguments[0].scrollIntoView({ block: 'center' })", await byTestId(d, "disputes-section", 20_000));
+  await new Promise((r) => setTimeout(r, 800));
+  await shot("order-detail-profit-disputes");
+  await clickTestId(d, "dispute-new");
+  await d.executeScript("arguments[0].scrollIntoView({ block: 'end' })", await byTestId(d, "dispute-form"));
+  await new Promise((r) => setTimeout(r, 800));
+  await shot("order-dispute-form");
   await d.actions().sendKeys("\uE00C").perform();
   await new Promise((r) => setTimeout(r, 1500));
   // Correct address: a ZIP the country's data rejects is saved as a correction; the drawer shows
@@ -78,6 +86,11 @@ try {
     await clickTestId(d, nav);
     await new Promise((r) => setTimeout(r, 1500));
     await shot(name);
+    if (name === "dashboard" || name === "settings") {
+      await d.executeScript("arguments[0].scrollIntoView({ block: 'center' })", await byTestId(d, name === "dashboard" ? "chart-profit" : "profit-settings", 20_000));
+      await new Promise((r) => setTimeout(r, 800));
+      await shot(`${name}-profit`);
+    }
     if (name === "auto-fulfillment") {
       await clickTestId(d, "tab-card");
       await new Promise((r) => setTimeout(r, 800));

@@ -62,7 +62,7 @@ const OrderTableRow = memo(function OrderTableRow({
       <Table.Td fw={600}>
         <div className={classes.ellipsis} title={o.name}>{o.name}</div>
       </Table.Td>
-      <Table.Td c="dimmed">{dateTime(o.created_at)}</Table.Td>
+      <Table.Td c="dimmed" style={{ whiteSpace: "nowrap" }}>{dateTime(o.created_at)}</Table.Td>
       <Table.Td>
         <div className={classes.ellipsis} title={o.customer_name ?? undefined} data-testid="order-customer">{o.customer_name ?? "—"}</div>
       </Table.Td>
@@ -233,14 +233,14 @@ export function OrdersTable({ query, emptyHint, onOpen, selected, onSelect }: Pr
                       data-testid="select-all"
                     />
                   </Table.Th>
-                  <Table.Th w={110}>{t("orders.colOrder")}</Table.Th>
-                  <Table.Th w={200}>{t("orders.colDate")}</Table.Th>
+                  <Table.Th w={96}>{t("orders.colOrder")}</Table.Th>
+                  <Table.Th w={192}>{t("orders.colDate")}</Table.Th>
                   <Table.Th>{t("orders.colCustomer")}</Table.Th>
-                  <Table.Th w={90}>{t("orders.colCountry")}</Table.Th>
-                  <Table.Th w={80} ta="right">{t("orders.colItems")}</Table.Th>
-                  <Table.Th w={120} ta="right">{t("orders.colTotal")}</Table.Th>
-                  <Table.Th w={120} ta="right">{t("profit.column")}</Table.Th>
-                  <Table.Th w={210}>{t("orders.colStatus")}</Table.Th>
+                  <Table.Th w={84}>{t("orders.colCountry")}</Table.Th>
+                  <Table.Th w={64} ta="right">{t("orders.colItems")}</Table.Th>
+                  <Table.Th w={104} ta="right">{t("orders.colTotal")}</Table.Th>
+                  <Table.Th w={110} ta="right">{t("profit.column")}</Table.Th>
+                  <Table.Th w={174}>{t("orders.colStatus")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
