@@ -30,6 +30,8 @@ test("Auto Fulfillment: refused below $1,000, then on after a recharge, and paid
   await clickHidden(d, "auto-terms");
   await d.wait(until.elementIsEnabled(save), 10_000);
   await save.click();
+  // Saved (its notification shows) before the switch is tried: the switch asks for saved settings.
+  await settled(d, async () => /Saved\./.test(await d.executeScript("return document.body.innerText")), 20_000, "the settings are saved");
   // The switch with $500 in each wallet: refused, with what to do; no pop-up.
   await clickHidden(d, "auto-switch");
   const error = await byTestId(d, "auto-enable-error-text", 30_000);
