@@ -119,6 +119,15 @@ fn param_error(what: &str) -> Json<Value> {
     envelope(1600100, &format!("Param error: {what}"), Value::Null)
 }
 
+/// The account's paid, not cancelled order `order_id` names, or the page's error reply.
+fn disputable<'a>(account: &'a CjAccountData, order_id: &str) -> Result<&'a CjOrder, Json<Value>> {
+    let order = find(account, order_id).ok_or_else(|| param_error("orderId is not an order of this account"))?;
+    if !order.paid || order.cancelled {
+        return Err(param_error("Order cannot be disputed"));
+    }
+    Ok(order)
+}
+
 #[derive(Deserialize)]
 pub(crate) struct OrderQuery {
     #[serde(rename = "orderId", default)]
@@ -136,10 +145,10 @@ pub(crate) async fn dispute_products(
         return envelope(1600001, "Invalid access token", Value::Null);
     }
     let account = &w.suppliers[index];
-    let Some(order) = find(account, &q.order_id) else { return param_error("orderId is not an order of this account") };
-    if !order.paid || order.cancelled {
-        return param_error("Order cannot be disputed");
-    }
+    let order = match disputable(account, &q.order_id) {
+        Ok(o) => o,
+        Err(reply) => return reply,
+    };
     ok(
         json!({ "orderId": order.order_id, "orderNumber": order.order_number, "productInfoList": lines_json(account, order) }),
     )
@@ -198,12 +207,10 @@ pub(crate) async fn dispute_confirm_info(
         return envelope(1600001, "Invalid access token", Value::Null);
     }
     let account = &w.suppliers[index];
-    let Some(order) = find(account, body["orderId"].as_str().unwrap_or_default()) else {
-        return param_error("orderId is not an order of this account");
+    let order = match disputable(account, body["orderId"].as_str().unwrap_or_default()) {
+        Ok(o) => o,
+        Err(reply) => return reply,
     };
-    if !order.paid || order.cancelled {
-        return param_error("Order cannot be disputed");
-    }
     let lines = match read_lines(account, order, &body["productInfoList"]) {
         Ok(l) => l,
         Err(e) => return param_error(&e),
@@ -259,12 +266,10 @@ pub(crate) async fn dispute_create(
     if account.disputes.iter().any(|d| d.business_id == business_id) {
         return param_error("businessDisputeId already exists");
     }
-    let Some(order) = find(account, &text("orderId")).cloned() else {
-        return param_error("orderId is not an order of this account");
+    let order = match disputable(account, &text("orderId")) {
+        Ok(o) => o.clone(),
+        Err(reply) => return reply,
     };
-    if !order.paid || order.cancelled {
-        return param_error("Order cannot be disputed");
-    }
     if !reasons_for(&order).iter().any(|r| r.0 == reason_id) {
         return param_error("disputeReasonId is not offered for this order");
     }

@@ -45,13 +45,23 @@ pub(crate) enum ProfitCommand {
     },
 }
 
-fn settings_line(s: &ProfitSettings) -> String {
-    format!(
+/// Basis points as a percentage with two decimals (290 → `2.90`, -1250 → `-12.50`): the same
+/// decimal shift as an amount in a two-digit currency (`XXX`, ISO 4217's "no currency").
+fn percent_text(bps: i64) -> String {
+    format_minor(bps, "XXX")
+}
+
+/// `Profit in CUR, payment fee P% + F`, then a `  rate CUR RATE (DATE)` line per rate.
+fn print_settings(s: &ProfitSettings) {
+    println!(
         "Profit in {}, payment fee {}% + {}",
         s.currency,
-        format_minor(i64::from(s.fee_bps), "XXX"),
+        percent_text(i64::from(s.fee_bps)),
         format_minor(s.fee_fixed_minor, &s.currency)
-    )
+    );
+    for r in &s.rates {
+        println!("  rate {} {} ({})", r.currency, r.rate, r.recorded_at.format("%Y-%m-%d"));
+    }
 }
 
 /// `2.9` → 290 basis points. Errors: not a decimal with at most two places.
@@ -90,7 +100,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ProfitCommand) -> Result<()> {
             line("supplier cost", p.supplier_cost_minor);
             line("fee", p.fee_minor);
             if let Some(m) = p.margin_bps {
-                println!("  margin {}%", format_minor(m, "XXX"));
+                println!("  margin {}%", percent_text(m));
             }
         }
         ProfitCommand::Settings { currency, fee_percent, fee_fixed } => {
@@ -106,10 +116,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ProfitCommand) -> Result<()> {
                 };
                 dd.save_profit_settings(&currency, bps, fixed)?
             };
-            println!("{}", settings_line(&s));
-            for r in &s.rates {
-                println!("  rate {} {} ({})", r.currency, r.rate, r.recorded_at.format("%Y-%m-%d"));
-            }
+            print_settings(&s);
         }
         ProfitCommand::Rate { currency, rate, remove } => {
             let s = match (rate.as_deref(), remove) {
@@ -117,10 +124,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ProfitCommand) -> Result<()> {
                 (None, false) => bail!("give the rate, e.g. `profit rate EUR 1.08`, or --remove"),
                 (rate, _) => dd.set_exchange_rate(&currency, rate)?,
             };
-            println!("{}", settings_line(&s));
-            for r in &s.rates {
-                println!("  rate {} {} ({})", r.currency, r.rate, r.recorded_at.format("%Y-%m-%d"));
-            }
+            print_settings(&s);
         }
         ProfitCommand::Summary { days, json } => {
             let s = dd.profit_summary(days)?;
@@ -138,7 +142,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ProfitCommand) -> Result<()> {
                 s.orders,
                 s.estimated,
                 s.unknown,
-                s.margin_bps.map(|m| format!("{}%", format_minor(m, "XXX"))).unwrap_or_else(|| "-".into())
+                s.margin_bps.map(|m| format!("{}%", percent_text(m))).unwrap_or_else(|| "-".into())
             );
         }
     }
