@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "order_disputes",
     "cancel_dispute",
     "order_profit",
+    "profit_per_product",
     "profit_settings",
     "save_profit_settings",
     "set_exchange_rate",

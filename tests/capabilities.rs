@@ -36,6 +36,7 @@ fn main_window_has_only_its_own_commands() {
         "allow-order-disputes",
         "allow-cancel-dispute",
         "allow-order-profit",
+        "allow-profit-per-product",
         "allow-profit-settings",
         "allow-save-profit-settings",
         "allow-set-exchange-rate",

@@ -82,6 +82,7 @@ pub fn run() {
             commands::orders::order_disputes,
             commands::orders::cancel_dispute,
             commands::orders::order_profit,
+            commands::orders::profit_per_product,
             commands::settings::profit_settings,
             commands::settings::save_profit_settings,
             commands::settings::set_exchange_rate,

@@ -32,6 +32,7 @@ import type { CancelResult } from "./bindings/CancelResult";
 import type { DisputeInput } from "./bindings/DisputeInput";
 import type { DisputeView } from "./bindings/DisputeView";
 import type { OrderProfit } from "./bindings/OrderProfit";
+import type { ProductProfit } from "./bindings/ProductProfit";
 import type { ProfitSettings } from "./bindings/ProfitSettings";
 import type { FoundVariant } from "./bindings/FoundVariant";
 import type { ProductList } from "./bindings/ProductList";
@@ -126,6 +127,8 @@ export const api = {
   cancelDispute: (id: number) => call<DisputeView>("cancel_dispute", { id }),
   /** The order's profit in the merchant's currency, worked out now. */
   orderProfit: (id: number) => call<OrderProfit>("order_profit", { id }),
+  /** The 10 products that made most profit over the last `days` days. */
+  profitPerProduct: (days: number) => call<ProductProfit[]>("profit_per_product", { days }),
   profitSettings: () => call<ProfitSettings>("profit_settings"),
   saveProfitSettings: (currency: string, feeBps: number, feeFixedMinor: number) =>
     call<ProfitSettings>("save_profit_settings", { currency, feeBps, feeFixedMinor }),

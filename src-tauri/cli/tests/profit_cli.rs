@@ -71,6 +71,9 @@ async fn the_fee_rates_and_profit_from_the_command_line() {
         last.starts_with("Profit: ") && last.contains(" EUR over ") && last.contains(" estimated, 0 unknown), margin "),
         "{last}"
     );
+    let products = ok(cli(&d, &["profit", "products", "--days", "60"]));
+    let first: Vec<&str> = products.lines().next().unwrap().split('\t').collect();
+    assert!(first.len() == 3 && first[1].parse::<i64>().unwrap() > 0, "{products}");
     let bad = cli(&d, &["profit", "rate", "GBP", "0"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a positive rate"));

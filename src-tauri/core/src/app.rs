@@ -177,6 +177,15 @@ impl Dropdock {
         self.db.read(|c| crate::orders::profit::summary(c, now - chrono::Duration::days(i64::from(days)), now))
     }
 
+    /// The 10 products that made most profit over the last `days` days (1 to 366).
+    pub fn profit_per_product(&self, days: u32) -> Result<Vec<crate::orders::dashboard::ProductProfit>> {
+        if !(1..=366).contains(&days) {
+            return Err(crate::CoreError::InvalidInput("the period is 1 to 366 days".into()));
+        }
+        let from = Utc::now() - chrono::Duration::days(i64::from(days));
+        self.db.read(|c| crate::orders::dashboard::profit_per_product(c, from))
+    }
+
     /// Opens a refund or replacement request (see [`crate::orders::disputes::open_dispute`]).
     pub async fn open_dispute(
         &self,

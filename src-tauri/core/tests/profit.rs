@@ -157,7 +157,9 @@ async fn profit_equals_a_hand_computation_over_500_orders() {
         dd.dashboard(dropdock_core::orders::dashboard::DashboardRequest { days: 366, ..Default::default() }).unwrap();
     assert_eq!(dashboard.profit_minor, summary.profit_minor, "the Dashboard reads the same figures");
     assert_eq!(dashboard.profit_per_day.iter().map(|d| d.profit_minor).sum::<i64>(), summary.profit_minor);
-    assert!(!dashboard.profit_per_product.is_empty() && dashboard.profit_per_product.len() <= 10);
+    let products = dd.profit_per_product(366).unwrap();
+    assert!(!products.is_empty() && products.len() <= 10);
+    assert!(products.windows(2).all(|w| w[0].profit_minor >= w[1].profit_minor), "most profitable first");
     let mut csv = Vec::new();
     dd.export_orders_csv(&dropdock_core::orders::actions::OrderSelection::Ids(vec![sent[3].id]), &mut csv).unwrap();
     let csv = String::from_utf8(csv).unwrap();

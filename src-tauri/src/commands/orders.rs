@@ -97,6 +97,16 @@ pub async fn order_profit(
     result
 }
 
+/// The Dashboard's profit per product: the 10 that made most over the last `days` days.
+#[tauri::command]
+pub async fn profit_per_product(
+    state: State<'_, AppState>,
+    days: u32,
+) -> CommandResult<Vec<dropdock_core::orders::dashboard::ProductProfit>> {
+    let result = blocking(&state.dd, move |dd| dd.profit_per_product(days)).await;
+    result
+}
+
 /// Withdraws a request.
 #[tauri::command]
 pub async fn cancel_dispute(

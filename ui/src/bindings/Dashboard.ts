@@ -2,7 +2,6 @@
 import type { DailyOrders } from "./DailyOrders";
 import type { DailyProfit } from "./DailyProfit";
 import type { DailySpend } from "./DailySpend";
-import type { ProductProfit } from "./ProductProfit";
 import type { StatusCount } from "./StatusCount";
 
 /**
@@ -41,8 +40,8 @@ late_since: string,
 tracking_attention: number, tracking_expired: number, 
 /**
  * Profit of the period's paid orders (see [`crate::orders::profit`]), in the merchant's
- * currency: per day, per product (the 10 that made most), in total, and as a margin of
- * revenue (basis points); orders whose figure is an estimate, and orders left out for a
- * missing exchange rate.
+ * currency: per day, in total, and as a margin of revenue (basis points); orders whose
+ * figure is an estimate, and orders left out for a missing exchange rate. Per product:
+ * [`profit_per_product`], read apart (it reads every line item of the period).
  */
-profit_currency: string, profit_per_day: Array<DailyProfit>, profit_per_product: Array<ProductProfit>, profit_minor: number, margin_bps: number | null, profit_estimated_orders: number, profit_unknown_orders: number, };
+profit_currency: string, profit_per_day: Array<DailyProfit>, profit_minor: number, margin_bps: number | null, profit_estimated_orders: number, profit_unknown_orders: number, };

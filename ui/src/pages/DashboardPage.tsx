@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { Anchor, Card, Group, SegmentedControl, SimpleGrid, Stack, Text, ThemeIcon, Title } from "@mantine/core";
+import { Anchor, Card, Center, Group, Loader, SegmentedControl, SimpleGrid, Stack, Text, ThemeIcon, Title } from "@mantine/core";
 import { AreaChart, BarChart } from "@mantine/charts";
 import "@mantine/charts/styles.css";
 import { IconAlertTriangle, IconChartBar, IconHandStop, IconTruckOff } from "@tabler/icons-react";
@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
+import { ErrorAlert } from "../errors";
 import type { Dashboard } from "../bindings/Dashboard";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
@@ -48,6 +49,8 @@ export function DashboardPage() {
   const navigate = useNavigate();
   const [days, setDays] = useState("30");
   const board = useQuery({ queryKey: ["dashboard", days], queryFn: () => api.dashboard(Number(days), LATE_AFTER_DAYS) });
+  // Read apart from the rest (it reads every line item of the period), so the page shows first.
+  const products = useQuery({ queryKey: ["dashboard", "products", days], queryFn: () => api.profitPerProduct(Number(days)) });
   const open = (state: OrdersLinkState) => navigate("/orders", { state });
   const spend = useMemo(() => (board.data ? spendSeries(board.data) : null), [board.data]);
   return (
@@ -161,11 +164,15 @@ export function DashboardPage() {
                 <Card withBorder padding="md" data-testid="profit-products">
                   <Text fw={600}>{t("profit.perProduct")}</Text>
                   <Text size="sm" c="dimmed" mb="md">{t("profit.perProductHint")}</Text>
-                  {b.profit_per_product.length === 0 ? (
+                  {products.isError ? (
+                    <ErrorAlert error={products.error} title={t("profit.loadFailed")} />
+                  ) : !products.data ? (
+                    <Center h={220}><Loader size="sm" /></Center>
+                  ) : products.data.length === 0 ? (
                     <EmptyChart text={t("dashboard.noOrders")} />
                   ) : (
                     <Stack gap={6}>
-                      {b.profit_per_product.map((p) => (
+                      {products.data.map((p) => (
                         <Group key={p.title} justify="space-between" wrap="nowrap" gap="md">
                           <Text size="sm" truncate style={{ flex: 1 }} title={p.title}>{p.title}</Text>
                           <Text size="sm" c="dimmed" w={70} ta="right">{t("profit.units", { count: p.units })}</Text>

@@ -35,6 +35,12 @@ pub(crate) enum ProfitCommand {
         #[arg(long)]
         remove: bool,
     },
+    /// The 10 products that made most profit over the last DAYS days, one a line:
+    /// `PROFIT UNITS TITLE` (tab-separated), most first.
+    Products {
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
     /// The paid orders of the last DAYS days: one `DAY PROFIT` line per day with orders, then
     /// `Profit: AMOUNT CUR over N orders (E estimated, U unknown), margin M%`.
     Summary {
@@ -125,6 +131,12 @@ pub(crate) async fn run(ctx: &Ctx, command: ProfitCommand) -> Result<()> {
                 (rate, _) => dd.set_exchange_rate(&currency, rate)?,
             };
             print_settings(&s);
+        }
+        ProfitCommand::Products { days } => {
+            let currency = dd.profit_settings()?.currency;
+            for p in dd.profit_per_product(days)? {
+                println!("{}\t{}\t{}", format_minor(p.profit_minor, &currency), p.units, p.title);
+            }
         }
         ProfitCommand::Summary { days, json } => {
             let s = dd.profit_summary(days)?;

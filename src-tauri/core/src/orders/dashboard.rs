@@ -98,12 +98,11 @@ pub struct Dashboard {
     #[ts(type = "number")]
     pub tracking_expired: i64,
     /// Profit of the period's paid orders (see [`crate::orders::profit`]), in the merchant's
-    /// currency: per day, per product (the 10 that made most), in total, and as a margin of
-    /// revenue (basis points); orders whose figure is an estimate, and orders left out for a
-    /// missing exchange rate.
+    /// currency: per day, in total, and as a margin of revenue (basis points); orders whose
+    /// figure is an estimate, and orders left out for a missing exchange rate. Per product:
+    /// [`profit_per_product`], read apart (it reads every line item of the period).
     pub profit_currency: String,
     pub profit_per_day: Vec<DailyProfit>,
-    pub profit_per_product: Vec<ProductProfit>,
     #[ts(type = "number")]
     pub profit_minor: i64,
     #[ts(type = "number | null")]
@@ -129,13 +128,28 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
     let from_utc = from_utc.with_timezone(&Utc);
     let shift = format!("{:+} minutes", request.utc_offset_minutes);
 
+    // One scan of the period's orders: how many per day, and the paid ones' profit (kept on each
+    // order by `orders::profit`), revenue, estimates and unknowns.
     let mut per_day = std::collections::HashMap::<String, i64>::new();
+    let mut profit_by_day = std::collections::HashMap::<String, i64>::new();
+    let (mut profit_minor, mut revenue_minor, mut estimated, mut unknown) = (0i64, 0i64, 0i64, 0i64);
     let mut stmt = conn.prepare_cached(
-        "SELECT date(created_at, ?2) AS day, COUNT(*) FROM orders WHERE created_at >= ?1 GROUP BY day",
+        "SELECT date(created_at, ?2) AS day, COUNT(*),
+                TOTAL(CASE WHEN status <> 'awaiting_payment' THEN profit_minor END),
+                TOTAL(CASE WHEN status <> 'awaiting_payment' THEN profit_revenue_minor END),
+                SUM(status <> 'awaiting_payment' AND profit_minor IS NOT NULL AND profit_estimated),
+                SUM(status <> 'awaiting_payment' AND profit_minor IS NULL)
+         FROM orders WHERE created_at >= ?1 GROUP BY day",
     )?;
-    for row in stmt.query_map(params![from_utc, shift], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-        let (day, n) = row?;
+    let mut rows = stmt.query(params![from_utc, shift])?;
+    while let Some(r) = rows.next()? {
+        let (day, n, profit, revenue): (String, i64, f64, f64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        profit_by_day.insert(day.clone(), profit as i64);
         per_day.insert(day, n);
+        profit_minor += profit as i64;
+        revenue_minor += revenue as i64;
+        estimated += r.get::<_, i64>(4)?;
+        unknown += r.get::<_, i64>(5)?;
     }
     let orders_per_day = first_day
         .iter_days()
@@ -166,23 +180,6 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
     )?;
     let held: i64 = conn.query_row("SELECT COUNT(*) FROM orders WHERE hold_kind IS NOT NULL", [], |r| r.get(0))?;
     let (tracking_attention, tracking_expired) = crate::tracking::exceptions::counts(conn, now)?;
-    let paid = "created_at >= ?1 AND status <> 'awaiting_payment'";
-    let mut profit_by_day = std::collections::HashMap::<String, i64>::new();
-    let (mut profit_minor, mut revenue_minor, mut estimated, mut unknown) = (0i64, 0i64, 0i64, 0i64);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT date(created_at, ?2) AS day, TOTAL(profit_minor), TOTAL(profit_revenue_minor),
-                SUM(profit_minor IS NOT NULL AND profit_estimated), SUM(profit_minor IS NULL)
-         FROM orders WHERE {paid} GROUP BY day"
-    ))?;
-    let mut rows = stmt.query(params![from_utc, shift])?;
-    while let Some(r) = rows.next()? {
-        let (day, profit, revenue): (String, f64, f64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        profit_by_day.insert(day, profit as i64);
-        profit_minor += profit as i64;
-        revenue_minor += revenue as i64;
-        estimated += r.get::<_, i64>(3)?;
-        unknown += r.get::<_, i64>(4)?;
-    }
     let profit_per_day = first_day
         .iter_days()
         .take(request.days as usize)
@@ -191,18 +188,7 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
             DailyProfit { profit_minor: profit_by_day.get(&day).copied().unwrap_or(0), day }
         })
         .collect();
-    let profit_per_product = conn
-        .prepare_cached(
-            "SELECT li.title, SUM(li.quantity),
-                    CAST(ROUND(TOTAL(o.profit_minor * (li.unit_price_minor * li.quantity) * 1.0
-                         / (SELECT NULLIF(SUM(x.unit_price_minor * x.quantity), 0) FROM line_item x WHERE x.order_id = o.id)))
-                         AS INTEGER) AS profit
-             FROM orders o JOIN line_item li ON li.order_id = o.id
-             WHERE o.created_at >= ?1 AND o.status <> 'awaiting_payment' AND o.profit_minor IS NOT NULL
-             GROUP BY li.title ORDER BY profit DESC LIMIT 10",
-        )?
-        .query_map([from_utc], |r| Ok(ProductProfit { title: r.get(0)?, units: r.get(1)?, profit_minor: r.get(2)? }))?
-        .collect::<rusqlite::Result<_>>()?;
+
     Ok(Dashboard {
         counts: status_counts(conn)?,
         orders_per_day,
@@ -216,12 +202,28 @@ pub fn dashboard(conn: &Connection, request: DashboardRequest, now: DateTime<Utc
         tracking_expired,
         profit_currency: crate::orders::profit::settings(conn)?.currency,
         profit_per_day,
-        profit_per_product,
         profit_minor,
         margin_bps: (revenue_minor != 0).then(|| profit_minor * 10_000 / revenue_minor),
         profit_estimated_orders: estimated,
         profit_unknown_orders: unknown,
     })
+}
+
+/// The 10 products that made most profit on the paid orders created since `from` (UTC): each
+/// order's profit shared over its line items by their share of what the items sold for.
+pub fn profit_per_product(conn: &Connection, from: DateTime<Utc>) -> Result<Vec<ProductProfit>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT title, SUM(quantity), CAST(ROUND(TOTAL(profit * sold * 1.0 / NULLIF(order_sold, 0))) AS INTEGER) AS share
+             FROM (SELECT li.title AS title, li.quantity AS quantity, o.profit_minor AS profit,
+                          li.unit_price_minor * li.quantity AS sold,
+                          SUM(li.unit_price_minor * li.quantity) OVER (PARTITION BY li.order_id) AS order_sold
+                   FROM orders o JOIN line_item li ON li.order_id = o.id
+                   WHERE o.created_at >= ?1 AND o.status <> 'awaiting_payment' AND o.profit_minor IS NOT NULL)
+             GROUP BY title ORDER BY share DESC LIMIT 10",
+        )?
+        .query_map([from], |r| Ok(ProductProfit { title: r.get(0)?, units: r.get(1)?, profit_minor: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The tray menu's figures: orders to send, orders with their suppliers, and shipments detected
