@@ -41,6 +41,9 @@ try {
   await d.executeScript("arguments[0].scrollIntoView({ block: 'end' })", await byTestId(d, "dispute-form"));
   await new Promise((r) => setTimeout(r, 800));
   await shot("order-dispute-form");
+  // Out of the form's field first, then the drawer closes.
+  await d.actions().sendKeys("\uE00C").perform();
+  await new Promise((r) => setTimeout(r, 500));
   await d.actions().sendKeys("\uE00C").perform();
   await new Promise((r) => setTimeout(r, 1500));
   // Correct address: a ZIP the country's data rejects is saved as a correction; the drawer shows
