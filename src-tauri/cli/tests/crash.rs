@@ -5,27 +5,15 @@
 //! platform exactly once (Printful: one order per key, confirmed once), none is missing, the
 //! local ledger equals the platforms' charges to the cent, and SQLite's integrity check passes.
 
+mod common;
+
+use common::{cli, ok};
+
 use std::collections::{HashMap, HashSet};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use dropdock_sandbox::{Sandbox, SandboxConfig};
-
-fn cli(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("DROPDOCK_LOG", "off")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(out: Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_fulfilment_processes_never_send_a_sub_order_twice_nor_lose_one() {

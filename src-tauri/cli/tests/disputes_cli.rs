@@ -2,31 +2,13 @@
 //! test process: a damaged item is asked about with its photo, listed, shown, refunded (the
 //! answer printed by `track`), and a second request is withdrawn.
 
-use std::process::{Command, Output};
-use std::sync::Arc;
+mod common;
+
+use common::{cli, ok};
 
 use dropdock_core::model::OrderStatus;
-use dropdock_core::secrets::{OsKeychain, SecretStore};
-use dropdock_core::Dropdock;
-use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::cj_disputes::Settlement;
 use dropdock_sandbox::{Sandbox, SandboxConfig};
-
-fn cli(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("DROPDOCK_LOG", "off")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(out: Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "stdout:\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
-    text
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_is_opened_listed_refunded_and_another_withdrawn_from_the_command_line() {
@@ -35,9 +17,7 @@ async fn a_request_is_opened_listed_refunded_and_another_withdrawn_from_the_comm
     let d = dir.path().to_str().unwrap().to_owned();
     // Two CJ-only orders sent and delivered, as the app would have done.
     let (names, cj_orders) = {
-        let dd = Dropdock::open(dir.path(), |id| Arc::new(OsKeychain::new(id)) as Arc<dyn SecretStore>).unwrap();
-        let store = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
-        dd.sync(store, 60).await.unwrap();
+        let dd = common::connected(&sandbox, dir.path()).await;
         let orders: Vec<_> = dd
             .orders(Some(OrderStatus::ToOrder), 200)
             .unwrap()

@@ -4,25 +4,11 @@
 //! without writing and maps with `--accept`, and `mapping add --store --product --variant`
 //! maps a variation by its ids.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{cli, ok};
 
 use dropdock_sandbox::{Sandbox, SandboxConfig};
-
-fn cli(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("DROPDOCK_LOG", "off")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(out: Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "stdout:\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
-    text
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_catalogue_is_synced_listed_and_auto_mapped_from_the_command_line() {

@@ -2,30 +2,12 @@
 //! set, an order sent to CJ shows its profit (and one not sent an estimate), a currency without a
 //! rate is unknown until the rate is recorded, and the summary ends with its one line.
 
-use std::process::{Command, Output};
-use std::sync::Arc;
+mod common;
+
+use common::{cli, ok};
 
 use dropdock_core::model::OrderStatus;
-use dropdock_core::secrets::{OsKeychain, SecretStore};
-use dropdock_core::Dropdock;
-use dropdock_demo::{connect_sandbox, sandbox_endpoints};
 use dropdock_sandbox::{Sandbox, SandboxConfig};
-
-fn cli(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("DROPDOCK_LOG", "off")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(out: Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "stdout:\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
-    text
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fee_rates_and_profit_from_the_command_line() {
@@ -33,9 +15,7 @@ async fn the_fee_rates_and_profit_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap().to_owned();
     let (sent, waiting, charged) = {
-        let dd = Dropdock::open(dir.path(), |id| Arc::new(OsKeychain::new(id)) as Arc<dyn SecretStore>).unwrap();
-        let store = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
-        dd.sync(store, 60).await.unwrap();
+        let dd = common::connected(&sandbox, dir.path()).await;
         let to_order = dd.orders(Some(OrderStatus::ToOrder), 100).unwrap();
         let sent = to_order.iter().find(|o| dd.order_detail(o.id).unwrap().hold_reason.is_none()).unwrap().clone();
         let waiting = to_order.iter().find(|o| o.id != sent.id).unwrap().clone();

@@ -3,25 +3,11 @@
 //! shipped; a recharge made at the supplier shows as a difference until it is recorded; a real
 //! CJ account's recharge prints its page; invoices go to a CSV whose total is the ledger's.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{cli, ok};
 
 use dropdock_sandbox::{Sandbox, SandboxConfig};
-
-fn cli(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dropdock-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("DROPDOCK_LOG", "off")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(out: Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wallet_invoices_carriers_and_notifications_commands() {

@@ -223,14 +223,13 @@ struct Stored {
 fn stored(conn: &Connection, order_id: i64) -> Result<Option<Stored>> {
     let charged =
         "(so.paid_at IS NOT NULL OR so.state IN ('paid', 'shipped', 'delivered')) AND so.cost_minor IS NOT NULL";
+    // One pass over the order's charged sub-orders for their sum, count and currency.
     let sql = format!(
-        "SELECT o.total_minor, o.refunded_minor, o.currency,
-                (SELECT COALESCE(SUM(so.cost_minor), 0) FROM supplier_order so WHERE so.order_id = o.id AND {charged}),
-                (SELECT COUNT(*) FROM supplier_order so WHERE so.order_id = o.id AND {charged}),
-                (SELECT MIN(so.currency) FROM supplier_order so WHERE so.order_id = o.id AND {charged}),
-                (SELECT COALESCE(SUM(w.amount_minor), 0) FROM wallet_entry w JOIN supplier_order so ON so.id = w.supplier_order_id
-                 WHERE so.order_id = o.id AND w.kind = 'refund')
-         FROM orders o WHERE o.id = ?1"
+        "SELECT o.total_minor, o.refunded_minor, o.currency, COALESCE(SUM(so.cost_minor), 0), COUNT(so.id), MIN(so.currency),
+                (SELECT COALESCE(SUM(w.amount_minor), 0) FROM wallet_entry w JOIN supplier_order s2 ON s2.id = w.supplier_order_id
+                 WHERE s2.order_id = o.id AND w.kind = 'refund')
+         FROM orders o LEFT JOIN supplier_order so ON so.order_id = o.id AND {charged}
+         WHERE o.id = ?1 GROUP BY o.id"
     );
     let Some(mut s) = conn
         .prepare_cached(&sql)?
@@ -358,9 +357,11 @@ fn refresh_where(conn: &Connection, filter: &str) -> Result<usize> {
     Ok(ids.len())
 }
 
-/// Works out the orders stored before their figures existed (migration 25), once each.
+/// Works out the orders stored before their figures existed (migration 25), once each, a
+/// thousand orders a transaction so the writer is never held for long.
 pub fn backfill(db: &crate::db::Db) -> Result<()> {
-    db.write(|tx| refresh_where(tx, "profit_at IS NULL").map(|_| ()))
+    while db.write(|tx| refresh_where(tx, "profit_at IS NULL LIMIT 1000"))? > 0 {}
+    Ok(())
 }
 
 /// The profit of each order in `order_ids` that exists, in the same order, worked out now.

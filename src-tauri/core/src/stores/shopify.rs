@@ -797,8 +797,8 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     let created_at = parse_time(&node["createdAt"], "createdAt").map_err(&reject)?;
     let updated_at = parse_time(&node["updatedAt"], "updatedAt").map_err(&reject)?;
     let (total_minor, currency) = parse_money(&node["totalPriceSet"], "total price").map_err(&reject)?;
-    // `Order.totalRefundedSet` (MoneyBag!): what was refunded to the buyer; left out by an
-    // older query, it is none.
+    // `Order.totalRefundedSet` (MoneyBag!, <https://shopify.dev/docs/api/admin-graphql/latest/objects/Order>):
+    // what was refunded to the buyer; left out by an older query, it is none.
     let refunded_minor = match &node["totalRefundedSet"] {
         Value::Null => 0,
         bag => {

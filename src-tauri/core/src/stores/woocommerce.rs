@@ -539,7 +539,9 @@ pub fn parse_order(node: &Value) -> Result<Order, RejectedOrder> {
     let created_at = parse_gmt(&node["date_created_gmt"], "date_created_gmt").map_err(&reject)?;
     let updated_at = parse_gmt(&node["date_modified_gmt"], "date_modified_gmt").map_err(&reject)?;
     let total_minor = money(&node["total"], &currency, "total").map_err(&reject)?;
-    // `refunds[]` (read-only: `id`, `reason`, `total`, a negative amount as text): what was
+    // `refunds[]` (read-only: `id`, `reason`, `total`, a negative amount as text; WooCommerce
+    // REST API v3, "Order - Refunds properties",
+    // <https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties>): what was
     // refunded to the buyer.
     let mut refunded_minor = 0i64;
     for (i, refund) in node["refunds"].as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {

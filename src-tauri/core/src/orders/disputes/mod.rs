@@ -70,7 +70,7 @@ impl DisputeReason {
             DisputeReason::NotReceived => &["not received", "not arrived", "never arrived", "lost", "undelivered"],
             DisputeReason::Damaged => &["damage", "broken", "defect"],
             DisputeReason::WrongItem => &["wrong", "incorrect", "not as described"],
-            DisputeReason::MissingItem => &["missing", "incomplete", "short", "less"],
+            DisputeReason::MissingItem => &["missing", "incomplete", "short"],
         }
     }
 
@@ -557,8 +557,11 @@ async fn resend_request(ctx: &Ctx, d: &queries::Followed, items: &[(String, i64,
 /// the supplier (try again shortly), one already settled, the supplier refusing or unreachable
 /// (nothing changes).
 pub async fn cancel_dispute(ctx: &Ctx, id: i64) -> Result<DisputeView> {
-    let view = dispute(ctx, id)?;
-    match view.state.as_str() {
+    let read = |ctx: &Ctx| {
+        ctx.db.read(|c| queries::followed_one(c, id))?.ok_or_else(|| CoreError::NotFound(format!("no request D{id}")))
+    };
+    let mut d = read(ctx)?;
+    match d.state.as_str() {
         "recorded" => {
             ctx.db.write(|tx| queries::set_state(tx, id, &["recorded"], "cancelled", None, None, None, Utc::now()))?;
             return dispute(ctx, id);
@@ -569,22 +572,21 @@ pub async fn cancel_dispute(ctx: &Ctx, id: i64) -> Result<DisputeView> {
         "open" => {}
         other => return Err(CoreError::InvalidInput(format!("request D{id} is {other}: nothing to cancel"))),
     }
-    if view.platform_dispute_id.is_none() {
+    // Not listed when it was opened: ask the supplier for its id (it may also have settled).
+    if d.platform_id.is_none() {
         follow_one(ctx, id).await?;
+        d = read(ctx)?;
     }
-    let view = dispute(ctx, id)?;
-    let (Some(pid), Some(order)) = (view.platform_dispute_id.as_deref(), view.supplier_order_number.as_deref()) else {
+    let Some(pid) = d.platform_id.as_deref() else {
         return Err(CoreError::InvalidInput(format!(
             "{} does not list request D{id} yet: try again in a minute",
-            view.supplier_name
+            d.supplier_name
         )));
     };
-    if view.state != "open" {
-        return Ok(view);
+    if d.state == "open" {
+        ctx.observe(ctx.supplier_client(d.supplier_id)?.cancel_dispute(&d.supplier_order_id, pid).await)?;
+        ctx.db.write(|tx| queries::set_state(tx, id, &["open"], "cancelled", None, None, None, Utc::now()))?;
     }
-    let supplier_id = ctx.db.read(|c| Ok(queries::followed_one(c, id)?.map(|f| f.supplier_id)))?.expect("exists");
-    ctx.observe(ctx.supplier_client(supplier_id)?.cancel_dispute(order, pid).await)?;
-    ctx.db.write(|tx| queries::set_state(tx, id, &["open"], "cancelled", None, None, None, Utc::now()))?;
     dispute(ctx, id)
 }
 
