@@ -77,6 +77,8 @@ const COMMANDS: &[&str] = &[
     "save_card",
     "remove_card",
     "sync_orders",
+    "sync_progress",
+    "cancel_sync",
     "wallet",
     "wallet_ledger",
     "wallet_reconciliation",

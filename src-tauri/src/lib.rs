@@ -103,6 +103,8 @@ pub fn run() {
             commands::orders::reveal_export,
             commands::orders::dashboard,
             commands::orders::sync_orders,
+            commands::orders::sync_progress,
+            commands::orders::cancel_sync,
             commands::app::network_status,
             commands::app::country_codes,
             commands::app::set_sandbox_serving,

@@ -21,6 +21,7 @@ import type { StatusCount } from "./bindings/StatusCount";
 import type { StoreView } from "./bindings/StoreView";
 import type { SupplierView } from "./bindings/SupplierView";
 import type { SyncSummary } from "./bindings/SyncSummary";
+import type { SyncProgress } from "./bindings/SyncProgress";
 import type { TrackReport } from "./bindings/TrackReport";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
 import type { OrderPage } from "./bindings/OrderPage";
@@ -168,6 +169,8 @@ export const api = {
   shippingOptions: (country: string) => call<ShippingOption[]>("shipping_options", { country }),
   setSandboxServing: (serving: boolean) => call<boolean>("set_sandbox_serving", { serving }),
   syncOrders: (storeId: number, days: number) => call<SyncSummary>("sync_orders", { storeId, days }),
+  syncProgress: () => call<SyncProgress[]>("sync_progress"),
+  cancelSync: (storeId: number) => call<SyncProgress>("cancel_sync", { storeId }),
   listStores: () => call<StoreView[]>("list_stores"),
   demoWooStore: () => call<DemoWooStore | null>("demo_woo_store"),
   connectWoocommerce: (name: string, baseUrl: string, consumerKey: string, consumerSecret: string) =>

@@ -677,6 +677,16 @@ impl Dropdock {
     pub async fn sync(&self, store_id: i64, days: u32) -> Result<SyncSummary> {
         crate::stores::sync::sync(self, store_id, days).await
     }
+
+    /// See [`crate::stores::progress::running`].
+    pub fn sync_progress(&self) -> Vec<crate::stores::progress::SyncProgress> {
+        crate::stores::progress::running(self)
+    }
+
+    /// See [`crate::stores::progress::cancel`].
+    pub fn cancel_sync(&self, store_id: i64) -> Result<crate::stores::progress::SyncProgress> {
+        crate::stores::progress::cancel(self, store_id)
+    }
     /// See [`crate::products::map_sku`].
     pub fn map_sku(&self, sku: &str, supplier_id: i64, variant_id: &str, cost_minor: i64) -> Result<()> {
         crate::products::map_sku(self, sku, supplier_id, variant_id, cost_minor)

@@ -24,6 +24,8 @@ pub struct Ctx {
     pub(crate) suppliers: Mutex<HashMap<i64, Arc<dyn SupplierConnector>>>,
     /// Whether the accounts could be reached last time (see [`crate::offline`]).
     pub(crate) network: NetworkState,
+    /// The syncs running now, with their progress (see [`crate::stores::progress`]).
+    pub(crate) sync_runs: crate::stores::progress::SyncRuns,
 }
 
 impl Ctx {
@@ -35,6 +37,7 @@ impl Ctx {
             stores: Mutex::default(),
             suppliers: Mutex::default(),
             network: NetworkState::default(),
+            sync_runs: Default::default(),
         }
     }
 

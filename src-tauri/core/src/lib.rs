@@ -12,6 +12,7 @@ pub mod countries;
 pub mod db;
 pub mod error;
 pub mod fulfillment;
+pub mod memo;
 pub mod model;
 pub mod money;
 pub mod offline;

@@ -137,7 +137,9 @@ async fn run(s: &Setup) -> dropdock_core::stores::sync::SyncSummary {
     };
     let window = RunWindow { updated_since: Utc::now() - chrono::Duration::days(30), window_days: 30, retry };
     let connector = s.dd.store_connector(s.store_id).unwrap();
-    run_sync_window(&s.dd.db, connector.as_ref(), s.store_id, window, Utc::now()).await.unwrap()
+    let control =
+        dropdock_core::stores::progress::SyncControl::new(s.store_id, "hostile", 0, window.updated_since, Utc::now());
+    run_sync_window(&s.dd.db, connector.as_ref(), s.store_id, window, Utc::now(), &control).await.unwrap()
 }
 
 /// The database is sound, order #1 is still there, and the Order page lists every order.

@@ -11,6 +11,7 @@ use dropdock_core::orders::cancellation::CancelResult;
 use dropdock_core::orders::dashboard::{Dashboard, DashboardRequest};
 use dropdock_core::orders::search::{OrderPage, OrderQuery};
 use dropdock_core::orders::views::{OrderDetail, StatusCount};
+use dropdock_core::stores::progress::SyncProgress;
 use dropdock_core::stores::sync::SyncSummary;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
@@ -265,4 +266,17 @@ pub async fn sync_orders(
     let result = state.dd.sync(store_id, days).await;
     let _ = app.emit(NETWORK_CHANGED, ());
     result.map_err(to_body)
+}
+
+/// The syncs running now (Sync Order's and the background ones), with their progress; the UI
+/// polls it while a run goes.
+#[tauri::command]
+pub async fn sync_progress(state: State<'_, AppState>) -> CommandResult<Vec<SyncProgress>> {
+    Ok(state.dd.sync_progress())
+}
+
+/// Stops the store's running sync before its next page (what it stored stays).
+#[tauri::command]
+pub async fn cancel_sync(state: State<'_, AppState>, store_id: i64) -> CommandResult<SyncProgress> {
+    state.dd.cancel_sync(store_id).map_err(to_body)
 }

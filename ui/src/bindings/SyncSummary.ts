@@ -35,4 +35,9 @@ line: string,
  * Orders the store cancelled after they reached their suppliers, and what came of it (see
  * [`crate::orders::cancellation::follow_store_cancellations`]).
  */
-cancelled_after_sending: Array<StoreCancelOutcome>, };
+cancelled_after_sending: Array<StoreCancelOutcome>, 
+/**
+ * The merchant stopped the run ([`crate::stores::progress::cancel`]): what it stored is
+ * kept, the watermark did not move.
+ */
+cancelled: boolean, };

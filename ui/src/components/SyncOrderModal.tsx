@@ -5,6 +5,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { SyncSummary } from "../bindings/SyncSummary";
+import { SyncProgressLine, useSyncProgress } from "./SyncProgressLine";
 
 const WINDOWS = [7, 14, 30, 60];
 
@@ -27,6 +28,7 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
   }, [syncable, storeId]);
 
   const summary = sync.data;
+  const progress = useSyncProgress(sync.isPending).data?.find((p) => p.store_id === Number(storeId));
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{t("sync.title")}</Text>} size="lg" centered>
       <Stack gap="md">
@@ -47,10 +49,12 @@ export function SyncOrderModal({ opened, onClose }: { opened: boolean; onClose: 
             ))}
           </Group>
         </Radio.Group>
+        {sync.isPending && progress && <SyncProgressLine progress={progress} />}
         {summary && (
           <Alert color={summary.error || summary.failures.length ? "yellow" : "green"} icon={summary.error ? <IconAlertTriangle /> : <IconCircleCheck />}>
             <Text size="sm" data-testid="sync-summary">{summary.line}</Text>
-            {summary.error && <Text size="sm" mt="xs" c="red">{t("sync.stoppedEarly", { error: summary.error })}</Text>}
+            {summary.cancelled && <Text size="sm" mt="xs" data-testid="sync-cancelled">{t("sync.cancelledKept")}</Text>}
+            {summary.error && !summary.cancelled && <Text size="sm" mt="xs" c="red">{t("sync.stoppedEarly", { error: summary.error })}</Text>}
             {summary.failures.length > 0 && (
               <List size="sm" mt="xs" data-testid="sync-failures">
                 {summary.failures.map((f, i) => (

@@ -247,6 +247,11 @@ export const en = {
     start: "Start Syncing Your Stores",
     stoppedEarly: "The sync stopped early: {{error}}. Check the store in Store → Integrations and try again.",
     failed: "Sync failed",
+    progress: "Page {{pages}} · {{orders}} orders read ({{additions}} new, {{updates}} updated)",
+    minutesLeft: "about {{count}} min left",
+    cancel: "Cancel",
+    cancelling: "Stopping after this page…",
+    cancelledKept: "Stopped: every order read so far is kept, and the next sync picks up from where the last complete one ended.",
   },
   address: {
     field: {

@@ -249,6 +249,11 @@ export const es: Messages = {
     start: "Empezar a sincronizar tus tiendas",
     stoppedEarly: "La sincronización se detuvo antes de tiempo: {{error}}. Revisa la tienda en Tienda → Integraciones e inténtalo de nuevo.",
     failed: "La sincronización falló",
+    progress: "Página {{pages}} · {{orders}} pedidos leídos ({{additions}} nuevos, {{updates}} actualizados)",
+    minutesLeft: "quedan unos {{count}} min",
+    cancel: "Cancelar",
+    cancelling: "Se detendrá tras esta página…",
+    cancelledKept: "Detenida: se conservan todos los pedidos leídos, y la próxima sincronización sigue desde donde terminó la última completa.",
   },
   address: {
     field: {

@@ -249,6 +249,11 @@ export const zh: Messages = {
     start: "开始同步店铺",
     stoppedEarly: "同步提前停止：{{error}}。请在 店铺 → 集成 中检查店铺后重试。",
     failed: "同步失败",
+    progress: "第 {{pages}} 页 · 已读取 {{orders}} 个订单(新增 {{additions}},更新 {{updates}})",
+    minutesLeft: "约剩 {{count}} 分钟",
+    cancel: "取消",
+    cancelling: "本页完成后停止…",
+    cancelledKept: "已停止:已读取的订单都已保存,下次同步会从上次完整同步结束处继续。",
   },
   address: {
     field: {

@@ -25,13 +25,15 @@ import { ImportCsvModal } from "../components/ImportCsvModal";
 import { ConnectSupplierModal, SupplierAccounts } from "../components/SupplierAccounts";
 import { PageHeader } from "../components/PageHeader";
 import { QueryState } from "../components/QueryState";
+import { SyncProgressLine } from "../components/SyncProgressLine";
+import type { SyncProgress } from "../bindings/SyncProgress";
 import { dateTime, number } from "../format";
 
 const SYNC_COLORS: Record<string, string> = { complete: "green", partial: "yellow", failed: "red" };
 const PLATFORM_NAMES: Record<string, string> = { shopify: "Shopify", woocommerce: "WooCommerce", etsy: "Etsy", csv: "CSV" };
 
 /** One connected store: its sync state and its actions (Test connection, Sync now, Edit, Pause, Disconnect). */
-function StoreRow({ store, onEdit }: { store: StoreView; onEdit: () => void }) {
+function StoreRow({ store, onEdit, running }: { store: StoreView; onEdit: () => void; running?: SyncProgress }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const refresh = () => {
@@ -110,7 +112,8 @@ function StoreRow({ store, onEdit }: { store: StoreView; onEdit: () => void }) {
                 : t("integrations.every", { count: store.sync_interval_minutes })}
           </Text>
         )}
-        {store.last_sync_error && <Text size="xs" c="red">{store.last_sync_error}</Text>}
+        {running && <SyncProgressLine progress={running} />}
+        {store.last_sync_error && !running && <Text size="xs" c="red">{store.last_sync_error}</Text>}
         {store.warning && (
           <Group gap={4} mt={2}>
             <IconAlertTriangle size={14} color="var(--mantine-color-orange-7)" />
@@ -171,6 +174,8 @@ export function IntegrationsPage() {
   const { t } = useTranslation();
   const stores = useQuery({ queryKey: ["stores"], queryFn: api.listStores });
   const suppliers = useQuery({ queryKey: ["suppliers"], queryFn: api.listSuppliers });
+  // Background runs start on their own: their progress is read every second while the page is open.
+  const running = useQuery({ queryKey: ["syncProgress"], queryFn: api.syncProgress, refetchInterval: 1000 });
   const [connecting, setConnecting] = useState(false);
   const [connectingSupplier, setConnectingSupplier] = useState(false);
   const [importing, setImporting] = useState(false);
@@ -215,7 +220,7 @@ export function IntegrationsPage() {
                   </Table.Thead>
                   <Table.Tbody>
                     {rows.map((s) => (
-                      <StoreRow key={s.id} store={s} onEdit={() => setEditing(s)} />
+                      <StoreRow key={s.id} store={s} onEdit={() => setEditing(s)} running={running.data?.find((p) => p.store_id === s.id)} />
                     ))}
                   </Table.Tbody>
                 </Table>

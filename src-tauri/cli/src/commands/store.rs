@@ -258,7 +258,33 @@ pub(crate) async fn sync(ctx: &Ctx, store: String, days: String) -> Result<()> {
     let days: u32 = days.parse()?;
     let dd = ctx.open()?;
     let store = dd.store_by_name(&store)?;
-    let summary = dd.sync(store.id, days).await?;
+    // The summary line stays the only line on stdout; progress goes to stderr, a line per page,
+    // and Ctrl-C stops the run after its page (what it stored is kept).
+    let run = dd.sync(store.id, days);
+    tokio::pin!(run);
+    let mut ticker = tokio::time::interval(std::time::Duration::from_millis(500));
+    let (mut pages, mut asked) = (0, false);
+    let summary = loop {
+        tokio::select! {
+            summary = &mut run => break summary?,
+            _ = tokio::signal::ctrl_c(), if !asked => {
+                asked = true;
+                if dd.cancel_sync(store.id).is_ok() {
+                    eprintln!("stopping after this page (Ctrl-C)…");
+                }
+            }
+            _ = ticker.tick() => {
+                if let Some(p) = dd.sync_progress().into_iter().find(|p| p.store_id == store.id && p.pages != pages) {
+                    pages = p.pages;
+                    let left = p.seconds_left.map(|s| format!(", about {} min left", s.div_ceil(60))).unwrap_or_default();
+                    eprintln!(
+                        "progress: page {}, {} orders read ({} new, {} updated){left}",
+                        p.pages, p.orders, p.additions, p.updates
+                    );
+                }
+            }
+        }
+    };
     println!("{}", summary.line);
     for f in &summary.failures {
         println!("fail {}: {}", f.reference, f.reason);

@@ -167,6 +167,10 @@ struct CountryRule {
     /// Each state's postal prefix pattern, compiled on first use.
     #[serde(skip)]
     state_zip_regex: OnceLock<Vec<Option<Regex>>>,
+    /// Each state's key, names and ISO id folded ([`fold`]), on first use: every order a sync
+    /// stores is checked, and folding some fifty states' names for each one was most of it.
+    #[serde(skip)]
+    folded_states: OnceLock<Vec<[String; 4]>>,
 }
 
 impl CountryRule {
@@ -198,9 +202,12 @@ impl CountryRule {
         let wanted = fold(value);
         let wanted = wanted.strip_prefix(&format!("{}-", country.to_ascii_lowercase())).unwrap_or(&wanted).to_owned();
         let wanted_iso = wanted.strip_prefix(&country.to_ascii_lowercase()).unwrap_or(&wanted);
-        self.states.iter().position(|s| {
-            s[..3].iter().any(|v| !v.is_empty() && fold(v) == wanted)
-                || (!s[3].is_empty() && [wanted.as_str(), wanted_iso].contains(&fold(&s[3]).as_str()))
+        let folded = self
+            .folded_states
+            .get_or_init(|| self.states.iter().map(|s| [fold(&s[0]), fold(&s[1]), fold(&s[2]), fold(&s[3])]).collect());
+        folded.iter().position(|s| {
+            s[..3].iter().any(|v| !v.is_empty() && *v == wanted)
+                || (!s[3].is_empty() && [wanted.as_str(), wanted_iso].contains(&s[3].as_str()))
         })
     }
 }

@@ -22,6 +22,7 @@ use crate::auto_fulfillment::PaymentMethod;
 use crate::context::Ctx;
 use crate::error::{CoreError, Result};
 use crate::fulfillment::sub_order::{SubOrderState, Transition};
+use crate::memo::Memo;
 use crate::model::{is_paid_status, Address, OrderStatus};
 use crate::stores::sync::refresh_order_status;
 use crate::suppliers::{NewSupplierOrder, ShippingLine, SupplierItem, SupplierOrder, SupplierOrderStatus};
@@ -255,7 +256,11 @@ impl Hold {
 /// Why an order cannot be shipped now, or `None` when it can (or is already with its suppliers).
 /// Read-only.
 pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<Hold>> {
-    match plan_or_hold(conn, order_id) {
+    hold_reason_with(conn, order_id, &Memo::default())
+}
+
+fn hold_reason_with(conn: &Connection, order_id: i64, memo: &Memo) -> Result<Option<Hold>> {
+    match plan_or_hold(conn, order_id, memo) {
         Ok(Ok(_)) => Ok(None),
         Ok(Err(hold)) => Ok(Some(hold)),
         Err(CoreError::InvalidInput(_)) => Ok(None),
@@ -268,8 +273,15 @@ pub fn hold_reason(conn: &Connection, order_id: i64) -> Result<Option<Hold>> {
 /// Auto Fulfillment's "waiting for funds", are kept until the order changes in a way that holds
 /// it for another reason, the merchant releases it, or (funds) the next auto run looks again.
 pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Result<()> {
+    refresh_hold_with(conn, order_id, status, &Memo::default())
+}
+
+/// [`refresh_hold`], reading what every order reads alike through the write's `memo`.
+pub fn refresh_hold_with(conn: &Connection, order_id: i64, status: OrderStatus, memo: &Memo) -> Result<()> {
     let hold = match status {
-        OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed => hold_reason(conn, order_id)?,
+        OrderStatus::AwaitingPayment | OrderStatus::ToOrder | OrderStatus::Failed => {
+            hold_reason_with(conn, order_id, memo)?
+        }
         OrderStatus::Processing
         | OrderStatus::Shipped
         | OrderStatus::PartiallyFulfilled
@@ -278,6 +290,7 @@ pub fn refresh_hold(conn: &Connection, order_id: i64, status: OrderStatus) -> Re
     };
     match hold {
         Some(hold) => hold.store(conn, order_id)?,
+        None if memo.is_inserted(order_id) => {}
         None => {
             let current = queries::hold_kind(conn, order_id)?;
             let waiting = matches!(status, OrderStatus::ToOrder | OrderStatus::Failed);
@@ -311,9 +324,13 @@ pub fn backfill_holds(db: &crate::db::Db) -> Result<()> {
 /// ([`crate::orders::views::load_address`]), with the default phone of Auto Fulfillment's settings
 /// when it has none. `None` when the order has no shipping address.
 pub fn supplier_address(conn: &Connection, order_id: i64) -> Result<Option<Address>> {
+    supplier_address_with(conn, order_id, &Memo::default())
+}
+
+fn supplier_address_with(conn: &Connection, order_id: i64, memo: &Memo) -> Result<Option<Address>> {
     let Some(mut address) = crate::orders::views::load_address(conn, order_id)? else { return Ok(None) };
     if address.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        address.phone = queries::default_phone(conn)?.or(address.phone);
+        address.phone = memo.default_phone(conn)?.or(address.phone);
     }
     Ok(Some(address))
 }
@@ -322,11 +339,11 @@ pub fn supplier_address(conn: &Connection, order_id: i64) -> Result<Option<Addre
 /// when the order cannot go (held by the merchant, unpaid, no address, unmapped SKU), and with
 /// `InvalidInput` when it is already with its suppliers.
 pub fn plan(conn: &Connection, order_id: i64) -> Result<ShipPlan> {
-    plan_or_hold(conn, order_id)?.map_err(|hold| CoreError::Held(Box::new(hold)))
+    plan_or_hold(conn, order_id, &Memo::default())?.map_err(|hold| CoreError::Held(Box::new(hold)))
 }
 
 /// [`plan`], with a hold as a value: `Ok(Err(hold))`.
-fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hold>> {
+fn plan_or_hold(conn: &Connection, order_id: i64, memo: &Memo) -> Result<Result<ShipPlan, Hold>> {
     let queries::OrderHead {
         order_name,
         store_id,
@@ -339,7 +356,8 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
         risk_accepted,
     } = queries::order_head(conn, order_id)?;
     // Suppliers that already have their sub-order: a retry sends only the rest.
-    let sent = queries::suppliers_with_sub_order(conn, order_id)?;
+    let fresh = memo.is_inserted(order_id);
+    let sent = if fresh { Vec::new() } else { queries::suppliers_with_sub_order(conn, order_id)? };
     if let Some(at) = cancelled_at {
         let date = at.format("%Y-%m-%d").to_string();
         return Ok(Err(Hold::new(
@@ -375,7 +393,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
             [("level", level), ("recommendation", risk.recommendation.clone())],
         )));
     }
-    let Some(address) = supplier_address(conn, order_id)? else {
+    let Some(address) = supplier_address_with(conn, order_id, memo)? else {
         return Ok(Err(Hold::new(HoldKind::NoAddress, "no shipping address: nothing for a supplier to ship to", [])));
     };
     let rows = queries::plan_lines(conn, order_id)?;
@@ -384,11 +402,13 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     }
     // Lines already with a supplier are done; lines on a sub-order whose outcome is unknown (or
     // created, unpaid) go as recorded.
-    let done: Vec<i64> = queries::recorded_items(conn, order_id, SubOrderState::is_with_supplier)?
-        .into_iter()
-        .map(|r| r.2.line_item_id)
-        .collect();
-    let pinned = queries::recorded_items(conn, order_id, |s| s.needs_lookup() || s == SubOrderState::Submitted)?;
+    let (with_supplier, pinned): (Vec<_>, Vec<_>) =
+        if fresh { Vec::new() } else { queries::recorded_items(conn, order_id)? }
+            .into_iter()
+            .partition(|(state, ..)| state.is_with_supplier());
+    let done: Vec<i64> = with_supplier.into_iter().map(|r| r.3.line_item_id).collect();
+    let pinned: Vec<(i64, String, PlannedItem)> =
+        pinned.into_iter().map(|(_, supplier_id, name, item)| (supplier_id, name, item)).collect();
     let mut lines: Vec<PlannedLine> = Vec::new();
     for row in rows {
         let queries::PlanLine { line_item_id, sku, title, quantity, supplier_id, supplier_name, variant_id, .. } = &row;
@@ -461,7 +481,7 @@ fn plan_or_hold(conn: &Connection, order_id: i64) -> Result<Result<ShipPlan, Hol
     }));
     // The address, as the suppliers still to be sent need it.
     for sub in &sub_orders {
-        let needs = queries::supplier_platform(conn, sub.supplier_id)?.capabilities();
+        let needs = memo.supplier_platform(conn, sub.supplier_id)?.capabilities();
         if let Some(problem) = address_check::first_blocking(&address, needs) {
             let country = address.country_code.to_ascii_uppercase();
             return Ok(Err(Hold::new(

@@ -188,36 +188,37 @@ pub fn plan_lines(conn: &Connection, order_id: i64) -> Result<Vec<PlanLine>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The items recorded on the order's sub-orders in `states`, as `(supplier id, supplier name,
-/// item)`, by sub-order and line. Original sub-orders only: a replacement (a resend) ships
-/// again what its original shipped.
-pub fn recorded_items(
-    conn: &Connection,
-    order_id: i64,
-    keep: impl Fn(SubOrderState) -> bool,
-) -> Result<Vec<(i64, String, PlannedItem)>> {
-    let sql = format!(
-        "SELECT so.supplier_id, s.name, soi.line_item_id, soi.variant_id, soi.quantity, soi.line_quantity,
-                soi.priority, soi.backup_reason
-         FROM supplier_order_item soi JOIN supplier_order so ON so.id = soi.supplier_order_id
-         JOIN supplier s ON s.id = so.supplier_id
-         WHERE so.order_id = ?1 AND so.replaces_id IS NULL AND so.state IN {}
-         ORDER BY so.id, soi.line_item_id, soi.rowid",
-        SubOrderState::sql_set(keep)
-    );
+/// The items recorded on the order's original sub-orders that are with their supplier (paid,
+/// shipped, delivered) or whose sending is in flight (submitting, ambiguous, submitted), as
+/// `(state, supplier id, supplier name, item)`, by sub-order and line. Original sub-orders only:
+/// a replacement (a resend) ships again what its original shipped.
+pub fn recorded_items(conn: &Connection, order_id: i64) -> Result<Vec<(SubOrderState, i64, String, PlannedItem)>> {
+    // Planned for every order a sync touches (holds are refreshed): the SQL is built once.
+    static RECORDED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT so.state, so.supplier_id, s.name, soi.line_item_id, soi.variant_id, soi.quantity, soi.line_quantity,
+                    soi.priority, soi.backup_reason
+             FROM supplier_order_item soi JOIN supplier_order so ON so.id = soi.supplier_order_id
+             JOIN supplier s ON s.id = so.supplier_id
+             WHERE so.order_id = ?1 AND so.replaces_id IS NULL AND so.state IN {}
+             ORDER BY so.id, soi.line_item_id, soi.rowid",
+            SubOrderState::sql_set(|s| s.is_with_supplier() || s.needs_lookup() || s == SubOrderState::Submitted)
+        )
+    });
     Ok(conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&RECORDED)?
         .query_map([order_id], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
+                r.get(2)?,
                 PlannedItem {
-                    line_item_id: r.get(2)?,
-                    variant_id: r.get(3)?,
-                    quantity: r.get(4)?,
-                    line_quantity: r.get(5)?,
-                    priority: r.get(6)?,
-                    backup_reason: r.get(7)?,
+                    line_item_id: r.get(3)?,
+                    variant_id: r.get(4)?,
+                    quantity: r.get(5)?,
+                    line_quantity: r.get(6)?,
+                    priority: r.get(7)?,
+                    backup_reason: r.get(8)?,
                 },
             ))
         })?

@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
+use crate::memo::Memo;
 use crate::money::minor_digits;
 
 const CURRENCY_KEY: &str = "profit.currency";
@@ -176,6 +177,20 @@ pub fn remove_rate(conn: &Connection, currency: &str) -> Result<bool> {
 }
 
 /// Converts with the merchant's rates.
+/// The settings and their rates, ready to convert (one per write: [`crate::memo::Memo`]).
+pub(crate) struct Pricing {
+    settings: ProfitSettings,
+    fx: Converter,
+}
+
+impl Pricing {
+    pub(crate) fn read(conn: &Connection) -> Result<Pricing> {
+        let settings = settings(conn)?;
+        let fx = Converter::new(&settings);
+        Ok(Pricing { settings, fx })
+    }
+}
+
 struct Converter {
     to: String,
     rates: HashMap<String, Decimal>,
@@ -220,19 +235,34 @@ struct Stored {
     mapped_suppliers: Vec<i64>,
 }
 
-fn stored(conn: &Connection, order_id: i64) -> Result<Option<Stored>> {
+/// Run for every order a write touches: the SQL is built once.
+static STORED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let charged =
         "(so.paid_at IS NOT NULL OR so.state IN ('paid', 'shipped', 'delivered')) AND so.cost_minor IS NOT NULL";
     // One pass over the order's charged sub-orders for their sum, count and currency.
-    let sql = format!(
+    format!(
         "SELECT o.total_minor, o.refunded_minor, o.currency, COALESCE(SUM(so.cost_minor), 0), COUNT(so.id), MIN(so.currency),
                 (SELECT COALESCE(SUM(w.amount_minor), 0) FROM wallet_entry w JOIN supplier_order s2 ON s2.id = w.supplier_order_id
                  WHERE s2.order_id = o.id AND w.kind = 'refund')
          FROM orders o LEFT JOIN supplier_order so ON so.order_id = o.id AND {charged}
          WHERE o.id = ?1 GROUP BY o.id"
-    );
+    )
+});
+
+/// The mapped products of an order not charged yet, per supplier (the estimate's cost).
+static MAPPED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use crate::products::queries::{MAPPED_COST, MAPPED_SUPPLIER, MAPPING_JOINS};
+    format!(
+        "SELECT {MAPPED_SUPPLIER}, CAST(TOTAL({MAPPED_COST} * li.quantity) AS INTEGER)
+         FROM orders o JOIN line_item li ON li.order_id = o.id {MAPPING_JOINS}
+         WHERE o.id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0 AND {MAPPED_SUPPLIER} IS NOT NULL
+         GROUP BY 1"
+    )
+});
+
+fn stored(conn: &Connection, order_id: i64) -> Result<Option<Stored>> {
     let Some(mut s) = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&STORED)?
         .query_row([order_id], |r| {
             Ok(Stored {
                 total_minor: r.get(0)?,
@@ -250,15 +280,8 @@ fn stored(conn: &Connection, order_id: i64) -> Result<Option<Stored>> {
         return Ok(None);
     };
     if s.charged_subs == 0 {
-        use crate::products::queries::{MAPPED_COST, MAPPED_SUPPLIER, MAPPING_JOINS};
-        let sql = format!(
-            "SELECT {MAPPED_SUPPLIER}, CAST(TOTAL({MAPPED_COST} * li.quantity) AS INTEGER)
-             FROM orders o JOIN line_item li ON li.order_id = o.id {MAPPING_JOINS}
-             WHERE o.id = ?1 AND li.requires_shipping = 1 AND li.quantity > 0 AND {MAPPED_SUPPLIER} IS NOT NULL
-             GROUP BY 1"
-        );
         for row in
-            conn.prepare_cached(&sql)?.query_map([order_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+            conn.prepare_cached(&MAPPED)?.query_map([order_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
         {
             let (supplier, cost) = row?;
             s.mapped_products_minor += cost;
@@ -268,13 +291,15 @@ fn stored(conn: &Connection, order_id: i64) -> Result<Option<Stored>> {
     Ok(Some(s))
 }
 
-fn compute(conn: &Connection, order_id: i64, settings: &ProfitSettings, fx: &Converter) -> Result<Option<OrderProfit>> {
+fn compute(conn: &Connection, order_id: i64, memo: &Memo) -> Result<Option<OrderProfit>> {
     let Some(s) = stored(conn, order_id)? else { return Ok(None) };
+    let pricing = memo.pricing(conn)?;
+    let (settings, fx) = (&pricing.settings, &pricing.fx);
     let estimated = s.charged_subs == 0;
     let cost_usd = if estimated {
         let mut postage = 0;
         for supplier in &s.mapped_suppliers {
-            postage += crate::wallet::queries::average_postage(conn, *supplier)?;
+            postage += memo.average_postage(conn, *supplier)?;
         }
         s.mapped_products_minor + postage
     } else {
@@ -324,13 +349,12 @@ fn compute(conn: &Connection, order_id: i64, settings: &ProfitSettings, fx: &Con
 
 /// Works the order's figures out again and keeps them on the order (see the module doc).
 pub fn refresh(conn: &Connection, order_id: i64) -> Result<()> {
-    let settings = settings(conn)?;
-    let fx = Converter::new(&settings);
-    store(conn, order_id, &settings, &fx)
+    refresh_with(conn, order_id, &Memo::default())
 }
 
-fn store(conn: &Connection, order_id: i64, settings: &ProfitSettings, fx: &Converter) -> Result<()> {
-    let Some(p) = compute(conn, order_id, settings, fx)? else { return Ok(()) };
+/// [`refresh`], reading the settings, rates and postage averages through the write's `memo`.
+pub fn refresh_with(conn: &Connection, order_id: i64, memo: &Memo) -> Result<()> {
+    let Some(p) = compute(conn, order_id, memo)? else { return Ok(()) };
     conn.prepare_cached(
         "UPDATE orders SET profit_revenue_minor = ?2, profit_minor = ?3, profit_estimated = ?4, profit_note = ?5,
                 profit_at = ?6 WHERE id = ?1",
@@ -345,14 +369,13 @@ pub fn refresh_all(conn: &Connection) -> Result<usize> {
 }
 
 fn refresh_where(conn: &Connection, filter: &str) -> Result<usize> {
-    let settings = settings(conn)?;
-    let fx = Converter::new(&settings);
+    let memo = Memo::default();
     let ids: Vec<i64> = conn
         .prepare(&format!("SELECT id FROM orders WHERE {filter}"))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for &id in &ids {
-        store(conn, id, &settings, &fx)?;
+        refresh_with(conn, id, &memo)?;
     }
     Ok(ids.len())
 }
@@ -366,11 +389,10 @@ pub fn backfill(db: &crate::db::Db) -> Result<()> {
 
 /// The profit of each order in `order_ids` that exists, in the same order, worked out now.
 pub fn order_profits(conn: &Connection, order_ids: &[i64]) -> Result<Vec<OrderProfit>> {
-    let settings = settings(conn)?;
-    let fx = Converter::new(&settings);
+    let memo = Memo::default();
     let mut out = Vec::with_capacity(order_ids.len());
     for &id in order_ids {
-        if let Some(p) = compute(conn, id, &settings, &fx)? {
+        if let Some(p) = compute(conn, id, &memo)? {
             out.push(p);
         }
     }

@@ -38,15 +38,19 @@ pub fn index_orders(conn: &Connection, order_ids: &[i64]) -> Result<()> {
 }
 
 /// Turns what a person typed into a safe FTS5 query: each word becomes a quoted phrase (quotes
-/// doubled) matched as a prefix, and all words must match. Words with no letter or digit are
-/// dropped, so any input (`"`, `*`, `OR`, `-`, `:`, `'); DROP TABLE`) is a valid query.
-/// `None` when nothing searchable is left.
+/// doubled) matched as a prefix, and all words must match; a word of one letter or digit is
+/// matched whole (a prefix of one character would read the list of nearly every order, see
+/// migration 27). Words with no letter or digit are dropped, so any input (`"`, `*`, `OR`, `-`,
+/// `:`, `'); DROP TABLE`) is a valid query. `None` when nothing searchable is left.
 pub fn match_expression(input: &str) -> Option<String> {
     let phrases: Vec<String> = input
         .split_whitespace()
         .filter(|word| word.chars().any(char::is_alphanumeric))
         .take(16)
-        .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+        .map(|word| {
+            let whole = word.chars().filter(|c| c.is_alphanumeric()).count() == 1;
+            format!("\"{}\"{}", word.replace('"', "\"\""), if whole { "" } else { "*" })
+        })
         .collect();
     (!phrases.is_empty()).then(|| phrases.join(" "))
 }
@@ -267,6 +271,7 @@ mod tests {
         assert_eq!(match_expression("\" * - :"), None);
         assert_eq!(match_expression("ana OR bob").unwrap(), "\"ana\"* \"OR\"* \"bob\"*");
         assert_eq!(match_expression("a\"b").unwrap(), "\"a\"\"b\"*");
+        assert_eq!(match_expression("m #5").unwrap(), "\"m\" \"#5\"");
         assert_eq!(match_expression("'); DROP TABLE orders;--").unwrap(), "\"DROP\"* \"TABLE\"* \"orders;--\"*");
     }
 }

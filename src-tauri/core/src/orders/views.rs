@@ -123,10 +123,20 @@ pub struct StatusCount {
 pub fn status_counts(conn: &Connection) -> Result<Vec<StatusCount>> {
     let mut out = Vec::new();
     for status in OrderStatus::ALL {
-        let count = conn.query_row("SELECT COUNT(*) FROM orders WHERE status = ?1", [status.as_str()], |r| r.get(0))?;
+        let count = order_total(conn, &format!("status:{}", status.as_str()))?;
         out.push(StatusCount { status, label: status.label().into(), count });
     }
     Ok(out)
+}
+
+/// One of the totals kept by triggers on every write (migration 26, `order_total`): orders with
+/// a status (`status:to_order`, …) or with a hold (`held`); 0 when none ever had it.
+pub fn order_total(conn: &Connection, key: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT n FROM order_total WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// A line item with the supplier its SKU maps to.

@@ -176,8 +176,15 @@ pub async fn sync_store_in_background(ctx: &Ctx, store_id: i64, now: DateTime<Ut
     let updated_since = watermark.map(|w| w.updated_at - WATERMARK_OVERLAP).unwrap_or(floor).max(floor);
     let connector = ctx.store_connector(store_id)?;
     let window = RunWindow { updated_since, window_days: 0, retry: retry_policy() };
-    let mut summary =
-        ctx.observe(crate::stores::sync::run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
+    let store_name = ctx.db.read(|c| crate::stores::queries::store_name(c, store_id))?;
+    let run = crate::stores::progress::register(
+        ctx,
+        crate::stores::progress::SyncControl::new(store_id, &store_name, 0, updated_since, now),
+    )?;
+    let mut summary = ctx.observe(
+        crate::stores::sync::run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now, &run.control).await,
+    )?;
+    drop(run);
     if summary.unreachable {
         ctx.network.set_online(false);
     } else {

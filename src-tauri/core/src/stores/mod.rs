@@ -7,6 +7,7 @@ pub mod etsy_connect;
 pub mod graphql_cost;
 pub mod integrations;
 pub mod page;
+pub mod progress;
 pub mod queries;
 pub mod shopify;
 pub mod sync;

@@ -47,8 +47,15 @@ pub fn update_order(conn: &Connection, id: i64, order: &Order, hash: &str, now: 
     Ok(())
 }
 
-/// Stores a new order, To order until its status is computed; returns its id.
-pub fn insert_order(conn: &Connection, store_id: i64, order: &Order, hash: &str, now: DateTime<Utc>) -> Result<i64> {
+/// Stores a new order with its Order-page status; returns its id.
+pub fn insert_order(
+    conn: &Connection,
+    store_id: i64,
+    order: &Order,
+    status: OrderStatus,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO orders (store_id, remote_id, name, created_at, updated_at, financial_status, store_fulfillment_status,
          status, email, customer_name, total_minor, currency, content_hash, synced_at, cancelled_at,
@@ -63,7 +70,7 @@ pub fn insert_order(conn: &Connection, store_id: i64, order: &Order, hash: &str,
         order.updated_at,
         order.financial_status,
         order.fulfillment_status,
-        OrderStatus::ToOrder.as_str(),
+        status.as_str(),
         order.email,
         order.customer_name,
         order.total_minor,
@@ -193,10 +200,13 @@ pub struct RunEnd<'a> {
     pub error: Option<&'a str>,
     /// When the store asked not to be called before (a long `Retry-After`).
     pub retry_not_before: Option<DateTime<Utc>>,
+    /// The merchant stopped the run: not counted as a failure.
+    pub cancelled: bool,
 }
 
 /// Records the run's end, its failures one row each, and the store's last-sync columns; a run
-/// that is not complete counts as one more failure in a row, a complete one resets the count.
+/// that is not complete counts as one more failure in a row (unless the merchant stopped it), a
+/// complete one resets the count.
 pub fn finish_run(conn: &Connection, run_id: i64, store_id: i64, end: &RunEnd) -> Result<()> {
     conn.prepare_cached(
         "UPDATE sync_run SET finished_at=?2, additions=?3, updates=?4, failures=?5, status=?6, error=?7 WHERE id=?1",
@@ -217,10 +227,11 @@ pub fn finish_run(conn: &Connection, run_id: i64, store_id: i64, end: &RunEnd) -
     }
     conn.prepare_cached(
         "UPDATE store SET last_sync_at=?2, last_sync_status=?3, last_sync_error=?4, retry_not_before=?5,
-           consecutive_failures = CASE WHEN ?3 = 'complete' THEN 0 ELSE consecutive_failures + 1 END
+           consecutive_failures = CASE WHEN ?3 = 'complete' THEN 0 WHEN ?6 THEN consecutive_failures
+                                       ELSE consecutive_failures + 1 END
          WHERE id=?1",
     )?
-    .execute(params![store_id, end.finished_at, end.status, end.error, end.retry_not_before])?;
+    .execute(params![store_id, end.finished_at, end.status, end.error, end.retry_not_before, end.cancelled])?;
     Ok(())
 }
 

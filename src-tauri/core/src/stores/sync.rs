@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::db::Db;
 use crate::error::Result;
 use crate::fulfillment::sub_order::SubOrderState;
+use crate::memo::Memo;
 use crate::model::{is_paid_status, Order, OrderStatus};
 use crate::stores::queries;
 use crate::stores::{StoreConnector, SyncWindow};
@@ -49,10 +50,14 @@ pub struct SyncSummary {
     /// Orders the store cancelled after they reached their suppliers, and what came of it (see
     /// [`crate::orders::cancellation::follow_store_cancellations`]).
     pub cancelled_after_sending: Vec<crate::orders::cancellation::StoreCancelOutcome>,
+    /// The merchant stopped the run ([`crate::stores::progress::cancel`]): what it stored is
+    /// kept, the watermark did not move.
+    pub cancelled: bool,
 }
 
 /// Formats the seed's summary line; the time is UTC, written `YYYY-MM-DD HH:MM:SS UTC`.
-/// `outcome` is `complete`, or `partial` / `failed` when a page could not be fetched.
+/// `outcome` is `complete`, `partial` / `failed` when a page could not be fetched, or
+/// `cancelled` when the merchant stopped the run.
 pub fn summary_line(
     finished_at: DateTime<Utc>,
     outcome: &str,
@@ -95,9 +100,10 @@ pub fn upsert_page<'a>(
     orders: impl IntoIterator<Item = &'a Order>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i64, Upsert)>> {
+    let memo = Memo::default();
     let mut outcomes = Vec::new();
     for order in orders {
-        outcomes.push(store_order(tx, store_id, order, now)?);
+        outcomes.push(store_order(tx, store_id, order, now, &memo)?);
     }
     for (id, outcome) in &outcomes {
         if *outcome == Upsert::Updated {
@@ -110,18 +116,30 @@ pub fn upsert_page<'a>(
 }
 
 /// Writes one order's rows (not its search index entry); see [`upsert_order`].
-fn store_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime<Utc>) -> Result<(i64, Upsert)> {
+fn store_order(
+    tx: &Transaction<'_>,
+    store_id: i64,
+    order: &Order,
+    now: DateTime<Utc>,
+    memo: &Memo,
+) -> Result<(i64, Upsert)> {
     let hash = content_hash(order);
+    // A new order has no sub-order yet: its status follows from what the store sent alone, and
+    // is written with the row.
+    let new_status = status_of(&order.financial_status, &order.fulfillment_status, &[]);
     let (order_id, outcome) = match queries::find_order(tx, store_id, &order.remote_id)? {
         Some((id, old_hash)) if old_hash == hash => return Ok((id, Upsert::Unchanged)),
         Some((id, _)) => {
             queries::update_order(tx, id, order, &hash, now)?;
             (id, Upsert::Updated)
         }
-        None => (queries::insert_order(tx, store_id, order, &hash, now)?, Upsert::Added),
+        None => (queries::insert_order(tx, store_id, order, new_status, &hash, now)?, Upsert::Added),
     };
     // A new order has nothing to replace: its old address, line items and index entry are skipped.
     let fresh = outcome == Upsert::Added;
+    if fresh {
+        memo.record_inserted(order_id);
+    }
     if !fresh {
         queries::delete_address(tx, order_id)?;
     }
@@ -135,15 +153,40 @@ fn store_order(tx: &Transaction<'_>, store_id: i64, order: &Order, now: DateTime
     for (position, item) in order.line_items.iter().enumerate() {
         queries::upsert_line_item(tx, order_id, position as i64, item)?;
     }
-    refresh_order_status(tx, order_id)?;
+    if fresh {
+        refresh_derived(tx, order_id, new_status, memo)?;
+    } else {
+        refresh_order_status_with(tx, order_id, memo)?;
+    }
     Ok((order_id, outcome))
 }
 
-/// Recomputes the Order-page status of one order from the store's state and its sub-orders.
+/// Recomputes the Order-page status of one order from the store's state and its sub-orders,
+/// then its hold and its profit.
 pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<OrderStatus> {
+    refresh_order_status_with(tx, order_id, &Memo::default())
+}
+
+/// [`refresh_order_status`], reading what every order of the write reads alike through `memo`.
+pub fn refresh_order_status_with(tx: &Transaction<'_>, order_id: i64, memo: &Memo) -> Result<OrderStatus> {
     let (financial, store_fulfillment) = queries::store_statuses(tx, order_id)?;
     let subs = queries::active_sub_orders(tx, order_id)?;
-    let status = if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == SubOrderState::Delivered) {
+    let status = status_of(&financial, &store_fulfillment, &subs);
+    queries::set_status(tx, order_id, status)?;
+    refresh_derived(tx, order_id, status, memo)?;
+    Ok(status)
+}
+
+/// The hold and the profit of an order whose status is `status`.
+fn refresh_derived(tx: &Transaction<'_>, order_id: i64, status: OrderStatus, memo: &Memo) -> Result<()> {
+    crate::fulfillment::refresh_hold_with(tx, order_id, status, memo)?;
+    crate::orders::profit::refresh_with(tx, order_id, memo)
+}
+
+/// The Order-page status from the store's financial and fulfillment status and the order's
+/// active sub-orders as `(state, has a shipment, shipment pushed to the store)`.
+fn status_of(financial: &str, store_fulfillment: &str, subs: &[(SubOrderState, bool, bool)]) -> OrderStatus {
+    if !subs.is_empty() && subs.iter().all(|s| s.2 && s.0 == SubOrderState::Delivered) {
         OrderStatus::Delivered
     } else if store_fulfillment == "FULFILLED" || (!subs.is_empty() && subs.iter().all(|s| s.2)) {
         OrderStatus::Fulfilled
@@ -156,15 +199,11 @@ pub fn refresh_order_status(tx: &Transaction<'_>, order_id: i64) -> Result<Order
         OrderStatus::Shipped
     } else if !subs.is_empty() {
         OrderStatus::Processing
-    } else if !is_paid_status(&financial) {
+    } else if !is_paid_status(financial) {
         OrderStatus::AwaitingPayment
     } else {
         OrderStatus::ToOrder
-    };
-    queries::set_status(tx, order_id, status)?;
-    crate::fulfillment::refresh_hold(tx, order_id, status)?;
-    crate::orders::profit::refresh(tx, order_id)?;
-    Ok(status)
+    }
 }
 
 /// How a run reads its pages: how many attempts per page, the first backoff delay, the longest
@@ -224,12 +263,17 @@ pub struct RunWindow {
 /// recorded in `sync_run`. A complete run whose window reaches back to the store's watermark (or
 /// that has none yet) moves the watermark to the newest order it saw; any other outcome leaves
 /// it, so no order is ever skipped. Runs that are not complete count in `consecutive_failures`.
+///
+/// `control` receives the progress after every page, and its cancel stops the run before the
+/// next page: the run ends `partial` with "cancelled by you", is not counted as a failure, and
+/// leaves the watermark where it was.
 pub async fn run_sync_window(
     db: &Db,
     connector: &dyn StoreConnector,
     store_id: i64,
     window: RunWindow,
     now: DateTime<Utc>,
+    control: &crate::stores::progress::SyncControl,
 ) -> Result<SyncSummary> {
     let store_name = db.read(|c| queries::store_name(c, store_id))?;
     let run_id = db.write(|tx| queries::start_run(tx, store_id, window.window_days, now))?;
@@ -239,7 +283,13 @@ pub async fn run_sync_window(
     let mut retry_not_before: Option<DateTime<Utc>> = None;
     let mut newest: Option<Watermark> = None;
     let mut cursor: Option<String> = None;
+    let mut cancelled = false;
     loop {
+        if control.is_cancelled() {
+            cancelled = true;
+            error = Some("cancelled by you; what was read so far is kept".into());
+            break;
+        }
         let read = crate::stores::read_page_bounded(&window.retry, &store_name, || {
             connector.orders_page(&range, cursor.as_deref())
         })
@@ -299,6 +349,12 @@ pub async fn run_sync_window(
                         Upsert::Unchanged => {}
                     }
                 }
+                control.page_done(
+                    page.orders.len() as u32,
+                    (additions, updates, failures.len() as u32),
+                    newest.as_ref().map(|n| n.updated_at),
+                    Utc::now(),
+                );
             }
             Err(e) => {
                 // The page is not stored (a full disk, a broken database): the run ends, recorded.
@@ -315,6 +371,7 @@ pub async fn run_sync_window(
     let finished_at = Utc::now();
     let status = match (&error, additions + updates) {
         (None, _) => "complete",
+        (Some(_), _) if cancelled => "partial",
         (Some(_), _) if retry_not_before.is_some() => "partial",
         (Some(_), 0) if cursor.is_none() => "failed",
         _ => "partial",
@@ -328,6 +385,7 @@ pub async fn run_sync_window(
             status,
             error: error.as_deref(),
             retry_not_before,
+            cancelled,
         };
         queries::finish_run(tx, run_id, store_id, &end)?;
         if status == "complete" {
@@ -351,7 +409,8 @@ pub async fn run_sync_window(
         })?;
         return Err(e);
     }
-    let line = summary_line(finished_at, status, additions, updates, failures.len());
+    let line =
+        summary_line(finished_at, if cancelled { "cancelled" } else { status }, additions, updates, failures.len());
     tracing::info!(store = %store_name, %line, "sync finished");
     Ok(SyncSummary {
         store_name,
@@ -364,6 +423,7 @@ pub async fn run_sync_window(
         line,
         unreachable,
         cancelled_after_sending: Vec::new(),
+        cancelled,
     })
 }
 
@@ -382,7 +442,14 @@ pub async fn sync(ctx: &Ctx, store_id: i64, days: u32) -> Result<SyncSummary> {
         window_days: days.days(),
         retry: crate::stores::integrations::retry_policy(),
     };
-    let mut summary = ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now).await)?;
+    let store_name = ctx.db.read(|c| queries::store_name(c, store_id))?;
+    let run = crate::stores::progress::register(
+        ctx,
+        crate::stores::progress::SyncControl::new(store_id, &store_name, days.days(), window.updated_since, now),
+    )?;
+    let mut summary =
+        ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now, &run.control).await)?;
+    drop(run);
     if summary.unreachable {
         ctx.network.set_online(false);
     } else {
