@@ -95,6 +95,8 @@ fn main_window_has_only_its_own_commands() {
         "allow-save-card",
         "allow-remove-card",
         "allow-sync-orders",
+        "allow-sync-progress",
+        "allow-cancel-sync",
         "allow-wallet",
         "allow-wallet-ledger",
         "allow-wallet-reconciliation",

@@ -23,7 +23,15 @@ try {
   await waitStill(d, await byTestId(d, "sync-start"));
   await chooseRadio(d, "60 Days");
   await clickTestId(d, "sync-start");
-  await byTestId(d, "sync-summary", 60_000);
+  // The running sync's progress (bar, pages and orders so far, Cancel), when the run is long
+  // enough to see it.
+  try {
+    await byTestId(d, "sync-progress", 5_000);
+    await shot("sync-order-progress");
+  } catch {
+    console.log("the sync ended before its progress showed");
+  }
+  await byTestId(d, "sync-summary", 180_000);
   await shot("sync-order");
   await clickTestId(d, "sync-close");
   await clickTestId(d, "tab-to_order");
