@@ -62,21 +62,21 @@ impl Memo {
 
     /// A connected supplier's platform. Errors: `NotFound` for an unknown supplier.
     pub(crate) fn supplier_platform(&self, conn: &Connection, supplier_id: i64) -> Result<SupplierPlatform> {
-        if let Some(platform) = self.platforms.borrow().get(&supplier_id) {
-            return Ok(*platform);
-        }
-        let platform = crate::fulfillment::queries::supplier_platform(conn, supplier_id)?;
-        self.platforms.borrow_mut().insert(supplier_id, platform);
-        Ok(platform)
+        keyed(&self.platforms, supplier_id, || crate::fulfillment::queries::supplier_platform(conn, supplier_id))
     }
 
     /// The supplier's average postage over its last 100 charged sub-orders, US cents.
     pub(crate) fn average_postage(&self, conn: &Connection, supplier_id: i64) -> Result<i64> {
-        if let Some(postage) = self.postage.borrow().get(&supplier_id) {
-            return Ok(*postage);
-        }
-        let postage = crate::wallet::queries::average_postage(conn, supplier_id)?;
-        self.postage.borrow_mut().insert(supplier_id, postage);
-        Ok(postage)
+        keyed(&self.postage, supplier_id, || crate::wallet::queries::average_postage(conn, supplier_id))
     }
+}
+
+/// The value kept for `key`, read with `read` the first time.
+fn keyed<V: Copy>(map: &RefCell<HashMap<i64, V>>, key: i64, read: impl FnOnce() -> Result<V>) -> Result<V> {
+    if let Some(value) = map.borrow().get(&key) {
+        return Ok(*value);
+    }
+    let value = read()?;
+    map.borrow_mut().insert(key, value);
+    Ok(value)
 }

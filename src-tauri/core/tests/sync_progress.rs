@@ -2,28 +2,19 @@
 //! what it stored stays, the run ends recorded as cancelled without counting as a failure, the
 //! watermark does not move, and a second run of the same store meanwhile is refused.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use dropdock_core::app::{http_client, Dropdock};
-use dropdock_core::db::Db;
-use dropdock_core::secrets::MemorySecrets;
 use dropdock_core::ErrorCode;
-use dropdock_demo::{connect_sandbox, sandbox_endpoints};
-use dropdock_sandbox::{Sandbox, SandboxConfig};
+use dropdock_sandbox::SandboxConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_sync_shows_its_progress_and_stops_when_cancelled() {
     // A Standard plan (1000 points, 100 a second): after the first pages each page waits for
     // the bucket, as a 60-day backfill of a busy shop does.
-    let sandbox = Sandbox::start(SandboxConfig { orders: 2_000, ..SandboxConfig::default() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let dd = Dropdock::new(
-        Db::open_dir(dir.path()).unwrap(),
-        Arc::new(MemorySecrets::default()),
-        http_client(Duration::from_secs(5)),
-    );
-    let store_id = connect_sandbox(&dd, &sandbox_endpoints(&sandbox)).await.unwrap();
+    let (_sandbox, dd, store_id, _dir) =
+        common::connected_sandbox(SandboxConfig { orders: 2_000, ..SandboxConfig::default() }).await;
     assert!(dd.sync_progress().is_empty(), "nothing runs yet");
     assert_eq!(dd.cancel_sync(store_id).unwrap_err().code(), ErrorCode::NotFound);
 
