@@ -7,7 +7,7 @@
 //! A memo lives for one transaction, and only while nothing it holds is written in that
 //! transaction: [`crate::stores::sync::upsert_page`] makes one per page; a caller that changes
 //! settings makes a new one after (as [`crate::orders::profit::refresh_all`] does). It also
-//! knows which orders the write inserted, which have no sub-order or hold to read yet.
+//! knows which orders the write inserted, which have no sub-order to read yet.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -29,8 +29,9 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// Records that this write inserted the order: nothing refers to it yet (no sub-order, no
-    /// hold), so its planning skips those reads.
+    /// Records that this write inserted the order: no sub-order refers to it yet, so its
+    /// planning skips those reads. (Its hold is still read: an import may list one order twice,
+    /// and the first copy may have held it.)
     pub(crate) fn record_inserted(&self, order_id: i64) {
         self.inserted.borrow_mut().insert(order_id);
     }

@@ -290,7 +290,6 @@ pub fn refresh_hold_with(conn: &Connection, order_id: i64, status: OrderStatus, 
     };
     match hold {
         Some(hold) => hold.store(conn, order_id)?,
-        None if memo.is_inserted(order_id) => {}
         None => {
             let current = queries::hold_kind(conn, order_id)?;
             let waiting = matches!(status, OrderStatus::ToOrder | OrderStatus::Failed);
