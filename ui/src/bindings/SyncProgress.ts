@@ -22,8 +22,10 @@ pages: number,
 orders: number, additions: number, updates: number, failures: number, 
 /**
  * How far through the window the run is, 0 to 1000 (per mille): the newest update time
- * read so far between the window's start and the run's start (the stores list orders by
- * update time, oldest first). `None` before the first page.
+ * read so far between the window's start and the run's start. Shopify (`sortKey:
+ * UPDATED_AT`) and Etsy (`sort_on=updated`) list oldest update first, so it is exact there;
+ * WooCommerce lists by creation date, so there it is an estimate. `None` before the first
+ * page.
  */
 done_permille: number | null, 
 /**

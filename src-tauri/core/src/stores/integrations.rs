@@ -176,20 +176,7 @@ pub async fn sync_store_in_background(ctx: &Ctx, store_id: i64, now: DateTime<Ut
     let updated_since = watermark.map(|w| w.updated_at - WATERMARK_OVERLAP).unwrap_or(floor).max(floor);
     let connector = ctx.store_connector(store_id)?;
     let window = RunWindow { updated_since, window_days: 0, retry: retry_policy() };
-    let store_name = ctx.db.read(|c| crate::stores::queries::store_name(c, store_id))?;
-    let run = crate::stores::progress::register(
-        ctx,
-        crate::stores::progress::SyncControl::new(store_id, &store_name, 0, updated_since, now),
-    )?;
-    let mut summary = ctx.observe(
-        crate::stores::sync::run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now, &run.control).await,
-    )?;
-    drop(run);
-    if summary.unreachable {
-        ctx.network.set_online(false);
-    } else {
-        summary.cancelled_after_sending = crate::orders::cancellation::follow_store_cancellations(ctx).await?;
-    }
+    let summary = crate::stores::sync::run_registered(ctx, connector.as_ref(), store_id, window, now).await?;
     let failures: u32 = ctx
         .db
         .read(|c| Ok(c.query_row("SELECT consecutive_failures FROM store WHERE id = ?1", [store_id], |r| r.get(0))?))?;

@@ -442,14 +442,27 @@ pub async fn sync(ctx: &Ctx, store_id: i64, days: u32) -> Result<SyncSummary> {
         window_days: days.days(),
         retry: crate::stores::integrations::retry_policy(),
     };
+    run_registered(ctx, connector.as_ref(), store_id, window, now).await
+}
+
+/// One run of the store as Sync Order and the background loop make it: registered with its
+/// progress ([`crate::stores::progress`]; a second run of the store is refused) for as long as
+/// it reads, its outcome observed for the network state; an unreachable store marks the app
+/// offline, else the store's cancellations of sent orders are followed.
+pub(crate) async fn run_registered(
+    ctx: &Ctx,
+    connector: &dyn StoreConnector,
+    store_id: i64,
+    window: RunWindow,
+    now: DateTime<Utc>,
+) -> Result<SyncSummary> {
     let store_name = ctx.db.read(|c| queries::store_name(c, store_id))?;
-    let run = crate::stores::progress::register(
-        ctx,
-        crate::stores::progress::SyncControl::new(store_id, &store_name, days.days(), window.updated_since, now),
-    )?;
-    let mut summary =
-        ctx.observe(run_sync_window(&ctx.db, connector.as_ref(), store_id, window, now, &run.control).await)?;
+    let control =
+        crate::stores::progress::SyncControl::new(store_id, &store_name, window.window_days, window.updated_since, now);
+    let run = crate::stores::progress::register(ctx, control)?;
+    let read = run_sync_window(&ctx.db, connector, store_id, window, now, &run.control).await;
     drop(run);
+    let mut summary = ctx.observe(read)?;
     if summary.unreachable {
         ctx.network.set_online(false);
     } else {
